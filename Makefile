@@ -1,0 +1,93 @@
+# mdkit: one Makefile. `make`, `make check`, `make demo`, `make bench`,
+# `make install PREFIX=... DESTDIR=...`.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+O ?= build
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+# libbsd's overlay gives strlcpy, strtonum, expand_number, ... in libc's
+# own headers; written out so a fresh machine needs no pkg-config.
+BSD_CFLAGS = -isystem /usr/include/bsd -DLIBBSD_OVERLAY
+BSD_LIBS = -lbsd
+MDCFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilibmaildir $(BSD_CFLAGS)
+
+PROGS = md-deliver
+LIBSRC = $(wildcard libmaildir/*.c)
+LIBOBJ = $(LIBSRC:libmaildir/%.c=$(O)/lib/%.o)
+LIB = $(O)/libmaildir.a
+BINS = $(PROGS:%=$(O)/bin/%)
+UNITS = $(patsubst t/unit/%.c,$(O)/unit/%,$(wildcard t/unit/test-*.c))
+BENCHES = $(patsubst t/bench/%.c,$(O)/bench/%,$(wildcard t/bench/*.c))
+MANS = $(wildcard man/*.[0-9])
+
+all: $(BINS)
+
+$(O)/lib/%.o: libmaildir/%.c libmaildir/maildir.h
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(O)/bin/%: cmd/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BSD_LIBS)
+
+$(O)/unit/%: t/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(BSD_LIBS)
+
+$(O)/bench/%: t/bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BSD_LIBS)
+
+# Installs libbsd-dev, libcmocka-dev, mandoc, perl when missing.
+deps:
+	@sh contrib/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all-tests
+	@$(MAKE) --no-print-directory run-tests
+
+all-tests: $(BINS) $(UNITS)
+
+run-tests:
+	@set -e; for u in $(UNITS); do echo "== $$u"; $$u; done
+	MDKIT_BIN=$(CURDIR)/$(O)/bin prove -v t/*.t
+
+# The same suite under AddressSanitizer and UBSan, in its own build tree.
+check-asan: deps
+	@$(MAKE) --no-print-directory O=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    all-tests run-tests
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MANS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh contrib/demo.sh $(O)/bin
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCHES)
+	@sh t/bench/run.sh $(O)
+
+format:
+	clang-format -i cmd/*.c libmaildir/*.[ch] t/unit/*.c t/bench/*.c
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	for p in $(PROGS); do install -m 755 $(O)/bin/$$p $(DESTDIR)$(BINDIR); done
+	for m in $(MANS); do s=$${m##*.}; \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+
+clean:
+	rm -rf build build-asan demo
+
+.PHONY: all deps check all-tests run-tests check-asan lint-man demo bench \
+    format install clean

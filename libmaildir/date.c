@@ -1,0 +1,330 @@
+/*
+ * date.c: dates as mail carries them. RFC 5322 dates with the obsolete
+ * zones, plus what real mail does wrong: no comma, no seconds, no zone,
+ * zones without sign or with a colon, comments, asctime order, ISO 8601,
+ * dots for colons. Unknown alphabetic zones count as UTC (RFC 5322 4.3).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "maildir.h"
+
+struct when {
+	int year, mon, day, hour, min, sec;
+	long off;     /* seconds east of UTC */
+	int has_time, has_zone;
+};
+
+static const char months[][4] = {"jan", "feb", "mar", "apr", "may", "jun",
+    "jul", "aug", "sep", "oct", "nov", "dec"};
+static const char days[][4] = {"sun", "mon", "tue", "wed", "thu", "fri",
+    "sat"};
+static const struct {
+	const char *name;
+	int hours;
+} zones[] = {{"ut", 0}, {"utc", 0}, {"gmt", 0}, {"z", 0}, {"est", -5},
+    {"edt", -4}, {"cst", -6}, {"cdt", -5}, {"mst", -7}, {"mdt", -6},
+    {"pst", -8}, {"pdt", -7}};
+
+/* Next token: a run of anything but blanks, commas and comments. */
+static size_t
+token(const char **s, const char *end)
+{
+	const char *p = *s;
+	int depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && !strchr(" \t\r\n,", *p))
+			break;
+	}
+	*s = p;
+	while (p < end && !strchr(" \t\r\n,(", *p))
+		p++;
+	return (size_t)(p - *s);
+}
+
+static int
+name_index(const char *t, size_t n, const char (*list)[4], int count)
+{
+	if (n < 3)
+		return -1;
+	for (int i = 0; i < count; i++)
+		if (strncasecmp(t, list[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+static int
+digits(const char *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)t[i]))
+			return 0;
+	return n > 0;
+}
+
+static int
+num(const char *t, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n && i < 9; i++)
+		v = v * 10 + (t[i] - '0');
+	return v;
+}
+
+/* hh:mm[:ss] or hh.mm[.ss] */
+static int
+parse_time(struct when *w, const char *t, size_t n)
+{
+	int f[3] = {0, 0, 0}, k = 0, len = 0;
+	char sep = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (isdigit((unsigned char)t[i]) && len < 2) {
+			f[k] = f[k] * 10 + (t[i] - '0');
+			len++;
+		} else if ((t[i] == ':' || t[i] == '.') && len > 0 && k < 2 &&
+		    (sep == 0 || sep == t[i])) {
+			sep = t[i];
+			k++;
+			len = 0;
+		} else
+			return -1;
+	}
+	if (k < 1 || len == 0 || f[0] > 23 || f[1] > 59 || f[2] > 60)
+		return -1;
+	w->hour = f[0];
+	w->min = f[1];
+	w->sec = f[2];
+	w->has_time = 1;
+	return 0;
+}
+
+/* +hhmm, -hhmm, +hh:mm, +hh */
+static int
+parse_offset(struct when *w, const char *t, size_t n)
+{
+	int sign = t[0] == '-' ? -1 : 1, h, m = 0;
+
+	t++, n--;
+	if (n == 5 && t[2] == ':' && digits(t, 2) && digits(t + 3, 2)) {
+		h = num(t, 2);
+		m = num(t + 3, 2);
+	} else if (n == 4 && digits(t, 4)) {
+		h = num(t, 2);
+		m = num(t + 2, 2);
+	} else if (n == 2 && digits(t, 2))
+		h = num(t, 2);
+	else
+		return -1;
+	if (h > 23 || m > 59)
+		return -1;
+	w->off = sign * (h * 3600L + m * 60L);
+	w->has_zone = 1;
+	return 0;
+}
+
+static int
+parse_zone_name(struct when *w, const char *t, size_t n)
+{
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		if (strlen(zones[i].name) == n &&
+		    strncasecmp(t, zones[i].name, n) == 0) {
+			w->off = zones[i].hours * 3600L;
+			w->has_zone = 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* YYYY-MM-DD, optionally followed by Thh:mm:ss and a zone. */
+static int
+parse_iso(struct when *w, const char *t, size_t n)
+{
+	if (n < 10 || !digits(t, 4) || t[4] != '-' || !digits(t + 5, 2) ||
+	    t[7] != '-' || !digits(t + 8, 2))
+		return -1;
+	w->year = num(t, 4);
+	w->mon = num(t + 5, 2) - 1;
+	w->day = num(t + 8, 2);
+	if (n == 10)
+		return 0;
+	if (t[10] != 'T' && t[10] != 't')
+		return -1;
+	t += 11, n -= 11;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] == 'Z' || t[i] == 'z' || t[i] == '+' || t[i] == '-') {
+			if (parse_time(w, t, i) == -1)
+				return -1;
+			if (t[i] == 'Z' || t[i] == 'z')
+				return parse_zone_name(w, "z", 1);
+			return parse_offset(w, t + i, n - i);
+		}
+	}
+	return parse_time(w, t, n);
+}
+
+static int
+number_token(struct when *w, const char *t, size_t n)
+{
+	int v = num(t, n);
+
+	if (n >= 3 || (w->day && w->mon >= 0 && w->year < 0)) {
+		/* "0200" after the time and year is a zone without sign */
+		if (n == 4 && w->year >= 0 && w->has_time && !w->has_zone) {
+			char z[6] = {'+', t[0], t[1], t[2], t[3], 0};
+
+			return parse_offset(w, z, 5);
+		}
+		if (w->year >= 0)
+			return -1;
+		w->year = n == 2 ? (v < 50 ? 2000 + v : 1900 + v)
+				 : n == 3 ? 1900 + v : v;
+		return 0;
+	}
+	if (w->day == 0 && v >= 1 && v <= 31) {
+		w->day = v;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+one_token(struct when *w, const char *t, size_t n)
+{
+	int i;
+
+	if (parse_iso(w, t, n) == 0)
+		return 0;
+	if (digits(t, n))
+		return number_token(w, t, n);
+	if (isdigit((unsigned char)t[0]) && !w->has_time)
+		return parse_time(w, t, n);
+	if ((t[0] == '+' || t[0] == '-') && w->has_time)
+		return parse_offset(w, t, n);
+	if ((i = name_index(t, n, months, 12)) >= 0 && w->mon < 0) {
+		w->mon = i;
+		return 0;
+	}
+	if (name_index(t, n, days, 7) >= 0)
+		return 0;
+	if (isalpha((unsigned char)t[0]) && w->has_time) {
+		/* named zones; unknown ones (MET, DST, CEST) mean UTC */
+		if (!w->has_zone)
+			parse_zone_name(w, t, n);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+to_time(const struct when *w, time_t *t, int local)
+{
+	struct tm tm = {.tm_year = w->year - 1900, .tm_mon = w->mon,
+	    .tm_mday = w->day, .tm_hour = w->hour, .tm_min = w->min,
+	    .tm_sec = w->sec, .tm_isdst = -1};
+	time_t r;
+
+	if (w->year < 0 || w->mon < 0 || w->day == 0)
+		return -1;
+	if (local && !w->has_zone) {
+		r = mktime(&tm);
+	} else {
+		r = timegm(&tm);
+		r -= w->off;
+	}
+	*t = r;
+	return 0;
+}
+
+static void
+when_init(struct when *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->year = w->mon = -1;
+}
+
+int
+md_date_parse(const char *s, time_t *t)
+{
+	const char *end = s + strlen(s);
+	struct when w;
+	size_t n;
+
+	when_init(&w);
+	while ((n = token(&s, end)) > 0) {
+		if (one_token(&w, s, n) == -1) {
+			errno = EINVAL;
+			return -1;
+		}
+		s += n;
+	}
+	if (to_time(&w, t, 0) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Strict asctime order: [Www] Mmm dd hh:mm[:ss] [zone...] yyyy [zone]. */
+static int
+asctime_date(const char *s, const char *end, time_t *t)
+{
+	struct when w;
+	const char *tok[8];
+	size_t len[8], k = 0, n;
+
+	when_init(&w);
+	while (k < 8 && (n = token(&s, end)) > 0) {
+		tok[k] = s;
+		len[k++] = n;
+		s += n;
+	}
+	if (k < 4)
+		return -1;
+	size_t i = name_index(tok[0], len[0], days, 7) >= 0 ? 1 : 0;
+	if (k < i + 4 || (w.mon = name_index(tok[i], len[i], months, 12)) < 0 ||
+	    len[i] != 3 || !digits(tok[i + 1], len[i + 1]) ||
+	    len[i + 1] > 2 || number_token(&w, tok[i + 1], len[i + 1]) == -1 ||
+	    parse_time(&w, tok[i + 2], len[i + 2]) == -1)
+		return -1;
+	for (i += 3; i < k && w.year < 0; i++) {
+		if (digits(tok[i], len[i]) && (len[i] == 4 || len[i] == 2)) {
+			number_token(&w, tok[i], len[i]);
+		} else if (tok[i][0] == '+' || tok[i][0] == '-') {
+			if (parse_offset(&w, tok[i], len[i]) == -1)
+				return -1;
+		} else if (!isalpha((unsigned char)tok[i][0]))
+			return -1;
+	}
+	return to_time(&w, t, 1);
+}
+
+int
+md_date_from_line(const char *line, size_t n, time_t *t)
+{
+	const char *end = line + n, *p;
+
+	if (n < 5 || memcmp(line, "From ", 5) != 0)
+		goto bad;
+	/* The sender may hold spaces; the date is the first tail that parses. */
+	for (p = line + 5; p < end; p++) {
+		if (*p != ' ')
+			continue;
+		if (asctime_date(p, end, t) == 0)
+			return 0;
+	}
+bad:
+	errno = EINVAL;
+	return -1;
+}

@@ -1,0 +1,177 @@
+/* dir.c: opening and creating maildirs and Maildir++ folders. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+static const char *const subdirs[] = {"tmp", "new", "cur"};
+
+/* mkdir that is content when another process got there first. */
+static int
+mkdir_ok(int at, const char *name)
+{
+	if (mkdirat(at, name, 0700) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int
+create_tree(const char *path, struct md_err *e)
+{
+	int fd;
+
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		return md_err_set(e, "create", path, NULL);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return md_err_set(e, "open", path, NULL);
+	for (size_t i = 0; i < 3; i++) {
+		if (mkdir_ok(fd, subdirs[i]) == -1) {
+			md_err_set(e, "create", path, subdirs[i]);
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+void
+md_maildir_close(struct md_maildir *m)
+{
+	int *fds[] = {&m->fd, &m->tmpfd, &m->newfd, &m->curfd};
+
+	for (size_t i = 0; i < 4; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int
+md_maildir_open(struct md_maildir *m, const char *path, int flags,
+    struct md_err *e)
+{
+	int *fds[] = {&m->tmpfd, &m->newfd, &m->curfd};
+	struct stat st;
+
+	m->fd = m->tmpfd = m->newfd = m->curfd = -1;
+	if (strlcpy(m->path, path, sizeof(m->path)) >= sizeof(m->path)) {
+		errno = ENAMETOOLONG;
+		return md_err_set(e, "open", path, NULL);
+	}
+	if ((flags & MD_CREATE) && create_tree(path, e) == -1)
+		return -1;
+	if ((m->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return md_err_set(e, "open", path, NULL);
+	for (size_t i = 0; i < 3; i++) {
+		*fds[i] = openat(m->fd, subdirs[i],
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (*fds[i] == -1) {
+			md_err_set(e, "open", path, subdirs[i]);
+			goto fail;
+		}
+	}
+	if (fstat(m->tmpfd, &st) == -1) {
+		md_err_set(e, "stat", path, "tmp");
+		goto fail;
+	}
+	m->dev = st.st_dev;
+	return 0;
+fail:
+	md_maildir_close(m);
+	return -1;
+}
+
+/*
+ * A folder name is dot-separated components; none may be empty, "." or
+ * "..", and no byte may be '/', a control byte or DEL, so that the name
+ * cannot leave the root or confuse Maildir++ readers.
+ */
+int
+md_folder_valid(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t comp = 0;
+
+	if (*p == '\0')
+		goto bad;
+	for (; *p; p++) {
+		if (*p == '/' || *p < 0x20 || *p == 0x7f)
+			goto bad;
+		if (*p == '.') {
+			if (comp == 0)
+				goto bad;
+			comp = 0;
+		} else
+			comp++;
+	}
+	if (comp == 0)
+		goto bad;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+md_folder_path(char *buf, size_t size, const char *root, const char *name)
+{
+	int n;
+
+	if (strncmp(name, "INBOX.", 6) == 0)
+		name += 6;
+	else if (strcmp(name, "INBOX") == 0)
+		name = NULL;
+	if (name != NULL && md_folder_valid(name) == -1)
+		return -1;
+	if (name == NULL)
+		n = snprintf(buf, size, "%s", root);
+	else
+		n = snprintf(buf, size, "%s/.%s", root, name);
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Maildir++ marks folders with an empty "maildirfolder" file. */
+static int
+mark_folder(const char *path, struct md_err *e)
+{
+	char marker[PATH_MAX + 16];
+	int fd;
+
+	snprintf(marker, sizeof(marker), "%s/maildirfolder", path);
+	fd = open(marker, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return md_err_set(e, "create", marker, NULL);
+	close(fd);
+	return 0;
+}
+
+int
+md_folder_open(struct md_maildir *m, const char *root, const char *name,
+    int flags, struct md_err *e)
+{
+	char path[PATH_MAX];
+
+	m->fd = m->tmpfd = m->newfd = m->curfd = -1;
+	if (md_folder_path(path, sizeof(path), root, name) == -1)
+		return md_err_set(e, "folder name", name, NULL);
+	if (strcmp(path, root) == 0)
+		return md_maildir_open(m, root, flags, e);
+	if ((flags & MD_CREATE) && create_tree(root, e) == -1)
+		return -1;
+	if (md_maildir_open(m, path, flags, e) == -1)
+		return -1;
+	if ((flags & MD_CREATE) && mark_folder(path, e) == -1) {
+		md_maildir_close(m);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,135 @@
+/* flags.c: flag sets and the info part ":2,FLAGS[,tail]" of a name. */
+#include <errno.h>
+#include <string.h>
+
+#include "maildir.h"
+
+void
+md_flags_zero(struct md_flags *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+int
+md_flags_has(const struct md_flags *f, unsigned char c)
+{
+	return (f->bits[c >> 6] >> (c & 63)) & 1;
+}
+
+void
+md_flags_set(struct md_flags *f, unsigned char c, int on)
+{
+	if (on)
+		f->bits[c >> 6] |= (uint64_t)1 << (c & 63);
+	else
+		f->bits[c >> 6] &= ~((uint64_t)1 << (c & 63));
+}
+
+int
+md_flags_empty(const struct md_flags *f)
+{
+	return (f->bits[0] | f->bits[1] | f->bits[2] | f->bits[3]) == 0;
+}
+
+void
+md_flags_merge(struct md_flags *to, const struct md_flags *from)
+{
+	for (int i = 0; i < 4; i++)
+		to->bits[i] |= from->bits[i];
+}
+
+/* Letters only: anything else in a flag string is a typo or an attack. */
+int
+md_flags_from_user(const char *s, struct md_flags *f)
+{
+	md_flags_zero(f);
+	for (; *s; s++) {
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))) {
+			errno = EINVAL;
+			return -1;
+		}
+		md_flags_set(f, (unsigned char)*s, 1);
+	}
+	return 0;
+}
+
+int
+md_flags_format(const struct md_flags *f, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (unsigned c = 1; c < 256; c++) {
+		if (!md_flags_has(f, (unsigned char)c))
+			continue;
+		if (n + 1 >= size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		buf[n++] = (char)c;
+	}
+	if (size == 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/*
+ * The base is everything before the first ':' (the identity); flags come
+ * from the info after the last ':', as mutt and Dovecot read it, so an odd
+ * name with several colons keeps its middle part untouched.
+ */
+void
+md_name_parse(const char *name, struct md_name *n)
+{
+	const char *last = strrchr(name, ':');
+
+	md_flags_zero(&n->flags);
+	n->baselen = md_name_baselen(name);
+	n->tail = NULL;
+	if (last == NULL) {
+		n->keeplen = strlen(name);
+		n->kind = MD_INFO_NONE;
+		return;
+	}
+	n->keeplen = (size_t)(last - name);
+	if (last[1] != '2' || last[2] != ',') {
+		n->kind = MD_INFO_OTHER;
+		return;
+	}
+	n->kind = MD_INFO_2;
+	for (const char *p = last + 3; *p; p++) {
+		if (*p == ',') {
+			n->tail = p + 1;
+			break;
+		}
+		md_flags_set(&n->flags, (unsigned char)*p, 1);
+	}
+}
+
+int
+md_name_format(char *buf, size_t size, const char *name,
+    const struct md_name *n, const struct md_flags *flags)
+{
+	char fl[257];
+	size_t need;
+
+	if (md_flags_format(flags, fl, sizeof(fl)) == -1)
+		return -1;
+	need = n->keeplen + 3 + strlen(fl) +
+	    (n->tail ? 1 + strlen(n->tail) : 0);
+	if (need >= size || need > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, name, n->keeplen);
+	buf[n->keeplen] = '\0';
+	strlcat(buf, ":2,", size);
+	strlcat(buf, fl, size);
+	if (n->tail) {
+		strlcat(buf, ",", size);
+		strlcat(buf, n->tail, size);
+	}
+	return 0;
+}

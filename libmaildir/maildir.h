@@ -1,0 +1,231 @@
+/*
+ * libmaildir: lock-free Maildir primitives for mdkit.
+ *
+ * The library never prints, never exits and never locks. Calls that can
+ * fail return -1 with errno set; those taking a struct md_err also say
+ * which step failed on which path, so a program can print one clear line.
+ */
+#ifndef MAILDIR_H
+#define MAILDIR_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* Where a failed call failed: a short verb and the path it acted on. */
+struct md_err {
+	const char *step;
+	char path[PATH_MAX];
+};
+
+int md_err_set(struct md_err *e, const char *step, const char *dir,
+    const char *name);
+
+/* ---- name.c: unique names and the parts of a message file name ---- */
+
+/* Per-process state for unique names (the Q counter and the host part). */
+struct md_namegen {
+	pid_t pid;
+	unsigned long count;
+	char host[128];
+};
+
+int md_namegen_init(struct md_namegen *g);
+/* Escape a host name for a file name: '/' ':' ',' and controls as \ooo. */
+int md_host_escape(const char *host, char *out, size_t size);
+/* <sec>.M<usec>P<pid>Q<n>R<random hex>.<host> */
+int md_name_unique(struct md_namegen *g, char *buf, size_t size);
+/* Length of the base: everything before the first ':'. */
+size_t md_name_baselen(const char *name);
+/* Read ",S=n" (key 'S') or ",W=n" from the base; -1/ENOENT if absent. */
+int md_name_field(const char *name, char key, uint64_t *value);
+
+/* ---- flags.c: flag sets and the ":2,FLAGS[,tail]" info part ---- */
+
+/* A set of flag bytes; iteration order is ASCII order. */
+struct md_flags {
+	uint64_t bits[4];
+};
+
+enum md_info_kind { MD_INFO_NONE, MD_INFO_2, MD_INFO_OTHER };
+
+struct md_name {
+	size_t baselen;		/* identity: bytes before the first ':' */
+	size_t keeplen;		/* bytes kept when flags change (to last ':') */
+	enum md_info_kind kind; /* ":2," info, other info, or none */
+	struct md_flags flags;	/* flags of ":2," info */
+	const char *tail;	/* after "2,FLAGS," or NULL */
+};
+
+void md_flags_zero(struct md_flags *f);
+int md_flags_has(const struct md_flags *f, unsigned char c);
+void md_flags_set(struct md_flags *f, unsigned char c, int on);
+int md_flags_empty(const struct md_flags *f);
+void md_flags_merge(struct md_flags *to, const struct md_flags *from);
+/* Flags a user may name: P R S T D F, other capitals, keywords a-z. */
+int md_flags_from_user(const char *s, struct md_flags *f);
+/* Write the set in ASCII order, NUL-terminated; returns its length. */
+int md_flags_format(const struct md_flags *f, char *buf, size_t size);
+void md_name_parse(const char *name, struct md_name *n);
+/* name's kept part + ":2," + flags (+ "," tail) into buf. */
+int md_name_format(char *buf, size_t size, const char *name,
+    const struct md_name *n, const struct md_flags *flags);
+
+/* ---- dir.c: maildirs and Maildir++ folders ---- */
+
+#define MD_CREATE 0x1
+
+struct md_maildir {
+	int fd, tmpfd, newfd, curfd;
+	dev_t dev;
+	char path[PATH_MAX];
+};
+
+int md_maildir_open(struct md_maildir *m, const char *path, int flags,
+    struct md_err *e);
+void md_maildir_close(struct md_maildir *m);
+/* 0 when NAME is a safe Maildir++ folder name ("Work.Projects"). */
+int md_folder_valid(const char *name);
+/* ROOT/.NAME ("INBOX" is the root itself). */
+int md_folder_path(char *buf, size_t size, const char *root,
+    const char *name);
+int md_folder_open(struct md_maildir *m, const char *root, const char *name,
+    int flags, struct md_err *e);
+
+/* ---- input.c: bounded reading of a stream, with a deadline ---- */
+
+#define MD_INPUT_SIZE 65536
+
+struct md_input {
+	int fd;
+	int eof;
+	size_t pos, len;
+	int64_t deadline; /* CLOCK_MONOTONIC ms; 0 = none */
+	char buf[MD_INPUT_SIZE];
+};
+
+void md_input_init(struct md_input *in, int fd, unsigned timeout);
+/*
+ * The next piece of a line: up to and including '\n', or a buffer's worth
+ * of a longer line (*complete = 0). Returns 1, 0 at end of input, -1.
+ */
+int md_input_line(struct md_input *in, const char **p, size_t *n,
+    int *complete);
+/* Whatever is available, for copying the body. Returns 1, 0 at end, -1. */
+int md_input_chunk(struct md_input *in, const char **p, size_t *n);
+
+/* ---- tmpfile.c: a message being written in tmp/ ---- */
+
+#define MD_TMP_BUF 65536
+
+struct md_tmp {
+	int fd;
+	const struct md_maildir *home;
+	uint64_t size;
+	uint64_t limit; /* 0 = none; above it writes fail with EMSGSIZE */
+	int nolink;	/* its file system has no hard links: rename it */
+	size_t buflen;
+	char name[NAME_MAX + 1];
+	char buf[MD_TMP_BUF];
+};
+
+int md_tmp_create(struct md_tmp *t, const struct md_maildir *home,
+    struct md_namegen *g, struct md_err *e);
+int md_tmp_write(struct md_tmp *t, const void *p, size_t n,
+    struct md_err *e);
+/* Flush, set mtime (if given), fsync and close: the data is on disk. */
+int md_tmp_finish(struct md_tmp *t, const struct timespec *mtime,
+    struct md_err *e);
+/* Remove the tmp file (after placing it, or to abandon it). */
+void md_tmp_remove(struct md_tmp *t);
+
+/* ---- place.c: making a finished tmp file visible ---- */
+
+#define MD_NEW 0x1
+#define MD_CUR 0x2
+
+/*
+ * Link T into M's new/ (flags == NULL) or cur/ as "<base>,S=<size>[:2,F]";
+ * the name used is left in NAME. Copies when M is on another filesystem.
+ * Does not sync M's directory: md_maildir_sync() does, once per batch.
+ */
+int md_place(struct md_tmp *t, const struct md_maildir *m,
+    const struct md_flags *flags, struct md_namegen *g, char *name,
+    size_t size, struct md_err *e);
+int md_maildir_sync(const struct md_maildir *m, int which, struct md_err *e);
+
+/* ---- filter.c: what delivery does to a message's header ---- */
+
+struct md_filter_opts {
+	const char *return_path;  /* add "Return-Path: <x>" unless present */
+	const char *original_to;  /* add "X-Original-To: x" unless present */
+	const char *delivered_to; /* add "Delivered-To: x" unless present */
+	int mbox;		  /* map and drop Status:/X-Status: */
+};
+
+struct md_filter {
+	const struct md_filter_opts *o;
+	struct md_tmp *out;
+	int state;
+	int seen_line, crlf; /* line ends follow the message's first line */
+	int dropping;	/* inside a dropped field's continuation lines */
+	int own_dt;	/* the MTA's Delivered-To line for us was seen */
+	int loop;	/* another Delivered-To for the recipient was seen */
+	int have_rp, have_xot, have_dt;
+	struct md_flags flags;
+	int old;	/* Status: O — belongs in cur/ */
+	size_t toplen;
+	char date[256]; /* first Date: value, for mbox mtime */
+	char top[4096];	/* leading trace lines, held until decided */
+};
+
+void md_filter_begin(struct md_filter *f, const struct md_filter_opts *o,
+    struct md_tmp *out);
+/* Feed a piece of a line; BOL says it starts a line. */
+int md_filter_line(struct md_filter *f, const char *p, size_t n, int bol,
+    int complete, struct md_err *e);
+/* Once in the body, bytes go through untouched. */
+int md_filter_in_body(const struct md_filter *f);
+int md_filter_body(struct md_filter *f, const char *p, size_t n,
+    struct md_err *e);
+int md_filter_end(struct md_filter *f, struct md_err *e);
+
+/* ---- deliver.c: one message from a stream into a tmp file ---- */
+
+/*
+ * Copy a message from IN into T through F: one leading "From " line is
+ * dropped, trace headers added once. -1/ELOOP when the message already
+ * holds our Delivered-To, -1/EMSGSIZE above T's limit.
+ */
+int md_deliver_read(struct md_input *in, struct md_filter *f,
+    struct md_err *e);
+
+/* ---- mbox.c: splitting an mbox stream (mboxrd) ---- */
+
+struct md_mbox {
+	struct md_input *in;
+	time_t next_date; /* date of the From_ line that starts the next */
+};
+
+/* Skip to the first From_ line: 1 found, 0 empty input, -1 (EINVAL when
+ * the input is no mbox). */
+int md_mbox_begin(struct md_mbox *mb, struct md_input *in, struct md_err *e);
+/*
+ * Read one message through F (unquoting ">From " lines, mboxrd). *DATE
+ * gets its From_ date, else its Date:, else -1; *MORE says whether another
+ * message follows. On -1 the rest of the message was skipped, so the next
+ * one can still be read when *MORE is set.
+ */
+int md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date,
+    int *more, struct md_err *e);
+
+/* ---- date.c: dates in headers and From_ lines ---- */
+
+/* RFC 5322 dates, with the obsolete and broken forms real mail has. */
+int md_date_parse(const char *s, time_t *t);
+/* The asctime date of an mbox From_ line (local time unless zoned). */
+int md_date_from_line(const char *line, size_t n, time_t *t);
+
+#endif
