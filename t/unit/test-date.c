@@ -1,0 +1,142 @@
+/* Unit tests for date.c: a table of real-world Date: forms and From_ lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "maildir.h"
+
+/* Expected values computed independently (Python's calendar.timegm). */
+static const struct { const char *s; long long t; } good[] = {
+    {"Thu, 17 Oct 1995 17:14:09 +0000", 813950049LL},
+    {"Thu, 17 Oct 1995 17:14:09 +0200", 813942849LL},
+    {"Thu, 17 Oct 1995 17:14:09 -0530", 813969849LL},
+    {"17 Oct 1995 17:14:09 +0000", 813950049LL},
+    {"Thu 17 Oct 1995 17:14:09 +0000", 813950049LL},
+    {"Thu, 17 Oct 1995 17:14 +0000", 813950040LL},
+    {"Thu, 17 Oct 1995 17:14:09", 813950049LL},
+    {"Thu, 17 Oct 1995 17:14:09 GMT", 813950049LL},
+    {"Thu, 17 Oct 1995 17:14:09 UT", 813950049LL},
+    {"Thu, 17 Oct 1995 17:14:09 EST", 813968049LL},
+    {"Thu, 17 Oct 1995 17:14:09 EDT", 813964449LL},
+    {"Thu, 17 Oct 1995 17:14:09 CST", 813971649LL},
+    {"Thu, 17 Oct 1995 17:14:09 CDT", 813968049LL},
+    {"Thu, 17 Oct 1995 17:14:09 MST", 813975249LL},
+    {"Thu, 17 Oct 1995 17:14:09 MDT", 813971649LL},
+    {"Thu, 17 Oct 1995 17:14:09 PST", 813978849LL},
+    {"Thu, 17 Oct 1995 17:14:09 PDT", 813975249LL},
+    {"Thu, 17 Oct 1995 17:14:09 MET", 813950049LL},
+    {"Thu, 17 Oct 1995 17:14:09 +0200 (CEST)", 813942849LL},
+    {"Thu, 17 Oct 1995 17:14:09 -0700 (PDT)", 813975249LL},
+    {"Thu, 17 Oct 95 17:14:09 +0000", 813950049LL},
+    {"Thu, 17 Oct 05 17:14:09 +0000", 1129569249LL},
+    {"Thu, 17 Oct 49 17:14:09 +0000", 2518103649LL},
+    {"Thu, 17 Oct 50 17:14:09 +0000", -606120351LL},
+    {"Thu, 17 Oct 095 17:14:09 +0000", 813950049LL},
+    {"Thu, 7 Oct 1995 17:14:09 +0000", 813086049LL},
+    {"Thu, 07 Oct 1995 17:14:09 +0000", 813086049LL},
+    {"thu, 17 oct 1995 17:14:09 +0000", 813950049LL},
+    {"Thursday, 17 October 1995 17:14:09 +0000", 813950049LL},
+    {"Thu, 17 Oct 1995 17:14:09 0200", 813942849LL},
+    {"Thu, 17 Oct 1995 17:14:09 +02:00", 813942849LL},
+    {"Thu, 17 Oct 1995 17.14.09 +0000", 813950049LL},
+    {"Thu Oct 17 17:14:09 1995", 813950049LL},
+    {"Thu Oct 17 17:14:09 1995 +0100", 813946449LL},
+    {"1995-10-17", 813888000LL},
+    {"1995-10-17T17:14:09Z", 813950049LL},
+    {"1995-10-17T17:14:09+02:00", 813942849LL},
+    {"1995-10-17 17:14:09", 813950049LL},
+    {"  Thu,  17 Oct 1995   17:14:09 +0000  ", 813950049LL},
+    {"(comment) Thu, 17 Oct 1995 17:14:09 +0000", 813950049LL},
+    {"Thu, 17 Oct 1995 23:59:60 +0000", 813974400LL},
+    {"Mon, 29 Feb 2016 00:00:00 -0000", 1456704000LL},
+    {"Fri, 1 Jan 2100 12:00:00 +1400", 4102437600LL},
+    {"17 Oct 1995 17:14:09 Z", 813950049LL},
+};
+
+static const char *const bad[] = {"", "garbage", "Thu, 32 Oct 1995 17:14:09",
+    "Thu, 17 Foo 1995 17:14:09", "Thu, 17 Oct 1995 25:14:09",
+    "Thu, 17 Oct 1995 17:61:09", "17:14:09", "Oct 1995",
+    "Thu, 17 Oct 1995 17:14:09 +2500", "1995-13-45x"};
+
+static void
+rfc5322_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		time_t t = 0;
+
+		if (md_date_parse(good[i].s, &t) != 0 ||
+		    (long long)t != good[i].t)
+			fail_msg("\"%s\": got %lld, want %lld", good[i].s,
+			    (long long)t, good[i].t);
+	}
+}
+
+static void
+rejects(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		time_t t;
+
+		if (md_date_parse(bad[i], &t) != -1)
+			fail_msg("\"%s\" parsed as %lld", bad[i],
+			    (long long)t);
+	}
+}
+
+static void
+from_lines(void **state)
+{
+	static const struct {
+		const char *line;
+		long long t; /* -1: not a From_ line date */
+	} c[] = {
+	    {"From a@b Thu Oct 17 17:14:09 1995\n", 813950049LL},
+	    {"From a@b  Thu Oct 17 17:14:09 1995\n", 813950049LL},
+	    {"From MAILER-DAEMON Thu Oct 17 17:14:09 1995", 813950049LL},
+	    {"From a@b Thu Oct  7 17:14:09 1995\n", 813086049LL},
+	    {"From a@b Thu Oct 17 17:14 1995\n", 813950040LL},
+	    {"From a@b Thu Oct 17 17:14:09 +0100 1995\n", 813946449LL},
+	    {"From a@b Thu Oct 17 17:14:09 MET DST 1995\n", 813950049LL},
+	    {"From a@b Thu Oct 17 17:14:09 95\n", 813950049LL},
+	    {"From \"a b\"@c Thu Oct 17 17:14:09 1995\n", 813950049LL},
+	    {"From a@b Oct 17 17:14:09 1995\n", 813950049LL},
+	    {"From here we go\n", -1},
+	    {"From a@b\n", -1},
+	    {"From the 17 Oct meeting at 17:14, 1995\n", -1},
+	    {"from a@b Thu Oct 17 17:14:09 1995\n", -1},
+	    {"From a@b Thu Oct 17 1995\n", -1},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		time_t t = 0;
+		int r = md_date_from_line(c[i].line, strlen(c[i].line), &t);
+
+		if (c[i].t == -1 ? r != -1 : r != 0 || (long long)t != c[i].t)
+			fail_msg("%s: r=%d t=%lld want %lld", c[i].line, r,
+			    (long long)t, c[i].t);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(rfc5322_table),
+	    cmocka_unit_test(rejects),
+	    cmocka_unit_test(from_lines),
+	};
+
+	/* From_ dates are local time: pin the zone. */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,186 @@
+/* Unit tests for dir.c: folder names, opening and creating maildirs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+static char scratch[256];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(scratch, sizeof(scratch), "%s/mdkit-dir-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	return mkdtemp(scratch) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+folder_names(void **state)
+{
+	const char *good[] = {"Work", "Work.Projects", "a.b.c", "Sent Items",
+	    "caf\xc3\xa9", "x-y_z", "tmp", "new"};
+	const char *bad[] = {"", ".", "..", ".x", "x.", "a..b", "a/b", "../x",
+	    "x/..", "a\nb", "a\tb", "\x7f", "a.", "..a"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(md_folder_valid(good[i]), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		assert_int_equal(md_folder_valid(bad[i]), -1);
+		assert_int_equal(errno, EINVAL);
+	}
+}
+
+static void
+folder_paths(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(md_folder_path(buf, sizeof(buf), "/m", "Work.A"), 0);
+	assert_string_equal(buf, "/m/.Work.A");
+	assert_int_equal(md_folder_path(buf, sizeof(buf), "/m", "INBOX"), 0);
+	assert_string_equal(buf, "/m");
+	assert_int_equal(md_folder_path(buf, sizeof(buf), "/m", "INBOX.x"), 0);
+	assert_string_equal(buf, "/m/.x");
+	assert_int_equal(md_folder_path(buf, sizeof(buf), "/m", "../x"), -1);
+	assert_int_equal(md_folder_path(buf, 6, "/m", "Work"), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+}
+
+static mode_t
+mode_of(const char *dir, const char *sub)
+{
+	char p[PATH_MAX + 8];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, sub);
+	if (stat(p, &st) == -1)
+		return 0;
+	return st.st_mode & 07777;
+}
+
+static void
+open_and_create(void **state)
+{
+	struct md_maildir m;
+	struct md_err e;
+	char path[PATH_MAX];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/M", scratch);
+	assert_int_equal(md_maildir_open(&m, path, 0, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(e.step, "open");
+	assert_string_equal(e.path, path);
+	assert_int_equal(md_maildir_open(&m, path, MD_CREATE, &e), 0);
+	assert_true(m.tmpfd >= 0 && m.newfd >= 0 && m.curfd >= 0);
+	md_maildir_close(&m);
+	assert_int_equal(mode_of(path, "tmp"), 0700);
+	assert_int_equal(mode_of(path, "new"), 0700);
+	assert_int_equal(mode_of(path, "cur"), 0700);
+	/* again: EEXIST everywhere is fine */
+	assert_int_equal(md_maildir_open(&m, path, MD_CREATE, &e), 0);
+	md_maildir_close(&m);
+	/* a missing subdirectory is named */
+	snprintf(path, sizeof(path), "%s/M/cur", scratch);
+	assert_int_equal(rmdir(path), 0);
+	snprintf(path, sizeof(path), "%s/M", scratch);
+	assert_int_equal(md_maildir_open(&m, path, 0, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(e.path, strcat(path, "/cur"));
+	assert_int_equal(m.fd, -1);
+	assert_int_equal(m.tmpfd, -1);
+}
+
+static void
+folders(void **state)
+{
+	struct md_maildir m;
+	struct md_err e;
+	char root[PATH_MAX], sub[PATH_MAX + 32];
+	struct stat st;
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/R", scratch);
+	assert_int_equal(md_folder_open(&m, root, "Work.Projects", 0, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(
+	    md_folder_open(&m, root, "Work.Projects", MD_CREATE, &e), 0);
+	assert_string_equal(m.path, strcat(strcpy(sub, root), "/.Work.Projects"));
+	md_maildir_close(&m);
+	strcat(sub, "/maildirfolder");
+	assert_int_equal(stat(sub, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(mode_of(root, "new"), 0700);
+	assert_int_equal(md_folder_open(&m, root, "../etc", MD_CREATE, &e), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(md_folder_open(&m, root, "INBOX", 0, &e), 0);
+	assert_string_equal(m.path, root);
+	md_maildir_close(&m);
+}
+
+/* Several processes creating the same maildir at once all succeed. */
+static void
+concurrent_create(void **state)
+{
+	char path[PATH_MAX];
+	pid_t kids[8];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/C", scratch);
+	for (int i = 0; i < 8; i++) {
+		if ((kids[i] = fork()) == 0) {
+			struct md_maildir m;
+
+			_exit(md_folder_open(&m, path, "F", MD_CREATE, NULL) ==
+				    0
+				? 0
+				: 1);
+		}
+		assert_true(kids[i] > 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		int st;
+
+		assert_int_equal(waitpid(kids[i], &st, 0), kids[i]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(folder_names),
+	    cmocka_unit_test(folder_paths),
+	    cmocka_unit_test(open_and_create),
+	    cmocka_unit_test(folders),
+	    cmocka_unit_test(concurrent_create),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
