@@ -30,8 +30,9 @@ struct opts {
 
 struct target {
 	struct md_maildir m;
-	int ok;	    /* opened, and nothing failed yet */
-	int dirty;  /* MD_NEW/MD_CUR entries made, not yet synced */
+	int ok;    /* opened, and nothing failed yet */
+	int dirty; /* MD_NEW/MD_CUR entries made, not yet synced */
+	char name[NAME_MAX + 8]; /* where the last message went */
 };
 
 struct run {
@@ -93,20 +94,19 @@ take_env(struct opts *o)
 static void
 parse_opts(struct opts *o, int *argc, char ***argv)
 {
-	static const struct option longopts[] = {
-	    {"create", no_argument, NULL, 'c'},
-	    {"delivered-to", required_argument, NULL, 'd'},
-	    {"env", no_argument, NULL, 'e'},
-	    {"flags", required_argument, NULL, 'F'},
-	    {"folder", required_argument, NULL, 'f'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"mbox", no_argument, NULL, 'M'},
-	    {"qmail", no_argument, NULL, 'Q'},
-	    {"return-path", required_argument, NULL, 'r'},
-	    {"size-limit", required_argument, NULL, 's'},
-	    {"timeout", required_argument, NULL, 't'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = { { "create", no_argument, NULL,
+		                                      'c' },
+		{ "delivered-to", required_argument, NULL, 'd' },
+		{ "env", no_argument, NULL, 'e' },
+		{ "flags", required_argument, NULL, 'F' },
+		{ "folder", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "mbox", no_argument, NULL, 'M' },
+		{ "qmail", no_argument, NULL, 'Q' },
+		{ "return-path", required_argument, NULL, 'r' },
+		{ "size-limit", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 } };
 	const char *errstr;
 	int c;
 
@@ -115,8 +115,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 	for (int i = 1; i < *argc && strcmp((*argv)[i], "--") != 0; i++)
 		if (strcmp((*argv)[i], "--qmail") == 0)
 			o->qmail = 1;
-	while ((c = getopt_long(*argc, *argv, "cd:eF:f:hMr:s:t:v", longopts,
-		    NULL)) != -1) {
+	while ((c = getopt_long(
+	            *argc, *argv, "cd:eF:f:hMr:s:t:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->create = 1;
@@ -135,8 +135,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			o->have_flags = 1;
 			break;
 		case 'f':
-			if (md_folder_path((char[PATH_MAX]){0}, PATH_MAX, ".",
-				optarg) == -1) {
+			if (md_folder_path((char[PATH_MAX]){ 0 }, PATH_MAX, ".",
+			        optarg) == -1) {
 				warnx("-f %s: not a valid folder name", optarg);
 				usage(o->qmail);
 			}
@@ -158,8 +158,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			}
 			break;
 		case 't':
-			o->timeout = (unsigned)strtonum(optarg, 1, 7 * 86400,
-			    &errstr);
+			o->timeout =
+			    (unsigned)strtonum(optarg, 1, 7 * 86400, &errstr);
 			if (errstr != NULL) {
 				warnx("-t %s: seconds are %s", optarg, errstr);
 				usage(o->qmail);
@@ -235,7 +235,8 @@ open_targets(struct run *r, int argc, char **argv)
 		int fl = r->o.create ? MD_CREATE : 0, rc;
 
 		if (r->o.folder)
-			rc = md_folder_open(&t->m, argv[i], r->o.folder, fl, &e);
+			rc =
+			    md_folder_open(&t->m, argv[i], r->o.folder, fl, &e);
 		else
 			rc = md_maildir_open(&t->m, argv[i], fl, &e);
 		if (rc == -1) {
@@ -275,7 +276,6 @@ classify(int errnum, const struct md_err *e, const struct run *r)
 static int
 place_all(struct run *r, const struct md_flags *flags)
 {
-	char name[NAME_MAX + 8];
 	struct md_err e;
 	int failed = 0;
 
@@ -284,18 +284,26 @@ place_all(struct run *r, const struct md_flags *flags)
 
 		if (!t->ok)
 			continue;
-		if (md_place(&r->tmp, &t->m, flags, &r->gen, name, sizeof(name),
-			&e) == -1) {
+		if (md_place(&r->tmp, &t->m, flags, &r->gen, t->name,
+		        sizeof(t->name), &e) == -1) {
 			warn_err(&e);
 			t->ok = 0;
+			t->name[0] = '\0';
 			failed++;
 			continue;
 		}
 		t->dirty |= flags ? MD_CUR : MD_NEW;
-		if (r->o.verbose)
-			printf("%s/%s\n", t->m.path, name);
 	}
 	return failed;
+}
+
+/* -v: the paths of the last message, once they are worth reporting. */
+static void
+print_placed(struct run *r)
+{
+	for (size_t i = 0; i < r->ntg && r->o.verbose; i++)
+		if (r->tg[i].ok && r->tg[i].name[0] != '\0')
+			printf("%s/%s\n", r->tg[i].m.path, r->tg[i].name);
 }
 
 /* Sync the directories that got entries; a target that fails is lost. */
@@ -348,6 +356,7 @@ deliver_one(struct run *r)
 	place_all(r, r->o.have_flags ? &r->o.flags : NULL);
 	sync_all(r);
 	md_tmp_remove(&r->tmp);
+	print_placed(r);
 	return bad_targets(r) ? EX_TEMPFAIL : EX_OK;
 }
 
@@ -358,7 +367,7 @@ import_one(struct run *r, struct md_mbox *mb, int *more)
 	struct md_filter f;
 	struct md_flags fl = r->o.flags;
 	struct md_err e;
-	struct timespec ts = {0, 0};
+	struct timespec ts = { 0, 0 };
 	time_t date;
 
 	if (md_tmp_create(&r->tmp, r->home, &r->gen, &e) == -1) {
@@ -377,9 +386,10 @@ import_one(struct run *r, struct md_mbox *mb, int *more)
 	return classify(errnum, &e, r);
 place:
 	md_flags_merge(&fl, &f.flags);
-	place_all(r, r->o.have_flags || f.old || !md_flags_empty(&fl) ? &fl
-								  : NULL);
+	place_all(
+	    r, r->o.have_flags || f.old || !md_flags_empty(&fl) ? &fl : NULL);
 	md_tmp_remove(&r->tmp);
+	print_placed(r);
 	return bad_targets(r) ? EX_TEMPFAIL : EX_OK;
 }
 
@@ -441,9 +451,10 @@ main(int argc, char *argv[])
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		err(EX_TEMPFAIL, "calloc");
 	parse_opts(&r->o, &argc, &argv);
-	r->fo = (struct md_filter_opts){.return_path = r->o.rp,
-	    .original_to = r->o.xot, .delivered_to = r->o.dt,
-	    .mbox = r->o.mbox};
+	r->fo = (struct md_filter_opts){ .return_path = r->o.rp,
+		.original_to = r->o.xot,
+		.delivered_to = r->o.dt,
+		.mbox = r->o.mbox };
 	md_namegen_init(&r->gen);
 	md_input_init(&r->in, STDIN_FILENO, bound_timeout(r->o.timeout));
 	open_targets(r, argc, argv);

@@ -15,20 +15,20 @@
 
 struct when {
 	int year, mon, day, hour, min, sec;
-	long off;     /* seconds east of UTC */
+	long off; /* seconds east of UTC */
 	int has_time, has_zone;
 };
 
-static const char months[][4] = {"jan", "feb", "mar", "apr", "may", "jun",
-    "jul", "aug", "sep", "oct", "nov", "dec"};
-static const char days[][4] = {"sun", "mon", "tue", "wed", "thu", "fri",
-    "sat"};
+static const char months[][4] = { "jan", "feb", "mar", "apr", "may", "jun",
+	"jul", "aug", "sep", "oct", "nov", "dec" };
+static const char days[][4] = { "sun", "mon", "tue", "wed", "thu", "fri",
+	"sat" };
 static const struct {
 	const char *name;
 	int hours;
-} zones[] = {{"ut", 0}, {"utc", 0}, {"gmt", 0}, {"z", 0}, {"est", -5},
-    {"edt", -4}, {"cst", -6}, {"cdt", -5}, {"mst", -7}, {"mdt", -6},
-    {"pst", -8}, {"pdt", -7}};
+} zones[] = { { "ut", 0 }, { "utc", 0 }, { "gmt", 0 }, { "z", 0 },
+	{ "est", -5 }, { "edt", -4 }, { "cst", -6 }, { "cdt", -5 },
+	{ "mst", -7 }, { "mdt", -6 }, { "pst", -8 }, { "pdt", -7 } };
 
 /* Next token: a run of anything but blanks, commas and comments. */
 static size_t
@@ -85,7 +85,7 @@ num(const char *t, size_t n)
 static int
 parse_time(struct when *w, const char *t, size_t n)
 {
-	int f[3] = {0, 0, 0}, k = 0, len = 0;
+	int f[3] = { 0, 0, 0 }, k = 0, len = 0;
 	char sep = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -93,7 +93,7 @@ parse_time(struct when *w, const char *t, size_t n)
 			f[k] = f[k] * 10 + (t[i] - '0');
 			len++;
 		} else if ((t[i] == ':' || t[i] == '.') && len > 0 && k < 2 &&
-		    (sep == 0 || sep == t[i])) {
+		           (sep == 0 || sep == t[i])) {
 			sep = t[i];
 			k++;
 			len = 0;
@@ -182,14 +182,15 @@ number_token(struct when *w, const char *t, size_t n)
 	if (n >= 3 || (w->day && w->mon >= 0 && w->year < 0)) {
 		/* "0200" after the time and year is a zone without sign */
 		if (n == 4 && w->year >= 0 && w->has_time && !w->has_zone) {
-			char z[6] = {'+', t[0], t[1], t[2], t[3], 0};
+			char z[6] = { '+', t[0], t[1], t[2], t[3], 0 };
 
 			return parse_offset(w, z, 5);
 		}
 		if (w->year >= 0)
 			return -1;
-		w->year = n == 2 ? (v < 50 ? 2000 + v : 1900 + v)
-				 : n == 3 ? 1900 + v : v;
+		w->year = n == 2   ? (v < 50 ? 2000 + v : 1900 + v)
+		          : n == 3 ? 1900 + v
+		                   : v;
 		return 0;
 	}
 	if (w->day == 0 && v >= 1 && v <= 31) {
@@ -230,9 +231,13 @@ one_token(struct when *w, const char *t, size_t n)
 static int
 to_time(const struct when *w, time_t *t, int local)
 {
-	struct tm tm = {.tm_year = w->year - 1900, .tm_mon = w->mon,
-	    .tm_mday = w->day, .tm_hour = w->hour, .tm_min = w->min,
-	    .tm_sec = w->sec, .tm_isdst = -1};
+	struct tm tm = { .tm_year = w->year - 1900,
+		.tm_mon = w->mon,
+		.tm_mday = w->day,
+		.tm_hour = w->hour,
+		.tm_min = w->min,
+		.tm_sec = w->sec,
+		.tm_isdst = -1 };
 	time_t r;
 
 	if (w->year < 0 || w->mon < 0 || w->day == 0)
@@ -294,8 +299,8 @@ asctime_date(const char *s, const char *end, time_t *t)
 		return -1;
 	size_t i = name_index(tok[0], len[0], days, 7) >= 0 ? 1 : 0;
 	if (k < i + 4 || (w.mon = name_index(tok[i], len[i], months, 12)) < 0 ||
-	    len[i] != 3 || !digits(tok[i + 1], len[i + 1]) ||
-	    len[i + 1] > 2 || number_token(&w, tok[i + 1], len[i + 1]) == -1 ||
+	    len[i] != 3 || !digits(tok[i + 1], len[i + 1]) || len[i + 1] > 2 ||
+	    number_token(&w, tok[i + 1], len[i + 1]) == -1 ||
 	    parse_time(&w, tok[i + 2], len[i + 2]) == -1)
 		return -1;
 	for (i += 3; i < k && w.year < 0; i++) {
@@ -317,7 +322,8 @@ md_date_from_line(const char *line, size_t n, time_t *t)
 
 	if (n < 5 || memcmp(line, "From ", 5) != 0)
 		goto bad;
-	/* The sender may hold spaces; the date is the first tail that parses. */
+	/* The sender may hold spaces; the date is the first tail that parses.
+	 */
 	for (p = line + 5; p < end; p++) {
 		if (*p != ' ')
 			continue;

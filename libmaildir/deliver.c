@@ -6,8 +6,7 @@
 
 /* Postfix and Exim put an mbox "From " line first: it is no header. */
 static int
-skip_from_line(struct md_input *in, const char **p, size_t *n,
-    int *complete)
+skip_from_line(struct md_input *in, const char **p, size_t *n, int *complete)
 {
 	int r = md_input_line(in, p, n, complete);
 
@@ -46,8 +45,8 @@ md_deliver_read(struct md_input *in, struct md_filter *f, struct md_err *e)
 		return read_err(e);
 	if (f->loop) {
 		errno = ELOOP;
-		return md_err_set(e, "loop check", "Delivered-To",
-		    f->o->delivered_to);
+		return md_err_set(
+		    e, "loop check", "Delivered-To", f->o->delivered_to);
 	}
 	while ((r = md_input_chunk(in, &p, &n)) == 1) {
 		if (md_filter_body(f, p, n, e) == -1)

@@ -8,7 +8,7 @@
 
 #include "maildir.h"
 
-static const char *const subdirs[] = {"tmp", "new", "cur"};
+static const char *const subdirs[] = { "tmp", "new", "cur" };
 
 /* mkdir that is content when another process got there first. */
 static int
@@ -69,7 +69,7 @@ create_tree(const char *path, struct md_err *e)
 void
 md_maildir_close(struct md_maildir *m)
 {
-	int *fds[] = {&m->fd, &m->tmpfd, &m->newfd, &m->curfd};
+	int *fds[] = { &m->fd, &m->tmpfd, &m->newfd, &m->curfd };
 
 	for (size_t i = 0; i < 4; i++) {
 		if (*fds[i] >= 0)
@@ -79,10 +79,10 @@ md_maildir_close(struct md_maildir *m)
 }
 
 int
-md_maildir_open(struct md_maildir *m, const char *path, int flags,
-    struct md_err *e)
+md_maildir_open(
+    struct md_maildir *m, const char *path, int flags, struct md_err *e)
 {
-	int *fds[] = {&m->tmpfd, &m->newfd, &m->curfd};
+	int *fds[] = { &m->tmpfd, &m->newfd, &m->curfd };
 	struct stat st;
 
 	m->fd = m->tmpfd = m->newfd = m->curfd = -1;
@@ -95,8 +95,8 @@ md_maildir_open(struct md_maildir *m, const char *path, int flags,
 	if ((m->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return md_err_set(e, "open", path, NULL);
 	for (size_t i = 0; i < 3; i++) {
-		*fds[i] = openat(m->fd, subdirs[i],
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		*fds[i] = openat(
+		    m->fd, subdirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (*fds[i] == -1) {
 			md_err_set(e, "open", path, subdirs[i]);
 			goto fail;

@@ -6,8 +6,8 @@
 
 /* Fill E (if any) and return -1, leaving errno as the failing call set it. */
 int
-md_err_set(struct md_err *e, const char *step, const char *dir,
-    const char *name)
+md_err_set(
+    struct md_err *e, const char *step, const char *dir, const char *name)
 {
 	int saved = errno;
 

@@ -14,8 +14,8 @@
 enum { TOP, HEADER, BODY };
 
 void
-md_filter_begin(struct md_filter *f, const struct md_filter_opts *o,
-    struct md_tmp *out)
+md_filter_begin(
+    struct md_filter *f, const struct md_filter_opts *o, struct md_tmp *out)
 {
 	memset(f, 0, offsetof(struct md_filter, top));
 	f->o = o;
@@ -71,13 +71,12 @@ put(struct md_filter *f, const char *p, size_t n, struct md_err *e)
 }
 
 static int
-put_field(struct md_filter *f, const char *name, const char *value,
-    struct md_err *e)
+put_field(
+    struct md_filter *f, const char *name, const char *value, struct md_err *e)
 {
 	const char *eol = f->crlf ? "\r\n" : "\n";
 
-	if (put(f, name, strlen(name), e) == -1 ||
-	    put(f, ": ", 2, e) == -1 ||
+	if (put(f, name, strlen(name), e) == -1 || put(f, ": ", 2, e) == -1 ||
 	    put(f, value, strlen(value), e) == -1)
 		return -1;
 	return put(f, eol, strlen(eol), e);
@@ -158,7 +157,10 @@ map_status(struct md_filter *f, const char *v, const char *end, int x)
 		case 'D':
 			if (x)
 				md_flags_set(&f->flags,
-				    *v == 'A' ? 'R' : *v == 'D' ? 'T' : 'F', 1);
+				    *v == 'A'   ? 'R'
+				    : *v == 'D' ? 'T'
+				                : 'F',
+				    1);
 			break;
 		}
 	}
@@ -242,8 +244,7 @@ md_filter_line(struct md_filter *f, const char *p, size_t n, int bol,
 }
 
 int
-md_filter_body(struct md_filter *f, const char *p, size_t n,
-    struct md_err *e)
+md_filter_body(struct md_filter *f, const char *p, size_t n, struct md_err *e)
 {
 	return put(f, p, n, e);
 }

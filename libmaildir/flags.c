@@ -117,8 +117,8 @@ md_name_format(char *buf, size_t size, const char *name,
 
 	if (md_flags_format(flags, fl, sizeof(fl)) == -1)
 		return -1;
-	need = n->keeplen + 3 + strlen(fl) +
-	    (n->tail ? 1 + strlen(n->tail) : 0);
+	need =
+	    n->keeplen + 3 + strlen(fl) + (n->tail ? 1 + strlen(n->tail) : 0);
 	if (need >= size || need > NAME_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;

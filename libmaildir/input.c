@@ -29,7 +29,7 @@ md_input_init(struct md_input *in, int fd, unsigned timeout)
 static int
 wait_readable(struct md_input *in)
 {
-	struct pollfd pfd = {.fd = in->fd, .events = POLLIN};
+	struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
 
 	if (in->deadline == 0)
 		return 0;

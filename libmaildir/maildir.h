@@ -20,8 +20,8 @@ struct md_err {
 	char path[PATH_MAX];
 };
 
-int md_err_set(struct md_err *e, const char *step, const char *dir,
-    const char *name);
+int md_err_set(
+    struct md_err *e, const char *step, const char *dir, const char *name);
 
 /* ---- name.c: unique names and the parts of a message file name ---- */
 
@@ -52,11 +52,11 @@ struct md_flags {
 enum md_info_kind { MD_INFO_NONE, MD_INFO_2, MD_INFO_OTHER };
 
 struct md_name {
-	size_t baselen;		/* identity: bytes before the first ':' */
-	size_t keeplen;		/* bytes kept when flags change (to last ':') */
+	size_t baselen;         /* identity: bytes before the first ':' */
+	size_t keeplen;         /* bytes kept when flags change (to last ':') */
 	enum md_info_kind kind; /* ":2," info, other info, or none */
-	struct md_flags flags;	/* flags of ":2," info */
-	const char *tail;	/* after "2,FLAGS," or NULL */
+	struct md_flags flags;  /* flags of ":2," info */
+	const char *tail;       /* after "2,FLAGS," or NULL */
 };
 
 void md_flags_zero(struct md_flags *f);
@@ -83,14 +83,13 @@ struct md_maildir {
 	char path[PATH_MAX];
 };
 
-int md_maildir_open(struct md_maildir *m, const char *path, int flags,
-    struct md_err *e);
+int md_maildir_open(
+    struct md_maildir *m, const char *path, int flags, struct md_err *e);
 void md_maildir_close(struct md_maildir *m);
 /* 0 when NAME is a safe Maildir++ folder name ("Work.Projects"). */
 int md_folder_valid(const char *name);
 /* ROOT/.NAME ("INBOX" is the root itself). */
-int md_folder_path(char *buf, size_t size, const char *root,
-    const char *name);
+int md_folder_path(char *buf, size_t size, const char *root, const char *name);
 int md_folder_open(struct md_maildir *m, const char *root, const char *name,
     int flags, struct md_err *e);
 
@@ -111,8 +110,8 @@ void md_input_init(struct md_input *in, int fd, unsigned timeout);
  * The next piece of a line: up to and including '\n', or a buffer's worth
  * of a longer line (*complete = 0). Returns 1, 0 at end of input, -1.
  */
-int md_input_line(struct md_input *in, const char **p, size_t *n,
-    int *complete);
+int md_input_line(
+    struct md_input *in, const char **p, size_t *n, int *complete);
 /* Whatever is available, for copying the body. Returns 1, 0 at end, -1. */
 int md_input_chunk(struct md_input *in, const char **p, size_t *n);
 
@@ -125,7 +124,7 @@ struct md_tmp {
 	const struct md_maildir *home;
 	uint64_t size;
 	uint64_t limit; /* 0 = none; above it writes fail with EMSGSIZE */
-	int nolink;	/* its file system has no hard links: rename it */
+	int nolink;     /* its file system has no hard links: rename it */
 	size_t buflen;
 	char name[NAME_MAX + 1];
 	char buf[MD_TMP_BUF];
@@ -133,11 +132,10 @@ struct md_tmp {
 
 int md_tmp_create(struct md_tmp *t, const struct md_maildir *home,
     struct md_namegen *g, struct md_err *e);
-int md_tmp_write(struct md_tmp *t, const void *p, size_t n,
-    struct md_err *e);
+int md_tmp_write(struct md_tmp *t, const void *p, size_t n, struct md_err *e);
 /* Flush, set mtime (if given), fsync and close: the data is on disk. */
-int md_tmp_finish(struct md_tmp *t, const struct timespec *mtime,
-    struct md_err *e);
+int md_tmp_finish(
+    struct md_tmp *t, const struct timespec *mtime, struct md_err *e);
 /* Remove the tmp file (after placing it, or to abandon it). */
 void md_tmp_remove(struct md_tmp *t);
 
@@ -152,8 +150,8 @@ void md_tmp_remove(struct md_tmp *t);
  * Does not sync M's directory: md_maildir_sync() does, once per batch.
  */
 int md_place(struct md_tmp *t, const struct md_maildir *m,
-    const struct md_flags *flags, struct md_namegen *g, char *name,
-    size_t size, struct md_err *e);
+    const struct md_flags *flags, struct md_namegen *g, char *name, size_t size,
+    struct md_err *e);
 int md_maildir_sync(const struct md_maildir *m, int which, struct md_err *e);
 
 /* ---- filter.c: what delivery does to a message's header ---- */
@@ -162,7 +160,7 @@ struct md_filter_opts {
 	const char *return_path;  /* add "Return-Path: <x>" unless present */
 	const char *original_to;  /* add "X-Original-To: x" unless present */
 	const char *delivered_to; /* add "Delivered-To: x" unless present */
-	int mbox;		  /* map and drop Status:/X-Status: */
+	int mbox;                 /* map and drop Status:/X-Status: */
 };
 
 struct md_filter {
@@ -170,26 +168,26 @@ struct md_filter {
 	struct md_tmp *out;
 	int state;
 	int seen_line, crlf; /* line ends follow the message's first line */
-	int dropping;	/* inside a dropped field's continuation lines */
-	int own_dt;	/* the MTA's Delivered-To line for us was seen */
-	int loop;	/* another Delivered-To for the recipient was seen */
+	int dropping;        /* inside a dropped field's continuation lines */
+	int own_dt;          /* the MTA's Delivered-To line for us was seen */
+	int loop; /* another Delivered-To for the recipient was seen */
 	int have_rp, have_xot, have_dt;
 	struct md_flags flags;
-	int old;	/* Status: O — belongs in cur/ */
+	int old; /* Status: O — belongs in cur/ */
 	size_t toplen;
 	char date[256]; /* first Date: value, for mbox mtime */
-	char top[4096];	/* leading trace lines, held until decided */
+	char top[4096]; /* leading trace lines, held until decided */
 };
 
-void md_filter_begin(struct md_filter *f, const struct md_filter_opts *o,
-    struct md_tmp *out);
+void md_filter_begin(
+    struct md_filter *f, const struct md_filter_opts *o, struct md_tmp *out);
 /* Feed a piece of a line; BOL says it starts a line. */
 int md_filter_line(struct md_filter *f, const char *p, size_t n, int bol,
     int complete, struct md_err *e);
 /* Once in the body, bytes go through untouched. */
 int md_filter_in_body(const struct md_filter *f);
-int md_filter_body(struct md_filter *f, const char *p, size_t n,
-    struct md_err *e);
+int md_filter_body(
+    struct md_filter *f, const char *p, size_t n, struct md_err *e);
 int md_filter_end(struct md_filter *f, struct md_err *e);
 
 /* ---- deliver.c: one message from a stream into a tmp file ---- */
@@ -199,8 +197,7 @@ int md_filter_end(struct md_filter *f, struct md_err *e);
  * dropped, trace headers added once. -1/ELOOP when the message already
  * holds our Delivered-To, -1/EMSGSIZE above T's limit.
  */
-int md_deliver_read(struct md_input *in, struct md_filter *f,
-    struct md_err *e);
+int md_deliver_read(struct md_input *in, struct md_filter *f, struct md_err *e);
 
 /* ---- mbox.c: splitting an mbox stream (mboxrd) ---- */
 

@@ -91,10 +91,10 @@ feed(struct split *s, struct md_filter *f, const char *p, size_t n,
 }
 
 int
-md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date,
-    int *more, struct md_err *e)
+md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date, int *more,
+    struct md_err *e)
 {
-	struct split s = {.bol = 1};
+	struct split s = { .bol = 1 };
 	const char *p;
 	size_t n;
 	int complete, r;
@@ -105,7 +105,8 @@ md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date,
 	while ((r = md_input_line(mb->in, &p, &n, &complete)) == 1) {
 		if (s.bol && is_from(p, n) &&
 		    (md_date_from_line(p, n, &d) == 0 || s.held)) {
-			mb->next_date = md_date_from_line(p, n, &d) == 0 ? d : -1;
+			mb->next_date =
+			    md_date_from_line(p, n, &d) == 0 ? d : -1;
 			if (finish_line(mb->in, complete) == -1)
 				return read_err(e);
 			*more = 1;
@@ -133,8 +134,8 @@ md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date,
 	}
 	if (f->loop) {
 		errno = ELOOP;
-		return md_err_set(e, "loop check", "Delivered-To",
-		    f->o->delivered_to);
+		return md_err_set(
+		    e, "loop check", "Delivered-To", f->o->delivered_to);
 	}
 	if (*date == -1 && f->date[0] != '\0' &&
 	    md_date_parse(f->date, &d) == 0)

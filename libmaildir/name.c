@@ -18,7 +18,7 @@ md_host_escape(const char *host, char *out, size_t size)
 
 	for (const unsigned char *p = (const unsigned char *)host; *p; p++) {
 		int esc = *p == '/' || *p == ':' || *p == ',' || *p == '\\' ||
-		    *p < 0x20 || *p == 0x7f;
+		          *p < 0x20 || *p == 0x7f;
 		size_t need = esc ? 4 : 1;
 
 		if (o + need >= size) {

@@ -13,8 +13,8 @@
 #define PLACE_TRIES 8
 
 static int place(struct md_tmp *t, const struct md_maildir *m,
-    const struct md_flags *flags, struct md_namegen *g, char *name,
-    size_t size, struct md_err *e, int may_copy);
+    const struct md_flags *flags, struct md_namegen *g, char *name, size_t size,
+    struct md_err *e, int may_copy);
 
 static int
 final_name(const char *base, uint64_t bytes, const struct md_flags *flags,
@@ -25,8 +25,8 @@ final_name(const char *base, uint64_t bytes, const struct md_flags *flags,
 
 	if (flags != NULL && md_flags_format(flags, fl, sizeof(fl)) == -1)
 		return -1;
-	n = snprintf(buf, size, "%s/%s,S=%llu%s%s", flags ? "cur" : "new",
-	    base, (unsigned long long)bytes, flags ? ":2," : "", fl);
+	n = snprintf(buf, size, "%s/%s,S=%llu%s%s", flags ? "cur" : "new", base,
+	    (unsigned long long)bytes, flags ? ":2," : "", fl);
 	if (n < 0 || (size_t)n >= size || (size_t)n - 4 > NAME_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -99,8 +99,8 @@ fail:
  * placed there and then removed from tmp/. */
 static int
 place_copy(struct md_tmp *t, const struct md_maildir *m,
-    const struct md_flags *flags, struct md_namegen *g, char *name,
-    size_t size, struct md_err *e)
+    const struct md_flags *flags, struct md_namegen *g, char *name, size_t size,
+    struct md_err *e)
 {
 	struct md_tmp *c = malloc(sizeof(*c));
 	int r;
@@ -135,8 +135,8 @@ rename_noreplace(int from, const char *a, int to, const char *b)
 
 static int
 place(struct md_tmp *t, const struct md_maildir *m,
-    const struct md_flags *flags, struct md_namegen *g, char *name,
-    size_t size, struct md_err *e, int may_copy)
+    const struct md_flags *flags, struct md_namegen *g, char *name, size_t size,
+    struct md_err *e, int may_copy)
 {
 	char base[NAME_MAX + 1];
 	int dir = flags ? m->curfd : m->newfd;
@@ -152,7 +152,8 @@ place(struct md_tmp *t, const struct md_maildir *m,
 		if (final_name(base, t->size, flags, name, size) == -1)
 			return md_err_set(e, "name", m->path, NULL);
 		if (own && t->nolink)
-			r = rename_noreplace(t->home->tmpfd, t->name, dir, final);
+			r = rename_noreplace(
+			    t->home->tmpfd, t->name, dir, final);
 		else
 			r = linkat(t->home->tmpfd, t->name, dir, final, 0);
 		if (r == 0)
@@ -166,10 +167,10 @@ place(struct md_tmp *t, const struct md_maildir *m,
 			continue;
 		}
 		if (may_copy && (errno == EXDEV || errno == EPERM ||
-		    errno == ENOSYS || errno == ENOTSUP))
+		                    errno == ENOSYS || errno == ENOTSUP))
 			return place_copy(t, m, flags, g, name, size, e);
-		if (own && !t->nolink && (errno == EPERM || errno == ENOSYS ||
-		    errno == ENOTSUP)) {
+		if (own && !t->nolink &&
+		    (errno == EPERM || errno == ENOSYS || errno == ENOTSUP)) {
 			t->nolink = 1;
 			i--;
 			continue;
@@ -182,8 +183,8 @@ place(struct md_tmp *t, const struct md_maildir *m,
 
 int
 md_place(struct md_tmp *t, const struct md_maildir *m,
-    const struct md_flags *flags, struct md_namegen *g, char *name,
-    size_t size, struct md_err *e)
+    const struct md_flags *flags, struct md_namegen *g, char *name, size_t size,
+    struct md_err *e)
 {
 	return place(t, m, flags, g, name, size, e, 1);
 }

@@ -100,15 +100,14 @@ md_tmp_write(struct md_tmp *t, const void *p, size_t n, struct md_err *e)
 }
 
 int
-md_tmp_finish(struct md_tmp *t, const struct timespec *mtime,
-    struct md_err *e)
+md_tmp_finish(struct md_tmp *t, const struct timespec *mtime, struct md_err *e)
 {
 	int fd = t->fd;
 
 	if (flush(t, e) == -1)
 		return -1;
 	if (mtime != NULL) {
-		struct timespec ts[2] = {*mtime, *mtime};
+		struct timespec ts[2] = { *mtime, *mtime };
 
 		if (futimens(fd, ts) == -1)
 			return tmp_err(t, "set mtime", e);

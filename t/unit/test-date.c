@@ -1,9 +1,9 @@
 /* Unit tests for date.c: a table of real-world Date: forms and From_ lines. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,57 +12,60 @@
 #include "maildir.h"
 
 /* Expected values computed independently (Python's calendar.timegm). */
-static const struct { const char *s; long long t; } good[] = {
-    {"Thu, 17 Oct 1995 17:14:09 +0000", 813950049LL},
-    {"Thu, 17 Oct 1995 17:14:09 +0200", 813942849LL},
-    {"Thu, 17 Oct 1995 17:14:09 -0530", 813969849LL},
-    {"17 Oct 1995 17:14:09 +0000", 813950049LL},
-    {"Thu 17 Oct 1995 17:14:09 +0000", 813950049LL},
-    {"Thu, 17 Oct 1995 17:14 +0000", 813950040LL},
-    {"Thu, 17 Oct 1995 17:14:09", 813950049LL},
-    {"Thu, 17 Oct 1995 17:14:09 GMT", 813950049LL},
-    {"Thu, 17 Oct 1995 17:14:09 UT", 813950049LL},
-    {"Thu, 17 Oct 1995 17:14:09 EST", 813968049LL},
-    {"Thu, 17 Oct 1995 17:14:09 EDT", 813964449LL},
-    {"Thu, 17 Oct 1995 17:14:09 CST", 813971649LL},
-    {"Thu, 17 Oct 1995 17:14:09 CDT", 813968049LL},
-    {"Thu, 17 Oct 1995 17:14:09 MST", 813975249LL},
-    {"Thu, 17 Oct 1995 17:14:09 MDT", 813971649LL},
-    {"Thu, 17 Oct 1995 17:14:09 PST", 813978849LL},
-    {"Thu, 17 Oct 1995 17:14:09 PDT", 813975249LL},
-    {"Thu, 17 Oct 1995 17:14:09 MET", 813950049LL},
-    {"Thu, 17 Oct 1995 17:14:09 +0200 (CEST)", 813942849LL},
-    {"Thu, 17 Oct 1995 17:14:09 -0700 (PDT)", 813975249LL},
-    {"Thu, 17 Oct 95 17:14:09 +0000", 813950049LL},
-    {"Thu, 17 Oct 05 17:14:09 +0000", 1129569249LL},
-    {"Thu, 17 Oct 49 17:14:09 +0000", 2518103649LL},
-    {"Thu, 17 Oct 50 17:14:09 +0000", -606120351LL},
-    {"Thu, 17 Oct 095 17:14:09 +0000", 813950049LL},
-    {"Thu, 7 Oct 1995 17:14:09 +0000", 813086049LL},
-    {"Thu, 07 Oct 1995 17:14:09 +0000", 813086049LL},
-    {"thu, 17 oct 1995 17:14:09 +0000", 813950049LL},
-    {"Thursday, 17 October 1995 17:14:09 +0000", 813950049LL},
-    {"Thu, 17 Oct 1995 17:14:09 0200", 813942849LL},
-    {"Thu, 17 Oct 1995 17:14:09 +02:00", 813942849LL},
-    {"Thu, 17 Oct 1995 17.14.09 +0000", 813950049LL},
-    {"Thu Oct 17 17:14:09 1995", 813950049LL},
-    {"Thu Oct 17 17:14:09 1995 +0100", 813946449LL},
-    {"1995-10-17", 813888000LL},
-    {"1995-10-17T17:14:09Z", 813950049LL},
-    {"1995-10-17T17:14:09+02:00", 813942849LL},
-    {"1995-10-17 17:14:09", 813950049LL},
-    {"  Thu,  17 Oct 1995   17:14:09 +0000  ", 813950049LL},
-    {"(comment) Thu, 17 Oct 1995 17:14:09 +0000", 813950049LL},
-    {"Thu, 17 Oct 1995 23:59:60 +0000", 813974400LL},
-    {"Mon, 29 Feb 2016 00:00:00 -0000", 1456704000LL},
-    {"Fri, 1 Jan 2100 12:00:00 +1400", 4102437600LL},
-    {"17 Oct 1995 17:14:09 Z", 813950049LL},
+static const struct {
+	const char *s;
+	long long t;
+} good[] = {
+	{ "Thu, 17 Oct 1995 17:14:09 +0000", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 +0200", 813942849LL },
+	{ "Thu, 17 Oct 1995 17:14:09 -0530", 813969849LL },
+	{ "17 Oct 1995 17:14:09 +0000", 813950049LL },
+	{ "Thu 17 Oct 1995 17:14:09 +0000", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14 +0000", 813950040LL },
+	{ "Thu, 17 Oct 1995 17:14:09", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 GMT", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 UT", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 EST", 813968049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 EDT", 813964449LL },
+	{ "Thu, 17 Oct 1995 17:14:09 CST", 813971649LL },
+	{ "Thu, 17 Oct 1995 17:14:09 CDT", 813968049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 MST", 813975249LL },
+	{ "Thu, 17 Oct 1995 17:14:09 MDT", 813971649LL },
+	{ "Thu, 17 Oct 1995 17:14:09 PST", 813978849LL },
+	{ "Thu, 17 Oct 1995 17:14:09 PDT", 813975249LL },
+	{ "Thu, 17 Oct 1995 17:14:09 MET", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 +0200 (CEST)", 813942849LL },
+	{ "Thu, 17 Oct 1995 17:14:09 -0700 (PDT)", 813975249LL },
+	{ "Thu, 17 Oct 95 17:14:09 +0000", 813950049LL },
+	{ "Thu, 17 Oct 05 17:14:09 +0000", 1129569249LL },
+	{ "Thu, 17 Oct 49 17:14:09 +0000", 2518103649LL },
+	{ "Thu, 17 Oct 50 17:14:09 +0000", -606120351LL },
+	{ "Thu, 17 Oct 095 17:14:09 +0000", 813950049LL },
+	{ "Thu, 7 Oct 1995 17:14:09 +0000", 813086049LL },
+	{ "Thu, 07 Oct 1995 17:14:09 +0000", 813086049LL },
+	{ "thu, 17 oct 1995 17:14:09 +0000", 813950049LL },
+	{ "Thursday, 17 October 1995 17:14:09 +0000", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 0200", 813942849LL },
+	{ "Thu, 17 Oct 1995 17:14:09 +02:00", 813942849LL },
+	{ "Thu, 17 Oct 1995 17.14.09 +0000", 813950049LL },
+	{ "Thu Oct 17 17:14:09 1995", 813950049LL },
+	{ "Thu Oct 17 17:14:09 1995 +0100", 813946449LL },
+	{ "1995-10-17", 813888000LL },
+	{ "1995-10-17T17:14:09Z", 813950049LL },
+	{ "1995-10-17T17:14:09+02:00", 813942849LL },
+	{ "1995-10-17 17:14:09", 813950049LL },
+	{ "  Thu,  17 Oct 1995   17:14:09 +0000  ", 813950049LL },
+	{ "(comment) Thu, 17 Oct 1995 17:14:09 +0000", 813950049LL },
+	{ "Thu, 17 Oct 1995 23:59:60 +0000", 813974400LL },
+	{ "Mon, 29 Feb 2016 00:00:00 -0000", 1456704000LL },
+	{ "Fri, 1 Jan 2100 12:00:00 +1400", 4102437600LL },
+	{ "17 Oct 1995 17:14:09 Z", 813950049LL },
 };
 
-static const char *const bad[] = {"", "garbage", "Thu, 32 Oct 1995 17:14:09",
-    "Thu, 17 Foo 1995 17:14:09", "Thu, 17 Oct 1995 25:14:09",
-    "Thu, 17 Oct 1995 17:61:09", "17:14:09", "Oct 1995",
-    "Thu, 17 Oct 1995 17:14:09 +2500", "1995-13-45x"};
+static const char *const bad[] = { "", "garbage", "Thu, 32 Oct 1995 17:14:09",
+	"Thu, 17 Foo 1995 17:14:09", "Thu, 17 Oct 1995 25:14:09",
+	"Thu, 17 Oct 1995 17:61:09", "17:14:09", "Oct 1995",
+	"Thu, 17 Oct 1995 17:14:09 +2500", "1995-13-45x" };
 
 static void
 rfc5322_table(void **state)
@@ -86,8 +89,7 @@ rejects(void **state)
 		time_t t;
 
 		if (md_date_parse(bad[i], &t) != -1)
-			fail_msg("\"%s\" parsed as %lld", bad[i],
-			    (long long)t);
+			fail_msg("\"%s\" parsed as %lld", bad[i], (long long)t);
 	}
 }
 
@@ -98,21 +100,21 @@ from_lines(void **state)
 		const char *line;
 		long long t; /* -1: not a From_ line date */
 	} c[] = {
-	    {"From a@b Thu Oct 17 17:14:09 1995\n", 813950049LL},
-	    {"From a@b  Thu Oct 17 17:14:09 1995\n", 813950049LL},
-	    {"From MAILER-DAEMON Thu Oct 17 17:14:09 1995", 813950049LL},
-	    {"From a@b Thu Oct  7 17:14:09 1995\n", 813086049LL},
-	    {"From a@b Thu Oct 17 17:14 1995\n", 813950040LL},
-	    {"From a@b Thu Oct 17 17:14:09 +0100 1995\n", 813946449LL},
-	    {"From a@b Thu Oct 17 17:14:09 MET DST 1995\n", 813950049LL},
-	    {"From a@b Thu Oct 17 17:14:09 95\n", 813950049LL},
-	    {"From \"a b\"@c Thu Oct 17 17:14:09 1995\n", 813950049LL},
-	    {"From a@b Oct 17 17:14:09 1995\n", 813950049LL},
-	    {"From here we go\n", -1},
-	    {"From a@b\n", -1},
-	    {"From the 17 Oct meeting at 17:14, 1995\n", -1},
-	    {"from a@b Thu Oct 17 17:14:09 1995\n", -1},
-	    {"From a@b Thu Oct 17 1995\n", -1},
+		{ "From a@b Thu Oct 17 17:14:09 1995\n", 813950049LL },
+		{ "From a@b  Thu Oct 17 17:14:09 1995\n", 813950049LL },
+		{ "From MAILER-DAEMON Thu Oct 17 17:14:09 1995", 813950049LL },
+		{ "From a@b Thu Oct  7 17:14:09 1995\n", 813086049LL },
+		{ "From a@b Thu Oct 17 17:14 1995\n", 813950040LL },
+		{ "From a@b Thu Oct 17 17:14:09 +0100 1995\n", 813946449LL },
+		{ "From a@b Thu Oct 17 17:14:09 MET DST 1995\n", 813950049LL },
+		{ "From a@b Thu Oct 17 17:14:09 95\n", 813950049LL },
+		{ "From \"a b\"@c Thu Oct 17 17:14:09 1995\n", 813950049LL },
+		{ "From a@b Oct 17 17:14:09 1995\n", 813950049LL },
+		{ "From here we go\n", -1 },
+		{ "From a@b\n", -1 },
+		{ "From the 17 Oct meeting at 17:14, 1995\n", -1 },
+		{ "from a@b Thu Oct 17 17:14:09 1995\n", -1 },
+		{ "From a@b Thu Oct 17 1995\n", -1 },
 	};
 
 	(void)state;
@@ -130,9 +132,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(rfc5322_table),
-	    cmocka_unit_test(rejects),
-	    cmocka_unit_test(from_lines),
+		cmocka_unit_test(rfc5322_table),
+		cmocka_unit_test(rejects),
+		cmocka_unit_test(from_lines),
 	};
 
 	/* From_ dates are local time: pin the zone. */

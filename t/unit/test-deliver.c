@@ -3,13 +3,13 @@
  * mbox.c, tmpfile.c and place.c, driven through real files in a scratch
  * maildir.
  */
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,9 +136,10 @@ expect(const char *msg, const struct md_filter_opts *o, const char *want)
 static void
 from_line_and_trace(void **state)
 {
-	struct md_filter_opts none = {0};
-	struct md_filter_opts all = {.return_path = "<s@x>",
-	    .original_to = "o@x", .delivered_to = "r@x"};
+	struct md_filter_opts none = { 0 };
+	struct md_filter_opts all = { .return_path = "<s@x>",
+		.original_to = "o@x",
+		.delivered_to = "r@x" };
 
 	(void)state;
 	expect("", &none, "");
@@ -173,7 +174,7 @@ from_line_and_trace(void **state)
 static void
 loops(void **state)
 {
-	struct md_filter_opts o = {.delivered_to = "r@x"};
+	struct md_filter_opts o = { .delivered_to = "r@x" };
 	int err;
 
 	(void)state;
@@ -186,8 +187,8 @@ loops(void **state)
 	    "Delivered-To: r@x\nS: 1\n\nDelivered-To: r@x\n");
 	assert_null(run("Delivered-To: r@x\nDelivered-To: r@x\n\n", &o, &err));
 	assert_int_equal(err, ELOOP);
-	assert_null(run("Delivered-To: r@x\nS: 1\nDelivered-To: r@x\n", &o,
-	    &err));
+	assert_null(
+	    run("Delivered-To: r@x\nS: 1\nDelivered-To: r@x\n", &o, &err));
 	assert_int_equal(err, ELOOP);
 	/* someone else, or in the body: fine */
 	expect("S: 1\nDelivered-To: r@xy\n\n", &o,
@@ -206,8 +207,8 @@ count(int dir)
 {
 	char cmd[PATH_MAX + 64];
 	(void)dir;
-	snprintf(cmd, sizeof(cmd), "test $(ls -A '%s/tmp' | wc -l) -eq 0",
-	    scratch);
+	snprintf(
+	    cmd, sizeof(cmd), "test $(ls -A '%s/tmp' | wc -l) -eq 0", scratch);
 	return system(cmd);
 }
 
@@ -215,7 +216,7 @@ static void
 size_limit(void **state)
 {
 	struct md_tmp *t = new_tmp();
-	char buf[100] = {0};
+	char buf[100] = { 0 };
 
 	(void)state;
 	t->limit = 150;
@@ -278,8 +279,8 @@ place_collision(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "old\n", 4), 4);
 	close(fd);
-	assert_int_equal(md_place(t, &md, NULL, &gen, name, sizeof(name), NULL),
-	    0);
+	assert_int_equal(
+	    md_place(t, &md, NULL, &gen, name, sizeof(name), NULL), 0);
 	assert_string_not_equal(name, want);
 	old = slurp(md.fd, want, NULL);
 	assert_string_equal(old, "old\n");
@@ -308,8 +309,8 @@ place_nfs_eexist(void **state)
 	assert_int_equal(md_tmp_finish(t, NULL, NULL), 0);
 	snprintf(want, sizeof(want), "cur/%s,S=0:2,S", t->name);
 	assert_int_equal(linkat(md.tmpfd, t->name, md.fd, want, 0), 0);
-	assert_int_equal(md_place(t, &md, &fl, &gen, name, sizeof(name), NULL),
-	    0);
+	assert_int_equal(
+	    md_place(t, &md, &fl, &gen, name, sizeof(name), NULL), 0);
 	assert_string_equal(name, want);
 	assert_int_equal(fstatat(md.fd, want, &st, 0), 0);
 	assert_int_equal(st.st_nlink, 2);
@@ -325,7 +326,7 @@ place_many_one_inode(void **state)
 	char path[PATH_MAX], a[NAME_MAX + 8], b[NAME_MAX + 8];
 	struct md_tmp *t = new_tmp();
 	struct stat sa, sb;
-	struct timespec ts = {.tv_sec = 813950049};
+	struct timespec ts = { .tv_sec = 813950049 };
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s2", scratch);
@@ -333,8 +334,8 @@ place_many_one_inode(void **state)
 	assert_int_equal(md_tmp_write(t, "hi\n", 3, NULL), 0);
 	assert_int_equal(md_tmp_finish(t, &ts, NULL), 0);
 	assert_int_equal(md_place(t, &md, NULL, &gen, a, sizeof(a), NULL), 0);
-	assert_int_equal(md_place(t, &other, NULL, &gen, b, sizeof(b), NULL),
-	    0);
+	assert_int_equal(
+	    md_place(t, &other, NULL, &gen, b, sizeof(b), NULL), 0);
 	md_tmp_remove(t);
 	assert_int_equal(fstatat(md.fd, a, &sa, 0), 0);
 	assert_int_equal(fstatat(other.fd, b, &sb, 0), 0);
@@ -354,7 +355,7 @@ split(const char *mbox, time_t *dates)
 {
 	static char out[4096];
 	struct md_input *in = malloc(sizeof(*in));
-	struct md_filter_opts o = {.mbox = 1};
+	struct md_filter_opts o = { .mbox = 1 };
 	struct md_mbox mb;
 	int fd = input_fd(mbox, strlen(mbox)), more = 1, i = 0;
 
@@ -368,9 +369,8 @@ split(const char *mbox, time_t *dates)
 		char fl[64], name[NAME_MAX + 8], *body;
 
 		md_filter_begin(&f, &o, t);
-		assert_int_equal(md_mbox_read(&mb, &f, &dates[i++], &more,
-				     NULL),
-		    0);
+		assert_int_equal(
+		    md_mbox_read(&mb, &f, &dates[i++], &more, NULL), 0);
 		assert_int_equal(md_tmp_finish(t, NULL, NULL), 0);
 		assert_int_equal(
 		    md_place(t, &md, NULL, &gen, name, sizeof(name), NULL), 0);
@@ -400,38 +400,38 @@ mbox_split(void **state)
 	assert_string_equal(split("\n\n", d), "");
 	assert_string_equal(
 	    split("From a Thu Oct 17 17:14:09 1995\nS: 1\n\nx\n\n"
-		  "From b Thu Oct 17 17:14:10 1995\nS: 2\n\ny\n",
-		d),
+	          "From b Thu Oct 17 17:14:10 1995\nS: 2\n\ny\n",
+	        d),
 	    "S: 1\n\nx\n[]|S: 2\n\ny\n[]|");
 	assert_int_equal(d[0], 813950049);
 	assert_int_equal(d[1], 813950050);
 	/* mboxrd: one '>' comes off; others stay */
 	assert_string_equal(split("From a Thu Oct 17 17:14:09 1995\nS: 1\n\n"
-				  ">From x\n>>From y\n>not\nFrom\n> From z\n",
-				d),
+	                          ">From x\n>>From y\n>not\nFrom\n> From z\n",
+	                        d),
 	    "S: 1\n\nFrom x\n>From y\n>not\nFrom\n> From z\n[]|");
 	/* no blank line before a dated From_ line: still a new message;
 	 * an undated one is a body line */
 	assert_string_equal(split("From a Thu Oct 17 17:14:09 1995\n\nx\n"
-				  "From here on\n"
-				  "From b Thu Oct 17 17:14:09 1995\n\ny\n",
-				d),
+	                          "From here on\n"
+	                          "From b Thu Oct 17 17:14:09 1995\n\ny\n",
+	                        d),
 	    "\nx\nFrom here on\n[]|\ny\n[]|");
 	/* two blank lines: one is the message's */
 	assert_string_equal(split("From a Thu Oct 17 17:14:09 1995\n\nx\n\n\n"
-				  "From b Thu Oct 17 17:14:09 1995\n\ny",
-				d),
+	                          "From b Thu Oct 17 17:14:09 1995\n\ny",
+	                        d),
 	    "\nx\n\n[]|\ny[]|");
 	/* Status and X-Status become flags and go */
 	assert_string_equal(
 	    split("From a Thu Oct 17 17:14:09 1995\nStatus: RO\nS: 1\n"
-		  "X-Status: AF\n  continued\nX-Other: 1\n\nStatus: R\n",
-		d),
+	          "X-Status: AF\n  continued\nX-Other: 1\n\nStatus: R\n",
+	        d),
 	    "S: 1\nX-Other: 1\n\nStatus: R\n[FRSO]|");
 	/* no From_ date: Date: gives the mtime */
 	assert_string_equal(split("From a\nDate: Thu, 17 Oct 1995 17:14:09 "
-				  "+0000\n\nx\n",
-				d),
+	                          "+0000\n\nx\n",
+	                        d),
 	    "Date: Thu, 17 Oct 1995 17:14:09 +0000\n\nx\n[]|");
 	assert_int_equal(d[0], 813950049);
 }
@@ -474,16 +474,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(from_line_and_trace),
-	    cmocka_unit_test(loops),
-	    cmocka_unit_test(size_limit),
-	    cmocka_unit_test(long_lines),
-	    cmocka_unit_test(place_collision),
-	    cmocka_unit_test(place_nfs_eexist),
-	    cmocka_unit_test(place_many_one_inode),
-	    cmocka_unit_test(mbox_split),
-	    cmocka_unit_test(mbox_not_mbox),
-	    cmocka_unit_test(input_deadline),
+		cmocka_unit_test(from_line_and_trace),
+		cmocka_unit_test(loops),
+		cmocka_unit_test(size_limit),
+		cmocka_unit_test(long_lines),
+		cmocka_unit_test(place_collision),
+		cmocka_unit_test(place_nfs_eexist),
+		cmocka_unit_test(place_many_one_inode),
+		cmocka_unit_test(mbox_split),
+		cmocka_unit_test(mbox_not_mbox),
+		cmocka_unit_test(input_deadline),
 	};
 
 	setenv("TZ", "UTC", 1);

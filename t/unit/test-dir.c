@@ -1,10 +1,10 @@
 /* Unit tests for dir.c: folder names, opening and creating maildirs. */
+#include <cmocka.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +38,10 @@ teardown(void **state)
 static void
 folder_names(void **state)
 {
-	const char *good[] = {"Work", "Work.Projects", "a.b.c", "Sent Items",
-	    "caf\xc3\xa9", "x-y_z", "tmp", "new"};
-	const char *bad[] = {"", ".", "..", ".x", "x.", "a..b", "a/b", "../x",
-	    "x/..", "a\nb", "a\tb", "\x7f", "a.", "..a"};
+	const char *good[] = { "Work", "Work.Projects", "a.b.c", "Sent Items",
+		"caf\xc3\xa9", "x-y_z", "tmp", "new" };
+	const char *bad[] = { "", ".", "..", ".x", "x.", "a..b", "a/b", "../x",
+		"x/..", "a\nb", "a\tb", "\x7f", "a.", "..a" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -129,7 +129,8 @@ folders(void **state)
 	assert_int_equal(errno, ENOENT);
 	assert_int_equal(
 	    md_folder_open(&m, root, "Work.Projects", MD_CREATE, &e), 0);
-	assert_string_equal(m.path, strcat(strcpy(sub, root), "/.Work.Projects"));
+	assert_string_equal(
+	    m.path, strcat(strcpy(sub, root), "/.Work.Projects"));
 	md_maildir_close(&m);
 	strcat(sub, "/maildirfolder");
 	assert_int_equal(stat(sub, &st), 0);
@@ -155,10 +156,10 @@ concurrent_create(void **state)
 		if ((kids[i] = fork()) == 0) {
 			struct md_maildir m;
 
-			_exit(md_folder_open(&m, path, "F", MD_CREATE, NULL) ==
-				    0
-				? 0
-				: 1);
+			_exit(
+			    md_folder_open(&m, path, "F", MD_CREATE, NULL) == 0
+			        ? 0
+			        : 1);
 		}
 		assert_true(kids[i] > 0);
 	}
@@ -175,11 +176,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(folder_names),
-	    cmocka_unit_test(folder_paths),
-	    cmocka_unit_test(open_and_create),
-	    cmocka_unit_test(folders),
-	    cmocka_unit_test(concurrent_create),
+		cmocka_unit_test(folder_names),
+		cmocka_unit_test(folder_paths),
+		cmocka_unit_test(open_and_create),
+		cmocka_unit_test(folders),
+		cmocka_unit_test(concurrent_create),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

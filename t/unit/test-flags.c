@@ -1,18 +1,18 @@
 /* Unit tests for flags.c: flag sets and ":2," info round trips. */
+#include <cmocka.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <errno.h>
 #include <string.h>
 
 #include "maildir.h"
 
 /* Parse NAME, set/clear flags, format; compare with WANT. */
 static void
-roundtrip(const char *name, const char *set, const char *clear,
-    const char *want)
+roundtrip(
+    const char *name, const char *set, const char *clear, const char *want)
 {
 	struct md_name n;
 	struct md_flags f;
@@ -126,10 +126,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(parse_kinds),
-	    cmocka_unit_test(roundtrips),
-	    cmocka_unit_test(user_flags),
-	    cmocka_unit_test(too_long),
+		cmocka_unit_test(parse_kinds),
+		cmocka_unit_test(roundtrips),
+		cmocka_unit_test(user_flags),
+		cmocka_unit_test(too_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,11 @@
 /* Unit tests for name.c: unique names, host escaping, base fields. */
+#include <cmocka.h>
+#include <errno.h>
+#include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <errno.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +17,8 @@ escape_host(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(md_host_escape("mx1.example.org", out, sizeof(out)), 0);
+	assert_int_equal(
+	    md_host_escape("mx1.example.org", out, sizeof(out)), 0);
 	assert_string_equal(out, "mx1.example.org");
 	assert_int_equal(md_host_escape("a/b:c,d", out, sizeof(out)), 0);
 	assert_string_equal(out, "a\\057b\\072c\\054d");
@@ -42,9 +43,9 @@ unique_format(void **state)
 	strlcpy(g.host, "host\\057x", sizeof(g.host));
 	assert_int_equal(md_name_unique(&g, name, sizeof(name)), 0);
 	assert_int_equal(regcomp(&re,
-			     "^[0-9]+\\.M[0-9]{6}P[0-9]+Q1R[0-9a-f]{16}\\."
-			     "host\\\\057x$",
-			     REG_EXTENDED | REG_NOSUB),
+	                     "^[0-9]+\\.M[0-9]{6}P[0-9]+Q1R[0-9a-f]{16}\\."
+	                     "host\\\\057x$",
+	                     REG_EXTENDED | REG_NOSUB),
 	    0);
 	assert_int_equal(regexec(&re, name, 0, NULL, 0), 0);
 	regfree(&re);
@@ -66,7 +67,7 @@ unique_in_process(void **state)
 {
 	enum { N = 10000, W = 128 };
 	struct md_namegen g;
-	char (*names)[W] = malloc(N * W);
+	char(*names)[W] = malloc(N * W);
 
 	(void)state;
 	assert_non_null(names);
@@ -98,8 +99,8 @@ size_fields(void **state)
 	(void)state;
 	assert_int_equal(md_name_field("1.M2P3.h,S=1234:2,S", 'S', &v), 0);
 	assert_int_equal(v, 1234);
-	assert_int_equal(md_name_field("1.M2P3.h,S=1234,W=1300:2,S", 'W', &v),
-	    0);
+	assert_int_equal(
+	    md_name_field("1.M2P3.h,S=1234,W=1300:2,S", 'W', &v), 0);
 	assert_int_equal(v, 1300);
 	assert_int_equal(md_name_field("1.M2P3.h,S=99", 'S', &v), 0);
 	assert_int_equal(v, 99);
@@ -109,9 +110,8 @@ size_fields(void **state)
 	assert_int_equal(md_name_field("1.h,S=:2,", 'S', &v), -1);
 	assert_int_equal(md_name_field("1.h:2,S,S=5", 'S', &v), -1);
 	assert_int_equal(md_name_field("1.h,W=5", 'S', &v), -1);
-	assert_int_equal(md_name_field("1.h,S=99999999999999999999999", 'S',
-			     &v),
-	    -1);
+	assert_int_equal(
+	    md_name_field("1.h,S=99999999999999999999999", 'S', &v), -1);
 	assert_int_equal(md_name_field("1.h,U=7,S=0", 'S', &v), 0);
 	assert_int_equal(v, 0);
 }
@@ -120,11 +120,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(escape_host),
-	    cmocka_unit_test(unique_format),
-	    cmocka_unit_test(unique_in_process),
-	    cmocka_unit_test(baselen),
-	    cmocka_unit_test(size_fields),
+		cmocka_unit_test(escape_host),
+		cmocka_unit_test(unique_format),
+		cmocka_unit_test(unique_in_process),
+		cmocka_unit_test(baselen),
+		cmocka_unit_test(size_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

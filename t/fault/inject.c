@@ -1,0 +1,145 @@
+/*
+ * inject.so: an LD_PRELOAD shim that makes one system call fail, so the
+ * tests can watch md-deliver meet disk-full, I/O errors, NFS surprises
+ * and filesystems without hard links. MDKIT_FAULT=CALL=ERRNO[@N] fails
+ * the Nth matching call (default: every one):
+ *   write   writes to regular files     fsync    fsync of regular files
+ *   dirsync fsync of directories        close    close of write-only fds
+ *   linkat  link into new/ or cur/      renameat2
+ * Several faults: MDKIT_FAULT=linkat=EPERM,renameat2=EINVAL.
+ * ERRNO is a name (ENOSPC, EIO, EDQUOT, EXDEV, EPERM, EEXIST, ...).
+ * linkat=LINKED makes the link and then reports EEXIST, as NFS may.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = { { "ENOSPC", ENOSPC }, { "EIO", EIO }, { "EDQUOT", EDQUOT },
+	{ "EXDEV", EXDEV }, { "EPERM", EPERM }, { "EEXIST", EEXIST },
+	{ "ESTALE", ESTALE }, { "EROFS", EROFS }, { "EINVAL", EINVAL },
+	{ "ENOSYS", ENOSYS }, { "EACCES", EACCES }, { "LINKED", -1 } };
+
+/* Does a fault name CALL? Sets *err; counts CALL's calls. Several
+ * faults may be given, separated by ','. */
+static int
+fault(const char *call, int *err)
+{
+	static const char *calls[] = { "write", "fsync", "dirsync", "close",
+		"linkat", "renameat2" };
+	static int seen[6];
+	const char *spec = getenv("MDKIT_FAULT");
+	size_t n = strlen(call);
+	int k = 0;
+
+	while (k < 6 && strcmp(calls[k], call) != 0)
+		k++;
+	if (spec == NULL || k == 6)
+		return 0;
+	seen[k]++;
+	for (; spec != NULL;
+	     spec = strchr(spec, ',') ? strchr(spec, ',') + 1 : NULL) {
+		const char *eq = spec + n + 1, *at;
+		size_t len;
+
+		if (strncmp(spec, call, n) != 0 || spec[n] != '=')
+			continue;
+		len = strcspn(eq, "@,");
+		at = eq[len] == '@' ? eq + len : NULL;
+		if (at != NULL && atoi(at + 1) != seen[k])
+			return 0;
+		for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]);
+		     i++) {
+			if (strlen(errnos[i].name) == len &&
+			    strncmp(eq, errnos[i].name, len) == 0) {
+				*err = errnos[i].value;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+is_kind(int fd, mode_t kind)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == kind;
+}
+
+#define REAL(name) ((__typeof__(name) *)dlsym(RTLD_NEXT, #name))
+
+ssize_t
+write(int fd, const void *buf, size_t n)
+{
+	int err;
+
+	if (is_kind(fd, S_IFREG) && fault("write", &err)) {
+		errno = err;
+		return -1;
+	}
+	return REAL(write)(fd, buf, n);
+}
+
+int
+fsync(int fd)
+{
+	int err;
+
+	if (fault(is_kind(fd, S_IFDIR) ? "dirsync" : "fsync", &err)) {
+		errno = err;
+		return -1;
+	}
+	return REAL(fsync)(fd);
+}
+
+int
+close(int fd)
+{
+	int fl = fcntl(fd, F_GETFL), err;
+
+	if (fl != -1 && (fl & O_ACCMODE) == O_WRONLY && is_kind(fd, S_IFREG) &&
+	    fault("close", &err)) {
+		REAL(close)(fd);
+		errno = err;
+		return -1;
+	}
+	return REAL(close)(fd);
+}
+
+int
+linkat(int a, const char *from, int b, const char *to, int flags)
+{
+	int err;
+
+	if (fault("linkat", &err)) {
+		if (err == -1) {
+			REAL(linkat)(a, from, b, to, flags);
+			err = EEXIST;
+		}
+		errno = err;
+		return -1;
+	}
+	return REAL(linkat)(a, from, b, to, flags);
+}
+
+int
+renameat2(int a, const char *from, int b, const char *to, unsigned flags)
+{
+	int err;
+
+	if (fault("renameat2", &err)) {
+		errno = err;
+		return -1;
+	}
+	return REAL(renameat2)(a, from, b, to, flags);
+}
