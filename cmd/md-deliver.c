@@ -18,6 +18,7 @@
 #include "maildir.h"
 
 #define DEFAULT_TIMEOUT 86400 /* qmail's 24 hours for one delivery */
+#define MBOX_BATCH 1024       /* -M: messages between directory syncs */
 
 struct opts {
 	int create, verbose, mbox, qmail, use_env, have_flags;
@@ -33,6 +34,8 @@ struct target {
 	int ok;    /* opened, and nothing failed yet */
 	int dirty; /* MD_NEW/MD_CUR entries made, not yet synced */
 	char name[NAME_MAX + 8]; /* where the last message went */
+	char *done;              /* -v: placed paths, printed once synced */
+	size_t donelen, donecap;
 };
 
 struct run {
@@ -44,6 +47,8 @@ struct run {
 	struct md_namegen gen;
 	struct md_input in;
 	struct md_tmp tmp;
+	size_t nbatch;    /* messages placed since the last sync */
+	unsigned timeout; /* -t, bounded by the MTA's alarm */
 };
 
 /* qmail bounces on 64: a broken command line there must mean retry. */
@@ -152,7 +157,9 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			o->rp = sanitize(optarg, 1);
 			break;
 		case 's':
-			if (expand_number(optarg, &o->limit) == -1) {
+			/* expand_number(3) would wrap "-1" to a huge size. */
+			if (strchr(optarg, '-') != NULL ||
+			    expand_number(optarg, &o->limit) == -1) {
 				warnx("-s %s: not a size (like 10M)", optarg);
 				usage(o->qmail);
 			}
@@ -264,7 +271,8 @@ classify(int errnum, const struct md_err *e, const struct run *r)
 		return EX_DATAERR;
 	}
 	if (errnum == ETIMEDOUT && strcmp(e->step, "read") == 0)
-		warnx("%s: read: no data for too long", e->path);
+		warnx("%s: read: no data for %u seconds", e->path,
+		    r->timeout);
 	else {
 		errno = errnum;
 		warn_err(e);
@@ -297,18 +305,36 @@ place_all(struct run *r, const struct md_flags *flags)
 	return failed;
 }
 
-/* -v: the paths of the last message, once they are worth reporting. */
+/* -v: remember where the message went; printed once it is durable. */
 static void
-print_placed(struct run *r)
+note_placed(struct run *r)
 {
-	for (size_t i = 0; i < r->ntg && r->o.verbose; i++)
-		if (r->tg[i].ok && r->tg[i].name[0] != '\0')
-			printf("%s/%s\n", r->tg[i].m.path, r->tg[i].name);
+	for (size_t i = 0; i < r->ntg && r->o.verbose; i++) {
+		struct target *t = &r->tg[i];
+		size_t need;
+
+		if (!t->ok || t->name[0] == '\0')
+			continue;
+		need = strlen(t->m.path) + strlen(t->name) + 3;
+		if (t->donecap - t->donelen < need) {
+			size_t cap = t->donecap * 2 + need + 4096;
+			char *p = realloc(t->done, cap);
+
+			if (p == NULL)
+				err(EX_TEMPFAIL, "realloc");
+			t->done = p;
+			t->donecap = cap;
+		}
+		t->donelen += (size_t)snprintf(t->done + t->donelen,
+		    t->donecap - t->donelen, "%s/%s\n", t->m.path, t->name);
+	}
+	r->nbatch++;
 }
 
-/* Sync the directories that got entries; a target that fails is lost. */
+/* Make the batch durable: sync each directory that got entries, then
+ * print what is now on disk. A target whose sync fails is lost. */
 static int
-sync_all(struct run *r)
+sync_batch(struct run *r)
 {
 	struct md_err e;
 	int failed = 0;
@@ -322,10 +348,15 @@ sync_all(struct run *r)
 			failed++;
 		}
 		t->dirty = 0;
+		if (t->ok)
+			fwrite(t->done, 1, t->donelen, stdout);
+		t->donelen = 0;
 	}
+	r->nbatch = 0;
 	return failed;
 }
 
+/* Targets that did not get every message: unopened, or failed since. */
 static size_t
 bad_targets(const struct run *r)
 {
@@ -354,9 +385,9 @@ deliver_one(struct run *r)
 		return classify(errnum, &e, r);
 	}
 	place_all(r, r->o.have_flags ? &r->o.flags : NULL);
-	sync_all(r);
+	note_placed(r);
+	sync_batch(r);
 	md_tmp_remove(&r->tmp);
-	print_placed(r);
 	return bad_targets(r) ? EX_TEMPFAIL : EX_OK;
 }
 
@@ -369,6 +400,7 @@ import_one(struct run *r, struct md_mbox *mb, int *more)
 	struct md_err e;
 	struct timespec ts = { 0, 0 };
 	time_t date;
+	int failed;
 
 	if (md_tmp_create(&r->tmp, r->home, &r->gen, &e) == -1) {
 		*more = 0;
@@ -386,11 +418,15 @@ import_one(struct run *r, struct md_mbox *mb, int *more)
 	return classify(errnum, &e, r);
 place:
 	md_flags_merge(&fl, &f.flags);
-	place_all(
+	failed = place_all(
 	    r, r->o.have_flags || f.old || !md_flags_empty(&fl) ? &fl : NULL);
 	md_tmp_remove(&r->tmp);
-	print_placed(r);
-	return bad_targets(r) ? EX_TEMPFAIL : EX_OK;
+	note_placed(r);
+	if (r->nbatch >= MBOX_BATCH)
+		failed += sync_batch(r);
+	/* A target that fails stops the import, so that one retry of the
+	 * rest can follow; one that never opened does not. */
+	return failed ? EX_TEMPFAIL : EX_OK;
 }
 
 static int
@@ -398,8 +434,8 @@ import_mbox(struct run *r)
 {
 	struct md_mbox mb;
 	struct md_err e;
-	unsigned long done = 0, perm = 0;
-	int more, rc = EX_OK;
+	unsigned long done = 0, perm = 0, seen = 0;
+	int more, rc = EX_OK, stopped = 0;
 
 	switch (md_mbox_begin(&mb, &r->in, &e)) {
 	case 0:
@@ -415,20 +451,26 @@ import_mbox(struct run *r)
 	do {
 		int one = import_one(r, &mb, &more);
 
+		seen++;
 		if (one == EX_OK)
 			done++;
 		else if (one == EX_DATAERR)
 			perm++;
 		else {
 			rc = EX_TEMPFAIL;
+			stopped = 1;
 			break;
 		}
 	} while (more);
-	if (sync_all(r) || bad_targets(r))
+	if (sync_batch(r) || bad_targets(r))
 		rc = EX_TEMPFAIL;
-	if (rc != EX_OK || perm)
-		warnx("%lu messages delivered, %lu refused%s", done, perm,
-		    rc != EX_OK ? ", import stopped" : "");
+	if (stopped)
+		warnx("mbox: %lu delivered, %lu refused; stopped at message "
+		      "%lu, it and the rest not delivered",
+		    done, perm, seen);
+	else if (rc != EX_OK || perm)
+		warnx("mbox: %lu delivered, %lu refused%s", done, perm,
+		    rc != EX_OK ? ", not to every maildir" : "");
 	return rc != EX_OK ? rc : perm ? EX_DATAERR : EX_OK;
 }
 
@@ -456,7 +498,8 @@ main(int argc, char *argv[])
 		.delivered_to = r->o.dt,
 		.mbox = r->o.mbox };
 	md_namegen_init(&r->gen);
-	md_input_init(&r->in, STDIN_FILENO, bound_timeout(r->o.timeout));
+	r->timeout = bound_timeout(r->o.timeout);
+	md_input_init(&r->in, STDIN_FILENO, r->timeout);
 	open_targets(r, argc, argv);
 	if (r->home == NULL)
 		return exit_code(&r->o, EX_TEMPFAIL);

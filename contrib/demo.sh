@@ -6,6 +6,7 @@ samples=contrib/samples
 dir=demo/Maildir
 
 rm -rf demo
+mkdir demo
 echo "== md-deliver -c $dir < $samples/01-welcome.eml   (as Postfix would)"
 "$bin/md-deliver" -c -v -e "$dir" <"$samples/01-welcome.eml"
 echo "== md-deliver -F S -r bob@example.net $dir < $samples/02-crlf.eml"

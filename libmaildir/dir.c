@@ -19,39 +19,14 @@ mkdir_ok(int at, const char *name)
 	return 0;
 }
 
-/* Like mkdir -p: parents too, each 0700, others' concurrent mkdir fine. */
-static int
-mkdir_parents(const char *path)
-{
-	char buf[PATH_MAX];
-
-	if (mkdir(path, 0700) == 0 || errno == EEXIST)
-		return 0;
-	if (errno != ENOENT)
-		return -1;
-	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/' || p[-1] == '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 static int
 create_tree(const char *path, struct md_err *e)
 {
 	int fd;
 
-	if (mkdir_parents(path) == -1)
+	/* Never parents: a missing parent may be a file system that is not
+	 * mounted, and mail must not go to the disk beneath it. */
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
 		return md_err_set(e, "create", path, NULL);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return md_err_set(e, "open", path, NULL);

@@ -67,6 +67,8 @@ value_is(const char *v, const char *end, const char *want)
 static int
 put(struct md_filter *f, const char *p, size_t n, struct md_err *e)
 {
+	if (n > 0)
+		f->lastc = (unsigned char)p[n - 1];
 	return md_tmp_write(f->out, p, n, e);
 }
 
@@ -76,24 +78,36 @@ put_field(
 {
 	const char *eol = f->crlf ? "\r\n" : "\n";
 
+	/* After a last line without a newline, ours starts a line of its own. */
+	if (f->lastc != 0 && f->lastc != '\n' &&
+	    put(f, eol, strlen(eol), e) == -1)
+		return -1;
 	if (put(f, name, strlen(name), e) == -1 || put(f, ": ", 2, e) == -1 ||
 	    put(f, value, strlen(value), e) == -1)
 		return -1;
 	return put(f, eol, strlen(eol), e);
 }
 
-/* The top block is over: write our trace fields around what was there. */
+/* The top block is over: Return-Path goes before what was held, the
+ * other trace fields after it, once its last field's continuation lines
+ * (if any could not be held) have passed. */
 static int
 decide(struct md_filter *f, struct md_err *e)
 {
+	f->state = HEADER;
+	f->post_pending = 1;
+	if (f->o->return_path && !f->have_rp &&
+	    put_field(f, "Return-Path", f->o->return_path, e) == -1)
+		return -1;
+	return put(f, f->top, f->toplen, e);
+}
+
+static int
+decide_post(struct md_filter *f, struct md_err *e)
+{
 	const struct md_filter_opts *o = f->o;
 
-	f->state = HEADER;
-	if (o->return_path && !f->have_rp &&
-	    put_field(f, "Return-Path", o->return_path, e) == -1)
-		return -1;
-	if (put(f, f->top, f->toplen, e) == -1)
-		return -1;
+	f->post_pending = 0;
 	if (o->original_to && !f->have_xot &&
 	    put_field(f, "X-Original-To", o->original_to, e) == -1)
 		return -1;
@@ -126,7 +140,10 @@ take_top(struct md_filter *f, const char *p, size_t n, int bol, int complete)
 {
 	if (!bol || !complete || n > sizeof(f->top) - f->toplen)
 		return 0;
-	if (field_value(p, n, "Return-Path"))
+	/* A held field's continuation line stays with it. */
+	if ((*p == ' ' || *p == '\t') && f->toplen > 0)
+		;
+	else if (field_value(p, n, "Return-Path"))
 		f->have_rp = 1;
 	else if (field_value(p, n, "X-Original-To"))
 		f->have_xot = 1;
@@ -235,6 +252,9 @@ md_filter_line(struct md_filter *f, const char *p, size_t n, int bol,
 		if (decide(f, e) == -1)
 			return -1;
 	}
+	if (f->post_pending && bol && *p != ' ' && *p != '\t' &&
+	    decide_post(f, e) == -1)
+		return -1;
 	r = header_line(f, p, n, bol);
 	if (r == -1)
 		return 0;
@@ -252,7 +272,9 @@ md_filter_body(struct md_filter *f, const char *p, size_t n, struct md_err *e)
 int
 md_filter_end(struct md_filter *f, struct md_err *e)
 {
-	if (f->state == TOP)
-		return decide(f, e);
+	if (f->state == TOP && decide(f, e) == -1)
+		return -1;
+	if (f->post_pending)
+		return decide_post(f, e);
 	return 0;
 }

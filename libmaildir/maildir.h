@@ -169,7 +169,8 @@ struct md_filter {
 	int state;
 	int seen_line, crlf; /* line ends follow the message's first line */
 	int dropping;        /* inside a dropped field's continuation lines */
-	int own_dt;          /* the MTA's Delivered-To line for us was seen */
+	int post_pending;    /* X-Original-To/Delivered-To still to write */
+	int lastc;           /* last byte written, or 0 */
 	int loop; /* another Delivered-To for the recipient was seen */
 	int have_rp, have_xot, have_dt;
 	struct md_flags flags;

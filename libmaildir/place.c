@@ -39,10 +39,14 @@ static int
 same_file(int dfa, const char *a, int dfb, const char *b)
 {
 	struct stat sa, sb;
+	int saved = errno; /* the caller still needs link's errno */
 
 	if (fstatat(dfa, a, &sa, AT_SYMLINK_NOFOLLOW) == -1 ||
-	    fstatat(dfb, b, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+	    fstatat(dfb, b, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		errno = saved;
 		return 0;
+	}
+	errno = saved;
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 

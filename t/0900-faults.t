@@ -4,7 +4,7 @@
 # Faults come from an LD_PRELOAD shim (t/fault/inject.c).
 . "$(dirname "$0")/lib.sh"
 
-plan 31
+plan 37
 
 shim=${MDKIT_FAULTLIB:-}
 msg="$T/msg"
@@ -87,7 +87,7 @@ fi
 
 # mbox import stops at an environmental failure, keeps what it delivered.
 printf 'From a Thu Oct 17 17:14:09 1995\n\n1\n\nFrom b Thu Oct 17 17:14:09 1995\n\n2\n\nFrom c Thu Oct 17 17:14:09 1995\n\n3\n' >"$T/mbox"
-rm -rf "$T/I"; "$BIN/md-deliver" -c "$T/I" </dev/null
+rm -rf "$T/I"; "$BIN/md-deliver" -c "$T/I" </dev/null; rm -f "$T/I"/new/*
 MDKIT_FAULT=fsync=EIO@2 LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0 \
     "$BIN/md-deliver" -M "$T/I" <"$T/mbox" 2>"$T/err"
 is "$?" 75 "-M: I/O error on message 2: exit 75"

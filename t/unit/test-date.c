@@ -1,5 +1,4 @@
 /* Unit tests for date.c: a table of real-world Date: forms and From_ lines. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <cmocka.h>
 
 #include "maildir.h"
 

@@ -3,7 +3,6 @@
  * mbox.c, tmpfile.c and place.c, driven through real files in a scratch
  * maildir.
  */
-#include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -16,6 +15,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "maildir.h"
 

@@ -1,5 +1,4 @@
 /* Unit tests for dir.c: folder names, opening and creating maildirs. */
-#include <cmocka.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +10,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "maildir.h"
 

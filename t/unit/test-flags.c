@@ -1,11 +1,12 @@
 /* Unit tests for flags.c: flag sets and ":2," info round trips. */
-#include <cmocka.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "maildir.h"
 

@@ -1,5 +1,4 @@
 /* Unit tests for name.c: unique names, host escaping, base fields. */
-#include <cmocka.h>
 #include <errno.h>
 #include <regex.h>
 #include <setjmp.h>
@@ -8,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "maildir.h"
 

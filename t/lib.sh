@@ -1,0 +1,270 @@
+# t/lib.sh: what every program test shares. POSIX sh, TAP on stdout.
+#
+#	. "$(dirname "$0")/lib.sh"
+#	plan 3
+#	printf 'Subject: x\n\nbody\n' >"$T/msg"
+#	deliver "$T/M" <"$T/msg"
+#	is "$RC" 0 "delivered"
+#	same_bytes "$(only_file "$T/M/new")" "$T/msg" "stored as read"
+#
+# Sets BIN (MDKIT_BIN, else build/bin of this tree), MD ($BIN/md-deliver)
+# and T, a scratch directory under ${TMPDIR:-/tmp} removed at exit. TZ is
+# UTC, the locale C, the umask 022, and HOME points into T so that no test
+# can ever deliver into a real ~/Maildir.
+
+TZ=UTC
+LC_ALL=C
+export TZ LC_ALL
+unset MAILDIR SENDER RECIPIENT ORIGINAL_RECIPIENT LANG LANGUAGE
+umask 022
+
+BIN=${MDKIT_BIN:-$(cd "$(dirname "$0")/.." && pwd)/build/bin}
+case $BIN in
+/*) ;;
+*) BIN=$(pwd)/$BIN ;;
+esac
+MD=$BIN/md-deliver
+if [ ! -x "$MD" ]; then
+	echo "Bail out! no md-deliver in $BIN (run make, set MDKIT_BIN)"
+	exit 1
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/mdkit-t.XXXXXX") || {
+	echo "Bail out! cannot make a scratch directory"
+	exit 1
+}
+HOME=$T/home
+export HOME
+mkdir "$HOME"
+
+_n=0
+_failed=0
+_planned=
+_extra=
+
+_cleanup() {
+	cd /
+	chmod -R u+rwx "$T" 2>/dev/null
+	rm -rf "$T" $_extra
+	if [ -n "$_planned" ] && [ "$_n" -ne "$_planned" ]; then
+		echo "# planned $_planned tests but ran $_n" >&2
+		exit 255
+	fi
+	[ "$_failed" -eq 0 ] || exit 1
+	exit 0
+}
+trap _cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- TAP ----
+
+plan() {
+	_planned=$1
+	echo "1..$1"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	_planned=
+	exit 0
+}
+
+diag() {
+	printf '%s\n' "$*" | sed 's/^/# /' >&2
+}
+
+# One result: STATUS (0 passes) and a description on one line.
+_result() {
+	_n=$((_n + 1))
+	_d=$(printf '%s' "$2" | tr '\n\r' '  ' | sed 's/#/\\#/g')
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $_d"
+	else
+		echo "not ok $_n - $_d"
+		_failed=$((_failed + 1))
+	fi
+	return "$1"
+}
+
+# ok STATUS DESC: passes when STATUS (usually $?) is 0.
+ok() {
+	_st=$1
+	shift
+	_result "$_st" "$*"
+}
+
+# check DESC COMMAND...: passes when COMMAND succeeds (its stdout goes
+# to stderr, away from the TAP stream).
+check() {
+	_d=$1
+	shift
+	"$@" >&2
+	_result $? "$_d"
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		_result 0 "$3"
+	else
+		_result 1 "$3"
+		diag "got:  '$1'" "want: '$2'"
+		return 1
+	fi
+}
+
+# isnt GOT UNWANTED DESC
+isnt() {
+	if [ "$1" != "$2" ]; then
+		_result 0 "$3"
+	else
+		_result 1 "$3"
+		diag "got '$1', which it must not be"
+		return 1
+	fi
+}
+
+# same_bytes GOT EXPECTED DESC: the two files are byte for byte equal.
+same_bytes() {
+	if [ -f "$1" ] && cmp -s "$1" "$2"; then
+		_result 0 "$3"
+	else
+		_result 1 "$3"
+		if [ ! -f "$1" ]; then
+			diag "no file '$1'"
+		else
+			diag "$(cmp "$1" "$2" 2>&1)"
+			diag "got:" "$(head -c 300 "$1" | od -c | head -12)"
+			diag "want:" "$(head -c 300 "$2" | od -c | head -12)"
+		fi
+		return 1
+	fi
+}
+
+# skip REASON: one skipped test.
+skip() {
+	_n=$((_n + 1))
+	echo "ok $_n # skip $*"
+}
+
+# skip_n COUNT REASON
+skip_n() {
+	_k=$1
+	shift
+	while [ "$_k" -gt 0 ]; do
+		skip "$*"
+		_k=$((_k - 1))
+	done
+}
+
+# ---- running md-deliver ----
+
+# deliver ARGS... <INPUT: runs md-deliver; stdout in $T/out, stderr in
+# $T/err, exit status in RC (and returned).
+deliver() {
+	"$MD" "$@" >"$T/out" 2>"$T/err"
+	RC=$?
+	return $RC
+}
+
+# err_has TEXT DESC: md-deliver's last stderr contains TEXT.
+err_has() {
+	if grep -qF -- "$1" "$T/err"; then
+		_result 0 "$2"
+	else
+		_result 1 "$2"
+		diag "stderr was:" "$(cat "$T/err")"
+		return 1
+	fi
+}
+
+# ---- maildirs and files ----
+
+mkmd() {
+	for _m; do
+		mkdir -p "$_m/tmp" "$_m/new" "$_m/cur" || exit 1
+	done
+}
+
+_count() {
+	if [ -d "$1" ]; then
+		ls -A "$1" | wc -l | tr -d ' '
+	else
+		echo 0
+	fi
+}
+
+# count_files DIR: entries in DIR; for a maildir (DIR has tmp/, new/ or
+# cur/) the files in its tmp/, new/ and cur/ together.
+count_files() {
+	if [ -d "$1/tmp" ] || [ -d "$1/new" ] || [ -d "$1/cur" ]; then
+		echo $(($(_count "$1/tmp") + $(_count "$1/new") + $(_count "$1/cur")))
+	else
+		_count "$1"
+	fi
+}
+
+# only_file DIR: the path of DIR's only entry; fails (printing nothing)
+# unless there is exactly one.
+only_file() {
+	[ "$(_count "$1")" = 1 ] || return 1
+	printf '%s/%s\n' "$1" "$(ls -A "$1")"
+}
+
+# file_with DIR TEXT: the one file in DIR that contains TEXT.
+file_with() {
+	_f=$(grep -lF -- "$2" "$1"/* 2>/dev/null)
+	[ -n "$_f" ] && [ "$(printf '%s\n' "$_f" | wc -l)" -eq 1 ] || return 1
+	printf '%s\n' "$_f"
+}
+
+fsize() { stat -c %s "$1"; }
+fmode() { stat -c %a "$1"; }
+finode() { stat -c %i "$1"; }
+fnlink() { stat -c %h "$1"; }
+fmtime() { stat -c %Y "$1"; }
+fdev() { stat -c %d "$1"; }
+
+# name_size PATH: the number after ",S=" in the file's name.
+name_size() {
+	basename "$1" | sed -n 's/.*,S=\([0-9][0-9]*\)\(:.*\)*$/\1/p'
+}
+
+# name_info PATH: what follows the first ':' of the name ("2,FS"), or "".
+name_info() {
+	case $(basename "$1") in
+	*:*) basename "$1" | sed 's/^[^:]*://' ;;
+	*) echo "" ;;
+	esac
+}
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# Is md-deliver built with AddressSanitizer (make check-asan)?
+is_asan() { grep -q __asan_init "$MD" 2>/dev/null; }
+
+# cleanup_also DIR: remove DIR (made outside T) at exit too.
+cleanup_also() {
+	_extra="$_extra $1"
+}
+
+# A directory on another file system than T, or nothing; pass it to
+# cleanup_also.
+other_fs_dir() {
+	for _base in /dev/shm /run/shm; do
+		_o=$(mktemp -d "$_base/mdkit-t.XXXXXX" 2>/dev/null) || continue
+		if [ "$(fdev "$_o")" != "$(fdev "$T")" ]; then
+			echo "$_o"
+			return 0
+		fi
+		rmdir "$_o"
+	done
+	return 1
+}
+
+# repeat_byte COUNT CHAR: COUNT copies of CHAR, no newline.
+repeat_byte() {
+	head -c "$1" /dev/zero | tr '\0' "$2"
+}
