@@ -51,14 +51,20 @@ struct run {
 	unsigned timeout; /* -t, bounded by the MTA's alarm */
 };
 
-/* qmail bounces on 64: a broken command line there must mean retry. */
 static void
-usage(int qmail)
+usage(void)
 {
-	fprintf(stderr,
-	    "usage: md-deliver [-cehMv] [-d addr] [-F flags] [-f folder] "
-	    "[-r addr] [-s size]\n"
-	    "                  [-t seconds] [--qmail] [maildir ...]\n");
+	printf("usage: md-deliver [-cehMv] [-d addr] [-F flags] [-f folder] "
+	       "[-r addr] [-s size]\n"
+	       "                  [-t seconds] [--qmail] [maildir ...]\n");
+	exit(EX_OK);
+}
+
+/* The one line on stderr names the problem; qmail bounces on 64, so a
+ * broken command line there must mean retry. */
+static void
+bad_usage(int qmail)
+{
 	exit(qmail ? 111 : EX_USAGE);
 }
 
@@ -117,11 +123,12 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 
 	memset(o, 0, sizeof(*o));
 	o->timeout = DEFAULT_TIMEOUT;
+	opterr = 0;
 	for (int i = 1; i < *argc && strcmp((*argv)[i], "--") != 0; i++)
 		if (strcmp((*argv)[i], "--qmail") == 0)
 			o->qmail = 1;
-	while ((c = getopt_long(
-	            *argc, *argv, "cd:eF:f:hMr:s:t:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(*argc, *argv, ":cd:eF:f:hMr:s:t:v", longopts,
+	            NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->create = 1;
@@ -135,7 +142,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		case 'F':
 			if (md_flags_from_user(optarg, &o->flags) == -1) {
 				warnx("-F %s: flags must be letters", optarg);
-				usage(o->qmail);
+				bad_usage(o->qmail);
 			}
 			o->have_flags = 1;
 			break;
@@ -143,7 +150,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			if (md_folder_path((char[PATH_MAX]){ 0 }, PATH_MAX, ".",
 			        optarg) == -1) {
 				warnx("-f %s: not a valid folder name", optarg);
-				usage(o->qmail);
+				bad_usage(o->qmail);
 			}
 			o->folder = optarg;
 			break;
@@ -161,7 +168,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			if (strchr(optarg, '-') != NULL ||
 			    expand_number(optarg, &o->limit) == -1) {
 				warnx("-s %s: not a size (like 10M)", optarg);
-				usage(o->qmail);
+				bad_usage(o->qmail);
 			}
 			break;
 		case 't':
@@ -169,14 +176,29 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			    (unsigned)strtonum(optarg, 1, 7 * 86400, &errstr);
 			if (errstr != NULL) {
 				warnx("-t %s: seconds are %s", optarg, errstr);
-				usage(o->qmail);
+				bad_usage(o->qmail);
 			}
 			break;
 		case 'v':
 			o->verbose = 1;
 			break;
+		case 'h':
+			usage();
+			break;
+		case ':':
+			warnx("%s: needs an argument (see md-deliver -h)",
+			    (*argv)[optind - 1]);
+			bad_usage(o->qmail);
+			break;
 		default:
-			usage(o->qmail);
+			if (strncmp((*argv)[optind - 1], "--", 2) == 0)
+				warnx("%s: unknown option, or one that takes "
+				      "no argument (see md-deliver -h)",
+				    (*argv)[optind - 1]);
+			else
+				warnx("-%c: unknown option (see md-deliver -h)",
+				    optopt);
+			bad_usage(o->qmail);
 		}
 	}
 	if (o->use_env)
@@ -260,19 +282,18 @@ open_targets(struct run *r, int argc, char **argv)
 static int
 classify(int errnum, const struct md_err *e, const struct run *r)
 {
-	if (errnum == ELOOP) {
+	if (errnum == ELOOP && strcmp(e->step, "loop check") == 0) {
 		warnx("message already delivered to %s (Delivered-To loop)",
 		    r->fo.delivered_to);
 		return EX_DATAERR;
 	}
-	if (errnum == EMSGSIZE) {
+	if (errnum == EMSGSIZE && strcmp(e->step, "size limit") == 0) {
 		warnx("message larger than the size limit of %llu bytes",
 		    (unsigned long long)r->o.limit);
 		return EX_DATAERR;
 	}
 	if (errnum == ETIMEDOUT && strcmp(e->step, "read") == 0)
-		warnx("%s: read: no data for %u seconds", e->path,
-		    r->timeout);
+		warnx("%s: read: no data for %u seconds", e->path, r->timeout);
 	else {
 		errno = errnum;
 		warn_err(e);

@@ -281,37 +281,68 @@ md_date_parse(const char *s, time_t *t)
 	return 0;
 }
 
-/* Strict asctime order: [Www] Mmm dd hh:mm[:ss] [zone...] yyyy [zone]. */
+/* A zone in a From_ line: an offset, a known name, or an unknown
+ * abbreviation in capitals ("MET", "DST"), which leaves local time. */
+static int
+from_zone(struct when *w, const char *t, size_t n)
+{
+	if (t[0] == '+' || t[0] == '-')
+		return parse_offset(w, t, n);
+	if (parse_zone_name(w, t, n) == 0)
+		return 0;
+	if (n > 5)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!isupper((unsigned char)t[i]))
+			return -1;
+	return 0;
+}
+
+/*
+ * Strict asctime order, as a From_ line holds it:
+ * [Www] Mmm dd hh:mm[:ss] [zone [zone]] yyyy [zone | remote from HOST].
+ * Strict so that "From the Jan 5 10:00 meeting notes" in a body is not
+ * taken for the start of a message.
+ */
 static int
 asctime_date(const char *s, const char *end, time_t *t)
 {
 	struct when w;
-	const char *tok[8];
-	size_t len[8], k = 0, n;
+	const char *tok[9];
+	size_t len[9], k = 0, n, i, zones = 0;
 
 	when_init(&w);
-	while (k < 8 && (n = token(&s, end)) > 0) {
+	if (memchr(s, ',', (size_t)(end - s)) != NULL)
+		return -1;
+	while ((n = token(&s, end)) > 0) {
+		if (k == 9)
+			return -1;
 		tok[k] = s;
 		len[k++] = n;
 		s += n;
 	}
-	if (k < 4)
-		return -1;
-	size_t i = name_index(tok[0], len[0], days, 7) >= 0 ? 1 : 0;
-	if (k < i + 4 || (w.mon = name_index(tok[i], len[i], months, 12)) < 0 ||
-	    len[i] != 3 || !digits(tok[i + 1], len[i + 1]) || len[i + 1] > 2 ||
+	i = k > 0 && len[0] == 3 && name_index(tok[0], 3, days, 7) >= 0;
+	if (k < i + 4 || len[i] != 3 ||
+	    (w.mon = name_index(tok[i], len[i], months, 12)) < 0 ||
+	    !digits(tok[i + 1], len[i + 1]) || len[i + 1] > 2 ||
 	    number_token(&w, tok[i + 1], len[i + 1]) == -1 ||
 	    parse_time(&w, tok[i + 2], len[i + 2]) == -1)
 		return -1;
-	for (i += 3; i < k && w.year < 0; i++) {
-		if (digits(tok[i], len[i]) && (len[i] == 4 || len[i] == 2)) {
-			number_token(&w, tok[i], len[i]);
-		} else if (tok[i][0] == '+' || tok[i][0] == '-') {
-			if (parse_offset(&w, tok[i], len[i]) == -1)
-				return -1;
-		} else if (!isalpha((unsigned char)tok[i][0]))
+	for (i += 3; i < k && !digits(tok[i], len[i]); i++)
+		if (++zones > 2 || from_zone(&w, tok[i], len[i]) == -1)
 			return -1;
-	}
+	if (i == k || (len[i] != 4 && len[i] != 2))
+		return -1;
+	number_token(&w, tok[i], len[i]);
+	i++;
+	if (i + 1 == k && from_zone(&w, tok[i], len[i]) == -1)
+		return -1;
+	if (i + 3 == k &&
+	    !(len[i] == 6 && strncmp(tok[i], "remote", 6) == 0 &&
+	        len[i + 1] == 4 && strncmp(tok[i + 1], "from", 4) == 0))
+		return -1;
+	if (i + 1 != k && i + 3 != k && i != k)
+		return -1;
 	return to_time(&w, t, 1);
 }
 

@@ -78,7 +78,8 @@ put_field(
 {
 	const char *eol = f->crlf ? "\r\n" : "\n";
 
-	/* After a last line without a newline, ours starts a line of its own. */
+	/* After a last line without a newline, ours starts a line of its own.
+	 */
 	if (f->lastc != 0 && f->lastc != '\n' &&
 	    put(f, eol, strlen(eol), e) == -1)
 		return -1;
@@ -118,7 +119,8 @@ decide_post(struct md_filter *f, struct md_err *e)
 }
 
 /* Delivered-To for our recipient: the MTA's own (first, at the top), or
- * a sign that this message has been here before. */
+ * a sign that this message has been here before. An mbox import brings
+ * back mail that was delivered once already, so it never loops. */
 static void
 check_loop(struct md_filter *f, const char *p, size_t n, int top)
 {
@@ -130,7 +132,7 @@ check_loop(struct md_filter *f, const char *p, size_t n, int top)
 		return;
 	if (top && !f->have_dt)
 		f->have_dt = 1;
-	else
+	else if (!f->o->mbox) /* mbox messages were delivered once already */
 		f->loop = 1;
 }
 

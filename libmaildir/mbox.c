@@ -9,10 +9,13 @@
 
 #include "maildir.h"
 
-static int
+/* An empty line, LF or CRLF: its length, else 0. */
+static size_t
 is_blank(const char *p, size_t n)
 {
-	return n == 1 && *p == '\n';
+	if (n == 1 && p[0] == '\n')
+		return 1;
+	return n == 2 && p[0] == '\r' && p[1] == '\n' ? 2 : 0;
 }
 
 static int
@@ -77,7 +80,8 @@ unquote(const char **p, size_t *n)
 }
 
 struct split {
-	int bol, held, failed;
+	int bol, failed;
+	size_t held; /* an empty line held back: the separator, or not */
 };
 
 /* Feed one piece unless an earlier error means we only skip ahead. */
@@ -103,21 +107,22 @@ md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date, int *more,
 	*date = mb->next_date;
 	*more = 0;
 	while ((r = md_input_line(mb->in, &p, &n, &complete)) == 1) {
-		if (s.bol && is_from(p, n) &&
-		    (md_date_from_line(p, n, &d) == 0 || s.held)) {
-			mb->next_date =
-			    md_date_from_line(p, n, &d) == 0 ? d : -1;
+		int dated =
+		    s.bol && is_from(p, n) && md_date_from_line(p, n, &d) == 0;
+
+		if (s.bol && is_from(p, n) && (dated || s.held)) {
+			mb->next_date = dated ? d : -1;
 			if (finish_line(mb->in, complete) == -1)
 				return read_err(e);
 			*more = 1;
 			break;
 		}
 		if (s.held) {
+			feed(&s, f, "\r\n" + (2 - s.held), s.held, 1, e);
 			s.held = 0;
-			feed(&s, f, "\n", 1, 1, e);
 		}
 		if (s.bol && complete && is_blank(p, n)) {
-			s.held = 1;
+			s.held = is_blank(p, n);
 			continue;
 		}
 		if (s.bol)

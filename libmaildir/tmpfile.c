@@ -28,6 +28,7 @@ md_tmp_create(struct md_tmp *t, const struct md_maildir *home,
 {
 	t->home = home;
 	t->size = 0;
+	t->limit = 0;
 	t->buflen = 0;
 	t->nolink = 0;
 	t->fd = -1;

@@ -4,7 +4,7 @@
 # Faults come from an LD_PRELOAD shim (t/fault/inject.c).
 . "$(dirname "$0")/lib.sh"
 
-plan 37
+plan 39
 
 shim=${MDKIT_FAULTLIB:-}
 msg="$T/msg"
@@ -25,6 +25,12 @@ for spec in write=ENOSPC fsync=EIO close=EDQUOT linkat=EIO linkat=ESTALE; do
 	is "$(count_files "$T/M")" 0 "$spec: nothing in tmp/, new/ or cur/"
 	grep -q "$(echo "$spec" | sed 's/.*=//; s/ENOSPC/No space/; s/EIO/Input\/output/; s/EDQUOT/quota/; s/ESTALE/Stale/')" "$T/err"
 	ok $? "$spec: stderr says why: $(cat "$T/err")"
+done
+
+# Errors that mean "loop" or "too big" elsewhere are environmental here.
+for spec in write=ELOOP write=EMSGSIZE; do
+	fault "$spec"
+	is "$?" 75 "$spec from write(2): exit 75, not a permanent refusal"
 done
 
 fault dirsync=EIO

@@ -34,8 +34,7 @@ struct buf {
 	size_t len, cap;
 };
 
-static void
-add(struct buf *b, const char *fmt, ...)
+static void add(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -102,7 +101,8 @@ message(struct buf *b, long i, size_t size, int mbox)
 		errx(1, "-s %zu: too small for a message", size);
 	fill = size - (b->len - start) - (sizeof(sig) - 1);
 	while (fill > 0) {
-		size_t n = fill < sizeof(filler) - 1 ? fill : sizeof(filler) - 1;
+		size_t n =
+		    fill < sizeof(filler) - 1 ? fill : sizeof(filler) - 1;
 
 		if (b->len + n >= b->cap)
 			errx(1, "message too large");
@@ -120,7 +120,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: mkmbox [-s size] count\n"
-			"       mkmbox -1 [-s size]\n");
+	                "       mkmbox -1 [-s size]\n");
 	exit(2);
 }
 

@@ -59,7 +59,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: spawn -n runs (-m msgfile | -i stdinfile) "
-			"-- prog [arg ...]\n");
+	                "-- prog [arg ...]\n");
 	exit(2);
 }
 
@@ -67,7 +67,7 @@ usage(void)
 static void
 run_one(char **av, int in_fd, const char *msg, size_t len, long i)
 {
-	int p[2] = {-1, -1}, st;
+	int p[2] = { -1, -1 }, st;
 	pid_t pid;
 
 	if (in_fd < 0 && pipe(p) == -1)

@@ -26,7 +26,8 @@ static const struct {
 } errnos[] = { { "ENOSPC", ENOSPC }, { "EIO", EIO }, { "EDQUOT", EDQUOT },
 	{ "EXDEV", EXDEV }, { "EPERM", EPERM }, { "EEXIST", EEXIST },
 	{ "ESTALE", ESTALE }, { "EROFS", EROFS }, { "EINVAL", EINVAL },
-	{ "ENOSYS", ENOSYS }, { "EACCES", EACCES }, { "LINKED", -1 } };
+	{ "ENOSYS", ENOSYS }, { "EACCES", EACCES }, { "ELOOP", ELOOP },
+	{ "EMSGSIZE", EMSGSIZE }, { "LINKED", -1 } };
 
 /* Does a fault name CALL? Sets *err; counts CALL's calls. Several
  * faults may be given, separated by ','. */
