@@ -9,6 +9,7 @@
 #include <libutil.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,12 @@ struct run {
 	size_t ntg;
 	struct md_maildir *home;
 	struct md_namegen gen;
-	struct md_input in;
-	struct md_tmp tmp;
 	size_t nbatch;    /* messages placed since the last sync */
 	unsigned timeout; /* -t, bounded by the MTA's alarm */
+	/* Big buffers last: left out of the zeroing, untouched pages stay
+	 * unfaulted (a third of a small delivery's page faults). */
+	struct md_input in;
+	struct md_tmp tmp;
 };
 
 static void
@@ -511,13 +514,18 @@ main(int argc, char *argv[])
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		err(EX_TEMPFAIL, "calloc");
+	if ((r = malloc(sizeof(*r))) == NULL)
+		err(EX_TEMPFAIL, "malloc");
+	memset(r, 0, offsetof(struct run, in));
 	parse_opts(&r->o, &argc, &argv);
 	r->fo = (struct md_filter_opts){ .return_path = r->o.rp,
 		.original_to = r->o.xot,
 		.delivered_to = r->o.dt,
 		.mbox = r->o.mbox };
+	/* With TZ unset glibc stats /etc/localtime on every mktime(3): once
+	 * per imported message. Naming the same file keeps the same zone. */
+	if (r->o.mbox && getenv("TZ") == NULL)
+		setenv("TZ", ":/etc/localtime", 0);
 	md_namegen_init(&r->gen);
 	r->timeout = bound_timeout(r->o.timeout);
 	md_input_init(&r->in, STDIN_FILENO, r->timeout);

@@ -25,10 +25,12 @@ int md_err_set(
 
 /* ---- name.c: unique names and the parts of a message file name ---- */
 
-/* Per-process state for unique names (the Q counter and the host part). */
+/* Per-process state for unique names (the Q counter and the host part);
+ * a child after fork(2) must call md_namegen_init again. */
 struct md_namegen {
 	pid_t pid;
 	unsigned long count;
+	uint64_t seed;
 	char host[128];
 };
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,10 @@ md_namegen_init(struct md_namegen *g)
 
 	g->pid = getpid();
 	g->count = 0;
+	/* getrandom(2) directly: arc4random's fork check costs a getpid. */
+	if (getrandom(&g->seed, sizeof(g->seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(g->seed))
+		arc4random_buf(&g->seed, sizeof(g->seed));
 	if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
 		strlcpy(host, "localhost", sizeof(host));
 	host[sizeof(host) - 1] = '\0';
@@ -53,6 +58,17 @@ md_namegen_init(struct md_namegen *g)
 	while (md_host_escape(host, g->host, sizeof(g->host)) == -1)
 		host[strlen(host) - 1] = '\0';
 	return 0;
+}
+
+/* splitmix64: a bijection, so the R part differs for every name of a
+ * process, and a random seed makes it differ between processes, without
+ * asking the kernel for randomness per message. */
+static uint64_t
+mix(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
 }
 
 int
@@ -63,9 +79,9 @@ md_name_unique(struct md_namegen *g, char *buf, size_t size)
 
 	gettimeofday(&tv, NULL);
 	g->count++;
-	n = snprintf(buf, size, "%lld.M%06ldP%ldQ%luR%08x%08x.%s",
+	n = snprintf(buf, size, "%lld.M%06ldP%ldQ%luR%016llx.%s",
 	    (long long)tv.tv_sec, (long)tv.tv_usec, (long)g->pid, g->count,
-	    arc4random(), arc4random(), g->host);
+	    (unsigned long long)mix(g->seed + g->count), g->host);
 	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
