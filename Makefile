@@ -62,11 +62,22 @@ $(O)/fault/inject.so: t/fault/inject.c
 
 run-tests:
 	@set -e; for u in $(UNITS); do echo "== $$u"; $$u; done
+	@$(MAKE) --no-print-directory valgrind-units
 	MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_FAULTLIB=$(CURDIR)/$(O)/fault/inject.so \
 	    prove -v t/*.t
 
+# The library's unit tests again, under valgrind: no leaks, no bad reads.
+# Skipped in sanitized builds (O=build-asan), which check themselves.
+VALGRIND = valgrind -q --leak-check=full \
+    --errors-for-leak-kinds=definite,possible --error-exitcode=1
+valgrind-units: $(UNITS)
+	@if [ "$(O)" = build-asan ]; then exit 0; fi; \
+	set -e; for u in $(UNITS); do echo "== valgrind $$u"; \
+	    $(VALGRIND) $$u >/dev/null; done
+
 # The same suite under AddressSanitizer and UBSan, in its own build tree.
-check-asan: deps
+check-asan:
+	@sh contrib/install-deps.sh clang
 	@$(MAKE) --no-print-directory O=build-asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    all-tests run-tests
@@ -95,5 +106,5 @@ install: all
 clean:
 	rm -rf build build-asan demo
 
-.PHONY: all deps check all-tests run-tests check-asan lint-man demo bench \
+.PHONY: all deps check all-tests run-tests valgrind-units check-asan lint-man demo bench \
     format install clean

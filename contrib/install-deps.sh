@@ -1,9 +1,13 @@
 #!/bin/sh
 # Installs what building and testing mdkit needs on Debian, if missing.
 # As root it runs apt-get; otherwise it prints the command and fails.
+#
+#	sh contrib/install-deps.sh [EXTRA-PACKAGE ...]
 set -eu
 
-need="libbsd-dev libcmocka-dev mandoc perl make gcc"
+# strace and valgrind: program tests watch system calls, and the unit
+# tests run under valgrind's leak check too.
+need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind $*"
 missing=""
 for p in $need; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

@@ -118,7 +118,7 @@ md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date, int *more,
 			break;
 		}
 		if (s.held) {
-			feed(&s, f, "\r\n" + (2 - s.held), s.held, 1, e);
+			feed(&s, f, &"\r\n"[2 - s.held], s.held, 1, e);
 			s.held = 0;
 		}
 		if (s.bol && complete && is_blank(p, n)) {

@@ -268,3 +268,10 @@ other_fs_dir() {
 repeat_byte() {
 	head -c "$1" /dev/zero | tr '\0' "$2"
 }
+
+# LeakSanitizer cannot run under ptrace: in a sanitized build
+# (make check-asan), strace'd runs go without leak checks.
+strace() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    command strace "$@"
+}
