@@ -3,6 +3,7 @@
  * or more maildirs, safely enough for an MTA: the message is complete and
  * on disk before exit 0, and every failure the admin can fix exits 75.
  */
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -19,7 +20,8 @@
 #include "maildir.h"
 
 #define DEFAULT_TIMEOUT 86400 /* qmail's 24 hours for one delivery */
-#define MBOX_BATCH 1024       /* -M: messages between directory syncs */
+#define OPTSTRING ":cd:eF:f:hMr:s:t:v"
+#define MBOX_BATCH 1024 /* -M: messages between directory syncs */
 
 struct opts {
 	int create, verbose, mbox, qmail, use_env, have_flags;
@@ -167,8 +169,11 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			o->rp = sanitize(optarg, 1);
 			break;
 		case 's':
-			/* expand_number(3) would wrap "-1" to a huge size. */
-			if (strchr(optarg, '-') != NULL ||
+			/* Decimal digits first: expand_number(3) would wrap
+			 * "-1" to a huge size and read "010" as octal. */
+			if (!isdigit((unsigned char)optarg[0]) ||
+			    (optarg[0] == '0' &&
+			        isalnum((unsigned char)optarg[1])) ||
 			    expand_number(optarg, &o->limit) == -1) {
 				warnx("-s %s: not a size (like 10M)", optarg);
 				bad_usage(o->qmail);
@@ -194,7 +199,10 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			bad_usage(o->qmail);
 			break;
 		default:
-			if (strncmp((*argv)[optind - 1], "--", 2) == 0)
+			/* optopt is 0 for an unknown long option and one of
+			 * ours for a long one given an argument; then, and
+			 * only then, optind has moved past the culprit. */
+			if (optopt == 0 || strchr(OPTSTRING, optopt) != NULL)
 				warnx("%s: unknown option, or one that takes "
 				      "no argument (see md-deliver -h)",
 				    (*argv)[optind - 1]);

@@ -5,7 +5,7 @@
 # usage error.
 . "$(dirname "$0")/lib.sh"
 
-plan 34
+plan 37
 
 M=$T/M
 
@@ -81,7 +81,7 @@ sized "-s 3M, 3 MB" 0 -s 3M
 
 # Bad sizes are usage errors, before anything is read or written.
 msg 100 "$T/in"
-for bad in abc 1x '' 1.5k -1 10Z; do
+for bad in abc 1x '' 1.5k -1 10Z 010 0x10 +5; do
 	rm -rf "$M"
 	mkmd "$M"
 	deliver -s "$bad" "$M" <"$T/in"

@@ -4,7 +4,7 @@
 # alarm inherited from the MTA.
 . "$(dirname "$0")/lib.sh"
 
-plan 28
+plan 31
 
 M=$T/M
 mkmd "$M"
@@ -22,6 +22,8 @@ usage_err() {
 
 usage_err "unknown option" -x
 usage_err "unknown long option" --bogus
+usage_err "unknown option in a cluster after a long one" --verbose -xc
+err_has "-x: unknown option" "the unknown option in a cluster is the one named"
 usage_err "long option given an argument it does not take" --create=yes
 usage_err "-s given a path, not a size" -s
 usage_err "-t 0" -t 0
