@@ -511,10 +511,8 @@ import_mbox(struct run *r)
 static void
 free_run(struct run *r)
 {
-	for (size_t i = 0; i < r->ntg; i++) {
-		md_maildir_close(&r->tg[i].m);
-		free(r->tg[i].done);
-	}
+	for (size_t i = 0; i < r->ntg; i++)
+		free(r->tg[i].done); /* descriptors go with the process */
 	free(r->tg);
 	free(r->o.rp);
 	free(r->o.dt);
@@ -537,11 +535,13 @@ main(int argc, char *argv[])
 	struct run *r;
 	int rc;
 
-	signal(SIGPIPE, SIG_IGN);
 	if ((r = malloc(sizeof(*r))) == NULL)
 		err(EX_TEMPFAIL, "malloc");
 	memset(r, 0, offsetof(struct run, in));
 	parse_opts(&r->o, &argc, &argv);
+	/* -v to a reader that went away must not kill a finished delivery. */
+	if (r->o.verbose)
+		signal(SIGPIPE, SIG_IGN);
 	r->fo = (struct md_filter_opts){ .return_path = r->o.rp,
 		.original_to = r->o.xot,
 		.delivered_to = r->o.dt,

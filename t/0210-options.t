@@ -4,7 +4,7 @@
 # alarm inherited from the MTA.
 . "$(dirname "$0")/lib.sh"
 
-plan 31
+plan 34
 
 M=$T/M
 mkmd "$M"
@@ -51,6 +51,15 @@ f=$(cat "$T/out")
 same_bytes "$f" "$T/msg" "-v: prints the path of the delivered file"
 deliver "$M" <"$T/msg"
 is "$(wc -c <"$T/out" | tr -d ' ')" 0 "without -v: nothing on stdout"
+
+# -v into a pipe nobody reads: the delivery stands, exit 0, not SIGPIPE.
+rm -rf "$M"
+mkmd "$M"
+perl -e 'pipe(R, W) or die; close R; open(STDOUT, ">&", \*W) or die;
+    exec @ARGV or exit 126' "$MD" -v "$M" <"$T/msg" 2>"$T/err"
+is "$?" 0 "-v into a closed pipe: exit 0"
+is "$(count_files "$M/new")" 1 "-v into a closed pipe: delivered"
+err_has "stdout" "-v into a closed pipe: stderr says stdout failed"
 
 # stall: a fifo whose writer writes $1 and then holds it open.
 stall() {

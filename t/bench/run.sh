@@ -21,8 +21,8 @@ MKMBOX=$B/bench/mkmbox
 W=$B/benchdir
 D=$W/Maildir
 
-SINGLE_ROUNDS=4		# alternating rounds ...
-SINGLE_PER_ROUND=250	# ... of this many deliveries per program
+SINGLE_ROUNDS=10	# alternating rounds ...
+SINGLE_PER_ROUND=100	# ... of this many deliveries per program
 IMPORT=20000		# messages in the timed import
 IMPORT_ROUNDS=2		# alternating rounds of the import
 STRACE_IMPORT=1000	# messages in the strace'd import
