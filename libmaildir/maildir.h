@@ -95,6 +95,59 @@ int md_folder_path(char *buf, size_t size, const char *root, const char *name);
 int md_folder_open(struct md_maildir *m, const char *root, const char *name,
     int flags, struct md_err *e);
 
+/* ---- scan.c: listing a directory without a stat per entry ---- */
+
+struct md_scan {
+	int fd;
+	size_t pos, len;
+	char *buf;
+};
+
+/* Open DIRFD/SUB for scanning (SUB may be "."). */
+int md_scan_open(struct md_scan *s, int dirfd, const char *sub);
+/* The next entry not starting with '.': 1, or 0 at the end, or -1. NAME
+ * stays valid until the next call; TYPE is d_type (DT_UNKNOWN on some
+ * file systems). */
+int md_scan_next(struct md_scan *s, const char **name, unsigned char *type);
+void md_scan_close(struct md_scan *s);
+
+/* ---- change.c: flag changes and new/ -> cur/, by one rename ---- */
+
+/* A message file named by path: ROOT/new/NAME or ROOT/cur/NAME. */
+struct md_msgpath {
+	char root[PATH_MAX];
+	int sub; /* MD_NEW or MD_CUR */
+	char name[NAME_MAX + 1];
+};
+
+struct md_change {
+	struct md_flags set, clear;
+	int to_cur; /* move from new/ to cur/ even when no flag changes */
+};
+
+/* Split PATH; -1/EINVAL unless it names a file in new/ or cur/ whose name
+ * has a base (does not start with '.' or ':'). */
+int md_msgpath_parse(const char *path, struct md_msgpath *mp);
+/* The name after change C into OUT: 1, or 0 when nothing changes. */
+int md_change_name(const struct md_msgpath *mp, const struct md_change *c,
+    char *out, size_t size);
+/* Apply C by one rename into cur/; MP then names the result. Returns 1
+ * renamed, 0 nothing to change (no system call made), -1. A message
+ * renamed meanwhile by another client is found by its base and changed
+ * there; one that is gone gives ENOENT. */
+int md_change(
+    struct md_msgpath *mp, const struct md_change *c, struct md_err *e);
+/* Find MP's base in new/ or cur/; on success MP names what is there now. */
+int md_find_base(struct md_msgpath *mp);
+/* renameat(2) that fails with EEXIST rather than replace a file. */
+int md_rename_noreplace(int from, const char *a, int to, const char *b);
+
+/* ---- keywords.c: Dovecot's dovecot-keywords, read only ---- */
+
+/* The letter ('a' + id) for keyword NAME in ROOT/dovecot-keywords; -1
+ * with ENOENT when the file does not exist or does not name it. */
+int md_keyword_letter(const char *root, const char *name);
+
 /* ---- input.c: bounded reading of a stream, with a deadline ---- */
 
 #define MD_INPUT_SIZE 65536

@@ -120,23 +120,6 @@ place_copy(struct md_tmp *t, const struct md_maildir *m,
 	return r;
 }
 
-/* rename() for filesystems without link(): never over an existing name. */
-static int
-rename_noreplace(int from, const char *a, int to, const char *b)
-{
-	struct stat st;
-
-	if (renameat2(from, a, to, b, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	if (fstatat(to, b, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return renameat(from, a, to, b);
-}
-
 static int
 place(struct md_tmp *t, const struct md_maildir *m,
     const struct md_flags *flags, struct md_namegen *g, char *name, size_t size,
@@ -156,7 +139,7 @@ place(struct md_tmp *t, const struct md_maildir *m,
 		if (final_name(base, t->size, flags, name, size) == -1)
 			return md_err_set(e, "name", m->path, NULL);
 		if (own && t->nolink)
-			r = rename_noreplace(
+			r = md_rename_noreplace(
 			    t->home->tmpfd, t->name, dir, final);
 		else
 			r = linkat(t->home->tmpfd, t->name, dir, final, 0);

@@ -1,0 +1,280 @@
+/*
+ * md-flag: set and clear flags of messages by renaming them, one rename
+ * per changed message, keeping the base, the unknown letters and any
+ * ",tail". Messages come as arguments or as paths on stdin; the new path
+ * of each is printed so that pipelines can go on.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+#define OPTSTRING ":0CDFK:PRSTX:dfhk:prqstx:"
+
+struct opts {
+	struct md_change c;
+	char **kset, **kclear; /* -K / -k names, resolved per maildir */
+	size_t nkset, nkclear;
+	int quiet;
+	char eol;
+};
+
+/* What we know of the maildir the last message was in. */
+struct root {
+	char path[PATH_MAX];
+	int ok;             /* has tmp/, new/ and cur/ */
+	struct md_change c; /* the change with this maildir's keywords */
+	const char *bad_kw; /* a -K/-k name this maildir does not know */
+};
+
+static void
+usage(void)
+{
+	printf("usage: md-flag [-0CDdFfPpqRrSsTt] [-X flags] [-x flags] "
+	       "[-K keyword] [-k keyword]\n"
+	       "               [message ...]\n");
+	exit(EX_OK);
+}
+
+static int
+is_dir(const char *root, const char *sub)
+{
+	char p[PATH_MAX + 8];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", root, sub);
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+add_keywords(struct root *r, struct md_flags *f, char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int l = md_keyword_letter(r->path, names[i]);
+
+		if (l == -1) {
+			r->bad_kw = names[i];
+			return -1;
+		}
+		md_flags_set(f, (unsigned char)l, 1);
+	}
+	return 0;
+}
+
+/* Check a maildir once, not once per message: paths come grouped. */
+static void
+load_root(struct root *r, const char *path, const struct opts *o)
+{
+	if (r->path[0] != '\0' && strcmp(r->path, path) == 0)
+		return;
+	strlcpy(r->path, path, sizeof(r->path));
+	r->ok =
+	    is_dir(path, "cur") && is_dir(path, "new") && is_dir(path, "tmp");
+	r->c = o->c;
+	r->bad_kw = NULL;
+	if (r->ok && add_keywords(r, &r->c.set, o->kset, o->nkset) == 0)
+		add_keywords(r, &r->c.clear, o->kclear, o->nkclear);
+}
+
+static int
+flag_one(const char *path, const struct opts *o, struct root *root)
+{
+	struct md_msgpath mp;
+	struct md_err e;
+
+	if (md_msgpath_parse(path, &mp) == -1) {
+		if (errno == EINVAL)
+			warnx("%s: not a message in a maildir "
+			      "(DIR/new/NAME or DIR/cur/NAME)",
+			    path);
+		else
+			warn("%s", path);
+		return -1;
+	}
+	load_root(root, mp.root, o);
+	if (!root->ok) {
+		warnx("%s: %s is not a maildir (it lacks tmp/, new/ or cur/)",
+		    path, mp.root);
+		return -1;
+	}
+	if (root->bad_kw != NULL) {
+		warnx("%s: keyword \"%s\" is not in %s/dovecot-keywords; "
+		      "nothing changed",
+		    path, root->bad_kw, mp.root);
+		return -1;
+	}
+	if (md_change(&mp, &root->c, &e) == -1) {
+		if (errno == ENOENT)
+			warnx("%s: gone (not in new/ or cur/ of %s)", path,
+			    mp.root);
+		else
+			warn("%s: %s", e.path, e.step);
+		return -1;
+	}
+	if (!o->quiet)
+		printf("%s/%s/%s%c", mp.root, mp.sub == MD_NEW ? "new" : "cur",
+		    mp.name, o->eol);
+	return 0;
+}
+
+static int
+flag_stdin(const struct opts *o, struct root *root)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int failed = 0;
+
+	while ((n = getdelim(&line, &cap, o->eol, stdin)) != -1) {
+		if (n > 0 && line[n - 1] == o->eol)
+			line[--n] = '\0';
+		if (n == 0) {
+			warnx("stdin: an empty line is no message");
+			failed = 1;
+			continue;
+		}
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			warnx("stdin: a line holds a NUL byte (use -0?)");
+			failed = 1;
+			continue;
+		}
+		if (flag_one(line, o, root) == -1)
+			failed = 1;
+	}
+	if (ferror(stdin)) {
+		warn("stdin");
+		failed = 1;
+	}
+	free(line);
+	return failed;
+}
+
+static void
+flag_string(struct md_flags *to, const char *s, int opt)
+{
+	struct md_flags f;
+
+	if (md_flags_from_user(s, &f) == -1)
+		errx(EX_USAGE, "-%c %s: flags are letters (keywords a-z too)",
+		    opt, s);
+	md_flags_merge(to, &f);
+}
+
+static void
+add_name(char ***list, size_t *n, char *name)
+{
+	char **l = reallocarray(*list, *n + 1, sizeof(**list));
+
+	if (l == NULL)
+		err(EX_OSERR, "reallocarray");
+	l[(*n)++] = name;
+	*list = l;
+}
+
+static void
+parse_opts(struct opts *o, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->eol = '\n';
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
+		switch (c) {
+		case '0':
+			o->eol = '\0';
+			break;
+		case 'C':
+			o->c.to_cur = 1;
+			break;
+		case 'X':
+			flag_string(&o->c.set, optarg, c);
+			break;
+		case 'x':
+			flag_string(&o->c.clear, optarg, c);
+			break;
+		case 'K':
+			add_name(&o->kset, &o->nkset, optarg);
+			break;
+		case 'k':
+			add_name(&o->kclear, &o->nkclear, optarg);
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			usage();
+			break;
+		case ':':
+			errx(EX_USAGE, "%s: needs an argument (see md-flag -h)",
+			    argv[optind - 1]);
+		case '?':
+			if (optopt == 0 || strchr(OPTSTRING, optopt) != NULL)
+				errx(EX_USAGE,
+				    "%s: unknown option, or one that takes "
+				    "no argument (see md-flag -h)",
+				    argv[optind - 1]);
+			errx(EX_USAGE, "-%c: unknown option (see md-flag -h)",
+			    optopt);
+		default: /* D F P R S T set, d f p r s t clear */
+			if (c >= 'A' && c <= 'Z')
+				md_flags_set(&o->c.set, (unsigned char)c, 1);
+			else
+				md_flags_set(&o->c.clear,
+				    (unsigned char)(c - 'a' + 'A'), 1);
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		if (o->c.set.bits[i] & o->c.clear.bits[i])
+			errx(EX_USAGE, "a flag both set and cleared (as in "
+			               "-S -s): say which");
+	for (size_t i = 0; i < o->nkset; i++)
+		for (size_t j = 0; j < o->nkclear; j++)
+			if (strcasecmp(o->kset[i], o->kclear[j]) == 0)
+				errx(EX_USAGE,
+				    "keyword \"%s\" both set and "
+				    "cleared: say which",
+				    o->kset[i]);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct root *root;
+	int failed = 0;
+
+	parse_opts(&o, argc, argv);
+	argc -= optind;
+	argv += optind;
+	if ((root = calloc(1, sizeof(*root))) == NULL)
+		err(EX_OSERR, "calloc");
+	if (argc == 0 && isatty(STDIN_FILENO))
+		errx(EX_USAGE, "no messages: name them, or pipe their paths "
+		               "in (see md-flag -h)");
+	if (argc == 0)
+		failed = flag_stdin(&o, root);
+	for (int i = 0; i < argc; i++)
+		if (flag_one(argv[i], &o, root) == -1)
+			failed = 1;
+	if (fflush(stdout) == EOF) {
+		warn("stdout");
+		failed = 1;
+	}
+	free(root);
+	free(o.kset);
+	free(o.kclear);
+	return failed;
+}

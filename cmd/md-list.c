@@ -1,0 +1,671 @@
+/*
+ * md-list: print the messages of maildirs, one path a line, filtered by
+ * flags and by new/ or cur/; or, with -i, a summary per maildir. Reads
+ * directories with big getdents64 buffers and never stats a message
+ * unless -i needs a size its name does not carry.
+ */
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libutil.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+#define OPTSTRING ":0CDFNPRSTX:cdfhinprstx:"
+#define OUTBUF (256 * 1024)
+
+enum { OPT_TSV = 256, OPT_JSON, OPT_RECURSIVE };
+
+struct opts {
+	struct md_flags with, without; /* all of / none of */
+	int only_new, not_new, only_cur, not_cur;
+	int info, tsv, json, recursive;
+	char eol;
+};
+
+struct stats {
+	char *path;
+	uint64_t messages, new, unseen, flagged, trashed, bytes;
+};
+
+struct run {
+	struct opts o;
+	struct stats *st; /* -i: one per maildir listed */
+	size_t nst;
+	int failed;
+	size_t outlen;
+	char out[OUTBUF];
+};
+
+static void
+usage(void)
+{
+	printf("usage: md-list [-0CcDdFfhiNnPpRrSsTt] [-X flags] [-x flags] "
+	       "[--recursive]\n"
+	       "               [--tsv | --json] [maildir | folder ...]\n");
+	exit(EX_OK);
+}
+
+static void
+flush_out(struct run *r)
+{
+	for (size_t off = 0; off < r->outlen;) {
+		ssize_t n = write(STDOUT_FILENO, r->out + off, r->outlen - off);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			err(EX_IOERR, "stdout");
+		off += (size_t)n;
+	}
+	r->outlen = 0;
+}
+
+static void
+put(struct run *r, const char *p, size_t n)
+{
+	if (r->outlen + n > sizeof(r->out))
+		flush_out(r);
+	if (n > sizeof(r->out)) { /* cannot happen with PATH_MAX paths */
+		errno = ENAMETOOLONG;
+		err(EX_SOFTWARE, "output");
+	}
+	memcpy(r->out + r->outlen, p, n);
+	r->outlen += n;
+}
+
+/* Does a message named NAME in new/ (IN_NEW) pass the filters? */
+static int
+wanted(const struct opts *o, const char *name, int in_new)
+{
+	struct md_name n;
+
+	if ((o->only_new && !in_new) || (o->not_new && in_new) ||
+	    (o->only_cur && in_new) || (o->not_cur && !in_new))
+		return 0;
+	if (md_flags_empty(&o->with) && md_flags_empty(&o->without))
+		return 1;
+	md_name_parse(name, &n);
+	if (n.kind != MD_INFO_2)
+		md_flags_zero(&n.flags);
+	for (int i = 0; i < 4; i++)
+		if ((n.flags.bits[i] & o->with.bits[i]) != o->with.bits[i] ||
+		    (n.flags.bits[i] & o->without.bits[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static void
+count(struct stats *s, int dirfd, const char *name, int in_new)
+{
+	struct md_name n;
+	uint64_t size;
+	struct stat st;
+
+	md_name_parse(name, &n);
+	if (n.kind != MD_INFO_2)
+		md_flags_zero(&n.flags);
+	s->messages++;
+	s->new += in_new;
+	s->unseen += !md_flags_has(&n.flags, 'S');
+	s->flagged += md_flags_has(&n.flags, 'F');
+	s->trashed += md_flags_has(&n.flags, 'T');
+	if (md_name_field(name, 'S', &size) == 0)
+		s->bytes += size;
+	else if (fstatat(dirfd, name, &st, 0) == 0) /* gone: counts 0 */
+		s->bytes += (uint64_t)st.st_size;
+}
+
+/* One of new/ or cur/ of the maildir at PATH (open as M). */
+static int
+list_sub(struct run *r, const struct md_maildir *m, int in_new, struct stats *s)
+{
+	const char *sub = in_new ? "new" : "cur", *name;
+	char prefix[PATH_MAX + 8];
+	struct md_scan sc;
+	unsigned char type;
+	size_t plen;
+	int rc;
+
+	if ((in_new && (r->o.only_cur || r->o.not_new)) ||
+	    (!in_new && (r->o.only_new || r->o.not_cur)))
+		return 0;
+	if (md_scan_open(&sc, in_new ? m->newfd : m->curfd, ".") == -1) {
+		warn("%s/%s", m->path, sub);
+		return -1;
+	}
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "%s/%s/", m->path, sub);
+	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
+		if (type != DT_REG && type != DT_UNKNOWN && type != DT_LNK)
+			continue;
+		if (!wanted(&r->o, name, in_new))
+			continue;
+		if (s != NULL) {
+			count(s, sc.fd, name, in_new);
+			continue;
+		}
+		put(r, prefix, plen);
+		put(r, name, strlen(name));
+		put(r, &r->o.eol, 1);
+	}
+	if (rc == -1)
+		warn("%s/%s", m->path, sub);
+	md_scan_close(&sc);
+	return rc;
+}
+
+static struct stats *
+new_stats(struct run *r, const char *path)
+{
+	struct stats *s;
+
+	s = reallocarray(r->st, r->nst + 1, sizeof(*r->st));
+	if (s == NULL)
+		err(EX_OSERR, "reallocarray");
+	r->st = s;
+	s = &r->st[r->nst++];
+	memset(s, 0, sizeof(*s));
+	if ((s->path = strdup(path)) == NULL)
+		err(EX_OSERR, "strdup");
+	return s;
+}
+
+static void
+list_maildir(struct run *r, const char *path)
+{
+	struct md_maildir m;
+	struct md_err e;
+	struct stats *s = NULL;
+
+	if (md_maildir_open(&m, path, 0, &e) == -1) {
+		if (errno == ENOENT && strcmp(e.path, path) != 0)
+			warnx("%s: not a maildir (no %s)", path, e.path);
+		else
+			warn("%s", e.path);
+		r->failed = 1;
+		return;
+	}
+	if (r->o.info)
+		s = new_stats(r, path);
+	if (list_sub(r, &m, 1, s) == -1 || list_sub(r, &m, 0, s) == -1)
+		r->failed = 1;
+	md_maildir_close(&m);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Maildir++ folders below ROOT whose names start with PREFIX ("." for
+ * all, ".Work." for those under Work), sorted, each a maildir. */
+static void
+list_folders(struct run *r, const char *root, const char *prefix)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	char **names = NULL, path[PATH_MAX];
+	size_t n = 0, plen = strlen(prefix);
+
+	if (d == NULL) {
+		warn("%s", root);
+		r->failed = 1;
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char **nn;
+
+		if (strncmp(de->d_name, prefix, plen) != 0 ||
+		    md_folder_valid(de->d_name + 1) != 0 ||
+		    (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
+		        de->d_type != DT_LNK))
+			continue;
+		if ((nn = reallocarray(names, n + 1, sizeof(*names))) == NULL)
+			err(EX_OSERR, "reallocarray");
+		names = nn;
+		if ((names[n++] = strdup(de->d_name)) == NULL)
+			err(EX_OSERR, "strdup");
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s/cur", root, names[i]);
+		/* A dot-directory that is no maildir is not a folder. */
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(path, sizeof(path), "%s/%s", root, names[i]);
+			list_maildir(r, path);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static const char *
+default_root(void)
+{
+	static char buf[PATH_MAX];
+	const char *v = getenv("MAILDIR"), *home = getenv("HOME");
+
+	if (v != NULL && *v)
+		return v;
+	if (home == NULL || *home == '\0')
+		errx(EX_CONFIG, "no MAILDIR and no HOME: name a maildir");
+	snprintf(buf, sizeof(buf), "%s/Maildir", home);
+	return buf;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* ARG is a maildir path, or a folder name under the default root. */
+static void
+list_target(struct run *r, const char *arg)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(arg);
+	const char *slash, *base;
+
+	while (len > 1 && arg[len - 1] == '/')
+		len--;
+	if (len >= sizeof(path)) {
+		warnx("%s: path too long", arg);
+		r->failed = 1;
+		return;
+	}
+	memcpy(path, arg, len);
+	path[len] = '\0';
+	if (!is_dir(path) && strchr(path, '/') == NULL &&
+	    md_folder_valid(path) == 0) {
+		char p[PATH_MAX];
+
+		if (md_folder_path(p, sizeof(p), default_root(), path) == 0 &&
+		    is_dir(p))
+			strlcpy(path, p, sizeof(path));
+	}
+	list_maildir(r, path);
+	if (!r->o.recursive)
+		return;
+	/* A folder's subfolders are its siblings ".Work.*" in the root. */
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	if (base[0] == '.' && md_folder_valid(base + 1) == 0) {
+		char root[PATH_MAX], prefix[PATH_MAX + 1];
+
+		snprintf(root, sizeof(root), "%.*s",
+		    slash ? (int)(slash - path) : 1, slash ? path : ".");
+		if (root[0] == '\0')
+			strlcpy(root, "/", sizeof(root));
+		snprintf(prefix, sizeof(prefix), "%s.", base);
+		list_folders(r, root, prefix);
+	} else
+		list_folders(r, path, ".");
+}
+
+/* A line from stdin: a message path (filtered, printed) or a maildir. */
+static void
+stdin_item(struct run *r, const char *line)
+{
+	struct md_msgpath mp;
+
+	if (md_msgpath_parse(line, &mp) == 0 && !is_dir(line)) {
+		if (r->o.info) {
+			warnx("%s: -i counts maildirs, not messages", line);
+			r->failed = 1;
+			return;
+		}
+		if (wanted(&r->o, mp.name, mp.sub == MD_NEW)) {
+			put(r, line, strlen(line));
+			put(r, &r->o.eol, 1);
+		}
+		return;
+	}
+	list_target(r, line);
+}
+
+static void
+read_stdin(struct run *r)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getdelim(&line, &cap, r->o.eol, stdin)) != -1) {
+		if (n > 0 && line[n - 1] == r->o.eol)
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			warnx("stdin: a line holds a NUL byte (use -0?)");
+			r->failed = 1;
+			continue;
+		}
+		stdin_item(r, line);
+	}
+	if (ferror(stdin)) {
+		warn("stdin");
+		r->failed = 1;
+	}
+	free(line);
+}
+
+/* Paths from a pipe or file on stdin; a terminal or /dev/null (cron)
+ * means the default maildir. */
+static int
+stdin_has_paths(void)
+{
+	struct stat st;
+
+	if (isatty(STDIN_FILENO) || fstat(STDIN_FILENO, &st) == -1)
+		return 0;
+	return S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
+	       S_ISSOCK(st.st_mode);
+}
+
+static void
+set_flag_opt(struct opts *o, int c)
+{
+	/* D F P R S T: with; d f p r s t: without. */
+	if (c >= 'A' && c <= 'Z')
+		md_flags_set(&o->with, (unsigned char)c, 1);
+	else
+		md_flags_set(&o->without, (unsigned char)(c - 'a' + 'A'), 1);
+}
+
+static void
+flag_string(struct md_flags *to, const char *s, int opt)
+{
+	struct md_flags f;
+
+	if (md_flags_from_user(s, &f) == -1) {
+		warnx("-%c %s: flags are letters (keywords a-z too)", opt, s);
+		exit(EX_USAGE);
+	}
+	md_flags_merge(to, &f);
+}
+
+static void
+parse_opts(struct opts *o, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "info", no_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
+		{ "tsv", no_argument, NULL, OPT_TSV },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->eol = '\n';
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
+		switch (c) {
+		case '0':
+			o->eol = '\0';
+			break;
+		case 'C':
+			o->only_cur = 1;
+			break;
+		case 'c':
+			o->not_cur = 1;
+			break;
+		case 'N':
+			o->only_new = 1;
+			break;
+		case 'n':
+			o->not_new = 1;
+			break;
+		case 'X':
+			flag_string(&o->with, optarg, c);
+			break;
+		case 'x':
+			flag_string(&o->without, optarg, c);
+			break;
+		case 'i':
+			o->info = 1;
+			break;
+		case 'h':
+			usage();
+			break;
+		case OPT_JSON:
+			o->json = o->info = 1;
+			break;
+		case OPT_TSV:
+			o->tsv = o->info = 1;
+			break;
+		case OPT_RECURSIVE:
+			o->recursive = 1;
+			break;
+		case ':':
+			errx(EX_USAGE, "%s: needs an argument (see md-list -h)",
+			    argv[optind - 1]);
+		case '?':
+			if (optopt == 0 || strchr(OPTSTRING, optopt) != NULL)
+				errx(EX_USAGE,
+				    "%s: unknown option, or one that takes "
+				    "no argument (see md-list -h)",
+				    argv[optind - 1]);
+			errx(EX_USAGE, "-%c: unknown option (see md-list -h)",
+			    optopt);
+		default:
+			set_flag_opt(o, c);
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		if (o->with.bits[i] & o->without.bits[i])
+			errx(EX_USAGE, "a flag both required and excluded "
+			               "(as in -S -s): nothing could match");
+	if (o->tsv && o->json)
+		errx(EX_USAGE, "--tsv and --json: choose one");
+}
+
+/* ---- -i output ---- */
+
+static void
+add_stats(struct stats *to, const struct stats *s)
+{
+	to->messages += s->messages;
+	to->new += s->new;
+	to->unseen += s->unseen;
+	to->flagged += s->flagged;
+	to->trashed += s->trashed;
+	to->bytes += s->bytes;
+}
+
+static uint64_t *
+fields(struct stats *s, uint64_t v[6])
+{
+	v[0] = s->messages, v[1] = s->new, v[2] = s->unseen;
+	v[3] = s->flagged, v[4] = s->trashed, v[5] = s->bytes;
+	return v;
+}
+
+static const char *const heads[] = { "messages", "new", "unseen", "flagged",
+	"trashed", "size" };
+
+static void
+human(uint64_t bytes, char *buf, size_t size)
+{
+	if (humanize_number(buf, size < 7 ? size : 7, (int64_t)bytes, "",
+	        HN_AUTOSCALE, HN_B | HN_NOSPACE | HN_DECIMAL) == -1)
+		snprintf(buf, size, "%llu", (unsigned long long)bytes);
+}
+
+static void
+print_table(struct stats *st, size_t n, struct stats *total)
+{
+	int w[6];
+	char num[6][32];
+	uint64_t v[6];
+
+	for (int k = 0; k < 6; k++)
+		w[k] = (int)strlen(heads[k]);
+	for (size_t i = 0; i <= n; i++) {
+		struct stats *s = i < n ? &st[i] : total;
+
+		fields(s, v);
+		for (int k = 0; k < 6; k++) {
+			int len;
+
+			if (k == 5)
+				human(v[k], num[k], sizeof(num[k]));
+			else
+				snprintf(num[k], sizeof(num[k]), "%llu",
+				    (unsigned long long)v[k]);
+			if ((len = (int)strlen(num[k])) > w[k])
+				w[k] = len;
+		}
+	}
+	for (int k = 0; k < 6; k++)
+		printf("%*s  ", w[k], heads[k]);
+	printf("maildir\n");
+	for (size_t i = 0; i < n + (n > 1); i++) {
+		struct stats *s = i < n ? &st[i] : total;
+
+		fields(s, v);
+		for (int k = 0; k < 6; k++) {
+			if (k == 5)
+				human(v[k], num[k], sizeof(num[k]));
+			else
+				snprintf(num[k], sizeof(num[k]), "%llu",
+				    (unsigned long long)v[k]);
+			printf("%*s  ", w[k], num[k]);
+		}
+		printf("%s\n", i < n ? s->path : "(total)");
+	}
+}
+
+/* TSV fields cannot hold tabs or newlines: escaped as \t \n \\. */
+static void
+tsv_str(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\t')
+			fputs("\\t", stdout);
+		else if (*s == '\n')
+			fputs("\\n", stdout);
+		else if (*s == '\\')
+			fputs("\\\\", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void
+json_obj(struct stats *s)
+{
+	uint64_t v[6];
+	const char *keys[] = { "messages", "new", "unseen", "flagged",
+		"trashed", "bytes" };
+
+	fields(s, v);
+	putchar('{');
+	if (s->path) {
+		printf("\"path\":");
+		json_str(s->path);
+		putchar(',');
+	}
+	for (int k = 0; k < 6; k++)
+		printf("\"%s\":%llu%s", keys[k], (unsigned long long)v[k],
+		    k < 5 ? "," : "}");
+}
+
+static void
+print_info(struct run *r)
+{
+	struct stats total = { 0 };
+	uint64_t v[6];
+
+	for (size_t i = 0; i < r->nst; i++)
+		add_stats(&total, &r->st[i]);
+	if (r->o.json) {
+		printf("{\"maildirs\":[");
+		for (size_t i = 0; i < r->nst; i++) {
+			if (i > 0)
+				putchar(',');
+			json_obj(&r->st[i]);
+		}
+		printf("],\"total\":");
+		json_obj(&total);
+		printf("}\n");
+	} else if (r->o.tsv) {
+		printf("maildir\tmessages\tnew\tunseen\tflagged\ttrashed\t"
+		       "bytes\n");
+		for (size_t i = 0; i < r->nst; i++) {
+			tsv_str(r->st[i].path);
+			fields(&r->st[i], v);
+			for (int k = 0; k < 6; k++)
+				printf("\t%llu", (unsigned long long)v[k]);
+			putchar('\n');
+		}
+	} else if (r->nst > 0)
+		print_table(r->st, r->nst, &total);
+	for (size_t i = 0; i < r->nst; i++)
+		free(r->st[i].path);
+	free(r->st);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run *r;
+	int c;
+
+	if ((r = malloc(sizeof(*r))) == NULL)
+		err(EX_OSERR, "malloc");
+	memset(r, 0, offsetof(struct run, out));
+	parse_opts(&r->o, argc, argv);
+	argc -= optind;
+	argv += optind;
+	if (argc > 0)
+		for (int i = 0; i < argc; i++)
+			list_target(r, argv[i]);
+	else if (stdin_has_paths())
+		read_stdin(r);
+	else
+		list_target(r, default_root());
+	flush_out(r);
+	if (r->o.info)
+		print_info(r);
+	if (fflush(stdout) == EOF)
+		err(EX_IOERR, "stdout");
+	c = r->failed ? 1 : 0;
+	free(r);
+	return c;
+}

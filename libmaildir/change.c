@@ -1,0 +1,185 @@
+/*
+ * change.c: renaming a message in place: flag changes and new/ -> cur/.
+ * The base (before the first ':') never changes; one rename does it all,
+ * and a message another client renamed meanwhile is found by its base.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "maildir.h"
+
+int
+md_msgpath_parse(const char *path, struct md_msgpath *mp)
+{
+	const char *slash = strrchr(path, '/'), *name, *sub;
+	size_t rootlen;
+
+	if (slash == NULL || slash - path < 3)
+		goto bad;
+	name = slash + 1;
+	sub = slash - 3;
+	if (sub > path && sub[-1] != '/')
+		goto bad;
+	if (strncmp(sub, "new", 3) == 0)
+		mp->sub = MD_NEW;
+	else if (strncmp(sub, "cur", 3) == 0)
+		mp->sub = MD_CUR;
+	else
+		goto bad;
+	/* A name must have a base: no ".tmpfile", no ":2,S" alone. */
+	if (name[0] == '\0' || name[0] == '.' || name[0] == ':')
+		goto bad;
+	rootlen = sub > path ? (size_t)(sub - 1 - path) : 0;
+	if (rootlen == 0 && sub > path) /* "/new/x": the root is "/" */
+		rootlen = 1;
+	if (rootlen >= sizeof(mp->root) ||
+	    strlcpy(mp->name, name, sizeof(mp->name)) >= sizeof(mp->name)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (rootlen == 0)
+		strlcpy(mp->root, ".", sizeof(mp->root));
+	else {
+		memcpy(mp->root, path, rootlen);
+		mp->root[rootlen] = '\0';
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+static int
+flags_equal(const struct md_flags *a, const struct md_flags *b)
+{
+	return memcmp(a->bits, b->bits, sizeof(a->bits)) == 0;
+}
+
+int
+md_change_name(const struct md_msgpath *mp, const struct md_change *c,
+    char *out, size_t size)
+{
+	struct md_name n;
+	struct md_flags now;
+
+	md_name_parse(mp->name, &n);
+	if (n.kind == MD_INFO_2)
+		now = n.flags;
+	else
+		md_flags_zero(&now);
+	struct md_flags want = now;
+	for (int i = 0; i < 4; i++)
+		want.bits[i] =
+		    (want.bits[i] | c->set.bits[i]) & ~c->clear.bits[i];
+	if (flags_equal(&want, &now) && !(mp->sub == MD_NEW && c->to_cur))
+		return 0;
+	if (md_name_format(out, size, mp->name, &n, &want) == -1)
+		return -1;
+	return 1;
+}
+
+/* rename() that never replaces: on file systems without RENAME_NOREPLACE
+ * (NFS among them) a check just before, which is the best there is. */
+int
+md_rename_noreplace(int from, const char *a, int to, const char *b)
+{
+	struct stat st;
+
+	if (renameat2(from, a, to, b, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (fstatat(to, b, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return renameat(from, a, to, b);
+}
+
+static int
+sub_path(char *buf, size_t size, const char *root, int sub, const char *name)
+{
+	int n = snprintf(buf, size, "%s/%s%s%s", root,
+	    sub == MD_NEW ? "new" : "cur", name ? "/" : "", name ? name : "");
+
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+md_find_base(struct md_msgpath *mp)
+{
+	size_t baselen = md_name_baselen(mp->name);
+	const int subs[] = { MD_CUR, MD_NEW };
+	char dir[PATH_MAX];
+
+	for (size_t i = 0; i < 2; i++) {
+		struct md_scan s;
+		const char *name;
+		unsigned char type;
+		int r;
+
+		if (sub_path(dir, sizeof(dir), mp->root, subs[i], NULL) == -1 ||
+		    md_scan_open(&s, AT_FDCWD, dir) == -1)
+			return -1;
+		while ((r = md_scan_next(&s, &name, &type)) == 1) {
+			if (strncmp(name, mp->name, baselen) != 0 ||
+			    (name[baselen] != '\0' && name[baselen] != ':'))
+				continue;
+			strlcpy(mp->name, name, sizeof(mp->name));
+			mp->sub = subs[i];
+			md_scan_close(&s);
+			return 0;
+		}
+		md_scan_close(&s);
+		if (r == -1)
+			return -1;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+/* A client that renames it again and again could keep us busy forever. */
+#define CHANGE_TRIES 5
+
+int
+md_change(struct md_msgpath *mp, const struct md_change *c, struct md_err *e)
+{
+	char name[NAME_MAX + 1], from[PATH_MAX], to[PATH_MAX];
+	int r;
+
+	for (int i = 0; i < CHANGE_TRIES; i++) {
+		int tosub;
+
+		if ((r = md_change_name(mp, c, name, sizeof(name))) == -1)
+			return md_err_set(e, "name", mp->root, mp->name);
+		tosub = r == 1 ? MD_CUR : mp->sub;
+		if (sub_path(from, sizeof(from), mp->root, mp->sub, mp->name) ==
+		        -1 ||
+		    (r == 1 &&
+		        sub_path(to, sizeof(to), mp->root, tosub, name) == -1))
+			return md_err_set(e, "name", mp->root, mp->name);
+		/* Nothing to change costs nothing, not even a look. */
+		if (r == 0)
+			return 0;
+		if (md_rename_noreplace(AT_FDCWD, from, AT_FDCWD, to) == 0) {
+			strlcpy(mp->name, name, sizeof(mp->name));
+			mp->sub = tosub;
+			return 1;
+		}
+		if (errno != ENOENT)
+			return md_err_set(e, "rename", from, NULL);
+		/* Renamed by someone else meanwhile: find it by its base. */
+		if (md_find_base(mp) == -1)
+			return md_err_set(
+			    e, errno == ENOENT ? "find" : "scan", from, NULL);
+	}
+	errno = EAGAIN;
+	return md_err_set(e, "rename", from, NULL);
+}
