@@ -88,6 +88,7 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 {
 	struct md_msgpath mp;
 	struct md_err e;
+	int changed;
 
 	if (md_msgpath_parse(path, &mp) == -1) {
 		if (errno == EINVAL)
@@ -110,7 +111,7 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 		    path, root->bad_kw, mp.root);
 		return -1;
 	}
-	if (md_change(&mp, &root->c, &e) == -1) {
+	if ((changed = md_change(&mp, &root->c, &e)) == -1) {
 		if (errno == ENOENT)
 			warnx("%s: gone (not in new/ or cur/ of %s)", path,
 			    mp.root);
@@ -118,7 +119,14 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 			warn("%s: %s", e.path, e.step);
 		return -1;
 	}
-	if (!o->quiet)
+	if (o->quiet)
+		return 0;
+	if (changed == 0) /* untouched: as given */
+		printf("%s%c", path, o->eol);
+	else if (strcmp(mp.root, ".") == 0 && strncmp(path, "./", 2) != 0)
+		printf("%s/%s%c", mp.sub == MD_NEW ? "new" : "cur", mp.name,
+		    o->eol);
+	else
 		printf("%s/%s/%s%c", mp.root, mp.sub == MD_NEW ? "new" : "cur",
 		    mp.name, o->eol);
 	return 0;

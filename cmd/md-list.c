@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libutil.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,7 +66,7 @@ flush_out(struct run *r)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			err(EX_IOERR, "stdout");
+			err(1, "stdout");
 		off += (size_t)n;
 	}
 	r->outlen = 0;
@@ -197,7 +198,10 @@ list_maildir(struct run *r, const char *path)
 	}
 	if (r->o.info)
 		s = new_stats(r, path);
-	if (list_sub(r, &m, 1, s) == -1 || list_sub(r, &m, 0, s) == -1)
+	/* cur/ is read even when new/ could not be. */
+	if (list_sub(r, &m, 1, s) == -1)
+		r->failed = 1;
+	if (list_sub(r, &m, 0, s) == -1)
 		r->failed = 1;
 	md_maildir_close(&m);
 }
@@ -258,11 +262,14 @@ default_root(void)
 {
 	static char buf[PATH_MAX];
 	const char *v = getenv("MAILDIR"), *home = getenv("HOME");
+	struct passwd *pw;
 
 	if (v != NULL && *v)
 		return v;
+	if ((home == NULL || *home == '\0') && (pw = getpwuid(getuid())))
+		home = pw->pw_dir;
 	if (home == NULL || *home == '\0')
-		errx(EX_CONFIG, "no MAILDIR and no HOME: name a maildir");
+		errx(1, "no MAILDIR and no home directory: name a maildir");
 	snprintf(buf, sizeof(buf), "%s/Maildir", home);
 	return buf;
 }
@@ -474,6 +481,10 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		if (o->with.bits[i] & o->without.bits[i])
 			errx(EX_USAGE, "a flag both required and excluded "
 			               "(as in -S -s): nothing could match");
+	if ((o->only_new && (o->not_new || o->only_cur)) ||
+	    (o->only_cur && o->not_cur) || (o->not_new && o->not_cur))
+		errx(EX_USAGE, "-N, -n, -C and -c as given exclude every "
+		               "message: nothing could match");
 	if (o->tsv && o->json)
 		errx(EX_USAGE, "--tsv and --json: choose one");
 }
@@ -505,7 +516,8 @@ static const char *const heads[] = { "messages", "new", "unseen", "flagged",
 static void
 human(uint64_t bytes, char *buf, size_t size)
 {
-	if (humanize_number(buf, size < 7 ? size : 7, (int64_t)bytes, "",
+	/* 5 bytes: "1.5M", "482B" — one decimal below 10, as du -h. */
+	if (humanize_number(buf, size < 5 ? size : 5, (int64_t)bytes, "",
 	        HN_AUTOSCALE, HN_B | HN_NOSPACE | HN_DECIMAL) == -1)
 		snprintf(buf, size, "%llu", (unsigned long long)bytes);
 }
@@ -664,7 +676,7 @@ main(int argc, char *argv[])
 	if (r->o.info)
 		print_info(r);
 	if (fflush(stdout) == EOF)
-		err(EX_IOERR, "stdout");
+		err(1, "stdout");
 	c = r->failed ? 1 : 0;
 	free(r);
 	return c;
