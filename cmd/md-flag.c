@@ -88,7 +88,8 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 {
 	struct md_msgpath mp;
 	struct md_err e;
-	int changed;
+	char given[NAME_MAX + 1];
+	int changed, given_sub;
 
 	if (md_msgpath_parse(path, &mp) == -1) {
 		if (errno == EINVAL)
@@ -111,6 +112,8 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 		    path, root->bad_kw, mp.root);
 		return -1;
 	}
+	strlcpy(given, mp.name, sizeof(given));
+	given_sub = mp.sub;
 	if ((changed = md_change(&mp, &root->c, &e)) == -1) {
 		if (errno == ENOENT)
 			warnx("%s: gone (not in new/ or cur/ of %s)", path,
@@ -121,7 +124,8 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	}
 	if (o->quiet)
 		return 0;
-	if (changed == 0) /* untouched: as given */
+	if (changed == 0 && mp.sub == given_sub &&
+	    strcmp(mp.name, given) == 0) /* untouched: as given */
 		printf("%s%c", path, o->eol);
 	else if (strcmp(mp.root, ".") == 0 && strncmp(path, "./", 2) != 0)
 		printf("%s/%s%c", mp.sub == MD_NEW ? "new" : "cur", mp.name,

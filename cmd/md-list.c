@@ -181,7 +181,7 @@ new_stats(struct run *r, const char *path)
 	return s;
 }
 
-static void
+static int
 list_maildir(struct run *r, const char *path)
 {
 	struct md_maildir m;
@@ -194,7 +194,7 @@ list_maildir(struct run *r, const char *path)
 		else
 			warn("%s", e.path);
 		r->failed = 1;
-		return;
+		return -1;
 	}
 	if (r->o.info)
 		s = new_stats(r, path);
@@ -204,6 +204,7 @@ list_maildir(struct run *r, const char *path)
 	if (list_sub(r, &m, 0, s) == -1)
 		r->failed = 1;
 	md_maildir_close(&m);
+	return 0;
 }
 
 static int
@@ -282,6 +283,23 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* A Maildir++ folder: ".Name", with the maildirfolder marker when it
+ * exists (so that a root such as ~/.maildir is no folder). */
+static int
+is_folder(const char *path, const char *base)
+{
+	char p[PATH_MAX + 16];
+	struct stat st;
+
+	if (base[0] != '.' || md_folder_valid(base + 1) != 0)
+		return 0;
+	snprintf(p, sizeof(p), "%s/maildirfolder", path);
+	if (stat(p, &st) == 0)
+		return 1;
+	snprintf(p, sizeof(p), "%s/cur", path);
+	return stat(p, &st) == -1; /* missing folder: by its name */
+}
+
 /* ARG is a maildir path, or a folder name under the default root. */
 static void
 list_target(struct run *r, const char *arg)
@@ -299,21 +317,23 @@ list_target(struct run *r, const char *arg)
 	}
 	memcpy(path, arg, len);
 	path[len] = '\0';
+	/* A folder name, not a directory here: a folder of the default
+	 * root, even a missing one (its subfolders may exist). */
 	if (!is_dir(path) && strchr(path, '/') == NULL &&
 	    md_folder_valid(path) == 0) {
 		char p[PATH_MAX];
 
-		if (md_folder_path(p, sizeof(p), default_root(), path) == 0 &&
-		    is_dir(p))
+		if (md_folder_path(p, sizeof(p), default_root(), path) == 0)
 			strlcpy(path, p, sizeof(path));
 	}
-	list_maildir(r, path);
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	if (list_maildir(r, path) == -1 && !is_folder(path, base))
+		return;
 	if (!r->o.recursive)
 		return;
 	/* A folder's subfolders are its siblings ".Work.*" in the root. */
-	slash = strrchr(path, '/');
-	base = slash ? slash + 1 : path;
-	if (base[0] == '.' && md_folder_valid(base + 1) == 0) {
+	if (is_folder(path, base)) {
 		char root[PATH_MAX], prefix[PATH_MAX + 1];
 
 		snprintf(root, sizeof(root), "%.*s",

@@ -17,9 +17,13 @@ md_msgpath_parse(const char *path, struct md_msgpath *mp)
 	const char *slash = strrchr(path, '/'), *name, *sub;
 	size_t rootlen;
 
-	if (slash == NULL || slash - path < 3)
+	if (slash == NULL)
 		goto bad;
 	name = slash + 1;
+	while (slash > path && slash[-1] == '/') /* "cur//x" is "cur/x" */
+		slash--;
+	if (slash - path < 3)
+		goto bad;
 	sub = slash - 3;
 	if (sub > path && sub[-1] != '/')
 		goto bad;
@@ -32,7 +36,14 @@ md_msgpath_parse(const char *path, struct md_msgpath *mp)
 	/* A name must have a base: no ".tmpfile", no ":2,S" alone. */
 	if (name[0] == '\0' || name[0] == '.' || name[0] == ':')
 		goto bad;
-	rootlen = sub > path ? (size_t)(sub - 1 - path) : 0;
+	rootlen = 0;
+	if (sub > path) {
+		const char *end = sub - 1;
+
+		while (end > path && end[-1] == '/')
+			end--;
+		rootlen = (size_t)(end - path);
+	}
 	if (rootlen == 0 && sub > path) /* "/new/x": the root is "/" */
 		rootlen = 1;
 	if (rootlen >= sizeof(mp->root) ||
