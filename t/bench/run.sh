@@ -11,13 +11,29 @@
 #   b) system calls for one single delivery (strace -c)
 #   c) a 20,000-message mbox import (2 KiB messages), and its system
 #      calls per message (strace -c on a 1,000-message import)
+#   d) listing a 200,000-message maildir: md-list and md-list -s beside
+#      floor-list (getdents64 and write(2), nothing else), warm cache,
+#      and the system calls of each (strace -c)
+#   e) md-flag -S on 100,000 unseen messages in one process beside
+#      floor-rename (one rename(2) per message, nothing else), then again
+#      over the same, now seen, messages (nothing to change), and the
+#      system calls per message of both (strace -c on 10,000)
 set -eu
+# Byte order for sort and ls, '.' in numbers.
+LC_ALL=C
+export LC_ALL
 
 B=$(cd "${1:-build}" && pwd)
 MD=$B/bin/md-deliver
 SPAWN=$B/bench/spawn
 FLOOR=$B/bench/floor-deliver
 MKMBOX=$B/bench/mkmbox
+LIST=$B/bin/md-list
+FLAG=$B/bin/md-flag
+SPAWN_NULL=$B/bench/spawn-null
+MKMAILDIR=$B/bench/mkmaildir
+FLOOR_LIST=$B/bench/floor-list
+FLOOR_RENAME=$B/bench/floor-rename
 W=$B/benchdir
 D=$W/Maildir
 
@@ -26,13 +42,22 @@ SINGLE_PER_ROUND=100	# ... of this many deliveries per program
 IMPORT=20000		# messages in the timed import
 IMPORT_ROUNDS=2		# alternating rounds of the import
 STRACE_IMPORT=1000	# messages in the strace'd import
+LIST_NEW=20000		# the listed maildir: messages in new/ ...
+LIST_CUR=180000		# ... and in cur/ (about half of them seen)
+LIST_ROUNDS=16		# alternating rounds ...
+LIST_PER_ROUND=5	# ... of this many listings per program
+FLAG_MSGS=100000	# unseen messages md-flag -S marks seen in one go
+FLAG_ROUNDS=4		# alternating rounds, a fresh maildir for each run
+SEEN_RUNS=5		# runs per round over the seen messages (no change)
+STRACE_FLAG=10000	# messages in the strace'd md-flag runs
 
 die() {
 	echo "bench: $*" >&2
 	exit 1
 }
 
-for p in "$MD" "$SPAWN" "$FLOOR" "$MKMBOX"; do
+for p in "$MD" "$SPAWN" "$FLOOR" "$MKMBOX" "$LIST" "$FLAG" "$SPAWN_NULL" \
+    "$MKMAILDIR" "$FLOOR_LIST" "$FLOOR_RENAME"; do
 	[ -x "$p" ] || die "$p: not built (run: make bench)"
 done
 
@@ -43,8 +68,14 @@ trap 'exit 130' INT TERM
 
 # A fresh, empty maildir; the old one's removal written out first, so
 # that its writeback does not land in the next measurement.
+# The used one is moved aside, not deleted: on this kind of ext4 a mass
+# delete slows file creation for minutes afterwards, which would favour
+# whichever program ran first. Everything goes at exit.
 fresh() {
-	rm -rf "$D"
+	if [ -d "$D" ]; then
+		mkdir -p "$W/used"
+		mv "$D" "$W/used/$$.$(date +%s%N)"
+	fi
 	mkdir -p "$D/tmp" "$D/new" "$D/cur"
 	sync
 }
@@ -76,6 +107,25 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
 }
 
+# ms TOTAL_SECONDS RUNS
+ms() {
+	awk -v t="$1" -v n="$2" 'BEGIN { printf "%.1f", t * 1e3 / n }'
+}
+
+# us3 TOTAL_SECONDS MESSAGES: us with three decimals
+us3() {
+	awk -v t="$1" -v n="$2" 'BEGIN { printf "%.3f", t * 1e6 / n }'
+}
+
+# per_n COUNT N [FORMAT]: COUNT / N (default two decimals)
+per_n() {
+	awk -v c="$1" -v n="$2" -v f="${3:-%.2f}" 'BEGIN { printf f, c / n }'
+}
+
+lines() {
+	wc -l <"$1" | tr -d ' '
+}
+
 add() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a + b }'
 }
@@ -86,16 +136,16 @@ calls() {
 }
 
 # Calls by name that differ between two strace -c outputs, each divided
-# by N: "name  A  B".
+# by N and printed with FORMAT (default %9.2f): "name  A  B".
 diffcalls() {
-	awk -v n="$3" '
+	awk -v n="$3" -v fmt="${4:-%9.2f}" '
 	    FNR == 1 { f++ }
 	    $NF == "total" || $NF == "syscall" || /^-/ { next }
 	    { c[f, $NF] = $4; name[$NF] = 1 }
 	    END {
 		for (s in name)
 			if (c[1, s] + 0 != c[2, s] + 0)
-				printf "        %-12s %9.2f %9.2f\n", s,
+				printf "        %-12s " fmt " " fmt "\n", s,
 				    c[1, s] / n, c[2, s] / n
 	    }' "$1" "$2" | sort
 }
@@ -279,12 +329,285 @@ fi
 fresh
 echo
 
-cat <<EOF
-== summary                       md-deliver      floor   md/floor
-single delivery, us/message  $(printf '%13s %10s %10s' "$A_MD" "$A_FL" "$A_R")
-single delivery, calls       $(printf '%13s %10s %10s' "$B_MD" "$B_FL" "$B_R")
-mbox import, us/message      $(printf '%13s %10s %10s' "$C_MD" "$C_FL" "$C_R")
-  vs floor-b (one dir sync)  $(printf '%13s %10s %10s' "$C_MD" "$C_FB" "$C_RB")
-mbox import, calls/message   $(printf '%13s %10s %10s' "$S_MD" "$S_FL" "$S_R")
-  vs floor-b (one dir sync)  $(printf '%13s %10s %10s' "$S_MD" "$S_FB" "$S_RB")
-EOF
+# ---- d) listing a big maildir ----
+LIST_MSGS=$((LIST_NEW + LIST_CUR))
+DL=$W/list
+echo "d) listing a $LIST_MSGS-message maildir ($LIST_NEW in new/, $LIST_CUR" \
+    "in cur/), output to /dev/null, warm cache; $LIST_ROUNDS alternating" \
+    "rounds of $LIST_PER_ROUND listings per program"
+echo "   floor-list: getdents64 (1 MiB buffer) on new/ and cur/, a line per" \
+    "entry, write(2) per 256 KiB"
+"$MKMAILDIR" -n "$LIST_NEW" -c "$LIST_CUR" "$DL"
+sync
+# Warm-up, and the check: md-list's output is the floor's, byte for
+# byte; md-list -s's is the floor's lines without S in the flags.
+"$LIST" "$DL" >"$W/list.md" || die "md-list $DL failed"
+"$LIST" -s "$DL" >"$W/list.md-s" || die "md-list -s $DL failed"
+"$FLOOR_LIST" "$DL" >"$W/list.floor" || die "floor-list $DL failed"
+n=$(lines "$W/list.floor")
+[ "$n" -eq "$LIST_MSGS" ] || die "floor-list: $n lines, want $LIST_MSGS"
+cmp -s "$W/list.md" "$W/list.floor" ||
+    die "md-list's output is not floor-list's ($(lines "$W/list.md") lines)"
+grep -v ':2,[A-Za-z]*S[A-Za-z]*$' "$W/list.floor" >"$W/list.unseen" || :
+L_UNSEEN=$(lines "$W/list.unseen")
+[ "$L_UNSEEN" -gt "$LIST_NEW" ] && [ "$L_UNSEEN" -lt "$LIST_MSGS" ] ||
+    die "mkmaildir: $L_UNSEEN unseen of $LIST_MSGS, want about half"
+cmp -s "$W/list.md-s" "$W/list.unseen" ||
+    die "md-list -s: $(lines "$W/list.md-s") lines, not the" \
+        "$L_UNSEEN unseen ones"
+echo "   checked: md-list prints floor-list's $LIST_MSGS lines, md-list -s" \
+    "the $L_UNSEEN unseen ones"
+T_MD=0
+T_MS=0
+T_FL=0
+r=1
+while [ "$r" -le "$LIST_ROUNDS" ]; do
+	if [ $((r % 2)) -eq 1 ]; then
+		order="md md-s floor"
+	else
+		order="floor md-s md"
+	fi
+	for p in $order; do
+		case $p in
+		md)
+			out=$("$SPAWN_NULL" -n "$LIST_PER_ROUND" -- "$LIST" "$DL")
+			T_MD=$(add "$T_MD" "$(echo "$out" | secs)")
+			;;
+		md-s)
+			out=$("$SPAWN_NULL" -n "$LIST_PER_ROUND" -- \
+			    "$LIST" -s "$DL")
+			T_MS=$(add "$T_MS" "$(echo "$out" | secs)")
+			;;
+		floor)
+			out=$("$SPAWN_NULL" -n "$LIST_PER_ROUND" -- \
+			    "$FLOOR_LIST" "$DL")
+			T_FL=$(add "$T_FL" "$(echo "$out" | secs)")
+			;;
+		esac
+		printf '   round %2d %-6s %s ms/listing\n' "$r" "$p" \
+		    "$(ms "$(echo "$out" | secs)" "$LIST_PER_ROUND")"
+	done
+	r=$((r + 1))
+done
+N=$((LIST_ROUNDS * LIST_PER_ROUND))
+D_MD=$(ms "$T_MD" "$N")
+D_MS=$(ms "$T_MS" "$N")
+D_FL=$(ms "$T_FL" "$N")
+D_R=$(ratio "$T_MD" "$T_FL")
+D_RS=$(ratio "$T_MS" "$T_FL")
+# over RATIO: a remark when RATIO misses the 1.05 target.
+over() {
+	awk -v r="$1" 'BEGIN { if (r > 1.05) print "   <- over the 1.05 target" }'
+}
+echo "   md-list        $D_MD ms/listing   ratio md/floor $D_R$(over "$D_R")"
+echo "   md-list -s     $D_MS ms/listing   ratio md/floor $D_RS$(over "$D_RS")"
+echo "   floor-list     $D_FL ms/listing"
+echo
+
+echo "   system calls per listing (strace -f -c, whole process)"
+if command -v strace >/dev/null 2>&1; then
+	strace -f -c -o "$W/list.md.strace" "$LIST" "$DL" >/dev/null ||
+	    die "md-list under strace failed"
+	strace -f -c -o "$W/list.md-s.strace" "$LIST" -s "$DL" >/dev/null ||
+	    die "md-list -s under strace failed"
+	strace -f -c -o "$W/list.floor.strace" "$FLOOR_LIST" "$DL" \
+	    >/dev/null || die "floor-list under strace failed"
+	E_MD=$(calls "$W/list.md.strace")
+	E_MS=$(calls "$W/list.md-s.strace")
+	E_FL=$(calls "$W/list.floor.strace")
+	E_R=$(ratio "$E_MD" "$E_FL")
+	E_RS=$(ratio "$E_MS" "$E_FL")
+	echo "   md-list        $E_MD calls   ratio md/floor $E_R"
+	echo "   md-list -s     $E_MS calls   ratio md/floor $E_RS" \
+	    "($L_UNSEEN lines written, the floor's $LIST_MSGS)"
+	echo "   floor-list     $E_FL calls"
+	echo "   calls that differ:     md-list        floor"
+	diffcalls "$W/list.md.strace" "$W/list.floor.strace" 1 %9d
+	if ! cmp -s "$W/list.md.strace" "$W/list.md-s.strace" &&
+	    [ "$E_MD" != "$E_MS" ]; then
+		echo "   calls that differ:     md-list    md-list -s"
+		diffcalls "$W/list.md.strace" "$W/list.md-s.strace" 1 %9d
+	fi
+else
+	E_MD=- E_MS=- E_FL=- E_R=- E_RS=-
+	echo "   skipped: no strace"
+fi
+rm -rf "$DL"
+echo
+
+# ---- e) md-flag -S on many messages ----
+DF=$W/flag
+echo "e) md-flag -S -q on $FLAG_MSGS unseen messages in cur/ (paths on" \
+    "stdin, one process; $FLAG_ROUNDS alternating rounds, a fresh maildir" \
+    "for each run)"
+echo "   floor-rename: reads the paths, renames each to its name with S" \
+    "(rename(2), once per message)"
+echo "   then again over the now seen messages, nothing to change" \
+    "($SEEN_RUNS runs of each per round)"
+"$MKMAILDIR" -U -p -n 0 -c "$FLAG_MSGS" "$DF" >"$W/flag.paths"
+n=$(lines "$W/flag.paths")
+[ "$n" -eq "$FLAG_MSGS" ] || die "mkmaildir -p: $n paths, want $FLAG_MSGS"
+grep -q ':2,[A-Za-z]*S[A-Za-z]*$' "$W/flag.paths" &&
+    die "mkmaildir -U: a message is seen already"
+sed 's|.*/||; s|:.*||' "$W/flag.paths" | sort >"$W/flag.bases"
+rm -f "$W/flag.ref"
+
+# A fresh maildir of the same FLAG_MSGS unseen messages.
+fresh_flag() {
+	rm -rf "$DF"
+	"$MKMAILDIR" -U -n 0 -c "$FLAG_MSGS" "$DF"
+	sync
+}
+
+# check_flag WHAT: every message in cur/ seen, under its own base, and
+# the names the same as after the first run checked (md-flag's and the
+# floor's must agree).
+check_flag() {
+	n=$(count "$DF/cur")
+	[ "$n" -eq "$FLAG_MSGS" ] && [ "$(count "$DF/new")" -eq 0 ] &&
+	    [ "$(count "$DF/tmp")" -eq 0 ] ||
+	    die "$1: cur/ $n (want $FLAG_MSGS), new/ $(count "$DF/new")," \
+	        "tmp/ $(count "$DF/tmp") (want 0)"
+	ls -A "$DF/cur" | sort >"$W/flag.now"
+	n=$(grep -c ':2,[A-Za-z]*S[A-Za-z]*$' "$W/flag.now" || :)
+	[ "$n" -eq "$FLAG_MSGS" ] ||
+	    die "$1: $n of $FLAG_MSGS messages seen"
+	sed 's|:.*||' "$W/flag.now" | sort | cmp -s - "$W/flag.bases" ||
+	    die "$1: the bases changed"
+	if [ -f "$W/flag.ref" ]; then
+		cmp -s "$W/flag.now" "$W/flag.ref" ||
+		    die "$1: names differ from the first run's" \
+		        "(diff $W/flag.ref $W/flag.now)"
+	else
+		cp "$W/flag.now" "$W/flag.ref"
+		sed "s|^|$DF/cur/|" "$W/flag.ref" >"$W/flag.seen"
+	fi
+}
+
+T_MD=0
+T_FL=0
+T_MD2=0
+T_FL2=0
+r=1
+while [ "$r" -le "$FLAG_ROUNDS" ]; do
+	if [ $((r % 2)) -eq 1 ]; then order="md floor"; else order="floor md"; fi
+	for p in $order; do
+		fresh_flag
+		if [ "$p" = md ]; then
+			out=$("$SPAWN" -n 1 -i "$W/flag.paths" -- \
+			    "$FLAG" -S -q)
+			check_flag "md-flag -S round $r"
+			T_MD=$(add "$T_MD" "$(echo "$out" | secs)")
+		else
+			out=$("$SPAWN" -n 1 -i "$W/flag.paths" -- \
+			    "$FLOOR_RENAME")
+			check_flag "floor-rename round $r"
+			T_FL=$(add "$T_FL" "$(echo "$out" | secs)")
+		fi
+		printf '   round %d %-6s %s us/message\n' "$r" "$p" \
+		    "$(us "$(echo "$out" | secs)" "$FLAG_MSGS")"
+		# Nothing to change now: both programs, in this round's order.
+		for q in $order; do
+			if [ "$q" = md ]; then
+				out=$("$SPAWN" -n "$SEEN_RUNS" -i \
+				    "$W/flag.seen" -- "$FLAG" -S -q)
+				T_MD2=$(add "$T_MD2" "$(echo "$out" | secs)")
+			else
+				out=$("$SPAWN" -n "$SEEN_RUNS" -i \
+				    "$W/flag.seen" -- "$FLOOR_RENAME")
+				T_FL2=$(add "$T_FL2" "$(echo "$out" | secs)")
+			fi
+			printf '           %-6s %s us/message, nothing to' \
+			    "$q" "$(us3 "$(echo "$out" | secs)" \
+			    "$((SEEN_RUNS * FLAG_MSGS))")"
+			echo " change"
+		done
+		check_flag "round $r after the runs with nothing to change"
+	done
+	r=$((r + 1))
+done
+N=$((FLAG_ROUNDS * FLAG_MSGS))
+F_MD=$(us "$T_MD" "$N")
+F_FL=$(us "$T_FL" "$N")
+F_R=$(ratio "$T_MD" "$T_FL")
+N=$((2 * FLAG_ROUNDS * SEEN_RUNS * FLAG_MSGS))
+F_MD2=$(us3 "$T_MD2" "$N")
+F_FL2=$(us3 "$T_FL2" "$N")
+F_R2=$(ratio "$T_MD2" "$T_FL2")
+echo "   md-flag -S     $F_MD us/message   ratio md/floor $F_R"
+echo "   floor-rename   $F_FL us/message"
+echo "   nothing to change:"
+echo "   md-flag -S     $F_MD2 us/message   ratio md/floor $F_R2"
+echo "   floor-rename   $F_FL2 us/message"
+echo
+
+echo "   system calls per message, $STRACE_FLAG messages (strace -f -c," \
+    "whole process / $STRACE_FLAG)"
+if command -v strace >/dev/null 2>&1; then
+	DS=$W/flag-strace
+	# strace_flag NAME PROG [ARG ...]: the first run and the second
+	# (nothing to change) on a fresh maildir, each checked.
+	strace_flag() {
+		sname=$1
+		shift
+		rm -rf "$DS"
+		"$MKMAILDIR" -U -p -n 0 -c "$STRACE_FLAG" "$DS" >"$W/fs.paths"
+		sync
+		strace -f -c -o "$W/flag.$sname.strace" "$@" <"$W/fs.paths" ||
+		    die "$sname under strace failed"
+		"$FLOOR_LIST" "$DS" >"$W/fs.seen"
+		n=$(grep -c '/cur/.*:2,[A-Za-z]*S[A-Za-z]*$' "$W/fs.seen" || :)
+		[ "$n" -eq "$STRACE_FLAG" ] && [ "$(count "$DS/cur")" -eq "$n" ] ||
+		    die "$sname under strace: $n of $STRACE_FLAG seen"
+		strace -f -c -o "$W/flag2.$sname.strace" "$@" <"$W/fs.seen" ||
+		    die "$sname under strace (nothing to change) failed"
+		"$FLOOR_LIST" "$DS" | cmp -s - "$W/fs.seen" ||
+		    die "$sname under strace: nothing to change changed names"
+	}
+	strace_flag md "$FLAG" -S -q
+	strace_flag floor "$FLOOR_RENAME"
+	rm -rf "$DS"
+	G_MD=$(per_n "$(calls "$W/flag.md.strace")" "$STRACE_FLAG")
+	G_FL=$(per_n "$(calls "$W/flag.floor.strace")" "$STRACE_FLAG")
+	G_R=$(ratio "$(calls "$W/flag.md.strace")" \
+	    "$(calls "$W/flag.floor.strace")")
+	G_MD2=$(per_n "$(calls "$W/flag2.md.strace")" "$STRACE_FLAG" %.4f)
+	G_FL2=$(per_n "$(calls "$W/flag2.floor.strace")" "$STRACE_FLAG" %.4f)
+	G_R2=$(ratio "$(calls "$W/flag2.md.strace")" \
+	    "$(calls "$W/flag2.floor.strace")")
+	echo "   md-flag -S     $G_MD calls/message   ratio md/floor $G_R"
+	echo "   floor-rename   $G_FL calls/message"
+	echo "   calls that differ (whole run):  md-flag      floor"
+	diffcalls "$W/flag.md.strace" "$W/flag.floor.strace" 1 %9d
+	echo "   nothing to change:"
+	echo "   md-flag -S     $G_MD2 calls/message   ratio md/floor $G_R2"
+	echo "   floor-rename   $G_FL2 calls/message"
+	echo "   calls that differ (whole run):  md-flag      floor"
+	diffcalls "$W/flag2.md.strace" "$W/flag2.floor.strace" 1 %9d
+else
+	G_MD=- G_FL=- G_R=- G_MD2=- G_FL2=- G_R2=-
+	echo "   skipped: no strace"
+fi
+rm -rf "$DF"
+echo
+
+row() {
+	printf '%-33s%9s %10s %10s\n' "$@"
+}
+echo "== summary                           mdkit      floor   md/floor"
+row "single delivery, us/message" "$A_MD" "$A_FL" "$A_R"
+row "single delivery, calls" "$B_MD" "$B_FL" "$B_R"
+row "mbox import, us/message" "$C_MD" "$C_FL" "$C_R"
+row "  vs floor-b (one dir sync)" "$C_MD" "$C_FB" "$C_RB"
+row "mbox import, calls/message" "$S_MD" "$S_FL" "$S_R"
+row "  vs floor-b (one dir sync)" "$S_MD" "$S_FB" "$S_RB"
+row "md-list, ms/listing" "$D_MD" "$D_FL" "$D_R"
+row "md-list -s, ms/listing" "$D_MS" "$D_FL" "$D_RS"
+row "md-list, calls/listing" "$E_MD" "$E_FL" "$E_R"
+row "md-list -s, calls/listing" "$E_MS" "$E_FL" "$E_RS"
+row "md-flag -S, us/message" "$F_MD" "$F_FL" "$F_R"
+row "md-flag -S, calls/message" "$G_MD" "$G_FL" "$G_R"
+row "  nothing to change, us/message" "$F_MD2" "$F_FL2" "$F_R2"
+row "  nothing to change, calls/msg" "$G_MD2" "$G_FL2" "$G_R2"
+echo "(md-list: $LIST_MSGS messages; md-flag: $FLAG_MSGS timed," \
+    "$STRACE_FLAG under strace)"
