@@ -248,10 +248,9 @@ parse_opts(struct opts *o, int argc, char *argv[])
 				    (unsigned char)(c - 'a' + 'A'), 1);
 		}
 	}
-	for (int i = 0; i < 4; i++)
-		if (o->c.set.bits[i] & o->c.clear.bits[i])
-			errx(EX_USAGE, "a flag both set and cleared (as in "
-			               "-S -s): say which");
+	if (md_flags_overlap(&o->c.set, &o->c.clear))
+		errx(EX_USAGE, "a flag both set and cleared (as in "
+		               "-S -s): say which");
 	for (size_t i = 0; i < o->nkset; i++)
 		for (size_t j = 0; j < o->nkclear; j++)
 			if (strcasecmp(o->kset[i], o->kclear[j]) == 0)

@@ -44,6 +44,7 @@ struct run {
 	struct stats *st; /* -i: one per maildir listed */
 	size_t nst;
 	int failed;
+	int need_flags; /* a flag filter or -i: names must be parsed */
 	size_t outlen;
 	char out[OUTBUF];
 };
@@ -85,42 +86,29 @@ put(struct run *r, const char *p, size_t n)
 	r->outlen += n;
 }
 
-/* Does a message named NAME in new/ (IN_NEW) pass the filters? */
+/* Does a message with flags F, in new/ when IN_NEW, pass the filters? */
 static int
-wanted(const struct opts *o, const char *name, int in_new)
+wanted(const struct opts *o, const struct md_flags *f, int in_new)
 {
-	struct md_name n;
-
 	if ((o->only_new && !in_new) || (o->not_new && in_new) ||
 	    (o->only_cur && in_new) || (o->not_cur && !in_new))
 		return 0;
-	if (md_flags_empty(&o->with) && md_flags_empty(&o->without))
-		return 1;
-	md_name_parse(name, &n);
-	if (n.kind != MD_INFO_2)
-		md_flags_zero(&n.flags);
-	for (int i = 0; i < 4; i++)
-		if ((n.flags.bits[i] & o->with.bits[i]) != o->with.bits[i] ||
-		    (n.flags.bits[i] & o->without.bits[i]) != 0)
-			return 0;
-	return 1;
+	return md_flags_contains(f, &o->with) &&
+	       !md_flags_overlap(f, &o->without);
 }
 
 static void
-count(struct stats *s, int dirfd, const char *name, int in_new)
+count(struct stats *s, int dirfd, const char *name, const struct md_flags *f,
+    int in_new)
 {
-	struct md_name n;
 	uint64_t size;
 	struct stat st;
 
-	md_name_parse(name, &n);
-	if (n.kind != MD_INFO_2)
-		md_flags_zero(&n.flags);
 	s->messages++;
 	s->new += in_new;
-	s->unseen += !md_flags_has(&n.flags, 'S');
-	s->flagged += md_flags_has(&n.flags, 'F');
-	s->trashed += md_flags_has(&n.flags, 'T');
+	s->unseen += !md_flags_has(f, 'S');
+	s->flagged += md_flags_has(f, 'F');
+	s->trashed += md_flags_has(f, 'T');
 	if (md_name_field(name, 'S', &size) == 0)
 		s->bytes += size;
 	else if (fstatat(dirfd, name, &st, 0) == 0) /* gone: counts 0 */
@@ -134,6 +122,7 @@ list_sub(struct run *r, const struct md_maildir *m, int in_new, struct stats *s)
 	const char *sub = in_new ? "new" : "cur", *name;
 	char prefix[PATH_MAX + 8];
 	struct md_scan sc;
+	struct md_flags f;
 	unsigned char type;
 	size_t plen;
 	int rc;
@@ -146,13 +135,17 @@ list_sub(struct run *r, const struct md_maildir *m, int in_new, struct stats *s)
 		return -1;
 	}
 	plen = (size_t)snprintf(prefix, sizeof(prefix), "%s/%s/", m->path, sub);
+	md_flags_zero(&f);
 	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
 		if (type != DT_REG && type != DT_UNKNOWN && type != DT_LNK)
 			continue;
-		if (!wanted(&r->o, name, in_new))
+		/* A plain listing needs no flags: the name is not parsed. */
+		if (r->need_flags)
+			md_name_flags(name, &f);
+		if (!wanted(&r->o, &f, in_new))
 			continue;
 		if (s != NULL) {
-			count(s, sc.fd, name, in_new);
+			count(s, sc.fd, name, &f, in_new);
 			continue;
 		}
 		put(r, prefix, plen);
@@ -351,6 +344,7 @@ static void
 stdin_item(struct run *r, const char *line)
 {
 	struct md_msgpath mp;
+	struct md_flags f;
 
 	if (md_msgpath_parse(line, &mp) == 0 && !is_dir(line)) {
 		if (r->o.info) {
@@ -358,7 +352,8 @@ stdin_item(struct run *r, const char *line)
 			r->failed = 1;
 			return;
 		}
-		if (wanted(&r->o, mp.name, mp.sub == MD_NEW)) {
+		md_name_flags(mp.name, &f);
+		if (wanted(&r->o, &f, mp.sub == MD_NEW)) {
 			put(r, line, strlen(line));
 			put(r, &r->o.eol, 1);
 		}
@@ -497,10 +492,9 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			set_flag_opt(o, c);
 		}
 	}
-	for (int i = 0; i < 4; i++)
-		if (o->with.bits[i] & o->without.bits[i])
-			errx(EX_USAGE, "a flag both required and excluded "
-			               "(as in -S -s): nothing could match");
+	if (md_flags_overlap(&o->with, &o->without))
+		errx(EX_USAGE, "a flag both required and excluded "
+		               "(as in -S -s): nothing could match");
 	if ((o->only_new && (o->not_new || o->only_cur)) ||
 	    (o->only_cur && o->not_cur) || (o->not_new && o->not_cur))
 		errx(EX_USAGE, "-N, -n, -C and -c as given exclude every "
@@ -683,6 +677,8 @@ main(int argc, char *argv[])
 		err(EX_OSERR, "malloc");
 	memset(r, 0, offsetof(struct run, out));
 	parse_opts(&r->o, argc, argv);
+	r->need_flags = r->o.info || !md_flags_empty(&r->o.with) ||
+	                !md_flags_empty(&r->o.without);
 	argc -= optind;
 	argv += optind;
 	if (argc > 0)

@@ -63,29 +63,18 @@ bad:
 	return -1;
 }
 
-static int
-flags_equal(const struct md_flags *a, const struct md_flags *b)
-{
-	return memcmp(a->bits, b->bits, sizeof(a->bits)) == 0;
-}
-
 int
 md_change_name(const struct md_msgpath *mp, const struct md_change *c,
     char *out, size_t size)
 {
 	struct md_name n;
-	struct md_flags now;
+	struct md_flags want;
 
 	md_name_parse(mp->name, &n);
-	if (n.kind == MD_INFO_2)
-		now = n.flags;
-	else
-		md_flags_zero(&now);
-	struct md_flags want = now;
-	for (int i = 0; i < 4; i++)
-		want.bits[i] =
-		    (want.bits[i] | c->set.bits[i]) & ~c->clear.bits[i];
-	if (flags_equal(&want, &now) && !(mp->sub == MD_NEW && c->to_cur))
+	want = n.flags;
+	md_flags_apply(&want, &c->set, &c->clear);
+	if (md_flags_equal(&want, &n.flags) &&
+	    !(mp->sub == MD_NEW && c->to_cur))
 		return 0;
 	if (md_name_format(out, size, mp->name, &n, &want) == -1)
 		return -1;

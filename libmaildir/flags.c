@@ -38,6 +38,40 @@ md_flags_merge(struct md_flags *to, const struct md_flags *from)
 		to->bits[i] |= from->bits[i];
 }
 
+int
+md_flags_equal(const struct md_flags *a, const struct md_flags *b)
+{
+	return memcmp(a->bits, b->bits, sizeof(a->bits)) == 0;
+}
+
+/* Does A hold every flag of B? */
+int
+md_flags_contains(const struct md_flags *a, const struct md_flags *b)
+{
+	for (int i = 0; i < 4; i++)
+		if ((a->bits[i] & b->bits[i]) != b->bits[i])
+			return 0;
+	return 1;
+}
+
+int
+md_flags_overlap(const struct md_flags *a, const struct md_flags *b)
+{
+	for (int i = 0; i < 4; i++)
+		if (a->bits[i] & b->bits[i])
+			return 1;
+	return 0;
+}
+
+/* F = (F + SET) - CLEAR */
+void
+md_flags_apply(struct md_flags *f, const struct md_flags *set,
+    const struct md_flags *clear)
+{
+	for (int i = 0; i < 4; i++)
+		f->bits[i] = (f->bits[i] | set->bits[i]) & ~clear->bits[i];
+}
+
 /* Letters only: anything else in a flag string is a typo or an attack. */
 int
 md_flags_from_user(const char *s, struct md_flags *f)
@@ -106,6 +140,16 @@ md_name_parse(const char *name, struct md_name *n)
 		}
 		md_flags_set(&n->flags, (unsigned char)*p, 1);
 	}
+}
+
+/* The flags a name carries: those of ":2," info, none otherwise. */
+void
+md_name_flags(const char *name, struct md_flags *f)
+{
+	struct md_name n;
+
+	md_name_parse(name, &n);
+	*f = n.flags; /* md_name_parse leaves them empty unless ":2," */
 }
 
 int

@@ -66,11 +66,21 @@ int md_flags_has(const struct md_flags *f, unsigned char c);
 void md_flags_set(struct md_flags *f, unsigned char c, int on);
 int md_flags_empty(const struct md_flags *f);
 void md_flags_merge(struct md_flags *to, const struct md_flags *from);
+int md_flags_equal(const struct md_flags *a, const struct md_flags *b);
+/* Does A hold every flag of B? */
+int md_flags_contains(const struct md_flags *a, const struct md_flags *b);
+/* Do A and B share a flag? */
+int md_flags_overlap(const struct md_flags *a, const struct md_flags *b);
+/* F = (F + SET) - CLEAR */
+void md_flags_apply(struct md_flags *f, const struct md_flags *set,
+    const struct md_flags *clear);
 /* Flags a user may name: P R S T D F, other capitals, keywords a-z. */
 int md_flags_from_user(const char *s, struct md_flags *f);
 /* Write the set in ASCII order, NUL-terminated; returns its length. */
 int md_flags_format(const struct md_flags *f, char *buf, size_t size);
 void md_name_parse(const char *name, struct md_name *n);
+/* The flags of NAME's ":2," info; none for other info or none. */
+void md_name_flags(const char *name, struct md_flags *f);
 /* name's kept part + ":2," + flags (+ "," tail) into buf. */
 int md_name_format(char *buf, size_t size, const char *name,
     const struct md_name *n, const struct md_flags *flags);

@@ -123,6 +123,74 @@ too_long(void **state)
 	assert_int_equal(errno, ENAMETOOLONG);
 }
 
+static struct md_flags
+of(const char *letters)
+{
+	struct md_flags f;
+
+	assert_int_equal(md_flags_from_user(letters, &f), 0);
+	return f;
+}
+
+/* contains/overlap of two letter strings */
+static int
+contains(const char *a, const char *b)
+{
+	struct md_flags fa = of(a), fb = of(b);
+
+	return md_flags_contains(&fa, &fb);
+}
+
+static int
+overlap(const char *a, const char *b)
+{
+	struct md_flags fa = of(a), fb = of(b);
+
+	return md_flags_overlap(&fa, &fb);
+}
+
+static void
+set_operations(void **state)
+{
+	struct md_flags f = of("FRa"), set = of("ST"), clear = of("Ra");
+	struct md_flags want = of("FST");
+
+	(void)state;
+	md_flags_apply(&f, &set, &clear);
+	assert_true(md_flags_equal(&f, &want));
+	assert_false(md_flags_equal(&f, &set));
+	/* clear wins over set (md-flag refuses both at once anyway) */
+	f = of("S");
+	set = clear = of("T");
+	md_flags_apply(&f, &set, &clear);
+	want = of("S");
+	assert_true(md_flags_equal(&f, &want));
+	assert_true(contains("FSab", "Sa"));
+	assert_false(contains("FS", "Sa"));
+	assert_true(contains("", ""));
+	assert_true(overlap("FS", "zS"));
+	assert_false(overlap("FS", "RT"));
+	assert_false(overlap("", ""));
+}
+
+static void
+name_flags(void **state)
+{
+	struct md_flags f;
+	char buf[64];
+
+	(void)state;
+	md_name_flags("1.x,S=3:2,TSa,tail", &f);
+	md_flags_format(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "STa");
+	md_name_flags("1.x:1,SF", &f); /* other info: no flags */
+	assert_true(md_flags_empty(&f));
+	md_name_flags("1.x", &f);
+	assert_true(md_flags_empty(&f));
+	md_name_flags("a:b:2,F", &f); /* flags after the last ':' */
+	assert_true(md_flags_has(&f, 'F'));
+}
+
 int
 main(void)
 {
@@ -131,6 +199,8 @@ main(void)
 		cmocka_unit_test(roundtrips),
 		cmocka_unit_test(user_flags),
 		cmocka_unit_test(too_long),
+		cmocka_unit_test(set_operations),
+		cmocka_unit_test(name_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
