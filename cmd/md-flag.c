@@ -88,7 +88,7 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 {
 	struct md_msgpath mp;
 	struct md_err e;
-	char given[NAME_MAX + 1];
+	char given[NAME_MAX + 1], out[PATH_MAX + NAME_MAX + 8];
 	int changed, given_sub;
 
 	if (md_msgpath_parse(path, &mp) == -1) {
@@ -115,7 +115,7 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	strlcpy(given, mp.name, sizeof(given));
 	given_sub = mp.sub;
 	if ((changed = md_change(&mp, &root->c, &e)) == -1) {
-		if (errno == ENOENT)
+		if (strcmp(e.step, "find") == 0)
 			warnx("%s: gone (not in new/ or cur/ of %s)", path,
 			    mp.root);
 		else
@@ -124,15 +124,13 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	}
 	if (o->quiet)
 		return 0;
-	if (changed == 0 && mp.sub == given_sub &&
-	    strcmp(mp.name, given) == 0) /* untouched: as given */
+	/* Untouched: printed as given; else where it is now. */
+	if (changed == 0 && mp.sub == given_sub && strcmp(mp.name, given) == 0)
 		printf("%s%c", path, o->eol);
-	else if (strcmp(mp.root, ".") == 0 && strncmp(path, "./", 2) != 0)
-		printf("%s/%s%c", mp.sub == MD_NEW ? "new" : "cur", mp.name,
-		    o->eol);
+	else if (md_msgpath_format(&mp, out, sizeof(out)) == 0)
+		printf("%s%c", out, o->eol);
 	else
-		printf("%s/%s/%s%c", mp.root, mp.sub == MD_NEW ? "new" : "cur",
-		    mp.name, o->eol);
+		warn("%s", path);
 	return 0;
 }
 

@@ -51,6 +51,7 @@ md_msgpath_parse(const char *path, struct md_msgpath *mp)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	mp->bare = rootlen == 0;
 	if (rootlen == 0)
 		strlcpy(mp->root, ".", sizeof(mp->root));
 	else {
@@ -99,10 +100,13 @@ md_rename_noreplace(int from, const char *a, int to, const char *b)
 	return renameat(from, a, to, b);
 }
 
+/* ROOT/new[/NAME] or ROOT/cur[/NAME]; no doubled '/' after a root "/". */
 static int
 sub_path(char *buf, size_t size, const char *root, int sub, const char *name)
 {
-	int n = snprintf(buf, size, "%s/%s%s%s", root,
+	size_t len = strlen(root);
+	int n = snprintf(buf, size, "%s%s%s%s%s", root,
+	    len > 0 && root[len - 1] == '/' ? "" : "/",
 	    sub == MD_NEW ? "new" : "cur", name ? "/" : "", name ? name : "");
 
 	if (n < 0 || (size_t)n >= size) {
@@ -110,6 +114,21 @@ sub_path(char *buf, size_t size, const char *root, int sub, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+int
+md_msgpath_format(const struct md_msgpath *mp, char *buf, size_t size)
+{
+	if (mp->bare) { /* "cur/x" stays "cur/x", not "./cur/x" */
+		int n = snprintf(buf, size, "%s/%s",
+		    mp->sub == MD_NEW ? "new" : "cur", mp->name);
+
+		if (n >= 0 && (size_t)n < size)
+			return 0;
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return sub_path(buf, size, mp->root, mp->sub, mp->name);
 }
 
 int
@@ -125,9 +144,13 @@ md_find_base(struct md_msgpath *mp)
 		unsigned char type;
 		int r;
 
-		if (sub_path(dir, sizeof(dir), mp->root, subs[i], NULL) == -1 ||
-		    md_scan_open(&s, AT_FDCWD, dir) == -1)
+		if (sub_path(dir, sizeof(dir), mp->root, subs[i], NULL) == -1)
 			return -1;
+		if (md_scan_open(&s, AT_FDCWD, dir) == -1) {
+			if (errno == ENOENT) /* one gone: look in the other */
+				continue;
+			return -1;
+		}
 		while ((r = md_scan_next(&s, &name, &type)) == 1) {
 			if (strncmp(name, mp->name, baselen) != 0 ||
 			    (name[baselen] != '\0' && name[baselen] != ':'))
@@ -155,30 +178,35 @@ md_change(struct md_msgpath *mp, const struct md_change *c, struct md_err *e)
 	int r;
 
 	for (int i = 0; i < CHANGE_TRIES; i++) {
-		int tosub;
+		char was[NAME_MAX + 1];
+		int was_sub = mp->sub;
 
 		if ((r = md_change_name(mp, c, name, sizeof(name))) == -1)
-			return md_err_set(e, "name", mp->root, mp->name);
-		tosub = r == 1 ? MD_CUR : mp->sub;
-		if (sub_path(from, sizeof(from), mp->root, mp->sub, mp->name) ==
-		        -1 ||
-		    (r == 1 &&
-		        sub_path(to, sizeof(to), mp->root, tosub, name) == -1))
 			return md_err_set(e, "name", mp->root, mp->name);
 		/* Nothing to change costs nothing, not even a look. */
 		if (r == 0)
 			return 0;
+		if (sub_path(from, sizeof(from), mp->root, mp->sub, mp->name) ==
+		        -1 ||
+		    sub_path(to, sizeof(to), mp->root, MD_CUR, name) == -1)
+			return md_err_set(e, "name", mp->root, mp->name);
 		if (md_rename_noreplace(AT_FDCWD, from, AT_FDCWD, to) == 0) {
 			strlcpy(mp->name, name, sizeof(mp->name));
-			mp->sub = tosub;
+			mp->sub = MD_CUR;
 			return 1;
 		}
 		if (errno != ENOENT)
 			return md_err_set(e, "rename", from, NULL);
 		/* Renamed by someone else meanwhile: find it by its base. */
+		strlcpy(was, mp->name, sizeof(was));
 		if (md_find_base(mp) == -1)
 			return md_err_set(
 			    e, errno == ENOENT ? "find" : "scan", from, NULL);
+		/* Still where it was: what is missing is cur/ itself. */
+		if (mp->sub == was_sub && strcmp(mp->name, was) == 0) {
+			errno = ENOENT;
+			return md_err_set(e, "rename", to, NULL);
+		}
 	}
 	errno = EAGAIN;
 	return md_err_set(e, "rename", from, NULL);

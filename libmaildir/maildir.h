@@ -126,7 +126,8 @@ void md_scan_close(struct md_scan *s);
 /* A message file named by path: ROOT/new/NAME or ROOT/cur/NAME. */
 struct md_msgpath {
 	char root[PATH_MAX];
-	int sub; /* MD_NEW or MD_CUR */
+	int sub;  /* MD_NEW or MD_CUR */
+	int bare; /* given as "new/NAME": ROOT is "." but is not printed */
 	char name[NAME_MAX + 1];
 };
 
@@ -147,6 +148,8 @@ int md_change_name(const struct md_msgpath *mp, const struct md_change *c,
  * there; one that is gone gives ENOENT. */
 int md_change(
     struct md_msgpath *mp, const struct md_change *c, struct md_err *e);
+/* MP as a path again: ROOT/cur/NAME, or cur/NAME when given bare. */
+int md_msgpath_format(const struct md_msgpath *mp, char *buf, size_t size);
 /* Find MP's base in new/ or cur/; on success MP names what is there now. */
 int md_find_base(struct md_msgpath *mp);
 /* renameat(2) that fails with EEXIST rather than replace a file. */

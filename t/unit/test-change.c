@@ -422,6 +422,55 @@ change_gone(void **state)
 	assert_false(exists(m, "cur/G:2,S", NULL));
 }
 
+/* cur/ vanished under us: the rename's ENOENT is about the target, and
+ * it is reported at once as such, not retried until EAGAIN. */
+static void
+change_no_cur(void **state)
+{
+	char m[PATH_MAX], cur[PATH_MAX + 8];
+	struct md_msgpath mp;
+	struct md_change c;
+	struct md_err e;
+
+	(void)state;
+	mkmaildir(m, sizeof(m), "nocur");
+	put(m, "new/N", "x");
+	snprintf(cur, sizeof(cur), "%s/cur", m);
+	assert_int_equal(rmdir(cur), 0);
+	memset(&c, 0, sizeof(c));
+	md_flags_set(&c.set, 'S', 1);
+	msgpath(&mp, m, "new/N");
+	assert_int_equal(md_change(&mp, &c, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(e.step, "rename");
+	assert_non_null(strstr(e.path, "/cur/N:2,S"));
+	assert_true(exists(m, "new/N", NULL));
+}
+
+/* A path given without a root prints back without "./". */
+static void
+format_paths(void **state)
+{
+	struct md_msgpath mp;
+	char buf[PATH_MAX];
+
+	(void)state;
+	assert_int_equal(md_msgpath_parse("cur/x:2,S", &mp), 0);
+	assert_int_equal(md_msgpath_format(&mp, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "cur/x:2,S");
+	assert_int_equal(md_msgpath_parse("./new/y", &mp), 0);
+	assert_int_equal(md_msgpath_format(&mp, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "./new/y");
+	assert_int_equal(md_msgpath_parse("/new/z", &mp), 0);
+	assert_int_equal(md_msgpath_format(&mp, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/new/z");
+	assert_int_equal(md_msgpath_parse("M//cur//w", &mp), 0);
+	assert_int_equal(md_msgpath_format(&mp, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "M/cur/w");
+	assert_int_equal(md_msgpath_format(&mp, buf, 4), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+}
+
 static void
 change_never_replaces(void **state)
 {
@@ -493,6 +542,8 @@ main(void)
 		cmocka_unit_test(change_finds_renamed),
 		cmocka_unit_test(find_base),
 		cmocka_unit_test(change_gone),
+		cmocka_unit_test(change_no_cur),
+		cmocka_unit_test(format_paths),
 		cmocka_unit_test(change_never_replaces),
 		cmocka_unit_test(rename_noreplace),
 	};
