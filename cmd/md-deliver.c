@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libutil.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -124,6 +123,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 } };
 	const char *errstr;
+	char msg[PATH_MAX + 64];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -194,21 +194,10 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			usage();
 			break;
 		case ':':
-			warnx("%s: needs an argument (see md-deliver -h)",
-			    (*argv)[optind - 1]);
-			bad_usage(o->qmail);
-			break;
-		default:
-			/* optopt is 0 for an unknown long option and one of
-			 * ours for a long one given an argument; then, and
-			 * only then, optind has moved past the culprit. */
-			if (optopt == 0 || strchr(OPTSTRING, optopt) != NULL)
-				warnx("%s: unknown option, or one that takes "
-				      "no argument (see md-deliver -h)",
-				    (*argv)[optind - 1]);
-			else
-				warnx("-%c: unknown option (see md-deliver -h)",
-				    optopt);
+		case '?':
+			warnx("%s (see md-deliver -h)",
+			    md_opt_error(
+			        c, *argv, OPTSTRING, msg, sizeof(msg)));
 			bad_usage(o->qmail);
 		}
 	}
@@ -236,16 +225,12 @@ static const char *
 default_maildir(void)
 {
 	static char path[PATH_MAX];
-	const char *v = getenv("MAILDIR"), *home = getenv("HOME");
-	struct passwd *pw;
 
-	if (v != NULL && *v)
-		return v;
-	if ((home == NULL || *home == '\0') && (pw = getpwuid(getuid())))
-		home = pw->pw_dir;
-	if (home == NULL || *home == '\0')
-		errx(EX_TEMPFAIL, "no MAILDIR and no home directory");
-	snprintf(path, sizeof(path), "%s/Maildir", home);
+	if (md_maildir_default(path, sizeof(path)) == -1) {
+		if (errno == ENOENT)
+			errx(EX_TEMPFAIL, "no MAILDIR and no home directory");
+		err(EX_TEMPFAIL, "MAILDIR or home directory");
+	}
 	return path;
 }
 

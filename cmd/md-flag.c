@@ -137,44 +137,28 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 static int
 flag_stdin(const struct opts *o, struct root *root)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int failed = 0;
+	struct md_pathlist pl;
+	const char *line;
+	size_t n;
+	int rc, failed = 0;
 
-	while ((n = getdelim(&line, &cap, o->eol, stdin)) != -1) {
-		if (n > 0 && line[n - 1] == o->eol)
-			line[--n] = '\0';
-		if (n == 0) {
-			warnx("stdin: an empty line is no message");
+	md_pathlist_init(&pl, stdin, o->eol);
+	while ((rc = md_pathlist_next(&pl, &line, &n)) != 0) {
+		if (rc == -1 && errno != EINVAL) {
+			warn("stdin");
 			failed = 1;
-			continue;
+			break;
 		}
-		if (memchr(line, '\0', (size_t)n) != NULL) {
+		if (rc == -1)
 			warnx("stdin: a line holds a NUL byte (use -0?)");
-			failed = 1;
+		else if (n == 0)
+			warnx("stdin: an empty line is no message");
+		else if (flag_one(line, o, root) == 0)
 			continue;
-		}
-		if (flag_one(line, o, root) == -1)
-			failed = 1;
-	}
-	if (ferror(stdin)) {
-		warn("stdin");
 		failed = 1;
 	}
-	free(line);
+	md_pathlist_free(&pl);
 	return failed;
-}
-
-static void
-flag_string(struct md_flags *to, const char *s, int opt)
-{
-	struct md_flags f;
-
-	if (md_flags_from_user(s, &f) == -1)
-		errx(EX_USAGE, "-%c %s: flags are letters (keywords a-z too)",
-		    opt, s);
-	md_flags_merge(to, &f);
 }
 
 static void
@@ -196,6 +180,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char msg[PATH_MAX + 64];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -208,12 +193,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			break;
 		case 'C':
 			o->c.to_cur = 1;
-			break;
-		case 'X':
-			flag_string(&o->c.set, optarg, c);
-			break;
-		case 'x':
-			flag_string(&o->c.clear, optarg, c);
 			break;
 		case 'K':
 			add_name(&o->kset, &o->nkset, optarg);
@@ -228,22 +207,16 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			usage();
 			break;
 		case ':':
-			errx(EX_USAGE, "%s: needs an argument (see md-flag -h)",
-			    argv[optind - 1]);
 		case '?':
-			if (optopt == 0 || strchr(OPTSTRING, optopt) != NULL)
+			errx(EX_USAGE, "%s (see md-flag -h)",
+			    md_opt_error(c, argv, OPTSTRING, msg, sizeof(msg)));
+		default: /* D F P R S T X: set; d f p r s t x: clear */
+			if (md_flags_option(
+			        c, optarg, &o->c.set, &o->c.clear) == -1)
 				errx(EX_USAGE,
-				    "%s: unknown option, or one that takes "
-				    "no argument (see md-flag -h)",
-				    argv[optind - 1]);
-			errx(EX_USAGE, "-%c: unknown option (see md-flag -h)",
-			    optopt);
-		default: /* D F P R S T set, d f p r s t clear */
-			if (c >= 'A' && c <= 'Z')
-				md_flags_set(&o->c.set, (unsigned char)c, 1);
-			else
-				md_flags_set(&o->c.clear,
-				    (unsigned char)(c - 'a' + 'A'), 1);
+				    "-%c %s: flags are letters "
+				    "(keywords a-z too)",
+				    c, optarg);
 		}
 	}
 	if (md_flags_overlap(&o->c.set, &o->c.clear))

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libutil.h>
-#include <pwd.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -255,16 +254,13 @@ static const char *
 default_root(void)
 {
 	static char buf[PATH_MAX];
-	const char *v = getenv("MAILDIR"), *home = getenv("HOME");
-	struct passwd *pw;
 
-	if (v != NULL && *v)
-		return v;
-	if ((home == NULL || *home == '\0') && (pw = getpwuid(getuid())))
-		home = pw->pw_dir;
-	if (home == NULL || *home == '\0')
-		errx(1, "no MAILDIR and no home directory: name a maildir");
-	snprintf(buf, sizeof(buf), "%s/Maildir", home);
+	if (md_maildir_default(buf, sizeof(buf)) == -1) {
+		if (errno == ENOENT)
+			errx(1, "no MAILDIR and no home directory: name a "
+			        "maildir");
+		err(1, "MAILDIR or home directory");
+	}
 	return buf;
 }
 
@@ -365,27 +361,25 @@ stdin_item(struct run *r, const char *line)
 static void
 read_stdin(struct run *r)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct md_pathlist pl;
+	const char *line;
+	size_t n;
+	int rc;
 
-	while ((n = getdelim(&line, &cap, r->o.eol, stdin)) != -1) {
-		if (n > 0 && line[n - 1] == r->o.eol)
-			line[--n] = '\0';
-		if (n == 0)
-			continue;
-		if (memchr(line, '\0', (size_t)n) != NULL) {
+	md_pathlist_init(&pl, stdin, r->o.eol);
+	while ((rc = md_pathlist_next(&pl, &line, &n)) != 0) {
+		if (rc == -1 && errno != EINVAL) {
+			warn("stdin");
+			r->failed = 1;
+			break;
+		}
+		if (rc == -1) {
 			warnx("stdin: a line holds a NUL byte (use -0?)");
 			r->failed = 1;
-			continue;
-		}
-		stdin_item(r, line);
+		} else if (n > 0)
+			stdin_item(r, line);
 	}
-	if (ferror(stdin)) {
-		warn("stdin");
-		r->failed = 1;
-	}
-	free(line);
+	md_pathlist_free(&pl);
 }
 
 /* Paths from a pipe or file on stdin; a terminal or /dev/null (cron)
@@ -402,28 +396,6 @@ stdin_has_paths(void)
 }
 
 static void
-set_flag_opt(struct opts *o, int c)
-{
-	/* D F P R S T: with; d f p r s t: without. */
-	if (c >= 'A' && c <= 'Z')
-		md_flags_set(&o->with, (unsigned char)c, 1);
-	else
-		md_flags_set(&o->without, (unsigned char)(c - 'a' + 'A'), 1);
-}
-
-static void
-flag_string(struct md_flags *to, const char *s, int opt)
-{
-	struct md_flags f;
-
-	if (md_flags_from_user(s, &f) == -1) {
-		warnx("-%c %s: flags are letters (keywords a-z too)", opt, s);
-		exit(EX_USAGE);
-	}
-	md_flags_merge(to, &f);
-}
-
-static void
 parse_opts(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -434,6 +406,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ "tsv", no_argument, NULL, OPT_TSV },
 		{ NULL, 0, NULL, 0 },
 	};
+	char msg[PATH_MAX + 64];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -456,12 +429,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case 'n':
 			o->not_new = 1;
 			break;
-		case 'X':
-			flag_string(&o->with, optarg, c);
-			break;
-		case 'x':
-			flag_string(&o->without, optarg, c);
-			break;
 		case 'i':
 			o->info = 1;
 			break;
@@ -478,18 +445,16 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			o->recursive = 1;
 			break;
 		case ':':
-			errx(EX_USAGE, "%s: needs an argument (see md-list -h)",
-			    argv[optind - 1]);
 		case '?':
-			if (optopt == 0 || strchr(OPTSTRING, optopt) != NULL)
+			errx(EX_USAGE, "%s (see md-list -h)",
+			    md_opt_error(c, argv, OPTSTRING, msg, sizeof(msg)));
+		default: /* D F P R S T X: with; d f p r s t x: without */
+			if (md_flags_option(c, optarg, &o->with, &o->without) ==
+			    -1)
 				errx(EX_USAGE,
-				    "%s: unknown option, or one that takes "
-				    "no argument (see md-list -h)",
-				    argv[optind - 1]);
-			errx(EX_USAGE, "-%c: unknown option (see md-list -h)",
-			    optopt);
-		default:
-			set_flag_opt(o, c);
+				    "-%c %s: flags are letters "
+				    "(keywords a-z too)",
+				    c, optarg);
 		}
 	}
 	if (md_flags_overlap(&o->with, &o->without))

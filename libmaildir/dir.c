@@ -1,7 +1,9 @@
 /* dir.c: opening and creating maildirs and Maildir++ folders. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -173,6 +175,33 @@ md_folder_open(struct md_maildir *m, const char *root, const char *name,
 		return -1;
 	if ((flags & MD_CREATE) && mark_folder(path, e) == -1) {
 		md_maildir_close(m);
+		return -1;
+	}
+	return 0;
+}
+
+int
+md_maildir_default(char *buf, size_t size)
+{
+	const char *v = getenv("MAILDIR"), *home;
+	struct passwd *pw;
+	int n;
+
+	if (v != NULL && *v)
+		n = snprintf(buf, size, "%s", v);
+	else {
+		home = getenv("HOME");
+		if ((home == NULL || *home == '\0') &&
+		    (pw = getpwuid(getuid())) != NULL)
+			home = pw->pw_dir;
+		if (home == NULL || *home == '\0') {
+			errno = ENOENT;
+			return -1;
+		}
+		n = snprintf(buf, size, "%s/Maildir", home);
+	}
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
 		return -1;
 	}
 	return 0;

@@ -87,6 +87,28 @@ md_flags_from_user(const char *s, struct md_flags *f)
 	return 0;
 }
 
+/* mblaze's option letters, shared by md-list and md-flag. */
+int
+md_flags_option(
+    int c, const char *arg, struct md_flags *upper, struct md_flags *lower)
+{
+	struct md_flags f;
+
+	if (c == 'X' || c == 'x') {
+		if (md_flags_from_user(arg, &f) == -1)
+			return -1;
+		md_flags_merge(c == 'X' ? upper : lower, &f);
+	} else if (c >= 'A' && c <= 'Z')
+		md_flags_set(upper, (unsigned char)c, 1);
+	else if (c >= 'a' && c <= 'z')
+		md_flags_set(lower, (unsigned char)(c - 'a' + 'A'), 1);
+	else {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 md_flags_format(const struct md_flags *f, char *buf, size_t size)
 {

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -76,6 +77,11 @@ void md_flags_apply(struct md_flags *f, const struct md_flags *set,
     const struct md_flags *clear);
 /* Flags a user may name: P R S T D F, other capitals, keywords a-z. */
 int md_flags_from_user(const char *s, struct md_flags *f);
+/* A flag option: -X ARG or -x ARG (letters) into UPPER or LOWER; a
+ * capital letter C (-S) into UPPER, a small one (-s) as its capital into
+ * LOWER. -1/EINVAL for ARG with anything but letters. */
+int md_flags_option(
+    int c, const char *arg, struct md_flags *upper, struct md_flags *lower);
 /* Write the set in ASCII order, NUL-terminated; returns its length. */
 int md_flags_format(const struct md_flags *f, char *buf, size_t size);
 void md_name_parse(const char *name, struct md_name *n);
@@ -98,6 +104,9 @@ struct md_maildir {
 int md_maildir_open(
     struct md_maildir *m, const char *path, int flags, struct md_err *e);
 void md_maildir_close(struct md_maildir *m);
+/* $MAILDIR, else $HOME/Maildir, else the password entry's home/Maildir;
+ * -1 with ENOENT when there is none. */
+int md_maildir_default(char *buf, size_t size);
 /* 0 when NAME is a safe Maildir++ folder name ("Work.Projects"). */
 int md_folder_valid(const char *name);
 /* ROOT/.NAME ("INBOX" is the root itself). */
@@ -160,6 +169,28 @@ int md_rename_noreplace(int from, const char *a, int to, const char *b);
 /* The letter ('a' + id) for keyword NAME in ROOT/dovecot-keywords; -1
  * with ENOENT when the file does not exist or does not name it. */
 int md_keyword_letter(const char *root, const char *name);
+
+/* ---- cmdline.c: what the programs' command lines share ---- */
+
+/* The one-line complaint for getopt_long's return C (':' or '?'), read
+ * from optind and optopt: "-x: unknown option", "--size: needs an
+ * argument". Returns BUF. */
+const char *md_opt_error(
+    int c, char *const argv[], const char *optstring, char *buf, size_t size);
+
+/* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
+struct md_pathlist {
+	FILE *f;
+	int eol;
+	char *line;
+	size_t cap;
+};
+
+void md_pathlist_init(struct md_pathlist *pl, FILE *f, int eol);
+/* The next path, its end removed: 1, 0 at the end, -1 with errno; EINVAL
+ * when the line held a NUL byte (LINE is set; reading may go on). */
+int md_pathlist_next(struct md_pathlist *pl, const char **line, size_t *len);
+void md_pathlist_free(struct md_pathlist *pl);
 
 /* ---- input.c: bounded reading of a stream, with a deadline ---- */
 

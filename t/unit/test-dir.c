@@ -173,6 +173,40 @@ concurrent_create(void **state)
 	}
 }
 
+static void
+default_maildir(void **state)
+{
+	char buf[PATH_MAX], *old_md = getenv("MAILDIR"),
+	                    *old_home = getenv("HOME");
+	char save_md[PATH_MAX] = "", save_home[PATH_MAX] = "";
+
+	(void)state;
+	if (old_md)
+		strlcpy(save_md, old_md, sizeof(save_md));
+	if (old_home)
+		strlcpy(save_home, old_home, sizeof(save_home));
+	setenv("MAILDIR", "/m/box", 1);
+	assert_int_equal(md_maildir_default(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/m/box");
+	setenv("MAILDIR", "", 1); /* empty counts as unset */
+	setenv("HOME", "/h/ann", 1);
+	assert_int_equal(md_maildir_default(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/h/ann/Maildir");
+	assert_int_equal(md_maildir_default(buf, 5), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	unsetenv("HOME"); /* the password entry's home, if it has one */
+	if (md_maildir_default(buf, sizeof(buf)) == 0)
+		assert_non_null(strstr(buf, "/Maildir"));
+	else
+		assert_int_equal(errno, ENOENT);
+	if (old_md)
+		setenv("MAILDIR", save_md, 1);
+	else
+		unsetenv("MAILDIR");
+	if (old_home)
+		setenv("HOME", save_home, 1);
+}
+
 int
 main(void)
 {
@@ -182,6 +216,7 @@ main(void)
 		cmocka_unit_test(open_and_create),
 		cmocka_unit_test(folders),
 		cmocka_unit_test(concurrent_create),
+		cmocka_unit_test(default_maildir),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

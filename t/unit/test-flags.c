@@ -174,6 +174,29 @@ set_operations(void **state)
 }
 
 static void
+flag_options(void **state)
+{
+	struct md_flags up, low, want;
+
+	(void)state;
+	md_flags_zero(&up);
+	md_flags_zero(&low);
+	assert_int_equal(md_flags_option('S', NULL, &up, &low), 0);
+	assert_int_equal(md_flags_option('t', NULL, &up, &low), 0);
+	assert_int_equal(md_flags_option('X', "Fa", &up, &low), 0);
+	assert_int_equal(md_flags_option('x', "b", &up, &low), 0);
+	want = of("FSa");
+	assert_true(md_flags_equal(&up, &want));
+	want = of("Tb");
+	assert_true(md_flags_equal(&low, &want));
+	assert_int_equal(md_flags_option('X', "S1", &up, &low), -1);
+	assert_int_equal(errno, EINVAL);
+	want = of("FSa"); /* a bad string changes nothing */
+	assert_true(md_flags_equal(&up, &want));
+	assert_int_equal(md_flags_option('0', NULL, &up, &low), -1);
+}
+
+static void
 name_flags(void **state)
 {
 	struct md_flags f;
@@ -201,6 +224,7 @@ main(void)
 		cmocka_unit_test(too_long),
 		cmocka_unit_test(set_operations),
 		cmocka_unit_test(name_flags),
+		cmocka_unit_test(flag_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

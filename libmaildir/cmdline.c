@@ -1,0 +1,67 @@
+/*
+ * cmdline.c: what every mdkit program's command line shares: the text
+ * of a getopt_long(3) complaint, and paths read one a line from a
+ * stream. The library still prints nothing; programs do.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maildir.h"
+
+const char *
+md_opt_error(
+    int c, char *const argv[], const char *optstring, char *buf, size_t size)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		snprintf(buf, size, "%s: needs an argument", arg);
+	/* optopt is 0 for an unknown long option and one of ours for a
+	 * long one given an argument; then, and only then, optind has moved
+	 * past the culprit. */
+	else if (optopt == 0 || strchr(optstring, optopt) != NULL)
+		snprintf(buf, size,
+		    "%s: unknown option, or one that takes no argument", arg);
+	else
+		snprintf(buf, size, "-%c: unknown option", optopt);
+	return buf;
+}
+
+void
+md_pathlist_init(struct md_pathlist *pl, FILE *f, int eol)
+{
+	pl->f = f;
+	pl->eol = eol;
+	pl->line = NULL;
+	pl->cap = 0;
+}
+
+int
+md_pathlist_next(struct md_pathlist *pl, const char **line, size_t *len)
+{
+	ssize_t n = getdelim(&pl->line, &pl->cap, pl->eol, pl->f);
+
+	if (n == -1)
+		return ferror(pl->f) ? -1 : 0;
+	if (n > 0 && pl->line[n - 1] == pl->eol)
+		pl->line[--n] = '\0';
+	*line = pl->line;
+	*len = (size_t)n;
+	/* A NUL inside would cut the path short: never act on half of it. */
+	if (memchr(pl->line, '\0', (size_t)n) != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 1;
+}
+
+void
+md_pathlist_free(struct md_pathlist *pl)
+{
+	free(pl->line);
+	pl->line = NULL;
+	pl->cap = 0;
+}

@@ -1,0 +1,112 @@
+/* Unit tests for cmdline.c: getopt complaints and path lists. */
+#include <errno.h>
+#include <getopt.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "maildir.h"
+
+/* Run getopt_long over ARGV until it complains; the complaint. */
+static const char *
+complaint(char **argv, char *buf, size_t size)
+{
+	static const struct option lo[] = {
+		{ "create", no_argument, NULL, 'c' },
+		{ "size", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 }
+	};
+	int argc = 0, c;
+
+	while (argv[argc] != NULL)
+		argc++;
+	optind = 0; /* glibc: full reinitialisation */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":cs:v", lo, NULL)) != -1)
+		if (c == ':' || c == '?')
+			return md_opt_error(c, argv, ":cs:v", buf, size);
+	return "";
+}
+
+static void
+opt_errors(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	assert_string_equal(
+	    complaint((char *[]){ "p", "-x", NULL }, buf, sizeof(buf)),
+	    "-x: unknown option");
+	assert_string_equal(
+	    complaint((char *[]){ "p", "--size", NULL }, buf, sizeof(buf)),
+	    "--size: needs an argument");
+	assert_string_equal(
+	    complaint((char *[]){ "p", "-s", NULL }, buf, sizeof(buf)),
+	    "-s: needs an argument");
+	assert_string_equal(
+	    complaint((char *[]){ "p", "--bogus", NULL }, buf, sizeof(buf)),
+	    "--bogus: unknown option, or one that takes no argument");
+	assert_string_equal(
+	    complaint((char *[]){ "p", "--create=1", NULL }, buf, sizeof(buf)),
+	    "--create=1: unknown option, or one that takes no argument");
+	/* the culprit in a cluster after a long option */
+	assert_string_equal(
+	    complaint(
+	        (char *[]){ "p", "--create", "-vx", NULL }, buf, sizeof(buf)),
+	    "-x: unknown option");
+}
+
+static void
+pathlist(void **state)
+{
+	static const char in[] = "a/new/1\n\nb/cur/2:2,S\nc\0d\nlast";
+	struct md_pathlist pl;
+	const char *line;
+	size_t n;
+	FILE *f = fmemopen((void *)in, sizeof(in) - 1, "r");
+
+	(void)state;
+	assert_non_null(f);
+	md_pathlist_init(&pl, f, '\n');
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_string_equal(line, "a/new/1");
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_int_equal(n, 0);
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_string_equal(line, "b/cur/2:2,S");
+	errno = 0;
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(n, 3);
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_string_equal(line, "last"); /* no final newline */
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), 0);
+	md_pathlist_free(&pl);
+	fclose(f);
+
+	/* NUL-terminated: a newline is part of a name */
+	f = fmemopen((void *)"x/new/a\nb\0y/cur/c", 17, "r");
+	assert_non_null(f);
+	md_pathlist_init(&pl, f, '\0');
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_string_equal(line, "x/new/a\nb");
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_string_equal(line, "y/cur/c");
+	assert_int_equal(md_pathlist_next(&pl, &line, &n), 0);
+	md_pathlist_free(&pl);
+	fclose(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(opt_errors),
+		cmocka_unit_test(pathlist),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
