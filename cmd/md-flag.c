@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -44,16 +43,6 @@ usage(void)
 }
 
 static int
-is_dir(const char *root, const char *sub)
-{
-	char p[PATH_MAX + 8];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", root, sub);
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int
 add_keywords(struct root *r, struct md_flags *f, char **names, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -75,8 +64,7 @@ load_root(struct root *r, const char *path, const struct opts *o)
 	if (r->path[0] != '\0' && strcmp(r->path, path) == 0)
 		return;
 	strlcpy(r->path, path, sizeof(r->path));
-	r->ok =
-	    is_dir(path, "cur") && is_dir(path, "new") && is_dir(path, "tmp");
+	r->ok = md_maildir_check(path) == 0;
 	r->c = o->c;
 	r->bad_kw = NULL;
 	if (r->ok && add_keywords(r, &r->c.set, o->kset, o->nkset) == 0)

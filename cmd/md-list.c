@@ -44,6 +44,8 @@ struct run {
 	size_t nst;
 	int failed;
 	int need_flags; /* a flag filter or -i: names must be parsed */
+	char last_root[PATH_MAX]; /* stdin: the last message's maildir */
+	int last_root_ok;
 	size_t outlen;
 	char out[OUTBUF];
 };
@@ -335,6 +337,16 @@ list_target(struct run *r, const char *arg)
 		list_folders(r, path, ".");
 }
 
+static int
+root_ok(struct run *r, const char *root)
+{
+	if (strcmp(r->last_root, root) != 0) {
+		strlcpy(r->last_root, root, sizeof(r->last_root));
+		r->last_root_ok = md_maildir_check(root) == 0;
+	}
+	return r->last_root_ok;
+}
+
 /* A line from stdin: a message path (filtered, printed) or a maildir. */
 static void
 stdin_item(struct run *r, const char *line)
@@ -342,7 +354,9 @@ stdin_item(struct run *r, const char *line)
 	struct md_msgpath mp;
 	struct md_flags f;
 
-	if (md_msgpath_parse(line, &mp) == 0 && !is_dir(line)) {
+	/* A message when its root is a maildir: checked once per root,
+	 * not once per line ("/srv/new/Maildir" is no message). */
+	if (md_msgpath_parse(line, &mp) == 0 && root_ok(r, mp.root)) {
 		if (r->o.info) {
 			warnx("%s: -i counts maildirs, not messages", line);
 			r->failed = 1;

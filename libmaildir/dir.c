@@ -181,6 +181,28 @@ md_folder_open(struct md_maildir *m, const char *root, const char *name,
 }
 
 int
+md_maildir_check(const char *path)
+{
+	char p[PATH_MAX + 8];
+	struct stat st;
+
+	for (size_t i = 0; i < 3; i++) {
+		if (snprintf(p, sizeof(p), "%s/%s", path, subdirs[i]) >=
+		    (int)sizeof(p)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (stat(p, &st) == -1)
+			return -1;
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
 md_maildir_default(char *buf, size_t size)
 {
 	const char *v = getenv("MAILDIR"), *home;

@@ -104,6 +104,9 @@ struct md_maildir {
 int md_maildir_open(
     struct md_maildir *m, const char *path, int flags, struct md_err *e);
 void md_maildir_close(struct md_maildir *m);
+/* 0 when PATH has tmp/, new/ and cur/ directories (three stats, no
+ * open); -1 with errno otherwise. */
+int md_maildir_check(const char *path);
 /* $MAILDIR, else $HOME/Maildir, else the password entry's home/Maildir;
  * -1 with ENOENT when there is none. */
 int md_maildir_default(char *buf, size_t size);

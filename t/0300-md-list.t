@@ -6,7 +6,7 @@
 # 64 for usage).
 . "$(dirname "$0")/lib.sh"
 
-plan 131
+plan 134
 
 L=$BIN/md-list
 M=$T/M
@@ -171,6 +171,30 @@ is "$?" 1 "stdin line with a NUL byte without -0: exit 1"
 grep -q NUL "$T/err"
 ok $? "NUL byte without -0: stderr says so: $(cat "$T/err")"
 is "$(cat "$T/out")" "$M/cur/cT:2,T" "NUL byte without -0: the other lines still done"
+
+# A maildir that lives in a directory named new/ is no message path.
+mkdir -p "$T/srv/new"
+mkmd "$T/srv/new/Box"
+: >"$T/srv/new/Box/new/b1"
+printf '%s\n' "$T/srv/new/Box" | "$L" >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/out")" "0:$T/srv/new/Box/new/b1" \
+    "stdin: a maildir inside a directory named new/ is listed"
+# Message paths on stdin cost no stat each: one check per maildir.
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	i=0
+	while [ $i -lt 200 ]; do
+		echo "$M/cur/cS:2,S"
+		i=$((i + 1))
+	done >"$T/many"
+	strace -f -c -o "$T/trace" -e trace=stat,lstat,newfstatat,statx \
+	    "$L" -S <"$T/many" >"$T/out"
+	n=$(awk '$NF == "total" { print $4 }' "$T/trace")
+	[ "${n:-999}" -lt 20 ]
+	ok $? "200 message paths on stdin: $n stat calls, not one per line"
+	is "$(wc -l <"$T/out" | tr -d ' ')" 200 "200 message paths on stdin: all echoed"
+else
+	skip_n 2 "no usable strace"
+fi
 
 # ---- -0 with names holding spaces and newlines ----
 
