@@ -37,7 +37,7 @@ $(O)/bin/%: cmd/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BSD_LIBS)
 
-$(O)/unit/%: t/unit/%.c $(LIB)
+$(O)/unit/%: t/unit/%.c t/unit/scratch.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(BSD_LIBS)
 

@@ -19,18 +19,16 @@
 #include <cmocka.h>
 
 #include "maildir.h"
+#include "scratch.h"
 
-static char scratch[256];
 static struct md_maildir md;
 static struct md_namegen gen;
 
+/* The scratch directory, and a maildir M in it. */
 static int
 setup(void **state)
 {
-	(void)state;
-	snprintf(scratch, sizeof(scratch), "%s/mdkit-dlv-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(scratch) == NULL)
+	if (scratch_setup(state) == -1)
 		return -1;
 	strlcat(scratch, "/M", sizeof(scratch));
 	md_namegen_init(&gen);
@@ -40,13 +38,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX];
-
-	(void)state;
 	md_maildir_close(&md);
 	*strrchr(scratch, '/') = '\0';
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_teardown(state);
 }
 
 /* An fd that reads back S (a memfd: no pipe capacity limit). */

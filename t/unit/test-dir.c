@@ -14,27 +14,7 @@
 #include <cmocka.h>
 
 #include "maildir.h"
-
-static char scratch[256];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(scratch, sizeof(scratch), "%s/mdkit-dir-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(scratch) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "scratch.h"
 
 static void
 folder_names(void **state)
@@ -219,5 +199,5 @@ main(void)
 		cmocka_unit_test(default_maildir),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -15,27 +15,7 @@
 #include <cmocka.h>
 
 #include "maildir.h"
-
-static char scratch[PATH_MAX];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(scratch, sizeof(scratch), "%s/mdkit-kw-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(scratch) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "scratch.h"
 
 /* A fresh directory SUB under the scratch directory, its path in BUF,
  * holding a dovecot-keywords file with CONTENT (none when NULL). */
@@ -176,5 +156,5 @@ main(void)
 		cmocka_unit_test(empty_file),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

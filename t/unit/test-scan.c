@@ -16,29 +16,9 @@
 #include <cmocka.h>
 
 #include "maildir.h"
+#include "scratch.h"
 
 #define MANY 5000
-
-static char scratch[PATH_MAX];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(scratch, sizeof(scratch), "%s/mdkit-scan-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(scratch) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 static void
 touch(const char *dir, const char *name)
@@ -254,5 +234,5 @@ main(void)
 		cmocka_unit_test(open_errors),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
