@@ -89,7 +89,7 @@ fi
 # -v prints only after the directory sync.
 rm -rf "$T/A"
 mkmd "$T/A"
-if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+if have_strace; then
 	strace -f -o "$T/trace" -e trace=fsync,fdatasync,write \
 	    "$MD" -v "$T/A" <"$T/msg" >"$T/out" 2>"$T/err"
 	is "$?" 0 "-v under strace: exit 0"

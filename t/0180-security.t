@@ -10,7 +10,7 @@ plan 19
 M=$T/M
 printf 'Subject: sec\n\nbody\n' >"$T/msg"
 
-if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+if have_strace; then
 	have_strace=1
 else
 	have_strace=

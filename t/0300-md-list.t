@@ -32,20 +32,6 @@ want() {
 lines() { wc -l <"$1" | tr -d ' '; }
 bytes() { wc -c <"$1" | tr -d ' '; }
 
-# as_nobody CMD...: run CMD as an unprivileged user when we are root
-# (permissions do not apply to root); status 125 when that cannot be done.
-as_nobody() {
-	if ! is_root; then
-		"$@"
-	elif command -v setpriv >/dev/null 2>&1 &&
-	    setpriv --reuid=65534 --regid=65534 --clear-groups \
-	        test -x "$L" 2>/dev/null; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-	else
-		return 125
-	fi
-}
-
 # ---- a maildir with every kind of message and of non-message ----
 
 mkmd "$M"
@@ -180,7 +166,7 @@ printf '%s\n' "$T/srv/new/Box" | "$L" >"$T/out" 2>"$T/err"
 is "$?:$(cat "$T/out")" "0:$T/srv/new/Box/new/b1" \
     "stdin: a maildir inside a directory named new/ is listed"
 # Message paths on stdin cost no stat each: one check per maildir.
-if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+if have_strace; then
 	i=0
 	while [ $i -lt 200 ]; do
 		echo "$M/cur/cS:2,S"

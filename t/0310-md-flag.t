@@ -48,20 +48,6 @@ tree() {
 	(cd "$1" && find . | sort | tr '\n' ' ')
 }
 
-# as_nobody CMD...: run CMD as an unprivileged user when we are root
-# (permissions do not apply to root); status 125 when that cannot be done.
-as_nobody() {
-	if ! is_root; then
-		"$@"
-	elif command -v setpriv >/dev/null 2>&1 &&
-	    setpriv --reuid=65534 --regid=65534 --clear-groups \
-	        test -x "$F" 2>/dev/null; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-	else
-		return 125
-	fi
-}
-
 mkmd "$M"
 
 # ---- one message, new/ to cur/ ----

@@ -296,3 +296,22 @@ todo_is() {
 todo_ok() {
 	todo_is "$1" 0 "$2" "$3"
 }
+
+# as_nobody CMD...: run CMD as an unprivileged user when we are root
+# (permissions do not apply to root); status 125 when that cannot be done.
+as_nobody() {
+	if ! is_root; then
+		"$@"
+	elif command -v setpriv >/dev/null 2>&1 &&
+	    setpriv --reuid=65534 --regid=65534 --clear-groups \
+	        test -x "$MD" 2>/dev/null; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		return 125
+	fi
+}
+
+# have_strace: strace is here and may trace (not in every container).
+have_strace() {
+	command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null
+}
