@@ -30,7 +30,6 @@ FLOOR=$B/bench/floor-deliver
 MKMBOX=$B/bench/mkmbox
 LIST=$B/bin/md-list
 FLAG=$B/bin/md-flag
-SPAWN_NULL=$B/bench/spawn-null
 MKMAILDIR=$B/bench/mkmaildir
 FLOOR_LIST=$B/bench/floor-list
 FLOOR_RENAME=$B/bench/floor-rename
@@ -56,7 +55,7 @@ die() {
 	exit 1
 }
 
-for p in "$MD" "$SPAWN" "$FLOOR" "$MKMBOX" "$LIST" "$FLAG" "$SPAWN_NULL" \
+for p in "$MD" "$SPAWN" "$FLOOR" "$MKMBOX" "$LIST" "$FLAG" \
     "$MKMAILDIR" "$FLOOR_LIST" "$FLOOR_RENAME"; do
 	[ -x "$p" ] || die "$p: not built (run: make bench)"
 done
@@ -370,16 +369,16 @@ while [ "$r" -le "$LIST_ROUNDS" ]; do
 	for p in $order; do
 		case $p in
 		md)
-			out=$("$SPAWN_NULL" -n "$LIST_PER_ROUND" -- "$LIST" "$DL")
+			out=$("$SPAWN" -n "$LIST_PER_ROUND" -i /dev/null -o /dev/null -- "$LIST" "$DL")
 			T_MD=$(add "$T_MD" "$(echo "$out" | secs)")
 			;;
 		md-s)
-			out=$("$SPAWN_NULL" -n "$LIST_PER_ROUND" -- \
+			out=$("$SPAWN" -n "$LIST_PER_ROUND" -i /dev/null -o /dev/null -- \
 			    "$LIST" -s "$DL")
 			T_MS=$(add "$T_MS" "$(echo "$out" | secs)")
 			;;
 		floor)
-			out=$("$SPAWN_NULL" -n "$LIST_PER_ROUND" -- \
+			out=$("$SPAWN" -n "$LIST_PER_ROUND" -i /dev/null -o /dev/null -- \
 			    "$FLOOR_LIST" "$DL")
 			T_FL=$(add "$T_FL" "$(echo "$out" | secs)")
 			;;

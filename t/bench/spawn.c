@@ -4,12 +4,14 @@
  *
  *	spawn -n N -m MSGFILE -- PROG [ARG ...]
  *	spawn -n N -i FILE -- PROG [ARG ...]
+ *	spawn ... -o OUTFILE ...
  *
  * -m: each run gets the message on a pipe (pipe, fork, execv, write the
  * message, close, waitpid). -i: each run gets FILE itself as stdin (as
  * with "< FILE"). Any run that does not exit 0 stops everything with
- * exit 1. PROG is a path (execv, no PATH search); its stdout and stderr
- * are left alone. Prints one line: "N runs, T s, U us/run".
+ * exit 1. -o: each run's stdout goes to OUTFILE (/dev/null for a
+ * listing), else it is left alone, as is stderr. PROG is a path (execv,
+ * no PATH search). Prints one line: "N runs, T s, U us/run".
  */
 #include <err.h>
 #include <errno.h>
@@ -59,13 +61,14 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: spawn -n runs (-m msgfile | -i stdinfile) "
-	                "-- prog [arg ...]\n");
+	                "[-o outfile] -- prog [arg ...]\n");
 	exit(2);
 }
 
-/* One run: the child's stdin is IN_FD, or a pipe fed MSG when IN_FD < 0. */
+/* One run: the child's stdin is IN_FD, or a pipe fed MSG when IN_FD < 0;
+ * its stdout OUT_FD unless that is < 0. */
 static void
-run_one(char **av, int in_fd, const char *msg, size_t len, long i)
+run_one(char **av, int in_fd, int out_fd, const char *msg, size_t len, long i)
 {
 	int p[2] = { -1, -1 }, st;
 	pid_t pid;
@@ -85,6 +88,8 @@ run_one(char **av, int in_fd, const char *msg, size_t len, long i)
 			close(fd);
 		if (p[1] >= 0)
 			close(p[1]);
+		if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) == -1)
+			_exit(126);
 		signal(SIGPIPE, SIG_DFL);
 		execv(av[0], av);
 		fprintf(stderr, "spawn: %s: %s\n", av[0], strerror(errno));
@@ -120,20 +125,23 @@ run_one(char **av, int in_fd, const char *msg, size_t len, long i)
 int
 main(int argc, char *argv[])
 {
-	const char *msgfile = NULL, *infile = NULL;
+	const char *msgfile = NULL, *infile = NULL, *outfile = NULL;
 	char *msg = NULL, *end;
 	size_t len = 0;
 	long n = 0;
-	int c, in_fd = -1;
+	int c, in_fd = -1, out_fd = -1;
 	double t0, t;
 
-	while ((c = getopt(argc, argv, "+i:m:n:")) != -1) {
+	while ((c = getopt(argc, argv, "+i:m:n:o:")) != -1) {
 		switch (c) {
 		case 'i':
 			infile = optarg;
 			break;
 		case 'm':
 			msgfile = optarg;
+			break;
+		case 'o':
+			outfile = optarg;
 			break;
 		case 'n':
 			n = strtol(optarg, &end, 10);
@@ -154,10 +162,12 @@ main(int argc, char *argv[])
 		msg = slurp(msgfile, &len);
 	else if ((in_fd = open(infile, O_RDONLY)) == -1)
 		err(1, "%s", infile);
+	if (outfile != NULL && (out_fd = open(outfile, O_WRONLY)) == -1)
+		err(1, "%s", outfile);
 
 	t0 = now();
 	for (long i = 1; i <= n; i++)
-		run_one(argv, in_fd, msg, len, i);
+		run_one(argv, in_fd, out_fd, msg, len, i);
 	t = now() - t0;
 
 	printf("%ld runs, %.6f s, %.1f us/run\n", n, t, t * 1e6 / (double)n);
