@@ -64,7 +64,7 @@ load_root(struct root *r, const char *path, const struct opts *o)
 	if (r->path[0] != '\0' && strcmp(r->path, path) == 0)
 		return;
 	strlcpy(r->path, path, sizeof(r->path));
-	r->ok = md_maildir_check(path) == 0;
+	r->ok = md_maildir_check(path, NULL) == 0;
 	r->c = o->c;
 	r->bad_kw = NULL;
 	if (r->ok && add_keywords(r, &r->c.set, o->kset, o->nkset) == 0)

@@ -118,7 +118,7 @@ count(struct stats *s, int dirfd, const char *name, const struct md_flags *f,
 
 /* One of new/ or cur/ of the maildir at PATH (open as M). */
 static int
-list_sub(struct run *r, const struct md_maildir *m, int in_new, struct stats *s)
+list_sub(struct run *r, const char *path, int in_new, struct stats *s)
 {
 	const char *sub = in_new ? "new" : "cur", *name;
 	char prefix[PATH_MAX + 8];
@@ -131,11 +131,13 @@ list_sub(struct run *r, const struct md_maildir *m, int in_new, struct stats *s)
 	if ((in_new && (r->o.only_cur || r->o.not_new)) ||
 	    (!in_new && (r->o.only_new || r->o.not_cur)))
 		return 0;
-	if (md_scan_open(&sc, in_new ? m->newfd : m->curfd, ".") == -1) {
-		warn("%s/%s", m->path, sub);
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "%s/%s/", path, sub);
+	prefix[plen - 1] = '\0'; /* the directory, then the prefix again */
+	if (md_scan_open(&sc, AT_FDCWD, prefix) == -1) {
+		warn("%s", prefix);
 		return -1;
 	}
-	plen = (size_t)snprintf(prefix, sizeof(prefix), "%s/%s/", m->path, sub);
+	prefix[plen - 1] = '/';
 	md_flags_zero(&f);
 	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
 		if (type != DT_REG && type != DT_UNKNOWN && type != DT_LNK)
@@ -154,7 +156,7 @@ list_sub(struct run *r, const struct md_maildir *m, int in_new, struct stats *s)
 		put(r, &r->o.eol, 1);
 	}
 	if (rc == -1)
-		warn("%s/%s", m->path, sub);
+		warn("%s/%s", path, sub);
 	md_scan_close(&sc);
 	return rc;
 }
@@ -178,26 +180,34 @@ new_stats(struct run *r, const char *path)
 static int
 list_maildir(struct run *r, const char *path)
 {
-	struct md_maildir m;
 	struct md_err e;
 	struct stats *s = NULL;
 
-	if (md_maildir_open(&m, path, 0, &e) == -1) {
-		if (errno == ENOENT && strcmp(e.path, path) != 0)
+	/* Checked, not opened: each of new/ and cur/ is opened once, to be
+	 * read. */
+	if (md_maildir_check(path, &e) == -1) {
+		struct stat st;
+		int saved = errno;
+
+		/* Only on failure: is it the maildir or a part that lacks? */
+		if (saved == ENOENT && stat(path, &st) == -1)
+			warn("%s", path);
+		else if (saved == ENOENT || saved == ENOTDIR)
 			warnx("%s: not a maildir (no %s)", path, e.path);
-		else
+		else {
+			errno = saved;
 			warn("%s", e.path);
+		}
 		r->failed = 1;
 		return -1;
 	}
 	if (r->o.info)
 		s = new_stats(r, path);
 	/* cur/ is read even when new/ could not be. */
-	if (list_sub(r, &m, 1, s) == -1)
+	if (list_sub(r, path, 1, s) == -1)
 		r->failed = 1;
-	if (list_sub(r, &m, 0, s) == -1)
+	if (list_sub(r, path, 0, s) == -1)
 		r->failed = 1;
-	md_maildir_close(&m);
 	return 0;
 }
 
@@ -342,7 +352,7 @@ root_ok(struct run *r, const char *root)
 {
 	if (strcmp(r->last_root, root) != 0) {
 		strlcpy(r->last_root, root, sizeof(r->last_root));
-		r->last_root_ok = md_maildir_check(root) == 0;
+		r->last_root_ok = md_maildir_check(root, NULL) == 0;
 	}
 	return r->last_root_ok;
 }

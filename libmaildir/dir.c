@@ -181,7 +181,7 @@ md_folder_open(struct md_maildir *m, const char *root, const char *name,
 }
 
 int
-md_maildir_check(const char *path)
+md_maildir_check(const char *path, struct md_err *e)
 {
 	char p[PATH_MAX + 8];
 	struct stat st;
@@ -193,10 +193,10 @@ md_maildir_check(const char *path)
 			return -1;
 		}
 		if (stat(p, &st) == -1)
-			return -1;
+			return md_err_set(e, "stat", path, subdirs[i]);
 		if (!S_ISDIR(st.st_mode)) {
 			errno = ENOTDIR;
-			return -1;
+			return md_err_set(e, "stat", path, subdirs[i]);
 		}
 	}
 	return 0;

@@ -105,8 +105,8 @@ int md_maildir_open(
     struct md_maildir *m, const char *path, int flags, struct md_err *e);
 void md_maildir_close(struct md_maildir *m);
 /* 0 when PATH has tmp/, new/ and cur/ directories (three stats, no
- * open); -1 with errno otherwise. */
-int md_maildir_check(const char *path);
+ * open); -1 with errno and E naming the one that is not. */
+int md_maildir_check(const char *path, struct md_err *e);
 /* $MAILDIR, else $HOME/Maildir, else the password entry's home/Maildir;
  * -1 with ENOENT when there is none. */
 int md_maildir_default(char *buf, size_t size);

@@ -6,7 +6,7 @@
 # 64 for usage).
 . "$(dirname "$0")/lib.sh"
 
-plan 134
+plan 135
 
 L=$BIN/md-list
 M=$T/M
@@ -311,6 +311,8 @@ printf '%s\t1\t0\t0\t0\t0\t10\n' "$I/.F" >>"$T/want"
 same_bytes "$T/out" "$T/want" "--tsv --recursive: a row per maildir"
 ml --tsv "$I" "$T/nope"
 is "$RC" 1 "--tsv with a missing maildir: exit 1"
+grep -q "$T/nope: No such file or directory" "$T/err"
+ok $? "a missing maildir: stderr says it does not exist: $(cat "$T/err")"
 is "$(sed -n 2p "$T/out" | cut -f1,2)" "$I${tab}5" "--tsv: the readable maildir still counted"
 
 ml --json --recursive "$I"
