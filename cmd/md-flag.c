@@ -4,6 +4,8 @@
  * ",tail". Messages come as arguments or as paths on stdin; the new path
  * of each is printed so that pipelines can go on.
  */
+/* strvisx(3); libbsd asks which strnvis() we mean, and we use neither. */
+#define LIBBSD_NETBSD_VIS
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+#include <vis.h>
 
 #include "maildir.h"
 
@@ -71,6 +74,18 @@ load_root(struct root *r, const char *path, const struct opts *o)
 		add_keywords(r, &r->c.clear, o->kclear, o->nkclear);
 }
 
+/* A path as it can be read in a message: "M/new/a\r" must not look
+ * like "M/new/a". Only ever called to report a problem. */
+static const char *
+shown(const char *path)
+{
+	static char buf[4 * PATH_MAX + 1];
+	size_t len = strnlen(path, PATH_MAX); /* a line can be longer */
+
+	strvisx(buf, path, len, VIS_CSTYLE | VIS_NL | VIS_TAB | VIS_OCTAL);
+	return buf;
+}
+
 static int
 flag_one(const char *path, const struct opts *o, struct root *root)
 {
@@ -83,31 +98,31 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 		if (errno == EINVAL)
 			warnx("%s: not a message in a maildir "
 			      "(DIR/new/NAME or DIR/cur/NAME)",
-			    path);
+			    shown(path));
 		else
-			warn("%s", path);
+			warn("%s", shown(path));
 		return -1;
 	}
 	load_root(root, mp.root, o);
 	if (!root->ok) {
 		warnx("%s: %s is not a maildir (it lacks tmp/, new/ or cur/)",
-		    path, mp.root);
+		    shown(path), mp.root);
 		return -1;
 	}
 	if (root->bad_kw != NULL) {
 		warnx("%s: keyword \"%s\" is not in %s/dovecot-keywords; "
 		      "nothing changed",
-		    path, root->bad_kw, mp.root);
+		    shown(path), root->bad_kw, mp.root);
 		return -1;
 	}
 	strlcpy(given, mp.name, sizeof(given));
 	given_sub = mp.sub;
 	if ((changed = md_change(&mp, &root->c, &e)) == -1) {
 		if (strcmp(e.step, "find") == 0)
-			warnx("%s: gone (not in new/ or cur/ of %s)", path,
-			    mp.root);
+			warnx("%s: gone (not in new/ or cur/ of %s)",
+			    shown(path), mp.root);
 		else
-			warn("%s: %s", e.path, e.step);
+			warn("%s: %s", shown(e.path), e.step);
 		return -1;
 	}
 	if (o->quiet)

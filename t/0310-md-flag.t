@@ -7,7 +7,7 @@
 # RENAME_NOREPLACE, name taken).
 . "$(dirname "$0")/lib.sh"
 
-plan 150
+plan 153
 
 F=$BIN/md-flag
 L=$BIN/md-list
@@ -247,6 +247,14 @@ is "$?:$(lines "$T/err")" "1:1" "an empty line on stdin: exit 1, one line"
 grep -q "empty line" "$T/err"
 ok $? "empty line: stderr says so: $(cat "$T/err")"
 is "$(tr '\n' ' ' <"$T/out")" "$P/cur/e1:2,S $P/cur/e2:2,S " "empty line: the others still changed"
+# A CRLF line (a file from Windows): the CR is shown, not hidden.
+msg "$P" new/cr
+printf '%s\r\n' "$P/new/cr" | "$F" -S >"$T/out" 2>"$T/err"
+is "$?" 1 "a path ending in CR: exit 1 (no such message)"
+grep -qF 'new/cr\r: gone' "$T/err"
+ok $? "a path ending in CR: stderr shows the CR: $(cat "$T/err")"
+check "a path ending in CR: the real message untouched" test -f "$P/new/cr"
+rm -f "$P/new/cr"
 msg "$P" new/z1 new/z2 new/z3
 {
 	printf '%s\0%s\n' "$P/new/z1" "$P/new/z2"
