@@ -4,8 +4,6 @@
  * ",tail". Messages come as arguments or as paths on stdin; the new path
  * of each is printed so that pipelines can go on.
  */
-/* strvisx(3); libbsd asks which strnvis() we mean, and we use neither. */
-#define LIBBSD_NETBSD_VIS
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +12,6 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
-#include <vis.h>
 
 #include "maildir.h"
 
@@ -74,16 +71,13 @@ load_root(struct root *r, const char *path, const struct opts *o)
 		add_keywords(r, &r->c.clear, o->kclear, o->nkclear);
 }
 
-/* A path as it can be read in a message: "M/new/a\r" must not look
- * like "M/new/a". Only ever called to report a problem. */
+/* A path made readable for a message (md_shown); only on problems. */
 static const char *
 shown(const char *path)
 {
 	static char buf[4 * PATH_MAX + 1];
-	size_t len = strnlen(path, PATH_MAX); /* a line can be longer */
 
-	strvisx(buf, path, len, VIS_CSTYLE | VIS_NL | VIS_TAB | VIS_OCTAL);
-	return buf;
+	return md_shown(path, buf, sizeof(buf));
 }
 
 static int

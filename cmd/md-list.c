@@ -59,6 +59,15 @@ usage(void)
 	exit(EX_OK);
 }
 
+/* A path made readable for a message (md_shown); only on problems. */
+static const char *
+shown(const char *path)
+{
+	static char buf[4 * PATH_MAX + 1];
+
+	return md_shown(path, buf, sizeof(buf));
+}
+
 static void
 flush_out(struct run *r)
 {
@@ -134,7 +143,7 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s)
 	plen = (size_t)snprintf(prefix, sizeof(prefix), "%s/%s/", path, sub);
 	prefix[plen - 1] = '\0'; /* the directory, then the prefix again */
 	if (md_scan_open(&sc, AT_FDCWD, prefix) == -1) {
-		warn("%s", prefix);
+		warn("%s", shown(prefix));
 		return -1;
 	}
 	prefix[plen - 1] = '/';
@@ -156,7 +165,7 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s)
 		put(r, &r->o.eol, 1);
 	}
 	if (rc == -1)
-		warn("%s/%s", path, sub);
+		warn("%s/%s", shown(path), sub);
 	md_scan_close(&sc);
 	return rc;
 }
@@ -191,12 +200,15 @@ list_maildir(struct run *r, const char *path)
 
 		/* Only on failure: is it the maildir or a part that lacks? */
 		if (saved == ENOENT && stat(path, &st) == -1)
-			warn("%s", path);
-		else if (saved == ENOENT || saved == ENOTDIR)
-			warnx("%s: not a maildir (no %s)", path, e.path);
-		else {
+			warn("%s", shown(path));
+		else if (saved == ENOENT || saved == ENOTDIR) {
+			char b[4 * PATH_MAX + 1];
+
+			warnx("%s: not a maildir (no %s)", shown(path),
+			    md_shown(e.path, b, sizeof(b)));
+		} else {
 			errno = saved;
-			warn("%s", e.path);
+			warn("%s", shown(e.path));
 		}
 		r->failed = 1;
 		return -1;
@@ -228,7 +240,7 @@ list_folders(struct run *r, const char *root, const char *prefix)
 	size_t n = 0, plen = strlen(prefix);
 
 	if (d == NULL) {
-		warn("%s", root);
+		warn("%s", shown(root));
 		r->failed = 1;
 		return;
 	}
@@ -312,7 +324,7 @@ list_target(struct run *r, const char *arg)
 	while (len > 1 && arg[len - 1] == '/')
 		len--;
 	if (len >= sizeof(path)) {
-		warnx("%s: path too long", arg);
+		warnx("%s: path too long", shown(arg));
 		r->failed = 1;
 		return;
 	}
@@ -368,7 +380,8 @@ stdin_item(struct run *r, const char *line)
 	 * not once per line ("/srv/new/Maildir" is no message). */
 	if (md_msgpath_parse(line, &mp) == 0 && root_ok(r, mp.root)) {
 		if (r->o.info) {
-			warnx("%s: -i counts maildirs, not messages", line);
+			warnx("%s: -i counts maildirs, not messages",
+			    shown(line));
 			r->failed = 1;
 			return;
 		}

@@ -3,11 +3,14 @@
  * of a getopt_long(3) complaint, and paths read one a line from a
  * stream. The library still prints nothing; programs do.
  */
+/* strvisx(3); libbsd asks which strnvis() we mean, and we use neither. */
+#define LIBBSD_NETBSD_VIS
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vis.h>
 
 #include "maildir.h"
 
@@ -27,6 +30,16 @@ md_opt_error(
 		    "%s: unknown option, or one that takes no argument", arg);
 	else
 		snprintf(buf, size, "-%c: unknown option", optopt);
+	return buf;
+}
+
+const char *
+md_shown(const char *s, char *buf, size_t size)
+{
+	/* vis(3) needs up to 4 bytes a byte; a longer S is cut. */
+	size_t len = strnlen(s, size > 0 ? (size - 1) / 4 : 0);
+
+	strvisx(buf, s, len, VIS_CSTYLE | VIS_NL | VIS_TAB | VIS_OCTAL);
 	return buf;
 }
 

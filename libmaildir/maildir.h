@@ -181,6 +181,11 @@ int md_keyword_letter(const char *root, const char *name);
 const char *md_opt_error(
     int c, char *const argv[], const char *optstring, char *buf, size_t size);
 
+/* S with control and other odd bytes made visible (vis(3), C style),
+ * for messages: "new/a\\r", not a "new/a" that exists. Returns BUF; S is
+ * cut to fit. */
+const char *md_shown(const char *s, char *buf, size_t size);
+
 /* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
 struct md_pathlist {
 	FILE *f;

@@ -6,7 +6,7 @@
 # 64 for usage).
 . "$(dirname "$0")/lib.sh"
 
-plan 135
+plan 136
 
 L=$BIN/md-list
 M=$T/M
@@ -309,6 +309,9 @@ same_bytes "$T/out" "$T/want" "--tsv: header and counts, sizes from ,S= else the
 ml --tsv --recursive "$I"
 printf '%s\t1\t0\t0\t0\t0\t10\n' "$I/.F" >>"$T/want"
 same_bytes "$T/out" "$T/want" "--tsv --recursive: a row per maildir"
+printf '%s\r\n' "$M" | "$L" >"$T/out" 2>"$T/err"
+grep -qF "$M\\r: No such file" "$T/err"
+ok $? "a maildir line ending in CR: stderr shows the CR"
 ml --tsv "$I" "$T/nope"
 is "$RC" 1 "--tsv with a missing maildir: exit 1"
 grep -q "$T/nope: No such file or directory" "$T/err"

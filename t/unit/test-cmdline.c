@@ -100,12 +100,29 @@ pathlist(void **state)
 	fclose(f);
 }
 
+static void
+shown(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(
+	    md_shown("M/new/a\r", buf, sizeof(buf)), "M/new/a\\r");
+	assert_string_equal(md_shown("a\nb\tc", buf, sizeof(buf)), "a\\nb\\tc");
+	assert_string_equal(
+	    md_shown("plain/path:2,S", buf, sizeof(buf)), "plain/path:2,S");
+	/* cut to fit, never past the end */
+	assert_string_equal(md_shown("abcdefgh", buf, 9), "ab");
+	assert_string_equal(md_shown("\001\001\001", buf, 9), "\\001\\001");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(opt_errors),
 		cmocka_unit_test(pathlist),
+		cmocka_unit_test(shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
