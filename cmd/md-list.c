@@ -484,7 +484,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case ':':
 		case '?':
 			errx(EX_USAGE, "%s (see md-list -h)",
-			    md_opt_error(c, argv, OPTSTRING, msg, sizeof(msg)));
+			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
 		default: /* D F P R S T X: with; d f p r s t x: without */
 			if (md_flags_option(c, optarg, &o->with, &o->without) ==
 			    -1)

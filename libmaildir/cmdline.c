@@ -14,18 +14,34 @@
 
 #include "maildir.h"
 
+/* Is ARG ("--name" or "--name=value") the long option with value VAL? */
+static int
+is_long(const char *arg, const struct option *lo, int val)
+{
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (; lo->name != NULL; lo++)
+		if (lo->val == val && strncmp(lo->name, arg, len) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
-md_opt_error(
-    int c, char *const argv[], const char *optstring, char *buf, size_t size)
+md_opt_error(int c, char *const argv[], const struct option *longopts,
+    char *buf, size_t size)
 {
 	const char *arg = argv[optind - 1];
 
 	if (c == ':')
 		snprintf(buf, size, "%s: needs an argument", arg);
-	/* optopt is 0 for an unknown long option and one of ours for a
-	 * long one given an argument; then, and only then, optind has moved
-	 * past the culprit. */
-	else if (optopt == 0 || strchr(optstring, optopt) != NULL)
+	/* optopt is 0 for an unknown long option, and the option's value
+	 * for a long one given an argument it does not take; only then has
+	 * optind moved past the culprit for certain. */
+	else if (optopt == 0 || is_long(arg, longopts, optopt))
 		snprintf(buf, size,
 		    "%s: unknown option, or one that takes no argument", arg);
 	else
@@ -37,7 +53,11 @@ const char *
 md_shown(const char *s, char *buf, size_t size)
 {
 	/* vis(3) needs up to 4 bytes a byte; a longer S is cut. */
-	size_t len = strnlen(s, size > 0 ? (size - 1) / 4 : 0);
+	size_t len;
+
+	if (size == 0)
+		return "";
+	len = strnlen(s, (size - 1) / 4);
 
 	strvisx(buf, s, len, VIS_CSTYLE | VIS_NL | VIS_TAB | VIS_OCTAL);
 	return buf;

@@ -190,7 +190,7 @@ md_maildir_check(const char *path, struct md_err *e)
 		if (snprintf(p, sizeof(p), "%s/%s", path, subdirs[i]) >=
 		    (int)sizeof(p)) {
 			errno = ENAMETOOLONG;
-			return -1;
+			return md_err_set(e, "stat", path, subdirs[i]);
 		}
 		if (stat(p, &st) == -1)
 			return md_err_set(e, "stat", path, subdirs[i]);

@@ -177,13 +177,15 @@ int md_keyword_letter(const char *root, const char *name);
 
 /* The one-line complaint for getopt_long's return C (':' or '?'), read
  * from optind and optopt: "-x: unknown option", "--size: needs an
- * argument". Returns BUF. */
-const char *md_opt_error(
-    int c, char *const argv[], const char *optstring, char *buf, size_t size);
+ * argument". LONGOPTS tells a long option given an argument from an
+ * unknown short one. Returns BUF. */
+struct option;
+const char *md_opt_error(int c, char *const argv[],
+    const struct option *longopts, char *buf, size_t size);
 
 /* S with control and other odd bytes made visible (vis(3), C style),
  * for messages: "new/a\\r", not a "new/a" that exists. Returns BUF; S is
- * cut to fit. */
+ * cut to fit ("" when SIZE is 0). */
 const char *md_shown(const char *s, char *buf, size_t size);
 
 /* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */

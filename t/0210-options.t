@@ -4,7 +4,7 @@
 # alarm inherited from the MTA.
 . "$(dirname "$0")/lib.sh"
 
-plan 34
+plan 37
 
 M=$T/M
 mkmd "$M"
@@ -25,6 +25,8 @@ usage_err "unknown long option" --bogus
 usage_err "unknown option in a cluster after a long one" --verbose -xc
 err_has "-x: unknown option" "the unknown option in a cluster is the one named"
 usage_err "long option given an argument it does not take" --create=yes
+usage_err "long-only option given an argument" --qmail=1
+err_has "--qmail=1: unknown option" "long-only option given an argument: named as given"
 usage_err "-s given a path, not a size" -s
 usage_err "-t 0" -t 0
 usage_err "-t not a number" -t soon

@@ -17,7 +17,9 @@ complaint(char **argv, char *buf, size_t size)
 {
 	static const struct option lo[] = {
 		{ "create", no_argument, NULL, 'c' },
-		{ "size", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 }
+		{ "size", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'Q' }, /* long only */
+		{ NULL, 0, NULL, 0 },
 	};
 	int argc = 0, c;
 
@@ -27,7 +29,7 @@ complaint(char **argv, char *buf, size_t size)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":cs:v", lo, NULL)) != -1)
 		if (c == ':' || c == '?')
-			return md_opt_error(c, argv, ":cs:v", buf, size);
+			return md_opt_error(c, argv, lo, buf, size);
 	return "";
 }
 
@@ -52,6 +54,13 @@ opt_errors(void **state)
 	assert_string_equal(
 	    complaint((char *[]){ "p", "--create=1", NULL }, buf, sizeof(buf)),
 	    "--create=1: unknown option, or one that takes no argument");
+	/* a long-only option given an argument, by name or prefix */
+	assert_string_equal(
+	    complaint((char *[]){ "p", "--quiet=1", NULL }, buf, sizeof(buf)),
+	    "--quiet=1: unknown option, or one that takes no argument");
+	assert_string_equal(
+	    complaint((char *[]){ "p", "--qui=1", NULL }, buf, sizeof(buf)),
+	    "--qui=1: unknown option, or one that takes no argument");
 	/* the culprit in a cluster after a long option */
 	assert_string_equal(
 	    complaint(
@@ -114,6 +123,7 @@ shown(void **state)
 	/* cut to fit, never past the end */
 	assert_string_equal(md_shown("abcdefgh", buf, 9), "ab");
 	assert_string_equal(md_shown("\001\001\001", buf, 9), "\\001\\001");
+	assert_string_equal(md_shown("x", buf, 0), "");
 }
 
 int
