@@ -115,6 +115,8 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 		if (strcmp(e.step, "find") == 0)
 			warnx("%s: gone (not in new/ or cur/ of %s)",
 			    shown(path), mp.root);
+		else if (errno == EISDIR)
+			warnx("%s: a directory, not a message", shown(path));
 		else
 			warn("%s: %s", shown(e.path), e.step);
 		return -1;

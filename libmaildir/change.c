@@ -3,6 +3,7 @@
  * The base (before the first ':') never changes; one rename does it all,
  * and a message another client renamed meanwhile is found by its base.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -153,7 +154,8 @@ md_find_base(struct md_msgpath *mp)
 		}
 		while ((r = md_scan_next(&s, &name, &type)) == 1) {
 			if (strncmp(name, mp->name, baselen) != 0 ||
-			    (name[baselen] != '\0' && name[baselen] != ':'))
+			    (name[baselen] != '\0' && name[baselen] != ':') ||
+			    type == DT_DIR)
 				continue;
 			strlcpy(mp->name, name, sizeof(mp->name));
 			mp->sub = subs[i];
@@ -166,6 +168,15 @@ md_find_base(struct md_msgpath *mp)
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
 /* A client that renames it again and again could keep us busy forever. */
@@ -190,6 +201,12 @@ md_change(struct md_msgpath *mp, const struct md_change *c, struct md_err *e)
 		        -1 ||
 		    sub_path(to, sizeof(to), mp->root, MD_CUR, name) == -1)
 			return md_err_set(e, "name", mp->root, mp->name);
+		/* A directory in cur/ is no message, though rename would
+		 * take it; this look is the one cost beyond the rename. */
+		if (is_dir(from)) {
+			errno = EISDIR;
+			return md_err_set(e, "not a message", from, NULL);
+		}
 		if (md_rename_noreplace(AT_FDCWD, from, AT_FDCWD, to) == 0) {
 			strlcpy(mp->name, name, sizeof(mp->name));
 			mp->sub = MD_CUR;

@@ -7,7 +7,7 @@
 # RENAME_NOREPLACE, name taken).
 . "$(dirname "$0")/lib.sh"
 
-plan 153
+plan 156
 
 F=$BIN/md-flag
 L=$BIN/md-list
@@ -288,15 +288,19 @@ mkdir -p "$T/elsewhere" "$T/X/new" "$T/X/cur" "$M/cur/sub"
 : >"$T/X/new/a"
 : >"$M/tmp/t1"
 for p in "$T/elsewhere/file" "$M" "$M/" "$M/cur" "$M/cur/" "$M/tmp/t1" \
-    "$M/cur/.hidden:2," "$M/new/:2,S" "$T/X/new/a" "relative/new/a"; do
+    "$M/cur/.hidden:2," "$M/new/:2,S" "$T/X/new/a" "$M/cur/sub" \
+    "relative/new/a"; do
 	before="$(tree "$T")"
 	mf -S "$p"
 	is "$RC:$(lines "$T/err"):$(bytes "$T/out")" "1:1:0" \
 	    "md-flag -S ${p#"$T"/}: exit 1, one line on stderr, nothing printed"
 	is "$(tree "$T")" "$before" "md-flag -S ${p#"$T"/}: nothing renamed"
+	case $p in "$M/cur/sub") cp "$T/err" "$T/err.dir" ;; esac
 done
 grep -q "not a maildir" "$T/err"
 ok $? "a root lacking tmp/: stderr says so: $(cat "$T/err")"
+grep -q "sub: a directory, not a message" "$T/err.dir"
+ok $? "a directory in cur/: stderr says so: $(cat "$T/err.dir")"
 mf -S "$M/cur/.hidden:2," "$M/new/good"
 is "$RC:$(cat "$T/out")" "1:$M/cur/good:2,S" "bad and good arguments: exit 1, the good one changed"
 msg "$M" cur/dbl:2,

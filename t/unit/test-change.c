@@ -352,6 +352,32 @@ change_finds_renamed(void **state)
 	assert_false(exists(m, "cur/Y:2,S", NULL));
 }
 
+/* A directory in cur/ is no message: not renamed, nor found by base. */
+static void
+change_directory(void **state)
+{
+	char m[PATH_MAX], p[PATH_MAX + 16];
+	struct md_msgpath mp;
+	struct md_change c = { 0 };
+	struct md_err e;
+
+	(void)state;
+	mkmaildir(m, sizeof(m), "dir");
+	md_flags_set(&c.set, 'S', 1);
+	snprintf(p, sizeof(p), "%s/cur/D:2,", m);
+	assert_int_equal(mkdir(p, 0700), 0);
+	msgpath(&mp, m, "cur/D:2,");
+	errno = 0;
+	assert_int_equal(md_change(&mp, &c, &e), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_true(exists(m, "cur/D:2,", NULL));
+	assert_false(exists(m, "cur/D:2,S", NULL));
+	msgpath(&mp, m, "new/D");
+	errno = 0;
+	assert_int_equal(md_find_base(&mp), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
 static void
 find_base(void **state)
 {
@@ -520,6 +546,7 @@ main(void)
 		cmocka_unit_test(name_too_long),
 		cmocka_unit_test(change_renames),
 		cmocka_unit_test(change_finds_renamed),
+		cmocka_unit_test(change_directory),
 		cmocka_unit_test(find_base),
 		cmocka_unit_test(change_gone),
 		cmocka_unit_test(change_no_cur),
