@@ -223,55 +223,24 @@ list_maildir(struct run *r, const char *path)
 	return 0;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Maildir++ folders below ROOT whose names start with PREFIX ("." for
- * all, ".Work." for those under Work), sorted, each a maildir. */
+ * all, ".Work." for those under Work), in order. */
 static void
 list_folders(struct run *r, const char *root, const char *prefix)
 {
-	DIR *d = opendir(root);
-	struct dirent *de;
-	char **names = NULL, path[PATH_MAX];
-	size_t n = 0, plen = strlen(prefix);
+	char **paths;
+	size_t n;
 
-	if (d == NULL) {
+	if (md_folder_list(root, prefix, &paths, &n) == -1) {
+		if (errno == ENOMEM)
+			err(EX_OSERR, "%s", shown(root));
 		warn("%s", shown(root));
 		r->failed = 1;
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
-		char **nn;
-
-		if (strncmp(de->d_name, prefix, plen) != 0 ||
-		    md_folder_valid(de->d_name + 1) != 0 ||
-		    (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
-		        de->d_type != DT_LNK))
-			continue;
-		if ((nn = reallocarray(names, n + 1, sizeof(*names))) == NULL)
-			err(EX_OSERR, "reallocarray");
-		names = nn;
-		if ((names[n++] = strdup(de->d_name)) == NULL)
-			err(EX_OSERR, "strdup");
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-
-		snprintf(path, sizeof(path), "%s/%s/cur", root, names[i]);
-		/* A dot-directory that is no maildir is not a folder. */
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			snprintf(path, sizeof(path), "%s/%s", root, names[i]);
-			list_maildir(r, path);
-		}
-		free(names[i]);
-	}
-	free(names);
+	for (size_t i = 0; i < n; i++)
+		list_maildir(r, paths[i]);
+	md_strings_free(paths, n);
 }
 
 static const char *

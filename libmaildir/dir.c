@@ -1,4 +1,5 @@
 /* dir.c: opening and creating maildirs and Maildir++ folders. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -227,4 +228,118 @@ md_maildir_default(char *buf, size_t size)
 		return -1;
 	}
 	return 0;
+}
+
+void
+md_strings_free(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+add_string(char ***list, size_t *n, const char *s)
+{
+	char **l = reallocarray(*list, *n + 1, sizeof(**list));
+
+	if (l == NULL)
+		return -1;
+	*list = l;
+	if ((l[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int
+is_subdir(const char *path, const char *sub)
+{
+	char p[PATH_MAX + 8];
+	struct stat st;
+
+	return snprintf(p, sizeof(p), "%s/%s", path, sub) < (int)sizeof(p) &&
+	       stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+md_folder_list(const char *root, const char *prefix, char ***list, size_t *n)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	char path[PATH_MAX];
+	size_t plen = strlen(prefix), keep = 0;
+	int saved;
+
+	*list = NULL;
+	*n = 0;
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) != 0 ||
+		    de->d_name[0] != '.' ||
+		    md_folder_valid(de->d_name + 1) != 0 ||
+		    (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
+		        de->d_type != DT_LNK))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", root, de->d_name) >=
+		        (int)sizeof(path) ||
+		    add_string(list, n, path) == -1)
+			goto fail;
+	}
+	closedir(d);
+	d = NULL;
+	qsort(*list, *n, sizeof(**list), cmp_str);
+	/* A dot-directory without cur/ is no folder (".git", ".cache"). */
+	for (size_t i = 0; i < *n; i++) {
+		if (is_subdir((*list)[i], "cur"))
+			(*list)[keep++] = (*list)[i];
+		else
+			free((*list)[i]);
+	}
+	*n = keep;
+	return 0;
+fail:
+	saved = errno;
+	if (d != NULL)
+		closedir(d);
+	md_strings_free(*list, *n);
+	*list = NULL;
+	*n = 0;
+	errno = saved == 0 ? ENAMETOOLONG : saved;
+	return -1;
+}
+
+int
+md_folder_root(const char *path, char *buf, size_t size)
+{
+	char p[PATH_MAX + 16];
+	const char *slash;
+	struct stat st;
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= size || len >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	snprintf(p, sizeof(p), "%s/maildirfolder", buf);
+	if (stat(p, &st) == -1)
+		return 0;
+	if ((slash = strrchr(buf, '/')) == NULL)
+		strlcpy(buf, ".", size);
+	else if (slash == buf)
+		buf[1] = '\0';
+	else
+		buf[slash - buf] = '\0';
+	return 1;
 }

@@ -116,6 +116,15 @@ int md_folder_valid(const char *name);
 int md_folder_path(char *buf, size_t size, const char *root, const char *name);
 int md_folder_open(struct md_maildir *m, const char *root, const char *name,
     int flags, struct md_err *e);
+/* The folders of ROOT whose directory names start with PREFIX ("." for
+ * all, ".Work." for Work's subfolders): the paths ROOT/.Name of those
+ * holding cur/, sorted, in a malloc'd *LIST (md_strings_free). */
+int md_folder_list(
+    const char *root, const char *prefix, char ***list, size_t *n);
+void md_strings_free(char **list, size_t n);
+/* The Maildir++ root of the maildir PATH into BUF: PATH's parent when
+ * PATH holds a "maildirfolder" marker (returns 1), else PATH (0). */
+int md_folder_root(const char *path, char *buf, size_t size);
 
 /* ---- scan.c: listing a directory without a stat per entry ---- */
 
@@ -166,6 +175,62 @@ int md_msgpath_format(const struct md_msgpath *mp, char *buf, size_t size);
 int md_find_base(struct md_msgpath *mp);
 /* renameat(2) that fails with EEXIST rather than replace a file. */
 int md_rename_noreplace(int from, const char *a, int to, const char *b);
+
+/* ---- quota.c: Maildir++ quota, the root's "maildirsize" ---- */
+
+struct md_quota {
+	uint64_t max_bytes, max_count; /* 0: no limit of that kind */
+	int64_t bytes, count;          /* in use: the sums of all lines */
+	int lines;                     /* usage lines read */
+};
+
+/* A definition into Q's limits: Maildir++ "10000000S,1000C", or for
+ * people "100M,5000C" (K M G T are powers of 1024 and mean bytes); "0S"
+ * or "" is no limit. -1/EINVAL for anything else. */
+int md_quota_parse(const char *def, struct md_quota *q);
+/* Q's limits as Maildir++ writes them: "104857600S,5000C", "0S". */
+int md_quota_format(const struct md_quota *q, char *buf, size_t size);
+/* The quota of the Maildir++ root ROOT: 1 with Q filled (recalculated
+ * and rewritten when the Maildir++ rules say its numbers cannot be
+ * trusted), 0 when ROOT has no maildirsize (no quota), -1. */
+int md_quota_get(const char *root, struct md_quota *q, struct md_namegen *g,
+    struct md_err *e);
+/* Would BYTES more in COUNT more messages go over Q's limits? */
+int md_quota_over(const struct md_quota *q, int64_t bytes, int64_t count);
+/* Append "BYTES COUNT" to ROOT/maildirsize in one write: 1, or 0 when
+ * there is no such file (no quota is kept), -1. */
+int md_quota_add(
+    const char *root, int64_t bytes, int64_t count, struct md_err *e);
+/* Count what ROOT and its folders (but .Trash) hold, sizes from ",S="
+ * where present, into Q's bytes and count; nothing is written. */
+int md_quota_count(const char *root, struct md_quota *q, struct md_err *e);
+/* Count, then write ROOT/maildirsize anew with Q's limits and the
+ * count: through tmp/ and a rename, so readers see old or new. */
+int md_quota_recalc(const char *root, struct md_quota *q, struct md_namegen *g,
+    struct md_err *e);
+/* Is PATH (a maildir of the Maildir++ root ROOT) the Trash folder, which
+ * Maildir++ leaves out of the count? */
+int md_quota_is_trash(const char *root, const char *path);
+
+/* ---- move.c: refiling a message into another maildir ---- */
+
+/*
+ * Move the message MP into maildir TO under a fresh unique base with
+ * ",S=<size>", keeping its info (":2,FLAGS[,tail]") and mtime, into new/
+ * when it was in new/, else cur/. KEEP leaves the original (a copy). On
+ * one file system one rename (a link with KEEP); across file systems a
+ * copy into TO's tmp/, fsync, link into place, fsync TO's directory,
+ * then the unlink of the source and an fsync of its directory. OUT gets
+ * the new path, *SIZE the message's size. A source renamed meanwhile is
+ * found by its base (as md_change); one that is gone gives ENOENT.
+ */
+int md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
+    struct md_namegen *g, char *out, size_t outsize, uint64_t *size,
+    struct md_err *e);
+
+/* ---- expunge.c: removing messages and stale tmp/ files ---- */
+
+/* ---- check.c: finding (and repairing) damage in a maildir ---- */
 
 /* ---- keywords.c: Dovecot's dovecot-keywords, read only ---- */
 
