@@ -3,9 +3,14 @@
  * made by scratch_setup and removed with all it holds by
  * scratch_teardown (cmocka group setup and teardown).
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 static char scratch[512]; /* short: room for names under it */
 
@@ -28,4 +33,54 @@ scratch_teardown(void **state)
 	(void)state;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* scratch/NAME with tmp/, new/ and cur/, its path into BUF. */
+static __attribute__((unused)) void
+scratch_maildir(char *buf, size_t size, const char *name)
+{
+	static const char *const subs[] = { "", "/tmp", "/new", "/cur" };
+
+	for (size_t i = 0; i < 4; i++) {
+		char p[PATH_MAX + 16];
+
+		assert_true((size_t)snprintf(p, sizeof(p), "%s/%s%s", scratch,
+		                name, subs[i]) < sizeof(p));
+		assert_int_equal(mkdir(p, 0700), 0);
+	}
+	assert_true((size_t)snprintf(buf, size, "%s/%s", scratch, name) < size);
+}
+
+/* Create ROOT/REL with CONTENT and an mtime of 2001-09-09. */
+static __attribute__((unused)) void
+scratch_put(const char *root, const char *rel, const char *content)
+{
+	char p[PATH_MAX + NAME_MAX + 8];
+	struct timespec ts[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	int fd;
+
+	assert_true(
+	    (size_t)snprintf(p, sizeof(p), "%s/%s", root, rel) < sizeof(p));
+	fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(
+	    write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	assert_int_equal(futimens(fd, ts), 0);
+	close(fd);
+}
+
+/* Does ROOT/REL exist (lstat)? Its mtime into *MTIME. */
+static __attribute__((unused)) int
+scratch_exists(const char *root, const char *rel, time_t *mtime)
+{
+	char p[PATH_MAX + NAME_MAX + 8];
+	struct stat st;
+
+	assert_true(
+	    (size_t)snprintf(p, sizeof(p), "%s/%s", root, rel) < sizeof(p));
+	if (lstat(p, &st) == -1)
+		return 0;
+	if (mtime != NULL)
+		*mtime = st.st_mtime;
+	return 1;
 }

@@ -209,55 +209,6 @@ name_too_long(void **state)
 /* ---- md_change, md_find_base, md_rename_noreplace on files ---- */
 
 static void
-mkmaildir(char *buf, size_t size, const char *name)
-{
-	static const char *const subs[] = { "", "/tmp", "/new", "/cur" };
-
-	for (size_t i = 0; i < 4; i++) {
-		char p[PATH_MAX + 16];
-
-		assert_true((size_t)snprintf(p, sizeof(p), "%s/%s%s", scratch,
-		                name, subs[i]) < sizeof(p));
-		assert_int_equal(mkdir(p, 0700), 0);
-	}
-	assert_true((size_t)snprintf(buf, size, "%s/%s", scratch, name) < size);
-}
-
-/* Create ROOT/REL with CONTENT and an mtime of 2001-09-09. */
-static void
-put(const char *root, const char *rel, const char *content)
-{
-	char p[PATH_MAX + NAME_MAX + 8];
-	struct timespec ts[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
-	int fd;
-
-	assert_true(
-	    (size_t)snprintf(p, sizeof(p), "%s/%s", root, rel) < sizeof(p));
-	fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(
-	    write(fd, content, strlen(content)), (ssize_t)strlen(content));
-	assert_int_equal(futimens(fd, ts), 0);
-	close(fd);
-}
-
-/* Does ROOT/REL exist? Its mtime in *MTIME. */
-static int
-exists(const char *root, const char *rel, time_t *mtime)
-{
-	char p[PATH_MAX + NAME_MAX + 8];
-	struct stat st;
-
-	assert_true(
-	    (size_t)snprintf(p, sizeof(p), "%s/%s", root, rel) < sizeof(p));
-	if (lstat(p, &st) == -1)
-		return 0;
-	if (mtime != NULL)
-		*mtime = st.st_mtime;
-	return 1;
-}
-
-static void
 msgpath(struct md_msgpath *mp, const char *root, const char *rel)
 {
 	char p[PATH_MAX + NAME_MAX + 8];
@@ -277,8 +228,8 @@ change_renames(void **state)
 	time_t mtime = 0;
 
 	(void)state;
-	mkmaildir(m, sizeof(m), "ren");
-	put(m, "new/B", "body");
+	scratch_maildir(m, sizeof(m), "ren");
+	scratch_put(m, "new/B", "body");
 	memset(&c, 0, sizeof(c));
 	md_flags_set(&c.set, 'S', 1);
 	msgpath(&mp, m, "new/B");
@@ -286,13 +237,13 @@ change_renames(void **state)
 	assert_int_equal(mp.sub, MD_CUR);
 	assert_string_equal(mp.name, "B:2,S");
 	assert_string_equal(mp.root, m);
-	assert_false(exists(m, "new/B", NULL));
-	assert_true(exists(m, "cur/B:2,S", &mtime));
+	assert_false(scratch_exists(m, "new/B", NULL));
+	assert_true(scratch_exists(m, "cur/B:2,S", &mtime));
 	assert_int_equal(mtime, 1000000000);
 	/* the same change again: nothing to do */
 	assert_int_equal(md_change(&mp, &c, &e), 0);
 	assert_string_equal(mp.name, "B:2,S");
-	assert_true(exists(m, "cur/B:2,S", NULL));
+	assert_true(scratch_exists(m, "cur/B:2,S", NULL));
 	/* a flag more, then one less */
 	md_flags_set(&c.set, 'F', 1);
 	assert_int_equal(md_change(&mp, &c, &e), 1);
@@ -301,9 +252,9 @@ change_renames(void **state)
 	md_flags_set(&c.clear, 'F', 1);
 	assert_int_equal(md_change(&mp, &c, &e), 1);
 	assert_string_equal(mp.name, "B:2,S");
-	assert_true(exists(m, "cur/B:2,S", &mtime));
+	assert_true(scratch_exists(m, "cur/B:2,S", &mtime));
 	assert_int_equal(mtime, 1000000000);
-	assert_false(exists(m, "cur/B:2,FS", NULL));
+	assert_false(scratch_exists(m, "cur/B:2,FS", NULL));
 }
 
 static void
@@ -315,41 +266,41 @@ change_finds_renamed(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmaildir(m, sizeof(m), "vanish");
+	scratch_maildir(m, sizeof(m), "vanish");
 	memset(&c, 0, sizeof(c));
 	md_flags_set(&c.set, 'S', 1);
 
 	/* another client moved it to cur/ with a flag of its own */
-	put(m, "cur/V:2,R", "v");
+	scratch_put(m, "cur/V:2,R", "v");
 	msgpath(&mp, m, "new/V");
 	assert_int_equal(md_change(&mp, &c, &e), 1);
 	assert_int_equal(mp.sub, MD_CUR);
 	assert_string_equal(mp.name, "V:2,RS");
-	assert_true(exists(m, "cur/V:2,RS", NULL));
-	assert_false(exists(m, "cur/V:2,R", NULL));
+	assert_true(scratch_exists(m, "cur/V:2,RS", NULL));
+	assert_false(scratch_exists(m, "cur/V:2,R", NULL));
 
 	/* renamed within cur/ */
-	put(m, "cur/W:2,F", "w");
+	scratch_put(m, "cur/W:2,F", "w");
 	msgpath(&mp, m, "cur/W:2,T");
 	assert_int_equal(md_change(&mp, &c, &e), 1);
 	assert_string_equal(mp.name, "W:2,FS");
-	assert_true(exists(m, "cur/W:2,FS", NULL));
+	assert_true(scratch_exists(m, "cur/W:2,FS", NULL));
 
 	/* moved and already as wanted: found, nothing to do */
-	put(m, "cur/X:2,S", "x");
+	scratch_put(m, "cur/X:2,S", "x");
 	msgpath(&mp, m, "new/X");
 	assert_int_equal(md_change(&mp, &c, &e), 0);
 	assert_int_equal(mp.sub, MD_CUR);
 	assert_string_equal(mp.name, "X:2,S");
 
 	/* a name sharing only a prefix of the base is another message */
-	put(m, "cur/Y1:2,S", "y1");
+	scratch_put(m, "cur/Y1:2,S", "y1");
 	msgpath(&mp, m, "new/Y");
 	errno = 0;
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, ENOENT);
-	assert_true(exists(m, "cur/Y1:2,S", NULL));
-	assert_false(exists(m, "cur/Y:2,S", NULL));
+	assert_true(scratch_exists(m, "cur/Y1:2,S", NULL));
+	assert_false(scratch_exists(m, "cur/Y:2,S", NULL));
 }
 
 /* A directory in cur/ is no message: not renamed, nor found by base. */
@@ -362,7 +313,7 @@ change_directory(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmaildir(m, sizeof(m), "dir");
+	scratch_maildir(m, sizeof(m), "dir");
 	md_flags_set(&c.set, 'S', 1);
 	snprintf(p, sizeof(p), "%s/cur/D:2,", m);
 	assert_int_equal(mkdir(p, 0700), 0);
@@ -370,8 +321,8 @@ change_directory(void **state)
 	errno = 0;
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, EISDIR);
-	assert_true(exists(m, "cur/D:2,", NULL));
-	assert_false(exists(m, "cur/D:2,S", NULL));
+	assert_true(scratch_exists(m, "cur/D:2,", NULL));
+	assert_false(scratch_exists(m, "cur/D:2,S", NULL));
 	msgpath(&mp, m, "new/D");
 	errno = 0;
 	assert_int_equal(md_find_base(&mp), -1);
@@ -385,11 +336,11 @@ find_base(void **state)
 	struct md_msgpath mp;
 
 	(void)state;
-	mkmaildir(m, sizeof(m), "find");
-	put(m, "new/N", "n");
-	put(m, "cur/C:2,FS", "c");
-	put(m, "cur/CC:2,S", "cc");
-	put(m, "cur/.C:2,S", "dot");
+	scratch_maildir(m, sizeof(m), "find");
+	scratch_put(m, "new/N", "n");
+	scratch_put(m, "cur/C:2,FS", "c");
+	scratch_put(m, "cur/CC:2,S", "cc");
+	scratch_put(m, "cur/.C:2,S", "dot");
 
 	msgpath(&mp, m, "cur/N:2,S");
 	assert_int_equal(md_find_base(&mp), 0);
@@ -416,7 +367,7 @@ change_gone(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmaildir(m, sizeof(m), "gone");
+	scratch_maildir(m, sizeof(m), "gone");
 	memset(&c, 0, sizeof(c));
 	md_flags_set(&c.set, 'S', 1);
 	msgpath(&mp, m, "new/G");
@@ -425,7 +376,7 @@ change_gone(void **state)
 	assert_int_equal(errno, ENOENT);
 	assert_non_null(e.step);
 	assert_non_null(strstr(e.path, "/new/G"));
-	assert_false(exists(m, "cur/G:2,S", NULL));
+	assert_false(scratch_exists(m, "cur/G:2,S", NULL));
 }
 
 /* cur/ vanished under us: the rename's ENOENT is about the target, and
@@ -439,8 +390,8 @@ change_no_cur(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmaildir(m, sizeof(m), "nocur");
-	put(m, "new/N", "x");
+	scratch_maildir(m, sizeof(m), "nocur");
+	scratch_put(m, "new/N", "x");
 	snprintf(cur, sizeof(cur), "%s/cur", m);
 	assert_int_equal(rmdir(cur), 0);
 	memset(&c, 0, sizeof(c));
@@ -450,7 +401,7 @@ change_no_cur(void **state)
 	assert_int_equal(errno, ENOENT);
 	assert_string_equal(e.step, "rename");
 	assert_non_null(strstr(e.path, "/cur/N:2,S"));
-	assert_true(exists(m, "new/N", NULL));
+	assert_true(scratch_exists(m, "new/N", NULL));
 }
 
 /* A path given without a root prints back without "./". */
@@ -489,16 +440,16 @@ change_never_replaces(void **state)
 	char buf[8] = "";
 
 	(void)state;
-	mkmaildir(m, sizeof(m), "norep");
-	put(m, "new/D", "from new");
-	put(m, "cur/D:2,S", "in cur");
+	scratch_maildir(m, sizeof(m), "norep");
+	scratch_put(m, "new/D", "from new");
+	scratch_put(m, "cur/D:2,S", "in cur");
 	memset(&c, 0, sizeof(c));
 	md_flags_set(&c.set, 'S', 1);
 	msgpath(&mp, m, "new/D");
 	errno = 0;
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, EEXIST);
-	assert_true(exists(m, "new/D", NULL));
+	assert_true(scratch_exists(m, "new/D", NULL));
 	assert_true(
 	    (size_t)snprintf(p, sizeof(p), "%s/cur/D:2,S", m) < sizeof(p));
 	fd = open(p, O_RDONLY);
@@ -515,18 +466,18 @@ rename_noreplace(void **state)
 	int fd;
 
 	(void)state;
-	mkmaildir(m, sizeof(m), "rn");
-	put(m, "cur/a", "a");
-	put(m, "cur/b", "b");
+	scratch_maildir(m, sizeof(m), "rn");
+	scratch_put(m, "cur/a", "a");
+	scratch_put(m, "cur/b", "b");
 	fd = open(m, O_RDONLY | O_DIRECTORY);
 	assert_true(fd >= 0);
 	errno = 0;
 	assert_int_equal(md_rename_noreplace(fd, "cur/a", fd, "cur/b"), -1);
 	assert_int_equal(errno, EEXIST);
-	assert_true(exists(m, "cur/a", NULL));
+	assert_true(scratch_exists(m, "cur/a", NULL));
 	assert_int_equal(md_rename_noreplace(fd, "cur/a", fd, "cur/c"), 0);
-	assert_false(exists(m, "cur/a", NULL));
-	assert_true(exists(m, "cur/c", NULL));
+	assert_false(scratch_exists(m, "cur/a", NULL));
+	assert_true(scratch_exists(m, "cur/c", NULL));
 	errno = 0;
 	assert_int_equal(md_rename_noreplace(fd, "cur/a", fd, "cur/d"), -1);
 	assert_int_equal(errno, ENOENT);

@@ -1,0 +1,377 @@
+/*
+ * md-move: refile messages into another maildir or Maildir++ folder, like
+ * mv(1). Each message gets a fresh unique base there and keeps its flags
+ * and mtime; across file systems it is copied and synced before the
+ * source goes. The new path of each is printed for pipelines.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+#define OPTSTRING ":0cf:hkm:qt:"
+#define MAX_ROOTS 16 /* quota roots remembered; more just cost a stat */
+
+struct opts {
+	int create, keep, quiet;
+	char eol;
+	const char *folder, *root, *target;
+};
+
+/* Maildir++ quota bookkeeping for one root: what moves in and out. */
+struct qroot {
+	dev_t dev;
+	ino_t ino;
+	char path[PATH_MAX];
+	int64_t bytes, count; /* to append when done */
+};
+
+struct run {
+	struct opts o;
+	struct md_maildir to;
+	dev_t to_dev; /* the target maildir itself, to spot a no-op move */
+	ino_t to_ino;
+	struct qroot *to_root; /* NULL when the target is uncounted Trash */
+	int quota;             /* the target root keeps a quota */
+	struct md_quota q;     /* its numbers, kept current as we move */
+	struct qroot roots[MAX_ROOTS];
+	size_t nroots;
+	struct md_namegen gen;
+	char last_src[PATH_MAX]; /* the last source maildir looked at */
+	int last_same;           /* ... is the target itself */
+	struct qroot *last_root; /* ... its quota root, NULL if uncounted */
+};
+
+static void
+usage(void)
+{
+	printf("usage: md-move [-0ckq] message ... target\n"
+	       "       md-move [-0ckq] -t target [message ...]\n"
+	       "       md-move [-0ckq] -f folder [-m root] [message ...]\n");
+	exit(EX_OK);
+}
+
+/* A path made readable for a message (md_shown); only on problems. */
+static const char *
+shown(const char *path)
+{
+	static char buf[4 * PATH_MAX + 1];
+
+	return md_shown(path, buf, sizeof(buf));
+}
+
+/* The quota root of the maildir PATH, or NULL when moves in and out of
+ * it are not counted (Trash) or it cannot be told. */
+static struct qroot *
+quota_root(struct run *r, const char *path)
+{
+	char root[PATH_MAX];
+	struct stat st;
+
+	if (md_folder_root(path, root, sizeof(root)) == -1 ||
+	    md_quota_is_trash(root, path) || stat(root, &st) == -1)
+		return NULL;
+	for (size_t i = 0; i < r->nroots; i++)
+		if (r->roots[i].dev == st.st_dev &&
+		    r->roots[i].ino == st.st_ino)
+			return &r->roots[i];
+	if (r->nroots == MAX_ROOTS)
+		return NULL;
+	r->roots[r->nroots] =
+	    (struct qroot){ .dev = st.st_dev, .ino = st.st_ino };
+	strlcpy(r->roots[r->nroots].path, root, sizeof(r->roots[0].path));
+	return &r->roots[r->nroots++];
+}
+
+static void
+open_target(struct run *r)
+{
+	struct md_err e;
+	struct stat st;
+	char def[PATH_MAX];
+	int fl = r->o.create ? MD_CREATE : 0, rc;
+
+	if (r->o.folder) {
+		const char *root = r->o.root;
+
+		if (root == NULL) {
+			if (md_maildir_default(def, sizeof(def)) == -1)
+				errx(1, "no MAILDIR and no home directory: "
+				        "name the root with -m");
+			root = def;
+		}
+		rc = md_folder_open(&r->to, root, r->o.folder, fl, &e);
+	} else
+		rc = md_maildir_open(&r->to, r->o.target, fl, &e);
+	if (rc == -1) {
+		if (errno == ENOENT && !r->o.create)
+			errx(1, "%s: no such maildir (-c creates it)",
+			    shown(e.path));
+		err(1, "%s: %s", shown(e.path), e.step);
+	}
+	if (fstat(r->to.fd, &st) == -1)
+		err(1, "%s", shown(r->to.path));
+	r->to_dev = st.st_dev;
+	r->to_ino = st.st_ino;
+	r->to_root = quota_root(r, r->to.path);
+	if (r->to_root != NULL) {
+		r->quota = md_quota_get(r->to_root->path, &r->q, &r->gen, &e);
+		if (r->quota == -1)
+			err(1, "%s: %s", shown(e.path), e.step);
+	}
+}
+
+/* What we know of the source maildir ROOT, looked up once per run of
+ * messages from it. */
+static void
+load_source(struct run *r, const char *root)
+{
+	struct stat st;
+
+	if (strcmp(r->last_src, root) == 0)
+		return;
+	strlcpy(r->last_src, root, sizeof(r->last_src));
+	r->last_same = stat(root, &st) == 0 && st.st_dev == r->to_dev &&
+	               st.st_ino == r->to_ino;
+	r->last_root = quota_root(r, root);
+}
+
+/* Is there room in the target's quota, when the move adds to it? */
+static int
+room_for(struct run *r, const struct md_msgpath *mp)
+{
+	uint64_t size;
+
+	if (!r->quota || r->to_root == NULL ||
+	    (r->last_root == r->to_root && !r->o.keep))
+		return 1;
+	if (md_name_field(mp->name, 'S', &size) == -1) {
+		char p[PATH_MAX + NAME_MAX + 8];
+		struct stat st;
+
+		if (md_msgpath_format(mp, p, sizeof(p)) == -1 ||
+		    stat(p, &st) == -1)
+			return 1; /* md_move will say what is wrong */
+		size = (uint64_t)st.st_size;
+	}
+	return !md_quota_over(&r->q, (int64_t)size, 1);
+}
+
+static void
+account(struct run *r, uint64_t size)
+{
+	/* Within one root's counted folders a move changes nothing. */
+	if (r->last_root == r->to_root && !r->o.keep)
+		return;
+	if (r->to_root != NULL) {
+		r->to_root->bytes += (int64_t)size;
+		r->to_root->count++;
+		r->q.bytes += (int64_t)size;
+		r->q.count++;
+	}
+	if (r->last_root != NULL && !r->o.keep) {
+		r->last_root->bytes -= (int64_t)size;
+		r->last_root->count--;
+	}
+}
+
+static int
+move_one(struct run *r, const char *path)
+{
+	struct md_msgpath mp;
+	struct md_err e;
+	char out[PATH_MAX + NAME_MAX + 8];
+	uint64_t size;
+
+	if (md_msgpath_parse(path, &mp) == -1) {
+		if (errno == EINVAL)
+			warnx("%s: not a message in a maildir "
+			      "(DIR/new/NAME or DIR/cur/NAME)",
+			    shown(path));
+		else
+			warn("%s", shown(path));
+		return -1;
+	}
+	load_source(r, mp.root);
+	if (r->last_same) { /* already there: left alone, as given */
+		if (!r->o.quiet)
+			printf("%s%c", path, r->o.eol);
+		return 0;
+	}
+	if (!room_for(r, &mp)) {
+		warnx("%s: not moved: %s is over its quota", shown(path),
+		    shown(r->to_root->path));
+		return -1;
+	}
+	if (md_move(&mp, &r->to, r->o.keep, &r->gen, out, sizeof(out), &size,
+	        &e) == -1) {
+		if (strcmp(e.step, "find") == 0)
+			warnx("%s: gone (not in new/ or cur/ of %s)",
+			    shown(path), shown(mp.root));
+		else if (errno == EISDIR)
+			warnx("%s: a directory, not a message", shown(path));
+		else
+			warn("%s: %s", shown(e.path), e.step);
+		return -1;
+	}
+	account(r, size);
+	if (!r->o.quiet)
+		printf("%s%c", out, r->o.eol);
+	return 0;
+}
+
+static int
+move_stdin(struct run *r)
+{
+	struct md_pathlist pl;
+	const char *line;
+	size_t n;
+	int rc, failed = 0;
+
+	md_pathlist_init(&pl, stdin, r->o.eol);
+	while ((rc = md_pathlist_next(&pl, &line, &n)) != 0) {
+		if (rc == -1 && errno != EINVAL) {
+			warn("stdin");
+			failed = 1;
+			break;
+		}
+		if (rc == -1)
+			warnx("stdin: a line holds a NUL byte (use -0?)");
+		else if (n == 0)
+			warnx("stdin: an empty line is no message");
+		else if (move_one(r, line) == 0)
+			continue;
+		failed = 1;
+	}
+	md_pathlist_free(&pl);
+	return failed;
+}
+
+/* Append what moved in and out to each root's maildirsize, one line
+ * each. */
+static int
+write_quota(struct run *r)
+{
+	struct md_err e;
+	int failed = 0;
+
+	for (size_t i = 0; i < r->nroots; i++) {
+		struct qroot *q = &r->roots[i];
+
+		if ((q->bytes != 0 || q->count != 0) &&
+		    md_quota_add(q->path, q->bytes, q->count, &e) == -1) {
+			warn("%s: %s", shown(e.path), e.step);
+			failed = 1;
+		}
+	}
+	return failed;
+}
+
+static void
+parse_opts(struct opts *o, int *argc, char ***argv)
+{
+	static const struct option longopts[] = {
+		{ "create", no_argument, NULL, 'c' },
+		{ "folder", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "root", required_argument, NULL, 'm' },
+		{ "target", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char msg[PATH_MAX + 64];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->eol = '\n';
+	opterr = 0;
+	while (
+	    (c = getopt_long(*argc, *argv, OPTSTRING, longopts, NULL)) != -1) {
+		switch (c) {
+		case '0':
+			o->eol = '\0';
+			break;
+		case 'c':
+			o->create = 1;
+			break;
+		case 'f':
+			if (md_folder_valid(optarg) == -1 &&
+			    strcmp(optarg, "INBOX") != 0)
+				errx(EX_USAGE,
+				    "-f %s: not a folder name (Work.Projects, "
+				    "no '/', no empty part)",
+				    shown(optarg));
+			o->folder = optarg;
+			break;
+		case 'h':
+			usage();
+			break;
+		case 'k':
+			o->keep = 1;
+			break;
+		case 'm':
+			o->root = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 't':
+			o->target = optarg;
+			break;
+		default:
+			errx(EX_USAGE, "%s (see md-move -h)",
+			    md_opt_error(c, *argv, longopts, msg, sizeof(msg)));
+		}
+	}
+	*argc -= optind;
+	*argv += optind;
+	if (o->folder && o->target)
+		errx(EX_USAGE, "-f and -t both name a target: say which");
+	if (o->root && !o->folder)
+		errx(EX_USAGE, "-m names the root of a folder: use it with -f");
+	if (o->folder || o->target)
+		return;
+	if (*argc < 2)
+		errx(EX_USAGE, "%s (see md-move -h)",
+		    *argc == 0 ? "no messages and no target"
+		               : "no target: name it last, or with -t or -f");
+	o->target = (*argv)[--*argc];
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run *r = calloc(1, sizeof(*r));
+	int failed = 0;
+
+	if (r == NULL)
+		err(EX_OSERR, "calloc");
+	parse_opts(&r->o, &argc, &argv);
+	if (argc == 0 && isatty(STDIN_FILENO))
+		errx(EX_USAGE, "no messages: name them, or pipe their paths "
+		               "in (see md-move -h)");
+	md_namegen_init(&r->gen);
+	open_target(r);
+	if (argc == 0)
+		failed = move_stdin(r);
+	for (int i = 0; i < argc; i++)
+		if (move_one(r, argv[i]) == -1)
+			failed = 1;
+	if (write_quota(r))
+		failed = 1;
+	if (fflush(stdout) == EOF) {
+		warn("stdout");
+		failed = 1;
+	}
+	md_maildir_close(&r->to);
+	free(r);
+	return failed;
+}

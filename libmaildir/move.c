@@ -1,0 +1,255 @@
+/*
+ * move.c: refiling a message into another maildir under a fresh base.
+ * A fresh base, so that names another program keyed on the old one
+ * (mbsync's ",U=", Dovecot's uidlist) never follow the message. One
+ * rename on one file system; across file systems a copy that is on disk
+ * in the target before the source goes, so that a crash leaves the
+ * message in one place or both, never in neither.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+/* Another client renaming the source, or a name clash, each bounded. */
+#define MOVE_TRIES 8
+
+/* "<fresh base>,S=<size><info of the old name>" into NAME. */
+static int
+new_name(const struct md_msgpath *mp, uint64_t size, struct md_namegen *g,
+    char *name, size_t namesize)
+{
+	char base[NAME_MAX + 1];
+	int n;
+
+	if (md_name_unique(g, base, sizeof(base)) == -1)
+		return -1;
+	n = snprintf(name, namesize, "%s,S=%llu%s", base,
+	    (unsigned long long)size, mp->name + md_name_baselen(mp->name));
+	if (n < 0 || (size_t)n >= namesize || (size_t)n > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+src_path(const struct md_msgpath *mp, char *buf, size_t size)
+{
+	struct md_msgpath full = *mp;
+
+	full.bare = 0; /* "./cur/x" works as well as "cur/x" */
+	return md_msgpath_format(&full, buf, size);
+}
+
+static int
+out_path(const struct md_maildir *to, int sub, const char *name, char *out,
+    size_t size)
+{
+	int n = snprintf(out, size, "%s/%s/%s", to->path,
+	    sub == MD_NEW ? "new" : "cur", name);
+
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* The source's directory, synced after the unlink made it lose one. */
+static int
+sync_src_dir(const struct md_msgpath *mp)
+{
+	char dir[PATH_MAX + 8];
+	int fd, r;
+
+	snprintf(dir, sizeof(dir), "%s/%s", mp->root,
+	    mp->sub == MD_NEW ? "new" : "cur");
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fsync(fd);
+	if (r == -1 && errno == EINVAL) /* cannot sync a directory there */
+		r = 0;
+	close(fd);
+	return r;
+}
+
+/* Link the finished copy T into place as NAME (a fresh one on a clash). */
+static int
+place_copy(struct md_tmp *t, const struct md_maildir *to,
+    const struct md_msgpath *mp, struct md_namegen *g, char *name,
+    size_t namesize, struct md_err *e)
+{
+	int dir = mp->sub == MD_NEW ? to->newfd : to->curfd;
+
+	for (int i = 0; i < MOVE_TRIES; i++) {
+		int r;
+
+		if (new_name(mp, t->size, g, name, namesize) == -1)
+			return md_err_set(e, "name", to->path, NULL);
+		if (t->nolink)
+			r = md_rename_noreplace(to->tmpfd, t->name, dir, name);
+		else
+			r = linkat(to->tmpfd, t->name, dir, name, 0);
+		if (r == 0)
+			return 0;
+		if (errno == EEXIST)
+			continue;
+		if (!t->nolink &&
+		    (errno == EPERM || errno == ENOSYS || errno == ENOTSUP)) {
+			t->nolink = 1; /* no hard links there: rename it */
+			i--;
+			continue;
+		}
+		return md_err_set(e, "link", to->path, name);
+	}
+	errno = EEXIST;
+	return md_err_set(e, "link", to->path, name);
+}
+
+/* Write the open source FD into a tmp file of TO, mtime kept, synced. */
+static int
+copy_data(int fd, const char *from, const struct stat *st, struct md_tmp *t,
+    const struct md_maildir *to, struct md_namegen *g, struct md_err *e)
+{
+	char buf[65536];
+	ssize_t r;
+
+	if (md_tmp_create(t, to, g, e) == -1)
+		return -1;
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			md_err_set(e, "read", from, NULL);
+			goto fail;
+		}
+		if (md_tmp_write(t, buf, (size_t)r, e) == -1)
+			goto fail;
+	}
+	if (md_tmp_finish(t, &st->st_mtim, e) == -1)
+		goto fail;
+	return 0;
+fail:
+	md_tmp_remove(t);
+	return -1;
+}
+
+/* Across file systems: copy, sync, link, sync; only then the unlink. */
+static int
+move_copy(struct md_msgpath *mp, const char *from, const struct stat *st,
+    const struct md_maildir *to, int keep, struct md_namegen *g, char *name,
+    size_t namesize, uint64_t *size, struct md_err *e)
+{
+	struct md_tmp *t = malloc(sizeof(*t));
+	int fd = -1, rc = -1;
+
+	if (t == NULL)
+		return md_err_set(e, "copy", from, NULL);
+	if ((fd = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		md_err_set(e, "open", from, NULL);
+		goto out;
+	}
+	if (copy_data(fd, from, st, t, to, g, e) == -1)
+		goto out;
+	if (place_copy(t, to, mp, g, name, namesize, e) == -1) {
+		md_tmp_remove(t);
+		goto out;
+	}
+	if (md_maildir_sync(to, mp->sub, e) == -1) {
+		/* Linked but perhaps not durable: the source must stay. */
+		md_tmp_remove(t);
+		goto out;
+	}
+	md_tmp_remove(t);
+	*size = t->size;
+	if (!keep && (unlink(from) == -1 || sync_src_dir(mp) == -1)) {
+		/* Now in both places: a duplicate, never a loss. */
+		md_err_set(e, "unlink", from, NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(t);
+	return rc;
+}
+
+/* The message's size: its ",S=" when it has one, else ST's. */
+static uint64_t
+msg_size(const char *name, const struct stat *st)
+{
+	uint64_t v;
+
+	if (md_name_field(name, 'S', &v) == 0)
+		return v;
+	return (uint64_t)st->st_size;
+}
+
+int
+md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
+    struct md_namegen *g, char *out, size_t outsize, uint64_t *size,
+    struct md_err *e)
+{
+	char from[PATH_MAX], name[NAME_MAX + 1];
+	int dir = mp->sub == MD_NEW ? to->newfd : to->curfd;
+	struct stat st;
+
+	for (int i = 0; i < MOVE_TRIES; i++) {
+		int r;
+
+		if (src_path(mp, from, sizeof(from)) == -1)
+			return md_err_set(e, "name", mp->root, mp->name);
+		if (fstatat(AT_FDCWD, from, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+			if (errno != ENOENT)
+				return md_err_set(e, "stat", from, NULL);
+			/* Renamed by another client meanwhile? */
+			if (md_find_base(mp) == -1)
+				return md_err_set(e,
+				    errno == ENOENT ? "find" : "scan", from,
+				    NULL);
+			dir = mp->sub == MD_NEW ? to->newfd : to->curfd;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			return md_err_set(e, "not a message", from, NULL);
+		}
+		*size = msg_size(mp->name, &st);
+		if (new_name(mp, *size, g, name, sizeof(name)) == -1)
+			return md_err_set(e, "name", to->path, NULL);
+		if (keep)
+			r = linkat(AT_FDCWD, from, dir, name, 0);
+		else
+			r = md_rename_noreplace(AT_FDCWD, from, dir, name);
+		if (r == 0)
+			return out_path(to, mp->sub, name, out, outsize) == -1
+			           ? md_err_set(e, "name", to->path, NULL)
+			           : 0;
+		if (errno == EEXIST || errno == ENOENT)
+			continue; /* a clash, or renamed since the stat */
+		if (errno == EXDEV ||
+		    (keep && (errno == EPERM || errno == ENOSYS ||
+		                 errno == ENOTSUP || errno == EMLINK))) {
+			if (!S_ISREG(st.st_mode)) {
+				errno = EXDEV;
+				return md_err_set(e, "copy", from, NULL);
+			}
+			if (move_copy(mp, from, &st, to, keep, g, name,
+			        sizeof(name), size, e) == -1)
+				return -1;
+			return out_path(to, mp->sub, name, out, outsize) == -1
+			           ? md_err_set(e, "name", to->path, NULL)
+			           : 0;
+		}
+		return md_err_set(e, keep ? "link" : "rename", from, NULL);
+	}
+	errno = EAGAIN;
+	return md_err_set(e, "rename", from, NULL);
+}
