@@ -232,6 +232,38 @@ int md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
 
 /* ---- check.c: finding (and repairing) damage in a maildir ---- */
 
+/* ---- header.c: the header of a message, bounded, indexed in place ---- */
+
+#define MD_HEADER_MAX (256 * 1024) /* bytes read at most, whatever follows */
+
+struct md_field {
+	size_t name, namelen;   /* offsets into the header's bytes */
+	size_t value, valuelen; /* after the colon, to the last line's end */
+};
+
+struct md_header {
+	const char *buf; /* the bytes indexed */
+	size_t len;      /* the header's length in them */
+	struct md_field *f;
+	size_t nf, fcap;
+	char *own; /* md_header_read's buffer, kept for the next message */
+	size_t owncap;
+};
+
+void md_header_init(struct md_header *h);
+void md_header_free(struct md_header *h);
+/* Index the fields at the start of the LEN bytes at BUF (which must
+ * outlive H's use): up to a blank line, a line that is no field, or the
+ * end; a leading "From " line is skipped. -1/ENOMEM only. */
+int md_header_parse(struct md_header *h, const char *buf, size_t len);
+/* Read the header of the file FD (from its offset), at most
+ * MD_HEADER_MAX bytes, and index it; -1 with read's errno or ENOMEM. */
+int md_header_read(struct md_header *h, int fd);
+/* The NTH (from 0) field named NAME (any case), unfolded, NUL bytes as
+ * spaces, trimmed, cut to fit SIZE: its length, or -1/ENOENT. */
+int md_header_field(const struct md_header *h, const char *name, size_t nth,
+    char *out, size_t size);
+
 /* ---- keywords.c: Dovecot's dovecot-keywords, read only ---- */
 
 /* The letter ('a' + id) for keyword NAME in ROOT/dovecot-keywords; -1

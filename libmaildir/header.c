@@ -1,0 +1,211 @@
+/*
+ * header.c: the header of a message, read with a bound and indexed in
+ * place. Real mail has NUL and 8-bit bytes, CRLF and LF mixed, fields
+ * without a space after the colon or with one before it, and files that
+ * end inside the header; none of that may stop the reader.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+#define FIRST_READ 4096 /* most headers fit: one read for them */
+
+void
+md_header_init(struct md_header *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+void
+md_header_free(struct md_header *h)
+{
+	free(h->own);
+	free(h->f);
+	md_header_init(h);
+}
+
+static int
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The end of the line at P (after its '\n'), or END. */
+static const char *
+line_end(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl + 1 : end;
+}
+
+/* Is [P, E) an empty line: "\n", "\r\n" (or nothing at all)? */
+static int
+is_blank(const char *p, const char *e)
+{
+	return e - p == 0 || (e - p == 1 && p[0] == '\n') ||
+	       (e - p == 2 && p[0] == '\r' && p[1] == '\n');
+}
+
+/* The length of a field name at the start of [P, E), with the colon at
+ * P[*colon]; 0 when the line is no field. WSP may precede the colon. */
+static size_t
+field_name(const char *p, const char *e, size_t *colon)
+{
+	size_t n = 0, i;
+
+	while (p + n < e && (unsigned char)p[n] > 32 &&
+	       (unsigned char)p[n] < 127 && p[n] != ':')
+		n++;
+	for (i = n; p + i < e && is_wsp(p[i]); i++)
+		;
+	if (n == 0 || p + i >= e || p[i] != ':')
+		return 0;
+	*colon = i;
+	return n;
+}
+
+static int
+add_field(struct md_header *h, size_t name, size_t namelen, size_t value)
+{
+	if (h->nf == h->fcap) {
+		size_t cap = h->fcap ? h->fcap * 2 : 32;
+		struct md_field *f = reallocarray(h->f, cap, sizeof(*f));
+
+		if (f == NULL)
+			return -1;
+		h->f = f;
+		h->fcap = cap;
+	}
+	h->f[h->nf++] = (struct md_field){
+		.name = name, .namelen = namelen, .value = value, .valuelen = 0
+	};
+	return 0;
+}
+
+int
+md_header_parse(struct md_header *h, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	struct md_field *cur = NULL;
+
+	h->buf = buf;
+	h->nf = 0;
+	/* An mbox "From " line someone left in front is no field. */
+	if (len >= 5 && memcmp(buf, "From ", 5) == 0)
+		p = line_end(p, end);
+	while (p < end) {
+		const char *e = line_end(p, end), *stop = e;
+		size_t colon, n;
+
+		if (is_blank(p, e))
+			break;
+		while (stop > p && (stop[-1] == '\n' || stop[-1] == '\r'))
+			stop--;
+		if (is_wsp(*p)) { /* a continuation line */
+			if (cur != NULL)
+				cur->valuelen =
+				    (size_t)(stop - buf) - cur->value;
+		} else if ((n = field_name(p, e, &colon)) > 0) {
+			if (add_field(h, (size_t)(p - buf), n,
+			        (size_t)(p - buf) + colon + 1) == -1)
+				return -1;
+			cur = &h->f[h->nf - 1];
+			cur->valuelen = (size_t)(stop - buf) - cur->value;
+		} else
+			break; /* no field, no blank line: the body began */
+		p = e;
+	}
+	h->len = (size_t)(p - buf);
+	return 0;
+}
+
+/* Where the header of the LEN bytes at BUF ends, searching from FROM: a
+ * blank line, or at the very start an empty first line. */
+static int
+has_end(const char *buf, size_t len, size_t from)
+{
+	if (len >= 1 && buf[0] == '\n')
+		return 1;
+	if (len >= 2 && buf[0] == '\r' && buf[1] == '\n')
+		return 1;
+	from = from > 2 ? from - 2 : 0;
+	return memmem(buf + from, len - from, "\n\n", 2) != NULL ||
+	       memmem(buf + from, len - from, "\n\r\n", 3) != NULL;
+}
+
+int
+md_header_read(struct md_header *h, int fd)
+{
+	size_t len = 0, want = FIRST_READ;
+
+	for (;;) {
+		ssize_t r;
+
+		if (h->owncap < want) {
+			char *b = realloc(h->own, want);
+
+			if (b == NULL)
+				return -1;
+			h->own = b;
+			h->owncap = want;
+		}
+		r = read(fd, h->own + len, want - len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (has_end(h->own, len, len - (size_t)r) ||
+		    len == MD_HEADER_MAX)
+			break;
+		if (len == want)
+			want =
+			    want * 4 > MD_HEADER_MAX ? MD_HEADER_MAX : want * 4;
+	}
+	return md_header_parse(h, h->own, len);
+}
+
+/* Field I's value unfolded into OUT: line ends before WSP dropped, NUL
+ * bytes made spaces, outer WSP trimmed. Returns the length. */
+static size_t
+unfold(const struct md_header *h, size_t i, char *out, size_t size)
+{
+	const char *p = h->buf + h->f[i].value;
+	const char *e = p + h->f[i].valuelen;
+	size_t n = 0;
+
+	for (; p < e && n + 1 < size; p++) {
+		if (*p == '\r' || *p == '\n' || (n == 0 && is_wsp(*p)))
+			continue;
+		out[n++] = *p == '\0' ? ' ' : *p;
+	}
+	while (n > 0 && is_wsp(out[n - 1]))
+		n--;
+	if (size > 0)
+		out[n] = '\0';
+	return n;
+}
+
+int
+md_header_field(const struct md_header *h, const char *name, size_t nth,
+    char *out, size_t size)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < h->nf; i++) {
+		if (h->f[i].namelen != len ||
+		    strncasecmp(h->buf + h->f[i].name, name, len) != 0)
+			continue;
+		if (nth-- == 0)
+			return (int)unfold(h, i, out, size);
+	}
+	errno = ENOENT;
+	return -1;
+}

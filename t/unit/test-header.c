@@ -1,0 +1,218 @@
+/* Unit tests for header.c: where a header ends (LF, CRLF, mixed, no
+ * blank line, a line that is no field), unfolding, names in any case and
+ * with WSP before the colon, first and later occurrences, NUL and 8-bit
+ * bytes, and reading files with the bound. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "maildir.h"
+#include "scratch.h"
+
+/* The NTH field NAME of the header in the LEN bytes at BUF, or "-". */
+static const char *
+field_of(const char *buf, size_t len, const char *name, size_t nth)
+{
+	static char out[512];
+	struct md_header h;
+
+	md_header_init(&h);
+	assert_int_equal(md_header_parse(&h, buf, len), 0);
+	if (md_header_field(&h, name, nth, out, sizeof(out)) == -1) {
+		assert_int_equal(errno, ENOENT);
+		strcpy(out, "-");
+	}
+	md_header_free(&h);
+	return out;
+}
+
+#define FIELD(s, name) field_of(s, sizeof(s) - 1, name, 0)
+
+static void
+line_ends(void **state)
+{
+	(void)state;
+	assert_string_equal(
+	    FIELD("Subject: a\n\nSubject: b\n", "subject"), "a");
+	assert_string_equal(FIELD("Subject: a\r\n\r\nX: b\r\n", "X"), "-");
+	assert_string_equal(FIELD("A: 1\r\nB: 2\n\r\nC: 3\n", "B"), "2");
+	assert_string_equal(FIELD("A: 1\r\nB: 2\n\r\nC: 3\n", "C"), "-");
+	assert_string_equal(FIELD("A: 1\nB: 2\r\n\nC: 3\n", "C"), "-");
+	/* no blank line: the file ends inside the header */
+	assert_string_equal(FIELD("A: 1\nSubject: cut", "Subject"), "cut");
+	assert_string_equal(FIELD("A: 1\nSubject: cut\r", "Subject"), "cut");
+	/* a blank first line: no header at all */
+	assert_string_equal(FIELD("\nSubject: body\n", "Subject"), "-");
+	assert_string_equal(FIELD("\r\nSubject: body\n", "Subject"), "-");
+	/* a line that is no field ends the header */
+	assert_string_equal(FIELD("A: 1\nnot a field\nB: 2\n", "B"), "-");
+	assert_string_equal(FIELD("A: 1\n: empty name\nB: 2\n", "B"), "-");
+	assert_string_equal(FIELD("", "A"), "-");
+}
+
+static void
+unfolding(void **state)
+{
+	(void)state;
+	assert_string_equal(
+	    FIELD("Subject: one\n two\n\tthree\nX: y\n", "Subject"),
+	    "one two\tthree");
+	assert_string_equal(
+	    FIELD("Subject: one\r\n two\r\n\r\n", "Subject"), "one two");
+	/* a whitespace-only continuation line (obsolete syntax) */
+	assert_string_equal(
+	    FIELD("Subject: a\n   \n b\n\n", "Subject"), "a    b");
+	/* an empty value, and one that starts on the next line */
+	assert_string_equal(FIELD("Subject:\nX: 1\n", "Subject"), "");
+	assert_string_equal(FIELD("Subject:\n  late\n\n", "Subject"), "late");
+	assert_string_equal(FIELD("Subject:   pad   \n\n", "Subject"), "pad");
+	/* a continuation before any field belongs to nothing */
+	assert_string_equal(FIELD(" lost\nA: 1\n\n", "A"), "1");
+}
+
+static void
+names(void **state)
+{
+	(void)state;
+	assert_string_equal(FIELD("SUBJECT: a\n\n", "Subject"), "a");
+	assert_string_equal(FIELD("subject: a\n\n", "SUBJECT"), "a");
+	assert_string_equal(FIELD("Subject : a\n\n", "Subject"), "a");
+	assert_string_equal(FIELD("Subject\t: a\n\n", "Subject"), "a");
+	assert_string_equal(FIELD("Subject:a\n\n", "Subject"), "a");
+	assert_string_equal(FIELD("Subjects: a\n\n", "Subject"), "-");
+	assert_string_equal(FIELD("X-Subject: a\n\n", "Subject"), "-");
+	/* a leading mbox From_ line is skipped */
+	assert_string_equal(
+	    FIELD(
+	        "From a@b Mon Jan  1 00:00:00 2024\nSubject: s\n\n", "Subject"),
+	    "s");
+}
+
+static void
+occurrences(void **state)
+{
+	static const char h[] = "To: a\nSubject: first\nto: b\n"
+	                        "Subject: second\nTO: c\n\n";
+
+	(void)state;
+	assert_string_equal(field_of(h, sizeof(h) - 1, "Subject", 0), "first");
+	assert_string_equal(field_of(h, sizeof(h) - 1, "Subject", 1), "second");
+	assert_string_equal(field_of(h, sizeof(h) - 1, "Subject", 2), "-");
+	assert_string_equal(field_of(h, sizeof(h) - 1, "To", 2), "c");
+}
+
+static void
+odd_bytes(void **state)
+{
+	static const char nul[] = "Subject: a\0b\nX: \0\n\n";
+	static const char high[] = "Subject: caf\xe9 \xff\xfe\n\n";
+	char out[4];
+	struct md_header h;
+
+	(void)state;
+	assert_string_equal(
+	    field_of(nul, sizeof(nul) - 1, "Subject", 0), "a b");
+	assert_string_equal(field_of(nul, sizeof(nul) - 1, "X", 0), "");
+	assert_string_equal(
+	    field_of(high, sizeof(high) - 1, "Subject", 0), "caf\xe9 \xff\xfe");
+	/* cut to fit, still terminated */
+	md_header_init(&h);
+	assert_int_equal(md_header_parse(&h, high, sizeof(high) - 1), 0);
+	assert_int_equal(
+	    md_header_field(&h, "Subject", 0, out, sizeof(out)), 3);
+	assert_string_equal(out, "caf");
+	md_header_free(&h);
+}
+
+static int
+file_with(
+    const char *name, const char *head, size_t fill, char c, const char *tail)
+{
+	char p[PATH_MAX];
+	FILE *f;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", scratch, name);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(head, f);
+	for (size_t i = 0; i < fill; i++)
+		fputc(c, f);
+	fputs(tail, f);
+	assert_int_equal(fclose(f), 0);
+	assert_true((fd = open(p, O_RDONLY)) >= 0);
+	return fd;
+}
+
+static void
+reading(void **state)
+{
+	struct md_header h;
+	char out[64];
+	int fd;
+
+	(void)state;
+	md_header_init(&h);
+	/* a header longer than the first read */
+	fd = file_with("long", "X-Pad: ", 20000, 'p',
+	    "\nSubject: after the pad\n\nbody\nSubject: no\n");
+	assert_int_equal(md_header_read(&h, fd), 0);
+	close(fd);
+	assert_int_equal(md_header_field(&h, "Subject", 0, out, sizeof(out)),
+	    (int)strlen("after the pad"));
+	assert_string_equal(out, "after the pad");
+	assert_int_equal(
+	    md_header_field(&h, "Subject", 1, out, sizeof(out)), -1);
+
+	/* a header bigger than the bound: read up to it, no further */
+	fd = file_with("huge", "Subject: big\nX-Pad: ", 3 * MD_HEADER_MAX / 2,
+	    'q', "\nFrom: too far\n\n");
+	assert_int_equal(md_header_read(&h, fd), 0);
+	close(fd);
+	assert_true(h.len <= MD_HEADER_MAX);
+	assert_true(h.owncap <= MD_HEADER_MAX);
+	assert_int_equal(
+	    md_header_field(&h, "Subject", 0, out, sizeof(out)), 3);
+	assert_int_equal(md_header_field(&h, "From", 0, out, sizeof(out)), -1);
+
+	/* an empty file, and a header-only file without a final newline */
+	fd = file_with("empty", "", 0, 'x', "");
+	assert_int_equal(md_header_read(&h, fd), 0);
+	close(fd);
+	assert_int_equal(h.nf, 0);
+	fd = file_with("nonl", "Subject: s", 0, 'x', "");
+	assert_int_equal(md_header_read(&h, fd), 0);
+	close(fd);
+	assert_int_equal(
+	    md_header_field(&h, "Subject", 0, out, sizeof(out)), 1);
+
+	/* a read error */
+	errno = 0;
+	assert_int_equal(md_header_read(&h, -1), -1);
+	assert_int_equal(errno, EBADF);
+	md_header_free(&h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(line_ends),
+		cmocka_unit_test(unfolding),
+		cmocka_unit_test(names),
+		cmocka_unit_test(occurrences),
+		cmocka_unit_test(odd_bytes),
+		cmocka_unit_test(reading),
+	};
+
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
+}
