@@ -68,7 +68,7 @@ run-tests:
 
 # The library's unit tests again, under valgrind: no leaks, no bad reads.
 # Skipped in sanitized builds (O=build-asan), which check themselves.
-VALGRIND = valgrind -q --leak-check=full \
+VALGRIND = valgrind -q --leak-check=full --suppressions=t/valgrind.supp \
     --errors-for-leak-kinds=definite,possible --error-exitcode=1
 valgrind-units: $(UNITS)
 	@if [ "$(O)" = build-asan ]; then exit 0; fi; \

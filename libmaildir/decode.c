@@ -1,0 +1,437 @@
+/*
+ * decode.c: header text to UTF-8. RFC 2047 encoded words (B and Q) are
+ * decoded, the bytes of adjacent words in one charset joined before the
+ * conversion (mailers split multibyte characters across words), and
+ * undeclared 8-bit bytes taken as UTF-8 where they are valid, else as
+ * CP1252. What cannot be converted becomes U+FFFD; the output is always
+ * valid UTF-8. iconv descriptors are opened once per charset and kept.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "maildir.h"
+
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+#define WORD_MAX 4096              /* decoded bytes of one run of words */
+
+struct out {
+	char *p;
+	size_t size, n;
+	int full;
+};
+
+void
+md_decoder_init(struct md_decoder *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+md_decoder_free(struct md_decoder *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->cd[i] != (iconv_t)-1)
+			iconv_close(d->cd[i]);
+	md_decoder_init(d);
+}
+
+/* Append N bytes that are whole UTF-8 characters, or none of them. */
+static void
+put(struct out *o, const char *s, size_t n)
+{
+	if (o->full || o->n + n >= o->size) {
+		o->full = 1;
+		return;
+	}
+	memcpy(o->p + o->n, s, n);
+	o->n += n;
+}
+
+/* The length of the valid UTF-8 character at S (N bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, min = 0x80, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, min = 0x800, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, min = 0x10000, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static int
+valid_utf8(const char *s, size_t n)
+{
+	for (size_t i = 0, l; i < n; i += l)
+		if ((l = utf8_len((const unsigned char *)s + i, n - i)) == 0)
+			return 0;
+	return 1;
+}
+
+/* The descriptor from CHARSET to UTF-8, opened once; -1 if unknown. */
+static iconv_t
+descriptor(struct md_decoder *d, const char *charset)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcasecmp(d->name[i], charset) == 0)
+			return d->cd[i];
+	if (d->n == MD_DECODER_SLOTS) { /* a rare flood of charsets */
+		if (d->cd[0] != (iconv_t)-1)
+			iconv_close(d->cd[0]);
+		memmove(d->cd, d->cd + 1, sizeof(d->cd[0]) * (d->n - 1));
+		memmove(d->name, d->name + 1, sizeof(d->name[0]) * (d->n - 1));
+		d->n--;
+	}
+	i = d->n++;
+	strlcpy(d->name[i], charset, sizeof(d->name[i]));
+	d->cd[i] = iconv_open("UTF-8", charset);
+	return d->cd[i];
+}
+
+/* Convert N bytes with CD into O; bad bytes as U+FFFD. */
+static void
+convert(struct out *o, iconv_t cd, const char *s, size_t n)
+{
+	char *in = (char *)s;
+	size_t inleft = n;
+
+	iconv(cd, NULL, NULL, NULL, NULL);
+	while (inleft > 0 && !o->full) {
+		char *op = o->p + o->n;
+		size_t oleft = o->size - o->n - 1;
+
+		if (iconv(cd, &in, &inleft, &op, &oleft) != (size_t)-1) {
+			o->n = (size_t)(op - o->p);
+			break;
+		}
+		o->n = (size_t)(op - o->p);
+		if (errno == E2BIG) {
+			o->full = 1;
+			break;
+		}
+		put(o, REPLACEMENT, 3); /* EILSEQ, or EINVAL: cut short */
+		if (errno == EINVAL)
+			break;
+		in++;
+		inleft--;
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+}
+
+/* Declared UTF-8: invalid bytes become U+FFFD one by one. */
+static void
+utf8(struct out *o, const char *s, size_t n)
+{
+	for (size_t i = 0, l; i < n; i += l) {
+		l = utf8_len((const unsigned char *)s + i, n - i);
+		if (l == 0) {
+			put(o, REPLACEMENT, 3);
+			l = 1;
+		} else
+			put(o, s + i, l);
+	}
+}
+
+/* Bytes whose charset is unknown or undeclared: UTF-8 where they are
+ * that, else CP1252. */
+static void
+raw(struct md_decoder *d, struct out *o, const char *s, size_t n)
+{
+	iconv_t cd;
+
+	if (valid_utf8(s, n)) {
+		put(o, s, n);
+		return;
+	}
+	if ((cd = descriptor(d, "CP1252")) == (iconv_t)-1) {
+		for (size_t i = 0; i < n; i++)
+			put(o, (unsigned char)s[i] < 0x80 ? s + i : REPLACEMENT,
+			    (unsigned char)s[i] < 0x80 ? 1 : 3);
+		return;
+	}
+	convert(o, cd, s, n);
+}
+
+/* Charset names mail uses that glibc does not know, or that lie. */
+static const char *
+alias(const char *cs)
+{
+	static const struct {
+		const char *name, *is;
+	} t[] = {
+		{ "ks_c_5601-1987", "CP949" },
+		{ "ks_c_5601", "CP949" },
+		{ "x-gbk", "GBK" },
+		{ "gb2312", "GB18030" }, /* a superset: real mail needs it */
+		{ "iso-8859-8-i", "ISO-8859-8" },
+		{ "windows-874", "CP874" },
+		{ "x-mac-roman", "MACINTOSH" },
+		/* no real charset: the raw rule decides */
+		{ "unknown-8bit", NULL },
+		{ "x-unknown", NULL },
+		{ "x-user-defined", NULL },
+		{ "unknown", NULL },
+		{ "us-ascii", NULL },
+		{ "ascii", NULL },
+		{ "default", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcasecmp(cs, t[i].name) == 0)
+			return t[i].is;
+	return cs;
+}
+
+/* Decoded bytes of a run of words in one charset, waiting for the end
+ * of the run before the conversion. */
+struct run {
+	char charset[MD_CHARSET_MAX];
+	char buf[WORD_MAX];
+	size_t len;
+	int open;
+};
+
+static void
+flush(struct md_decoder *d, struct out *o, struct run *r)
+{
+	const char *cs;
+	iconv_t cd;
+
+	if (!r->open)
+		return;
+	r->open = 0;
+	cs = alias(r->charset);
+	if (cs != NULL &&
+	    (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0))
+		utf8(o, r->buf, r->len);
+	else if (cs == NULL || (cd = descriptor(d, cs)) == (iconv_t)-1)
+		raw(d, o, r->buf, r->len);
+	else
+		convert(o, cd, r->buf, r->len);
+	r->len = 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static size_t
+decode_q(const char *s, size_t n, char *out, size_t size)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < size; i++) {
+		int hi, lo;
+
+		if (s[i] == '_')
+			out[k++] = ' ';
+		else if (s[i] == '=' && i + 2 < n &&
+		         (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+		         (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+			out[k++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			out[k++] = s[i];
+	}
+	return k;
+}
+
+/* Base64 without padding rules: bad characters are skipped, a dangling
+ * partial byte dropped. -1 when nothing decodes. */
+static long
+decode_b(const char *s, size_t n, char *out, size_t size)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                          "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned acc = 0;
+	int bits = 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && s[i] != '='; i++) {
+		const char *c = memchr(abc, s[i], 64);
+
+		if (c == NULL || s[i] == '\0')
+			return -1;
+		acc = acc << 6 | (unsigned)(c - abc);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			if (k < size)
+				out[k++] = (char)(acc >> bits & 0xff);
+		}
+	}
+	return (long)k;
+}
+
+/* An encoded word at S: "=?charset?B?text?=" (or Q, any case). Fills
+ * CHARSET (language after '*' dropped) and the text; its length or 0. */
+static size_t
+word(const char *s, size_t n, char *charset, char *enc, const char **text,
+    size_t *textlen)
+{
+	const char *q1, *q2, *end;
+	size_t cslen;
+
+	if (n < 8 || s[0] != '=' || s[1] != '?')
+		return 0;
+	if ((q1 = memchr(s + 2, '?', n - 2)) == NULL)
+		return 0;
+	cslen = (size_t)(q1 - s - 2);
+	if (cslen == 0 || (size_t)(s + n - q1) < 5 || q1[2] != '?')
+		return 0;
+	*enc = (char)toupper((unsigned char)q1[1]);
+	if (*enc != 'B' && *enc != 'Q')
+		return 0;
+	q2 = q1 + 3;
+	for (end = q2; end + 1 < s + n; end++) {
+		if (*end == '?' && end[1] == '=')
+			break;
+		if (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+			return 0;
+	}
+	if (end + 1 >= s + n)
+		return 0;
+	for (size_t i = 0; i < cslen; i++)
+		if (isspace((unsigned char)s[2 + i]))
+			return 0;
+	if (cslen >= MD_CHARSET_MAX)
+		cslen = MD_CHARSET_MAX - 1; /* iconv knows no such name */
+	memcpy(charset, s + 2, cslen);
+	charset[cslen] = '\0';
+	charset[strcspn(charset, "*")] = '\0'; /* RFC 2231 language */
+	*text = q2;
+	*textlen = (size_t)(end - q2);
+	return (size_t)(end + 2 - s);
+}
+
+/* Add one word's decoded bytes to the run, starting a new run when the
+ * charset changes. 0 when the text does not decode. */
+static int
+add_word(struct md_decoder *d, struct out *o, struct run *r,
+    const char *charset, char enc, const char *text, size_t len)
+{
+	const char *cs = alias(charset);
+	char buf[WORD_MAX];
+	long k;
+
+	/* A charset iconv does not know: the word is shown as it is. */
+	if (cs != NULL && strcasecmp(cs, "utf-8") != 0 &&
+	    strcasecmp(cs, "utf8") != 0 && descriptor(d, cs) == (iconv_t)-1)
+		return 0;
+	if (enc == 'B')
+		k = decode_b(text, len, buf, sizeof(buf));
+	else
+		k = (long)decode_q(text, len, buf, sizeof(buf));
+	if (k < 0)
+		return 0;
+	if (r->open && (strcasecmp(r->charset, charset) != 0 ||
+	                   r->len + (size_t)k > sizeof(r->buf)))
+		flush(d, o, r);
+	if (!r->open) {
+		strlcpy(r->charset, charset, sizeof(r->charset));
+		r->open = 1;
+	}
+	memcpy(r->buf + r->len, buf, (size_t)k);
+	r->len += (size_t)k;
+	return 1;
+}
+
+/* The length of the whitespace at S, when an encoded word follows it. */
+static size_t
+gap_before_word(const char *s, size_t n)
+{
+	size_t i = 0;
+	char cs[MD_CHARSET_MAX], enc;
+	const char *t;
+	size_t tl;
+
+	while (i < n &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	if (i == 0 || word(s + i, n - i, cs, &enc, &t, &tl) == 0)
+		return 0;
+	return i;
+}
+
+size_t
+md_decode_text(
+    struct md_decoder *d, const char *in, size_t len, char *out, size_t size)
+{
+	struct out o = { out, size, 0, size == 0 };
+	struct run *r;
+	size_t i = 0, plain = 0;
+
+	if (size == 0)
+		return 0;
+	if ((r = malloc(sizeof(*r))) ==
+	    NULL) { /* no room to decode: the raw rule for all */
+		raw(d, &o, in, len);
+		goto done;
+	}
+	r->open = 0;
+	r->len = 0;
+	while (i < len && !o.full) {
+		char cs[MD_CHARSET_MAX], enc;
+		const char *text;
+		size_t tl, w = word(in + i, len - i, cs, &enc, &text, &tl);
+
+		if (w > 0 && add_word(d, &o, r, cs, enc, text, tl)) {
+			if (plain > 0) /* text before the word */
+				raw(d, &o, in + i - plain, plain);
+			plain = 0;
+			i += w;
+			/* whitespace between two words goes */
+			i += gap_before_word(in + i, len - i);
+			continue;
+		}
+		if (plain == 0)
+			flush(d, &o, r);
+		plain++;
+		i++;
+	}
+	flush(d, &o, r);
+	if (plain > 0)
+		raw(d, &o, in + len - plain, plain);
+	free(r);
+done:
+	out[o.n] = '\0';
+	/* No control byte reaches a terminal: line breaks and NUL are
+	 * spaces, the others '?'. Byte for byte, so UTF-8 stays valid. */
+	for (size_t k = 0; k < o.n; k++) {
+		unsigned char c = (unsigned char)out[k];
+
+		if (c == '\0' || c == '\r' || c == '\n' || c == '\t')
+			out[k] = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			out[k] = '?';
+	}
+	return o.n;
+}

@@ -1,0 +1,215 @@
+/* Unit tests for decode.c: RFC 2047 B and Q words, whitespace between
+ * words, multibyte characters split across words, charset aliases and
+ * unknown charsets, bad base64, undeclared 8-bit bytes, U+FFFD for what
+ * does not convert, control bytes, cutting at a character boundary, and
+ * iconv descriptors reused. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "maildir.h"
+
+static struct md_decoder dec;
+
+static const char *
+dcd(const char *s)
+{
+	static char out[1024];
+
+	md_decode_text(&dec, s, strlen(s), out, sizeof(out));
+	return out;
+}
+
+static void
+words(void **state)
+{
+	(void)state;
+	assert_string_equal(dcd("plain text"), "plain text");
+	assert_string_equal(dcd("=?UTF-8?B?w6l0w6k=?="), "\xc3\xa9t\xc3\xa9");
+	assert_string_equal(
+	    dcd("=?utf-8?q?=C3=A9t=C3=A9?="), "\xc3\xa9t\xc3\xa9");
+	assert_string_equal(
+	    dcd("=?ISO-8859-1?Q?Andr=E9?= Pirard"), "Andr\xc3\xa9 Pirard");
+	assert_string_equal(dcd("=?iso-8859-1?q?a_b?="), "a b");
+	assert_string_equal(dcd("=?US-ASCII?Q?Keith_Moore?= <moore@x>"),
+	    "Keith Moore <moore@x>");
+	/* lower-case encoding letter, RFC 2231 language */
+	assert_string_equal(dcd("=?ISO-8859-1*fr?b?Y2Fm6Q==?="), "caf\xc3\xa9");
+}
+
+static void
+whitespace(void **state)
+{
+	(void)state;
+	/* between two words: dropped; between word and text: kept */
+	assert_string_equal(dcd("=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?="), "ab");
+	assert_string_equal(
+	    dcd("=?ISO-8859-1?Q?a?=\r\n   =?ISO-8859-1?Q?b?="), "ab");
+	assert_string_equal(dcd("=?ISO-8859-1?Q?a?= b"), "a b");
+	assert_string_equal(dcd("a =?ISO-8859-1?Q?b?="), "a b");
+	assert_string_equal(dcd("(=?ISO-8859-1?Q?a?=)"), "(a)");
+	/* an underscore in a word is a space even at its edge */
+	assert_string_equal(
+	    dcd("=?ISO-8859-1?Q?a_?= =?ISO-8859-1?Q?_b?="), "a  b");
+}
+
+static void
+split_multibyte(void **state)
+{
+	(void)state;
+	/* "日本" (E6 97 A5 E6 9C AC) split inside the first character */
+	assert_string_equal(dcd("=?UTF-8?B?5pc=?= =?UTF-8?B?peacrA==?="),
+	    "\xe6\x97\xa5\xe6\x9c\xac");
+	/* ISO-2022-JP: shift state carried across words */
+	assert_string_equal(
+	    dcd("=?ISO-2022-JP?B?GyRCRnw=?= =?ISO-2022-JP?B?S1wbKEI=?="),
+	    "\xe6\x97\xa5\xe6\x9c\xac");
+	/* Shift_JIS split between words */
+	assert_string_equal(
+	    dcd("=?Shift_JIS?Q?=93?= =?Shift_JIS?Q?=FA?="), "\xe6\x97\xa5");
+}
+
+static void
+charsets(void **state)
+{
+	(void)state;
+	/* an alias glibc lacks: 한 = B0 A1 in CP949/EUC-KR */
+	assert_string_equal(dcd("=?ks_c_5601-1987?Q?=C7=D1?="), "\xed\x95\x9c");
+	/* unknown: the word stays as it was */
+	assert_string_equal(
+	    dcd("=?x-nonsense?Q?abc?="), "=?x-nonsense?Q?abc?=");
+	/* unknown-8bit: the raw rule (UTF-8, else CP1252) */
+	assert_string_equal(dcd("=?unknown-8bit?Q?caf=E9?="), "caf\xc3\xa9");
+	assert_string_equal(dcd("=?unknown-8bit?Q?caf=C3=A9?="), "caf\xc3\xa9");
+	/* windows-1252 letters Latin-1 lacks */
+	assert_string_equal(
+	    dcd("=?windows-1252?Q?=80=93?="), "\xe2\x82\xac\xe2\x80\x9c");
+}
+
+static void
+broken(void **state)
+{
+	(void)state;
+	/* bad base64: left undecoded */
+	assert_string_equal(dcd("=?UTF-8?B?!!!?="), "=?UTF-8?B?!!!?=");
+	/* not words: no end, spaces inside, unknown encoding */
+	assert_string_equal(dcd("=?UTF-8?Q?abc"), "=?UTF-8?Q?abc");
+	assert_string_equal(dcd("=?UTF-8?Q?a b?="), "=?UTF-8?Q?a b?=");
+	assert_string_equal(dcd("=?UTF-8?X?abc?="), "=?UTF-8?X?abc?=");
+	assert_string_equal(dcd("=??Q?abc?="), "=??Q?abc?=");
+	/* invalid UTF-8 declared as UTF-8: U+FFFD for each bad byte */
+	assert_string_equal(dcd("=?UTF-8?Q?a=FFb?="), "a\xef\xbf\xbd"
+	                                              "b");
+	/* a truncated multibyte character at the end of a run */
+	assert_string_equal(
+	    dcd("=?UTF-8?B?5pc=?="), "\xef\xbf\xbd\xef\xbf\xbd");
+	/* a bad '=' escape in Q is literal */
+	assert_string_equal(dcd("=?ISO-8859-1?Q?100=ZZ?="), "100=ZZ");
+}
+
+static void
+undeclared_8bit(void **state)
+{
+	(void)state;
+	assert_string_equal(dcd("caf\xc3\xa9"), "caf\xc3\xa9"); /* UTF-8 */
+	assert_string_equal(dcd("caf\xe9"), "caf\xc3\xa9");     /* CP1252 */
+	assert_string_equal(
+	    dcd("\x93quoted\x94"), "\xe2\x80\x9cquoted\xe2\x80\x9d");
+	/* bytes CP1252 leaves undefined */
+	assert_string_equal(dcd("a\x81z"), "a\xef\xbf\xbdz");
+}
+
+static void
+controls(void **state)
+{
+	static const char nul[] = "=?UTF-8?Q?a=00b=0D=0Ac=1Bd=7F?=";
+
+	(void)state;
+	assert_string_equal(dcd(nul), "a b  c?d?");
+	assert_string_equal(dcd("tab\there"), "tab here");
+}
+
+static void
+cutting(void **state)
+{
+	char out[6];
+	size_t n;
+
+	(void)state;
+	/* "ééé" is 6 bytes: only two fit with the NUL */
+	n = md_decode_text(
+	    &dec, "=?UTF-8?Q?=C3=A9=C3=A9=C3=A9?=", 30, out, sizeof(out));
+	assert_int_equal(n, 4);
+	assert_string_equal(out, "\xc3\xa9\xc3\xa9");
+	n = md_decode_text(&dec, "caf\xe9 caf\xe9", 9, out, sizeof(out));
+	assert_true(n <= 5);
+	assert_int_equal(out[n], '\0');
+	assert_int_equal(md_decode_text(&dec, "abc", 3, out, 0), 0);
+	assert_int_equal(md_decode_text(&dec, "abc", 3, out, 1), 0);
+	assert_string_equal(out, "");
+}
+
+static void
+descriptors_reused(void **state)
+{
+	struct md_decoder d;
+	char out[64];
+
+	(void)state;
+	md_decoder_init(&d);
+	for (int i = 0; i < 100; i++)
+		md_decode_text(
+		    &d, "=?ISO-8859-2?Q?=B1?=", 20, out, sizeof(out));
+	assert_string_equal(out, "\xc4\x85");
+	assert_int_equal(d.n, 1);
+	/* more charsets than slots: still right */
+	for (int i = 1; i <= 20; i++) {
+		char w[64];
+
+		snprintf(w, sizeof(w), "=?ISO-8859-%d?Q?A?=", i);
+		md_decode_text(&d, w, strlen(w), out, sizeof(out));
+		assert_string_equal(out, i == 12 || i > 16 ? w : "A");
+	}
+	assert_true(d.n <= MD_DECODER_SLOTS);
+	md_decoder_free(&d);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	md_decoder_init(&dec);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	md_decoder_free(&dec);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(words),
+		cmocka_unit_test(whitespace),
+		cmocka_unit_test(split_multibyte),
+		cmocka_unit_test(charsets),
+		cmocka_unit_test(broken),
+		cmocka_unit_test(undeclared_8bit),
+		cmocka_unit_test(controls),
+		cmocka_unit_test(cutting),
+		cmocka_unit_test(descriptors_reused),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
