@@ -8,6 +8,7 @@
 #ifndef MAILDIR_H
 #define MAILDIR_H
 
+#include <iconv.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -195,6 +196,11 @@ int md_quota_format(const struct md_quota *q, char *buf, size_t size);
  * trusted), 0 when ROOT has no maildirsize (no quota), -1. */
 int md_quota_get(const char *root, struct md_quota *q, struct md_namegen *g,
     struct md_err *e);
+/* md_quota_get for adding BYTES in COUNT messages: sums that would
+ * refuse them are trusted only from a one-line file younger than 15
+ * minutes (Maildir++), else counted again. Call md_quota_over after. */
+int md_quota_get_for(const char *root, int64_t bytes, int64_t count,
+    struct md_quota *q, struct md_namegen *g, struct md_err *e);
 /* Would BYTES more in COUNT more messages go over Q's limits? */
 int md_quota_over(const struct md_quota *q, int64_t bytes, int64_t count);
 /* Append "BYTES COUNT" to ROOT/maildirsize in one write: 1, or 0 when
@@ -230,7 +236,121 @@ int md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
 
 /* ---- expunge.c: removing messages and stale tmp/ files ---- */
 
+#define MD_EXPUNGE_TRASHED 0x1 /* messages flagged T */
+#define MD_EXPUNGE_ALL 0x2     /* messages whatever their flags */
+#define MD_EXPUNGE_OLDER 0x4   /* only messages whose mtime < before */
+#define MD_EXPUNGE_TMP 0x8     /* files in tmp/ whose ctime < tmp_before */
+#define MD_EXPUNGE_DRY 0x10    /* decide and report; remove nothing */
+
+/* One file removed (or, dry, that would be), or one problem (ERR set,
+ * errno as the failing call left it). */
+struct md_expunge_event {
+	const char *maildir, *sub, *name; /* sub: "new", "cur" or "tmp" */
+	uint64_t size;
+	const struct md_err *err;
+};
+
+struct md_expunge {
+	int what; /* MD_EXPUNGE_* */
+	struct timespec before, tmp_before;
+	void (*report)(void *arg, const struct md_expunge_event *ev);
+	void *arg;
+};
+
+struct md_expunge_stats {
+	uint64_t messages, bytes;    /* from new/ and cur/ */
+	uint64_t tmpfiles, tmpbytes; /* from tmp/ */
+	unsigned long problems;
+};
+
+/* "7d", "12h", "2w", "30m", "10s", or several ("1d12h") into seconds;
+ * -1/EINVAL (ERANGE for too large) for anything else. */
+int md_age_parse(const char *s, time_t *secs);
+/* Does X take the message NAME by its flags (no system call made)? */
+int md_expunge_wanted(const struct md_expunge *x, const char *name);
+/*
+ * Remove from the maildir PATH what X selects: messages in new/ and cur/,
+ * then stale files in tmp/. Subdirectories are opened O_NOFOLLOW below
+ * PATH's descriptor and entries unlinked relative to them, so no symbolic
+ * link is followed, no directory removed and nothing outside them
+ * touched. A file gone meanwhile is skipped, uncounted. Messages removed
+ * from a maildir other than Trash are taken off its Maildir++ quota.
+ * Adds to *ST; returns 0, or -1 after one or more problems (each told
+ * to X->report; E holds the first).
+ */
+int md_expunge_maildir(const char *path, const struct md_expunge *x,
+    struct md_expunge_stats *st, struct md_err *e);
+
 /* ---- check.c: finding (and repairing) damage in a maildir ---- */
+
+/* What is wrong; md_check_category() names each with a fixed word. */
+enum md_check_kind {
+	MD_CHECK_MISSING,    /* tmp/, new/ or cur/ absent or no directory */
+	MD_CHECK_MODE,       /* group or other bits on mail or its dirs */
+	MD_CHECK_STALE,      /* a tmp/ file untouched for 36 hours */
+	MD_CHECK_NONMESSAGE, /* in new/ or cur/, but no message */
+	MD_CHECK_EMPTY,      /* a message of 0 bytes */
+	MD_CHECK_SIZE,       /* ",S=" differs from the file's size */
+	MD_CHECK_MISPLACED,  /* in new/ with info (belongs in cur/) */
+	MD_CHECK_FLAGS,      /* flags not in ASCII order, or repeated */
+	MD_CHECK_DUPLICATE,  /* a base already seen in new/ or cur/ */
+	MD_CHECK_QUOTA,      /* maildirsize differs from what is there */
+	MD_CHECK_CACHE,      /* reserved: the header cache (not yet) */
+	MD_CHECK_REPAIRED,   /* no finding: a repair made (or failed) */
+};
+
+/* Which variant of a kind (struct md_finding's WHAT). */
+enum md_check_what {
+	MD_CHECK_ANY,
+	MD_CHECK_ABSENT,   /* missing: not there */
+	MD_CHECK_NOTDIR,   /* missing: there, but no directory */
+	MD_CHECK_DIR,      /* nonmessage: a directory */
+	MD_CHECK_SPECIAL,  /* nonmessage: a fifo, socket or device */
+	MD_CHECK_NOBASE,   /* nonmessage: the name starts with ':' */
+	MD_CHECK_DANGLING, /* nonmessage: a symbolic link to nothing */
+	MD_CHECK_ORDER,    /* flags: out of ASCII order */
+	MD_CHECK_REPEAT,   /* flags: a letter twice */
+	MD_CHECK_DRIFT,    /* quota: V = stored bytes, count; counted ones */
+	MD_CHECK_BADLINE,  /* quota: V[0] = the first unreadable line */
+	MD_CHECK_NEGATIVE, /* quota: stored totals below zero */
+	MD_CHECK_BADDEF,   /* quota: line 1 (the limits) unreadable */
+	MD_CHECK_MKDIR,    /* repaired: a directory made */
+	MD_CHECK_RENAME,   /* repaired: renamed to OTHER */
+	MD_CHECK_RECALC,   /* repaired: maildirsize written anew */
+};
+
+struct md_finding {
+	enum md_check_kind kind;
+	enum md_check_what what;
+	const char *path;  /* the file or directory concerned */
+	const char *other; /* duplicate: the one kept; rename: the new path */
+	/* mode: V[0]; stale: age (s); size: ",S=", st_size; duplicate: 1
+	 * for a hard link of OTHER; recalc: bytes, count written */
+	int64_t v[4];
+	int error;         /* repaired: 0, or the errno of a failed repair */
+};
+
+#define MD_CHECK_STALE_SECS (36 * 60 * 60)
+
+struct md_check {
+	int repair;             /* also repair what is safe to repair */
+	time_t now;             /* for the age of tmp/ files */
+	struct md_namegen *gen; /* fresh names for duplicates, quota file */
+	void (*report)(void *arg, const struct md_finding *f);
+	void *arg;
+	unsigned long found, fixed; /* findings reported, and repaired */
+};
+
+/* "missing", "mode", ... for output; "repaired" for MD_CHECK_REPAIRED. */
+const char *md_check_category(enum md_check_kind k);
+/*
+ * Check the maildir PATH, telling C->report each finding (and, with
+ * C->repair, each repair: renames that never replace, mkdir, a new
+ * maildirsize; nothing is deleted). Checks the quota of a Maildir++ root
+ * too, not its folders. Returns 0; -1 when PATH or a part of it could
+ * not be read (E says which; what could be checked was).
+ */
+int md_check_maildir(struct md_check *c, const char *path, struct md_err *e);
 
 /* ---- header.c: the header of a message, bounded, indexed in place ---- */
 
@@ -263,6 +383,43 @@ int md_header_read(struct md_header *h, int fd);
  * spaces, trimmed, cut to fit SIZE: its length, or -1/ENOENT. */
 int md_header_field(const struct md_header *h, const char *name, size_t nth,
     char *out, size_t size);
+
+/* ---- decode.c: header text to UTF-8 (RFC 2047, undeclared 8-bit) ---- */
+
+#define MD_DECODER_SLOTS 16 /* charsets with an open descriptor */
+#define MD_CHARSET_MAX 64
+
+/* iconv descriptors kept open across calls: opening one costs more than
+ * decoding a subject. */
+struct md_decoder {
+	iconv_t cd[MD_DECODER_SLOTS]; /* (iconv_t)-1: not known to iconv */
+	char name[MD_DECODER_SLOTS][MD_CHARSET_MAX];
+	size_t n;
+};
+
+void md_decoder_init(struct md_decoder *d);
+void md_decoder_free(struct md_decoder *d);
+/*
+ * The LEN bytes of header text at IN into OUT as UTF-8, NUL-terminated,
+ * cut at a character boundary to fit SIZE: encoded words decoded (the
+ * whitespace between two of them dropped, adjacent words of one charset
+ * joined before conversion), other 8-bit bytes read as UTF-8 where valid
+ * and as CP1252 where not, what does not convert as U+FFFD, and control
+ * bytes as ' ' (line breaks, tab, NUL) or '?'. Returns the length.
+ */
+size_t md_decode_text(
+    struct md_decoder *d, const char *in, size_t len, char *out, size_t size);
+
+/* ---- addr.c: names in From:, ids in Message-ID and References ---- */
+
+/* The name to show for the first mailbox of a From: VALUE: its display
+ * name (quotes undone, RFC 2047 decoded), else the comment after a bare
+ * address, else the address; as md_decode_text. Returns the length. */
+size_t md_from_name(
+    struct md_decoder *d, const char *value, char *out, size_t size);
+/* The ids "<...>" of VALUE without brackets or blanks, separated by one
+ * space, into OUT (ids that do not fit are left out); their number. */
+int md_msgids(const char *value, char *out, size_t size);
 
 /* ---- keywords.c: Dovecot's dovecot-keywords, read only ---- */
 

@@ -1,0 +1,141 @@
+/*
+ * addr.c: the little a mail list needs from structured fields: the name
+ * to show for a From: (its display name, decoded, else its address) and
+ * the message ids of Message-ID, In-Reply-To and References. Lenient:
+ * real headers break every rule of RFC 5322 section 3.4.
+ */
+#include <string.h>
+
+#include "maildir.h"
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The end of the first mailbox of S: a ',' outside quotes, angles and
+ * comments, or the end. */
+static const char *
+first_mailbox(const char *s)
+{
+	int quote = 0, angle = 0, comment = 0;
+
+	for (; *s; s++) {
+		if (quote) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				quote = 0;
+		} else if (comment) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '(')
+				comment++;
+			else if (*s == ')')
+				comment--;
+		} else if (*s == '"')
+			quote = 1;
+		else if (*s == '(')
+			comment = 1;
+		else if (*s == '<')
+			angle = 1;
+		else if (*s == '>')
+			angle = 0;
+		else if (*s == ',' && !angle)
+			break;
+	}
+	return s;
+}
+
+/* [S, E) without outer blanks and one pair of quotes, backslash escapes
+ * undone, into BUF; its length. */
+static size_t
+unquote(const char *s, const char *e, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (s < e && is_space(*s))
+		s++;
+	while (e > s && is_space(e[-1]))
+		e--;
+	for (; s < e && n + 1 < size; s++) {
+		if (*s == '"')
+			continue;
+		if (*s == '\\' && s + 1 < e)
+			s++;
+		buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+size_t
+md_from_name(struct md_decoder *d, const char *value, char *out, size_t size)
+{
+	const char *end = first_mailbox(value), *lt, *gt, *open, *close;
+	char buf[1024];
+	size_t n;
+
+	if (size == 0)
+		return 0;
+	lt = memchr(value, '<', (size_t)(end - value));
+	if (lt != NULL) { /* Name <addr> */
+		n = unquote(value, lt, buf, sizeof(buf));
+		if (n == 0) {
+			gt = memchr(lt, '>', (size_t)(end - lt));
+			n = unquote(lt + 1, gt ? gt : end, buf, sizeof(buf));
+		}
+		return md_decode_text(d, buf, n, out, size);
+	}
+	/* addr (Name): the comment is the name */
+	open = memchr(value, '(', (size_t)(end - value));
+	close = open ? memchr(open, ')', (size_t)(end - open)) : NULL;
+	if (open != NULL) {
+		n = unquote(open + 1, close ? close : end, buf, sizeof(buf));
+		if (n > 0)
+			return md_decode_text(d, buf, n, out, size);
+		end = open;
+	}
+	n = unquote(value, end, buf, sizeof(buf));
+	return md_decode_text(d, buf, n, out, size);
+}
+
+int
+md_msgids(const char *value, char *out, size_t size)
+{
+	size_t n = 0;
+	int count = 0;
+
+	if (size == 0)
+		return 0;
+	for (const char *p = value; (p = strchr(p, '<')) != NULL;) {
+		const char *gt = strchr(p + 1, '>');
+		size_t len, k = 0;
+
+		if (gt == NULL)
+			break;
+		len = (size_t)(gt - p - 1);
+		/* CFWS inside an id (obsolete syntax) goes; one with a '<'
+		 * inside is no id but the start of the next. */
+		if (memchr(p + 1, '<', len) != NULL) {
+			p = memchr(p + 1, '<', len);
+			continue;
+		}
+		if (n + (n > 0) + len + 1 > size)
+			break;
+		if (n > 0)
+			out[n++] = ' ';
+		for (size_t i = 0; i < len; i++)
+			if (!is_space(p[1 + i]))
+				out[n + k++] = p[1 + i];
+		if (k == 0 && n > 0)
+			n--; /* "<>": nothing */
+		else if (k > 0)
+			count++;
+		n += k;
+		p = gt + 1;
+	}
+	out[n] = '\0';
+	return count;
+}
