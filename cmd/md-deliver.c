@@ -23,7 +23,7 @@
 #define MBOX_BATCH 1024 /* -M: messages between directory syncs */
 
 struct opts {
-	int create, verbose, mbox, qmail, use_env, have_flags;
+	int create, verbose, mbox, qmail, use_env, have_flags, quota_perm;
 	const char *folder;
 	struct md_flags flags;
 	uint64_t limit;
@@ -31,10 +31,20 @@ struct opts {
 	char *rp, *dt, *xot;
 };
 
+/* A Maildir++ root's quota, shared by the targets under it. */
+struct qroot {
+	char path[PATH_MAX];
+	int state;         /* 0 not read yet, 1 kept in maildirsize, -1 none */
+	struct md_quota q; /* as read, plus the lines we appended */
+};
+
 struct target {
 	struct md_maildir m;
-	int ok;    /* opened, and nothing failed yet */
-	int dirty; /* MD_NEW/MD_CUR entries made, not yet synced */
+	int ok;                 /* opened, and nothing failed yet */
+	int over;               /* failed for being over quota */
+	int dirty;              /* MD_NEW/MD_CUR entries made, not yet synced */
+	struct qroot *qr;       /* NULL: no quota here (.Trash) */
+	int64_t qbytes, qcount; /* placed here, not yet in maildirsize */
 	char name[NAME_MAX + 8]; /* where the last message went */
 	char *done;              /* -v: placed paths, printed once synced */
 	size_t donelen, donecap;
@@ -45,6 +55,8 @@ struct run {
 	struct md_filter_opts fo;
 	struct target *tg;
 	size_t ntg;
+	struct qroot *qr; /* one per distinct root, at most ntg */
+	size_t nqr;
 	struct md_maildir *home;
 	struct md_namegen gen;
 	size_t nbatch;    /* messages placed since the last sync */
@@ -60,7 +72,8 @@ usage(void)
 {
 	printf("usage: md-deliver [-cehMv] [-d addr] [-F flags] [-f folder] "
 	       "[-r addr] [-s size]\n"
-	       "                  [-t seconds] [--qmail] [maildir ...]\n");
+	       "                  [-t seconds] [--qmail] [--quota-permanent] "
+	       "[maildir ...]\n");
 	exit(EX_OK);
 }
 
@@ -118,6 +131,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "mbox", no_argument, NULL, 'M' },
 		{ "qmail", no_argument, NULL, 'Q' },
+		{ "quota-permanent", no_argument, NULL, 'P' },
 		{ "return-path", required_argument, NULL, 'r' },
 		{ "size-limit", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -164,6 +178,9 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			break;
 		case 'Q':
 			o->qmail = 1;
+			break;
+		case 'P':
+			o->quota_perm = 1;
 			break;
 		case 'r':
 			o->rp = sanitize(optarg, 1);
@@ -239,6 +256,26 @@ warn_err(const struct md_err *e)
 	warnx("%s: %s: %s", e->path, e->step, strerror(errno));
 }
 
+/* The quota T is kept in: its Maildir++ root's, shared with the other
+ * targets under that root; none for .Trash, which Maildir++ does not
+ * count. The maildirsize itself is read only when a message is ready. */
+static void
+find_quota(struct run *r, struct target *t)
+{
+	char root[PATH_MAX];
+
+	if (md_folder_root(t->m.path, root, sizeof(root)) == -1 ||
+	    md_quota_is_trash(root, t->m.path))
+		return;
+	for (size_t i = 0; i < r->nqr; i++)
+		if (strcmp(r->qr[i].path, root) == 0) {
+			t->qr = &r->qr[i];
+			return;
+		}
+	t->qr = &r->qr[r->nqr++];
+	memcpy(t->qr->path, root, sizeof(root));
+}
+
 /* Opens every target; the first one that opens keeps the tmp file. */
 static void
 open_targets(struct run *r, int argc, char **argv)
@@ -252,7 +289,8 @@ open_targets(struct run *r, int argc, char **argv)
 		argc = 1;
 	}
 	r->ntg = (size_t)argc;
-	if ((r->tg = calloc(r->ntg, sizeof(*r->tg))) == NULL)
+	if ((r->tg = calloc(r->ntg, sizeof(*r->tg))) == NULL ||
+	    (r->qr = calloc(r->ntg, sizeof(*r->qr))) == NULL)
 		err(EX_TEMPFAIL, "calloc");
 	for (size_t i = 0; i < r->ntg; i++) {
 		struct target *t = &r->tg[i];
@@ -268,6 +306,7 @@ open_targets(struct run *r, int argc, char **argv)
 			continue;
 		}
 		t->ok = 1;
+		find_quota(r, t);
 		if (r->home == NULL)
 			r->home = &t->m;
 	}
@@ -296,6 +335,64 @@ classify(int errnum, const struct md_err *e, const struct run *r)
 	return EX_TEMPFAIL;
 }
 
+static void
+warn_over(const struct target *t, int64_t bytes, int64_t count)
+{
+	const struct md_quota *q = &t->qr->q;
+	char b[64] = "", c[64] = "", shown[PATH_MAX];
+
+	if (q->max_bytes)
+		snprintf(
+		    b, sizeof(b), " of %llu", (unsigned long long)q->max_bytes);
+	if (q->max_count)
+		snprintf(
+		    c, sizeof(c), " of %llu", (unsigned long long)q->max_count);
+	warnx("%s: over quota: with this message %lld%s bytes, %lld%s "
+	      "messages",
+	    md_shown(t->m.path, shown, sizeof(shown)), (long long)bytes, b,
+	    (long long)count, c);
+}
+
+/*
+ * Is there room under T's quota for the message? 1 yes (or no quota),
+ * 0 no (said on stderr), -1 failed. Numbers kept from earlier messages
+ * (-M) are used until they say no; then the file is read again, and
+ * counted again where Maildir++ says its sums cannot be trusted.
+ */
+static int
+quota_room(struct run *r, struct target *t)
+{
+	struct qroot *qr = t->qr;
+	int64_t bytes = (int64_t)r->tmp.size, count = 1;
+	struct md_err e;
+	int rc;
+
+	if (qr == NULL || qr->state == -1)
+		return 1;
+	/* Placed under this root, not yet appended: ours, so counted. */
+	for (size_t i = 0; i < r->ntg; i++)
+		if (r->tg[i].qr == qr) {
+			bytes += r->tg[i].qbytes;
+			count += r->tg[i].qcount;
+		}
+	if (qr->state == 0 || md_quota_over(&qr->q, bytes, count)) {
+		rc = md_quota_get_for(
+		    qr->path, bytes, count, &qr->q, &r->gen, &e);
+		if (rc == -1) {
+			warn_err(&e);
+			return -1;
+		}
+		qr->state = rc ? 1 : -1;
+		if (rc == 0)
+			return 1;
+	}
+	if (!md_quota_over(&qr->q, bytes, count))
+		return 1;
+	warn_over(t, qr->q.bytes + bytes, qr->q.count + count);
+	t->over = 1;
+	return 0;
+}
+
 /* Link the finished tmp file into every target; count the failures. */
 static int
 place_all(struct run *r, const struct md_flags *flags)
@@ -308,17 +405,52 @@ place_all(struct run *r, const struct md_flags *flags)
 
 		if (!t->ok)
 			continue;
+		if (quota_room(r, t) != 1)
+			goto failed;
 		if (md_place(&r->tmp, &t->m, flags, &r->gen, t->name,
 		        sizeof(t->name), &e) == -1) {
 			warn_err(&e);
-			t->ok = 0;
-			t->name[0] = '\0';
-			failed++;
-			continue;
+			goto failed;
 		}
 		t->dirty |= flags ? MD_CUR : MD_NEW;
+		if (t->qr != NULL && t->qr->state == 1) {
+			t->qbytes += (int64_t)r->tmp.size;
+			t->qcount++;
+		}
+		continue;
+	failed:
+		t->ok = 0;
+		t->name[0] = '\0';
+		failed++;
 	}
 	return failed;
+}
+
+/* After T's directory sync: its messages into maildirsize, one line
+ * (also when T failed later, over quota: those before are delivered).
+ * They are delivered whatever happens here, so a failure is only said:
+ * the next count puts the sums right. */
+static void
+quota_append(struct target *t, int synced)
+{
+	struct md_err e;
+
+	if (t->qcount == 0)
+		return;
+	if (synced) {
+		switch (md_quota_add(t->qr->path, t->qbytes, t->qcount, &e)) {
+		case -1:
+			warn_err(&e);
+			break;
+		case 0:
+			t->qr->state = -1; /* removed: no quota any more */
+			break;
+		default:
+			t->qr->q.bytes += t->qbytes;
+			t->qr->q.count += t->qcount;
+		}
+	}
+	t->qbytes = t->qcount = 0;
 }
 
 /* -v: remember where the message went; printed once it is durable. */
@@ -358,12 +490,16 @@ sync_batch(struct run *r)
 	for (size_t i = 0; i < r->ntg; i++) {
 		struct target *t = &r->tg[i];
 
-		if (t->dirty && md_maildir_sync(&t->m, t->dirty, &e) == -1) {
+		int bad =
+		    t->dirty && md_maildir_sync(&t->m, t->dirty, &e) == -1;
+
+		if (bad) {
 			warn_err(&e);
 			t->ok = 0;
 			failed++;
 		}
 		t->dirty = 0;
+		quota_append(t, !bad);
 		if (t->ok)
 			fwrite(t->done, 1, t->donelen, stdout);
 		t->donelen = 0;
@@ -372,15 +508,20 @@ sync_batch(struct run *r)
 	return failed;
 }
 
-/* Targets that did not get every message: unopened, or failed since. */
-static size_t
-bad_targets(const struct run *r)
+/* Did every target get every message? Else EX_TEMPFAIL, or with
+ * --quota-permanent EX_NOPERM when each one missed was over quota. */
+static int
+targets_status(const struct run *r)
 {
-	size_t n = 0;
+	size_t bad = 0, over = 0;
 
-	for (size_t i = 0; i < r->ntg; i++)
-		n += !r->tg[i].ok;
-	return n;
+	for (size_t i = 0; i < r->ntg; i++) {
+		bad += !r->tg[i].ok;
+		over += !r->tg[i].ok && r->tg[i].over;
+	}
+	if (bad == 0)
+		return EX_OK;
+	return bad == over && r->o.quota_perm ? EX_NOPERM : EX_TEMPFAIL;
 }
 
 static int
@@ -404,7 +545,7 @@ deliver_one(struct run *r)
 	note_placed(r);
 	sync_batch(r);
 	md_tmp_remove(&r->tmp);
-	return bad_targets(r) ? EX_TEMPFAIL : EX_OK;
+	return targets_status(r);
 }
 
 /* One mbox message: flags from Status:/X-Status: and -F, mtime kept. */
@@ -442,7 +583,7 @@ place:
 		failed += sync_batch(r);
 	/* A target that fails stops the import, so that one retry of the
 	 * rest can follow; one that never opened does not. */
-	return failed ? EX_TEMPFAIL : EX_OK;
+	return failed ? targets_status(r) : EX_OK;
 }
 
 static int
@@ -473,13 +614,15 @@ import_mbox(struct run *r)
 		else if (one == EX_DATAERR)
 			perm++;
 		else {
-			rc = EX_TEMPFAIL;
+			rc = one;
 			stopped = 1;
 			break;
 		}
 	} while (more);
-	if (sync_batch(r) || bad_targets(r))
+	if (sync_batch(r))
 		rc = EX_TEMPFAIL;
+	else if (rc != EX_TEMPFAIL && targets_status(r) != EX_OK)
+		rc = targets_status(r);
 	if (stopped)
 		warnx("mbox: %lu delivered, %lu refused; stopped at message "
 		      "%lu, it and the rest not delivered",
@@ -498,6 +641,7 @@ free_run(struct run *r)
 	for (size_t i = 0; i < r->ntg; i++)
 		free(r->tg[i].done); /* descriptors go with the process */
 	free(r->tg);
+	free(r->qr);
 	free(r->o.rp);
 	free(r->o.dt);
 	free(r->o.xot);

@@ -58,13 +58,16 @@ usage(void)
 	exit(EX_OK);
 }
 
-/* A path made readable for a message (md_shown); only on problems. */
+/* A path made readable for a message (md_shown); only on problems. Two
+ * buffers in turn, so that one message can show two paths. */
 static const char *
 shown(const char *path)
 {
-	static char buf[4 * PATH_MAX + 1];
+	static char buf[2][4 * PATH_MAX + 1];
+	static int i;
 
-	return md_shown(path, buf, sizeof(buf));
+	i = !i;
+	return md_shown(path, buf[i], sizeof(buf[i]));
 }
 
 /* The quota root of the maildir PATH, or NULL when moves in and out of
@@ -147,6 +150,7 @@ load_source(struct run *r, const char *root)
 static int
 room_for(struct run *r, const struct md_msgpath *mp)
 {
+	struct md_err e;
 	uint64_t size;
 
 	if (!r->quota || r->to_root == NULL ||
@@ -161,6 +165,22 @@ room_for(struct run *r, const struct md_msgpath *mp)
 			return 1; /* md_move will say what is wrong */
 		size = (uint64_t)st.st_size;
 	}
+	if (!md_quota_over(&r->q, (int64_t)size, 1))
+		return 1;
+	/* Numbers that would refuse it are trusted only when fresh: ask
+	 * again, counting anew where Maildir++ says to. */
+	switch (md_quota_get_for(r->to_root->path,
+	    r->to_root->bytes + (int64_t)size, r->to_root->count + 1, &r->q,
+	    &r->gen, &e)) {
+	case -1:
+		warn("%s: %s", shown(e.path), e.step);
+		return 0;
+	case 0: /* maildirsize removed meanwhile: no quota now */
+		r->quota = 0;
+		return 1;
+	}
+	r->q.bytes += r->to_root->bytes;
+	r->q.count += r->to_root->count;
 	return !md_quota_over(&r->q, (int64_t)size, 1);
 }
 

@@ -172,8 +172,8 @@ is "$RC:$(name_info "$(cat "$T/out")")" "0:2,RS" "renamed within cur/: found, fl
 msg "$M" cur/g2:2,S
 mv_ "$M/cur/gone:2,S" "$M/cur/g2:2,S" "$A"
 is "$RC:$(lines "$T/out"):$(lines "$T/err")" "1:1:1" "one gone, one there: exit 1, one moved, one line on stderr"
-grep -q "gone" "$T/err"
-ok $? "gone: stderr says so: $(cat "$T/err")"
+grep -qF "gone (not in new/ or cur/ of $M)" "$T/err"
+ok $? "gone: stderr says so, naming the maildir: $(cat "$T/err")"
 
 # ---- across file systems ----
 
@@ -241,7 +241,7 @@ Q=$T/Q
 mkmd "$Q" "$Q/.Trash" "$Q/.Work"
 : >"$Q/.Trash/maildirfolder"
 : >"$Q/.Work/maildirfolder"
-printf '1000S,100C\n0 0\n' >"$Q/maildirsize"
+printf '1000S,100C\n30 1\n' >"$Q/maildirsize"
 printf 'x%.0s' $(seq 1 30) >"$Q/cur/t1,S=30:2,S"
 mv_ -f Trash -m "$Q" "$Q/cur/t1,S=30:2,S"
 is "$RC" 0 "into Trash: exit 0"
@@ -256,8 +256,8 @@ msg "$Q/.Trash" cur/big,S=50:2,S
 mv_ -f Work -m "$Q" "$Q/.Trash/cur/big,S=50:2,S"
 is "$RC:$(bytes "$T/out")" "1:0" "out of Trash over quota: exit 1, nothing printed"
 check "over quota: the message stays in Trash" test -f "$Q/.Trash/cur/big,S=50:2,S"
-grep -q "quota" "$T/err"
-ok $? "over quota: stderr says so: $(cat "$T/err")"
+grep -qF "not moved: $Q is over its quota" "$T/err"
+ok $? "over quota: stderr names the root: $(cat "$T/err")"
 
 # ---- bad input: refused, nothing moved ----
 

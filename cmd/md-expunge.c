@@ -1,0 +1,611 @@
+/*
+ * md-expunge: remove the messages flagged T (trashed) from maildirs, or
+ * with --all every message (for Trash and Junk retention), optionally
+ * only those delivered before a given age; and with --tmp the stale
+ * files in tmp/. Paths go to stdout with -v or -n, summaries to stderr
+ * (-v) or, for scripts, to stdout (--tsv, --json).
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libutil.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+#define OPTSTRING ":0af:hm:nrTv"
+#define TMP_AGE (36 * 3600) /* the maildir spec's 36 hours */
+
+enum { OPT_OLDER = 256, OPT_TMP, OPT_TSV, OPT_JSON };
+
+struct opts {
+	int trashed, all, tmp, older, dry, verbose, recursive, tsv, json;
+	time_t older_age, tmp_age;
+	char **folders, **roots; /* -f, -m: pointers into argv */
+	size_t nfolders, nroots;
+	char eol;
+};
+
+struct stats {
+	char *path;
+	struct md_expunge_stats s;
+};
+
+struct run {
+	struct opts o;
+	struct md_expunge x;
+	FILE *paths; /* where removed paths go, or NULL */
+	struct stats *st;
+	size_t nst;
+	int failed;
+	int out_errno; /* the first failed write of a path */
+};
+
+static void
+usage(void)
+{
+	printf("usage: md-expunge [-0ahnrTv] [--older-than age] "
+	       "[--tmp[=age]] [--tsv | --json]\n"
+	       "                  [-m root] [-f folder] "
+	       "[maildir | folder ...]\n");
+	exit(EX_OK);
+}
+
+/* A path made readable for a message (md_shown); only on problems. */
+static const char *
+shown(const char *path)
+{
+	static char buf[4 * PATH_MAX + 1];
+
+	return md_shown(path, buf, sizeof(buf));
+}
+
+static void
+report(void *arg, const struct md_expunge_event *ev)
+{
+	struct run *r = arg;
+
+	if (ev->err != NULL) {
+		if (errno == ELOOP && strcmp(ev->err->step, "open") == 0)
+			warnx("%s: a symbolic link, not followed",
+			    shown(ev->err->path));
+		else
+			warn("%s: %s", shown(ev->err->path), ev->err->step);
+		r->failed = 1;
+		return;
+	}
+	if (r->paths != NULL &&
+	    fprintf(r->paths, "%s/%s/%s%c", ev->maildir, ev->sub, ev->name,
+	        r->o.eol) < 0 &&
+	    r->out_errno == 0)
+		r->out_errno = errno;
+}
+
+static void
+human(uint64_t bytes, char *buf, size_t size)
+{
+	if (humanize_number(buf, size < 5 ? size : 5, (int64_t)bytes, "",
+	        HN_AUTOSCALE, HN_B | HN_NOSPACE | HN_DECIMAL) == -1)
+		snprintf(buf, size, "%llu", (unsigned long long)bytes);
+}
+
+/* -v: "md-expunge: M: 3 messages (1.5K), 1 tmp file (10B) removed". */
+static void
+tell(const struct run *r, const struct stats *s)
+{
+	char b1[8], b2[8], msgs[64] = "", tmps[64] = "";
+	const struct md_expunge_stats *v = &s->s;
+
+	human(v->bytes, b1, sizeof(b1));
+	human(v->tmpbytes, b2, sizeof(b2));
+	if (r->x.what & (MD_EXPUNGE_TRASHED | MD_EXPUNGE_ALL))
+		snprintf(msgs, sizeof(msgs), "%llu message%s (%s)",
+		    (unsigned long long)v->messages,
+		    v->messages == 1 ? "" : "s", b1);
+	if (r->x.what & MD_EXPUNGE_TMP)
+		snprintf(tmps, sizeof(tmps), "%s%llu tmp file%s (%s)",
+		    msgs[0] ? ", " : "", (unsigned long long)v->tmpfiles,
+		    v->tmpfiles == 1 ? "" : "s", b2);
+	fflush(stdout); /* paths before the line that sums them up */
+	fprintf(stderr, "md-expunge: %s: %s%s %s\n", s->path, msgs, tmps,
+	    r->o.dry ? "would be removed" : "removed");
+}
+
+static struct stats *
+new_stats(struct run *r, const char *path)
+{
+	struct stats *s;
+
+	s = reallocarray(r->st, r->nst + 1, sizeof(*r->st));
+	if (s == NULL)
+		err(EX_OSERR, "reallocarray");
+	r->st = s;
+	s = &r->st[r->nst++];
+	memset(s, 0, sizeof(*s));
+	if ((s->path = strdup(path)) == NULL)
+		err(EX_OSERR, "strdup");
+	return s;
+}
+
+static int
+expunge_one(struct run *r, const char *path)
+{
+	struct md_err e;
+	struct stats *s;
+
+	if (md_maildir_check(path, &e) == -1) {
+		struct stat st;
+		int saved = errno;
+
+		if (saved == ENOENT && stat(path, &st) == -1)
+			warn("%s", shown(path));
+		else if (saved == ENOENT || saved == ENOTDIR) {
+			char b[4 * PATH_MAX + 1];
+
+			warnx("%s: not a maildir (no %s)", shown(path),
+			    md_shown(e.path, b, sizeof(b)));
+		} else {
+			errno = saved;
+			warn("%s", shown(e.path));
+		}
+		r->failed = 1;
+		return -1;
+	}
+	s = new_stats(r, path);
+	/* Problems were told to report() one by one. */
+	md_expunge_maildir(path, &r->x, &s->s, &e);
+	if (r->o.verbose && !r->o.tsv && !r->o.json)
+		tell(r, s);
+	return 0;
+}
+
+static void
+expunge_folders(struct run *r, const char *root, const char *prefix)
+{
+	char **paths;
+	size_t n;
+
+	if (md_folder_list(root, prefix, &paths, &n) == -1) {
+		if (errno == ENOMEM)
+			err(EX_OSERR, "%s", shown(root));
+		warn("%s", shown(root));
+		r->failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		expunge_one(r, paths[i]);
+	md_strings_free(paths, n);
+}
+
+static const char *
+default_root(void)
+{
+	static char buf[PATH_MAX];
+
+	if (buf[0] != '\0')
+		return buf;
+	if (md_maildir_default(buf, sizeof(buf)) == -1) {
+		if (errno == ENOENT)
+			errx(1, "no MAILDIR and no home directory: name a "
+			        "maildir");
+		err(1, "MAILDIR or home directory");
+	}
+	return buf;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A Maildir++ folder: ".Name", with the maildirfolder marker when it
+ * exists (so that a root such as ~/.maildir is no folder). */
+static int
+is_folder(const char *path, const char *base)
+{
+	char p[PATH_MAX + 16];
+	struct stat st;
+
+	if (base[0] != '.' || md_folder_valid(base + 1) != 0)
+		return 0;
+	snprintf(p, sizeof(p), "%s/maildirfolder", path);
+	if (stat(p, &st) == 0)
+		return 1;
+	snprintf(p, sizeof(p), "%s/cur", path);
+	return stat(p, &st) == -1; /* missing folder: by its name */
+}
+
+/* The maildir PATH (without trailing slashes), then with -r its folders:
+ * all of a root's, or a folder's subfolders (siblings ".Name.*"). FOLDER
+ * says PATH is one (-f), else it is judged by its name. */
+static void
+expunge_target(struct run *r, const char *path, int folder)
+{
+	const char *slash = strrchr(path, '/'), *base;
+
+	base = slash ? slash + 1 : path;
+	if (!folder)
+		folder = is_folder(path, base);
+	if (expunge_one(r, path) == -1 && !folder)
+		return;
+	if (!r->o.recursive)
+		return;
+	if (folder) {
+		char root[PATH_MAX], prefix[PATH_MAX + 1];
+
+		snprintf(root, sizeof(root), "%.*s",
+		    slash ? (int)(slash - path) : 1, slash ? path : ".");
+		if (root[0] == '\0')
+			strlcpy(root, "/", sizeof(root));
+		snprintf(prefix, sizeof(prefix), "%s.", base);
+		expunge_folders(r, root, prefix);
+	} else
+		expunge_folders(r, path, ".");
+}
+
+/* ARG without trailing slashes into PATH; -1 when too long. */
+static int
+trim(const char *arg, char *path, size_t size)
+{
+	size_t len = strlen(arg);
+
+	while (len > 1 && arg[len - 1] == '/')
+		len--;
+	if (len >= size) {
+		warnx("%s: path too long", shown(arg));
+		return -1;
+	}
+	memcpy(path, arg, len);
+	path[len] = '\0';
+	return 0;
+}
+
+/* ARG is a maildir path, or a folder name under the default root. */
+static void
+expunge_arg(struct run *r, const char *arg)
+{
+	char path[PATH_MAX], p[PATH_MAX];
+
+	if (trim(arg, path, sizeof(path)) == -1) {
+		r->failed = 1;
+		return;
+	}
+	if (!is_dir(path) && strchr(path, '/') == NULL &&
+	    md_folder_valid(path) == 0 &&
+	    md_folder_path(p, sizeof(p), default_root(), path) == 0)
+		strlcpy(path, p, sizeof(path));
+	expunge_target(r, path, 0);
+}
+
+/* -f FOLDER of the maildir ROOT ("INBOX" is ROOT itself). */
+static void
+expunge_folder(struct run *r, const char *root, const char *folder)
+{
+	char rpath[PATH_MAX], path[PATH_MAX];
+
+	if (trim(root, rpath, sizeof(rpath)) == -1) {
+		r->failed = 1;
+		return;
+	}
+	if (md_folder_path(path, sizeof(path), rpath, folder) == -1) {
+		warn("%s/.%s", shown(rpath), folder);
+		r->failed = 1;
+		return;
+	}
+	expunge_target(r, path, strcmp(path, rpath) != 0);
+}
+
+/* Each -m root (or the default one): its -f folders, or itself. */
+static void
+expunge_roots(struct run *r)
+{
+	const struct opts *o = &r->o;
+	size_t n = o->nroots > 0 ? o->nroots : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *root = o->nroots > 0 ? o->roots[i] : default_root();
+
+		if (o->nfolders == 0)
+			expunge_folder(r, root, "INBOX");
+		for (size_t j = 0; j < o->nfolders; j++)
+			expunge_folder(r, root, o->folders[j]);
+	}
+}
+
+static void
+add_arg(char ***list, size_t *n, char *s)
+{
+	char **l = reallocarray(*list, *n + 1, sizeof(**list));
+
+	if (l == NULL)
+		err(EX_OSERR, "reallocarray");
+	l[(*n)++] = s;
+	*list = l;
+}
+
+static time_t
+age(const char *opt, const char *s)
+{
+	time_t t;
+
+	if (md_age_parse(s, &t) == -1)
+		errx(EX_USAGE,
+		    "%s %s: not an age (a number and a unit s, m, h, d or "
+		    "w: 36h, 7d, 1d12h)",
+		    opt, shown(s));
+	return t;
+}
+
+static void
+parse_opts(struct opts *o, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "folder", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "maildir", required_argument, NULL, 'm' },
+		{ "older-than", required_argument, NULL, OPT_OLDER },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "tmp", optional_argument, NULL, OPT_TMP },
+		{ "trashed", no_argument, NULL, 'T' },
+		{ "tsv", no_argument, NULL, OPT_TSV },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char msg[PATH_MAX + 64], p[PATH_MAX];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->eol = '\n';
+	o->tmp_age = TMP_AGE;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
+		switch (c) {
+		case '0':
+			o->eol = '\0';
+			break;
+		case 'a':
+			o->all = 1;
+			break;
+		case 'f':
+			if (md_folder_path(p, sizeof(p), "", optarg) == -1)
+				errx(EX_USAGE,
+				    "-f %s: not a folder name (such as "
+				    "Trash or Work.Projects)",
+				    shown(optarg));
+			add_arg(&o->folders, &o->nfolders, optarg);
+			break;
+		case 'h':
+			usage();
+			break;
+		case 'm':
+			add_arg(&o->roots, &o->nroots, optarg);
+			break;
+		case 'n':
+			o->dry = 1;
+			break;
+		case 'r':
+			o->recursive = 1;
+			break;
+		case 'T':
+			o->trashed = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case OPT_OLDER:
+			o->older = 1;
+			o->older_age = age("--older-than", optarg);
+			break;
+		case OPT_TMP:
+			o->tmp = 1;
+			if (optarg != NULL)
+				o->tmp_age = age("--tmp", optarg);
+			break;
+		case OPT_TSV:
+			o->tsv = 1;
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		default: /* ':' or '?' */
+			errx(EX_USAGE, "%s (see md-expunge -h)",
+			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
+		}
+	}
+	if (o->tsv && o->json)
+		errx(EX_USAGE, "--tsv and --json: choose one");
+	if (o->all && o->trashed)
+		errx(EX_USAGE, "--all and -T: choose one");
+}
+
+/* The selection the options make: see DESCRIPTION in md-expunge(1). */
+static void
+setup(struct run *r, int nargs, char *const args[])
+{
+	struct opts *o = &r->o;
+	struct timespec now;
+
+	/* "--tmp 3d" gives "3d" as a maildir: refused before any removal. */
+	for (int i = 0; i < nargs; i++) {
+		struct stat st;
+		time_t t;
+
+		if (md_age_parse(args[i], &t) == 0 && stat(args[i], &st) == -1)
+			errx(EX_USAGE,
+			    "%s: an age, not a maildir (write --tmp=%s or "
+			    "--older-than %s)",
+			    args[i], args[i], args[i]);
+	}
+	if (o->all && nargs == 0 && o->nroots == 0 && o->nfolders == 0)
+		errx(EX_USAGE, "--all removes every message: name the maildir "
+		               "or folder (-f, -m or an argument)");
+	if (clock_gettime(CLOCK_REALTIME, &now) == -1)
+		err(1, "clock_gettime");
+	if (o->all)
+		r->x.what |= MD_EXPUNGE_ALL;
+	else if (o->trashed || o->older || !o->tmp)
+		r->x.what |= MD_EXPUNGE_TRASHED;
+	if (o->older) {
+		r->x.what |= MD_EXPUNGE_OLDER;
+		r->x.before = now;
+		r->x.before.tv_sec -= o->older_age;
+	}
+	if (o->tmp) {
+		r->x.what |= MD_EXPUNGE_TMP;
+		r->x.tmp_before = now;
+		r->x.tmp_before.tv_sec -= o->tmp_age;
+	}
+	if (o->dry)
+		r->x.what |= MD_EXPUNGE_DRY;
+	r->x.report = report;
+	r->x.arg = r;
+	/* Paths: stdout, unless a summary for scripts has it. */
+	if (o->tsv || o->json)
+		r->paths = o->verbose ? stderr : NULL;
+	else if (o->verbose || o->dry)
+		r->paths = stdout;
+}
+
+/* ---- --tsv and --json ---- */
+
+static void
+tsv_str(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\t')
+			fputs("\\t", stdout);
+		else if (*s == '\n')
+			fputs("\\n", stdout);
+		else if (*s == '\\')
+			fputs("\\\\", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void
+json_obj(const struct stats *s)
+{
+	const struct md_expunge_stats *v = &s->s;
+
+	putchar('{');
+	if (s->path != NULL) {
+		printf("\"path\":");
+		json_str(s->path);
+		putchar(',');
+	}
+	printf("\"messages\":%llu,\"bytes\":%llu,\"tmp_files\":%llu,"
+	       "\"tmp_bytes\":%llu,\"errors\":%lu}",
+	    (unsigned long long)v->messages, (unsigned long long)v->bytes,
+	    (unsigned long long)v->tmpfiles, (unsigned long long)v->tmpbytes,
+	    v->problems);
+}
+
+static void
+print_summary(const struct run *r)
+{
+	struct stats total = { 0 };
+
+	for (size_t i = 0; i < r->nst; i++) {
+		const struct md_expunge_stats *v = &r->st[i].s;
+
+		total.s.messages += v->messages;
+		total.s.bytes += v->bytes;
+		total.s.tmpfiles += v->tmpfiles;
+		total.s.tmpbytes += v->tmpbytes;
+		total.s.problems += v->problems;
+	}
+	if (r->o.json) {
+		printf("{\"dry_run\":%s,\"maildirs\":[",
+		    r->o.dry ? "true" : "false");
+		for (size_t i = 0; i < r->nst; i++) {
+			if (i > 0)
+				putchar(',');
+			json_obj(&r->st[i]);
+		}
+		printf("],\"total\":");
+		json_obj(&total);
+		printf("}\n");
+	} else if (r->o.tsv) {
+		printf("maildir\tmessages\tbytes\ttmp_files\ttmp_bytes\t"
+		       "errors\n");
+		for (size_t i = 0; i < r->nst; i++) {
+			const struct md_expunge_stats *v = &r->st[i].s;
+
+			tsv_str(r->st[i].path);
+			printf("\t%llu\t%llu\t%llu\t%llu\t%lu\n",
+			    (unsigned long long)v->messages,
+			    (unsigned long long)v->bytes,
+			    (unsigned long long)v->tmpfiles,
+			    (unsigned long long)v->tmpbytes, v->problems);
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run *r;
+	int rc;
+
+	/* A reader gone (md-expunge -v | head) must not kill us between a
+	 * removal and its quota line: writes fail instead, and exit 1. */
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		err(EX_OSERR, "calloc");
+	parse_opts(&r->o, argc, argv);
+	argc -= optind;
+	argv += optind;
+	setup(r, argc, argv);
+	for (int i = 0; i < argc; i++)
+		expunge_arg(r, argv[i]);
+	if (r->o.nroots > 0 || r->o.nfolders > 0)
+		expunge_roots(r);
+	else if (argc == 0)
+		expunge_folder(r, default_root(), "INBOX");
+	print_summary(r);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (r->out_errno != 0)
+			errno = r->out_errno;
+		err(1, "stdout");
+	}
+	rc = r->failed ? 1 : 0;
+	for (size_t i = 0; i < r->nst; i++)
+		free(r->st[i].path);
+	free(r->st);
+	free(r->o.folders);
+	free(r->o.roots);
+	free(r);
+	return rc;
+}

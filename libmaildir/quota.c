@@ -1,0 +1,600 @@
+/*
+ * quota.c: Maildir++ quota, the root's "maildirsize": a definition line,
+ * then "bytes count" lines whose sums are what the maildir holds. Writers
+ * append one line each (O_APPEND, one write) and never lock; a reader
+ * that cannot trust the sums counts the maildir and puts a new file in
+ * place by rename(2), so every reader sees the old file or the new.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+/* Maildir++: a file this big is rewritten. NFS may read short, so the
+ * buffer is filled by a loop, and a full buffer means "too big". */
+#define QUOTA_BUF 5120
+/* Maildir++ (and Dovecot): sums that refuse mail are trusted only from
+ * a file of one line that is younger than this. */
+#define QUOTA_STALE (15 * 60)
+
+static const char *const subs[] = { "new", "cur" };
+
+/* One maildir of the count, and its new/ and cur/ mtimes before. */
+struct qdir {
+	const char *path;
+	struct timespec mt[2];
+};
+
+struct qscan {
+	char **list; /* the folders, from md_folder_list */
+	size_t nlist, n;
+	struct qdir *dirs;
+};
+
+static int
+join(char *buf, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* K M G T: powers of 1024 (either case); 0 for anything else. */
+static uint64_t
+unit(int c)
+{
+	switch (c) {
+	case 'K':
+	case 'k':
+		return 1ULL << 10;
+	case 'M':
+	case 'm':
+		return 1ULL << 20;
+	case 'G':
+	case 'g':
+		return 1ULL << 30;
+	case 'T':
+	case 't':
+		return 1ULL << 40;
+	}
+	return 0;
+}
+
+int
+md_quota_parse(const char *def, struct md_quota *q)
+{
+	uint64_t lim[2] = { 0, 0 };
+	int seen[2] = { 0, 0 };
+	const char *p = def;
+
+	while (*p != '\0') {
+		uint64_t v = 0, mul = 1;
+		const char *start = p;
+		int kind = 0;
+
+		for (; is_digit(*p); p++) {
+			if (v > (uint64_t)INT64_MAX / 10)
+				goto bad;
+			v = v * 10 + (uint64_t)(*p - '0');
+		}
+		if (p == start)
+			goto bad;
+		if (*p == 'C')
+			kind = 1;
+		else if (*p != 'S' && (mul = unit(*p)) == 0)
+			goto bad;
+		p++;
+		/* Limits are compared with signed sums: they must fit. */
+		if (v > (uint64_t)INT64_MAX / mul || seen[kind]++)
+			goto bad;
+		lim[kind] = v * mul;
+		if (*p == ',' && p[1] != '\0')
+			p++;
+		else if (*p != '\0')
+			goto bad;
+	}
+	q->max_bytes = lim[0];
+	q->max_count = lim[1];
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+md_quota_format(const struct md_quota *q, char *buf, size_t size)
+{
+	int n;
+
+	if (q->max_bytes && q->max_count)
+		n = snprintf(buf, size, "%" PRIu64 "S,%" PRIu64 "C",
+		    q->max_bytes, q->max_count);
+	else if (q->max_count)
+		n = snprintf(buf, size, "%" PRIu64 "C", q->max_count);
+	else
+		n = snprintf(buf, size, "%" PRIu64 "S", q->max_bytes);
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * Line 1 as Courier reads it: numbers, each followed by a letter, S for
+ * bytes and C for messages. Other letters, and whatever else lies
+ * between, are passed over, so a definition from a newer writer still
+ * gives its S and C (and "100M" is no byte limit, as for Courier).
+ */
+static void
+def_read(const char *p, const char *end, struct md_quota *q)
+{
+	q->max_bytes = q->max_count = 0;
+	while (p < end) {
+		uint64_t v = 0;
+
+		if (!is_digit(*p)) {
+			p++;
+			continue;
+		}
+		for (; p < end && is_digit(*p); p++)
+			v = v > (uint64_t)INT64_MAX / 10
+			        ? (uint64_t)INT64_MAX
+			        : v * 10 + (uint64_t)(*p - '0');
+		if (p < end && *p == 'S')
+			q->max_bytes = v;
+		else if (p < end && *p == 'C')
+			q->max_count = v;
+	}
+}
+
+static const char *
+blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* "<bytes> <count>": signed, blank-separated, blanks around (Courier
+ * pads each to 12 columns, Dovecot does not). 0, or -1 if malformed. */
+static int
+usage_read(const char *p, const char *end, int64_t v[2])
+{
+	for (int i = 0; i < 2; i++) {
+		const char *s = p;
+		int neg = 0;
+
+		p = blanks(p, end);
+		if (i == 1 && p == s)
+			return -1;
+		if (p < end && (*p == '-' || *p == '+'))
+			neg = *p++ == '-';
+		v[i] = 0;
+		for (s = p; p < end && is_digit(*p); p++)
+			if (__builtin_mul_overflow(v[i], 10, &v[i]) ||
+			    __builtin_add_overflow(v[i], *p - '0', &v[i]))
+				return -1;
+		if (p == s)
+			return -1;
+		if (neg)
+			v[i] = -v[i];
+	}
+	return blanks(p, end) == end ? 0 : -1;
+}
+
+/* The file's text into Q: 0, or -1 when a usage line is malformed or
+ * the sums overflow (the limits are read all the same). */
+static int
+file_read(const char *buf, size_t len, struct md_quota *q)
+{
+	const char *end = buf + len, *p, *nl;
+
+	nl = memchr(buf, '\n', len);
+	def_read(buf, nl ? nl : end, q);
+	q->bytes = q->count = 0;
+	q->lines = 0;
+	for (p = nl ? nl + 1 : end; p < end; p = nl + 1) {
+		int64_t v[2];
+
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end; /* a last line without its newline */
+		if (usage_read(p, nl, v) == -1 ||
+		    __builtin_add_overflow(q->bytes, v[0], &q->bytes) ||
+		    __builtin_add_overflow(q->count, v[1], &q->count))
+			return -1;
+		q->lines++;
+	}
+	return 0;
+}
+
+static int
+over_one(int64_t used, int64_t more, uint64_t max)
+{
+	int64_t sum;
+
+	if (max == 0)
+		return 0;
+	if (__builtin_add_overflow(used, more, &sum))
+		return more > 0;
+	return sum > 0 && (uint64_t)sum > max;
+}
+
+int
+md_quota_over(const struct md_quota *q, int64_t bytes, int64_t count)
+{
+	return over_one(q->bytes, bytes, q->max_bytes) ||
+	       over_one(q->count, count, q->max_count);
+}
+
+int
+md_quota_is_trash(const char *root, const char *path)
+{
+	size_t n = strlen(path), r = strlen(root);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (r > 1 && root[r - 1] == '/')
+		r--;
+	if (n < 6 || memcmp(path + n - 6, ".Trash", 6) != 0 ||
+	    (n > 6 && path[n - 7] != '/'))
+		return 0;
+	/* A root that is itself called .Trash is no folder. */
+	return n != r || memcmp(path, root, n) != 0;
+}
+
+/* The size of one entry: ",S=" in its name, else stat (it follows a
+ * symlink, as Courier does). 1, 0 for an entry to pass over, -1. */
+static int
+entry_size(int fd, const char *name, unsigned char type, uint64_t *size)
+{
+	struct stat st;
+
+	if (type == DT_DIR)
+		return 0;
+	if (md_name_field(name, 'S', size) == 0)
+		return 1;
+	if (fstatat(fd, name, &st, 0) == -1)
+		return errno == ENOENT ? 0 : -1; /* gone: expunged, moved */
+	if (S_ISDIR(st.st_mode))
+		return 0;
+	*size = (uint64_t)st.st_size;
+	return 1;
+}
+
+/* Sum DIR/SUB into Q, its mtime (taken first) into MT. A folder being
+ * removed meanwhile (OPTIONAL) may be missing. */
+static int
+count_sub(int dirfd, const char *dir, int i, int optional, struct timespec *mt,
+    struct md_quota *q, struct md_err *e)
+{
+	struct md_scan s;
+	struct stat st;
+	const char *name;
+	unsigned char type;
+	char path[PATH_MAX];
+	int rc;
+
+	if (join(path, sizeof(path), dir, subs[i]) == -1)
+		return md_err_set(e, "stat", dir, subs[i]);
+	if (fstatat(dirfd, subs[i], &st, 0) == -1)
+		return optional && errno == ENOENT
+		           ? 0
+		           : md_err_set(e, "stat", path, NULL);
+	*mt = st.st_mtim;
+	if (md_scan_open(&s, dirfd, subs[i]) == -1)
+		return md_err_set(e, "open", path, NULL);
+	while ((rc = md_scan_next(&s, &name, &type)) == 1) {
+		uint64_t size;
+		int ok = entry_size(s.fd, name, type, &size);
+
+		if (ok == -1) {
+			md_err_set(e, "stat", path, name);
+			break;
+		}
+		if (ok == 0)
+			continue;
+		if (size > (uint64_t)INT64_MAX ||
+		    __builtin_add_overflow(q->bytes, (int64_t)size, &q->bytes))
+			q->bytes = INT64_MAX;
+		q->count++;
+	}
+	if (rc == -1)
+		md_err_set(e, "read", path, NULL);
+	md_scan_close(&s);
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+qscan_free(struct qscan *qs)
+{
+	md_strings_free(qs->list, qs->nlist);
+	free(qs->dirs);
+}
+
+static int
+count_dir(struct qdir *d, int optional, struct md_quota *q, struct md_err *e)
+{
+	int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd == -1)
+		return optional && errno == ENOENT
+		           ? 0
+		           : md_err_set(e, "open", d->path, NULL);
+	for (int i = 0; i < 2 && rc == 0; i++)
+		rc = count_sub(fd, d->path, i, optional, &d->mt[i], q, e);
+	close(fd);
+	return rc;
+}
+
+/* Count ROOT and its folders but .Trash into Q, remembering the mtimes
+ * of their new/ and cur/ in QS. */
+static int
+count_all(
+    const char *root, struct md_quota *q, struct qscan *qs, struct md_err *e)
+{
+	memset(qs, 0, sizeof(*qs));
+	q->bytes = q->count = 0;
+	if (md_folder_list(root, ".", &qs->list, &qs->nlist) == -1)
+		return md_err_set(e, "list folders", root, NULL);
+	qs->dirs = calloc(qs->nlist + 1, sizeof(*qs->dirs));
+	if (qs->dirs == NULL) {
+		qscan_free(qs);
+		return md_err_set(e, "count", root, NULL);
+	}
+	qs->dirs[qs->n++].path = root;
+	for (size_t i = 0; i < qs->nlist; i++)
+		if (!md_quota_is_trash(root, qs->list[i]))
+			qs->dirs[qs->n++].path = qs->list[i];
+	for (size_t i = 0; i < qs->n; i++) {
+		if (count_dir(&qs->dirs[i], i > 0, q, e) == -1) {
+			qscan_free(qs);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+md_quota_count(const char *root, struct md_quota *q, struct md_err *e)
+{
+	struct qscan qs;
+
+	if (count_all(root, q, &qs, e) == -1)
+		return -1;
+	qscan_free(&qs);
+	return 0;
+}
+
+/* Did any new/ or cur/ change since it was counted? Then the count may
+ * have missed a message or seen one twice. */
+static int
+changed(const struct qscan *qs)
+{
+	for (size_t i = 0; i < qs->n; i++) {
+		for (int j = 0; j < 2; j++) {
+			const struct timespec *a = &qs->dirs[i].mt[j];
+			char path[PATH_MAX];
+			struct stat st;
+
+			if (join(path, sizeof(path), qs->dirs[i].path,
+			        subs[j]) == -1 ||
+			    stat(path, &st) == -1) {
+				if (a->tv_sec != 0 || a->tv_nsec != 0)
+					return 1;
+				continue;
+			}
+			if (st.st_mtim.tv_sec != a->tv_sec ||
+			    st.st_mtim.tv_nsec != a->tv_nsec)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The new file keeps the old one's mode and owner (a recount run by
+ * root must not leave a file the user's deliveries cannot append to);
+ * a first file takes the root directory's owner. */
+static void
+take_owner(int fd, const char *root, const char *path, mode_t *mode)
+{
+	struct stat st;
+
+	*mode = 0600;
+	if (stat(path, &st) == 0)
+		*mode = st.st_mode & 07777;
+	else if (stat(root, &st) == -1)
+		return;
+	if (geteuid() == 0)
+		(void)fchown(fd, st.st_uid, st.st_gid);
+	(void)fchmod(fd, *mode);
+}
+
+/* Q into ROOT/maildirsize: written in tmp/, synced (a crash must not
+ * leave an empty file, which would mean no quota), renamed over. */
+static int
+write_size(const char *root, const struct md_quota *q, struct md_namegen *g,
+    struct md_err *e)
+{
+	char text[128], name[NAME_MAX + 1], tmp[PATH_MAX], path[PATH_MAX];
+	int fd, n;
+	mode_t mode;
+
+	if ((n = md_quota_format(q, text, sizeof(text))) == -1)
+		return md_err_set(e, "format", root, "maildirsize");
+	n += snprintf(text + n, sizeof(text) - (size_t)n,
+	    "\n%" PRId64 " %" PRId64 "\n", q->bytes, q->count);
+	if (join(path, sizeof(path), root, "maildirsize") == -1 ||
+	    md_name_unique(g, name, sizeof(name)) == -1 ||
+	    snprintf(tmp, sizeof(tmp), "%s/tmp/%s", root, name) >=
+	        (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return md_err_set(e, "create", root, "tmp");
+	}
+	fd = open(
+	    tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return md_err_set(e, "create", tmp, NULL);
+	take_owner(fd, root, path, &mode);
+	if (write_all(fd, text, (size_t)n) == -1 || fsync(fd) == -1) {
+		md_err_set(e, "write", tmp, NULL);
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		md_err_set(e, "write", tmp, NULL);
+		goto fail;
+	}
+	if (rename(tmp, path) == -1) {
+		md_err_set(e, "rename", path, NULL);
+		goto fail;
+	}
+	return 0;
+fail:
+	n = errno;
+	unlink(tmp);
+	errno = n;
+	return -1;
+}
+
+/*
+ * Maildir++ says to remove the new file when a directory changed during
+ * the count. Here no maildirsize means no quota at all, so the count is
+ * made once more, and if that too raced, a "0 0" line is added: the sums
+ * stay, but with two lines no reader trusts them to refuse mail.
+ */
+int
+md_quota_recalc(const char *root, struct md_quota *q, struct md_namegen *g,
+    struct md_err *e)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct qscan qs;
+		int moved;
+
+		if (count_all(root, q, &qs, e) == -1)
+			return -1;
+		if (write_size(root, q, g, e) == -1) {
+			qscan_free(&qs);
+			return -1;
+		}
+		moved = changed(&qs);
+		qscan_free(&qs);
+		q->lines = 1;
+		if (!moved)
+			return 0;
+	}
+	if (md_quota_add(root, 0, 0, e) == -1)
+		return -1;
+	q->lines = 2;
+	return 0;
+}
+
+int
+md_quota_get_for(const char *root, int64_t bytes, int64_t count,
+    struct md_quota *q, struct md_namegen *g, struct md_err *e)
+{
+	char path[PATH_MAX], buf[QUOTA_BUF];
+	size_t len = 0;
+	struct stat st;
+	int fd, trust;
+
+	if (join(path, sizeof(path), root, "maildirsize") == -1)
+		return md_err_set(e, "open", root, "maildirsize");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : md_err_set(e, "open", path, NULL);
+	while (len < sizeof(buf)) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			md_err_set(e, "read", path, NULL);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	trust = file_read(buf, len, q) == 0 && len < sizeof(buf) &&
+	        q->lines > 0 && q->bytes >= 0 && q->count >= 0;
+	/* Sums that would refuse: one fresh line, or count again. */
+	if (trust && md_quota_over(q, bytes, count))
+		trust = q->lines == 1 && fstat(fd, &st) == 0 &&
+		        time(NULL) < st.st_mtime + QUOTA_STALE;
+	close(fd);
+	if (!trust && md_quota_recalc(root, q, g, e) == -1)
+		return -1;
+	return 1;
+}
+
+int
+md_quota_get(const char *root, struct md_quota *q, struct md_namegen *g,
+    struct md_err *e)
+{
+	return md_quota_get_for(root, 0, 0, q, g, e);
+}
+
+int
+md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
+{
+	char path[PATH_MAX], line[64];
+	ssize_t w;
+	int fd, n;
+
+	if (join(path, sizeof(path), root, "maildirsize") == -1)
+		return md_err_set(e, "open", root, "maildirsize");
+	n = snprintf(
+	    line, sizeof(line), "%" PRId64 " %" PRId64 "\n", bytes, count);
+	/* No O_CREAT: without the file there is no quota to keep. */
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : md_err_set(e, "open", path, NULL);
+	/* One write, so that concurrent lines never interleave; a short
+	 * one leaves a broken line, which makes the next reader count. */
+	while ((w = write(fd, line, (size_t)n)) == -1 && errno == EINTR)
+		;
+	if (w != n) {
+		if (w >= 0)
+			errno = EIO;
+		md_err_set(e, "write", path, NULL);
+		close(fd);
+		return -1;
+	}
+	if (close(fd) == -1)
+		return md_err_set(e, "write", path, NULL);
+	return 1;
+}

@@ -1,0 +1,681 @@
+/* Unit tests for quota.c: definitions, reading Courier's and Dovecot's
+ * maildirsize, each rule that makes a reader count again, counting,
+ * appending. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "maildir.h"
+#include "scratch.h"
+
+static struct md_namegen gen;
+
+/* ---- helpers ---- */
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char p[PATH_MAX];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_non_null(f = fopen(p, "w"));
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The file DIR/NAME into BUF; its length, or -1 when it is missing. */
+static ssize_t
+slurp(const char *dir, const char *name, char *buf, size_t size)
+{
+	char p[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	if ((fd = open(p, O_RDONLY)) == -1)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	return n;
+}
+
+/* A fresh maildir scratch/NAME (its path in BUF). */
+static const char *
+mkmd(const char *name, char *buf, size_t size)
+{
+	static const char *const sub[] = { "", "/tmp", "/new", "/cur" };
+	char p[PATH_MAX];
+
+	snprintf(buf, size, "%s/%s", scratch, name);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s%s", buf, sub[i]);
+		assert_int_equal(mkdir(p, 0700), 0);
+	}
+	return buf;
+}
+
+/* Set DIR/NAME's times SECS seconds into the past. */
+static void
+age(const char *dir, const char *name, time_t secs)
+{
+	struct timespec ts[2];
+	char p[PATH_MAX];
+
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= secs;
+	ts[1] = ts[0];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+}
+
+/* Is MD's tmp/ empty (no file left from writing maildirsize)? */
+static int
+tmp_empty(const char *md)
+{
+	struct md_scan s;
+	const char *name;
+	unsigned char type;
+	char p[PATH_MAX];
+	int rc;
+
+	snprintf(p, sizeof(p), "%s/tmp", md);
+	assert_int_equal(md_scan_open(&s, AT_FDCWD, p), 0);
+	rc = md_scan_next(&s, &name, &type);
+	md_scan_close(&s);
+	return rc == 0;
+}
+
+/* ---- md_quota_parse, md_quota_format ---- */
+
+static void
+parse_good(void **state)
+{
+	static const struct {
+		const char *def;
+		uint64_t bytes, count;
+	} t[] = {
+		{ "10000000S,1000C", 10000000, 1000 },
+		{ "1000C,10000000S", 10000000, 1000 },
+		{ "0S", 0, 0 },
+		{ "", 0, 0 },
+		{ "0C", 0, 0 },
+		{ "5S", 5, 0 },
+		{ "7C", 0, 7 },
+		{ "100M,5000C", 100ULL << 20, 5000 },
+		{ "1K", 1024, 0 },
+		{ "2k", 2048, 0 },
+		{ "3m", 3ULL << 20, 0 },
+		{ "1G,1C", 1ULL << 30, 1 },
+		{ "2T", 2ULL << 40, 0 },
+		{ "9223372036854775807S", INT64_MAX, 0 },
+		{ "007S", 7, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct md_quota q;
+
+		memset(&q, 0x55, sizeof(q));
+		if (md_quota_parse(t[i].def, &q) != 0)
+			fail_msg("'%s' refused", t[i].def);
+		if (q.max_bytes != t[i].bytes || q.max_count != t[i].count)
+			fail_msg("'%s': %llu S, %llu C", t[i].def,
+			    (unsigned long long)q.max_bytes,
+			    (unsigned long long)q.max_count);
+	}
+}
+
+static void
+parse_bad(void **state)
+{
+	static const char *const bad[] = { "S", "C", "10", "10X", "10s", "10c",
+		"10S,", ",10S", "10S,,5C", "-5S", "+5S", " 10S", "10S ", "10 S",
+		"10SS", "10S5C", "10S,20S", "1M,5S", "5C,6C",
+		"9223372036854775808S", "99999999999999999999S", "8388608T",
+		"10S;5C", "0x10S", "1.5M", "10MB", "10S\n" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct md_quota q = { 1, 2, 3, 4, 5 };
+
+		errno = 0;
+		if (md_quota_parse(bad[i], &q) != -1)
+			fail_msg("'%s' taken as a definition", bad[i]);
+		assert_int_equal(errno, EINVAL);
+		/* nothing changed on failure */
+		assert_int_equal(q.max_bytes, 1);
+		assert_int_equal(q.max_count, 2);
+	}
+}
+
+static void
+format(void **state)
+{
+	static const struct {
+		uint64_t bytes, count;
+		const char *want;
+	} t[] = {
+		{ 104857600, 5000, "104857600S,5000C" },
+		{ 0, 0, "0S" },
+		{ 10, 0, "10S" },
+		{ 0, 10, "10C" },
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct md_quota q = { t[i].bytes, t[i].count, 0, 0, 0 }, r;
+
+		assert_int_equal(md_quota_format(&q, buf, sizeof(buf)),
+		    (int)strlen(t[i].want));
+		assert_string_equal(buf, t[i].want);
+		/* what we write, we read back */
+		assert_int_equal(md_quota_parse(buf, &r), 0);
+		assert_int_equal(r.max_bytes, t[i].bytes);
+		assert_int_equal(r.max_count, t[i].count);
+	}
+	{
+		struct md_quota q = { 104857600, 5000, 0, 0, 0 };
+
+		errno = 0;
+		assert_int_equal(md_quota_format(&q, buf, 16), -1);
+		assert_int_equal(errno, ENAMETOOLONG);
+		assert_int_equal(md_quota_format(&q, buf, 17), 16);
+	}
+}
+
+/* ---- md_quota_over, md_quota_is_trash ---- */
+
+static void
+over(void **state)
+{
+	struct md_quota q = { 1000, 10, 900, 9, 1 };
+
+	(void)state;
+	assert_false(md_quota_over(&q, 0, 0));
+	assert_false(md_quota_over(&q, 100, 1)); /* exactly full fits */
+	assert_true(md_quota_over(&q, 101, 1));
+	assert_true(md_quota_over(&q, 1, 2));
+	assert_false(md_quota_over(&q, -5000, -1));
+	q.max_bytes = 0; /* no byte limit */
+	assert_false(md_quota_over(&q, INT64_MAX, 1));
+	q.max_count = 0;
+	assert_false(md_quota_over(&q, INT64_MAX, INT64_MAX));
+	/* already over, with nothing more */
+	q = (struct md_quota){ 1000, 10, 1001, 3, 1 };
+	assert_true(md_quota_over(&q, 0, 0));
+	/* sums near the top do not wrap around */
+	q = (struct md_quota){ 1000, 0, INT64_MAX - 1, 0, 1 };
+	assert_true(md_quota_over(&q, 10, 1));
+}
+
+static void
+is_trash(void **state)
+{
+	(void)state;
+	assert_true(md_quota_is_trash("M", "M/.Trash"));
+	assert_true(md_quota_is_trash("M", "M/.Trash/"));
+	assert_true(md_quota_is_trash("/h/M/", "/h/M/.Trash"));
+	assert_true(md_quota_is_trash(".", ".Trash"));
+	assert_true(md_quota_is_trash(".", "./.Trash"));
+	assert_false(md_quota_is_trash("M", "M"));
+	assert_false(md_quota_is_trash("M", "M/.Trash.Old"));
+	assert_false(md_quota_is_trash("M", "M/.Trashy"));
+	assert_false(md_quota_is_trash("M", "M/x.Trash"));
+	assert_false(md_quota_is_trash("M", "M/.trash"));
+	assert_false(md_quota_is_trash("M", "M/.Work"));
+	/* a maildir that is itself named .Trash is a root, no folder */
+	assert_false(md_quota_is_trash("/x/.Trash", "/x/.Trash"));
+}
+
+/* ---- md_quota_get: reading ---- */
+
+static void
+get_missing(void **state)
+{
+	char md[1024];
+	struct md_quota q;
+	struct md_err e;
+
+	(void)state;
+	mkmd("missing", md, sizeof(md));
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 0);
+	assert_int_equal(md_quota_add(md, 10, 1, &e), 0);
+	/* md_quota_add never creates the file */
+	assert_int_equal(slurp(md, "maildirsize", (char[8]){ 0 }, 8), -1);
+}
+
+/* Reading TEXT gives these numbers and leaves the file as it was. */
+static void
+reads_as(const char *name, const char *text, uint64_t mb, uint64_t mc,
+    int64_t bytes, int64_t count, int lines)
+{
+	char md[1024], after[8192];
+	struct md_quota q;
+	struct md_err e;
+
+	mkmd(name, md, sizeof(md));
+	put(md, "maildirsize", text);
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	assert_int_equal(q.max_bytes, mb);
+	assert_int_equal(q.max_count, mc);
+	assert_int_equal(q.bytes, bytes);
+	assert_int_equal(q.count, count);
+	assert_int_equal(q.lines, lines);
+	slurp(md, "maildirsize", after, sizeof(after));
+	assert_string_equal(after, text);
+}
+
+static void
+get_courier(void **state)
+{
+	(void)state;
+	/* Courier: "%12s %12s\n", a recount line then delivery lines */
+	reads_as("courier",
+	    "5000000S,1000C\n"
+	    "        4096            3\n"
+	    "        1200            1\n"
+	    "       -1000           -1\n",
+	    5000000, 1000, 4296, 3, 3);
+}
+
+static void
+get_dovecot(void **state)
+{
+	(void)state;
+	reads_as(
+	    "dovecot", "0S\n12345 10\n-345 -2\n1000 1\n", 0, 0, 13000, 9, 3);
+	reads_as("dovecot-tabs", "100C\n\t7\t 2 \n3 1", 0, 100, 10, 3, 2);
+}
+
+static void
+get_unknown_letters(void **state)
+{
+	(void)state;
+	/* Courier passes over letters it does not know */
+	reads_as("letters", "1000S,50C,7X\n10 1\n", 1000, 50, 10, 1, 1);
+	/* and "M" is no unit in the file: no byte limit, as for Courier */
+	reads_as("letters-m", "100M,5C\n10 1\n", 0, 5, 10, 1, 1);
+}
+
+/* ---- md_quota_get: when the numbers are counted again ---- */
+
+/* Two messages: 100 bytes by ",S=", and one of 7 bytes without. */
+static const char *
+filled(const char *name, char *md, size_t size)
+{
+	mkmd(name, md, size);
+	put(md, "new/1.M1P1.h,S=100", "x");
+	put(md, "cur/2.M2P2.h:2,S", "1234567");
+	return md;
+}
+
+/* The file now holds DEF and one line with the real numbers. */
+static void
+rewritten(const char *md, const char *def)
+{
+	char want[256], got[8192];
+
+	snprintf(want, sizeof(want), "%s\n107 2\n", def);
+	assert_true(slurp(md, "maildirsize", got, sizeof(got)) > 0);
+	assert_string_equal(got, want);
+	assert_true(tmp_empty(md));
+}
+
+static void
+got_real(const struct md_quota *q)
+{
+	assert_int_equal(q->bytes, 107);
+	assert_int_equal(q->count, 2);
+	assert_int_equal(q->lines, 1);
+}
+
+static void
+recalc_big(void **state)
+{
+	char md[1024], text[6000];
+	struct md_quota q;
+	struct md_err e;
+	size_t n;
+
+	(void)state;
+	/* exactly 5120 bytes of good lines: too big all the same */
+	filled("big", md, sizeof(md));
+	n = (size_t)snprintf(text, sizeof(text), "10000000S,1000C\n");
+	while (n < 5120)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "0 0\n");
+	assert_int_equal(n, 5120);
+	put(md, "maildirsize", text);
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	got_real(&q);
+	rewritten(md, "10000000S,1000C");
+
+	/* one byte less is read as it is */
+	filled("big2", md, sizeof(md));
+	strcpy(text + 5112, "5555 5\n");
+	assert_int_equal(strlen(text), 5119);
+	put(md, "maildirsize", text);
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	assert_int_equal(q.bytes, 5555);
+	assert_int_equal(q.count, 5);
+	assert_int_equal(q.lines, 1275);
+}
+
+static void
+recalc_over_lines(void **state)
+{
+	char md[1024];
+	struct md_quota q;
+	struct md_err e;
+
+	(void)state;
+	filled("over-lines", md, sizeof(md));
+	put(md, "maildirsize", "1000S,10C\n500 1\n600 1\n");
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	got_real(&q);
+	assert_int_equal(q.max_bytes, 1000);
+	assert_int_equal(q.max_count, 10);
+	rewritten(md, "1000S,10C");
+
+	/* over by count too */
+	filled("over-count", md, sizeof(md));
+	put(md, "maildirsize", "2C\n0 2\n0 1\n");
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	got_real(&q);
+	rewritten(md, "2C");
+}
+
+static void
+trusted_when_one_fresh_line(void **state)
+{
+	char md[1024];
+	struct md_quota q;
+	struct md_err e;
+
+	(void)state;
+	filled("over-fresh", md, sizeof(md));
+	put(md, "maildirsize", "1000S,10C\n1100 1\n");
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	assert_int_equal(q.bytes, 1100);
+	assert_true(md_quota_over(&q, 0, 0));
+
+	/* not over: many lines and an old file are trusted as they are */
+	filled("under-old", md, sizeof(md));
+	put(md, "maildirsize", "1000S,10C\n10 1\n20 1\n30 1\n");
+	age(md, "maildirsize", 3600);
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	assert_int_equal(q.bytes, 60);
+	assert_int_equal(q.count, 3);
+	assert_int_equal(q.lines, 3);
+}
+
+static void
+recalc_over_old(void **state)
+{
+	char md[1024];
+	struct md_quota q;
+	struct md_err e;
+
+	(void)state;
+	filled("over-old", md, sizeof(md));
+	put(md, "maildirsize", "1000S,10C\n1100 1\n");
+	age(md, "maildirsize", 15 * 60);
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	got_real(&q);
+	rewritten(md, "1000S,10C");
+
+	/* just under 15 minutes old is still trusted */
+	filled("over-14min", md, sizeof(md));
+	put(md, "maildirsize", "1000S,10C\n1100 1\n");
+	age(md, "maildirsize", 14 * 60);
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	assert_int_equal(q.bytes, 1100);
+}
+
+static void
+recalc_get_for(void **state)
+{
+	char md[1024];
+	struct md_quota q;
+	struct md_err e;
+
+	(void)state;
+	/* under quota as it stands, but 500 more would go over: the two
+	 * lines are not trusted to refuse them */
+	filled("get-for", md, sizeof(md));
+	put(md, "maildirsize", "1000S,10C\n300 1\n300 1\n");
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	assert_int_equal(q.bytes, 600);
+	assert_int_equal(md_quota_get_for(md, 500, 1, &q, &gen, &e), 1);
+	got_real(&q);
+	assert_false(md_quota_over(&q, 500, 1));
+	rewritten(md, "1000S,10C");
+	/* a fresh single line that refuses is believed */
+	put(md, "maildirsize", "1000S,10C\n600 1\n");
+	assert_int_equal(md_quota_get_for(md, 500, 1, &q, &gen, &e), 1);
+	assert_int_equal(q.bytes, 600);
+	assert_true(md_quota_over(&q, 500, 1));
+}
+
+static void
+recalc_bad(void **state)
+{
+	static const char *const bad[] = {
+		"1000S\n5 1\n-10 -1\n",                /* negative bytes */
+		"0S\n5 1\n5 -3\n",                     /* negative count */
+		"1000S\n5 1\ngarbage\n",               /* not numbers */
+		"1000S\n5 1\n5\n",                     /* one number */
+		"1000S\n5 1 7\n",                      /* three */
+		"1000S\n5x 1\n",                       /* junk after a number */
+		"1000S\n5 1\n\n",                      /* an empty line */
+		"1000S\n5 1\r\n",                      /* CRLF */
+		"1000S\n9223372036854775807 1\n1 1\n", /* overflow */
+		"1000S\n99999999999999999999 1\n",     /* too big to read */
+		"1000S\n",                             /* no usage line */
+		"1000S",                               /* not even a line end */
+		"",                                    /* empty */
+	};
+	char md[1024], name[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct md_quota q;
+		struct md_err e;
+
+		snprintf(name, sizeof(name), "bad%zu", i);
+		filled(name, md, sizeof(md));
+		put(md, "maildirsize", bad[i]);
+		if (md_quota_get(md, &q, &gen, &e) != 1)
+			fail_msg("'%s': not read", bad[i]);
+		if (q.bytes != 107 || q.count != 2)
+			fail_msg("'%s': not counted again", bad[i]);
+		assert_int_equal(q.lines, 1);
+		assert_true(tmp_empty(md));
+	}
+	/* the limits of line 1 survive the recount */
+	filled("bad-keep", md, sizeof(md));
+	put(md, "maildirsize", "500S,3C\nnonsense\n");
+	{
+		struct md_quota q;
+		struct md_err e;
+
+		assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+		rewritten(md, "500S,3C");
+	}
+}
+
+/* ---- md_quota_count, md_quota_recalc ---- */
+
+static void
+count(void **state)
+{
+	char md[1024], p[PATH_MAX];
+	struct md_quota q;
+	struct md_err e;
+
+	(void)state;
+	mkmd("count", md, sizeof(md));
+	/* sizes from ",S=" even where the file is not that size */
+	put(md, "new/1.M1P1.h,S=1000", "x");
+	put(md, "cur/2.M2P2.h,S=20:2,S", "y");
+	put(md, "cur/3.M3P3.h,W=99,S=30:2,", "z");
+	/* no ",S=": the file's size */
+	put(md, "cur/4.M4P4.h:2,S", "12345");
+	put(md, "new/5.M5P5.h", "");
+	/* not messages: dot-files, a directory, tmp/, root files */
+	put(md, "cur/.hidden", "123456789");
+	snprintf(p, sizeof(p), "%s/cur/adir", md);
+	assert_int_equal(mkdir(p, 0700), 0);
+	put(md, "tmp/6.M6P6.h", "123456789");
+	put(md, "maildirsize", "0S\n0 0\n");
+	/* a folder counts, .Trash and a dot-directory without cur/ do not */
+	mkmd("count/.Work", p, sizeof(p));
+	put(p, "cur/7.M7P7.h,S=400:2,S", "");
+	mkmd("count/.Trash", p, sizeof(p));
+	put(p, "cur/8.M8P8.h,S=5000:2,ST", "");
+	mkmd("count/.Trash.Old", p, sizeof(p));
+	put(p, "new/9.M9P9.h,S=3", "");
+	snprintf(p, sizeof(p), "%s/.git", md);
+	assert_int_equal(mkdir(p, 0700), 0);
+	put(p, "x,S=77777", "");
+
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(md_quota_count(md, &q, &e), 0);
+	assert_int_equal(q.bytes, 1000 + 20 + 30 + 5 + 0 + 400 + 3);
+	assert_int_equal(q.count, 7);
+}
+
+static void
+count_errors(void **state)
+{
+	char md[1024];
+	struct md_quota q;
+	struct md_err e;
+
+	(void)state;
+	snprintf(md, sizeof(md), "%s/no-such", scratch);
+	assert_int_equal(md_quota_count(md, &q, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	/* a root without cur/ is broken, not empty */
+	mkmd("nocur", md, sizeof(md));
+	{
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s/cur", md);
+		assert_int_equal(rmdir(p), 0);
+	}
+	assert_int_equal(md_quota_count(md, &q, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(e.step, "stat");
+}
+
+static void
+recalc_writes(void **state)
+{
+	char md[1024];
+	struct md_quota q = { 2000, 0, 0, 0, 0 };
+	struct md_err e;
+	struct stat st;
+	char p[PATH_MAX];
+
+	(void)state;
+	filled("recalc", md, sizeof(md));
+	/* a first file: made through tmp/, mode 0600 */
+	assert_int_equal(md_quota_recalc(md, &q, &gen, &e), 0);
+	got_real(&q);
+	rewritten(md, "2000S");
+	snprintf(p, sizeof(p), "%s/maildirsize", md);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	/* a later one keeps the mode it had */
+	assert_int_equal(chmod(p, 0640), 0);
+	q.max_count = 5;
+	assert_int_equal(md_quota_recalc(md, &q, &gen, &e), 0);
+	rewritten(md, "2000S,5C");
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	/* no tmp/: it fails, saying where */
+	mkmd("recalc-notmp", md, sizeof(md));
+	snprintf(p, sizeof(p), "%s/tmp", md);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(md_quota_recalc(md, &q, &gen, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(e.step, "create");
+}
+
+/* ---- md_quota_add ---- */
+
+static void
+add(void **state)
+{
+	char md[1024], got[256];
+	struct md_quota q;
+	struct md_err e;
+
+	(void)state;
+	mkmd("add", md, sizeof(md));
+	put(md, "maildirsize", "1000S\n        10            1\n");
+	assert_int_equal(md_quota_add(md, 120, 1, &e), 1);
+	assert_int_equal(md_quota_add(md, -10, -1, &e), 1);
+	slurp(md, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "1000S\n        10            1\n"
+	                         "120 1\n-10 -1\n");
+	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
+	assert_int_equal(q.bytes, 120);
+	assert_int_equal(q.count, 1);
+	assert_int_equal(q.lines, 3);
+	/* a maildirsize we may not write: an error, saying where */
+	if (geteuid() != 0) {
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s/maildirsize", md);
+		assert_int_equal(chmod(p, 0400), 0);
+		assert_int_equal(md_quota_add(md, 1, 1, &e), -1);
+		assert_int_equal(errno, EACCES);
+		assert_string_equal(e.step, "open");
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_good),
+		cmocka_unit_test(parse_bad),
+		cmocka_unit_test(format),
+		cmocka_unit_test(over),
+		cmocka_unit_test(is_trash),
+		cmocka_unit_test(get_missing),
+		cmocka_unit_test(get_courier),
+		cmocka_unit_test(get_dovecot),
+		cmocka_unit_test(get_unknown_letters),
+		cmocka_unit_test(recalc_big),
+		cmocka_unit_test(recalc_over_lines),
+		cmocka_unit_test(trusted_when_one_fresh_line),
+		cmocka_unit_test(recalc_over_old),
+		cmocka_unit_test(recalc_get_for),
+		cmocka_unit_test(recalc_bad),
+		cmocka_unit_test(count),
+		cmocka_unit_test(count_errors),
+		cmocka_unit_test(recalc_writes),
+		cmocka_unit_test(add),
+	};
+
+	md_namegen_init(&gen);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
+}
