@@ -295,7 +295,8 @@ md_folder_list(const char *root, const char *prefix, char ***list, size_t *n)
 	}
 	closedir(d);
 	d = NULL;
-	qsort(*list, *n, sizeof(**list), cmp_str);
+	if (*n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(*list, *n, sizeof(**list), cmp_str);
 	/* A dot-directory without cur/ is no folder (".git", ".cache"). */
 	for (size_t i = 0; i < *n; i++) {
 		if (is_subdir((*list)[i], "cur"))

@@ -327,7 +327,7 @@ struct md_finding {
 	/* mode: V[0]; stale: age (s); size: ",S=", st_size; duplicate: 1
 	 * for a hard link of OTHER; recalc: bytes, count written */
 	int64_t v[4];
-	int error;         /* repaired: 0, or the errno of a failed repair */
+	int error; /* repaired: 0, or the errno of a failed repair */
 };
 
 #define MD_CHECK_STALE_SECS (36 * 60 * 60)

@@ -1,0 +1,308 @@
+/*
+ * md-check: report damage in maildirs, one finding a line,
+ * "CATEGORY<TAB>PATH<TAB>what", and with --repair put right what can be
+ * put right without risk (renames that never replace, mkdir, a new
+ * maildirsize), one "repaired" line each. Nothing is ever deleted.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "maildir.h"
+
+#define OPTSTRING ":hr"
+
+enum { OPT_REPAIR = 256 };
+
+/* Exit status: no finding, findings, something could not be checked. */
+enum { CLEAN = 0, FINDINGS = 1, UNCHECKED = 2 };
+
+struct opts {
+	int recursive, repair;
+};
+
+static void
+usage(void)
+{
+	printf("usage: md-check [-r] [--repair] [maildir ...]\n");
+	exit(EX_OK);
+}
+
+/* Paths in output and messages with odd bytes made visible (vis(3)),
+ * so that a line is always one finding. */
+static const char *
+shown(const char *path, int which)
+{
+	static char buf[2][4 * PATH_MAX + 1];
+
+	return md_shown(path, buf[which], sizeof(buf[which]));
+}
+
+static void
+detail(const struct md_finding *f)
+{
+	const int64_t *v = f->v;
+
+	switch (f->kind) {
+	case MD_CHECK_MISSING:
+		printf(f->what == MD_CHECK_NOTDIR ? "not a directory"
+		                                  : "no such directory");
+		break;
+	case MD_CHECK_MODE:
+		printf("mode %04llo gives group or others access",
+		    (unsigned long long)v[0]);
+		break;
+	case MD_CHECK_STALE:
+		printf("untouched for %lld hours (an abandoned delivery?)",
+		    (long long)(v[0] / 3600));
+		break;
+	case MD_CHECK_NONMESSAGE:
+		printf(
+		    "%s", f->what == MD_CHECK_DIR       ? "a directory"
+		          : f->what == MD_CHECK_SPECIAL ? "not a regular file"
+		          : f->what == MD_CHECK_DANGLING
+		              ? "a symbolic link to nothing"
+		              : "a name without a base (it starts with ':')");
+		break;
+	case MD_CHECK_EMPTY:
+		printf("0 bytes");
+		break;
+	case MD_CHECK_SIZE:
+		printf("the name says %lld bytes, the file has %lld",
+		    (long long)v[0], (long long)v[1]);
+		break;
+	case MD_CHECK_MISPLACED:
+		printf("in new/ with info after ':' (belongs in cur/)");
+		break;
+	case MD_CHECK_FLAGS:
+		printf(f->what == MD_CHECK_REPEAT ? "a flag given twice"
+		                                  : "flags not in ASCII order");
+		break;
+	case MD_CHECK_DUPLICATE:
+		printf("same base as %s%s", shown(f->other, 1),
+		    v[0] ? " (the same file, hard linked)" : "");
+		break;
+	case MD_CHECK_QUOTA:
+		if (f->what == MD_CHECK_DRIFT)
+			printf("says %lld bytes in %lld messages, the "
+			       "maildir holds %lld in %lld",
+			    (long long)v[0], (long long)v[1], (long long)v[2],
+			    (long long)v[3]);
+		else if (f->what == MD_CHECK_BADLINE)
+			printf("line %lld is not two numbers", (long long)v[0]);
+		else if (f->what == MD_CHECK_NEGATIVE)
+			printf("its totals are below zero");
+		else
+			printf("line 1 is no quota definition");
+		break;
+	case MD_CHECK_REPAIRED:
+		if (f->what == MD_CHECK_MKDIR)
+			printf("made, mode 0700");
+		else if (f->what == MD_CHECK_RENAME)
+			printf("renamed to %s", shown(f->other, 1));
+		else
+			printf("written anew: %lld bytes in %lld messages",
+			    (long long)v[0], (long long)v[1]);
+		break;
+	case MD_CHECK_CACHE: /* never reported yet: there is no cache */
+		break;
+	}
+}
+
+/* A repair that failed is a problem to tell on stderr; the finding
+ * it was for stays, and so does exit status 1. */
+static void
+repair_failed(const struct md_finding *f)
+{
+	errno = f->error;
+	if (f->what == MD_CHECK_RENAME && f->other != NULL)
+		warn("%s: cannot rename to %s", shown(f->path, 0),
+		    shown(f->other, 1));
+	else if (f->what == MD_CHECK_RENAME)
+		warn("%s: cannot rename", shown(f->path, 0));
+	else if (f->what == MD_CHECK_MKDIR)
+		warn("%s: cannot make it", shown(f->path, 0));
+	else
+		warn("%s: cannot write it anew", shown(f->path, 0));
+}
+
+static void
+print_finding(void *arg, const struct md_finding *f)
+{
+	(void)arg;
+	if (f->kind == MD_CHECK_REPAIRED && f->error != 0) {
+		fflush(stdout); /* in order on a terminal */
+		repair_failed(f);
+		return;
+	}
+	printf("%s\t%s\t", md_check_category(f->kind), shown(f->path, 0));
+	detail(f);
+	putchar('\n');
+}
+
+/* One maildir; 0, or -1 when part of it could not be checked, -2 when
+ * none of it could (each said why). */
+static int
+check_one(struct md_check *c, const char *path)
+{
+	struct md_err e;
+
+	if (md_check_maildir(c, path, &e) == 0)
+		return 0;
+	fflush(stdout);
+	if (strcmp(e.step, "not a maildir") == 0) {
+		warnx("%s: not a maildir (no tmp/, new/ or cur/)",
+		    shown(path, 0));
+		return -2;
+	}
+	if (strcmp(e.step, "open") == 0 && strcmp(e.path, path) == 0) {
+		warn("%s", shown(path, 0));
+		return -2;
+	}
+	warn("%s: %s", shown(e.path, 0), e.step);
+	return -1;
+}
+
+/* The Maildir++ folders of PATH: its own ".X" ones in a root, the
+ * ".Name.X" siblings of a folder ".Name". */
+static int
+check_folders(struct md_check *c, const char *path)
+{
+	char root[PATH_MAX], prefix[NAME_MAX + 2] = ".", **list;
+	size_t n;
+	int rc = 0, folder = md_folder_root(path, root, sizeof(root));
+
+	if (folder == -1) {
+		warn("%s", shown(path, 0));
+		return -1;
+	}
+	if (folder == 1) {
+		const char *base = strrchr(path, '/');
+
+		base = base ? base + 1 : path;
+		if (snprintf(prefix, sizeof(prefix), "%s.", base) >=
+		    (int)sizeof(prefix)) {
+			warnx("%s: name too long", shown(path, 0));
+			return -1;
+		}
+	}
+	if (md_folder_list(root, prefix, &list, &n) == -1) {
+		if (errno == ENOMEM)
+			err(EX_OSERR, "%s", shown(root, 0));
+		warn("%s", shown(root, 0));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (check_one(c, list[i]) < 0)
+			rc = -1;
+	md_strings_free(list, n);
+	return rc;
+}
+
+/* TARGET without trailing slashes (so "M/" is the folder root "M"). */
+static int
+check_target(struct md_check *c, const struct opts *o, const char *target)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(target);
+	int rc;
+
+	while (len > 1 && target[len - 1] == '/')
+		len--;
+	if (len >= sizeof(path)) {
+		warnx("%s: path too long", shown(target, 0));
+		return -1;
+	}
+	memcpy(path, target, len);
+	path[len] = '\0';
+	/* A maildir that could be read in part may still have folders. */
+	if ((rc = check_one(c, path)) == -2)
+		return -1;
+	if (o->recursive && check_folders(c, path) == -1)
+		rc = -1;
+	return rc;
+}
+
+static void
+parse_opts(struct opts *o, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "repair", no_argument, NULL, OPT_REPAIR },
+		{ NULL, 0, NULL, 0 },
+	};
+	char msg[PATH_MAX + 64];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage();
+			break;
+		case 'r':
+			o->recursive = 1;
+			break;
+		case OPT_REPAIR:
+			o->repair = 1;
+			break;
+		default:
+			errx(EX_USAGE, "%s (see md-check -h)",
+			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
+		}
+	}
+}
+
+static const char *
+default_maildir(void)
+{
+	static char buf[PATH_MAX];
+
+	if (md_maildir_default(buf, sizeof(buf)) == -1) {
+		if (errno == ENOENT)
+			errx(UNCHECKED, "no MAILDIR and no home directory: "
+			                "name a maildir");
+		err(UNCHECKED, "MAILDIR or home directory");
+	}
+	return buf;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct md_namegen gen;
+	struct md_check c;
+	struct opts o;
+	int status = CLEAN;
+
+	parse_opts(&o, argc, argv);
+	argc -= optind;
+	argv += optind;
+	md_namegen_init(&gen);
+	memset(&c, 0, sizeof(c));
+	c.repair = o.repair;
+	c.now = time(NULL);
+	c.gen = &gen;
+	c.report = print_finding;
+	if (argc == 0 && check_target(&c, &o, default_maildir()) == -1)
+		status = UNCHECKED;
+	for (int i = 0; i < argc; i++)
+		if (check_target(&c, &o, argv[i]) == -1)
+			status = UNCHECKED;
+	if (fflush(stdout) == EOF) {
+		warn("stdout");
+		status = UNCHECKED;
+	}
+	/* Found and repaired is still found: the output says what. */
+	if (status == CLEAN && c.found > 0)
+		status = FINDINGS;
+	return status;
+}

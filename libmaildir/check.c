@@ -1,0 +1,741 @@
+/*
+ * check.c: finding damage in a maildir, and repairing what is safe to
+ * repair: a missing directory is made, a misplaced or misnamed message is
+ * renamed (never over another name), a drifted maildirsize is written
+ * anew. Nothing is deleted and no message is rewritten. Silent: every
+ * finding and every repair goes to the caller's report function.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+enum { SUB_TMP, SUB_NEW, SUB_CUR };
+
+static const char *const subs[] = { "tmp", "new", "cur" };
+
+#define BIT(k) (1u << (k))
+/* What one rename of a message can put right. */
+#define RENAMES                                                                \
+	(BIT(MD_CHECK_MISPLACED) | BIT(MD_CHECK_FLAGS) |                       \
+	    BIT(MD_CHECK_DUPLICATE))
+/* Tries for a fresh name that nobody took meanwhile. */
+#define NAME_TRIES 5
+
+/* An entry of new/ or cur/ and what is wrong with it. */
+struct entry {
+	char *name;
+	int sub;        /* SUB_NEW or SUB_CUR */
+	unsigned found; /* BIT(kind) of each finding */
+	enum md_check_what nonmsg, flags;
+	const struct entry *kept; /* duplicate: the one with its base kept */
+	int same_file;            /* duplicate: a hard link of KEPT */
+	dev_t dev;
+	ino_t ino;
+	int64_t size, sfield;
+	mode_t mode;
+};
+
+/* One maildir being checked. */
+struct run {
+	struct md_check *c;
+	const char *path;
+	int fd, subfd[3];
+	struct entry *ent;
+	size_t n, cap;
+	struct md_err *e;
+	int failed, err; /* err: errno of the first problem */
+};
+
+const char *
+md_check_category(enum md_check_kind k)
+{
+	static const char *const names[] = { "missing", "mode", "stale",
+		"nonmessage", "empty", "size", "misplaced", "flags",
+		"duplicate", "quota", "cache", "repaired" };
+
+	if ((unsigned)k >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[k];
+}
+
+/* The first problem is the one E keeps; checking goes on. */
+static void
+problem(struct run *r, const char *step, const char *dir, const char *name)
+{
+	if (!r->failed) {
+		r->err = errno;
+		md_err_set(r->e, step, dir, name);
+	}
+	r->failed = 1;
+}
+
+static int
+join(char *buf, size_t size, const char *path, int sub, const char *name)
+{
+	int n = name ? snprintf(buf, size, "%s/%s/%s", path, subs[sub], name)
+	             : snprintf(buf, size, "%s/%s", path, subs[sub]);
+
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+report(struct run *r, enum md_check_kind kind, enum md_check_what what,
+    const char *path, const char *other, const int64_t *v)
+{
+	struct md_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.kind = kind;
+	f.what = what;
+	f.path = path;
+	f.other = other;
+	if (v != NULL)
+		memcpy(f.v, v, sizeof(f.v));
+	r->c->found++;
+	r->c->report(r->c->arg, &f);
+}
+
+/* A repair made (ERR 0) or tried and failed; FIXES findings are gone. */
+static void
+repaired(struct run *r, enum md_check_what what, const char *path,
+    const char *other, int err, unsigned fixes, const int64_t *v)
+{
+	struct md_finding f;
+
+	memset(&f, 0, sizeof(f));
+	if (v != NULL)
+		memcpy(f.v, v, sizeof(f.v));
+	f.kind = MD_CHECK_REPAIRED;
+	f.what = what;
+	f.path = path;
+	f.other = other;
+	f.error = err;
+	if (err == 0)
+		r->c->fixed += fixes;
+	r->c->report(r->c->arg, &f);
+}
+
+/* Group or other bits on a maildir's directory: others may list mail. */
+static void
+check_dir_mode(struct run *r, int fd, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1) {
+		problem(r, "stat", path, NULL);
+		return;
+	}
+	if (st.st_mode & 077) {
+		int64_t v[4] = { st.st_mode & 07777 };
+
+		report(r, MD_CHECK_MODE, MD_CHECK_ANY, path, NULL, v);
+	}
+}
+
+/* tmp/, new/, cur/: open each; make a missing one when repairing. */
+static int
+open_subdirs(struct run *r)
+{
+	enum { THERE, ABSENT, UNKNOWN } state[3];
+	char p[PATH_MAX];
+	struct stat st;
+	int have = 0;
+
+	for (int i = 0; i < 3; i++) {
+		state[i] = THERE;
+		if (fstatat(r->fd, subs[i], &st, 0) == 0)
+			have++;
+		else if (errno == ENOENT)
+			state[i] = ABSENT;
+		else {
+			state[i] = UNKNOWN;
+			problem(r, "stat", r->path, subs[i]);
+		}
+	}
+	/* No part at all: no maildir, and not ours to make one here. */
+	if (have == 0 && !r->failed) {
+		errno = ENOENT;
+		problem(r, "not a maildir", r->path, NULL);
+		return -1;
+	}
+	check_dir_mode(r, r->fd, r->path);
+	for (int i = 0; i < 3; i++) {
+		if (state[i] == UNKNOWN ||
+		    join(p, sizeof(p), r->path, i, NULL) == -1)
+			continue;
+		if (state[i] == ABSENT) {
+			report(r, MD_CHECK_MISSING, MD_CHECK_ABSENT, p, NULL,
+			    NULL);
+			if (!r->c->repair)
+				continue;
+			if (mkdirat(r->fd, subs[i], 0700) == -1 &&
+			    errno != EEXIST) {
+				repaired(
+				    r, MD_CHECK_MKDIR, p, NULL, errno, 0, NULL);
+				continue;
+			}
+			repaired(r, MD_CHECK_MKDIR, p, NULL, 0, 1, NULL);
+		}
+		r->subfd[i] =
+		    openat(r->fd, subs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (r->subfd[i] == -1 && errno == ENOTDIR)
+			report(r, MD_CHECK_MISSING, MD_CHECK_NOTDIR, p, NULL,
+			    NULL);
+		else if (r->subfd[i] == -1)
+			problem(r, "open", r->path, subs[i]);
+		else
+			check_dir_mode(r, r->subfd[i], p);
+	}
+	return 0;
+}
+
+/* Files in tmp/ untouched (ctime and mtime) for 36 hours: deliveries
+ * that died. Reported only: deleting is for md-expunge. */
+static void
+check_tmp(struct run *r)
+{
+	struct md_scan s;
+	const char *name;
+	unsigned char type;
+	char p[PATH_MAX];
+	int rc;
+
+	if (r->subfd[SUB_TMP] == -1)
+		return;
+	if (md_scan_open(&s, r->subfd[SUB_TMP], ".") == -1) {
+		problem(r, "read", r->path, "tmp");
+		return;
+	}
+	while ((rc = md_scan_next(&s, &name, &type)) == 1) {
+		struct stat st;
+		time_t newest;
+
+		if (fstatat(r->subfd[SUB_TMP], name, &st,
+		        AT_SYMLINK_NOFOLLOW) == -1 ||
+		    S_ISDIR(st.st_mode))
+			continue; /* gone meanwhile, or no file */
+		newest = st.st_mtime > st.st_ctime ? st.st_mtime : st.st_ctime;
+		if (r->c->now - newest < MD_CHECK_STALE_SECS)
+			continue;
+		if (join(p, sizeof(p), r->path, SUB_TMP, name) == 0) {
+			int64_t v[4] = { (int64_t)(r->c->now - newest) };
+
+			report(r, MD_CHECK_STALE, MD_CHECK_ANY, p, NULL, v);
+		}
+	}
+	if (rc == -1)
+		problem(r, "read", r->path, "tmp");
+	md_scan_close(&s);
+}
+
+/* ":2," flags must each appear once, in ASCII order. */
+static enum md_check_what
+flags_state(const char *name)
+{
+	const char *last = strrchr(name, ':');
+	struct md_flags seen;
+	enum md_check_what w = MD_CHECK_ANY;
+	unsigned char prev = 0;
+
+	if (last == NULL || last[1] != '2' || last[2] != ',')
+		return MD_CHECK_ANY;
+	md_flags_zero(&seen);
+	for (const unsigned char *p = (const unsigned char *)last + 3;
+	     *p && *p != ','; p++) {
+		if (md_flags_has(&seen, *p))
+			return MD_CHECK_REPEAT;
+		if (*p < prev)
+			w = MD_CHECK_ORDER;
+		md_flags_set(&seen, *p, 1);
+		prev = *p;
+	}
+	return w;
+}
+
+static struct entry *
+add_entry(struct run *r, const char *name, int sub)
+{
+	struct entry *x;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+
+		if ((x = reallocarray(r->ent, cap, sizeof(*x))) == NULL)
+			return NULL;
+		r->ent = x;
+		r->cap = cap;
+	}
+	x = &r->ent[r->n];
+	memset(x, 0, sizeof(*x));
+	if ((x->name = strdup(name)) == NULL)
+		return NULL;
+	x->sub = sub;
+	r->n++;
+	return x;
+}
+
+/* What a look at one entry tells; -1 when it is gone meanwhile. */
+static int
+examine(struct run *r, struct entry *x)
+{
+	int fd = r->subfd[x->sub];
+	struct stat st;
+	uint64_t s;
+
+	if (fstatat(fd, x->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	/* mairix and others fill maildirs with links: the target counts. */
+	if (S_ISLNK(st.st_mode) && fstatat(fd, x->name, &st, 0) == -1) {
+		x->found |= BIT(MD_CHECK_NONMESSAGE);
+		x->nonmsg = MD_CHECK_DANGLING;
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode) || x->name[0] == ':') {
+		x->found |= BIT(MD_CHECK_NONMESSAGE);
+		x->nonmsg = S_ISDIR(st.st_mode)    ? MD_CHECK_DIR
+		            : !S_ISREG(st.st_mode) ? MD_CHECK_SPECIAL
+		                                   : MD_CHECK_NOBASE;
+		return 0;
+	}
+	x->dev = st.st_dev;
+	x->ino = st.st_ino;
+	x->size = (int64_t)st.st_size;
+	x->mode = st.st_mode & 07777;
+	if (st.st_size == 0)
+		x->found |= BIT(MD_CHECK_EMPTY);
+	if (md_name_field(x->name, 'S', &s) == 0 && (int64_t)s != x->size) {
+		x->found |= BIT(MD_CHECK_SIZE);
+		x->sfield = (int64_t)s;
+	}
+	if (x->mode & 077)
+		x->found |= BIT(MD_CHECK_MODE);
+	if (x->sub == SUB_NEW && strchr(x->name, ':') != NULL)
+		x->found |= BIT(MD_CHECK_MISPLACED);
+	if ((x->flags = flags_state(x->name)) != MD_CHECK_ANY)
+		x->found |= BIT(MD_CHECK_FLAGS);
+	return 0;
+}
+
+static int
+read_sub(struct run *r, int sub)
+{
+	struct md_scan s;
+	const char *name;
+	unsigned char type;
+	int rc;
+
+	if (r->subfd[sub] == -1)
+		return 0;
+	if (md_scan_open(&s, r->subfd[sub], ".") == -1) {
+		problem(r, "read", r->path, subs[sub]);
+		return 0;
+	}
+	while ((rc = md_scan_next(&s, &name, &type)) == 1) {
+		struct entry *x = add_entry(r, name, sub);
+
+		if (x == NULL) {
+			md_scan_close(&s);
+			return -1;
+		}
+		if (examine(r, x) == -1) /* gone meanwhile: not ours */
+			free(r->ent[--r->n].name);
+	}
+	if (rc == -1)
+		problem(r, "read", r->path, subs[sub]);
+	md_scan_close(&s);
+	return 0;
+}
+
+static int
+by_place(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->sub != y->sub)
+		return x->sub - y->sub;
+	return strcmp(x->name, y->name);
+}
+
+/* By base, then cur/ first (what readers know stays), then by name. */
+static int
+by_base(const void *a, const void *b)
+{
+	const struct entry *x = *(const struct entry *const *)a;
+	const struct entry *y = *(const struct entry *const *)b;
+	size_t lx = md_name_baselen(x->name), ly = md_name_baselen(y->name);
+	int d = memcmp(x->name, y->name, lx < ly ? lx : ly);
+
+	if (d != 0)
+		return d;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	if (x->sub != y->sub)
+		return y->sub - x->sub;
+	return strcmp(x->name, y->name);
+}
+
+static int
+is_message(const struct entry *x)
+{
+	return !(x->found & BIT(MD_CHECK_NONMESSAGE));
+}
+
+/* Every message whose base another one (kept) already has. */
+static int
+find_duplicates(struct run *r)
+{
+	const struct entry **idx;
+	size_t m = 0;
+
+	if ((idx = reallocarray(NULL, r->n ? r->n : 1, sizeof(*idx))) == NULL)
+		return -1;
+	for (size_t i = 0; i < r->n; i++)
+		if (is_message(&r->ent[i]))
+			idx[m++] = &r->ent[i];
+	qsort(idx, m, sizeof(*idx), by_base);
+	for (size_t i = 1, k = 0; i < m; i++) {
+		size_t lk = md_name_baselen(idx[k]->name);
+		struct entry *x = (struct entry *)idx[i];
+
+		if (md_name_baselen(x->name) != lk ||
+		    memcmp(x->name, idx[k]->name, lk) != 0) {
+			k = i;
+			continue;
+		}
+		x->found |= BIT(MD_CHECK_DUPLICATE);
+		x->kept = idx[k];
+		x->same_file = x->dev == idx[k]->dev && x->ino == idx[k]->ino;
+	}
+	free(idx);
+	return 0;
+}
+
+/* A fresh base with the old ",S=" and ",W=" and the old info. */
+static int
+fresh_name(struct run *r, const char *old, char *buf, size_t size)
+{
+	char base[NAME_MAX + 1], fields[64] = "";
+	uint64_t v;
+	int n;
+
+	if (md_name_unique(r->c->gen, base, sizeof(base)) == -1)
+		return -1;
+	if (md_name_field(old, 'S', &v) == 0)
+		snprintf(
+		    fields, sizeof(fields), ",S=%llu", (unsigned long long)v);
+	if (md_name_field(old, 'W', &v) == 0)
+		snprintf(fields + strlen(fields),
+		    sizeof(fields) - strlen(fields), ",W=%llu",
+		    (unsigned long long)v);
+	n = snprintf(
+	    buf, size, "%s%s%s", base, fields, old + md_name_baselen(old));
+	if (n < 0 || (size_t)n >= size || n > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* The name X should have: a fresh base for a duplicate, its flags
+ * sorted once each. */
+static int
+repaired_name(struct run *r, const struct entry *x, char *buf, size_t size)
+{
+	char tmp[NAME_MAX + 1];
+	struct md_name n;
+
+	if (x->found & BIT(MD_CHECK_DUPLICATE)) {
+		if (fresh_name(r, x->name, tmp, sizeof(tmp)) == -1)
+			return -1;
+	} else if (strlcpy(tmp, x->name, sizeof(tmp)) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	md_name_parse(tmp, &n);
+	if ((x->found & BIT(MD_CHECK_FLAGS)) && n.kind == MD_INFO_2)
+		return md_name_format(buf, size, tmp, &n, &n.flags);
+	if (strlcpy(buf, tmp, size) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* One rename puts right whatever X's name and place have wrong. */
+static void
+rename_entry(struct run *r, const struct entry *x, const char *from)
+{
+	int to = (x->found & BIT(MD_CHECK_MISPLACED)) ? SUB_CUR : x->sub;
+	char name[NAME_MAX + 1], path[PATH_MAX];
+	unsigned fixes = 0;
+	int err = 0;
+
+	for (unsigned k = 0; k < MD_CHECK_REPAIRED; k++)
+		fixes += (x->found & RENAMES & BIT(k)) != 0;
+	for (int i = 0; i < NAME_TRIES; i++) {
+		path[0] = '\0';
+		if (r->subfd[to] == -1) {
+			err = ENOENT;
+			break;
+		}
+		if (repaired_name(r, x, name, sizeof(name)) == -1 ||
+		    join(path, sizeof(path), r->path, to, name) == -1) {
+			err = errno;
+			break;
+		}
+		if (md_rename_noreplace(
+		        r->subfd[x->sub], x->name, r->subfd[to], name) == 0) {
+			err = 0;
+			break;
+		}
+		err = errno;
+		/* Only a fresh name is worth another try. */
+		if (err != EEXIST || !(x->found & BIT(MD_CHECK_DUPLICATE)))
+			break;
+	}
+	repaired(r, MD_CHECK_RENAME, from, path[0] ? path : NULL, err,
+	    err == 0 ? fixes : 0, NULL);
+}
+
+static void
+report_entry(struct run *r, const struct entry *x)
+{
+	char p[PATH_MAX], kept[PATH_MAX];
+
+	if (join(p, sizeof(p), r->path, x->sub, x->name) == -1) {
+		problem(r, "name", r->path, x->name);
+		return;
+	}
+	for (int k = 0; k < MD_CHECK_CACHE; k++) {
+		int64_t v[4] = { 0 };
+		enum md_check_what w = MD_CHECK_ANY;
+		const char *other = NULL;
+
+		if (!(x->found & BIT(k)))
+			continue;
+		if (k == MD_CHECK_NONMESSAGE)
+			w = x->nonmsg;
+		else if (k == MD_CHECK_FLAGS)
+			w = x->flags;
+		else if (k == MD_CHECK_MODE)
+			v[0] = x->mode;
+		else if (k == MD_CHECK_SIZE) {
+			v[0] = x->sfield;
+			v[1] = x->size;
+		} else if (k == MD_CHECK_DUPLICATE) {
+			join(kept, sizeof(kept), r->path, x->kept->sub,
+			    x->kept->name);
+			other = kept;
+			v[0] = x->same_file;
+		}
+		report(r, (enum md_check_kind)k, w, p, other, v);
+	}
+	if (r->c->repair && (x->found & RENAMES))
+		rename_entry(r, x, p);
+}
+
+static int
+check_messages(struct run *r)
+{
+	if (read_sub(r, SUB_NEW) == -1 || read_sub(r, SUB_CUR) == -1)
+		return -1;
+	/* Reported in order, so that two runs can be compared. */
+	if (r->n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(r->ent, r->n, sizeof(*r->ent), by_place);
+	if (find_duplicates(r) == -1)
+		return -1;
+	for (size_t i = 0; i < r->n; i++)
+		report_entry(r, &r->ent[i]);
+	return 0;
+}
+
+/* ---- the Maildir++ quota ---- */
+
+/* "  -123 -1": two signed integers and nothing else. */
+static int
+usage_line(const char *s, int64_t *bytes, int64_t *count)
+{
+	char *end;
+
+	errno = 0;
+	*bytes = strtoll(s, &end, 10);
+	if (end == s || errno != 0 || (*end != ' ' && *end != '\t'))
+		return -1;
+	s = end;
+	*count = strtoll(s, &end, 10);
+	if (end == s || errno != 0)
+		return -1;
+	end += strspn(end, " \t\r");
+	return *end == '\0' ? 0 : -1;
+}
+
+/* Line 1 into Q's limits, the sums of the others into Q's usage:
+ * 0, or the variant of what is wrong with the file, or -1. */
+static int
+read_quota(FILE *f, struct md_quota *q, int64_t *badline)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int64_t no = 0, b, c;
+	int rc = 0;
+
+	q->bytes = q->count = 0;
+	while ((len = getline(&line, &cap, f)) != -1) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (++no == 1) {
+			if (md_quota_parse(line, q) == -1) {
+				rc = MD_CHECK_BADDEF;
+				break;
+			}
+			continue;
+		}
+		if (line[strspn(line, " \t\r")] == '\0')
+			continue; /* a blank line is no harm */
+		if (usage_line(line, &b, &c) == -1) {
+			*badline = no;
+			rc = MD_CHECK_BADLINE;
+			break;
+		}
+		q->bytes += b;
+		q->count += c;
+	}
+	if (rc == 0 && ferror(f))
+		rc = -1;
+	else if (rc == 0 && no == 0)
+		rc = MD_CHECK_BADDEF; /* empty: no limits line at all */
+	else if (rc == 0 && (q->bytes < 0 || q->count < 0))
+		rc = MD_CHECK_NEGATIVE;
+	free(line);
+	return rc;
+}
+
+static int
+open_quota(struct run *r, FILE **f)
+{
+	struct stat st;
+	int fd;
+
+	*f = NULL;
+	/* A folder's quota is its root's. */
+	if (fstatat(r->fd, "maildirfolder", &st, 0) == 0)
+		return 0;
+	fd = openat(r->fd, "maildirsize", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT)
+		return 0;
+	if (fd == -1 || (*f = fdopen(fd, "r")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+check_quota(struct run *r)
+{
+	char p[PATH_MAX];
+	struct md_quota q, n;
+	struct md_err qe;
+	int64_t v[4] = { 0 };
+	FILE *f;
+	int rc;
+
+	snprintf(p, sizeof(p), "%s/maildirsize", r->path);
+	if (open_quota(r, &f) == -1) {
+		problem(r, "open", r->path, "maildirsize");
+		return;
+	}
+	if (f == NULL)
+		return;
+	memset(&q, 0, sizeof(q));
+	rc = read_quota(f, &q, &v[0]);
+	fclose(f);
+	if (rc == -1) {
+		problem(r, "read", r->path, "maildirsize");
+		return;
+	}
+	if (rc == 0) {
+		n = q;
+		if (md_quota_count(r->path, &n, &qe) == -1) {
+			problem(r, qe.step, qe.path, NULL);
+			return;
+		}
+		if (n.bytes == q.bytes && n.count == q.count)
+			return;
+		v[0] = q.bytes, v[1] = q.count, v[2] = n.bytes, v[3] = n.count;
+		rc = MD_CHECK_DRIFT;
+	}
+	report(r, MD_CHECK_QUOTA, (enum md_check_what)rc, p, NULL, v);
+	/* Without the limits line there is nothing true to write back. */
+	if (!r->c->repair || rc == MD_CHECK_BADDEF)
+		return;
+	if (md_quota_recalc(r->path, &q, r->c->gen, &qe) == -1) {
+		repaired(r, MD_CHECK_RECALC, p, NULL, errno, 0, NULL);
+		return;
+	}
+	v[0] = q.bytes, v[1] = q.count;
+	repaired(r, MD_CHECK_RECALC, p, NULL, 0, 1, v);
+}
+
+/*
+ * The header cache (cache.c) does not exist yet. When it does, it is
+ * verified here (version, checksum, and its entries against the names
+ * in new/ and cur/), a stale or damaged one is reported as
+ * MD_CHECK_CACHE, and the repair is to rebuild it, never to trust it.
+ */
+static void
+check_cache(struct run *r)
+{
+	(void)r;
+}
+
+static void
+finish(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->ent[i].name);
+	free(r->ent);
+	for (int i = 0; i < 3; i++)
+		if (r->subfd[i] >= 0)
+			close(r->subfd[i]);
+	if (r->fd >= 0)
+		close(r->fd);
+}
+
+int
+md_check_maildir(struct md_check *c, const char *path, struct md_err *e)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.path = path;
+	r.e = e;
+	r.subfd[0] = r.subfd[1] = r.subfd[2] = -1;
+	if ((r.fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return md_err_set(e, "open", path, NULL);
+	if (open_subdirs(&r) == 0) {
+		check_tmp(&r);
+		if (check_messages(&r) == -1)
+			problem(&r, "memory", path, NULL);
+		check_quota(&r);
+		check_cache(&r);
+	}
+	finish(&r);
+	if (r.failed)
+		errno = r.err;
+	return r.failed ? -1 : 0;
+}

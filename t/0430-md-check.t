@@ -1,0 +1,289 @@
+#!/bin/sh
+# md-check: each kind of damage reported as CATEGORY<TAB>PATH<TAB>detail
+# with exit 1; nothing changed without --repair; --repair puts right what
+# is safe and loses no message, and what is left is the report-only
+# kinds; a clean maildir is silent; folders with -r; a maildir that
+# cannot be checked exits 2, a usage error 64.
+. "$(dirname "$0")/lib.sh"
+
+plan 82
+
+C=$BIN/md-check
+shim=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
+
+# mc ARGS...: md-check with stdout in $T/out, stderr in $T/err, status
+# in RC.
+mc() {
+	"$C" "$@" </dev/null >"$T/out" 2>"$T/err"
+	RC=$?
+}
+
+lines() { wc -l <"$1" | tr -d ' '; }
+bytes() { wc -c <"$1" | tr -d ' '; }
+
+# has CATEGORY PATH: $T/out has a line with that category and path.
+has() {
+	awk -F'\t' -v c="$1" -v p="$2" \
+	    '$1 == c && $2 == p { f = 1 } END { exit !f }' "$T/out"
+}
+
+# md700 DIR...: maildirs with mode 0700 throughout (the umask is 022).
+md700() {
+	mkmd "$@"
+	for _m; do
+		chmod 700 "$_m" "$_m/tmp" "$_m/new" "$_m/cur"
+	done
+}
+
+# msg PATH TEXT: a message file holding TEXT, mode 0600.
+msg() {
+	printf '%s\n' "$2" >"$1"
+	chmod 600 "$1"
+}
+
+# sums DIR: the checksums of the files of the maildir DIR, sorted: what
+# it holds, whatever the names.
+sums() {
+	find "$1/tmp" "$1/new" "$1/cur" -type f -exec cksum {} + 2>/dev/null |
+	    cut -d' ' -f1,2 | sort
+}
+
+nfiles() {
+	find "$1/tmp" "$1/new" "$1/cur" ! -type d 2>/dev/null | wc -l | tr -d ' '
+}
+
+# tree DIR: every name below DIR with its inode, mode and mtime.
+tree() {
+	(cd "$1" && find . -exec stat -c '%n %i %a %Y' {} + | sort)
+}
+
+# ---- every kind of damage, found ----
+
+M=$T/M
+md700 "$M"
+rmdir "$M/tmp"
+msg "$M/new/a" one
+msg "$M/cur/a:2,S" two
+msg "$M/new/b:2,S" three
+msg "$M/cur/c:2,SF" four
+msg "$M/cur/d:2,FSS" five
+: >"$M/cur/e"
+chmod 600 "$M/cur/e"
+msg "$M/cur/f,S=3:2,S" "more than three bytes"
+msg "$M/cur/g:2,S" seven
+chmod 644 "$M/cur/g:2,S"
+chmod 750 "$M/new"
+mkdir "$M/cur/dir"
+mkfifo "$M/cur/fifo"
+msg "$M/cur/:2,S" "no base"
+printf '100000S,10C\n5 1\n' >"$M/maildirsize"
+before_tree=$(tree "$M")
+before_sums=$(sums "$M")
+before_n=$(nfiles "$M")
+
+mc "$M"
+is "$RC" 1 "damage: exit 1"
+check "missing: tmp/" has missing "$M/tmp"
+check "mode: new/ is 0750" has mode "$M/new"
+check "mode: a message readable by others" has mode "$M/cur/g:2,S"
+check "duplicate: new/a beside cur/a:2,S" has duplicate "$M/new/a"
+check "misplaced: new/b:2,S has info" has misplaced "$M/new/b:2,S"
+check "flags: SF out of order" has flags "$M/cur/c:2,SF"
+check "flags: FSS repeats S" has flags "$M/cur/d:2,FSS"
+check "empty: a file of 0 bytes" has empty "$M/cur/e"
+check "size: ,S=3 on a bigger file" has size "$M/cur/f,S=3:2,S"
+check "nonmessage: a directory" has nonmessage "$M/cur/dir"
+check "nonmessage: a fifo" has nonmessage "$M/cur/fifo"
+check "nonmessage: a name without a base" has nonmessage "$M/cur/:2,S"
+check "quota: maildirsize drifted" has quota "$M/maildirsize"
+is "$(lines "$T/out")" 13 "damage: 13 findings, nothing else"
+is "$(awk -F'\t' 'NF != 3' "$T/out")" "" "every line: three TAB-separated fields"
+grep -q "^duplicate	$M/new/a	same base as $M/cur/a:2,S\$" "$T/out"
+ok $? "duplicate: the detail names the one kept (cur/)"
+grep -q "^size	.*	the name says 3 bytes, the file has 22\$" "$T/out"
+ok $? "size: the detail gives both sizes"
+is "$(bytes "$T/err")" 0 "damage: nothing on stderr"
+is "$(tree "$M")" "$before_tree" "without --repair: nothing changed"
+
+# ---- --repair ----
+
+mc --repair "$M"
+is "$RC" 1 "--repair: exit 1 (damage was found)"
+check "repaired: tmp/ made" has repaired "$M/tmp"
+check "repaired: the duplicate renamed" has repaired "$M/new/a"
+check "repaired: the misplaced message moved" has repaired "$M/new/b:2,S"
+check "repaired: SF sorted" has repaired "$M/cur/c:2,SF"
+check "repaired: FSS sorted" has repaired "$M/cur/d:2,FSS"
+check "repaired: maildirsize recalculated" has repaired "$M/maildirsize"
+is "$(grep -c '^repaired' "$T/out")" 6 "--repair: six repairs, one line each"
+is "$(bytes "$T/err")" 0 "--repair: nothing on stderr"
+is "$(fmode "$M/tmp")" 700 "tmp/ made with mode 0700"
+check "misplaced: now cur/b:2,S" test -f "$M/cur/b:2,S"
+check "misplaced: new/b:2,S gone" test ! -e "$M/new/b:2,S"
+check "flags: cur/c:2,FS" test -f "$M/cur/c:2,FS"
+check "flags: cur/d:2,FS" test -f "$M/cur/d:2,FS"
+check "duplicate: cur/a:2,S kept as it was" test -f "$M/cur/a:2,S"
+fresh=$(ls "$M/new")
+case $fresh in
+[0-9]*.M*P*Q*R*.*) r=0 ;;
+*) r=1 ;;
+esac
+ok $r "duplicate: new/a has a fresh unique name ($fresh)"
+grep -q "^repaired	$M/new/a	renamed to $M/new/$fresh\$" "$T/out"
+ok $? "duplicate: the repair line names the new path"
+is "$(nfiles "$M")" "$before_n" "--repair: as many files as before"
+is "$(sums "$M")" "$before_sums" "--repair: the same contents (checksums)"
+is "$(head -1 "$M/maildirsize")" 100000S,10C "maildirsize: the limits kept"
+check "the size finding was not renamed" test -f "$M/cur/f,S=3:2,S"
+check "the empty message was not removed" test -f "$M/cur/e"
+is "$(fmode "$M/cur/g:2,S")" 644 "modes are not changed"
+
+mc "$M"
+is "$RC" 1 "after --repair: exit 1 for what is report-only"
+is "$(cut -f1 "$T/out" | sort -u | tr '\n' ' ')" "empty mode nonmessage size " \
+    "after --repair: only the report-only kinds are left"
+is "$(lines "$T/out")" 7 "after --repair: seven findings left"
+mc --repair "$M"
+is "$(grep -c '^repaired' "$T/out")" 0 "--repair again: nothing left to repair"
+
+# ---- a clean maildir ----
+
+K=$T/K
+printf 'Subject: a\n\nbody\n' | "$MD" -c "$K" 2>/dev/null
+printf 'Subject: b\n\nbody\n' | "$MD" "$K"
+"$BIN/md-flag" -q -S "$K/new/$(ls "$K/new" | head -1)"
+msg "$K/tmp/1.M1P1.inprogress" "a delivery going on"
+ln -s "$(ls "$K"/cur/* | head -1)" "$K/cur/1.M2P2.link:2,S"
+mc "$K"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" "clean: exit 0, no output"
+k_tree=$(tree "$K")
+mc --repair "$K"
+is "$RC:$(bytes "$T/out")" "0:0" "clean with --repair: exit 0, no output"
+is "$(tree "$K")" "$k_tree" "clean with --repair: nothing changed"
+
+# ---- cannot check ----
+
+mc "$T/nope"
+is "$RC" 2 "missing maildir: exit 2"
+is "$(cat "$T/err")" "md-check: $T/nope: No such file or directory" \
+    "missing maildir: one line says why"
+is "$(bytes "$T/out")" 0 "missing maildir: nothing on stdout"
+mkdir "$T/plain"
+mc --repair "$T/plain"
+is "$RC" 2 "a directory that is no maildir: exit 2"
+is "$(cat "$T/err")" "md-check: $T/plain: not a maildir (no tmp/, new/ or cur/)" \
+    "no maildir: one line says why"
+is "$(ls -A "$T/plain")" "" "no maildir: --repair made nothing in it"
+mc "$K" "$T/nope"
+is "$RC:$(bytes "$T/out")" "2:0" "one good, one missing: exit 2, the good one checked"
+mc "$M" "$T/nope"
+is "$RC" 2 "findings and a missing maildir: exit 2"
+
+# ---- the default maildir ----
+
+mc
+is "$RC" 2 "no ~/Maildir: exit 2"
+grep -q "$HOME/Maildir" "$T/err"
+ok $? "no ~/Maildir: the message names it"
+MAILDIR=$K mc
+is "$RC:$(bytes "$T/out")" "0:0" "MAILDIR: checked"
+MAILDIR=$M mc
+is "$RC" 1 "MAILDIR with damage: exit 1"
+
+# ---- folders, -r ----
+
+R=$T/R
+md700 "$R" "$R/.Work" "$R/.Work.Sub" "$R/.Other"
+for f in .Work .Work.Sub .Other; do
+	: >"$R/$f/maildirfolder"
+done
+msg "$R/.Work/cur/w:2,TS" w
+msg "$R/.Work/cur/x:2,ST" x
+msg "$R/.Work.Sub/new/s:2,S" s
+msg "$R/.Other/cur/o:2,RF" o
+mc "$R"
+is "$RC:$(bytes "$T/out")" "0:0" "without -r: the root only"
+mc -r "$R"
+is "$RC" 1 "-r: folders checked, exit 1"
+is "$(cut -f2 "$T/out" | tr '\n' ' ')" \
+    "$R/.Other/cur/o:2,RF $R/.Work/cur/w:2,TS $R/.Work.Sub/new/s:2,S " \
+    "-r: each folder's finding, in order"
+mc --recursive "$R/.Work/"
+is "$(cut -f2 "$T/out" | tr '\n' ' ')" \
+    "$R/.Work/cur/w:2,TS $R/.Work.Sub/new/s:2,S " \
+    "-r on a folder: it and its subfolders, not the others"
+mc -r --repair "$R"
+is "$(grep -c '^repaired' "$T/out")" 3 "-r --repair: three repairs"
+mc -r "$R"
+is "$RC:$(bytes "$T/out")" "0:0" "-r after --repair: clean"
+
+# ---- odd names are shown, one line each ----
+
+O=$T/O
+md700 "$O"
+msg "$O/cur/x	y
+z:2,SF" odd
+mc "$O"
+is "$(lines "$T/out")" 1 "a name with TAB and newline: one line"
+is "$(cut -f2 "$T/out")" "$O/cur/x\\ty\\nz:2,SF" "... the path shown with escapes"
+
+# ---- a repair that fails ----
+
+F=$T/F
+md700 "$F"
+msg "$F/new/x:2,S" x
+if [ -f "$shim" ]; then
+	MDKIT_FAULT=renameat2=EACCES LD_PRELOAD=$shim \
+	    ASAN_OPTIONS=verify_asan_link_order=0 \
+	    "$C" --repair "$F" >"$T/out" 2>"$T/err"
+	RC=$?
+	is "$RC" 1 "failed repair: exit 1"
+	is "$(cat "$T/err")" \
+	    "md-check: $F/new/x:2,S: cannot rename to $F/cur/x:2,S: Permission denied" \
+	    "failed repair: one line on stderr"
+	is "$(grep -c '^repaired' "$T/out")" 0 "failed repair: no repaired line"
+	check "failed repair: the message is where it was" test -f "$F/new/x:2,S"
+else
+	skip_n 4 "no fault shim at $shim"
+fi
+
+# ---- stale tmp/ files ----
+
+# ctime cannot be set back; a tmp/ that is a link to a directory of old
+# files stands in for an old delivery.
+old=
+for d in /usr/share/common-licenses /usr/share/zoneinfo/Etc; do
+	[ -d "$d" ] || continue
+	if [ -z "$(find "$d" -maxdepth 1 ! -type d \( -cmin -2200 -o -mmin -2200 \))" ] &&
+	    [ -n "$(find "$d" -maxdepth 1 -type f ! -name '.*')" ]; then
+		old=$d
+		break
+	fi
+done
+S=$T/S
+md700 "$S"
+if [ -n "$old" ]; then
+	rmdir "$S/tmp"
+	ln -s "$old" "$S/tmp"
+	f=$(find "$old" -maxdepth 1 -type f ! -name '.*' | head -1)
+	mc "$S"
+	is "$RC" 1 "stale: exit 1"
+	check "stale: $S/tmp/${f##*/} reported" has stale "$S/tmp/${f##*/}"
+	grep -q "^stale	$S/tmp/${f##*/}	untouched for [0-9]* hours" "$T/out"
+	ok $? "stale: the detail gives the age in hours"
+else
+	skip_n 3 "no directory of files older than 36 hours"
+fi
+msg "$K/tmp/2.M2P2.fresh" fresh
+mc "$K"
+is "$RC:$(bytes "$T/out")" "0:0" "a fresh tmp/ file is no finding"
+
+# ---- usage ----
+
+mc -x
+is "$RC" 64 "-x: exit 64"
+is "$(cat "$T/err")" "md-check: -x: unknown option (see md-check -h)" "-x: one line"
+mc --repair=yes "$M"
+is "$RC" 64 "--repair=yes: exit 64"
+mc -h
+is "$RC:$(head -c 15 "$T/out")" "0:usage: md-check" "-h: usage on stdout, exit 0"

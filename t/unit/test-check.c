@@ -1,0 +1,636 @@
+/* Unit tests for check.c: each kind of damage found, nothing changed
+ * without repair, and with repair what is safe put right by renames that
+ * keep every message, mkdir and a new maildirsize. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "maildir.h"
+#include "scratch.h"
+
+/* Short maildir paths, so that "M/cur/x" always fits in PATH_MAX. */
+#define MLEN 600
+#define HOURS(n) ((time_t)(n)*3600)
+
+struct rec {
+	enum md_check_kind kind;
+	enum md_check_what what;
+	char path[PATH_MAX], other[PATH_MAX];
+	int64_t v[4];
+	int error;
+};
+
+struct log {
+	struct rec r[64];
+	size_t n;
+};
+
+static void
+collect(void *arg, const struct md_finding *f)
+{
+	struct log *l = arg;
+	struct rec *r;
+
+	assert_true(l->n < sizeof(l->r) / sizeof(l->r[0]));
+	r = &l->r[l->n++];
+	r->kind = f->kind;
+	r->what = f->what;
+	snprintf(r->path, sizeof(r->path), "%s", f->path);
+	snprintf(r->other, sizeof(r->other), "%s", f->other ? f->other : "");
+	memcpy(r->v, f->v, sizeof(r->v));
+	r->error = f->error;
+}
+
+static struct md_namegen gen;
+
+/* Check PATH (repairing when REPAIR) as if LATER seconds had passed. */
+static int
+run(const char *path, int repair, time_t later, struct log *l,
+    struct md_check *c, struct md_err *e)
+{
+	memset(l, 0, sizeof(*l));
+	memset(c, 0, sizeof(*c));
+	c->repair = repair;
+	c->now = time(NULL) + later;
+	c->gen = &gen;
+	c->report = collect;
+	c->arg = l;
+	return md_check_maildir(c, path, e);
+}
+
+/* The record of KIND about DIR/REL (REL NULL: any path); NULL if none. */
+static const struct rec *
+found(const struct log *l, enum md_check_kind kind, const char *dir,
+    const char *rel)
+{
+	char p[PATH_MAX + NAME_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel ? rel : "");
+	for (size_t i = 0; i < l->n; i++)
+		if (l->r[i].kind == kind &&
+		    (rel == NULL || strcmp(l->r[i].path, p) == 0))
+			return &l->r[i];
+	return NULL;
+}
+
+static size_t
+count_kind(const struct log *l, enum md_check_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += l->r[i].kind == kind;
+	return n;
+}
+
+/* A fresh maildir NAME in the scratch directory, mode 0700 throughout. */
+static const char *
+maildir(const char *name, char *buf, size_t size)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	char p[PATH_MAX + NAME_MAX];
+
+	snprintf(buf, size, "%s/%s", scratch, name);
+	assert_int_equal(mkdir(buf, 0700), 0);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", buf, subs[i]);
+		assert_int_equal(mkdir(p, 0700), 0);
+	}
+	return buf;
+}
+
+/* DIR/REL holding TEXT, mode 0600. */
+static void
+put(const char *dir, const char *rel, const char *text)
+{
+	char p[PATH_MAX + NAME_MAX];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, 0600), 0);
+	close(fd);
+}
+
+static int
+exists(const char *dir, const char *rel)
+{
+	char p[PATH_MAX + NAME_MAX];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	return lstat(p, &st) == 0;
+}
+
+static size_t
+entries(const char *dir, const char *sub)
+{
+	char p[PATH_MAX + NAME_MAX];
+	struct dirent **list;
+	int n;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, sub);
+	n = scandir(p, &list, NULL, NULL);
+	assert_true(n >= 2);
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return (size_t)n - 2;
+}
+
+/* Every name below DIR (one level of subdirectories), sorted, joined. */
+static void
+listing(const char *dir, char *buf, size_t size)
+{
+	static const char *const subs[] = { ".", "tmp", "new", "cur" };
+
+	buf[0] = '\0';
+	for (size_t s = 0; s < 4; s++) {
+		char p[PATH_MAX + NAME_MAX];
+		struct dirent **list;
+		int n;
+
+		snprintf(p, sizeof(p), "%s/%s", dir, subs[s]);
+		if ((n = scandir(p, &list, NULL, alphasort)) < 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			strlcat(buf, subs[s], size);
+			strlcat(buf, "/", size);
+			strlcat(buf, list[i]->d_name, size);
+			strlcat(buf, " ", size);
+			free(list[i]);
+		}
+		free(list);
+	}
+}
+
+/* The one name in DIR/SUB that does not start with PREFIX, into BUF. */
+static int
+other_name(
+    const char *dir, const char *sub, const char * not, char *buf, size_t n)
+{
+	char p[PATH_MAX + NAME_MAX];
+	DIR *d;
+	struct dirent *de;
+	int got = 0;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, sub);
+	assert_non_null(d = opendir(p));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    strncmp(de->d_name, not, strlen(not )) == 0)
+			continue;
+		snprintf(buf, n, "%s", de->d_name);
+		got++;
+	}
+	closedir(d);
+	return got == 1 ? 0 : -1;
+}
+
+/* ---- names ---- */
+
+static void
+categories(void **state)
+{
+	static const char *const want[] = { "missing", "mode", "stale",
+		"nonmessage", "empty", "size", "misplaced", "flags",
+		"duplicate", "quota", "cache", "repaired" };
+
+	(void)state;
+	for (int k = MD_CHECK_MISSING; k <= MD_CHECK_REPAIRED; k++)
+		assert_string_equal(md_check_category(k), want[k]);
+	assert_string_equal(md_check_category(99), "unknown");
+}
+
+/* ---- finding ---- */
+
+static void
+clean_maildir(void **state)
+{
+	char m[MLEN], p[PATH_MAX], q[PATH_MAX];
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("clean", m, sizeof(m));
+	put(m, "new/1.M1P1.h,S=6", "hello\n");
+	put(m, "cur/2.M2P2.h:2,FRS", "x");
+	put(m, "cur/3.M3P3.h,S=2,W=3:2,Sab,U=7", "y\n");
+	put(m, "cur/4.M4P4.h:2,", "z");
+	put(m, "cur/5.M5P5.h:1,odd", "z");
+	put(m, "tmp/6.M6P6.h", "in progress");
+	put(m, "cur/.mutt-tmp", ""); /* dot-names are nobody's mail */
+	snprintf(p, sizeof(p), "%s/cur/2.M2P2.h:2,FRS", m);
+	snprintf(q, sizeof(q), "%s/cur/7.M7P7.h:2,S", m);
+	assert_int_equal(symlink(p, q), 0); /* mairix does this */
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	for (size_t i = 0; i < l.n; i++)
+		fail_msg("clean maildir: %s %s", md_check_category(l.r[i].kind),
+		    l.r[i].path);
+	assert_int_equal(c.found, 0);
+	/* fresh tmp/ files are deliveries, not stale ones */
+	assert_int_equal(run(m, 0, HOURS(35), &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+}
+
+static void
+each_kind(void **state)
+{
+	char m[MLEN], p[PATH_MAX], q[PATH_MAX];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("each", m, sizeof(m));
+	put(m, "new/a", "one");
+	put(m, "cur/a:2,S", "two");
+	put(m, "new/b:2,S", "three");
+	put(m, "cur/c:2,SF", "four");
+	put(m, "cur/d:2,FSS", "five");
+	put(m, "cur/e", "");
+	put(m, "cur/f,S=3:2,", "123456");
+	put(m, "cur/:2,S", "nobase");
+	put(m, "cur/g:2,S", "readable");
+	snprintf(p, sizeof(p), "%s/cur/g:2,S", m);
+	assert_int_equal(chmod(p, 0644), 0);
+	snprintf(p, sizeof(p), "%s/cur/dir", m);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/cur/fifo", m);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof(p), "%s/cur/nowhere", m);
+	snprintf(q, sizeof(q), "%s/cur/link", m);
+	assert_int_equal(symlink(p, q), 0);
+	snprintf(p, sizeof(p), "%s/new", m);
+	assert_int_equal(chmod(p, 0750), 0);
+
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_DUPLICATE, m, "new/a"));
+	snprintf(p, sizeof(p), "%s/cur/a:2,S", m);
+	assert_string_equal(r->other, p); /* cur/ is the one kept */
+	assert_int_equal(r->v[0], 0);
+	assert_null(found(&l, MD_CHECK_DUPLICATE, m, "cur/a:2,S"));
+	assert_non_null(found(&l, MD_CHECK_MISPLACED, m, "new/b:2,S"));
+	assert_non_null(r = found(&l, MD_CHECK_FLAGS, m, "cur/c:2,SF"));
+	assert_int_equal(r->what, MD_CHECK_ORDER);
+	assert_non_null(r = found(&l, MD_CHECK_FLAGS, m, "cur/d:2,FSS"));
+	assert_int_equal(r->what, MD_CHECK_REPEAT);
+	assert_non_null(found(&l, MD_CHECK_EMPTY, m, "cur/e"));
+	assert_non_null(r = found(&l, MD_CHECK_SIZE, m, "cur/f,S=3:2,"));
+	assert_int_equal(r->v[0], 3);
+	assert_int_equal(r->v[1], 6);
+	assert_non_null(r = found(&l, MD_CHECK_NONMESSAGE, m, "cur/:2,S"));
+	assert_int_equal(r->what, MD_CHECK_NOBASE);
+	assert_non_null(r = found(&l, MD_CHECK_NONMESSAGE, m, "cur/dir"));
+	assert_int_equal(r->what, MD_CHECK_DIR);
+	assert_non_null(r = found(&l, MD_CHECK_NONMESSAGE, m, "cur/fifo"));
+	assert_int_equal(r->what, MD_CHECK_SPECIAL);
+	assert_non_null(r = found(&l, MD_CHECK_NONMESSAGE, m, "cur/link"));
+	assert_int_equal(r->what, MD_CHECK_DANGLING);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur/g:2,S"));
+	assert_int_equal(r->v[0], 0644);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "new"));
+	assert_int_equal(r->v[0], 0750);
+	/* exactly these: nothing else, and no repair without asking */
+	assert_int_equal(l.n, 12);
+	assert_int_equal(c.found, 12);
+	assert_int_equal(c.fixed, 0);
+	assert_int_equal(count_kind(&l, MD_CHECK_REPAIRED), 0);
+}
+
+static void
+stale_tmp(void **state)
+{
+	char m[MLEN];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("stale", m, sizeof(m));
+	put(m, "tmp/1.M1P1.h", "abandoned");
+	/* ctime cannot be set back: the clock goes forward instead */
+	assert_int_equal(run(m, 0, HOURS(36) - 60, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(run(m, 1, HOURS(37), &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_STALE, m, "tmp/1.M1P1.h"));
+	assert_true(r->v[0] >= HOURS(37) && r->v[0] < HOURS(38));
+	/* never deleted, even when repairing */
+	assert_int_equal(l.n, 1);
+	assert_true(exists(m, "tmp/1.M1P1.h"));
+}
+
+static void
+not_a_maildir(void **state)
+{
+	char m[MLEN];
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	snprintf(m, sizeof(m), "%s/none", scratch);
+	errno = 0;
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(e.step, "open");
+	assert_false(exists(m, ""));
+
+	/* a directory with none of the three is not made into a maildir */
+	assert_int_equal(mkdir(m, 0700), 0);
+	errno = 0;
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), -1);
+	assert_string_equal(e.step, "not a maildir");
+	assert_int_equal(l.n, 0);
+	assert_false(exists(m, "cur"));
+}
+
+static void
+missing_parts(void **state)
+{
+	char m[MLEN], p[PATH_MAX];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+	struct stat st;
+
+	(void)state;
+	maildir("parts", m, sizeof(m));
+	snprintf(p, sizeof(p), "%s/tmp", m);
+	assert_int_equal(rmdir(p), 0);
+	snprintf(p, sizeof(p), "%s/new", m);
+	assert_int_equal(rmdir(p), 0);
+	put(m, "new", "a file where new/ belongs");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_MISSING, m, "tmp"));
+	assert_int_equal(r->what, MD_CHECK_ABSENT);
+	assert_non_null(r = found(&l, MD_CHECK_MISSING, m, "new"));
+	assert_int_equal(r->what, MD_CHECK_NOTDIR);
+	assert_false(exists(m, "tmp"));
+
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_REPAIRED, m, "tmp"));
+	assert_int_equal(r->what, MD_CHECK_MKDIR);
+	assert_int_equal(r->error, 0);
+	snprintf(p, sizeof(p), "%s/tmp", m);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* the file where new/ belongs is left for a person to look at */
+	assert_null(found(&l, MD_CHECK_REPAIRED, m, "new"));
+	snprintf(p, sizeof(p), "%s/new", m);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(c.found, 2);
+	assert_int_equal(c.fixed, 1);
+}
+
+/* ---- repairing ---- */
+
+static void
+read_only_without_repair(void **state)
+{
+	char m[MLEN], before[8192], after[8192];
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("ro", m, sizeof(m));
+	put(m, "new/a:2,S", "1");
+	put(m, "new/b", "2");
+	put(m, "cur/b:2,TS", "3");
+	put(m, "cur/c:2,SS", "4");
+	listing(m, before, sizeof(before));
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_true(l.n >= 4);
+	listing(m, after, sizeof(after));
+	assert_string_equal(after, before);
+}
+
+static void
+repairs(void **state)
+{
+	char m[MLEN], name[NAME_MAX + 1], p[PATH_MAX];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("fix", m, sizeof(m));
+	put(m, "new/a,S=3", "one");
+	put(m, "cur/a,S=3:2,RS,U=4", "two");
+	put(m, "new/b:2,S", "three");
+	put(m, "cur/c:2,TSF", "four");
+	put(m, "cur/d:2,aSS,tail", "five");
+	put(m, "cur/e,S=9:2,S", "six"); /* report only */
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_int_equal(c.found, 5);
+	assert_int_equal(c.fixed, 4);
+
+	/* the duplicate: a fresh base, its ",S=" and (no) info kept */
+	assert_non_null(r = found(&l, MD_CHECK_REPAIRED, m, "new/a,S=3"));
+	assert_int_equal(r->error, 0);
+	assert_int_equal(other_name(m, "new", "zzz", name, sizeof(name)), 0);
+	snprintf(p, sizeof(p), "%s/new/%s", m, name);
+	assert_string_equal(r->other, p);
+	assert_int_not_equal(strncmp(name, "a", 1), 0);
+	assert_non_null(strstr(name, ".M"));
+	assert_string_equal(name + strlen(name) - 4, ",S=3");
+	assert_true(exists(m, "cur/a,S=3:2,RS,U=4"));
+	/* misplaced: to cur/ under the same name */
+	assert_false(exists(m, "new/b:2,S"));
+	assert_true(exists(m, "cur/b:2,S"));
+	/* flags: sorted, once each, the tail kept */
+	assert_true(exists(m, "cur/c:2,FST"));
+	assert_true(exists(m, "cur/d:2,Sa,tail"));
+	assert_false(exists(m, "cur/d:2,aSS,tail"));
+	/* wrong ",S=" is not renamed */
+	assert_true(exists(m, "cur/e,S=9:2,S"));
+	/* one file each, nothing lost */
+	assert_int_equal(entries(m, "new") + entries(m, "cur"), 6);
+
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 1);
+	assert_non_null(found(&l, MD_CHECK_SIZE, m, "cur/e,S=9:2,S"));
+}
+
+static void
+duplicate_with_bad_flags(void **state)
+{
+	char m[MLEN], name[NAME_MAX + 1];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	/* both in new/, one with info: kept is the one without it, the
+	 * other gets a fresh base, sorted flags, and goes to cur/ */
+	maildir("dupflags", m, sizeof(m));
+	put(m, "new/x,S=1,W=2", "1");
+	put(m, "new/x,S=1,W=2:2,TS,k", "1");
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_non_null(
+	    r = found(&l, MD_CHECK_DUPLICATE, m, "new/x,S=1,W=2:2,TS,k"));
+	assert_non_null(
+	    found(&l, MD_CHECK_MISPLACED, m, "new/x,S=1,W=2:2,TS,k"));
+	assert_non_null(found(&l, MD_CHECK_FLAGS, m, "new/x,S=1,W=2:2,TS,k"));
+	assert_int_equal(count_kind(&l, MD_CHECK_REPAIRED), 1); /* one rename */
+	assert_int_equal(c.fixed, 3);
+	assert_true(exists(m, "new/x,S=1,W=2"));
+	assert_int_equal(entries(m, "new"), 1);
+	assert_int_equal(other_name(m, "cur", "x", name, sizeof(name)), 0);
+	assert_string_equal(name + strlen(name) - 15, ",S=1,W=2:2,ST,k");
+}
+
+static void
+duplicate_hard_link(void **state)
+{
+	char m[MLEN], a[PATH_MAX], b[PATH_MAX];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("link", m, sizeof(m));
+	put(m, "cur/h:2,S", "same");
+	snprintf(a, sizeof(a), "%s/cur/h:2,S", m);
+	snprintf(b, sizeof(b), "%s/new/h", m);
+	assert_int_equal(link(a, b), 0);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_DUPLICATE, m, "new/h"));
+	assert_int_equal(r->v[0], 1);
+	assert_string_equal(r->other, a);
+}
+
+/* ---- quota ---- */
+
+static void
+quota_drift(void **state)
+{
+	char m[MLEN], p[PATH_MAX], line[256];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+	FILE *f;
+
+	(void)state;
+	maildir("quota", m, sizeof(m));
+	put(m, "cur/1.M1P1.h,S=5:2,S", "12345");
+	put(m, "new/2.M2P2.h,S=3", "123");
+	put(m, "maildirsize", "1000S,10C\n5 1\n");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 1);
+	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
+	assert_int_equal(r->what, MD_CHECK_DRIFT);
+	assert_int_equal(r->v[0], 5);
+	assert_int_equal(r->v[1], 1);
+	assert_int_equal(r->v[2], 8);
+	assert_int_equal(r->v[3], 2);
+
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_REPAIRED, m, "maildirsize"));
+	assert_int_equal(r->what, MD_CHECK_RECALC);
+	assert_int_equal(r->error, 0);
+	assert_int_equal(c.fixed, 1);
+	snprintf(p, sizeof(p), "%s/maildirsize", m);
+	assert_non_null(f = fopen(p, "r"));
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "1000S,10C\n"); /* the limits stay */
+	fclose(f);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+
+	/* appended lines add up; blank lines do no harm */
+	put(m, "maildirsize", "1000S,10C\n   5   1\n\n3 1\n");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+}
+
+static void
+quota_damaged(void **state)
+{
+	char m[MLEN];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("qbad", m, sizeof(m));
+	put(m, "cur/1.M1P1.h,S=5:2,S", "12345");
+	put(m, "maildirsize", "1000S\n5 1\nfive one\n");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
+	assert_int_equal(r->what, MD_CHECK_BADLINE);
+	assert_int_equal(r->v[0], 3);
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_int_equal(c.fixed, 1);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+
+	put(m, "maildirsize", "1000S\n-10 -3\n");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
+	assert_int_equal(r->what, MD_CHECK_NEGATIVE);
+
+	/* no limits to write back: reported, never rewritten */
+	put(m, "maildirsize", "lots\n5 1\n");
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
+	assert_int_equal(r->what, MD_CHECK_BADDEF);
+	assert_int_equal(count_kind(&l, MD_CHECK_REPAIRED), 0);
+	assert_int_equal(c.fixed, 0);
+
+	/* a folder's maildirsize is none of its business */
+	put(m, "maildirfolder", "");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(categories),
+		cmocka_unit_test(clean_maildir),
+		cmocka_unit_test(each_kind),
+		cmocka_unit_test(stale_tmp),
+		cmocka_unit_test(not_a_maildir),
+		cmocka_unit_test(missing_parts),
+		cmocka_unit_test(read_only_without_repair),
+		cmocka_unit_test(repairs),
+		cmocka_unit_test(duplicate_with_bad_flags),
+		cmocka_unit_test(duplicate_hard_link),
+		cmocka_unit_test(quota_drift),
+		cmocka_unit_test(quota_damaged),
+	};
+
+	umask(022);
+	md_namegen_init(&gen);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
+}
