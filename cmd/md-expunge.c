@@ -209,23 +209,6 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A Maildir++ folder: ".Name", with the maildirfolder marker when it
- * exists (so that a root such as ~/.maildir is no folder). */
-static int
-is_folder(const char *path, const char *base)
-{
-	char p[PATH_MAX + 16];
-	struct stat st;
-
-	if (base[0] != '.' || md_folder_valid(base + 1) != 0)
-		return 0;
-	snprintf(p, sizeof(p), "%s/maildirfolder", path);
-	if (stat(p, &st) == 0)
-		return 1;
-	snprintf(p, sizeof(p), "%s/cur", path);
-	return stat(p, &st) == -1; /* missing folder: by its name */
-}
-
 /* The maildir PATH (without trailing slashes), then with -r its folders:
  * all of a root's, or a folder's subfolders (siblings ".Name.*"). FOLDER
  * says PATH is one (-f), else it is judged by its name. */
@@ -236,7 +219,7 @@ expunge_target(struct run *r, const char *path, int folder)
 
 	base = slash ? slash + 1 : path;
 	if (!folder)
-		folder = is_folder(path, base);
+		folder = md_folder_is(path);
 	if (expunge_one(r, path) == -1 && !folder)
 		return;
 	if (!r->o.recursive)

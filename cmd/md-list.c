@@ -265,23 +265,6 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A Maildir++ folder: ".Name", with the maildirfolder marker when it
- * exists (so that a root such as ~/.maildir is no folder). */
-static int
-is_folder(const char *path, const char *base)
-{
-	char p[PATH_MAX + 16];
-	struct stat st;
-
-	if (base[0] != '.' || md_folder_valid(base + 1) != 0)
-		return 0;
-	snprintf(p, sizeof(p), "%s/maildirfolder", path);
-	if (stat(p, &st) == 0)
-		return 1;
-	snprintf(p, sizeof(p), "%s/cur", path);
-	return stat(p, &st) == -1; /* missing folder: by its name */
-}
-
 /* ARG is a maildir path, or a folder name under the default root. */
 static void
 list_target(struct run *r, const char *arg)
@@ -310,12 +293,12 @@ list_target(struct run *r, const char *arg)
 	}
 	slash = strrchr(path, '/');
 	base = slash ? slash + 1 : path;
-	if (list_maildir(r, path) == -1 && !is_folder(path, base))
+	if (list_maildir(r, path) == -1 && !md_folder_is(path))
 		return;
 	if (!r->o.recursive)
 		return;
 	/* A folder's subfolders are its siblings ".Work.*" in the root. */
-	if (is_folder(path, base)) {
+	if (md_folder_is(path)) {
 		char root[PATH_MAX], prefix[PATH_MAX + 1];
 
 		snprintf(root, sizeof(root), "%.*s",

@@ -344,3 +344,20 @@ md_folder_root(const char *path, char *buf, size_t size)
 		buf[slash - buf] = '\0';
 	return 1;
 }
+
+int
+md_folder_is(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char p[PATH_MAX + 16];
+	struct stat st;
+
+	base = base ? base + 1 : path;
+	if (base[0] != '.' || md_folder_valid(base + 1) != 0)
+		return 0;
+	snprintf(p, sizeof(p), "%s/maildirfolder", path);
+	if (stat(p, &st) == 0)
+		return 1;
+	snprintf(p, sizeof(p), "%s/cur", path);
+	return stat(p, &st) == -1; /* a missing folder: by its name alone */
+}

@@ -126,6 +126,11 @@ void md_strings_free(char **list, size_t n);
 /* The Maildir++ root of the maildir PATH into BUF: PATH's parent when
  * PATH holds a "maildirfolder" marker (returns 1), else PATH (0). */
 int md_folder_root(const char *path, char *buf, size_t size);
+/* Is PATH (no trailing '/') a Maildir++ folder: named ".Name" and
+ * holding the "maildirfolder" marker, or, when it has no cur/, by its
+ * name alone? A root such as ~/.maildir, with cur/ and no marker, is
+ * not. */
+int md_folder_is(const char *path);
 
 /* ---- scan.c: listing a directory without a stat per entry ---- */
 

@@ -187,6 +187,52 @@ default_maildir(void **state)
 		setenv("HOME", save_home, 1);
 }
 
+/* md_folder_is, md_folder_root, md_folder_list on one tree. */
+static void
+folder_kinds(void **state)
+{
+	char p[PATH_MAX + 32], root[PATH_MAX], buf[PATH_MAX], **l;
+	size_t n;
+
+	(void)state;
+	scratch_maildir(root, sizeof(root), "K");
+	scratch_maildir(p, sizeof(p), "K/.Work");
+	scratch_put(root, ".Work/maildirfolder", "");
+	assert_true(md_folder_is(p));
+	assert_int_equal(md_folder_root(p, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, root);
+	assert_int_equal(md_folder_root(root, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, root);
+	/* a dot-named maildir without the marker is a root, not a folder */
+	scratch_maildir(p, sizeof(p), ".maildir");
+	assert_false(md_folder_is(p));
+	/* a missing folder counts by its name alone */
+	snprintf(p, sizeof(p), "%s/.Gone", root);
+	assert_true(md_folder_is(p));
+	snprintf(p, sizeof(p), "%s/Plain", root);
+	assert_false(md_folder_is(p));
+	/* .git has no cur/: no folder in the list */
+	snprintf(p, sizeof(p), "%s/.git", root);
+	assert_int_equal(mkdir(p, 0700), 0);
+	scratch_maildir(p, sizeof(p), "K/.Work.Sub");
+	assert_int_equal(md_folder_list(root, ".", &l, &n), 0);
+	assert_int_equal(n, 2);
+	snprintf(p, sizeof(p), "%s/.Work", root);
+	assert_string_equal(l[0], p);
+	md_strings_free(l, n);
+	assert_int_equal(md_folder_list(root, ".Work.", &l, &n), 0);
+	assert_int_equal(n, 1);
+	md_strings_free(l, n);
+	/* a root without folders: an empty list */
+	scratch_maildir(p, sizeof(p), "E");
+	assert_int_equal(md_folder_list(p, ".", &l, &n), 0);
+	assert_int_equal(n, 0);
+	md_strings_free(l, n);
+	snprintf(p, sizeof(p), "%s/none", scratch);
+	assert_int_equal(md_folder_list(p, ".", &l, &n), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
 int
 main(void)
 {
@@ -197,6 +243,7 @@ main(void)
 		cmocka_unit_test(folders),
 		cmocka_unit_test(concurrent_create),
 		cmocka_unit_test(default_maildir),
+		cmocka_unit_test(folder_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
