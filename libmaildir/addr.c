@@ -48,6 +48,29 @@ first_mailbox(const char *s)
 	return s;
 }
 
+/* The first '<' in [S, E) outside quotes and comments, or NULL. */
+static const char *
+angle(const char *s, const char *e)
+{
+	int quote = 0, comment = 0;
+
+	for (; s < e; s++) {
+		if ((quote || comment) && *s == '\\' && s + 1 < e)
+			s++;
+		else if (quote)
+			quote = *s != '"';
+		else if (comment)
+			comment += (*s == '(') - (*s == ')');
+		else if (*s == '"')
+			quote = 1;
+		else if (*s == '(')
+			comment = 1;
+		else if (*s == '<')
+			return s;
+	}
+	return NULL;
+}
+
 /* [S, E) without outer blanks and one pair of quotes, backslash escapes
  * undone, into BUF; its length. */
 static size_t
@@ -79,7 +102,7 @@ md_from_name(struct md_decoder *d, const char *value, char *out, size_t size)
 
 	if (size == 0)
 		return 0;
-	lt = memchr(value, '<', (size_t)(end - value));
+	lt = angle(value, end);
 	if (lt != NULL) { /* Name <addr> */
 		n = unquote(value, lt, buf, sizeof(buf));
 		if (n == 0) {

@@ -595,11 +595,8 @@ read_quota(FILE *f, struct md_quota *q, int64_t *badline)
 	while ((len = getline(&line, &cap, f)) != -1) {
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
-		if (++no == 1) {
-			if (md_quota_parse(line, q) == -1) {
-				rc = MD_CHECK_BADDEF;
-				break;
-			}
+		if (++no == 1) { /* read as delivery reads it */
+			md_quota_read_def(line, (size_t)len, q);
 			continue;
 		}
 		if (line[strspn(line, " \t\r")] == '\0')
@@ -609,8 +606,12 @@ read_quota(FILE *f, struct md_quota *q, int64_t *badline)
 			rc = MD_CHECK_BADLINE;
 			break;
 		}
-		q->bytes += b;
-		q->count += c;
+		if (__builtin_add_overflow(q->bytes, b, &q->bytes) ||
+		    __builtin_add_overflow(q->count, c, &q->count)) {
+			*badline = no; /* sums no file of mail can reach */
+			rc = MD_CHECK_BADLINE;
+			break;
+		}
 	}
 	if (rc == 0 && ferror(f))
 		rc = -1;

@@ -164,7 +164,7 @@ raw(struct md_decoder *d, struct out *o, const char *s, size_t n)
 	iconv_t cd;
 
 	if (valid_utf8(s, n)) {
-		put(o, s, n);
+		utf8(o, s, n); /* whole characters, as many as fit */
 		return;
 	}
 	if ((cd = descriptor(d, "CP1252")) == (iconv_t)-1) {
@@ -332,19 +332,31 @@ word(const char *s, size_t n, char *charset, char *enc, const char **text,
 	return (size_t)(end + 2 - s);
 }
 
+/* Will the word decode: a charset iconv knows (or the raw rule), and
+ * for B, base64 text? */
+static int
+decodable(struct md_decoder *d, const char *charset, char enc, const char *text,
+    size_t len)
+{
+	const char *cs = alias(charset);
+
+	if (cs != NULL && strcasecmp(cs, "utf-8") != 0 &&
+	    strcasecmp(cs, "utf8") != 0 && descriptor(d, cs) == (iconv_t)-1)
+		return 0;
+	return enc != 'B' || decode_b(text, len, NULL, 0) >= 0;
+}
+
 /* Add one word's decoded bytes to the run, starting a new run when the
  * charset changes. 0 when the text does not decode. */
 static int
 add_word(struct md_decoder *d, struct out *o, struct run *r,
     const char *charset, char enc, const char *text, size_t len)
 {
-	const char *cs = alias(charset);
 	char buf[WORD_MAX];
 	long k;
 
 	/* A charset iconv does not know: the word is shown as it is. */
-	if (cs != NULL && strcasecmp(cs, "utf-8") != 0 &&
-	    strcasecmp(cs, "utf8") != 0 && descriptor(d, cs) == (iconv_t)-1)
+	if (!decodable(d, charset, enc, text, len))
 		return 0;
 	if (enc == 'B')
 		k = decode_b(text, len, buf, sizeof(buf));
@@ -366,7 +378,7 @@ add_word(struct md_decoder *d, struct out *o, struct run *r,
 
 /* The length of the whitespace at S, when an encoded word follows it. */
 static size_t
-gap_before_word(const char *s, size_t n)
+gap_before_word(struct md_decoder *d, const char *s, size_t n)
 {
 	size_t i = 0;
 	char cs[MD_CHARSET_MAX], enc;
@@ -376,7 +388,8 @@ gap_before_word(const char *s, size_t n)
 	while (i < n &&
 	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
 		i++;
-	if (i == 0 || word(s + i, n - i, cs, &enc, &t, &tl) == 0)
+	if (i == 0 || word(s + i, n - i, cs, &enc, &t, &tl) == 0 ||
+	    !decodable(d, cs, enc, t, tl))
 		return 0;
 	return i;
 }
@@ -409,7 +422,7 @@ md_decode_text(
 			plain = 0;
 			i += w;
 			/* whitespace between two words goes */
-			i += gap_before_word(in + i, len - i);
+			i += gap_before_word(d, in + i, len - i);
 			continue;
 		}
 		if (plain == 0)

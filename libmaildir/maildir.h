@@ -196,6 +196,10 @@ struct md_quota {
 int md_quota_parse(const char *def, struct md_quota *q);
 /* Q's limits as Maildir++ writes them: "104857600S,5000C", "0S". */
 int md_quota_format(const struct md_quota *q, char *buf, size_t size);
+/* Line 1 of a maildirsize file (LEN bytes) into Q's limits, as Courier
+ * reads it: each number followed by S or C counts, all else is passed
+ * over ("100M" there is no limit). Cannot fail. */
+void md_quota_read_def(const char *line, size_t len, struct md_quota *q);
 /* The quota of the Maildir++ root ROOT: 1 with Q filled (recalculated
  * and rewritten when the Maildir++ rules say its numbers cannot be
  * trusted), 0 when ROOT has no maildirsize (no quota), -1. */

@@ -166,6 +166,12 @@ def_read(const char *p, const char *end, struct md_quota *q)
 	}
 }
 
+void
+md_quota_read_def(const char *line, size_t len, struct md_quota *q)
+{
+	def_read(line, line + len, q);
+}
+
 static const char *
 blanks(const char *p, const char *end)
 {

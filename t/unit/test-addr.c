@@ -44,6 +44,8 @@ display_names(void **state)
 		{ "a@x, Bob <b@x>", "a@x" },
 		{ "Caf\xe9 <c@x>", "Caf\xc3\xa9" },
 		{ "Name <broken@x", "Name" },
+		{ "\"a<b\" <x@y>", "a<b" },
+		{ "(c<d) x@y", "c<d" },
 		{ "<broken@x", "broken@x" },
 		{ "", "" },
 		{ "undisclosed-recipients:;", "undisclosed-recipients:;" },

@@ -598,8 +598,16 @@ quota_damaged(void **state)
 	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
 	assert_int_equal(r->what, MD_CHECK_NEGATIVE);
 
-	/* no limits to write back: reported, never rewritten */
-	put(m, "maildirsize", "lots\n5 1\n");
+	/* sums past what int64 holds: a damaged line, no overflow */
+	put(m, "maildirsize",
+	    "1000S\n9223372036854775807 1\n"
+	    "9223372036854775807 1\n");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
+	assert_int_equal(r->what, MD_CHECK_BADLINE);
+
+	/* no limits line at all: reported, never rewritten */
+	put(m, "maildirsize", "");
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
 	assert_int_equal(r->what, MD_CHECK_BADDEF);

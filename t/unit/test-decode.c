@@ -84,6 +84,11 @@ charsets(void **state)
 	/* unknown: the word stays as it was */
 	assert_string_equal(
 	    dcd("=?x-nonsense?Q?abc?="), "=?x-nonsense?Q?abc?=");
+	/* the space before a word that stays undecoded stays too */
+	assert_string_equal(
+	    dcd("=?UTF-8?Q?a?= =?x-nonsense?Q?b?="), "a =?x-nonsense?Q?b?=");
+	assert_string_equal(
+	    dcd("=?UTF-8?Q?a?= =?UTF-8?B?!!?="), "a =?UTF-8?B?!!?=");
 	/* unknown-8bit: the raw rule (UTF-8, else CP1252) */
 	assert_string_equal(dcd("=?unknown-8bit?Q?caf=E9?="), "caf\xc3\xa9");
 	assert_string_equal(dcd("=?unknown-8bit?Q?caf=C3=A9?="), "caf\xc3\xa9");
@@ -150,6 +155,13 @@ cutting(void **state)
 	n = md_decode_text(&dec, "caf\xe9 caf\xe9", 9, out, sizeof(out));
 	assert_true(n <= 5);
 	assert_int_equal(out[n], '\0');
+	/* plain text longer than the room: cut, not dropped */
+	n = md_decode_text(&dec, "Hello world", 11, out, sizeof(out));
+	assert_int_equal(n, 5);
+	assert_string_equal(out, "Hello");
+	n = md_decode_text(
+	    &dec, "\xc3\xa9\xc3\xa9\xc3\xa9", 6, out, sizeof(out));
+	assert_string_equal(out, "\xc3\xa9\xc3\xa9");
 	assert_int_equal(md_decode_text(&dec, "abc", 3, out, 0), 0);
 	assert_int_equal(md_decode_text(&dec, "abc", 3, out, 1), 0);
 	assert_string_equal(out, "");
