@@ -606,6 +606,22 @@ quota_damaged(void **state)
 	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
 	assert_int_equal(r->what, MD_CHECK_BADLINE);
 
+	/* limits read as delivery reads them: "100M" is no byte limit
+	 * there, and a repair must not make it one */
+	put(m, "maildirsize", "100M,9C\n0 0\n");
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_non_null(found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
+	{
+		char p[MLEN + 16], line[64] = "";
+		FILE *f;
+
+		snprintf(p, sizeof(p), "%s/maildirsize", m);
+		assert_non_null(f = fopen(p, "r"));
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		assert_string_equal(line, "9C\n");
+	}
+
 	/* no limits line at all: reported, never rewritten */
 	put(m, "maildirsize", "");
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
