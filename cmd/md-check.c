@@ -169,63 +169,34 @@ check_one(struct md_check *c, const char *path)
 	return -1;
 }
 
-/* The Maildir++ folders of PATH: its own ".X" ones in a root, the
- * ".Name.X" siblings of a folder ".Name". */
+/* TARGET a maildir path or a folder name of the default maildir; with
+ * -r its folders too. -1 when something could not be checked. */
 static int
-check_folders(struct md_check *c, const char *path)
+check_target(struct md_check *c, const struct opts *o, const char *target)
 {
-	char root[PATH_MAX], prefix[NAME_MAX + 2] = ".", **list;
+	char path[PATH_MAX], **list;
 	size_t n;
-	int rc = 0, folder = md_folder_root(path, root, sizeof(root));
+	int rc;
 
-	if (folder == -1) {
-		warn("%s", shown(path, 0));
+	if (md_target_path(target, path, sizeof(path)) == -1) {
+		warn("%s", shown(target, 0));
 		return -1;
 	}
-	if (folder == 1) {
-		const char *base = strrchr(path, '/');
-
-		base = base ? base + 1 : path;
-		if (snprintf(prefix, sizeof(prefix), "%s.", base) >=
-		    (int)sizeof(prefix)) {
-			warnx("%s: name too long", shown(path, 0));
-			return -1;
-		}
-	}
-	if (md_folder_list(root, prefix, &list, &n) == -1) {
+	/* A maildir that could be read in part may still have folders. */
+	if ((rc = check_one(c, path)) == -2)
+		return -1;
+	if (!o->recursive)
+		return rc;
+	if (md_target_folders(path, 0, &list, &n) == -1) {
 		if (errno == ENOMEM)
-			err(EX_OSERR, "%s", shown(root, 0));
-		warn("%s", shown(root, 0));
+			err(EX_OSERR, "%s", shown(path, 0));
+		warn("%s", shown(path, 0));
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (check_one(c, list[i]) < 0)
 			rc = -1;
 	md_strings_free(list, n);
-	return rc;
-}
-
-/* TARGET without trailing slashes (so "M/" is the folder root "M"). */
-static int
-check_target(struct md_check *c, const struct opts *o, const char *target)
-{
-	char path[PATH_MAX];
-	size_t len = strlen(target);
-	int rc;
-
-	while (len > 1 && target[len - 1] == '/')
-		len--;
-	if (len >= sizeof(path)) {
-		warnx("%s: path too long", shown(target, 0));
-		return -1;
-	}
-	memcpy(path, target, len);
-	path[len] = '\0';
-	/* A maildir that could be read in part may still have folders. */
-	if ((rc = check_one(c, path)) == -2)
-		return -1;
-	if (o->recursive && check_folders(c, path) == -1)
-		rc = -1;
 	return rc;
 }
 

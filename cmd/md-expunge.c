@@ -167,24 +167,6 @@ expunge_one(struct run *r, const char *path)
 	return 0;
 }
 
-static void
-expunge_folders(struct run *r, const char *root, const char *prefix)
-{
-	char **paths;
-	size_t n;
-
-	if (md_folder_list(root, prefix, &paths, &n) == -1) {
-		if (errno == ENOMEM)
-			err(EX_OSERR, "%s", shown(root));
-		warn("%s", shown(root));
-		r->failed = 1;
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		expunge_one(r, paths[i]);
-	md_strings_free(paths, n);
-}
-
 static const char *
 default_root(void)
 {
@@ -201,73 +183,42 @@ default_root(void)
 	return buf;
 }
 
-static int
-is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The maildir PATH (without trailing slashes), then with -r its folders:
- * all of a root's, or a folder's subfolders (siblings ".Name.*"). FOLDER
- * says PATH is one (-f), else it is judged by its name. */
+/* The maildir PATH, then with -r its folders. FOLDER says PATH is a
+ * Maildir++ folder (-f), else it is judged by its name. */
 static void
 expunge_target(struct run *r, const char *path, int folder)
 {
-	const char *slash = strrchr(path, '/'), *base;
+	char **paths;
+	size_t n;
 
-	base = slash ? slash + 1 : path;
-	if (!folder)
-		folder = md_folder_is(path);
+	folder = folder || md_folder_is(path);
 	if (expunge_one(r, path) == -1 && !folder)
 		return;
 	if (!r->o.recursive)
 		return;
-	if (folder) {
-		char root[PATH_MAX], prefix[PATH_MAX + 1];
-
-		snprintf(root, sizeof(root), "%.*s",
-		    slash ? (int)(slash - path) : 1, slash ? path : ".");
-		if (root[0] == '\0')
-			strlcpy(root, "/", sizeof(root));
-		snprintf(prefix, sizeof(prefix), "%s.", base);
-		expunge_folders(r, root, prefix);
-	} else
-		expunge_folders(r, path, ".");
-}
-
-/* ARG without trailing slashes into PATH; -1 when too long. */
-static int
-trim(const char *arg, char *path, size_t size)
-{
-	size_t len = strlen(arg);
-
-	while (len > 1 && arg[len - 1] == '/')
-		len--;
-	if (len >= size) {
-		warnx("%s: path too long", shown(arg));
-		return -1;
+	if (md_target_folders(path, folder, &paths, &n) == -1) {
+		if (errno == ENOMEM)
+			err(EX_OSERR, "%s", shown(path));
+		warn("%s", shown(path));
+		r->failed = 1;
+		return;
 	}
-	memcpy(path, arg, len);
-	path[len] = '\0';
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		expunge_one(r, paths[i]);
+	md_strings_free(paths, n);
 }
 
 /* ARG is a maildir path, or a folder name under the default root. */
 static void
 expunge_arg(struct run *r, const char *arg)
 {
-	char path[PATH_MAX], p[PATH_MAX];
+	char path[PATH_MAX];
 
-	if (trim(arg, path, sizeof(path)) == -1) {
+	if (md_target_path(arg, path, sizeof(path)) == -1) {
+		warn("%s", shown(arg));
 		r->failed = 1;
 		return;
 	}
-	if (!is_dir(path) && strchr(path, '/') == NULL &&
-	    md_folder_valid(path) == 0 &&
-	    md_folder_path(p, sizeof(p), default_root(), path) == 0)
-		strlcpy(path, p, sizeof(path));
 	expunge_target(r, path, 0);
 }
 
@@ -277,7 +228,8 @@ expunge_folder(struct run *r, const char *root, const char *folder)
 {
 	char rpath[PATH_MAX], path[PATH_MAX];
 
-	if (trim(root, rpath, sizeof(rpath)) == -1) {
+	if (md_path_trim(root, rpath, sizeof(rpath)) == -1) {
+		warn("%s", shown(root));
 		r->failed = 1;
 		return;
 	}

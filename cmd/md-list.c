@@ -223,26 +223,6 @@ list_maildir(struct run *r, const char *path)
 	return 0;
 }
 
-/* Maildir++ folders below ROOT whose names start with PREFIX ("." for
- * all, ".Work." for those under Work), in order. */
-static void
-list_folders(struct run *r, const char *root, const char *prefix)
-{
-	char **paths;
-	size_t n;
-
-	if (md_folder_list(root, prefix, &paths, &n) == -1) {
-		if (errno == ENOMEM)
-			err(EX_OSERR, "%s", shown(root));
-		warn("%s", shown(root));
-		r->failed = 1;
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		list_maildir(r, paths[i]);
-	md_strings_free(paths, n);
-}
-
 static const char *
 default_root(void)
 {
@@ -257,58 +237,33 @@ default_root(void)
 	return buf;
 }
 
-static int
-is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* ARG is a maildir path, or a folder name under the default root. */
+/* ARG is a maildir path, or a folder name under the default root; with
+ * --recursive its folders follow. */
 static void
 list_target(struct run *r, const char *arg)
 {
-	char path[PATH_MAX];
-	size_t len = strlen(arg);
-	const char *slash, *base;
+	char path[PATH_MAX], **folders;
+	size_t n;
 
-	while (len > 1 && arg[len - 1] == '/')
-		len--;
-	if (len >= sizeof(path)) {
-		warnx("%s: path too long", shown(arg));
+	if (md_target_path(arg, path, sizeof(path)) == -1) {
+		warn("%s", shown(arg));
 		r->failed = 1;
 		return;
 	}
-	memcpy(path, arg, len);
-	path[len] = '\0';
-	/* A folder name, not a directory here: a folder of the default
-	 * root, even a missing one (its subfolders may exist). */
-	if (!is_dir(path) && strchr(path, '/') == NULL &&
-	    md_folder_valid(path) == 0) {
-		char p[PATH_MAX];
-
-		if (md_folder_path(p, sizeof(p), default_root(), path) == 0)
-			strlcpy(path, p, sizeof(path));
-	}
-	slash = strrchr(path, '/');
-	base = slash ? slash + 1 : path;
 	if (list_maildir(r, path) == -1 && !md_folder_is(path))
 		return;
 	if (!r->o.recursive)
 		return;
-	/* A folder's subfolders are its siblings ".Work.*" in the root. */
-	if (md_folder_is(path)) {
-		char root[PATH_MAX], prefix[PATH_MAX + 1];
-
-		snprintf(root, sizeof(root), "%.*s",
-		    slash ? (int)(slash - path) : 1, slash ? path : ".");
-		if (root[0] == '\0')
-			strlcpy(root, "/", sizeof(root));
-		snprintf(prefix, sizeof(prefix), "%s.", base);
-		list_folders(r, root, prefix);
-	} else
-		list_folders(r, path, ".");
+	if (md_target_folders(path, 0, &folders, &n) == -1) {
+		if (errno == ENOMEM)
+			err(EX_OSERR, "%s", shown(path));
+		warn("%s", shown(path));
+		r->failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		list_maildir(r, folders[i]);
+	md_strings_free(folders, n);
 }
 
 static int

@@ -311,21 +311,6 @@ default_root(void)
 	return buf;
 }
 
-/* PATH without trailing slashes, into BUF. */
-static const char *
-trimmed(const char *path, char *buf, size_t size)
-{
-	size_t len = strlen(path);
-
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	if (len >= size)
-		return NULL;
-	memcpy(buf, path, len);
-	buf[len] = '\0';
-	return buf;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -346,14 +331,14 @@ main(int argc, char *argv[])
 	if (o.nfolders > 0) {
 		const char *root = argc ? argv[0] : default_root();
 
-		if (trimmed(root, path, sizeof(path)) == NULL) {
+		if (md_path_trim(root, path, sizeof(path)) == -1) {
 			warnx("%s: path too long", shown(root));
 			failed = 1;
 		} else
 			failed = make_folders(path, &o, &g);
 	}
 	for (int i = 0; o.nfolders == 0 && i < argc; i++) {
-		if (trimmed(argv[i], path, sizeof(path)) == NULL) {
+		if (md_path_trim(argv[i], path, sizeof(path)) == -1) {
 			warnx("%s: path too long", shown(argv[i]));
 			failed = 1;
 		} else if (make_maildir(path, &o) == -1 ||

@@ -318,11 +318,8 @@ fail:
 }
 
 int
-md_folder_root(const char *path, char *buf, size_t size)
+md_path_trim(const char *path, char *buf, size_t size)
 {
-	char p[PATH_MAX + 16];
-	const char *slash;
-	struct stat st;
 	size_t len = strlen(path);
 
 	while (len > 1 && path[len - 1] == '/')
@@ -333,6 +330,18 @@ md_folder_root(const char *path, char *buf, size_t size)
 	}
 	memcpy(buf, path, len);
 	buf[len] = '\0';
+	return 0;
+}
+
+int
+md_folder_root(const char *path, char *buf, size_t size)
+{
+	char p[PATH_MAX + 16];
+	const char *slash;
+	struct stat st;
+
+	if (md_path_trim(path, buf, size) == -1)
+		return -1;
 	snprintf(p, sizeof(p), "%s/maildirfolder", buf);
 	if (stat(p, &st) == -1)
 		return 0;
@@ -360,4 +369,52 @@ md_folder_is(const char *path)
 		return 1;
 	snprintf(p, sizeof(p), "%s/cur", path);
 	return stat(p, &st) == -1; /* a missing folder: by its name alone */
+}
+
+int
+md_target_path(const char *arg, char *buf, size_t size)
+{
+	char def[PATH_MAX], name[PATH_MAX];
+	struct stat st;
+
+	if (md_path_trim(arg, name, sizeof(name)) == -1)
+		return -1;
+	/* "Work.Lists", not a directory here: a folder of the default
+	 * maildir, even a missing one (its subfolders may exist). */
+	if (strchr(name, '/') == NULL && md_folder_valid(name) == 0 &&
+	    !(stat(name, &st) == 0 && S_ISDIR(st.st_mode)) &&
+	    md_maildir_default(def, sizeof(def)) == 0)
+		return md_folder_path(buf, size, def, name);
+	if (strlcpy(buf, name, size) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+md_target_folders(const char *path, int folder, char ***list, size_t *n)
+{
+	char root[PATH_MAX], prefix[NAME_MAX + 2];
+	const char *base;
+
+	if (md_path_trim(path, root, sizeof(root)) == -1)
+		return -1;
+	if (!folder && !md_folder_is(root))
+		return md_folder_list(root, ".", list, n);
+	/* Folders are flat: the subfolders of .Work are its siblings
+	 * .Work.* in the root. */
+	base = strrchr(root, '/');
+	if (snprintf(prefix, sizeof(prefix), "%s.", base ? base + 1 : root) >=
+	    (int)sizeof(prefix)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (base == NULL)
+		strlcpy(root, ".", sizeof(root));
+	else if (base == root)
+		root[1] = '\0';
+	else
+		root[base - root] = '\0';
+	return md_folder_list(root, prefix, list, n);
 }

@@ -241,21 +241,14 @@ clean_sub(struct run *r, int fd, const char *sub)
 static void
 unquota(struct run *r, uint64_t bytes, uint64_t count)
 {
-	char root[PATH_MAX], path[PATH_MAX];
-	size_t len = strlen(r->path);
+	char root[PATH_MAX];
 	struct md_err qe;
 
-	while (len > 1 && r->path[len - 1] == '/')
-		len--;
-	if (len >= sizeof(path) ||
-	    md_folder_root(r->path, root, sizeof(root)) == -1) {
-		errno = ENAMETOOLONG;
+	if (md_folder_root(r->path, root, sizeof(root)) == -1) {
 		problem(r, "quota", NULL, NULL);
 		return;
 	}
-	memcpy(path, r->path, len);
-	path[len] = '\0';
-	if (md_quota_is_trash(root, path))
+	if (md_quota_is_trash(root, r->path))
 		return;
 	if (md_quota_add(root, -(int64_t)bytes, -(int64_t)count, &qe) == -1)
 		problem_err(r, &qe);

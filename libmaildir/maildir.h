@@ -131,6 +131,17 @@ int md_folder_root(const char *path, char *buf, size_t size);
  * name alone? A root such as ~/.maildir, with cur/ and no marker, is
  * not. */
 int md_folder_is(const char *path);
+/* PATH without trailing slashes ("/" stays) into BUF; -1/ENAMETOOLONG. */
+int md_path_trim(const char *path, char *buf, size_t size);
+/* The maildir a command-line ARG names, into BUF: ARG without trailing
+ * slashes, or, when ARG is no directory here but a folder name such as
+ * "Work.Lists", that folder of the default maildir (md_maildir_default).
+ * -1/ENAMETOOLONG. */
+int md_target_path(const char *arg, char *buf, size_t size);
+/* The folders -r takes in below the maildir PATH, as md_folder_list: a
+ * root's folders, or a folder's subfolders (".Work.*" beside ".Work").
+ * FOLDER says PATH is a folder; 0 lets md_folder_is judge. */
+int md_target_folders(const char *path, int folder, char ***list, size_t *n);
 
 /* ---- scan.c: listing a directory without a stat per entry ---- */
 

@@ -6,7 +6,7 @@
 # cannot be checked exits 2, a usage error 64.
 . "$(dirname "$0")/lib.sh"
 
-plan 82
+plan 84
 
 C=$BIN/md-check
 shim=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
@@ -277,6 +277,19 @@ fi
 msg "$K/tmp/2.M2P2.fresh" fresh
 mc "$K"
 is "$RC:$(bytes "$T/out")" "0:0" "a fresh tmp/ file is no finding"
+
+# ---- a folder by name, as md-list takes it ----
+
+F=$T/F
+mkmd "$F" "$F/.Lists.Debian"
+: >"$F/.Lists.Debian/maildirfolder"
+chmod -R go= "$F"
+msg "$F/.Lists.Debian/new/1.M1P1.h:2,SF" misplaced
+MAILDIR=$F "$C" Lists.Debian >"$T/out" 2>"$T/err"
+is "$?:$(cut -f1 "$T/out" | sort -u | tr '\n' ' ')" "1:flags misplaced " \
+    "a folder name: checked in \$MAILDIR's folder"
+grep -qF "$F/.Lists.Debian/new/" "$T/out"
+ok $? "a folder name: the finding names the folder's path"
 
 # ---- usage ----
 

@@ -233,6 +233,64 @@ folder_kinds(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* md_path_trim, md_target_path, md_target_folders. */
+static void
+targets(void **state)
+{
+	char root[PATH_MAX], p[PATH_MAX + 32], buf[PATH_MAX], **l;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(md_path_trim("a/b//", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a/b");
+	assert_int_equal(md_path_trim("/", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/");
+	assert_int_equal(md_path_trim("", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	errno = 0;
+	assert_int_equal(md_path_trim("abcdef", buf, 4), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+
+	scratch_maildir(root, sizeof(root), "T");
+	scratch_maildir(p, sizeof(p), "T/.Work");
+	scratch_put(root, ".Work/maildirfolder", "");
+	scratch_maildir(p, sizeof(p), "T/.Work.A");
+	scratch_put(root, ".Work.A/maildirfolder", "");
+	scratch_maildir(p, sizeof(p), "T/.Other");
+	setenv("MAILDIR", root, 1);
+	/* a folder name: under the default maildir */
+	assert_int_equal(md_target_path("Work", buf, sizeof(buf)), 0);
+	snprintf(p, sizeof(p), "%s/.Work", root);
+	assert_string_equal(buf, p);
+	assert_int_equal(md_target_path("INBOX", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, root);
+	/* a path, or a name that is no folder name, stays as given */
+	assert_int_equal(md_target_path("x/Work/", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "x/Work");
+	assert_int_equal(md_target_path("..", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "..");
+	unsetenv("MAILDIR");
+
+	/* a root's folders; a folder's subfolders are its siblings */
+	assert_int_equal(md_target_folders(root, 0, &l, &n), 0);
+	assert_int_equal(n, 3);
+	md_strings_free(l, n);
+	snprintf(p, sizeof(p), "%s/.Work/", root);
+	assert_int_equal(md_target_folders(p, 0, &l, &n), 0);
+	assert_int_equal(n, 1);
+	snprintf(p, sizeof(p), "%s/.Work.A", root);
+	assert_string_equal(l[0], p);
+	md_strings_free(l, n);
+	/* .Other has no marker: judged a root unless said to be a folder */
+	snprintf(p, sizeof(p), "%s/.Other", root);
+	assert_int_equal(md_target_folders(p, 0, &l, &n), 0);
+	assert_int_equal(n, 0);
+	md_strings_free(l, n);
+	assert_int_equal(md_target_folders(p, 1, &l, &n), 0);
+	assert_int_equal(n, 0);
+	md_strings_free(l, n);
+}
+
 int
 main(void)
 {
@@ -244,6 +302,7 @@ main(void)
 		cmocka_unit_test(concurrent_create),
 		cmocka_unit_test(default_maildir),
 		cmocka_unit_test(folder_kinds),
+		cmocka_unit_test(targets),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
