@@ -8,7 +8,6 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
-#include <libutil.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,14 +88,6 @@ report(void *arg, const struct md_expunge_event *ev)
 		r->out_errno = errno;
 }
 
-static void
-human(uint64_t bytes, char *buf, size_t size)
-{
-	if (humanize_number(buf, size < 5 ? size : 5, (int64_t)bytes, "",
-	        HN_AUTOSCALE, HN_B | HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(buf, size, "%llu", (unsigned long long)bytes);
-}
-
 /* -v: "md-expunge: M: 3 messages (1.5K), 1 tmp file (10B) removed". */
 static void
 tell(const struct run *r, const struct stats *s)
@@ -104,8 +95,8 @@ tell(const struct run *r, const struct stats *s)
 	char b1[8], b2[8], msgs[64] = "", tmps[64] = "";
 	const struct md_expunge_stats *v = &s->s;
 
-	human(v->bytes, b1, sizeof(b1));
-	human(v->tmpbytes, b2, sizeof(b2));
+	md_human_size(v->bytes, b1, sizeof(b1));
+	md_human_size(v->tmpbytes, b2, sizeof(b2));
 	if (r->x.what & (MD_EXPUNGE_TRASHED | MD_EXPUNGE_ALL))
 		snprintf(msgs, sizeof(msgs), "%llu message%s (%s)",
 		    (unsigned long long)v->messages,
@@ -418,38 +409,6 @@ setup(struct run *r, int nargs, char *const args[])
 /* ---- --tsv and --json ---- */
 
 static void
-tsv_str(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\t')
-			fputs("\\t", stdout);
-		else if (*s == '\n')
-			fputs("\\n", stdout);
-		else if (*s == '\\')
-			fputs("\\\\", stdout);
-		else
-			putchar(*s);
-	}
-}
-
-static void
-json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-static void
 json_obj(const struct stats *s)
 {
 	const struct md_expunge_stats *v = &s->s;
@@ -457,7 +416,7 @@ json_obj(const struct stats *s)
 	putchar('{');
 	if (s->path != NULL) {
 		printf("\"path\":");
-		json_str(s->path);
+		md_put_json(stdout, s->path);
 		putchar(',');
 	}
 	printf("\"messages\":%llu,\"bytes\":%llu,\"tmp_files\":%llu,"
@@ -498,7 +457,7 @@ print_summary(const struct run *r)
 		for (size_t i = 0; i < r->nst; i++) {
 			const struct md_expunge_stats *v = &r->st[i].s;
 
-			tsv_str(r->st[i].path);
+			md_put_tsv(stdout, r->st[i].path);
 			printf("\t%llu\t%llu\t%llu\t%llu\t%lu\n",
 			    (unsigned long long)v->messages,
 			    (unsigned long long)v->bytes,

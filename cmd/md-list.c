@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libutil.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -437,15 +436,6 @@ static const char *const heads[] = { "messages", "new", "unseen", "flagged",
 	"trashed", "size" };
 
 static void
-human(uint64_t bytes, char *buf, size_t size)
-{
-	/* 5 bytes: "1.5M", "482B" — one decimal below 10, as du -h. */
-	if (humanize_number(buf, size < 5 ? size : 5, (int64_t)bytes, "",
-	        HN_AUTOSCALE, HN_B | HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(buf, size, "%llu", (unsigned long long)bytes);
-}
-
-static void
 print_table(struct stats *st, size_t n, struct stats *total)
 {
 	int w[6];
@@ -462,7 +452,7 @@ print_table(struct stats *st, size_t n, struct stats *total)
 			int len;
 
 			if (k == 5)
-				human(v[k], num[k], sizeof(num[k]));
+				md_human_size(v[k], num[k], sizeof(num[k]));
 			else
 				snprintf(num[k], sizeof(num[k]), "%llu",
 				    (unsigned long long)v[k]);
@@ -479,7 +469,7 @@ print_table(struct stats *st, size_t n, struct stats *total)
 		fields(s, v);
 		for (int k = 0; k < 6; k++) {
 			if (k == 5)
-				human(v[k], num[k], sizeof(num[k]));
+				md_human_size(v[k], num[k], sizeof(num[k]));
 			else
 				snprintf(num[k], sizeof(num[k]), "%llu",
 				    (unsigned long long)v[k]);
@@ -487,39 +477,6 @@ print_table(struct stats *st, size_t n, struct stats *total)
 		}
 		printf("%s\n", i < n ? s->path : "(total)");
 	}
-}
-
-/* TSV fields cannot hold tabs or newlines: escaped as \t \n \\. */
-static void
-tsv_str(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\t')
-			fputs("\\t", stdout);
-		else if (*s == '\n')
-			fputs("\\n", stdout);
-		else if (*s == '\\')
-			fputs("\\\\", stdout);
-		else
-			putchar(*s);
-	}
-}
-
-static void
-json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
 }
 
 static void
@@ -533,7 +490,7 @@ json_obj(struct stats *s)
 	putchar('{');
 	if (s->path) {
 		printf("\"path\":");
-		json_str(s->path);
+		md_put_json(stdout, s->path);
 		putchar(',');
 	}
 	for (int k = 0; k < 6; k++)
@@ -563,7 +520,7 @@ print_info(struct run *r)
 		printf("maildir\tmessages\tnew\tunseen\tflagged\ttrashed\t"
 		       "bytes\n");
 		for (size_t i = 0; i < r->nst; i++) {
-			tsv_str(r->st[i].path);
+			md_put_tsv(stdout, r->st[i].path);
 			fields(&r->st[i], v);
 			for (int k = 0; k < 6; k++)
 				printf("\t%llu", (unsigned long long)v[k]);

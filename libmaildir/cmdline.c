@@ -7,6 +7,7 @@
 #define LIBBSD_NETBSD_VIS
 #include <errno.h>
 #include <getopt.h>
+#include <libutil.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,4 +98,53 @@ md_pathlist_free(struct md_pathlist *pl)
 	free(pl->line);
 	pl->line = NULL;
 	pl->cap = 0;
+}
+
+void
+md_put_tsv(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\t')
+			fputs("\\t", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\\')
+			fputs("\\\\", f);
+		else
+			putc(*s, f);
+	}
+}
+
+void
+md_put_json(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	putc('"', f);
+	while (n > 0) {
+		size_t l = md_utf8_len(p, n);
+
+		if (l == 0) /* JSON is UTF-8: a stray byte cannot go in */
+			fputs("\\ufffd", f);
+		else if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fwrite(p, 1, l, f);
+		l = l ? l : 1;
+		p += l;
+		n -= l;
+	}
+	putc('"', f);
+}
+
+void
+md_human_size(uint64_t bytes, char *buf, size_t size)
+{
+	/* 5 bytes: "1.5M", "482B": one decimal below 10, as du -h. */
+	if (humanize_number(buf, size < 5 ? size : 5, (int64_t)bytes, "",
+	        HN_AUTOSCALE, HN_B | HN_NOSPACE | HN_DECIMAL) == -1)
+		snprintf(buf, size, "%llu", (unsigned long long)bytes);
 }

@@ -51,9 +51,8 @@ put(struct out *o, const char *s, size_t n)
 	o->n += n;
 }
 
-/* The length of the valid UTF-8 character at S (N bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
+size_t
+md_utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len;
 	unsigned min;
@@ -85,7 +84,7 @@ static int
 valid_utf8(const char *s, size_t n)
 {
 	for (size_t i = 0, l; i < n; i += l)
-		if ((l = utf8_len((const unsigned char *)s + i, n - i)) == 0)
+		if ((l = md_utf8_len((const unsigned char *)s + i, n - i)) == 0)
 			return 0;
 	return 1;
 }
@@ -147,7 +146,7 @@ static void
 utf8(struct out *o, const char *s, size_t n)
 {
 	for (size_t i = 0, l; i < n; i += l) {
-		l = utf8_len((const unsigned char *)s + i, n - i);
+		l = md_utf8_len((const unsigned char *)s + i, n - i);
 		if (l == 0) {
 			put(o, REPLACEMENT, 3);
 			l = 1;

@@ -429,6 +429,9 @@ void md_decoder_free(struct md_decoder *d);
  */
 size_t md_decode_text(
     struct md_decoder *d, const char *in, size_t len, char *out, size_t size);
+/* The length of the valid UTF-8 character (no overlong form, surrogate
+ * or code point above U+10FFFF) at S, N > 0 bytes left; 0 if none. */
+size_t md_utf8_len(const unsigned char *s, size_t n);
 
 /* ---- addr.c: names in From:, ids in Message-ID and References ---- */
 
@@ -461,6 +464,16 @@ const char *md_opt_error(int c, char *const argv[],
  * for messages: "new/a\\r", not a "new/a" that exists. Returns BUF; S is
  * cut to fit ("" when SIZE is 0). */
 const char *md_shown(const char *s, char *buf, size_t size);
+
+/* Output for scripts, written to F (the library's only writing, always
+ * to a stream the caller gives): S as a TSV field (tab, newline and
+ * backslash as \t \n \\), or as a JSON string, quoted, with controls
+ * escaped and each byte that is not UTF-8 as \ufffd, so that any path
+ * gives valid JSON. */
+void md_put_tsv(FILE *f, const char *s);
+void md_put_json(FILE *f, const char *s);
+/* BYTES for people into BUF: "482B", "1.5M", as du -h. */
+void md_human_size(uint64_t bytes, char *buf, size_t size);
 
 /* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
 struct md_pathlist {

@@ -6,7 +6,7 @@
 # 64 for usage).
 . "$(dirname "$0")/lib.sh"
 
-plan 136
+plan 138
 
 L=$BIN/md-list
 M=$T/M
@@ -329,6 +329,16 @@ perl -MJSON::PP -e '
 printf '%s 5 2 3 2 1 3063\n%s 1 0 0 0 0 10\ntotal 6 2 3 2 1 3073\n' "$I" "$I/.F" >"$T/want"
 same_bytes "$T/json" "$T/want" "--json: valid JSON, maildirs and total"
 is "$(lines "$T/out")" 1 "--json: one line"
+# a path that is not UTF-8: still valid JSON, the byte as U+FFFD
+B=$(printf '%s/bad\377"q' "$T")
+mkmd "$B"
+ml --json "$B"
+perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
+	print $j->{maildirs}[0]{path} =~ /bad\x{fffd}"q$/ ? "ok\n" : "no\n"' \
+    <"$T/out" >"$T/json" 2>&1
+is "$RC:$(cat "$T/json")" "0:ok" "--json: a path with a byte that is not UTF-8 gives valid JSON"
+ml --tsv "$B"
+is "$(sed -n 2p "$T/out" | cut -f1)" "$B" "--tsv: the same path as it is"
 
 ml -i "$I"
 is "$RC" 0 "-i: exit 0"

@@ -1,10 +1,12 @@
-/* Unit tests for cmdline.c: getopt complaints and path lists. */
+/* Unit tests for cmdline.c: getopt complaints, path lists, output for
+ * scripts and people. */
 #include <errno.h>
 #include <getopt.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -126,6 +128,49 @@ shown(void **state)
 	assert_string_equal(md_shown("x", buf, 0), "");
 }
 
+/* What md_put_tsv or md_put_json (JSON) writes for S. */
+static const char *
+put(int json, const char *s)
+{
+	static char out[256];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	if (json)
+		md_put_json(f, s);
+	else
+		md_put_tsv(f, s);
+	assert_int_equal(fclose(f), 0);
+	assert_true(len < sizeof(out));
+	memcpy(out, buf, len + 1);
+	free(buf);
+	return out;
+}
+
+static void
+script_output(void **state)
+{
+	char h[16];
+
+	(void)state;
+	assert_string_equal(put(0, "a\tb\nc\\d"), "a\\tb\\nc\\\\d");
+	assert_string_equal(put(0, ""), "");
+	assert_string_equal(put(1, ""), "\"\"");
+	assert_string_equal(
+	    put(1, "a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\u000a\\u0001\"");
+	/* UTF-8 kept, stray bytes (and a cut character) as \ufffd */
+	assert_string_equal(put(1, "caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+	assert_string_equal(put(1, "x\xffy\xc3"), "\"x\\ufffdy\\ufffd\"");
+	assert_string_equal(
+	    put(1, "\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+	md_human_size(482, h, sizeof(h));
+	assert_string_equal(h, "482B");
+	md_human_size(1536 * 1024, h, sizeof(h));
+	assert_string_equal(h, "1.5M");
+}
+
 int
 main(void)
 {
@@ -133,6 +178,7 @@ main(void)
 		cmocka_unit_test(opt_errors),
 		cmocka_unit_test(pathlist),
 		cmocka_unit_test(shown),
+		cmocka_unit_test(script_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
