@@ -9,14 +9,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "maildir.h"
 
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
-#define WORD_MAX 4096              /* decoded bytes of one run of words */
 
 struct out {
 	char *p;
@@ -205,17 +203,8 @@ alias(const char *cs)
 	return cs;
 }
 
-/* Decoded bytes of a run of words in one charset, waiting for the end
- * of the run before the conversion. */
-struct run {
-	char charset[MD_CHARSET_MAX];
-	char buf[WORD_MAX];
-	size_t len;
-	int open;
-};
-
 static void
-flush(struct md_decoder *d, struct out *o, struct run *r)
+flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 {
 	const char *cs;
 	iconv_t cd;
@@ -348,10 +337,10 @@ decodable(struct md_decoder *d, const char *charset, char enc, const char *text,
 /* Add one word's decoded bytes to the run, starting a new run when the
  * charset changes. 0 when the text does not decode. */
 static int
-add_word(struct md_decoder *d, struct out *o, struct run *r,
+add_word(struct md_decoder *d, struct out *o, struct md_decode_run *r,
     const char *charset, char enc, const char *text, size_t len)
 {
-	char buf[WORD_MAX];
+	char buf[MD_DECODE_RUN];
 	long k;
 
 	/* A charset iconv does not know: the word is shown as it is. */
@@ -398,16 +387,11 @@ md_decode_text(
     struct md_decoder *d, const char *in, size_t len, char *out, size_t size)
 {
 	struct out o = { out, size, 0, size == 0 };
-	struct run *r;
+	struct md_decode_run *r = &d->run;
 	size_t i = 0, plain = 0;
 
 	if (size == 0)
 		return 0;
-	if ((r = malloc(sizeof(*r))) ==
-	    NULL) { /* no room to decode: the raw rule for all */
-		raw(d, &o, in, len);
-		goto done;
-	}
 	r->open = 0;
 	r->len = 0;
 	while (i < len && !o.full) {
@@ -432,8 +416,6 @@ md_decode_text(
 	flush(d, &o, r);
 	if (plain > 0)
 		raw(d, &o, in + len - plain, plain);
-	free(r);
-done:
 	out[o.n] = '\0';
 	/* No control byte reaches a terminal: line breaks and NUL are
 	 * spaces, the others '?'. Byte for byte, so UTF-8 stays valid. */

@@ -411,10 +411,22 @@ int md_header_field(const struct md_header *h, const char *name, size_t nth,
 
 /* iconv descriptors kept open across calls: opening one costs more than
  * decoding a subject. */
+#define MD_DECODE_RUN 4096 /* decoded bytes of adjacent words, at most */
+
+/* Decoded bytes of adjacent words in one charset, converted together
+ * when the run ends (a character may be split across words). */
+struct md_decode_run {
+	char charset[MD_CHARSET_MAX];
+	char buf[MD_DECODE_RUN];
+	size_t len;
+	int open;
+};
+
 struct md_decoder {
 	iconv_t cd[MD_DECODER_SLOTS]; /* (iconv_t)-1: not known to iconv */
 	char name[MD_DECODER_SLOTS][MD_CHARSET_MAX];
 	size_t n;
+	struct md_decode_run run; /* the call's work space: no malloc */
 };
 
 void md_decoder_init(struct md_decoder *d);
