@@ -39,15 +39,6 @@ new_name(const struct md_msgpath *mp, uint64_t size, struct md_namegen *g,
 }
 
 static int
-src_path(const struct md_msgpath *mp, char *buf, size_t size)
-{
-	struct md_msgpath full = *mp;
-
-	full.bare = 0; /* "./cur/x" works as well as "cur/x" */
-	return md_msgpath_format(&full, buf, size);
-}
-
-static int
 out_path(const struct md_maildir *to, int sub, const char *name, char *out,
     size_t size)
 {
@@ -204,7 +195,7 @@ md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
 	for (int i = 0; i < MOVE_TRIES; i++) {
 		int r;
 
-		if (src_path(mp, from, sizeof(from)) == -1)
+		if (md_msgpath_format(mp, from, sizeof(from)) == -1)
 			return md_err_set(e, "name", mp->root, mp->name);
 		if (fstatat(AT_FDCWD, from, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 			if (errno != ENOENT)

@@ -6,7 +6,7 @@
 # cannot be checked exits 2, a usage error 64.
 . "$(dirname "$0")/lib.sh"
 
-plan 84
+plan 86
 
 C=$BIN/md-check
 shim=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
@@ -290,6 +290,18 @@ is "$?:$(cut -f1 "$T/out" | sort -u | tr '\n' ' ')" "1:flags misplaced " \
     "a folder name: checked in \$MAILDIR's folder"
 grep -qF "$F/.Lists.Debian/new/" "$T/out"
 ok $? "a folder name: the finding names the folder's path"
+
+# ---- an entry that cannot be looked at is no clean bill ----
+
+N=$T/N
+mkmd "$N"
+msg "$N/cur/1.M1P1.h,S=6:2,S" hello
+chmod -R go= "$N"
+MDKIT_FAULT=fstatat=EIO LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0 \
+    "$C" "$N" </dev/null >"$T/out" 2>"$T/err"
+is "$?:$(bytes "$T/out")" "2:0" "a message lstat fails on (EIO): exit 2 (could not check)"
+grep -qF "$N/cur/1.M1P1.h,S=6:2,S: stat: Input/output error" "$T/err"
+ok $? "lstat fails: stderr names the message: $(cat "$T/err")"
 
 # ---- usage ----
 

@@ -6,6 +6,8 @@
  *   write   writes to regular files     fsync    fsync of regular files
  *   dirsync fsync of directories        close    close of write-only fds
  *   linkat  link into new/ or cur/      renameat2
+ *   fstatat fstatat of a bare name relative to a directory descriptor,
+ *           but not of a maildir's own parts: a look at an entry just read
  * Several faults: MDKIT_FAULT=linkat=EPERM,renameat2=EINVAL.
  * ERRNO is a name (ENOSPC, EIO, EDQUOT, EXDEV, EPERM, EEXIST, ...).
  * linkat=LINKED makes the link and then reports EEXIST, as NFS may.
@@ -35,15 +37,15 @@ static int
 fault(const char *call, int *err)
 {
 	static const char *calls[] = { "write", "fsync", "dirsync", "close",
-		"linkat", "renameat2" };
-	static int seen[6];
+		"linkat", "renameat2", "fstatat" };
+	static int seen[7];
 	const char *spec = getenv("MDKIT_FAULT");
 	size_t n = strlen(call);
 	int k = 0;
 
-	while (k < 6 && strcmp(calls[k], call) != 0)
+	while (k < 7 && strcmp(calls[k], call) != 0)
 		k++;
-	if (spec == NULL || k == 6)
+	if (spec == NULL || k == 7)
 		return 0;
 	seen[k]++;
 	for (; spec != NULL;
@@ -143,4 +145,25 @@ renameat2(int a, const char *from, int b, const char *to, unsigned flags)
 		return -1;
 	}
 	return REAL(renameat2)(a, from, b, to, flags);
+}
+
+/* Only a look at a name relative to a directory descriptor, as at an
+ * entry just read: the lookups of a maildir's own parts go through. */
+int
+fstatat(int dirfd, const char *name, struct stat *st, int flags)
+{
+	int err;
+
+	static const char *const parts[] = { ".", "tmp", "new", "cur",
+		"maildirfolder", "maildirsize" };
+	int part = 0;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		part |= strcmp(name, parts[i]) == 0;
+	if (dirfd != AT_FDCWD && strchr(name, '/') == NULL && !part &&
+	    fault("fstatat", &err)) {
+		errno = err;
+		return -1;
+	}
+	return REAL(fstatat)(dirfd, name, st, flags);
 }
