@@ -14,7 +14,7 @@ BSD_CFLAGS = -isystem /usr/include/bsd -DLIBBSD_OVERLAY
 BSD_LIBS = -lbsd
 MDCFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilibmaildir $(BSD_CFLAGS)
 
-PROGS = md-deliver md-list md-flag md-move md-expunge md-mkdir md-check
+PROGS = md-deliver md-list md-flag md-move md-expunge md-mkdir md-check md-index
 LIBSRC = $(wildcard libmaildir/*.c)
 LIBOBJ = $(LIBSRC:libmaildir/%.c=$(O)/lib/%.o)
 LIB = $(O)/libmaildir.a

@@ -456,6 +456,163 @@ size_t md_from_name(
  * space, into OUT (ids that do not fit are left out); their number. */
 int md_msgids(const char *value, char *out, size_t size);
 
+/* ---- summary.c: what a listing shows of a message ---- */
+
+/* The text fields of a summary: UTF-8 (decoded, no control bytes) for
+ * the addresses, subject and list id; ids without brackets, one space
+ * apart, for the three id fields. */
+enum md_sfield {
+	MD_S_FROM,    /* From:, decoded, whole ("Name <addr>") */
+	MD_S_NAME,    /* From:'s display name, else its address */
+	MD_S_TO,      /* To:, decoded */
+	MD_S_CC,      /* Cc:, decoded */
+	MD_S_SUBJECT, /* Subject:, decoded */
+	MD_S_MSGID,   /* Message-ID: */
+	MD_S_IRT,     /* In-Reply-To: */
+	MD_S_REFS,    /* References: */
+	MD_S_LISTID,  /* List-Id:, decoded */
+	MD_S_N
+};
+
+#define MD_SUMMARY_FIELD 2048 /* bytes of one text field, at most */
+
+/* A string of N bytes at P, not NUL-terminated. */
+struct md_str {
+	const char *p;
+	size_t n;
+};
+
+struct md_summary {
+	uint64_t size; /* the file's size */
+	int64_t mtime; /* its mtime: when it was delivered */
+	int64_t date;  /* Date:, or mtime when there is none or it is bad */
+	struct md_str s[MD_S_N];
+};
+
+/* Buffers for summaries read from files, reused message after message;
+ * the strings of a summary stay valid until the next call. */
+struct md_summarizer {
+	struct md_header h;
+	struct md_decoder d;
+	char raw[4 * MD_SUMMARY_FIELD];
+	char text[MD_S_N][MD_SUMMARY_FIELD];
+};
+
+void md_summarizer_init(struct md_summarizer *z);
+void md_summarizer_free(struct md_summarizer *z);
+/* The summary of the header in the LEN bytes at BUF; SIZE and MTIME as
+ * given, DATE from Date: or MTIME. -1/ENOMEM only. */
+int md_summary_parse(struct md_summarizer *z, const char *buf, size_t len,
+    uint64_t size, int64_t mtime, struct md_summary *s);
+/* The summary of the message DIRFD/NAME (a symlink is followed): one
+ * open, fstat, a bounded read of its header. -1 with errno (EINVAL:
+ * not a regular file) and E naming the step and NAME. */
+int md_summary_read(struct md_summarizer *z, int dirfd, const char *name,
+    struct md_summary *s, struct md_err *e);
+
+/* ---- cache.c: the header cache, one file per maildir, read by mmap ---- */
+
+#define MD_CACHE_NAME "mdkit-cache" /* in the maildir's root */
+#define MD_CACHE_VERSION 1
+
+/* A cache mapped read-only and checked whole when opened. */
+struct md_cache {
+	const unsigned char *map;
+	size_t len;
+	uint32_t n; /* entries */
+	int mapped; /* md_cache_open's map (unmapped on close) */
+};
+
+/* Map DIR's cache (DIR/mdkit-cache) and check it: -1 with ENOENT when
+ * there is none, EBADMSG when it is damaged (truncated, a bad checksum,
+ * not a cache at all) or ENOTSUP when another version wrote it, E's
+ * step saying how; else open(2)/mmap(2)'s errno. */
+int md_cache_open(struct md_cache *c, const char *dir, struct md_err *e);
+/* The same checks on LEN bytes at BUF (which must outlive C): 0, or -1
+ * with EBADMSG/ENOTSUP and *WHY saying how. */
+int md_cache_load(
+    struct md_cache *c, const void *buf, size_t len, const char **why);
+void md_cache_close(struct md_cache *c);
+/* The entry for the base B (N bytes): its index, with *S pointing into
+ * the cache; -1 when there is none. */
+long md_cache_find(
+    const struct md_cache *c, const char *b, size_t n, struct md_summary *s);
+/* Entry I (below c->n): its base and summary. */
+void md_cache_entry(const struct md_cache *c, uint32_t i, struct md_str *base,
+    struct md_summary *s);
+
+/* A cache being built in memory, entries in any order. */
+struct md_cache_build {
+	unsigned char *data; /* the entries, one after another */
+	size_t len, cap;
+	struct md_cache_rec *rec;
+	size_t n, rcap;
+};
+
+void md_cache_build_init(struct md_cache_build *b);
+void md_cache_build_free(struct md_cache_build *b);
+/* Add the entry of base B (N bytes); a base added twice is kept once. */
+int md_cache_add(struct md_cache_build *b, const char *base, size_t n,
+    const struct md_summary *s);
+/* The file's bytes, in a malloc'd *OUT. -1/ENOMEM, EFBIG. */
+int md_cache_encode(struct md_cache_build *b, unsigned char **out, size_t *len);
+/* Write DIR/mdkit-cache: a new file in DIR/tmp/, fsync, rename over the
+ * old one (concurrent writers: the last rename wins, both whole). */
+int md_cache_write(struct md_cache_build *b, const char *dir,
+    struct md_namegen *g, struct md_err *e);
+/* The checksum of the cache format (man mdkit.7). */
+uint64_t md_cache_sum(const unsigned char *p, size_t len);
+
+/* ---- index.c: bringing a maildir's cache up to date, comparing it ---- */
+
+#define MD_INDEX_REBUILD 0x1 /* ignore the old cache */
+
+struct md_index_stats {
+	size_t messages; /* in new/ and cur/ */
+	size_t kept;     /* entries taken from the old cache */
+	size_t added;    /* messages read */
+	size_t dropped;  /* old entries whose messages are gone */
+	size_t failed;   /* messages that could not be read */
+	int written;     /* the cache was rewritten */
+	int damaged;     /* errno of an old cache that was ignored, or 0 */
+	const char *why; /* and how it was damaged ("bad checksum") */
+};
+
+struct md_index {
+	struct md_summarizer *z;
+	struct md_namegen *g;
+	int flags;
+	/* Called after each message read, and once at the end. */
+	void (*progress)(void *arg, size_t done, size_t total);
+	/* Called for each message that could not be read (and is left
+	 * out); E says why. */
+	void (*unreadable)(void *arg, const struct md_err *e);
+	void *arg;
+};
+
+/* Update the cache of the maildir DIR: entries of messages still there
+ * kept, new messages read, the rest dropped; written only when
+ * something changed. -1 with E when DIR could not be read or the cache
+ * not written (the old one stays). */
+int md_index_update(const struct md_index *ix, const char *dir,
+    struct md_index_stats *st, struct md_err *e);
+
+enum md_index_finding {
+	MD_INDEX_MISSING, /* a message without an entry */
+	MD_INDEX_EXTRA,   /* an entry without a message */
+	MD_INDEX_STALE,   /* an entry whose size or mtime is not the file's */
+};
+
+/* Compare DIR's cache with its messages, changing nothing; FOUND gets
+ * each difference (NAME: the message's file name in SUB "new"/"cur", or
+ * for an extra entry its base and SUB NULL). Returns the number of
+ * differences; -1 with E when DIR or its cache could not be read
+ * (ENOENT: there is no cache). */
+long md_index_compare(const char *dir,
+    void (*found)(
+        void *arg, enum md_index_finding k, const char *sub, const char *name),
+    void *arg, struct md_err *e);
+
 /* ---- keywords.c: Dovecot's dovecot-keywords, read only ---- */
 
 /* The letter ('a' + id) for keyword NAME in ROOT/dovecot-keywords; -1

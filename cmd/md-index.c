@@ -1,0 +1,368 @@
+/*
+ * md-index: create, update, check or drop the header cache of maildirs
+ * (MAILDIR/mdkit-cache). An update opens only the messages the cache
+ * does not know yet; the cache can always be dropped and rebuilt.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "maildir.h"
+
+#define OPTSTRING ":hqrv"
+#define PROGRESS_AFTER 1.0 /* seconds of work before progress shows */
+
+enum { OPT_REBUILD = 256, OPT_DROP, OPT_CHECK };
+enum { UPDATE, REBUILD, DROP, CHECK };
+
+/* Exit status of --check: consistent, inconsistent, not checked. */
+enum { CONSISTENT = 0, INCONSISTENT = 1, UNCHECKED = 2 };
+
+struct opts {
+	int mode, recursive, quiet, verbose;
+};
+
+struct run {
+	struct opts o;
+	struct md_summarizer *z;
+	struct md_namegen gen;
+	const char *dir;    /* the maildir being worked on */
+	struct timespec t0; /* when its work began */
+	double last;        /* when progress was last shown */
+	int shown;          /* a progress line is on the terminal */
+	int tty;
+	int status;
+};
+
+static void
+usage(void)
+{
+	printf("usage: md-index [-qrv] [--rebuild | --drop | --check] "
+	       "[maildir | folder ...]\n");
+	exit(EX_OK);
+}
+
+static const char *
+shown(const char *path, int which)
+{
+	static char buf[2][4 * PATH_MAX + 1];
+
+	return md_shown(path, buf[which], sizeof(buf[which]));
+}
+
+static double
+since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+clear_progress(struct run *r)
+{
+	if (r->shown)
+		fprintf(stderr, "\r\033[K");
+	r->shown = 0;
+}
+
+/* "DIR: 12000/100000 read, 8000/s, 10 s left", at most 4 times a
+ * second, and only once the work has lasted a second. */
+static void
+progress(void *arg, size_t done, size_t total)
+{
+	struct run *r = arg;
+	double t = since(&r->t0), rate;
+
+	if (!r->tty || t < PROGRESS_AFTER ||
+	    (t - r->last < 0.25 && done < total))
+		return;
+	r->last = t;
+	rate = (double)done / t;
+	fprintf(stderr, "\r\033[K%s: %zu/%zu read, %.0f/s, %.0f s left",
+	    shown(r->dir, 0), done, total, rate,
+	    rate > 0 ? (double)(total - done) / rate : 0.0);
+	r->shown = 1;
+}
+
+static void
+unreadable(void *arg, const struct md_err *e)
+{
+	struct run *r = arg;
+
+	clear_progress(r);
+	warn("%s: %s (left out of the cache)", shown(e->path, 0), e->step);
+	r->status = 1;
+}
+
+static void
+summary(const struct run *r, const struct md_index_stats *st)
+{
+	fprintf(stderr,
+	    "%s: %zu messages: %zu read, %zu kept, %zu dropped%s%s\n",
+	    shown(r->dir, 0), st->messages, st->added, st->kept, st->dropped,
+	    st->failed ? ", some unreadable" : "",
+	    st->written ? "" : "; cache unchanged");
+}
+
+static void
+update(struct run *r, const char *dir)
+{
+	struct md_index ix = { .z = r->z, .g = &r->gen, .arg = r };
+	struct md_index_stats st;
+	struct md_err e;
+
+	ix.flags = r->o.mode == REBUILD ? MD_INDEX_REBUILD : 0;
+	ix.progress = r->o.quiet ? NULL : progress;
+	ix.unreadable = unreadable;
+	r->dir = dir;
+	r->last = 0;
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	if (md_index_update(&ix, dir, &st, &e) == -1) {
+		clear_progress(r);
+		warn("%s: %s", shown(e.path, 0), e.step);
+		r->status = 1;
+		return;
+	}
+	clear_progress(r);
+	if (st.damaged && !r->o.quiet) {
+		errno = st.damaged;
+		if (st.damaged == EBADMSG || st.damaged == ENOTSUP)
+			warnx("%s/%s: %s: replaced", shown(dir, 0),
+			    MD_CACHE_NAME, st.why);
+		else
+			warn("%s/%s: %s, replaced", shown(dir, 0),
+			    MD_CACHE_NAME, st.why);
+	}
+	if (r->o.verbose)
+		summary(r, &st);
+}
+
+static void
+drop(struct run *r, const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (md_maildir_check(dir, NULL) == -1) {
+		warnx(
+		    "%s: not a maildir (no tmp/, new/ or cur/)", shown(dir, 0));
+		r->status = 1;
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, MD_CACHE_NAME);
+	if (unlink(path) == 0) {
+		if (r->o.verbose)
+			fprintf(stderr, "%s: dropped\n", shown(path, 0));
+	} else if (errno != ENOENT) {
+		warn("%s", shown(path, 0));
+		r->status = 1;
+	} else if (r->o.verbose)
+		fprintf(stderr, "%s: no cache\n", shown(dir, 0));
+}
+
+static void
+finding(void *arg, enum md_index_finding k, const char *sub, const char *name)
+{
+	static const char *what[] = { "missing", "extra", "stale" };
+	struct run *r = arg;
+
+	if (sub != NULL) {
+		printf("%s\t%s/%s/", what[k], shown(r->dir, 0), sub);
+		printf("%s\t%s\n", shown(name, 1),
+		    k == MD_INDEX_MISSING ? "no entry"
+		                          : "size or mtime changed");
+	} else
+		printf("%s\t%s/%s\t%s: no such message\n", what[k],
+		    shown(r->dir, 0), MD_CACHE_NAME, shown(name, 1));
+}
+
+static void
+check(struct run *r, const char *dir)
+{
+	struct md_err e;
+	long n;
+
+	r->dir = dir;
+	if ((n = md_index_compare(dir, finding, r, &e)) >= 0) {
+		if (n > 0 && r->status == CONSISTENT)
+			r->status = INCONSISTENT;
+		if (r->o.verbose)
+			fprintf(
+			    stderr, "%s: %ld differences\n", shown(dir, 0), n);
+		return;
+	}
+	if (errno == ENOENT && strcmp(e.step, "open") == 0 &&
+	    strstr(e.path, MD_CACHE_NAME) != NULL) {
+		printf(
+		    "nocache\t%s/%s\tno cache\n", shown(dir, 0), MD_CACHE_NAME);
+		if (r->status == CONSISTENT)
+			r->status = INCONSISTENT;
+	} else if (errno == EBADMSG || errno == ENOTSUP) {
+		printf("damaged\t%s\t%s\n", shown(e.path, 0), e.step);
+		if (r->status == CONSISTENT)
+			r->status = INCONSISTENT;
+	} else {
+		fflush(stdout);
+		warn("%s: %s", shown(e.path, 0), e.step);
+		r->status = UNCHECKED;
+	}
+}
+
+static void
+one(struct run *r, const char *dir)
+{
+	switch (r->o.mode) {
+	case DROP:
+		drop(r, dir);
+		break;
+	case CHECK:
+		check(r, dir);
+		break;
+	default:
+		update(r, dir);
+	}
+}
+
+static int
+failed_status(const struct run *r)
+{
+	return r->o.mode == CHECK ? UNCHECKED : 1;
+}
+
+/* TARGET a maildir path or a folder name of the default maildir; with
+ * -r its folders too. */
+static void
+target(struct run *r, const char *arg)
+{
+	char path[PATH_MAX], **list;
+	size_t n;
+
+	if (md_target_path(arg, path, sizeof(path)) == -1) {
+		warn("%s", shown(arg, 0));
+		r->status = failed_status(r);
+		return;
+	}
+	one(r, path);
+	if (!r->o.recursive)
+		return;
+	if (md_target_folders(path, 0, &list, &n) == -1) {
+		if (errno == ENOMEM)
+			err(EX_OSERR, "%s", shown(path, 0));
+		warn("%s", shown(path, 0));
+		r->status = failed_status(r);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		one(r, list[i]);
+	md_strings_free(list, n);
+}
+
+static void
+set_mode(struct opts *o, int mode)
+{
+	if (o->mode != UPDATE && o->mode != mode)
+		errx(EX_USAGE, "--rebuild, --drop and --check: choose one");
+	o->mode = mode;
+}
+
+static void
+parse_opts(struct opts *o, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "drop", no_argument, NULL, OPT_DROP },
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "rebuild", no_argument, NULL, OPT_REBUILD },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char msg[PATH_MAX + 64];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage();
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'r':
+			o->recursive = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case OPT_REBUILD:
+			set_mode(o, REBUILD);
+			break;
+		case OPT_DROP:
+			set_mode(o, DROP);
+			break;
+		case OPT_CHECK:
+			set_mode(o, CHECK);
+			break;
+		default:
+			errx(EX_USAGE, "%s (see md-index -h)",
+			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
+		}
+	}
+	if (o->quiet && o->verbose)
+		errx(EX_USAGE, "-q and -v: choose one");
+}
+
+static const char *
+default_maildir(int status)
+{
+	static char buf[PATH_MAX];
+
+	if (md_maildir_default(buf, sizeof(buf)) == -1) {
+		if (errno == ENOENT)
+			errx(status, "no MAILDIR and no home directory: "
+			             "name a maildir");
+		err(status, "MAILDIR or home directory");
+	}
+	return buf;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	parse_opts(&r.o, argc, argv);
+	argc -= optind;
+	argv += optind;
+	if (md_namegen_init(&r.gen) == -1)
+		err(failed_status(&r), "host name");
+	if ((r.z = malloc(sizeof(*r.z))) == NULL)
+		err(EX_OSERR, "malloc");
+	md_summarizer_init(r.z);
+	r.tty = isatty(STDERR_FILENO);
+	if (argc == 0)
+		target(&r, default_maildir(failed_status(&r)));
+	for (int i = 0; i < argc; i++)
+		target(&r, argv[i]);
+	md_summarizer_free(r.z);
+	free(r.z);
+	if (fflush(stdout) == EOF) {
+		warn("stdout");
+		r.status = failed_status(&r);
+	}
+	return r.status;
+}

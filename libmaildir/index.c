@@ -1,0 +1,329 @@
+/*
+ * index.c: bringing a maildir's header cache up to date, and comparing
+ * a cache with the messages. Entries are keyed by base, so a message
+ * that only changed flags or moved from new/ to cur/ keeps its entry;
+ * only messages the cache does not know are opened.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "maildir.h"
+
+/* Names of messages to read: NUL-terminated, one after another. */
+struct names {
+	char *buf;
+	size_t len, cap;
+	size_t *off;
+	unsigned char *cur; /* in cur/ (else new/) */
+	size_t n, ncap;
+};
+
+static void
+names_free(struct names *l)
+{
+	free(l->buf);
+	free(l->off);
+	free(l->cur);
+}
+
+static int
+names_add(struct names *l, const char *name, int cur)
+{
+	size_t n = strlen(name) + 1;
+
+	if (l->len + n > l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4096;
+		char *p;
+
+		while (cap < l->len + n)
+			cap *= 2;
+		if ((p = realloc(l->buf, cap)) == NULL)
+			return -1;
+		l->buf = p;
+		l->cap = cap;
+	}
+	if (l->n == l->ncap) {
+		size_t cap = l->ncap ? l->ncap * 2 : 256;
+		size_t *o = reallocarray(l->off, cap, sizeof(*o));
+		unsigned char *c;
+
+		if (o == NULL)
+			return -1;
+		l->off = o;
+		if ((c = realloc(l->cur, cap)) == NULL)
+			return -1;
+		l->cur = c;
+		l->ncap = cap;
+	}
+	memcpy(l->buf + l->len, name, n);
+	l->off[l->n] = l->len;
+	l->cur[l->n++] = (unsigned char)cur;
+	l->len += n;
+	return 0;
+}
+
+/* Is this directory entry a message (or possibly one)? */
+static int
+is_msg(unsigned char type)
+{
+	return type == DT_REG || type == DT_LNK || type == DT_UNKNOWN;
+}
+
+struct update {
+	const struct md_index *ix;
+	struct md_cache old;
+	int have_old;
+	unsigned char *seen; /* old entries whose messages are there */
+	struct md_cache_build b;
+	struct names todo;
+	struct md_index_stats *st;
+};
+
+/* One of new/ or cur/: entries the old cache has are kept, the other
+ * messages noted to be read. */
+static int
+scan_sub(
+    struct update *u, const struct md_maildir *m, int cur, struct md_err *e)
+{
+	const char *sub = cur ? "cur" : "new", *name;
+	struct md_summary s;
+	struct md_scan sc;
+	unsigned char type;
+	int rc;
+
+	if (md_scan_open(&sc, cur ? m->curfd : m->newfd, ".") == -1)
+		return md_err_set(e, "read", m->path, sub);
+	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
+		size_t n = md_name_baselen(name);
+		long i = -1;
+
+		if (!is_msg(type) || n == 0)
+			continue;
+		u->st->messages++;
+		if (u->have_old)
+			i = md_cache_find(&u->old, name, n, &s);
+		if (i >= 0) {
+			u->seen[i] = 1;
+			if (md_cache_add(&u->b, name, n, &s) == -1)
+				break;
+		} else if (names_add(&u->todo, name, cur) == -1)
+			break;
+	}
+	md_scan_close(&sc);
+	if (rc != 0)
+		return md_err_set(e, "read", m->path, sub);
+	return 0;
+}
+
+/* Read the messages the old cache did not know. */
+static int
+read_new(struct update *u, const struct md_maildir *m, struct md_err *e)
+{
+	const struct md_index *ix = u->ix;
+	struct md_summary s;
+	struct md_err me;
+
+	for (size_t i = 0; i < u->todo.n; i++) {
+		const char *name = u->todo.buf + u->todo.off[i];
+		int fd = u->todo.cur[i] ? m->curfd : m->newfd;
+
+		if (md_summary_read(ix->z, fd, name, &s, &me) == 0) {
+			if (md_cache_add(
+			        &u->b, name, md_name_baselen(name), &s) == -1)
+				return md_err_set(e, "index", m->path, name);
+			u->st->added++;
+		} else if (errno == ENOMEM)
+			return md_err_set(e, "read", m->path, name);
+		else if (errno != ENOENT) { /* ENOENT: moved or expunged */
+			u->st->failed++;
+			md_err_set(&me, me.step, m->path,
+			    u->todo.cur[i] ? "cur" : "new");
+			snprintf(me.path + strlen(me.path),
+			    sizeof(me.path) - strlen(me.path), "/%s", name);
+			if (ix->unreadable)
+				ix->unreadable(ix->arg, &me);
+		}
+		if (ix->progress)
+			ix->progress(ix->arg, i + 1, u->todo.n);
+	}
+	return 0;
+}
+
+/* The old cache, unless rebuilding; a damaged one is ignored (its
+ * errno and step kept in st). */
+static int
+open_old(struct update *u, const char *dir, struct md_err *e)
+{
+	struct md_err ce;
+
+	if (u->ix->flags & MD_INDEX_REBUILD)
+		return 0;
+	if (md_cache_open(&u->old, dir, &ce) == -1) {
+		if (errno == ENOMEM)
+			return md_err_set(e, "mmap", dir, MD_CACHE_NAME);
+		if (errno != ENOENT) {
+			u->st->damaged = errno;
+			u->st->why = ce.step; /* a string constant */
+		}
+		return 0;
+	}
+	u->have_old = 1;
+	if ((u->seen = calloc(u->old.n + 1, 1)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+update_free(struct update *u)
+{
+	if (u->have_old)
+		md_cache_close(&u->old);
+	free(u->seen);
+	md_cache_build_free(&u->b);
+	names_free(&u->todo);
+}
+
+int
+md_index_update(const struct md_index *ix, const char *dir,
+    struct md_index_stats *st, struct md_err *e)
+{
+	struct update u;
+	struct md_maildir m;
+	int rc = -1;
+
+	memset(&u, 0, sizeof(u));
+	memset(st, 0, sizeof(*st));
+	u.ix = ix;
+	u.st = st;
+	md_cache_build_init(&u.b);
+	if (md_maildir_open(&m, dir, 0, e) == -1)
+		return -1;
+	if (open_old(&u, dir, e) == -1 || scan_sub(&u, &m, 0, e) == -1 ||
+	    scan_sub(&u, &m, 1, e) == -1 || read_new(&u, &m, e) == -1)
+		goto out;
+	for (uint32_t i = 0; u.have_old && i < u.old.n; i++)
+		st->dropped += !u.seen[i];
+	st->kept = u.b.n - st->added;
+	if (ix->progress && u.todo.n > 0)
+		ix->progress(ix->arg, u.todo.n, u.todo.n);
+	rc = 0;
+	if (u.have_old && st->added == 0 && st->dropped == 0)
+		goto out; /* nothing changed: the file stays as it is */
+	if (md_cache_write(&u.b, dir, ix->g, e) == -1)
+		rc = -1;
+	else
+		st->written = 1;
+out:
+	update_free(&u);
+	md_maildir_close(&m);
+	return rc;
+}
+
+/* ---- comparing ---- */
+
+struct compare {
+	struct md_cache c;
+	unsigned char *seen;
+	void (*found)(
+	    void *, enum md_index_finding, const char *, const char *);
+	void *arg;
+	long count;
+};
+
+static void
+report(struct compare *k, enum md_index_finding f, const char *sub,
+    const char *name)
+{
+	k->count++;
+	if (k->found)
+		k->found(k->arg, f, sub, name);
+}
+
+static int
+compare_sub(struct compare *k, const struct md_maildir *m, int cur)
+{
+	const char *sub = cur ? "cur" : "new", *name;
+	struct md_summary s;
+	struct md_scan sc;
+	unsigned char type;
+	struct stat st;
+	int rc, fd = cur ? m->curfd : m->newfd;
+
+	if (md_scan_open(&sc, fd, ".") == -1)
+		return -1;
+	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
+		size_t n = md_name_baselen(name);
+		long i;
+
+		if (!is_msg(type) || n == 0)
+			continue;
+		if ((i = md_cache_find(&k->c, name, n, &s)) == -1) {
+			report(k, MD_INDEX_MISSING, sub, name);
+			continue;
+		}
+		k->seen[i] = 1;
+		if (fstatat(fd, name, &st, 0) == -1) {
+			if (errno == ENOENT)
+				continue; /* gone meanwhile */
+			rc = -1;
+			break;
+		}
+		if ((uint64_t)st.st_size != s.size ||
+		    (int64_t)st.st_mtime != s.mtime)
+			report(k, MD_INDEX_STALE, sub, name);
+	}
+	md_scan_close(&sc);
+	return rc;
+}
+
+/* Entries no message claimed, by base. */
+static void
+report_extra(struct compare *k)
+{
+	char base[NAME_MAX + 1];
+	struct md_summary s;
+	struct md_str b;
+
+	for (uint32_t i = 0; i < k->c.n; i++) {
+		if (k->seen[i])
+			continue;
+		md_cache_entry(&k->c, i, &b, &s);
+		snprintf(base, sizeof(base), "%.*s", (int)b.n, b.p);
+		report(k, MD_INDEX_EXTRA, NULL, base);
+	}
+}
+
+long
+md_index_compare(const char *dir,
+    void (*found)(
+        void *arg, enum md_index_finding k, const char *sub, const char *name),
+    void *arg, struct md_err *e)
+{
+	struct compare k = { .found = found, .arg = arg };
+	struct md_maildir m;
+	long rc = -1;
+
+	if (md_maildir_open(&m, dir, 0, e) == -1)
+		return -1;
+	if (md_cache_open(&k.c, dir, e) == -1) {
+		md_maildir_close(&m);
+		return -1;
+	}
+	if ((k.seen = calloc(k.c.n + 1, 1)) == NULL)
+		md_err_set(e, "malloc", dir, NULL);
+	else if (compare_sub(&k, &m, 0) == -1)
+		md_err_set(e, "read", dir, "new");
+	else if (compare_sub(&k, &m, 1) == -1)
+		md_err_set(e, "read", dir, "cur");
+	else {
+		report_extra(&k);
+		rc = k.count;
+	}
+	free(k.seen);
+	md_cache_close(&k.c);
+	md_maildir_close(&m);
+	return rc;
+}
