@@ -106,11 +106,19 @@ detail(const struct md_finding *f)
 			printf("made, mode 0700");
 		else if (f->what == MD_CHECK_RENAME)
 			printf("renamed to %s", shown(f->other, 1));
+		else if (f->what == MD_CHECK_REBUILT)
+			printf("rebuilt from %lld messages", (long long)v[0]);
 		else
 			printf("written anew: %lld bytes in %lld messages",
 			    (long long)v[0], (long long)v[1]);
 		break;
-	case MD_CHECK_CACHE: /* never reported yet: there is no cache */
+	case MD_CHECK_CACHE:
+		if (f->what == MD_CHECK_DAMAGED)
+			printf(
+			    "damaged (%s): every reader ignores it", f->other);
+		else
+			printf("%lld entries stale, %lld of messages gone",
+			    (long long)v[0], (long long)v[1]);
 		break;
 	}
 }
@@ -128,6 +136,8 @@ repair_failed(const struct md_finding *f)
 		warn("%s: cannot rename", shown(f->path, 0));
 	else if (f->what == MD_CHECK_MKDIR)
 		warn("%s: cannot make it", shown(f->path, 0));
+	else if (f->what == MD_CHECK_REBUILT)
+		warn("%s: cannot rebuild it", shown(f->path, 0));
 	else
 		warn("%s: cannot write it anew", shown(f->path, 0));
 }

@@ -6,9 +6,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "maildir.h"
 
@@ -242,17 +244,18 @@ report(struct compare *k, enum md_index_finding f, const char *sub,
 		k->found(k->arg, f, sub, name);
 }
 
+/* DIRFD/SUB: each message against its entry. */
 static int
-compare_sub(struct compare *k, const struct md_maildir *m, int cur)
+compare_sub(struct compare *k, int dirfd, const char *sub)
 {
-	const char *sub = cur ? "cur" : "new", *name;
 	struct md_summary s;
 	struct md_scan sc;
+	const char *name;
 	unsigned char type;
 	struct stat st;
-	int rc, fd = cur ? m->curfd : m->newfd;
+	int rc;
 
-	if (md_scan_open(&sc, fd, ".") == -1)
+	if (md_scan_open(&sc, dirfd, sub) == -1)
 		return -1;
 	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
 		size_t n = md_name_baselen(name);
@@ -265,7 +268,7 @@ compare_sub(struct compare *k, const struct md_maildir *m, int cur)
 			continue;
 		}
 		k->seen[i] = 1;
-		if (fstatat(fd, name, &st, 0) == -1) {
+		if (fstatat(sc.fd, name, &st, 0) == -1) {
 			if (errno == ENOENT)
 				continue; /* gone meanwhile */
 			rc = -1;
@@ -303,20 +306,21 @@ md_index_compare(const char *dir,
     void *arg, struct md_err *e)
 {
 	struct compare k = { .found = found, .arg = arg };
-	struct md_maildir m;
 	long rc = -1;
+	int fd;
 
-	if (md_maildir_open(&m, dir, 0, e) == -1)
-		return -1;
+	/* new/ and cur/ only: a maildir that lacks tmp/ can be compared. */
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return md_err_set(e, "open", dir, NULL);
 	if (md_cache_open(&k.c, dir, e) == -1) {
-		md_maildir_close(&m);
+		close(fd);
 		return -1;
 	}
 	if ((k.seen = calloc(k.c.n + 1, 1)) == NULL)
 		md_err_set(e, "malloc", dir, NULL);
-	else if (compare_sub(&k, &m, 0) == -1)
+	else if (compare_sub(&k, fd, "new") == -1)
 		md_err_set(e, "read", dir, "new");
-	else if (compare_sub(&k, &m, 1) == -1)
+	else if (compare_sub(&k, fd, "cur") == -1)
 		md_err_set(e, "read", dir, "cur");
 	else {
 		report_extra(&k);
@@ -324,6 +328,6 @@ md_index_compare(const char *dir,
 	}
 	free(k.seen);
 	md_cache_close(&k.c);
-	md_maildir_close(&m);
+	close(fd);
 	return rc;
 }

@@ -315,7 +315,7 @@ enum md_check_kind {
 	MD_CHECK_FLAGS,      /* flags not in ASCII order, or repeated */
 	MD_CHECK_DUPLICATE,  /* a base already seen in new/ or cur/ */
 	MD_CHECK_QUOTA,      /* maildirsize differs from what is there */
-	MD_CHECK_CACHE,      /* reserved: the header cache (not yet) */
+	MD_CHECK_CACHE,      /* the header cache: damaged or outdated */
 	MD_CHECK_REPAIRED,   /* no finding: a repair made (or failed) */
 };
 
@@ -337,6 +337,9 @@ enum md_check_what {
 	MD_CHECK_MKDIR,    /* repaired: a directory made */
 	MD_CHECK_RENAME,   /* repaired: renamed to OTHER */
 	MD_CHECK_RECALC,   /* repaired: maildirsize written anew */
+	MD_CHECK_DAMAGED,  /* cache: unreadable; OTHER says how */
+	MD_CHECK_OUTDATED, /* cache: V = stale entries, entries of gone mail */
+	MD_CHECK_REBUILT,  /* repaired: the cache rebuilt, V[0] entries */
 };
 
 struct md_finding {

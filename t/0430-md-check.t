@@ -6,7 +6,7 @@
 # cannot be checked exits 2, a usage error 64.
 . "$(dirname "$0")/lib.sh"
 
-plan 86
+plan 96
 
 C=$BIN/md-check
 shim=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
@@ -302,6 +302,49 @@ MDKIT_FAULT=fstatat=EIO LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0 \
 is "$?:$(bytes "$T/out")" "2:0" "a message lstat fails on (EIO): exit 2 (could not check)"
 grep -qF "$N/cur/1.M1P1.h,S=6:2,S: stat: Input/output error" "$T/err"
 ok $? "lstat fails: stderr names the message: $(cat "$T/err")"
+
+# ---- the header cache: damaged or outdated, repaired by a rebuild ----
+
+X=$T/X
+md700 "$X"
+msg "$X/cur/1.M1P1.h,S=19:2,S" "Subject: one
+
+body"
+msg "$X/cur/2.M2P2.h,S=19:2,S" "Subject: two
+
+body"
+mc "$X"
+is "$RC:$(bytes "$T/out")" "0:0" "no cache: no finding"
+"$BIN/md-index" -q "$X"
+mc "$X"
+is "$RC:$(bytes "$T/out")" "0:0" "a cache that matches: no finding"
+msg "$X/new/3.M3P3.h" "Subject: three"
+mc "$X"
+is "$RC:$(bytes "$T/out")" "0:0" "a message without an entry (a delivery since): no finding"
+rm "$X/new/3.M3P3.h" "$X/cur/2.M2P2.h,S=19:2,S"
+touch -d 2001-01-01 "$X/cur/1.M1P1.h,S=19:2,S"
+mc "$X"
+has cache "$X/mdkit-cache"
+ok $? "an entry of a message gone, one stale: reported as cache"
+is "$RC:$(cut -f3 "$T/out")" "1:1 entries stale, 1 of messages gone" \
+    "outdated cache: exit 1, the counts"
+cp "$X/mdkit-cache" "$T/cache.before"
+mc --repair "$X"
+has repaired "$X/mdkit-cache"
+ok $? "--repair rebuilds the cache"
+mc "$X"
+is "$RC:$(bytes "$T/out")" "0:0" "after --repair: clean"
+printf 'not a cache at all' >"$X/mdkit-cache"
+mc "$X"
+is "$RC:$(cut -f1,3 "$T/out")" "1:cache	damaged (not a cache): every reader ignores it" \
+    "garbage in mdkit-cache: damaged"
+mc --repair "$X"
+mc "$X"
+is "$RC:$(bytes "$T/out")" "0:0" "a damaged cache: rebuilt by --repair"
+head -c 40 "$X/mdkit-cache" >"$T/trunc" && cp "$T/trunc" "$X/mdkit-cache"
+mc "$X"
+is "$RC:$(cut -f3 "$T/out")" "1:damaged (truncated): every reader ignores it" \
+    "a truncated cache: damaged"
 
 # ---- usage ----
 
