@@ -636,6 +636,53 @@ quota_damaged(void **state)
 	assert_int_equal(l.n, 0);
 }
 
+/* The header cache: none is fine, a damaged one and one with entries of
+ * messages gone are reported, and a repair rebuilds it. */
+static void
+cache(void **state)
+{
+	struct md_cache_build b;
+	struct md_summary s;
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+	char m[MLEN];
+
+	(void)state;
+	maildir("cache", m, sizeof(m));
+	put(m, "cur/1.M1P1.h,S=12:2,S", "Subject: x\n\n");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+
+	put(m, "mdkit-cache", "mdkit-hc but then nothing");
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_CACHE, m, "mdkit-cache"));
+	assert_int_equal(r->what, MD_CHECK_DAMAGED);
+	assert_string_equal(r->other, "truncated");
+
+	/* an entry of a message that is not there */
+	memset(&s, 0, sizeof(s));
+	md_cache_build_init(&b);
+	assert_int_equal(md_cache_add(&b, "9.M9P9.h", 8, &s), 0);
+	assert_int_equal(md_cache_write(&b, m, &gen, &e), 0);
+	md_cache_build_free(&b);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_CACHE, m, "mdkit-cache"));
+	assert_int_equal(r->what, MD_CHECK_OUTDATED);
+	assert_int_equal(r->v[0], 0);
+	assert_int_equal(r->v[1], 1);
+
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_REPAIRED, m, "mdkit-cache"));
+	assert_int_equal(r->what, MD_CHECK_REBUILT);
+	assert_int_equal(r->error, 0);
+	assert_int_equal(r->v[0], 1);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(entries(m, "tmp"), 0);
+}
+
 int
 main(void)
 {
@@ -652,6 +699,7 @@ main(void)
 		cmocka_unit_test(duplicate_hard_link),
 		cmocka_unit_test(quota_drift),
 		cmocka_unit_test(quota_damaged),
+		cmocka_unit_test(cache),
 	};
 
 	umask(022);
