@@ -14,6 +14,7 @@
  * Writers never change a cache in place: a complete new file replaces
  * it by rename(2), so a reader's map is never torn.
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -41,18 +42,19 @@ struct md_cache_rec {
 static uint64_t
 get64(const unsigned char *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, 8); /* one load where the CPU allows it */
+	return le64toh(v);
 }
 
 static uint32_t
 get32(const unsigned char *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
 }
 
 static void
