@@ -81,9 +81,14 @@ md_utf8_len(const unsigned char *s, size_t n)
 static int
 valid_utf8(const char *s, size_t n)
 {
-	for (size_t i = 0, l; i < n; i += l)
+	for (size_t i = 0, l; i < n; i += l) {
+		if ((unsigned char)s[i] < 0x80) { /* most header text */
+			l = 1;
+			continue;
+		}
 		if ((l = md_utf8_len((const unsigned char *)s + i, n - i)) == 0)
 			return 0;
+	}
 	return 1;
 }
 
@@ -161,7 +166,10 @@ raw(struct md_decoder *d, struct out *o, const char *s, size_t n)
 	iconv_t cd;
 
 	if (valid_utf8(s, n)) {
-		utf8(o, s, n); /* whole characters, as many as fit */
+		if (!o->full && o->n + n < o->size)
+			put(o, s, n); /* all of it, at once */
+		else
+			utf8(o, s, n); /* whole characters, as many as fit */
 		return;
 	}
 	if ((cd = descriptor(d, "CP1252")) == (iconv_t)-1) {
@@ -397,7 +405,10 @@ md_decode_text(
 	while (i < len && !o.full) {
 		char cs[MD_CHARSET_MAX], enc;
 		const char *text;
-		size_t tl, w = word(in + i, len - i, cs, &enc, &text, &tl);
+		size_t tl, w = 0;
+
+		if (in[i] == '=') /* only there may a word begin */
+			w = word(in + i, len - i, cs, &enc, &text, &tl);
 
 		if (w > 0 && add_word(d, &o, r, cs, enc, text, tl)) {
 			if (plain > 0) /* text before the word */
