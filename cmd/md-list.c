@@ -1281,6 +1281,13 @@ setup_headers(struct run *r)
 		if ((r->z = malloc(sizeof(*r->z))) == NULL)
 			err(EX_OSERR, "malloc");
 		md_summarizer_init(r->z);
+		/* Read only the fields shown, sorted or matched; a cache
+		 * entry has them all, and they are the same strings. */
+		r->z->want = r->keep;
+		for (size_t i = 0; i < r->ncond; i++)
+			r->z->want |= 1u << r->cond[i].field;
+		if (r->z->want == 0)
+			r->z->want = 1u << MD_S_N; /* dates or sizes only */
 	}
 }
 

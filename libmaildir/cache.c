@@ -308,26 +308,73 @@ md_cache_entry(const struct md_cache *c, uint32_t i, struct md_str *base,
 	split(c->map + off, len, base, s); /* checked when loaded */
 }
 
+/* Record I's hash. */
+static uint64_t
+hash_at(const struct md_cache *c, size_t i)
+{
+	return get64(c->map + HEAD + i * REC);
+}
+
+/*
+ * The first record with a hash >= H. Hashes are spread evenly, so the
+ * search starts where H would be and widens by doubling steps: a few
+ * records touched instead of a binary search's many cache misses.
+ */
+static size_t
+lower_bound(const struct md_cache *c, uint64_t h)
+{
+	size_t n = c->n, guess, lo, hi, step = 1;
+
+	guess = (size_t)(((unsigned __int128)h * n) >> 64);
+	if (hash_at(c, guess) < h) { /* the answer is above guess */
+		lo = guess + 1;
+		while (lo + step < n && hash_at(c, lo + step - 1) < h) {
+			lo += step;
+			step *= 2;
+		}
+		hi = lo + step < n ? lo + step : n;
+	} else { /* at guess or below */
+		hi = guess;
+		while (hi >= step && hash_at(c, hi - step) >= h) {
+			hi -= step;
+			step *= 2;
+		}
+		lo = hi >= step ? hi - step : 0;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (hash_at(c, mid) < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 long
 md_cache_find(
     const struct md_cache *c, const char *b, size_t n, struct md_summary *s)
 {
 	uint64_t h = base_hash(b, n);
-	size_t lo = 0, hi = c->n;
 	struct md_str base;
 
-	while (lo < hi) { /* the first record with hash >= h */
-		size_t mid = lo + (hi - lo) / 2;
+	if (c->n == 0)
+		return -1;
+	for (size_t i = lower_bound(c, h); i < c->n && hash_at(c, i) == h;
+	     i++) {
+		size_t off, len;
+		const unsigned char *p;
 
-		if (get64(c->map + HEAD + mid * REC) < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < c->n && get64(c->map + HEAD + lo * REC) == h; lo++) {
-		md_cache_entry(c, (uint32_t)lo, &base, s);
-		if (base.n == n && memcmp(base.p, b, n) == 0)
-			return (long)lo;
+		/* The base first, from its place: the whole entry is split
+		 * only when it is the one. */
+		rec_at(c, (uint32_t)i, &off, &len);
+		p = c->map + off + FIXED;
+		if (((size_t)p[0] | (size_t)p[1] << 8) != n ||
+		    memcmp(p + 2, b, n) != 0)
+			continue;
+		md_cache_entry(c, (uint32_t)i, &base, s);
+		return (long)i;
 	}
 	return -1;
 }

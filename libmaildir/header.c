@@ -124,18 +124,13 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 	return 0;
 }
 
-/* Where the header of the LEN bytes at BUF ends, searching from FROM: a
- * blank line, or at the very start an empty first line. */
+/* Is the header in H, parsed from LEN bytes, whole: did the parse stop
+ * at a line that is there entirely (a blank line, or the body's first),
+ * rather than at the end of what was read so far? */
 static int
-has_end(const char *buf, size_t len, size_t from)
+is_whole(const struct md_header *h, size_t len)
 {
-	if (len >= 1 && buf[0] == '\n')
-		return 1;
-	if (len >= 2 && buf[0] == '\r' && buf[1] == '\n')
-		return 1;
-	from = from > 2 ? from - 2 : 0;
-	return memmem(buf + from, len - from, "\n\n", 2) != NULL ||
-	       memmem(buf + from, len - from, "\n\r\n", 3) != NULL;
+	return h->len < len && memchr(h->buf + h->len, '\n', len - h->len);
 }
 
 int
@@ -159,17 +154,16 @@ md_header_read(struct md_header *h, int fd)
 			continue;
 		if (r == -1)
 			return -1;
-		if (r == 0)
-			break;
 		len += (size_t)r;
-		if (has_end(h->own, len, len - (size_t)r) ||
-		    len == MD_HEADER_MAX)
-			break;
+		/* Parsed after each read: most headers need one of each. */
+		if (md_header_parse(h, h->own, len) == -1)
+			return -1;
+		if (r == 0 || len == MD_HEADER_MAX || is_whole(h, len))
+			return 0;
 		if (len == want)
 			want =
 			    want * 4 > MD_HEADER_MAX ? MD_HEADER_MAX : want * 4;
 	}
-	return md_header_parse(h, h->own, len);
 }
 
 /* Field I's value unfolded into OUT: line ends before WSP dropped, NUL

@@ -495,6 +495,8 @@ struct md_summary {
 /* Buffers for summaries read from files, reused message after message;
  * the strings of a summary stay valid until the next call. */
 struct md_summarizer {
+	unsigned want; /* fields to fill, bits 1 << MD_S_x (others come
+	                  back empty); 0: all of them */
 	struct md_header h;
 	struct md_decoder d;
 	char raw[4 * MD_SUMMARY_FIELD];

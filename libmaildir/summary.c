@@ -14,6 +14,7 @@
 void
 md_summarizer_init(struct md_summarizer *z)
 {
+	z->want = 0;
 	md_header_init(&z->h);
 	md_decoder_init(&z->d);
 }
@@ -46,11 +47,25 @@ set(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, size_t n)
 	s->s[k].n = n;
 }
 
+/* Is field K wanted? One not wanted is left empty, unread. */
+static int
+wanted(struct md_summarizer *z, struct md_summary *s, enum md_sfield k)
+{
+	if (z->want == 0 || (z->want & (1u << k)))
+		return 1;
+	set(z, s, k, 0);
+	return 0;
+}
+
 static void
 decoded(struct md_summarizer *z, struct md_summary *s, enum md_sfield k,
     const char *name)
 {
-	size_t n = raw_field(z, name);
+	size_t n;
+
+	if (!wanted(z, s, k))
+		return;
+	n = raw_field(z, name);
 
 	set(z, s, k,
 	    md_decode_text(&z->d, z->raw, n, z->text[k], sizeof(z->text[k])));
@@ -60,6 +75,8 @@ static void
 ids(struct md_summarizer *z, struct md_summary *s, enum md_sfield k,
     const char *name)
 {
+	if (!wanted(z, s, k))
+		return;
 	raw_field(z, name);
 	md_msgids(z->raw, z->text[k], sizeof(z->text[k]));
 	set(z, s, k, strlen(z->text[k]));
@@ -71,10 +88,12 @@ fill(struct md_summarizer *z, struct md_summary *s)
 {
 	time_t t;
 
-	raw_field(z, "From");
-	set(z, s, MD_S_NAME,
-	    md_from_name(
-	        &z->d, z->raw, z->text[MD_S_NAME], sizeof(z->text[MD_S_NAME])));
+	if (wanted(z, s, MD_S_NAME)) {
+		raw_field(z, "From");
+		set(z, s, MD_S_NAME,
+		    md_from_name(&z->d, z->raw, z->text[MD_S_NAME],
+		        sizeof(z->text[MD_S_NAME])));
+	}
 	decoded(z, s, MD_S_FROM, "From");
 	decoded(z, s, MD_S_TO, "To");
 	decoded(z, s, MD_S_CC, "Cc");

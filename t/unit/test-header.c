@@ -184,6 +184,31 @@ reading(void **state)
 	    md_header_field(&h, "Subject", 0, out, sizeof(out)), 3);
 	assert_int_equal(md_header_field(&h, "From", 0, out, sizeof(out)), -1);
 
+	/* the first read ends inside a field's name, inside a line that
+	 * is no field yet, and inside the blank line's CRLF: the header
+	 * goes on after each */
+	for (size_t cut = 0; cut < 12; cut++) {
+		fd = file_with("split", "X-Pad: ", 4096 - 7 - 1 - cut, 'p',
+		    "\nX-Long-Field-Name: v\r\nSubject: still\r\n\r\nb\n");
+		assert_int_equal(md_header_read(&h, fd), 0);
+		close(fd);
+		assert_int_equal(
+		    md_header_field(&h, "Subject", 0, out, sizeof(out)), 5);
+		assert_int_equal(md_header_field(&h, "X-Long-Field-Name", 0,
+		                     out, sizeof(out)),
+		    1);
+	}
+	for (size_t cut = 0; cut < 4; cut++) {
+		fd = file_with("crlf", "Subject: s\r\nX-Pad: ", 4096 - 19 - cut,
+		    'p', "\r\n\r\nFrom: body\n");
+		assert_int_equal(md_header_read(&h, fd), 0);
+		close(fd);
+		assert_int_equal(
+		    md_header_field(&h, "From", 0, out, sizeof(out)), -1);
+		assert_int_equal(
+		    md_header_field(&h, "Subject", 0, out, sizeof(out)), 1);
+	}
+
 	/* an empty file, and a header-only file without a final newline */
 	fd = file_with("empty", "", 0, 'x', "");
 	assert_int_equal(md_header_read(&h, fd), 0);
