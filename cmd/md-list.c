@@ -821,8 +821,9 @@ src_close(struct src *src)
  */
 static void
 message(struct run *r, const struct src *src, const char *path, size_t pathlen,
-    const char *name, int dirfd, const char *read)
+    const char *name, int dirfd, const char *read, long idx)
 {
+	struct md_str base;
 	struct msg m;
 	struct md_err e;
 
@@ -831,10 +832,13 @@ message(struct run *r, const struct src *src, const char *path, size_t pathlen,
 	m.name = name;
 	m.folder = src->folder;
 	memset(&m.s, 0, sizeof(m.s));
-	if (r->need_summary &&
-	    (!src->cached || md_cache_find(&src->cache, name,
-	                         md_name_baselen(name), &m.s) < 0) &&
-	    md_summary_read(r->z, dirfd, read, &m.s, &e) == -1) {
+	if (idx >= 0) /* looked up in a batch */
+		md_cache_entry(&src->cache, (uint32_t)idx, &base, &m.s);
+	else if (r->need_summary &&
+	         (idx == -1 || !src->cached ||
+	             md_cache_find(
+	                 &src->cache, name, md_name_baselen(name), &m.s) < 0) &&
+	         md_summary_read(r->z, dirfd, read, &m.s, &e) == -1) {
 		if (errno == ENOENT) /* moved or removed meanwhile */
 			return;
 		if (errno == EINVAL)
@@ -881,6 +885,40 @@ count(struct stats *s, int dirfd, const char *name, const struct md_flags *f,
 		s->bytes += (uint64_t)st.st_size;
 }
 
+/* Messages of one directory looked up in the cache together. */
+#define BATCH 32
+
+struct batch {
+	char name[BATCH][NAME_MAX + 1];
+	size_t n;
+};
+
+/* The batch's messages, in the order they came: summaries from the
+ * cache (looked up at once) or the files. PREFIX: the directory's path
+ * and '/', PLEN bytes, with room for a name. */
+static void
+batch_flush(struct run *r, struct batch *b, const struct src *src, char *prefix,
+    size_t plen, int dirfd)
+{
+	const char *base[BATCH];
+	size_t len[BATCH];
+	long idx[BATCH];
+
+	for (size_t i = 0; i < b->n; i++) {
+		base[i] = b->name[i];
+		len[i] = md_name_baselen(b->name[i]);
+	}
+	md_cache_find_n(&src->cache, base, len, b->n, idx);
+	for (size_t i = 0; i < b->n; i++) {
+		size_t n = strlen(b->name[i]);
+
+		memcpy(prefix + plen, b->name[i], n + 1);
+		message(r, src, prefix, plen + n, prefix + plen, dirfd,
+		    b->name[i], idx[i]);
+	}
+	b->n = 0;
+}
+
 /* One of new/ or cur/ of the maildir at PATH; SRC for --format etc. */
 static int
 list_sub(struct run *r, const char *path, int in_new, struct stats *s,
@@ -888,6 +926,7 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 {
 	const char *sub = in_new ? "new" : "cur", *name;
 	char prefix[PATH_MAX + NAME_MAX + 8];
+	struct batch *b = NULL;
 	struct md_scan sc;
 	struct md_flags f;
 	unsigned char type;
@@ -905,6 +944,8 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 	}
 	prefix[plen - 1] = '/';
 	md_flags_zero(&f);
+	if (src != NULL && src->cached && (b = malloc(sizeof(*b))) != NULL)
+		b->n = 0; /* else: one lookup at a time */
 	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
 		if (type != DT_REG && type != DT_UNKNOWN && type != DT_LNK)
 			continue;
@@ -917,18 +958,27 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 			count(s, sc.fd, name, &f, in_new);
 			continue;
 		}
+		if (src != NULL && src->cached && b != NULL) {
+			strlcpy(b->name[b->n++], name, sizeof(b->name[0]));
+			if (b->n == BATCH)
+				batch_flush(r, b, src, prefix, plen, sc.fd);
+			continue;
+		}
 		if (src != NULL) {
 			size_t n = strlen(name);
 
 			memcpy(prefix + plen, name, n + 1);
 			message(r, src, prefix, plen + n, prefix + plen, sc.fd,
-			    name);
+			    name, -2);
 			continue;
 		}
 		put(r, prefix, plen);
 		put(r, name, strlen(name));
 		put(r, &r->o.eol, 1);
 	}
+	if (b != NULL && b->n > 0)
+		batch_flush(r, b, src, prefix, plen, sc.fd);
+	free(b);
 	if (rc == -1)
 		warn("%s/%s", shown(path), sub);
 	md_scan_close(&sc);
@@ -1079,7 +1129,7 @@ stdin_item(struct run *r, const char *line)
 			size_t n = strlen(line);
 
 			message(r, &r->stdin_src, line, n,
-			    line + n - strlen(mp.name), AT_FDCWD, line);
+			    line + n - strlen(mp.name), AT_FDCWD, line, -2);
 			return;
 		}
 		put(r, line, strlen(line));

@@ -5,7 +5,10 @@
  *	header	"mdkit-hc", u32 version, u32 entries N, u64 file length
  *	index	N x (u64 hash of the base, u32 offset, u32 length),
  *		sorted by hash, then base
- *	entries	u64 size, i64 mtime, i64 date, then the base and the
+ *	entries	in any order (md-index: the order of the directory, which
+ *		is the order a listing looks them up in, so that it
+ *		reads the file forwards); each one
+ *		u64 size, i64 mtime, i64 date, then the base and the
  *		MD_S_N fields, each a u16 length and that many bytes
  *	trailer	u64 md_cache_sum() of everything before it
  *
@@ -352,13 +355,11 @@ lower_bound(const struct md_cache *c, uint64_t h)
 	return lo;
 }
 
-long
-md_cache_find(
-    const struct md_cache *c, const char *b, size_t n, struct md_summary *s)
+/* The index of base B (N bytes, hash H), or -1; the entry itself is
+ * not split. */
+static long
+find(const struct md_cache *c, uint64_t h, const char *b, size_t n)
 {
-	uint64_t h = base_hash(b, n);
-	struct md_str base;
-
 	if (c->n == 0)
 		return -1;
 	for (size_t i = lower_bound(c, h); i < c->n && hash_at(c, i) == h;
@@ -366,17 +367,62 @@ md_cache_find(
 		size_t off, len;
 		const unsigned char *p;
 
-		/* The base first, from its place: the whole entry is split
-		 * only when it is the one. */
 		rec_at(c, (uint32_t)i, &off, &len);
-		p = c->map + off + FIXED;
-		if (((size_t)p[0] | (size_t)p[1] << 8) != n ||
-		    memcmp(p + 2, b, n) != 0)
-			continue;
-		md_cache_entry(c, (uint32_t)i, &base, s);
-		return (long)i;
+		p = c->map + off + FIXED; /* the base's length, then it */
+		if (((size_t)p[0] | (size_t)p[1] << 8) == n &&
+		    memcmp(p + 2, b, n) == 0)
+			return (long)i;
 	}
 	return -1;
+}
+
+long
+md_cache_find(
+    const struct md_cache *c, const char *b, size_t n, struct md_summary *s)
+{
+	long i = find(c, base_hash(b, n), b, n);
+	struct md_str base;
+
+	if (i >= 0)
+		md_cache_entry(c, (uint32_t)i, &base, s);
+	return i;
+}
+
+/* How many bytes of an entry to fetch ahead: its fixed part, its base
+ * and the fields a listing shows first, in a few cache lines. */
+#define AHEAD 512
+
+#define CHUNK 32 /* lookups in flight at once */
+
+void
+md_cache_find_n(const struct md_cache *c, const char *const *base,
+    const size_t *len, size_t n, long *idx)
+{
+	uint64_t h[CHUNK];
+
+	for (size_t from = 0; from < n; from += CHUNK) {
+		size_t m = n - from < CHUNK ? n - from : CHUNK;
+
+		for (size_t i = 0; i < m && c->n > 0; i++) { /* index lines */
+			h[i] = base_hash(base[from + i], len[from + i]);
+			__builtin_prefetch(
+			    c->map + HEAD +
+			    (((unsigned __int128)h[i] * c->n) >> 64) * REC);
+		}
+		for (size_t i = 0; i < m && c->n > 0; i++) { /* entries */
+			size_t at = lower_bound(c, h[i]), off, l;
+
+			if (at >= c->n)
+				continue;
+			rec_at(c, (uint32_t)at, &off, &l);
+			for (size_t k = 0; k < l && k < AHEAD; k += 64)
+				__builtin_prefetch(c->map + off + k);
+		}
+		for (size_t i = 0; i < m; i++)
+			idx[from + i] = c->n > 0 ? find(c, h[i], base[from + i],
+			                               len[from + i])
+			                         : -1;
+	}
 }
 
 /* ---- building ---- */
@@ -509,40 +555,92 @@ sort_recs(struct md_cache_build *b)
 	b->n = out;
 }
 
+/* The place in the adding order of the entry at OFF: ORDER holds the
+ * offsets of all entries as added (rising, as data is appended). */
+static size_t
+seq_of(const size_t *order, size_t nall, size_t off)
+{
+	size_t lo = 0, hi = nall;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (order[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Where each kept entry goes in the file, DST[seq]: in the order they
+ * were added, which is the order a listing reads them in, so that a
+ * listing walks the file forwards. Returns the end of the entries. */
+static size_t
+place_entries(const struct md_cache_build *b, const size_t *order, size_t nall,
+    size_t *dst)
+{
+	size_t at = HEAD + b->n * REC;
+
+	for (size_t i = 0; i < nall; i++)
+		dst[i] = SIZE_MAX;
+	for (size_t i = 0; i < b->n; i++) /* a length, for now */
+		dst[seq_of(order, nall, b->rec[i].off)] = b->rec[i].len;
+	for (size_t i = 0; i < nall; i++) {
+		size_t len = dst[i];
+
+		if (len == SIZE_MAX)
+			continue; /* a base added twice: dropped */
+		dst[i] = at;
+		at += len;
+	}
+	return at;
+}
+
 int
 md_cache_encode(struct md_cache_build *b, unsigned char **out, size_t *len)
 {
-	size_t at, total, data = 0;
-	unsigned char *p;
+	size_t at, total, nall = b->n, *order, *dst;
+	unsigned char *p = NULL;
 
+	order = reallocarray(NULL, nall + 1, sizeof(*order));
+	dst = reallocarray(NULL, nall + 1, sizeof(*dst));
+	if (order == NULL || dst == NULL)
+		goto fail;
+	for (size_t i = 0; i < nall; i++)
+		order[i] = b->rec[i].off;
 	sort_recs(b);
-	for (size_t i = 0; i < b->n; i++)
-		data += b->rec[i].len;
-	total = HEAD + b->n * REC + data + TRAIL;
+	at = place_entries(b, order, nall, dst);
+	total = at + TRAIL;
 	if (b->n > UINT32_MAX || total > UINT32_MAX) {
 		errno = EFBIG; /* offsets are 32 bits */
-		return -1;
+		goto fail;
 	}
 	if ((p = malloc(total)) == NULL)
-		return -1;
+		goto fail;
 	memcpy(p, MAGIC, 8);
 	put32(p + 8, MD_CACHE_VERSION);
 	put32(p + 12, (uint32_t)b->n);
 	put64(p + 16, total);
-	at = HEAD + b->n * REC;
 	for (size_t i = 0; i < b->n; i++) {
 		unsigned char *r = p + HEAD + i * REC;
+		size_t to = dst[seq_of(order, nall, b->rec[i].off)];
 
 		put64(r, b->rec[i].hash);
-		put32(r + 8, (uint32_t)at);
+		put32(r + 8, (uint32_t)to);
 		put32(r + 12, (uint32_t)b->rec[i].len);
-		memcpy(p + at, b->data + b->rec[i].off, b->rec[i].len);
-		at += b->rec[i].len;
+		memcpy(p + to, b->data + b->rec[i].off, b->rec[i].len);
 	}
 	put64(p + at, md_cache_sum(p, at));
+	free(order);
+	free(dst);
 	*out = p;
 	*len = total;
 	return 0;
+fail:
+	free(order);
+	free(dst);
+	return -1;
 }
 
 /* The encoded cache into M's tmp/, synced, renamed into M's root. */

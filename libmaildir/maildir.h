@@ -542,6 +542,11 @@ void md_cache_close(struct md_cache *c);
  * the cache; -1 when there is none. */
 long md_cache_find(
     const struct md_cache *c, const char *b, size_t n, struct md_summary *s);
+/* md_cache_find for N bases at once, IDX[i] for BASE[i] (LEN[i] bytes):
+ * the same answers, with the memory of all N fetched together rather
+ * than one miss after another (for listings: a batch of 32 or so). */
+void md_cache_find_n(const struct md_cache *c, const char *const *base,
+    const size_t *len, size_t n, long *idx);
 /* Entry I (below c->n): its base and summary. */
 void md_cache_entry(const struct md_cache *c, uint32_t i, struct md_str *base,
     struct md_summary *s);
