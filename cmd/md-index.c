@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +57,21 @@ shown(const char *path, int which)
 	static char buf[2][4 * PATH_MAX + 1];
 
 	return md_shown(path, buf[which], sizeof(buf[which]));
+}
+
+/* One line on why DIR is no maildir (md_maildir_check said so in E). */
+static void
+not_maildir(const char *dir, const struct md_err *e)
+{
+	struct stat st;
+
+	if (errno == ENOENT && stat(dir, &st) == -1)
+		warn("%s", shown(dir, 0));
+	else if (errno == ENOENT || errno == ENOTDIR)
+		warnx("%s: not a maildir (no %s)", shown(dir, 0),
+		    shown(e->path, 1));
+	else
+		warn("%s", shown(e->path, 0));
 }
 
 static double
@@ -109,8 +125,9 @@ static void
 summary(const struct run *r, const struct md_index_stats *st)
 {
 	fprintf(stderr,
-	    "%s: %zu messages: %zu read, %zu kept, %zu dropped%s%s\n",
-	    shown(r->dir, 0), st->messages, st->added, st->kept, st->dropped,
+	    "%s: %zu message%s: %zu read, %zu kept, %zu dropped%s%s\n",
+	    shown(r->dir, 0), st->messages, st->messages == 1 ? "" : "s",
+	    st->added, st->kept, st->dropped,
 	    st->failed ? ", some unreadable" : "",
 	    st->written ? "" : "; cache unchanged");
 }
@@ -125,6 +142,11 @@ update(struct run *r, const char *dir)
 	ix.flags = r->o.mode == REBUILD ? MD_INDEX_REBUILD : 0;
 	ix.progress = r->o.quiet ? NULL : progress;
 	ix.unreadable = unreadable;
+	if (md_maildir_check(dir, &e) == -1) {
+		not_maildir(dir, &e);
+		r->status = 1;
+		return;
+	}
 	r->dir = dir;
 	r->last = 0;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
@@ -135,7 +157,7 @@ update(struct run *r, const char *dir)
 		return;
 	}
 	clear_progress(r);
-	if (st.damaged && !r->o.quiet) {
+	if (st.damaged) { /* even with -q: the one line a reader gives */
 		errno = st.damaged;
 		if (st.damaged == EBADMSG || st.damaged == ENOTSUP)
 			warnx("%s/%s: %s: replaced", shown(dir, 0),
@@ -152,10 +174,10 @@ static void
 drop(struct run *r, const char *dir)
 {
 	char path[PATH_MAX];
+	struct md_err e;
 
-	if (md_maildir_check(dir, NULL) == -1) {
-		warnx(
-		    "%s: not a maildir (no tmp/, new/ or cur/)", shown(dir, 0));
+	if (md_maildir_check(dir, &e) == -1) {
+		not_maildir(dir, &e);
 		r->status = 1;
 		return;
 	}
@@ -189,10 +211,17 @@ finding(void *arg, enum md_index_finding k, const char *sub, const char *name)
 static void
 check(struct run *r, const char *dir)
 {
+	char path[PATH_MAX];
 	struct md_err e;
 	long n;
 
 	r->dir = dir;
+	if (md_maildir_check(dir, &e) == -1) {
+		fflush(stdout);
+		not_maildir(dir, &e);
+		r->status = UNCHECKED;
+		return;
+	}
 	if ((n = md_index_compare(dir, finding, r, &e)) >= 0) {
 		if (n > 0 && r->status == CONSISTENT)
 			r->status = INCONSISTENT;
@@ -201,8 +230,9 @@ check(struct run *r, const char *dir)
 			    stderr, "%s: %ld differences\n", shown(dir, 0), n);
 		return;
 	}
+	snprintf(path, sizeof(path), "%s/%s", dir, MD_CACHE_NAME);
 	if (errno == ENOENT && strcmp(e.step, "open") == 0 &&
-	    strstr(e.path, MD_CACHE_NAME) != NULL) {
+	    strcmp(e.path, path) == 0) {
 		printf(
 		    "nocache\t%s/%s\tno cache\n", shown(dir, 0), MD_CACHE_NAME);
 		if (r->status == CONSISTENT)

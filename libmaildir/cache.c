@@ -165,7 +165,8 @@ split(const unsigned char *p, size_t len, struct md_str *base,
 	return at == len ? 0 : -1;
 }
 
-/* -1 when A sorts after B (hash, then base bytes, then length). */
+/* Below 0 when A sorts before B, 0 when equal, above 0 when after:
+ * by hash, then base bytes, then length. */
 static int
 key_cmp(uint64_t ha, const char *a, size_t na, uint64_t hb, const char *b,
     size_t nb)
@@ -243,12 +244,11 @@ md_cache_load(struct md_cache *c, const void *buf, size_t len, const char **why)
 	c->len = len;
 	c->n = get32(p + 12);
 	if ((len - HEAD - TRAIL) / REC < c->n)
-		return bad(why, "an index longer than the file", EBADMSG);
-	if (check_entries(c, len - TRAIL, why) == -1) {
-		c->map = NULL;
-		return -1;
-	}
-	return 0;
+		bad(why, "an index longer than the file", EBADMSG);
+	else if (check_entries(c, len - TRAIL, why) == 0)
+		return 0;
+	memset(c, 0, sizeof(*c)); /* nothing of it to be used */
+	return -1;
 }
 
 int
@@ -268,13 +268,15 @@ md_cache_open(struct md_cache *c, const char *dir, struct md_err *e)
 	close(saved);
 	if (fd == -1)
 		return md_err_set(e, "open", dir, MD_CACHE_NAME);
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		if (errno != EIO)
-			errno = EBADMSG;
+	if (fstat(fd, &st) == -1) {
+		md_err_set(e, "stat", dir, MD_CACHE_NAME);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		errno = EBADMSG; /* damaged: what a writer never leaves */
 		md_err_set(e, S_ISREG(st.st_mode) ? "empty" : "not a file", dir,
 		    MD_CACHE_NAME);
-		close(fd);
-		return -1;
+		goto fail;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	saved = errno;
@@ -291,6 +293,11 @@ md_cache_open(struct md_cache *c, const char *dir, struct md_err *e)
 	}
 	c->mapped = 1;
 	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
 }
 
 void

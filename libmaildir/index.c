@@ -108,6 +108,8 @@ scan_sub(
 		if (u->have_old)
 			i = md_cache_find(&u->old, name, n, &s);
 		if (i >= 0) {
+			u->st->kept +=
+			    !u->seen[i]; /* once, if in new/ and cur/ */
 			u->seen[i] = 1;
 			if (md_cache_add(&u->b, name, n, &s) == -1)
 				break;
@@ -174,7 +176,7 @@ open_old(struct update *u, const char *dir, struct md_err *e)
 	}
 	u->have_old = 1;
 	if ((u->seen = calloc(u->old.n + 1, 1)) == NULL)
-		return -1;
+		return md_err_set(e, "malloc", dir, NULL);
 	return 0;
 }
 
@@ -208,9 +210,6 @@ md_index_update(const struct md_index *ix, const char *dir,
 		goto out;
 	for (uint32_t i = 0; u.have_old && i < u.old.n; i++)
 		st->dropped += !u.seen[i];
-	st->kept = u.b.n - st->added;
-	if (ix->progress && u.todo.n > 0)
-		ix->progress(ix->arg, u.todo.n, u.todo.n);
 	rc = 0;
 	if (u.have_old && st->added == 0 && st->dropped == 0)
 		goto out; /* nothing changed: the file stays as it is */
