@@ -826,19 +826,22 @@ message(struct run *r, const struct src *src, const char *path, size_t pathlen,
 	struct md_str base;
 	struct msg m;
 	struct md_err e;
+	int have;
 
 	m.path = path;
 	m.pathlen = pathlen;
 	m.name = name;
 	m.folder = src->folder;
 	memset(&m.s, 0, sizeof(m.s));
-	if (idx >= 0) /* looked up in a batch */
-		md_cache_entry(&src->cache, (uint32_t)idx, &base, &m.s);
-	else if (r->need_summary &&
-	         (idx == -1 || !src->cached ||
-	             md_cache_find(
-	                 &src->cache, name, md_name_baselen(name), &m.s) < 0) &&
-	         md_summary_read(r->z, dirfd, read, &m.s, &e) == -1) {
+	/* IDX >= 0: looked up in a batch; -1: not in the cache. A malformed
+	 * entry is read from the file like a missing one. */
+	have = idx >= 0 &&
+	       md_cache_entry(&src->cache, (uint32_t)idx, &base, &m.s) == 0;
+	if (!have && idx < -1 && src->cached && r->need_summary)
+		have = md_cache_find(
+		           &src->cache, name, md_name_baselen(name), &m.s) >= 0;
+	if (!have && r->need_summary &&
+	    md_summary_read(r->z, dirfd, read, &m.s, &e) == -1) {
 		if (errno == ENOENT) /* moved or removed meanwhile */
 			return;
 		if (errno == EINVAL)

@@ -76,17 +76,6 @@ put32(unsigned char *p, uint32_t v)
 
 /* ---- hashes ---- */
 
-/* FNV-1a, 64 bits: the key of a base in the index. */
-static uint64_t
-base_hash(const char *b, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)b[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 #define K1 0x9e3779b97f4a7c15ULL
 #define K2 0xc2b2ae3d27d4eb4fULL
 
@@ -101,28 +90,84 @@ rotl(uint64_t v, int r)
  * with zero bytes), word i into lane i mod 4; then the length and the
  * lanes mixed in. Each step is invertible, so any change to one word is
  * always seen; four lanes let the multiplies overlap (GB/s, not MB/s).
+ * Fed in pieces, so that a writer need not join the file in memory.
  */
-uint64_t
-md_cache_sum(const unsigned char *p, size_t len)
-{
-	uint64_t a[4] = { K1, K2, ~K1, ~K2 }, h = len;
-	size_t i = 0, w = 0;
+struct sum {
+	uint64_t a[4];
+	unsigned char buf[32]; /* a block begun in an earlier piece */
+	size_t nbuf, len;
+};
 
-	for (; i + 32 <= len; i += 32)
-		for (int j = 0; j < 4; j++)
-			a[j] = rotl((a[j] ^ get64(p + i + 8 * j)) * K1, 31);
-	w = 0;
-	for (; i < len; i += 8, w++) {
+static void
+sum_init(struct sum *s)
+{
+	*s = (struct sum){ .a = { K1, K2, ~K1, ~K2 } };
+}
+
+static void
+sum_block(struct sum *s, const unsigned char *p)
+{
+	for (int j = 0; j < 4; j++)
+		s->a[j] = rotl((s->a[j] ^ get64(p + 8 * j)) * K1, 31);
+}
+
+static void
+sum_add(struct sum *s, const unsigned char *p, size_t n)
+{
+	s->len += n;
+	if (s->nbuf > 0) {
+		size_t k = n < 32 - s->nbuf ? n : 32 - s->nbuf;
+
+		memcpy(s->buf + s->nbuf, p, k);
+		s->nbuf += k;
+		p += k;
+		n -= k;
+		if (s->nbuf < 32)
+			return;
+		sum_block(s, s->buf);
+		s->nbuf = 0;
+	}
+	for (; n >= 32; p += 32, n -= 32)
+		sum_block(s, p);
+	memcpy(s->buf, p, n);
+	s->nbuf = n;
+}
+
+static uint64_t
+sum_end(struct sum *s)
+{
+	uint64_t h = s->len;
+
+	for (size_t i = 0, w = 0; i < s->nbuf; i += 8, w++) {
 		unsigned char last[8] = { 0 };
 
-		memcpy(last, p + i, len - i < 8 ? len - i : 8);
-		a[w] = rotl((a[w] ^ get64(last)) * K1, 31);
+		memcpy(last, s->buf + i, s->nbuf - i < 8 ? s->nbuf - i : 8);
+		s->a[w] = rotl((s->a[w] ^ get64(last)) * K1, 31);
 	}
 	for (int j = 0; j < 4; j++) {
-		h = (h ^ a[j]) * K2;
+		h = (h ^ s->a[j]) * K2;
 		h ^= h >> 29;
 	}
 	return h;
+}
+
+uint64_t
+md_cache_sum(const unsigned char *p, size_t len)
+{
+	struct sum s;
+
+	sum_init(&s);
+	sum_add(&s, p, len);
+	return sum_end(&s);
+}
+
+/* The key of a base in the index: the same function, a few dozen cycles
+ * for a base where a byte-at-a-time hash (FNV-1a, version 1) took
+ * hundreds. */
+static uint64_t
+base_hash(const char *b, size_t n)
+{
+	return md_cache_sum((const unsigned char *)b, n);
 }
 
 /* ---- reading ---- */
@@ -135,6 +180,13 @@ rec_at(const struct md_cache *c, uint32_t i, size_t *off, size_t *len)
 
 	*off = get32(r + 8);
 	*len = get32(r + 12);
+}
+
+/* Record I's hash. */
+static uint64_t
+hash_at(const struct md_cache *c, size_t i)
+{
+	return get64(c->map + HEAD + i * REC);
 }
 
 /* Split the entry of LEN bytes at P; -1 when its strings do not fill it
@@ -189,25 +241,68 @@ bad(const char **why, const char *what, int err)
 	return -1;
 }
 
-/* Every index record: in bounds, a whole entry, hash right, sorted. */
+/* Every index record points inside the entries. What an entry holds is
+ * checked when it is used (md_cache_entry) or by md_cache_check: a
+ * listing then touches each entry once, not twice. */
 static int
-check_entries(struct md_cache *c, size_t end, const char **why)
+check_index(const struct md_cache *c, const char **why)
+{
+	size_t start = HEAD + (size_t)c->n * REC, end = c->len - TRAIL;
+
+	for (uint32_t i = 0; i < c->n; i++) {
+		size_t off, len;
+
+		rec_at(c, i, &off, &len);
+		if (off < start || off > end || len > end - off)
+			return bad(why, "an entry out of bounds", EBADMSG);
+	}
+	return 0;
+}
+
+/*
+ * The start of each bucket of records by the top bits of their hashes,
+ * about four records a bucket: a lookup reads one line of the table
+ * (small enough to stay in the CPU's cache) and one or two of the index,
+ * where a search of the index itself misses the cache at every step.
+ * Built from the index as it is: if a writer left it unsorted, lookups
+ * miss (and files are read), nothing worse.
+ */
+static int
+make_buckets(struct md_cache *c)
+{
+	uint32_t nb = 1, b = 0;
+
+	c->shift = 64;
+	while (nb < c->n / 4) {
+		nb *= 2;
+		c->shift--;
+	}
+	if ((c->bucket = reallocarray(NULL, (size_t)nb + 1, 4)) == NULL)
+		return -1;
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint64_t h = hash_at(c, i);
+		uint32_t k = c->shift == 64 ? 0 : (uint32_t)(h >> c->shift);
+
+		while (b <= k)
+			c->bucket[b++] = i;
+	}
+	while (b <= nb)
+		c->bucket[b++] = c->n;
+	return 0;
+}
+
+int
+md_cache_check(const struct md_cache *c, const char **why)
 {
 	uint64_t prev_h = 0;
 	struct md_str prev = { NULL, 0 };
 
 	for (uint32_t i = 0; i < c->n; i++) {
-		const unsigned char *r = c->map + HEAD + (size_t)i * REC;
 		struct md_summary s;
 		struct md_str base;
-		size_t off, len;
-		uint64_t h = get64(r);
+		uint64_t h = hash_at(c, i);
 
-		rec_at(c, i, &off, &len);
-		if (off < HEAD + (size_t)c->n * REC || off > end ||
-		    len > end - off)
-			return bad(why, "an entry out of bounds", EBADMSG);
-		if (split(c->map + off, len, &base, &s) == -1 || base.n == 0)
+		if (md_cache_entry(c, i, &base, &s) == -1)
 			return bad(why, "a malformed entry", EBADMSG);
 		if (h != base_hash(base.p, base.n))
 			return bad(
@@ -245,8 +340,11 @@ md_cache_load(struct md_cache *c, const void *buf, size_t len, const char **why)
 	c->n = get32(p + 12);
 	if ((len - HEAD - TRAIL) / REC < c->n)
 		bad(why, "an index longer than the file", EBADMSG);
-	else if (check_entries(c, len - TRAIL, why) == 0)
-		return 0;
+	else if (check_index(c, why) == 0) {
+		if (make_buckets(c) == 0)
+			return 0;
+		*why = "no memory";
+	}
 	memset(c, 0, sizeof(*c)); /* nothing of it to be used */
 	return -1;
 }
@@ -303,80 +401,62 @@ fail:
 void
 md_cache_close(struct md_cache *c)
 {
+	free(c->bucket);
 	if (c->mapped)
 		munmap((void *)c->map, c->len);
 	memset(c, 0, sizeof(*c));
 }
 
-void
+int
 md_cache_entry(const struct md_cache *c, uint32_t i, struct md_str *base,
     struct md_summary *s)
 {
 	size_t off, len;
 
-	rec_at(c, i, &off, &len);
-	split(c->map + off, len, base, s); /* checked when loaded */
+	rec_at(c, i, &off, &len); /* in bounds: checked when loaded */
+	if (split(c->map + off, len, base, s) == -1 || base->n == 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
 }
 
-/* Record I's hash. */
-static uint64_t
-hash_at(const struct md_cache *c, size_t i)
+/* The records whose hashes share H's top bits: [*lo, return). */
+static size_t
+bucket_of(const struct md_cache *c, uint64_t h, size_t *lo)
 {
-	return get64(c->map + HEAD + i * REC);
+	uint32_t k = c->shift == 64 ? 0 : (uint32_t)(h >> c->shift);
+
+	*lo = c->bucket[k];
+	return c->bucket[k + 1];
 }
 
-/*
- * The first record with a hash >= H. Hashes are spread evenly, so the
- * search starts where H would be and widens by doubling steps: a few
- * records touched instead of a binary search's many cache misses.
- */
+/* The first record with a hash >= H (c->n when none): in H's bucket,
+ * or the next bucket's first. */
 static size_t
 lower_bound(const struct md_cache *c, uint64_t h)
 {
-	size_t n = c->n, guess, lo, hi, step = 1;
+	size_t lo, hi = bucket_of(c, h, &lo);
 
-	guess = (size_t)(((unsigned __int128)h * n) >> 64);
-	if (hash_at(c, guess) < h) { /* the answer is above guess */
-		lo = guess + 1;
-		while (lo + step < n && hash_at(c, lo + step - 1) < h) {
-			lo += step;
-			step *= 2;
-		}
-		hi = lo + step < n ? lo + step : n;
-	} else { /* at guess or below */
-		hi = guess;
-		while (hi >= step && hash_at(c, hi - step) >= h) {
-			hi -= step;
-			step *= 2;
-		}
-		lo = hi >= step ? hi - step : 0;
-	}
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (hash_at(c, mid) < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	while (lo < hi && hash_at(c, lo) < h)
+		lo++;
 	return lo;
 }
 
-/* The index of base B (N bytes, hash H), or -1; the entry itself is
- * not split. */
+/* The index of base B (N bytes, hash H), searched from record AT (the
+ * first with a hash >= H), or -1; the entry itself is not split. */
 static long
-find(const struct md_cache *c, uint64_t h, const char *b, size_t n)
+find_from(
+    const struct md_cache *c, size_t at, uint64_t h, const char *b, size_t n)
 {
-	if (c->n == 0)
-		return -1;
-	for (size_t i = lower_bound(c, h); i < c->n && hash_at(c, i) == h;
-	     i++) {
+	for (size_t i = at; i < c->n && hash_at(c, i) == h; i++) {
 		size_t off, len;
 		const unsigned char *p;
 
 		rec_at(c, (uint32_t)i, &off, &len);
 		p = c->map + off + FIXED; /* the base's length, then it */
-		if (((size_t)p[0] | (size_t)p[1] << 8) == n &&
+		if (len >= FIXED + 2 + n &&
+		    ((size_t)p[0] | (size_t)p[1] << 8) == n &&
 		    memcmp(p + 2, b, n) == 0)
 			return (long)i;
 	}
@@ -387,11 +467,12 @@ long
 md_cache_find(
     const struct md_cache *c, const char *b, size_t n, struct md_summary *s)
 {
-	long i = find(c, base_hash(b, n), b, n);
+	uint64_t h = base_hash(b, n);
+	long i = c->n > 0 ? find_from(c, lower_bound(c, h), h, b, n) : -1;
 	struct md_str base;
 
-	if (i >= 0)
-		md_cache_entry(c, (uint32_t)i, &base, s);
+	if (i >= 0 && md_cache_entry(c, (uint32_t)i, &base, s) == -1)
+		return -1; /* a malformed entry: as if there were none */
 	return i;
 }
 
@@ -406,29 +487,31 @@ md_cache_find_n(const struct md_cache *c, const char *const *base,
     const size_t *len, size_t n, long *idx)
 {
 	uint64_t h[CHUNK];
+	size_t at[CHUNK];
 
 	for (size_t from = 0; from < n; from += CHUNK) {
 		size_t m = n - from < CHUNK ? n - from : CHUNK;
 
-		for (size_t i = 0; i < m && c->n > 0; i++) { /* index lines */
+		for (size_t i = 0; i < m; i++) {
+			idx[from + i] = -1;
+			if (c->n == 0)
+				continue;
 			h[i] = base_hash(base[from + i], len[from + i]);
-			__builtin_prefetch(
-			    c->map + HEAD +
-			    (((unsigned __int128)h[i] * c->n) >> 64) * REC);
+			bucket_of(c, h[i], &at[i]);
+			__builtin_prefetch(c->map + HEAD + at[i] * REC);
 		}
 		for (size_t i = 0; i < m && c->n > 0; i++) { /* entries */
-			size_t at = lower_bound(c, h[i]), off, l;
+			size_t off, l;
 
-			if (at >= c->n)
+			if ((at[i] = lower_bound(c, h[i])) >= c->n)
 				continue;
-			rec_at(c, (uint32_t)at, &off, &l);
+			rec_at(c, (uint32_t)at[i], &off, &l);
 			for (size_t k = 0; k < l && k < AHEAD; k += 64)
 				__builtin_prefetch(c->map + off + k);
 		}
-		for (size_t i = 0; i < m; i++)
-			idx[from + i] = c->n > 0 ? find(c, h[i], base[from + i],
-			                               len[from + i])
-			                         : -1;
+		for (size_t i = 0; i < m && c->n > 0; i++)
+			idx[from + i] = find_from(
+			    c, at[i], h[i], base[from + i], len[from + i]);
 	}
 }
 
@@ -562,98 +645,111 @@ sort_recs(struct md_cache_build *b)
 	b->n = out;
 }
 
-/* The place in the adding order of the entry at OFF: ORDER holds the
- * offsets of all entries as added (rising, as data is appended). */
-static size_t
-seq_of(const size_t *order, size_t nall, size_t off)
+static int
+off_cmp(const void *x, const void *y, void *rec)
 {
-	size_t lo = 0, hi = nall;
+	const struct md_cache_rec *r = rec;
+	size_t a = r[*(const size_t *)x].off, b = r[*(const size_t *)y].off;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (order[mid] < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return (a > b) - (a < b);
 }
 
-/* Where each kept entry goes in the file, DST[seq]: in the order they
- * were added, which is the order a listing reads them in, so that a
- * listing walks the file forwards. Returns the end of the entries. */
-static size_t
-place_entries(const struct md_cache_build *b, const size_t *order, size_t nall,
-    size_t *dst)
+/* Close up the data behind the entries sort_recs dropped, the kept ones
+ * staying in the order they were added: the order a listing reads them
+ * in, so that it walks the file forwards. */
+static int
+compact(struct md_cache_build *b)
 {
-	size_t at = HEAD + b->n * REC;
+	size_t total = 0, at = 0, *ix;
 
-	for (size_t i = 0; i < nall; i++)
-		dst[i] = SIZE_MAX;
-	for (size_t i = 0; i < b->n; i++) /* a length, for now */
-		dst[seq_of(order, nall, b->rec[i].off)] = b->rec[i].len;
-	for (size_t i = 0; i < nall; i++) {
-		size_t len = dst[i];
+	for (size_t i = 0; i < b->n; i++)
+		total += b->rec[i].len;
+	if (total == b->len)
+		return 0; /* nothing was dropped */
+	if ((ix = reallocarray(NULL, b->n + 1, sizeof(*ix))) == NULL)
+		return -1;
+	for (size_t i = 0; i < b->n; i++)
+		ix[i] = i;
+	qsort_r(ix, b->n, sizeof(*ix), off_cmp, b->rec);
+	for (size_t i = 0; i < b->n; i++) {
+		struct md_cache_rec *r = &b->rec[ix[i]];
 
-		if (len == SIZE_MAX)
-			continue; /* a base added twice: dropped */
-		dst[i] = at;
-		at += len;
+		memmove(b->data + at, b->data + r->off, r->len);
+		r->off = at;
+		at += r->len;
 	}
-	return at;
+	b->len = at;
+	free(ix);
+	return 0;
+}
+
+/* The file in three pieces: the header and index (malloc'd), the
+ * entries (the builder's own data) and the trailer. */
+struct pieces {
+	unsigned char *head;
+	size_t headlen;
+	unsigned char trail[TRAIL];
+};
+
+static int
+encode(struct md_cache_build *b, struct pieces *o)
+{
+	struct sum sum;
+	unsigned char *p;
+
+	sort_recs(b);
+	if (compact(b) == -1)
+		return -1;
+	o->headlen = HEAD + b->n * REC;
+	if (b->n > UINT32_MAX || o->headlen + b->len + TRAIL > UINT32_MAX) {
+		errno = EFBIG; /* offsets are 32 bits */
+		return -1;
+	}
+	if ((o->head = p = malloc(o->headlen)) == NULL)
+		return -1;
+	memcpy(p, MAGIC, 8);
+	put32(p + 8, MD_CACHE_VERSION);
+	put32(p + 12, (uint32_t)b->n);
+	put64(p + 16, o->headlen + b->len + TRAIL);
+	for (size_t i = 0; i < b->n; i++) {
+		unsigned char *r = p + HEAD + i * REC;
+
+		put64(r, b->rec[i].hash);
+		put32(r + 8, (uint32_t)(o->headlen + b->rec[i].off));
+		put32(r + 12, (uint32_t)b->rec[i].len);
+	}
+	sum_init(&sum);
+	sum_add(&sum, p, o->headlen);
+	sum_add(&sum, b->data, b->len);
+	put64(o->trail, sum_end(&sum));
+	return 0;
 }
 
 int
 md_cache_encode(struct md_cache_build *b, unsigned char **out, size_t *len)
 {
-	size_t at, total, nall = b->n, *order, *dst;
-	unsigned char *p = NULL;
+	struct pieces o;
+	unsigned char *p;
 
-	order = reallocarray(NULL, nall + 1, sizeof(*order));
-	dst = reallocarray(NULL, nall + 1, sizeof(*dst));
-	if (order == NULL || dst == NULL)
-		goto fail;
-	for (size_t i = 0; i < nall; i++)
-		order[i] = b->rec[i].off;
-	sort_recs(b);
-	at = place_entries(b, order, nall, dst);
-	total = at + TRAIL;
-	if (b->n > UINT32_MAX || total > UINT32_MAX) {
-		errno = EFBIG; /* offsets are 32 bits */
-		goto fail;
+	if (encode(b, &o) == -1)
+		return -1;
+	*len = o.headlen + b->len + TRAIL;
+	if ((p = malloc(*len)) == NULL) {
+		free(o.head);
+		return -1;
 	}
-	if ((p = malloc(total)) == NULL)
-		goto fail;
-	memcpy(p, MAGIC, 8);
-	put32(p + 8, MD_CACHE_VERSION);
-	put32(p + 12, (uint32_t)b->n);
-	put64(p + 16, total);
-	for (size_t i = 0; i < b->n; i++) {
-		unsigned char *r = p + HEAD + i * REC;
-		size_t to = dst[seq_of(order, nall, b->rec[i].off)];
-
-		put64(r, b->rec[i].hash);
-		put32(r + 8, (uint32_t)to);
-		put32(r + 12, (uint32_t)b->rec[i].len);
-		memcpy(p + to, b->data + b->rec[i].off, b->rec[i].len);
-	}
-	put64(p + at, md_cache_sum(p, at));
-	free(order);
-	free(dst);
+	memcpy(p, o.head, o.headlen);
+	if (b->len > 0)
+		memcpy(p + o.headlen, b->data, b->len);
+	memcpy(p + o.headlen + b->len, o.trail, TRAIL);
+	free(o.head);
 	*out = p;
-	*len = total;
 	return 0;
-fail:
-	free(order);
-	free(dst);
-	return -1;
 }
 
-/* The encoded cache into M's tmp/, synced, renamed into M's root. */
 static int
-write_file(const struct md_maildir *m, const unsigned char *p, size_t len,
-    struct md_namegen *g, struct md_err *e)
+write_file(const struct md_maildir *m, const struct md_cache_build *b,
+    const struct pieces *o, struct md_namegen *g, struct md_err *e)
 {
 	struct md_tmp *t;
 	int rc = -1;
@@ -664,7 +760,10 @@ write_file(const struct md_maildir *m, const unsigned char *p, size_t len,
 		free(t);
 		return -1;
 	}
-	if (md_tmp_write(t, p, len, e) == 0 && md_tmp_finish(t, NULL, e) == 0) {
+	if (md_tmp_write(t, o->head, o->headlen, e) == 0 &&
+	    md_tmp_write(t, b->data, b->len, e) == 0 &&
+	    md_tmp_write(t, o->trail, TRAIL, e) == 0 &&
+	    md_tmp_finish(t, NULL, e) == 0) {
 		if (renameat(m->tmpfd, t->name, m->fd, MD_CACHE_NAME) == -1)
 			md_err_set(e, "rename", m->path, MD_CACHE_NAME);
 		else if (fsync(m->fd) == -1)
@@ -683,18 +782,17 @@ md_cache_write(struct md_cache_build *b, const char *dir, struct md_namegen *g,
     struct md_err *e)
 {
 	struct md_maildir m;
-	unsigned char *p;
-	size_t len;
+	struct pieces o;
 	int rc;
 
-	if (md_cache_encode(b, &p, &len) == -1)
+	if (encode(b, &o) == -1)
 		return md_err_set(e, "encode", dir, MD_CACHE_NAME);
 	if (md_maildir_open(&m, dir, 0, e) == -1) {
-		free(p);
+		free(o.head);
 		return -1;
 	}
-	rc = write_file(&m, p, len, g, e);
+	rc = write_file(&m, b, &o, g, e);
 	md_maildir_close(&m);
-	free(p);
+	free(o.head);
 	return rc;
 }

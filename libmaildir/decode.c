@@ -107,6 +107,7 @@ descriptor(struct md_decoder *d, const char *charset)
 		memmove(d->cd, d->cd + 1, sizeof(d->cd[0]) * (d->n - 1));
 		memmove(d->name, d->name + 1, sizeof(d->name[0]) * (d->n - 1));
 		d->n--;
+		d->last_kind = 0; /* its descriptor may be the one closed */
 	}
 	i = d->n++;
 	strlcpy(d->name[i], charset, sizeof(d->name[i]));
@@ -211,23 +212,51 @@ alias(const char *cs)
 	return cs;
 }
 
+enum cs_kind { CS_UTF8 = 1, CS_RAW, CS_ICONV, CS_UNKNOWN };
+
+/* What CHARSET is: UTF-8, no real charset (the raw rule), one iconv
+ * converts (*CD), or one nobody knows. */
+static enum cs_kind
+resolve(struct md_decoder *d, const char *charset, iconv_t *cd)
+{
+	const char *cs;
+
+	if (d->last_kind == 0 || strcmp(d->last, charset) != 0) {
+		cs = alias(charset);
+		d->last_cd = (iconv_t)-1;
+		if (cs == NULL)
+			d->last_kind = CS_RAW;
+		else if (strcasecmp(cs, "utf-8") == 0 ||
+		         strcasecmp(cs, "utf8") == 0)
+			d->last_kind = CS_UTF8;
+		else if ((d->last_cd = descriptor(d, cs)) == (iconv_t)-1)
+			d->last_kind = CS_UNKNOWN;
+		else
+			d->last_kind = CS_ICONV;
+		strlcpy(d->last, charset, sizeof(d->last));
+	}
+	*cd = d->last_cd;
+	return (enum cs_kind)d->last_kind;
+}
+
 static void
 flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 {
-	const char *cs;
 	iconv_t cd;
 
 	if (!r->open)
 		return;
 	r->open = 0;
-	cs = alias(r->charset);
-	if (cs != NULL &&
-	    (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0))
+	switch (resolve(d, r->charset, &cd)) {
+	case CS_UTF8:
 		utf8(o, r->buf, r->len);
-	else if (cs == NULL || (cd = descriptor(d, cs)) == (iconv_t)-1)
-		raw(d, o, r->buf, r->len);
-	else
+		break;
+	case CS_ICONV:
 		convert(o, cd, r->buf, r->len);
+		break;
+	default:
+		raw(d, o, r->buf, r->len);
+	}
 	r->len = 0;
 }
 
@@ -261,23 +290,33 @@ decode_q(const char *s, size_t n, char *out, size_t size)
 	return k;
 }
 
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
 /* Base64 without padding rules: bad characters are skipped, a dangling
  * partial byte dropped. -1 when nothing decodes. */
 static long
 decode_b(const char *s, size_t n, char *out, size_t size)
 {
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                          "abcdefghijklmnopqrstuvwxyz0123456789+/";
 	unsigned acc = 0;
 	int bits = 0;
 	size_t k = 0;
 
 	for (size_t i = 0; i < n && s[i] != '='; i++) {
-		const char *c = memchr(abc, s[i], 64);
+		int v = b64val((unsigned char)s[i]);
 
-		if (c == NULL || s[i] == '\0')
+		if (v < 0)
 			return -1;
-		acc = acc << 6 | (unsigned)(c - abc);
+		acc = acc << 6 | (unsigned)v;
 		if ((bits += 6) >= 8) {
 			bits -= 8;
 			if (k < size)
@@ -334,10 +373,9 @@ static int
 decodable(struct md_decoder *d, const char *charset, char enc, const char *text,
     size_t len)
 {
-	const char *cs = alias(charset);
+	iconv_t cd;
 
-	if (cs != NULL && strcasecmp(cs, "utf-8") != 0 &&
-	    strcasecmp(cs, "utf8") != 0 && descriptor(d, cs) == (iconv_t)-1)
+	if (resolve(d, charset, &cd) == CS_UNKNOWN)
 		return 0;
 	return enc != 'B' || decode_b(text, len, NULL, 0) >= 0;
 }

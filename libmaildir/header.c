@@ -175,6 +175,16 @@ unfold(const struct md_header *h, size_t i, char *out, size_t size)
 	const char *e = p + h->f[i].valuelen;
 	size_t n = 0;
 
+	while (p < e && is_wsp(*p))
+		p++;
+	/* Most fields are one line without CR or NUL: copied at once. */
+	if (size > 0 && !memchr(p, '\n', (size_t)(e - p)) &&
+	    !memchr(p, '\r', (size_t)(e - p)) &&
+	    !memchr(p, '\0', (size_t)(e - p))) {
+		n = (size_t)(e - p) < size - 1 ? (size_t)(e - p) : size - 1;
+		memcpy(out, p, n);
+		p = e;
+	}
 	for (; p < e && n + 1 < size; p++) {
 		if (*p == '\r' || *p == '\n' || (n == 0 && is_wsp(*p)))
 			continue;
@@ -187,19 +197,48 @@ unfold(const struct md_header *h, size_t i, char *out, size_t size)
 	return n;
 }
 
+size_t
+md_header_value(const struct md_header *h, size_t i, char *out, size_t size)
+{
+	return unfold(h, i, out, size);
+}
+
+static int
+is_named(const struct md_header *h, size_t i, const char *name, size_t len)
+{
+	return h->f[i].namelen == len &&
+	       strncasecmp(h->buf + h->f[i].name, name, len) == 0;
+}
+
 int
 md_header_field(const struct md_header *h, const char *name, size_t nth,
     char *out, size_t size)
 {
 	size_t len = strlen(name);
 
-	for (size_t i = 0; i < h->nf; i++) {
-		if (h->f[i].namelen != len ||
-		    strncasecmp(h->buf + h->f[i].name, name, len) != 0)
-			continue;
-		if (nth-- == 0)
+	for (size_t i = 0; i < h->nf; i++)
+		if (is_named(h, i, name, len) && nth-- == 0)
 			return (int)unfold(h, i, out, size);
-	}
 	errno = ENOENT;
 	return -1;
+}
+
+void
+md_header_find(
+    const struct md_header *h, const char *const *names, size_t n, long *idx)
+{
+	size_t len[MD_HEADER_FIND_MAX], left = n;
+
+	for (size_t k = 0; k < n; k++) {
+		len[k] = strlen(names[k]);
+		idx[k] = -1;
+	}
+	/* One pass over the fields, however many names: a header has
+	 * dozens of fields and a listing looks for about ten. */
+	for (size_t i = 0; i < h->nf && left > 0; i++)
+		for (size_t k = 0; k < n; k++)
+			if (idx[k] == -1 && is_named(h, i, names[k], len[k])) {
+				idx[k] = (long)i;
+				left--;
+			}
 }

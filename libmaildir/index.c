@@ -166,12 +166,17 @@ open_old(struct update *u, const char *dir, struct md_err *e)
 	if (u->ix->flags & MD_INDEX_REBUILD)
 		return 0;
 	if (md_cache_open(&u->old, dir, &ce) == -1) {
-		if (errno == ENOMEM)
-			return md_err_set(e, "mmap", dir, MD_CACHE_NAME);
+		if (errno == ENOMEM) /* of mmap, or of the lookup table */
+			return md_err_set(e, ce.step, dir, MD_CACHE_NAME);
 		if (errno != ENOENT) {
 			u->st->damaged = errno;
 			u->st->why = ce.step; /* a string constant */
 		}
+		return 0;
+	}
+	if (md_cache_check(&u->old, &u->st->why) == -1) { /* every entry */
+		u->st->damaged = errno;
+		md_cache_close(&u->old);
 		return 0;
 	}
 	u->have_old = 1;
@@ -292,7 +297,8 @@ report_extra(struct compare *k)
 	for (uint32_t i = 0; i < k->c.n; i++) {
 		if (k->seen[i])
 			continue;
-		md_cache_entry(&k->c, i, &b, &s);
+		if (md_cache_entry(&k->c, i, &b, &s) == -1)
+			continue; /* checked: cannot be */
 		snprintf(base, sizeof(base), "%.*s", (int)b.n, b.p);
 		report(k, MD_INDEX_EXTRA, NULL, base);
 	}
@@ -305,14 +311,20 @@ md_index_compare(const char *dir,
     void *arg, struct md_err *e)
 {
 	struct compare k = { .found = found, .arg = arg };
+	const char *why;
 	long rc = -1;
-	int fd;
+	int fd, saved;
 
 	/* new/ and cur/ only: a maildir that lacks tmp/ can be compared. */
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return md_err_set(e, "open", dir, NULL);
-	if (md_cache_open(&k.c, dir, e) == -1) {
+	if (md_cache_open(&k.c, dir, e) == -1 ||
+	    (md_cache_check(&k.c, &why) == -1 &&
+	        md_err_set(e, why, dir, MD_CACHE_NAME) == -1)) {
+		saved = errno;
+		md_cache_close(&k.c);
 		close(fd);
+		errno = saved;
 		return -1;
 	}
 	if ((k.seen = calloc(k.c.n + 1, 1)) == NULL)

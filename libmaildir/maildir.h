@@ -406,6 +406,15 @@ int md_header_read(struct md_header *h, int fd);
  * spaces, trimmed, cut to fit SIZE: its length, or -1/ENOENT. */
 int md_header_field(const struct md_header *h, const char *name, size_t nth,
     char *out, size_t size);
+/* The value of field I (from 0, below h->nf) as md_header_field gives
+ * it; its length. */
+size_t md_header_value(
+    const struct md_header *h, size_t i, char *out, size_t size);
+/* For each of the N (at most MD_HEADER_FIND_MAX) NAMES, the index of the
+ * first field so named (any case) into IDX, -1 when there is none. */
+#define MD_HEADER_FIND_MAX 16
+void md_header_find(
+    const struct md_header *h, const char *const *names, size_t n, long *idx);
 
 /* ---- decode.c: header text to UTF-8 (RFC 2047, undeclared 8-bit) ---- */
 
@@ -430,6 +439,11 @@ struct md_decoder {
 	char name[MD_DECODER_SLOTS][MD_CHARSET_MAX];
 	size_t n;
 	struct md_decode_run run; /* the call's work space: no malloc */
+	/* The charset last resolved, as the mail spelt it: the next word is
+	 * most likely in the same one. kind 0: none. */
+	char last[MD_CHARSET_MAX];
+	int last_kind;
+	iconv_t last_cd;
 };
 
 void md_decoder_init(struct md_decoder *d);
@@ -518,37 +532,48 @@ int md_summary_read(struct md_summarizer *z, int dirfd, const char *name,
 /* ---- cache.c: the header cache, one file per maildir, read by mmap ---- */
 
 #define MD_CACHE_NAME "mdkit-cache" /* in the maildir's root */
-#define MD_CACHE_VERSION 1
+#define MD_CACHE_VERSION 2
 
-/* A cache mapped read-only and checked whole when opened. */
+/* A cache mapped read-only: its checksum and index checked when opened,
+ * each entry when it is used. */
 struct md_cache {
 	const unsigned char *map;
 	size_t len;
-	uint32_t n; /* entries */
-	int mapped; /* md_cache_open's map (unmapped on close) */
+	uint32_t n;       /* entries */
+	int mapped;       /* md_cache_open's map (unmapped on close) */
+	uint32_t *bucket; /* the first record of each hash prefix */
+	int shift;        /* hash >> shift: the prefix */
 };
 
-/* Map DIR's cache (DIR/mdkit-cache) and check it: -1 with ENOENT when
- * there is none, EBADMSG when it is damaged (truncated, a bad checksum,
- * not a cache at all) or ENOTSUP when another version wrote it, E's
- * step saying how; else open(2)/mmap(2)'s errno. */
+/* Map DIR's cache (DIR/mdkit-cache) and check it (the header, the
+ * checksum, the index in bounds): -1 with ENOENT when there is none,
+ * EBADMSG when it is damaged (truncated, a bad checksum, not a cache at
+ * all) or ENOTSUP when another version wrote it, E's step saying how;
+ * else open(2)/mmap(2)'s errno. */
 int md_cache_open(struct md_cache *c, const char *dir, struct md_err *e);
 /* The same checks on LEN bytes at BUF (which must outlive C): 0, or -1
  * with EBADMSG/ENOTSUP and *WHY saying how. */
 int md_cache_load(
     struct md_cache *c, const void *buf, size_t len, const char **why);
 void md_cache_close(struct md_cache *c);
+/* Check every entry of a cache opened or loaded: whole, under the hash
+ * of its base, in order. 0, or -1/EBADMSG with *WHY saying how. What a
+ * writer with a bug could leave behind a checksum; md-index and
+ * md-check look, listings need not (md_cache_entry checks its entry). */
+int md_cache_check(const struct md_cache *c, const char **why);
 /* The entry for the base B (N bytes): its index, with *S pointing into
- * the cache; -1 when there is none. */
+ * the cache; -1 when there is none (or it is malformed). */
 long md_cache_find(
     const struct md_cache *c, const char *b, size_t n, struct md_summary *s);
 /* md_cache_find for N bases at once, IDX[i] for BASE[i] (LEN[i] bytes):
- * the same answers, with the memory of all N fetched together rather
- * than one miss after another (for listings: a batch of 32 or so). */
+ * the index or -1, the memory of all N fetched together rather than one
+ * miss after another (for listings: a batch of 32 or so). The entries
+ * are not split: md_cache_entry may yet find one malformed. */
 void md_cache_find_n(const struct md_cache *c, const char *const *base,
     const size_t *len, size_t n, long *idx);
-/* Entry I (below c->n): its base and summary. */
-void md_cache_entry(const struct md_cache *c, uint32_t i, struct md_str *base,
+/* Entry I (below c->n): its base and summary, pointing into the cache;
+ * -1/EBADMSG when the entry is malformed. */
+int md_cache_entry(const struct md_cache *c, uint32_t i, struct md_str *base,
     struct md_summary *s);
 
 /* A cache being built in memory, entries in any order. */

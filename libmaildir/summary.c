@@ -26,18 +26,32 @@ md_summarizer_free(struct md_summarizer *z)
 	md_decoder_free(&z->d);
 }
 
-/* The first field NAME, raw (unfolded) into z->raw; its length, 0 when
- * absent. */
-static size_t
-raw_field(struct md_summarizer *z, const char *name)
-{
-	int n = md_header_field(&z->h, name, 0, z->raw, sizeof(z->raw));
+/* The header fields the summary reads, found in one pass. */
+enum hf {
+	H_FROM,
+	H_TO,
+	H_CC,
+	H_SUBJECT,
+	H_LISTID,
+	H_MSGID,
+	H_IRT,
+	H_REFS,
+	H_DATE,
+	H_N
+};
+static const char *const hf_name[H_N] = { "From", "To", "Cc", "Subject",
+	"List-Id", "Message-ID", "In-Reply-To", "References", "Date" };
 
-	if (n < 0) {
+/* Field F (an index from md_header_find, -1 when absent) raw (unfolded)
+ * into z->raw; its length, 0 when absent. */
+static size_t
+raw_field(struct md_summarizer *z, long f)
+{
+	if (f < 0) {
 		z->raw[0] = '\0';
 		return 0;
 	}
-	return (size_t)n;
+	return md_header_value(&z->h, (size_t)f, z->raw, sizeof(z->raw));
 }
 
 static void
@@ -58,26 +72,23 @@ wanted(struct md_summarizer *z, struct md_summary *s, enum md_sfield k)
 }
 
 static void
-decoded(struct md_summarizer *z, struct md_summary *s, enum md_sfield k,
-    const char *name)
+decoded(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, long f)
 {
 	size_t n;
 
 	if (!wanted(z, s, k))
 		return;
-	n = raw_field(z, name);
-
+	n = raw_field(z, f);
 	set(z, s, k,
 	    md_decode_text(&z->d, z->raw, n, z->text[k], sizeof(z->text[k])));
 }
 
 static void
-ids(struct md_summarizer *z, struct md_summary *s, enum md_sfield k,
-    const char *name)
+ids(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, long f)
 {
 	if (!wanted(z, s, k))
 		return;
-	raw_field(z, name);
+	raw_field(z, f);
 	md_msgids(z->raw, z->text[k], sizeof(z->text[k]));
 	set(z, s, k, strlen(z->text[k]));
 }
@@ -86,24 +97,26 @@ ids(struct md_summarizer *z, struct md_summary *s, enum md_sfield k,
 static void
 fill(struct md_summarizer *z, struct md_summary *s)
 {
+	long f[H_N];
 	time_t t;
 
+	md_header_find(&z->h, hf_name, H_N, f);
 	if (wanted(z, s, MD_S_NAME)) {
-		raw_field(z, "From");
+		raw_field(z, f[H_FROM]);
 		set(z, s, MD_S_NAME,
 		    md_from_name(&z->d, z->raw, z->text[MD_S_NAME],
 		        sizeof(z->text[MD_S_NAME])));
 	}
-	decoded(z, s, MD_S_FROM, "From");
-	decoded(z, s, MD_S_TO, "To");
-	decoded(z, s, MD_S_CC, "Cc");
-	decoded(z, s, MD_S_SUBJECT, "Subject");
-	decoded(z, s, MD_S_LISTID, "List-Id");
-	ids(z, s, MD_S_MSGID, "Message-ID");
-	ids(z, s, MD_S_IRT, "In-Reply-To");
-	ids(z, s, MD_S_REFS, "References");
+	decoded(z, s, MD_S_FROM, f[H_FROM]);
+	decoded(z, s, MD_S_TO, f[H_TO]);
+	decoded(z, s, MD_S_CC, f[H_CC]);
+	decoded(z, s, MD_S_SUBJECT, f[H_SUBJECT]);
+	decoded(z, s, MD_S_LISTID, f[H_LISTID]);
+	ids(z, s, MD_S_MSGID, f[H_MSGID]);
+	ids(z, s, MD_S_IRT, f[H_IRT]);
+	ids(z, s, MD_S_REFS, f[H_REFS]);
 	s->date = s->mtime;
-	if (raw_field(z, "Date") > 0 && md_date_parse(z->raw, &t) == 0)
+	if (raw_field(z, f[H_DATE]) > 0 && md_date_parse(z->raw, &t) == 0)
 		s->date = (int64_t)t;
 }
 

@@ -18,6 +18,14 @@
 #      floor-rename (one rename(2) per message, nothing else), then again
 #      over the same, now seen, messages (nothing to change), and the
 #      system calls per message of both (strace -c on 10,000)
+#   f) the header cache on a 100,000-message maildir with realistic,
+#      varied headers (mkheaders): md-list --format '%d %f %s' without a
+#      cache file, md-index building the cache from nothing, and md-list
+#      with the cache (beside md-list --no-cache), each beside
+#      floor-read4k (open each message, read its first 4 KiB, close),
+#      warm cache; the system calls per message of the listings
+#      (strace -c); then md-index after 100 deliveries: the message files
+#      it opens (strace) and its time
 set -eu
 # Byte order for sort and ls, '.' in numbers.
 LC_ALL=C
@@ -33,6 +41,9 @@ FLAG=$B/bin/md-flag
 MKMAILDIR=$B/bench/mkmaildir
 FLOOR_LIST=$B/bench/floor-list
 FLOOR_RENAME=$B/bench/floor-rename
+INDEX=$B/bin/md-index
+MKHEADERS=$B/bench/mkheaders
+FLOOR_READ=$B/bench/floor-read4k
 W=$B/benchdir
 D=$W/Maildir
 
@@ -49,6 +60,14 @@ FLAG_MSGS=100000	# unseen messages md-flag -S marks seen in one go
 FLAG_ROUNDS=4		# alternating rounds, a fresh maildir for each run
 SEEN_RUNS=5		# runs per round over the seen messages (no change)
 STRACE_FLAG=10000	# messages in the strace'd md-flag runs
+HDR_NEW=10000		# the header maildir: messages in new/ ...
+HDR_CUR=90000		# ... and in cur/
+HDR_FILES=4000		# distinct message files (the others hard links)
+HDR_ROUNDS=4		# alternating rounds of the listings ...
+HDR_PER_ROUND=2		# ... of this many runs per program
+INDEX_ROUNDS=4		# alternating rounds of a cache build and a floor run
+UPDATE_NEW=100		# deliveries before each md-index update
+UPDATE_ROUNDS=3		# timed updates (one more is counted under strace)
 
 die() {
 	echo "bench: $*" >&2
@@ -56,7 +75,8 @@ die() {
 }
 
 for p in "$MD" "$SPAWN" "$FLOOR" "$MKMBOX" "$LIST" "$FLAG" \
-    "$MKMAILDIR" "$FLOOR_LIST" "$FLOOR_RENAME"; do
+    "$MKMAILDIR" "$FLOOR_LIST" "$FLOOR_RENAME" "$INDEX" "$MKHEADERS" \
+    "$FLOOR_READ"; do
 	[ -x "$p" ] || die "$p: not built (run: make bench)"
 done
 
@@ -590,6 +610,287 @@ fi
 rm -rf "$DF"
 echo
 
+# ---- f) the header cache: md-list --format and md-index ----
+HDR_MSGS=$((HDR_NEW + HDR_CUR))
+DH=$W/headers
+FMT='%d %f %s'
+echo "f) the header cache on a $HDR_MSGS-message maildir ($HDR_NEW in new/," \
+    "$HDR_CUR in cur/, hard links to $HDR_FILES distinct messages with" \
+    "varied headers; output to /dev/null, warm cache)"
+echo "   floor-read4k: getdents64 on new/ and cur/ as floor-list, then per" \
+    "message openat, one 4 KiB read, close; a line per message, write(2)" \
+    "per 256 KiB"
+HDR_STATS=$("$MKHEADERS" -s -d "$HDR_FILES" -n "$HDR_NEW" -c "$HDR_CUR" \
+    "$DH") || die "mkheaders $DH failed"
+echo "   corpus: $HDR_STATS"
+sync
+# cache_gone WHAT: there is no cache file now.
+cache_gone() {
+	[ ! -e "$DH/mdkit-cache" ] || die "$1: $DH/mdkit-cache is there"
+}
+# Warm-up and checks: the floor reads every message; md-list prints a
+# line for each, decoded; with a cache it prints the same bytes.
+"$INDEX" --drop "$DH" || die "md-index --drop $DH failed"
+cache_gone "md-index --drop"
+"$FLOOR_READ" "$DH" >"$W/hdr.floor" || die "floor-read4k $DH failed"
+n=$(lines "$W/hdr.floor")
+[ "$n" -eq "$HDR_MSGS" ] || die "floor-read4k: $n lines, want $HDR_MSGS"
+"$LIST" --format "$FMT" "$DH" >"$W/hdr.nocache" ||
+    die "md-list --format $DH failed"
+cache_gone "md-list --format"
+n=$(lines "$W/hdr.nocache")
+[ "$n" -eq "$HDR_MSGS" ] || die "md-list --format: $n lines, want $HDR_MSGS"
+"$INDEX" -q "$DH" || die "md-index $DH failed"
+[ -f "$DH/mdkit-cache" ] || die "md-index made no $DH/mdkit-cache"
+HDR_CACHE_KB=$(($(wc -c <"$DH/mdkit-cache") / 1024))
+"$LIST" --format "$FMT" "$DH" >"$W/hdr.cached" ||
+    die "md-list --format (cached) $DH failed"
+cmp -s "$W/hdr.cached" "$W/hdr.nocache" ||
+    die "md-list --format prints other lines with the cache" \
+        "(diff $W/hdr.nocache $W/hdr.cached)"
+"$LIST" --no-cache --format "$FMT" "$DH" | cmp -s - "$W/hdr.nocache" ||
+    die "md-list --no-cache --format prints other lines than without a cache"
+n=$(grep -c '=?' "$W/hdr.nocache" || :)
+echo "   checked: md-list --format '$FMT' prints $HDR_MSGS lines, the same" \
+    "with the cache ($HDR_CACHE_KB KiB), with --no-cache and without a" \
+    "cache file; $n lines still show an encoded word"
+
+# f1) no cache file: md-list --format beside the floor.
+"$INDEX" --drop "$DH" || die "md-index --drop $DH failed"
+sync
+echo "   1. md-list --format '$FMT', no cache file;" \
+    "$HDR_ROUNDS alternating rounds of $HDR_PER_ROUND runs per program"
+T_MD=0
+T_FL=0
+r=1
+while [ "$r" -le "$HDR_ROUNDS" ]; do
+	if [ $((r % 2)) -eq 1 ]; then order="md floor"; else order="floor md"; fi
+	for p in $order; do
+		if [ "$p" = md ]; then
+			out=$("$SPAWN" -n "$HDR_PER_ROUND" -i /dev/null \
+			    -o /dev/null -- "$LIST" --format "$FMT" "$DH")
+			T_MD=$(add "$T_MD" "$(echo "$out" | secs)")
+		else
+			out=$("$SPAWN" -n "$HDR_PER_ROUND" -i /dev/null \
+			    -o /dev/null -- "$FLOOR_READ" "$DH")
+			T_FL=$(add "$T_FL" "$(echo "$out" | secs)")
+		fi
+		printf '      round %d %-6s %s ms/run\n' "$r" "$p" \
+		    "$(ms "$(echo "$out" | secs)" "$HDR_PER_ROUND")"
+	done
+	r=$((r + 1))
+done
+cache_gone "md-list --format rounds"
+N=$((HDR_ROUNDS * HDR_PER_ROUND))
+H_MD=$(ms "$T_MD" "$N")
+H_FL=$(ms "$T_FL" "$N")
+H_R=$(ratio "$T_MD" "$T_FL")
+# within LIMIT RATIO: a remark when RATIO misses the issue's target.
+within() {
+	awk -v r="$2" -v l="$1" \
+	    'BEGIN { if (r > l) printf "   <- over the %s target", l }'
+}
+echo "      md-list        $H_MD ms/run" \
+    "($(us "$T_MD" "$((N * HDR_MSGS))") us/message)   ratio md/floor" \
+    "$H_R$(within 2 "$H_R")"
+echo "      floor-read4k   $H_FL ms/run" \
+    "($(us "$T_FL" "$((N * HDR_MSGS))") us/message)"
+
+# f2) building the cache from nothing, beside the floor.
+echo "   2. md-index -q from nothing (after md-index --drop and sync; it" \
+    "writes and fsyncs a $HDR_CACHE_KB KiB cache);" \
+    "$INDEX_ROUNDS alternating rounds of one run per program"
+T_MD=0
+T_FL=0
+r=1
+while [ "$r" -le "$INDEX_ROUNDS" ]; do
+	if [ $((r % 2)) -eq 1 ]; then order="md floor"; else order="floor md"; fi
+	for p in $order; do
+		if [ "$p" = md ]; then
+			"$INDEX" --drop "$DH" || die "md-index --drop failed"
+			sync
+			out=$("$SPAWN" -n 1 -i /dev/null -- "$INDEX" -q "$DH")
+			[ -f "$DH/mdkit-cache" ] ||
+			    die "md-index round $r made no cache"
+			T_MD=$(add "$T_MD" "$(echo "$out" | secs)")
+		else
+			out=$("$SPAWN" -n 1 -i /dev/null -o /dev/null -- \
+			    "$FLOOR_READ" "$DH")
+			T_FL=$(add "$T_FL" "$(echo "$out" | secs)")
+		fi
+		printf '      round %d %-6s %s ms/run\n' "$r" "$p" \
+		    "$(ms "$(echo "$out" | secs)" 1)"
+	done
+	r=$((r + 1))
+done
+"$LIST" --format "$FMT" "$DH" | cmp -s - "$W/hdr.nocache" ||
+    die "md-list --format prints other lines with the rebuilt cache"
+I_MD=$(ms "$T_MD" "$INDEX_ROUNDS")
+I_FL=$(ms "$T_FL" "$INDEX_ROUNDS")
+I_R=$(ratio "$T_MD" "$T_FL")
+echo "      md-index       $I_MD ms/run" \
+    "($(us "$T_MD" "$((INDEX_ROUNDS * HDR_MSGS))") us/message)" \
+    "  ratio md/floor $I_R$(within 2 "$I_R")"
+echo "      floor-read4k   $I_FL ms/run"
+
+# f3) with the cache: md-list --format beside --no-cache and the floor.
+sync
+echo "   3. md-list --format '$FMT' with the cache, beside md-list" \
+    "--no-cache and the floor; $HDR_ROUNDS alternating rounds of" \
+    "$HDR_PER_ROUND runs per program"
+T_MC=0
+T_MN=0
+T_FL=0
+r=1
+while [ "$r" -le "$HDR_ROUNDS" ]; do
+	if [ $((r % 2)) -eq 1 ]; then
+		order="cached nocache floor"
+	else
+		order="floor nocache cached"
+	fi
+	for p in $order; do
+		case $p in
+		cached)
+			out=$("$SPAWN" -n "$HDR_PER_ROUND" -i /dev/null \
+			    -o /dev/null -- "$LIST" --format "$FMT" "$DH")
+			T_MC=$(add "$T_MC" "$(echo "$out" | secs)")
+			;;
+		nocache)
+			out=$("$SPAWN" -n "$HDR_PER_ROUND" -i /dev/null \
+			    -o /dev/null -- "$LIST" --no-cache --format "$FMT" \
+			    "$DH")
+			T_MN=$(add "$T_MN" "$(echo "$out" | secs)")
+			;;
+		floor)
+			out=$("$SPAWN" -n "$HDR_PER_ROUND" -i /dev/null \
+			    -o /dev/null -- "$FLOOR_READ" "$DH")
+			T_FL=$(add "$T_FL" "$(echo "$out" | secs)")
+			;;
+		esac
+		printf '      round %d %-7s %s ms/run\n' "$r" "$p" \
+		    "$(ms "$(echo "$out" | secs)" "$HDR_PER_ROUND")"
+	done
+	r=$((r + 1))
+done
+N=$((HDR_ROUNDS * HDR_PER_ROUND))
+K_MC=$(ms "$T_MC" "$N")
+K_MN=$(ms "$T_MN" "$N")
+K_FL=$(ms "$T_FL" "$N")
+K_R=$(ratio "$T_MC" "$T_FL")
+K_RN=$(ratio "$T_MC" "$T_MN")
+K_X=$(ratio "$T_MN" "$T_MC")
+echo "      md-list        $K_MC ms/run   ratio cached/floor" \
+    "$K_R$(within 1 "$K_R")"
+echo "      --no-cache     $K_MN ms/run   the cached run is $K_X times" \
+    "faster$(awk -v x="$K_X" \
+    'BEGIN { if (x < 10) print "   <- under the 10x target" }')"
+echo "      floor-read4k   $K_FL ms/run"
+
+echo "   system calls per message, md-list --format '$FMT' (strace -f -c," \
+    "whole process / $HDR_MSGS)"
+if command -v strace >/dev/null 2>&1; then
+	strace -f -c -o "$W/hdr.cached.strace" \
+	    "$LIST" --format "$FMT" "$DH" >/dev/null ||
+	    die "md-list --format under strace failed"
+	strace -f -c -o "$W/hdr.nocache.strace" \
+	    "$LIST" --no-cache --format "$FMT" "$DH" >/dev/null ||
+	    die "md-list --no-cache --format under strace failed"
+	strace -f -c -o "$W/hdr.floor.strace" "$FLOOR_READ" "$DH" \
+	    >/dev/null || die "floor-read4k under strace failed"
+	J_MC=$(per_n "$(calls "$W/hdr.cached.strace")" "$HDR_MSGS" %.4f)
+	J_MN=$(per_n "$(calls "$W/hdr.nocache.strace")" "$HDR_MSGS")
+	J_FL=$(per_n "$(calls "$W/hdr.floor.strace")" "$HDR_MSGS")
+	J_R=$(ratio "$(calls "$W/hdr.cached.strace")" \
+	    "$(calls "$W/hdr.floor.strace")")
+	J_RN=$(ratio "$(calls "$W/hdr.nocache.strace")" \
+	    "$(calls "$W/hdr.floor.strace")")
+	echo "      cached         $J_MC calls/message   ratio md/floor $J_R" \
+	    "($(calls "$W/hdr.cached.strace") calls)"
+	echo "      --no-cache     $J_MN calls/message   ratio md/floor $J_RN"
+	echo "      floor-read4k   $J_FL calls/message"
+	echo "      calls that differ (whole run):  --no-cache   floor"
+	diffcalls "$W/hdr.nocache.strace" "$W/hdr.floor.strace" 1 %9d
+	echo "      calls that differ (whole run):  cached       floor"
+	diffcalls "$W/hdr.cached.strace" "$W/hdr.floor.strace" 1 %9d
+else
+	J_MC=- J_MN=- J_FL=- J_R=- J_RN=-
+	echo "      skipped: no strace"
+fi
+
+# f4) updating after deliveries: only the new messages are read.
+echo "   4. md-index -q after $UPDATE_NEW deliveries (md-deliver, one" \
+    "process each, copies of messages of the corpus); $UPDATE_ROUNDS" \
+    "timed updates, then one counted (strace -f -e trace=openat,open)"
+# The messages to deliver: UPDATE_NEW of cur/, spread out.
+ls "$DH/cur" | awk -v n="$UPDATE_NEW" 'NR % 97 == 1 && c < n { print; c++ }' \
+    >"$W/hdr.deliver"
+n=$(lines "$W/hdr.deliver")
+[ "$n" -eq "$UPDATE_NEW" ] || die "$n messages to deliver, want $UPDATE_NEW"
+# deliver_some: UPDATE_NEW deliveries into the indexed maildir.
+deliver_some() {
+	while read -r f; do
+		"$MD" "$DH" <"$DH/cur/$f" || die "md-deliver $DH failed"
+	done <"$W/hdr.deliver"
+	sync
+}
+"$INDEX" -q "$DH" || die "md-index $DH failed"
+T_MD=0
+r=1
+while [ "$r" -le "$UPDATE_ROUNDS" ]; do
+	deliver_some
+	out=$("$SPAWN" -n 1 -i /dev/null -- "$INDEX" -q "$DH")
+	T_MD=$(add "$T_MD" "$(echo "$out" | secs)")
+	printf '      update %d         %s ms\n' "$r" \
+	    "$(ms "$(echo "$out" | secs)" 1)"
+	r=$((r + 1))
+done
+U_MD=$(ms "$T_MD" "$UPDATE_ROUNDS")
+out=$("$SPAWN" -n "$UPDATE_ROUNDS" -i /dev/null -- "$INDEX" -q "$DH")
+U_NONE=$(ms "$(echo "$out" | secs)" "$UPDATE_ROUNDS")
+deliver_some
+U_MSGS=$((HDR_MSGS + (UPDATE_ROUNDS + 1) * UPDATE_NEW))
+n=$(($(count "$DH/new") + $(count "$DH/cur")))
+[ "$n" -eq "$U_MSGS" ] || die "after the deliveries: $n messages, want $U_MSGS"
+if command -v strace >/dev/null 2>&1; then
+	# -y: each open's result shows the path opened; a message file is
+	# one directly under new/ or cur/ (the directories do not count).
+	strace -f -y -e trace=openat,open -o "$W/hdr.update.strace" \
+	    "$INDEX" -q "$DH" || die "md-index under strace failed"
+	U_READ=$(awk -v p="$(cd "$DH" && pwd -P)/" '
+	    {
+		i = index($0, ") = ")
+		if (i == 0)
+			next
+		r = substr($0, i + 4)
+		if (r !~ /^[0-9]+</)
+			next
+		r = substr(r, index(r, "<") + 1)
+		sub(/>$/, "", r)
+		if (substr(r, 1, length(p)) != p)
+			next
+		if (substr(r, length(p) + 1) ~ /^(new|cur)\/[^\/]+$/)
+			n++
+	    }
+	    END { print n + 0 }' "$W/hdr.update.strace")
+else
+	"$INDEX" -q "$DH" || die "md-index $DH failed"
+	U_READ=-
+fi
+"$INDEX" --check "$DH" >/dev/null ||
+    die "md-index --check: the updated cache is not the maildir's"
+"$LIST" --format "$FMT" "$DH" >"$W/hdr.cached" ||
+    die "md-list --format (updated cache) failed"
+"$LIST" --no-cache --format "$FMT" "$DH" | cmp -s - "$W/hdr.cached" ||
+    die "md-list --format: the updated cache lists other lines"
+echo "      files read: $U_READ of $UPDATE_NEW new ($U_MSGS messages in the" \
+    "maildir)$([ "$U_READ" = "$UPDATE_NEW" ] || [ "$U_READ" = - ] ||
+    echo "   <- not $UPDATE_NEW")"
+echo "      md-index       $U_MD ms/update" \
+    "($U_NONE ms with nothing new; checked with md-index --check and" \
+    "md-list --no-cache)"
+rm -rf "$DH"
+echo
+
 row() {
 	printf '%-33s%9s %10s %10s\n' "$@"
 }
@@ -608,5 +909,14 @@ row "md-flag -S, us/message" "$F_MD" "$F_FL" "$F_R"
 row "md-flag -S, calls/message" "$G_MD" "$G_FL" "$G_R"
 row "  nothing to change, us/message" "$F_MD2" "$F_FL2" "$F_R2"
 row "  nothing to change, calls/msg" "$G_MD2" "$G_FL2" "$G_R2"
+row "md-list --format, no cache, ms" "$H_MD" "$H_FL" "$H_R"
+row "md-index from nothing, ms" "$I_MD" "$I_FL" "$I_R"
+row "md-list --format, cached, ms" "$K_MC" "$K_FL" "$K_R"
+row "  vs md-list --no-cache" "$K_MC" "$K_MN" "$K_RN"
+row "  cached, calls/message" "$J_MC" "$J_FL" "$J_R"
+row "  --no-cache, calls/message" "$J_MN" "$J_FL" "$J_RN"
+if [ "$U_READ" = - ]; then U_R=-; else U_R=$(ratio "$U_READ" "$UPDATE_NEW"); fi
+row "md-index update, files read" "$U_READ" "$UPDATE_NEW" "$U_R"
 echo "(md-list: $LIST_MSGS messages; md-flag: $FLAG_MSGS timed," \
-    "$STRACE_FLAG under strace)"
+    "$STRACE_FLAG under strace; header cache: $HDR_MSGS messages," \
+    "--format '$FMT')"

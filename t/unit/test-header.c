@@ -227,6 +227,51 @@ reading(void **state)
 	md_header_free(&h);
 }
 
+/* md_header_find: every name in one pass, any case, the first field of
+ * each; md_header_value: a field by index, as md_header_field gives it
+ * (one line copied at once, or unfolded), cut to fit. */
+static void
+find_and_value(void **state)
+{
+	static const char hdr[] = "Subject:   a  \n"
+	                          "FROM : x\n"
+	                          "subject: b\n"
+	                          "To:\r\n  folded\n\tvalue \r\n"
+	                          "X-Nul: y\0z\n"
+	                          "Cc: abcdef\n"
+	                          "\n"
+	                          "Cc: body\n";
+	static const char *const names[] = { "From", "Subject", "Bcc",
+		"subject", "To", "X-Nul", "Cc" };
+	long idx[7];
+	char out[64];
+	struct md_header h;
+
+	(void)state;
+	md_header_init(&h);
+	assert_int_equal(md_header_parse(&h, hdr, sizeof(hdr) - 1), 0);
+	md_header_find(&h, names, 7, idx);
+	assert_int_equal(idx[0], 1);
+	assert_int_equal(idx[1], 0);
+	assert_int_equal(idx[2], -1);
+	assert_int_equal(idx[3], 0); /* a name twice: the same field */
+	assert_int_equal(idx[4], 3);
+	assert_int_equal(idx[5], 4);
+	assert_int_equal(idx[6], 5);
+	assert_int_equal(md_header_value(&h, 0, out, sizeof(out)), 1);
+	assert_string_equal(out, "a");
+	assert_int_equal(md_header_value(&h, 3, out, sizeof(out)), 12);
+	assert_string_equal(out, "folded\tvalue");
+	assert_int_equal(md_header_value(&h, 4, out, sizeof(out)), 3);
+	assert_string_equal(out, "y z");
+	assert_int_equal(md_header_value(&h, 5, out, 4), 3);
+	assert_string_equal(out, "abc");
+	assert_int_equal(md_header_value(&h, 5, out, 1), 0);
+	assert_string_equal(out, "");
+	md_header_find(&h, names, 0, idx); /* nothing asked: nothing done */
+	md_header_free(&h);
+}
+
 int
 main(void)
 {
@@ -237,6 +282,7 @@ main(void)
 		cmocka_unit_test(occurrences),
 		cmocka_unit_test(odd_bytes),
 		cmocka_unit_test(reading),
+		cmocka_unit_test(find_and_value),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
