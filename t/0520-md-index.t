@@ -4,10 +4,10 @@
 # stale, nocache, damaged; exit 1), rebuilt, dropped; folders with -r
 # and by name; a damaged cache replaced with one warning; an unwritable
 # root leaves the old cache; two runs at once leave a valid one; usage
-# errors exit 64.
+# errors exit 64; the example in mdkit(7) is the file md-index writes.
 . "$(dirname "$0")/lib.sh"
 
-plan 109
+plan 114
 
 X=$BIN/md-index
 CACHE=mdkit-cache
@@ -451,3 +451,34 @@ else
 	    "an unreadable message: the others cached, it alone missing"
 fi
 chmod 700 "$T"
+
+# The example in mdkit(7) is what md-index writes, byte for byte: the
+# page's key and checksum are those of the file, and so is every byte
+# the page spells out.
+E=$T/example
+mkmd "$E"
+printf 'From: Ann <ann@example.org>\nSubject: Hi\nMessage-ID: <1@x>\nDate: Thu, 1 Jan 2026 00:00:00 +0000\n\nHello\n' \
+    >"$E/cur/1.a:2,S"
+touch -d '2026-01-01 00:00:10 UTC' "$E/cur/1.a:2,S"
+mi -q "$E"
+hex() { od -An -tx1 -v -j "$1" -N "$2" "$E/$CACHE" | tr -s ' \n' '  ' |
+    sed 's/^ //; s/ $//'; }
+PAGE=$(dirname "$0")/../man/mdkit.7
+is "$RC:$(bytes "$E/$CACHE")" "0:124" "mdkit.7 example: 124 bytes"
+grep -qx ".It 24 Ta $(hex 24 8) Ta key of Ql 1.a" "$PAGE"
+ok $? "mdkit.7 example: the key of 1.a is $(hex 24 8)"
+grep -qx ".It 116 Ta $(hex 116 8) Ta checksum of bytes 0 to 115" "$PAGE"
+ok $? "mdkit.7 example: the checksum is $(hex 116 8)"
+# Every other row: offset, then its bytes (rows that elide with ... or
+# name three strings at once are compared up to the elision).
+bad=
+rows=$(sed -n '/^\.Ss Example/,/^\.Ss Reading/s/^\.It \([0-9][0-9]*\) Ta \([0-9a-f][0-9a-f]\( [0-9a-f][0-9a-f]\)*\) .*/\1:\2/p' \
+    "$PAGE" | tr ' ' '_')
+is "$(echo "$rows" | wc -l)" 19 "mdkit.7 example: 19 rows of bytes"
+for row in $rows; do
+	off=${row%%:*}
+	want=$(echo "${row#*:}" | tr '_' ' ' | sed 's/ *$//')
+	n=$(echo "$want" | wc -w)
+	[ "$(hex "$off" "$n")" = "$want" ] || bad="$bad $off"
+done
+is "$bad" "" "mdkit.7 example: every row of bytes is the file's"
