@@ -41,7 +41,7 @@ $(O)/unit/%: t/unit/%.c t/unit/scratch.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(BSD_LIBS)
 
-$(O)/bench/%: t/bench/%.c $(LIB)
+$(O)/bench/%: t/bench/%.c t/bench/floor.h t/bench/gen.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BSD_LIBS)
 

@@ -44,22 +44,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BASE_TIME 1795431533LL /* delivery names */
+#include "gen.h"
+
 #define DATE_BASE 1700000000LL /* Date: fields */
-#define HOST "mx1.example.org"
 #define MSG_MAX (64 * 1024)
-
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
-
-/* xorshift64*: plenty for test mail. */
-static uint64_t
-next(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
-}
 
 /* splitmix64: a seed per file from its number. */
 static uint64_t
@@ -74,13 +62,7 @@ seed(uint64_t x)
 static unsigned
 pick(unsigned n)
 {
-	return (unsigned)(next() % n);
-}
-
-static int
-chance(unsigned percent)
-{
-	return pick(100) < percent;
+	return (unsigned)(gen_next() % n);
 }
 
 struct person {
@@ -382,16 +364,16 @@ text_field(struct buf *b, const char *text, int raw8)
 {
 	char l1[512];
 
-	if (raw8 || (is_ascii(text) && !chance(3))) {
+	if (raw8 || (is_ascii(text) && !gen_chance(3))) {
 		plain(b, text);
 		return;
 	}
-	if (latin1(text, l1, sizeof(l1)) && chance(50))
-		encode(b, chance(50) ? "ISO-8859-1" : "iso-8859-1", chance(70),
-		    0, l1);
+	if (latin1(text, l1, sizeof(l1)) && gen_chance(50))
+		encode(b, gen_chance(50) ? "ISO-8859-1" : "iso-8859-1",
+		    gen_chance(70), 0, l1);
 	else
-		encode(b, chance(70) ? "UTF-8" : "utf-8", chance(30), chance(5),
-		    text);
+		encode(b, gen_chance(70) ? "UTF-8" : "utf-8", gen_chance(30),
+		    gen_chance(5), text);
 }
 
 /* A mailbox: display name in one of the usual forms, and address. */
@@ -471,7 +453,7 @@ date_field(struct buf *b, long long t)
 		return;
 	}
 	add(b, "Date: %s%s%s\n", s, zones[z],
-	    z == 3 && chance(50) ? " (EST)" : "");
+	    z == 3 && gen_chance(50) ? " (EST)" : "");
 }
 
 static void
@@ -544,12 +526,12 @@ subject(struct buf *b, int reply, const struct list *l, int raw8)
 	char s[1024], l1[512];
 	const char *a = subjects[pick(NSUBJECTS)];
 
-	if (chance(15))
+	if (gen_chance(15))
 		snprintf(s, sizeof(s), "%s (was: %s; see also %s)", a,
 		    subjects[pick(NSUBJECTS)], subjects[pick(NSUBJECTS)]);
 	else
 		snprintf(s, sizeof(s), "%s", a);
-	add(b, "Subject: %s", reply ? (chance(90) ? "Re: " : "AW: ") : "");
+	add(b, "Subject: %s", reply ? (gen_chance(90) ? "Re: " : "AW: ") : "");
 	if (l != NULL)
 		add(b, "[%s] ", l->tag);
 	if (raw8 == 2 && latin1(s, l1, sizeof(l1)))
@@ -572,7 +554,7 @@ body(struct buf *b, size_t size)
 		else if (column(b) > 0)
 			add(b, " ");
 		add(b, "%s", w);
-		if (chance(4))
+		if (gen_chance(4))
 			add(b, ".\n\n");
 	}
 	add(b, "\n\n-- \nSent from a benchmark\n");
@@ -594,9 +576,10 @@ static void
 message(struct buf *b, unsigned k, long long *t, struct stats *st)
 {
 	const struct person *from = &people[pick(NPEOPLE)];
-	const struct list *l = chance(35) ? &lists[pick(NLISTS)] : NULL;
+	const struct list *l = gen_chance(35) ? &lists[pick(NLISTS)] : NULL;
 	const char *domain = domain_of(from);
-	int reply = chance(40), raw8 = chance(3) ? 1 + chance(40) : 0;
+	int reply = gen_chance(40),
+	    raw8 = gen_chance(3) ? 1 + gen_chance(40) : 0;
 	unsigned hops = 2 + pick(3), thread = pick(3000);
 	size_t from_at, subj_at;
 
@@ -606,20 +589,20 @@ message(struct buf *b, unsigned k, long long *t, struct stats *st)
 	    l != NULL ? "bounces@lists.example.org" : from->addr);
 	for (unsigned h = hops; h > 0; h--)
 		received(b, *t, h);
-	if (chance(60))
+	if (gen_chance(60))
 		add(b,
 		    "Authentication-Results: mx1.example.org;\n"
 		    "\tdkim=pass (2048-bit key; unprotected) header.d=%s\n"
 		    "\theader.i=@%s header.a=rsa-sha256 header.s=sel1;\n"
 		    "\tdkim-atps=neutral; spf=pass smtp.mailfrom=%s\n",
 		    domain, domain, domain);
-	if (chance(12)) {
+	if (gen_chance(12)) {
 		/* Forwarded through a second ARC hop on half of them. */
-		for (unsigned i = 1 + chance(50); i > 0; i--)
+		for (unsigned i = 1 + gen_chance(50); i > 0; i--)
 			arc(b, domain, i);
 		st->arc++;
 	}
-	if (chance(60))
+	if (gen_chance(60))
 		dkim(b, "DKIM-Signature", "v=1", domain);
 	date_field(b, *t);
 	from_at = b->len;
@@ -628,8 +611,8 @@ message(struct buf *b, unsigned k, long long *t, struct stats *st)
 	add(b, "\n");
 	st->enc_from +=
 	    memmem(b->p + from_at, b->len - from_at, "=?", 2) != NULL;
-	addresses(b, "To", chance(80) ? 1 : 2 + pick(4));
-	if (chance(30)) {
+	addresses(b, "To", gen_chance(80) ? 1 : 2 + pick(4));
+	if (gen_chance(30)) {
 		addresses(b, "Cc", 1 + pick(4));
 		st->cc++;
 	}
@@ -639,7 +622,7 @@ message(struct buf *b, unsigned k, long long *t, struct stats *st)
 	    memmem(b->p + subj_at, b->len - subj_at, "=?", 2) != NULL;
 	st->raw8 += raw8 != 0;
 	add(b, "Message-ID: <%08x.%u.%llx@%s>\n", k, thread,
-	    (unsigned long long)next() >> 20, domain);
+	    (unsigned long long)gen_next() >> 20, domain);
 	if (reply) {
 		unsigned depth = 1 + pick(12);
 
@@ -665,7 +648,7 @@ message(struct buf *b, unsigned k, long long *t, struct stats *st)
 		    l->id, l->tag, l->tag, l->tag, l->tag);
 		st->lists++;
 	}
-	if (chance(50))
+	if (gen_chance(50))
 		add(b,
 		    "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:115.0) "
 		    "Gecko/20100101 Thunderbird/115.%u.0\n",
@@ -674,20 +657,10 @@ message(struct buf *b, unsigned k, long long *t, struct stats *st)
 	    "MIME-Version: 1.0\n"
 	    "Content-Type: text/plain; charset=%s; format=flowed\n"
 	    "Content-Transfer-Encoding: %s\n\n",
-	    raw8 == 2 ? "iso-8859-1" : "utf-8", chance(50) ? "8bit" : "7bit");
+	    raw8 == 2 ? "iso-8859-1" : "utf-8",
+	    gen_chance(50) ? "8bit" : "7bit");
 	st->hdr[k] = b->len;
 	body(b, 1024 + pick(5 * 1024));
-}
-
-static long long
-count_arg(const char *s, int opt)
-{
-	char *end;
-	long long n = strtoll(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || n < 0)
-		errx(2, "-%c %s: not a count", opt, s);
-	return n;
 }
 
 static int
@@ -723,54 +696,15 @@ usage(void)
 	exit(2);
 }
 
-/* Message I's name (its size SIZE) into NAME; the flags too in cur/. */
-static int
-make_name(char *name, size_t size, long long *t, long *pid, long *q,
-    size_t msize, int in_cur)
-{
-	int n;
-
-	*t += (long long)(next() % 600); /* a message every 5 minutes */
-	if (*q == 0 || chance(30)) {     /* a new delivery process */
-		*pid = 1000 + (long)(next() % 4000000);
-		*q = 0;
-	}
-	(*q)++;
-	n = snprintf(name, size, "%lld.M%ldP%ldQ%ldR%016llx." HOST ",S=%zu", *t,
-	    (long)(next() % 1000000), *pid, *q, (unsigned long long)next(),
-	    msize);
-	if (in_cur) {
-		char flags[8], *f = flags;
-
-		if (chance(3))
-			*f++ = 'D';
-		if (chance(5))
-			*f++ = 'F';
-		if (chance(15))
-			*f++ = 'R';
-		if (chance(50))
-			*f++ = 'S';
-		if (chance(2))
-			*f++ = 'T';
-		if (chance(4))
-			*f++ = 'a';
-		*f = '\0';
-		n += snprintf(name + n, size - (size_t)n, ":2,%s", flags);
-	}
-	if (n < 0 || (size_t)n >= size)
-		errx(1, "name too long");
-	return n;
-}
-
 int
 main(int argc, char *argv[])
 {
 	static struct buf b;
 	struct stats st = { 0 };
 	char name[256];
-	long long nnew = -1, ncur = -1, distinct = 4000, t = BASE_TIME;
-	long pid = 31007, q = 0;
-	int stats = 0, c, dfd, fds[2];
+	struct gen_delivery dl = GEN_DELIVERY_INIT;
+	long long nnew = -1, ncur = -1, distinct = 4000;
+	int stats = 0, c, fds[2];
 	struct first {
 		int dir;
 		size_t size;
@@ -780,15 +714,15 @@ main(int argc, char *argv[])
 	while ((c = getopt(argc, argv, "c:d:n:s")) != -1) {
 		switch (c) {
 		case 'c':
-			ncur = count_arg(optarg, c);
+			ncur = gen_count_arg(optarg, c);
 			break;
 		case 'd':
-			distinct = count_arg(optarg, c);
+			distinct = gen_count_arg(optarg, c);
 			if (distinct < 1)
 				errx(2, "-d %s: at least 1", optarg);
 			break;
 		case 'n':
-			nnew = count_arg(optarg, c);
+			nnew = gen_count_arg(optarg, c);
 			break;
 		case 's':
 			stats = 1;
@@ -811,16 +745,7 @@ main(int argc, char *argv[])
 	st.hdr = calloc((size_t)distinct, sizeof(*st.hdr));
 	if (first == NULL || st.hdr == NULL)
 		err(1, "calloc");
-	if (mkdir(dir, 0700) == -1)
-		err(1, "%s", dir);
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) == -1)
-		err(1, "%s", dir);
-	if (mkdirat(dfd, "tmp", 0700) == -1 ||
-	    mkdirat(dfd, "new", 0700) == -1 || mkdirat(dfd, "cur", 0700) == -1)
-		err(1, "%s: subdirectories", dir);
-	if ((fds[0] = openat(dfd, "new", O_RDONLY | O_DIRECTORY)) == -1 ||
-	    (fds[1] = openat(dfd, "cur", O_RDONLY | O_DIRECTORY)) == -1)
-		err(1, "%s: subdirectories", dir);
+	gen_maildir(dir, fds);
 
 	/* cur/ first: the newest mail is in new/, so its times come last. */
 	for (long long i = 0; i < total; i++) {
@@ -828,16 +753,17 @@ main(int argc, char *argv[])
 		struct first *f = &first[i % distinct];
 
 		if (i < distinct) {
-			uint64_t names = rng;
+			uint64_t names = gen_rng;
 			long long date;
 
 			/* Each file's own seed: its bytes do not depend on
 			 * how many files there are. */
-			rng = seed((uint64_t)i);
+			gen_rng = seed((uint64_t)i);
 			message(&b, (unsigned)i, &date, &st);
-			rng = names;
-			make_name(f->name, sizeof(f->name), &t, &pid, &q, b.len,
-			    in_cur);
+			gen_rng = names;
+			gen_deliver(&dl);
+			gen_name(
+			    f->name, sizeof(f->name), &dl, b.len, in_cur, 0);
 			f->dir = fds[in_cur];
 			f->size = b.len;
 			fd = openat(fds[in_cur], f->name,
@@ -853,7 +779,8 @@ main(int argc, char *argv[])
 				err(1, "close %s", f->name);
 			continue;
 		}
-		make_name(name, sizeof(name), &t, &pid, &q, f->size, in_cur);
+		gen_deliver(&dl);
+		gen_name(name, sizeof(name), &dl, f->size, in_cur, 0);
 		if (linkat(f->dir, f->name, fds[in_cur], name, 0) == -1)
 			err(1, "%s/%s/%s", dir, in_cur ? "cur" : "new", name);
 	}

@@ -33,45 +33,13 @@
  * 60000 (ext4 allows 65000 links to a file), 50000 by default.
  */
 #include <err.h>
-#include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BASE_TIME 1795431533LL
-#define HOST "mx1.example.org"
-
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
-
-/* xorshift64*: plenty for names. */
-static uint64_t
-next(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
-}
-
-static int
-chance(unsigned percent)
-{
-	return next() % 100 < percent;
-}
-
-static long long
-count_arg(const char *s, int opt)
-{
-	char *end;
-	long long n = strtoll(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || n < 0)
-		errx(2, "-%c %s: not a count", opt, s);
-	return n;
-}
+#include "gen.h"
 
 static void
 usage(void)
@@ -86,9 +54,9 @@ main(int argc, char *argv[])
 {
 	static char out[256 * 1024];
 	char name[256], path[4096], linkto[256];
-	long long nnew = -1, ncur = -1, links = 50000, t = BASE_TIME;
-	long pid = 31007, q = 0;
-	int unseen = 0, print = 0, c, dfd, fds[2], linkfd = -1;
+	struct gen_delivery dl = GEN_DELIVERY_INIT;
+	long long nnew = -1, ncur = -1, links = 50000;
+	int unseen = 0, print = 0, c, fds[2], linkfd = -1;
 	size_t olen = 0;
 
 	while ((c = getopt(argc, argv, "Uc:l:n:p")) != -1) {
@@ -97,15 +65,15 @@ main(int argc, char *argv[])
 			unseen = 1;
 			break;
 		case 'c':
-			ncur = count_arg(optarg, c);
+			ncur = gen_count_arg(optarg, c);
 			break;
 		case 'l':
-			links = count_arg(optarg, c);
+			links = gen_count_arg(optarg, c);
 			if (links < 1 || links > 60000)
 				errx(2, "-l %s: from 1 to 60000", optarg);
 			break;
 		case 'n':
-			nnew = count_arg(optarg, c);
+			nnew = gen_count_arg(optarg, c);
 			break;
 		case 'p':
 			print = 1;
@@ -118,53 +86,17 @@ main(int argc, char *argv[])
 		usage();
 	const char *dir = argv[optind];
 
-	if (mkdir(dir, 0700) == -1)
-		err(1, "%s", dir);
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) == -1)
-		err(1, "%s", dir);
-	if (mkdirat(dfd, "tmp", 0700) == -1 ||
-	    mkdirat(dfd, "new", 0700) == -1 || mkdirat(dfd, "cur", 0700) == -1)
-		err(1, "%s: subdirectories", dir);
-	if ((fds[0] = openat(dfd, "new", O_RDONLY | O_DIRECTORY)) == -1 ||
-	    (fds[1] = openat(dfd, "cur", O_RDONLY | O_DIRECTORY)) == -1)
-		err(1, "%s: subdirectories", dir);
+	gen_maildir(dir, fds);
 
 	/* cur/ first: the newest mail is in new/, so its times come last. */
 	for (long long i = 0; i < nnew + ncur; i++) {
 		int in_cur = i < ncur;
-		char flags[8], *f = flags;
+		size_t msize;
 		int n;
 
-		t += (long long)(next() % 600); /* a message every 5 minutes */
-		if (q == 0 || chance(30)) {     /* a new delivery process */
-			pid = 1000 + (long)(next() % 4000000);
-			q = 0;
-		}
-		q++;
-		n = snprintf(name, sizeof(name),
-		    "%lld.M%ldP%ldQ%ldR%016llx." HOST ",S=%lu", t,
-		    (long)(next() % 1000000), pid, q,
-		    (unsigned long long)next(),
-		    (unsigned long)(300 + next() % 40000));
-		if (in_cur) {
-			if (chance(3))
-				*f++ = 'D';
-			if (chance(5))
-				*f++ = 'F';
-			if (chance(15))
-				*f++ = 'R';
-			if (!unseen && chance(50))
-				*f++ = 'S';
-			if (chance(2))
-				*f++ = 'T';
-			if (chance(4))
-				*f++ = 'a';
-			*f = '\0';
-			n += snprintf(
-			    name + n, sizeof(name) - (size_t)n, ":2,%s", flags);
-		}
-		if (n < 0 || (size_t)n >= sizeof(name))
-			errx(1, "name too long");
+		gen_deliver(&dl);
+		msize = (size_t)(300 + gen_next() % 40000);
+		n = gen_name(name, sizeof(name), &dl, msize, in_cur, unseen);
 		if (i % links == 0) { /* a new inode: this message's */
 			if (mknodat(fds[in_cur], name, S_IFREG | 0600, 0) == -1)
 				err(1, "%s/%s/%s", dir, in_cur ? "cur" : "new",

@@ -1,16 +1,21 @@
 /*
  * scratch.h: a scratch directory for the unit tests that need files,
  * made by scratch_setup and removed with all it holds by
- * scratch_teardown (cmocka group setup and teardown).
+ * scratch_teardown (cmocka group setup and teardown); helpers to fill
+ * it, and scratch_unprivileged to run a check as a user who is not root.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#define SCRATCH_NOBODY 65534 /* uid and gid that root's children drop to */
 
 static char scratch[512]; /* short: room for names under it */
 
@@ -83,4 +88,30 @@ scratch_exists(const char *root, const char *rel, time_t *mtime)
 	if (mtime != NULL)
 		*mtime = st.st_mtime;
 	return 1;
+}
+
+/*
+ * Run FN(ARG) in a child without the privileges of root (when we are
+ * root, as uid and gid SCRATCH_NOBODY; the files it needs must allow
+ * that), and return its exit status; 125 when privileges could not be
+ * dropped.
+ */
+static __attribute__((unused)) int
+scratch_unprivileged(int (*fn)(void *), void *arg)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		if (geteuid() == 0 &&
+		    (setgroups(0, NULL) == -1 || setgid(SCRATCH_NOBODY) == -1 ||
+		        setuid(SCRATCH_NOBODY) == -1 || setuid(0) != -1))
+			_exit(125);
+		_exit(fn(arg));
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
 }

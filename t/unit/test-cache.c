@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -28,7 +26,6 @@
 #define HEAD 24
 #define REC 16
 #define TRAIL 8
-#define NOBODY 65534
 
 static struct md_namegen gen;
 
@@ -1012,32 +1009,7 @@ open_damaged(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
-/*
- * Run FN(ARG) in a child without the privileges of root (when we are
- * root, as uid and gid NOBODY; the files it needs must allow that), and
- * return its exit status; 125 when privileges could not be dropped.
- */
-static int
-unprivileged(int (*fn)(void *), void *arg)
-{
-	pid_t pid;
-	int st;
-
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		if (geteuid() == 0 &&
-		    (setgroups(0, NULL) == -1 || setgid(NOBODY) == -1 ||
-		        setuid(NOBODY) == -1 || setuid(0) != -1))
-			_exit(125);
-		_exit(fn(arg));
-	}
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
-}
-
-/* chown -R NOBODY for root's children; nothing to do otherwise. */
+/* chown -R SCRATCH_NOBODY for root's children; nothing to do otherwise. */
 static void
 give_away(const char *m)
 {
@@ -1050,7 +1022,7 @@ give_away(const char *m)
 	assert_int_equal(chmod(scratch, 0711), 0);
 	for (size_t i = 0; i < sizeof(sub) / sizeof(*sub); i++) {
 		snprintf(p, sizeof(p), "%s%s", m, sub[i]);
-		assert_int_equal(chown(p, NOBODY, NOBODY), 0);
+		assert_int_equal(chown(p, SCRATCH_NOBODY, SCRATCH_NOBODY), 0);
 	}
 }
 
@@ -1102,7 +1074,7 @@ write_unwritable_root(void **state)
 	n = slurp(m, &before);
 	give_away(m);
 	assert_int_equal(chmod(m, 0500), 0);
-	rc = unprivileged(write_denied, m);
+	rc = scratch_unprivileged(write_denied, m);
 	assert_int_equal(chmod(m, 0700), 0);
 	assert_int_equal(chmod(scratch, 0700), 0);
 	if (rc == 125) {

@@ -4,7 +4,6 @@
  * extra and stale entries and changes nothing. */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,15 +14,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "maildir.h"
 #include "scratch.h"
-
-#define NOBODY 65534
 
 static struct md_summarizer *z;
 static struct md_namegen gen;
@@ -452,31 +448,6 @@ struct child {
 	struct calls k, k2;
 };
 
-/* Run FN(M, C) in a child that is not root (uid and gid NOBODY when we
- * are root: M must be theirs); its exit status, 125 when privileges
- * could not be dropped. */
-static int
-unprivileged(
-    int (*fn)(const char *, struct child *), const char *m, struct child *c)
-{
-	pid_t pid;
-	int st;
-
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		if (geteuid() == 0 &&
-		    (setgroups(0, NULL) == -1 || setgid(NOBODY) == -1 ||
-		        setuid(NOBODY) == -1 || setuid(0) != -1))
-			_exit(125);
-		md_namegen_init(&gen); /* a new pid */
-		_exit(fn(m, c));
-	}
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
-}
-
 static void
 give_away(const char *m)
 {
@@ -485,20 +456,30 @@ give_away(const char *m)
 	if (geteuid() != 0)
 		return;
 	assert_int_equal(chmod(scratch, 0711), 0);
-	snprintf(cmd, sizeof(cmd), "chown -R %d:%d '%s'", NOBODY, NOBODY, m);
+	snprintf(cmd, sizeof(cmd), "chown -R %d:%d '%s'", SCRATCH_NOBODY,
+	    SCRATCH_NOBODY, m);
 	assert_int_equal(system(cmd), 0);
 }
 
-/* Two updates, as the child. */
+/* What the child is given: the maildir, and where its results go. */
+struct job {
+	const char *m;
+	struct child *c;
+};
+
+/* Two updates, as the child (run by scratch_unprivileged). */
 static int
-update_twice(const char *m, struct child *c)
+update_twice(void *arg)
 {
+	const struct job *j = arg;
+	struct child *c = j->c;
 	struct md_err e;
 
-	c->rc = update(m, 0, &c->st, &c->k, &e);
+	md_namegen_init(&gen); /* a new pid */
+	c->rc = update(j->m, 0, &c->st, &c->k, &e);
 	c->err = errno;
 	if (c->rc == 0)
-		c->rc = update(m, 0, &c->st2, &c->k2, &e);
+		c->rc = update(j->m, 0, &c->st2, &c->k2, &e);
 	return 0;
 }
 
@@ -521,7 +502,7 @@ unreadable(void **state)
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	assert_true(c != MAP_FAILED);
 	memset(c, 0, sizeof(*c));
-	rc = unprivileged(update_twice, m, c);
+	rc = scratch_unprivileged(update_twice, &(struct job){ m, c });
 	assert_int_equal(chmod(scratch, 0700), 0);
 	assert_int_equal(chmod(p, 0600), 0);
 	if (rc == 125) {
