@@ -71,6 +71,40 @@ angle(const char *s, const char *e)
 	return NULL;
 }
 
+/* The colon that ends a group's name in [S, E) ("Team: a@x, b@y;"), or
+ * NULL: one outside quotes, comments and encoded words, before any '<'
+ * or '@' (a mailbox would come first). */
+static const char *
+group_colon(const char *s, const char *e)
+{
+	int quote = 0, comment = 0;
+
+	for (; s < e; s++) {
+		if ((quote || comment) && *s == '\\' && s + 1 < e)
+			s++;
+		else if (quote)
+			quote = *s != '"';
+		else if (comment)
+			comment += (*s == '(') - (*s == ')');
+		else if (*s == '"')
+			quote = 1;
+		else if (*s == '(')
+			comment = 1;
+		else if (*s == '=' && s + 1 < e && s[1] == '?') {
+			const char *q = s + 2; /* past an encoded word */
+
+			while (q + 1 < e && !(q[0] == '?' && q[1] == '=') &&
+			       q[0] != ' ')
+				q++;
+			s = q + 1 < e && q[0] == '?' ? q + 1 : s;
+		} else if (*s == '<' || *s == '@')
+			return NULL;
+		else if (*s == ':')
+			return s;
+	}
+	return NULL;
+}
+
 /* [S, E) without outer blanks and one pair of quotes, backslash escapes
  * undone, into BUF; its length. */
 static size_t
@@ -97,11 +131,27 @@ size_t
 md_from_name(struct md_decoder *d, const char *value, char *out, size_t size)
 {
 	const char *end = first_mailbox(value), *lt, *gt, *open, *close;
+	const char *colon = group_colon(value, end);
 	char buf[1024];
 	size_t n;
 
 	if (size == 0)
 		return 0;
+	if (colon != NULL) { /* a group, "Team: a@x, b@y;": its name */
+		n = unquote(value, colon, buf, sizeof(buf));
+		if (n > 0)
+			return md_decode_text(d, buf, n, out, size);
+		value = colon + 1; /* no name: the first member's */
+		while (*value == ' ' || *value == '\t')
+			value++;
+		if (*value == ';' || *value == '\0') {
+			out[0] = '\0';
+			return 0;
+		}
+		end = first_mailbox(value);
+		if (end > value && end[-1] == ';')
+			end--;
+	}
 	lt = angle(value, end);
 	if (lt != NULL) { /* Name <addr> */
 		n = unquote(value, lt, buf, sizeof(buf));

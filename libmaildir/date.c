@@ -30,6 +30,14 @@ static const struct {
 	{ "est", -5 }, { "edt", -4 }, { "cst", -6 }, { "cdt", -5 },
 	{ "mst", -7 }, { "mdt", -6 }, { "pst", -8 }, { "pdt", -7 } };
 
+/* A blank, a comma or NUL: what separates tokens. */
+static int
+is_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' ||
+	       c == '\0';
+}
+
 /* Next token: a run of anything but blanks, commas and comments. */
 static size_t
 token(const char **s, const char *end)
@@ -42,11 +50,11 @@ token(const char **s, const char *end)
 			depth++;
 		else if (*p == ')' && depth > 0)
 			depth--;
-		else if (depth == 0 && !strchr(" \t\r\n,", *p))
+		else if (depth == 0 && !is_sep(*p))
 			break;
 	}
 	*s = p;
-	while (p < end && !strchr(" \t\r\n,(", *p))
+	while (p < end && !is_sep(*p) && *p != '(')
 		p++;
 	return (size_t)(p - *s);
 }

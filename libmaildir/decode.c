@@ -387,10 +387,12 @@ add_word(struct md_decoder *d, struct out *o, struct md_decode_run *r,
     const char *charset, char enc, const char *text, size_t len)
 {
 	char buf[MD_DECODE_RUN];
+	iconv_t cd;
 	long k;
 
-	/* A charset iconv does not know: the word is shown as it is. */
-	if (!decodable(d, charset, enc, text, len))
+	/* A charset iconv does not know: the word is shown as it is. So is
+	 * bad base64 (decode_b says so as it decodes). */
+	if (resolve(d, charset, &cd) == CS_UNKNOWN)
 		return 0;
 	if (enc == 'B')
 		k = decode_b(text, len, buf, sizeof(buf));

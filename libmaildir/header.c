@@ -206,8 +206,11 @@ md_header_value(const struct md_header *h, size_t i, char *out, size_t size)
 static int
 is_named(const struct md_header *h, size_t i, const char *name, size_t len)
 {
-	return h->f[i].namelen == len &&
-	       strncasecmp(h->buf + h->f[i].name, name, len) == 0;
+	const char *p = h->buf + h->f[i].name;
+
+	/* ASCII letters differ in case by bit 5 alone: a cheap first test */
+	return h->f[i].namelen == len && ((p[0] ^ name[0]) & ~0x20) == 0 &&
+	       strncasecmp(p, name, len) == 0;
 }
 
 int

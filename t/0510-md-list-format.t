@@ -340,8 +340,8 @@ is "$(cat "$T/out")" '"Smith, John" <john@example.org>|carol@example.org, "Dave"
     "corpus: To, Cc, In-Reply-To, References, List-Id"
 is "$(line from-group | cut -d'|' -f1,3)" "from-group|group" \
     "corpus: a group in From:"
-todo_is "$(line from-group | cut -d'|' -f2)" "Team" \
-    "corpus: %f of a group is its name" "md_from_name reads a group as a mailbox"
+is "$(line from-group | cut -d'|' -f2)" "Team" \
+    "corpus: %f of a group is its name"
 
 # ---- the cache is used, and --no-cache does not use it ----
 

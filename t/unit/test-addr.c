@@ -48,7 +48,16 @@ display_names(void **state)
 		{ "(c<d) x@y", "c<d" },
 		{ "<broken@x", "broken@x" },
 		{ "", "" },
-		{ "undisclosed-recipients:;", "undisclosed-recipients:;" },
+		/* groups (RFC 5322 3.4): the group's name */
+		{ "undisclosed-recipients:;", "undisclosed-recipients" },
+		{ "Team: a@example.org, b@example.org;", "Team" },
+		{ "\"The Team\" : Ann <a@x>;", "The Team" },
+		{ ": Ann <a@x>, b@x;", "Ann" },
+		{ ":a@x;", "a@x" },
+		{ ":;", "" },
+		{ "\"x:y\" <a@x>", "x:y" },
+		{ "=?UTF-8?Q?a:b?= <a@x>", "a:b" },
+		{ "a@x (re: b)", "re: b" },
 	};
 
 	(void)state;
