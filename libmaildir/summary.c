@@ -1,7 +1,9 @@
 /*
  * summary.c: the fields a listing shows of a message, read from its
  * header. The header cache stores exactly these strings, so a listing
- * from the cache and one from the files cannot differ.
+ * from the cache and one from the files cannot differ: a change to what
+ * any of them holds must come with a new MD_CACHE_VERSION, or caches
+ * written before it keep the old strings.
  */
 #include <errno.h>
 #include <fcntl.h>
