@@ -12,6 +12,8 @@ CFLAGS ?= -O2 -g
 # own headers; written out so a fresh machine needs no pkg-config.
 BSD_CFLAGS = -isystem /usr/include/bsd -DLIBBSD_OVERLAY
 BSD_LIBS = -lbsd
+# md_index_update reads with threads (in libc since glibc 2.34).
+LIBS = $(BSD_LIBS) -pthread
 MDCFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilibmaildir $(BSD_CFLAGS)
 
 PROGS = md-deliver md-list md-flag md-move md-expunge md-mkdir md-check md-index
@@ -35,15 +37,15 @@ $(LIB): $(LIBOBJ)
 
 $(O)/bin/%: cmd/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BSD_LIBS)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(O)/unit/%: t/unit/%.c t/unit/scratch.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(BSD_LIBS)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LIBS)
 
 $(O)/bench/%: t/bench/%.c t/bench/floor.h t/bench/gen.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BSD_LIBS)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # Installs libbsd-dev, libcmocka-dev, mandoc, perl when missing.
 deps:
@@ -89,9 +91,10 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh contrib/demo.sh $(O)/bin
 
+# `make bench BENCH="d f"` runs only those sections (see t/bench/run.sh).
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
-	@sh t/bench/run.sh $(O)
+	@sh t/bench/run.sh $(O) "$(BENCH)"
 
 format:
 	clang-format -i cmd/*.c libmaildir/*.[ch] t/unit/*.c t/bench/*.c

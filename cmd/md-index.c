@@ -18,7 +18,7 @@
 
 #include "maildir.h"
 
-#define OPTSTRING ":hqrv"
+#define OPTSTRING ":hj:qrv"
 #define PROGRESS_AFTER 1.0 /* seconds of work before progress shows */
 
 enum { OPT_REBUILD = 256, OPT_DROP, OPT_CHECK };
@@ -29,6 +29,7 @@ enum { CONSISTENT = 0, INCONSISTENT = 1, UNCHECKED = 2 };
 
 struct opts {
 	int mode, recursive, quiet, verbose;
+	int jobs; /* reader threads; 0: one per CPU, at most 4 */
 };
 
 struct run {
@@ -46,8 +47,8 @@ struct run {
 static void
 usage(void)
 {
-	printf("usage: md-index [-qrv] [--rebuild | --drop | --check] "
-	       "[maildir | folder ...]\n");
+	printf("usage: md-index [-qrv] [-j readers] "
+	       "[--rebuild | --drop | --check] [maildir | folder ...]\n");
 	exit(EX_OK);
 }
 
@@ -140,6 +141,7 @@ update(struct run *r, const char *dir)
 	struct md_err e;
 
 	ix.flags = r->o.mode == REBUILD ? MD_INDEX_REBUILD : 0;
+	ix.readers = r->o.jobs;
 	ix.progress = r->o.quiet ? NULL : progress;
 	ix.unreadable = unreadable;
 	if (md_maildir_check(dir, &e) == -1) {
@@ -312,6 +314,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "drop", no_argument, NULL, OPT_DROP },
 		{ "help", no_argument, NULL, 'h' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "rebuild", no_argument, NULL, OPT_REBUILD },
 		{ "recursive", no_argument, NULL, 'r' },
@@ -319,6 +322,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	char msg[PATH_MAX + 64];
+	const char *errstr;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -327,6 +331,14 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		switch (c) {
 		case 'h':
 			usage();
+			break;
+		case 'j':
+			o->jobs = (int)strtonum(
+			    optarg, 1, MD_INDEX_READERS_MAX, &errstr);
+			if (errstr != NULL)
+				errx(EX_USAGE,
+				    "-j %s: readers are %s (1 to %d)", optarg,
+				    errstr, MD_INDEX_READERS_MAX);
 			break;
 		case 'q':
 			o->quiet = 1;

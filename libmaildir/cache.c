@@ -599,6 +599,32 @@ md_cache_add(struct md_cache_build *b, const char *base, size_t n,
 	return 0;
 }
 
+int
+md_cache_build_merge(
+    struct md_cache_build *b, const struct md_cache_build *from)
+{
+	if (b->n + from->n > b->rcap) {
+		size_t cap = b->n + from->n;
+		struct md_cache_rec *r = reallocarray(b->rec, cap, sizeof(*r));
+
+		if (r == NULL)
+			return -1;
+		b->rec = r;
+		b->rcap = cap;
+	}
+	if (from->len > 0) {
+		if (grow(b, b->len + from->len) == -1)
+			return -1;
+		memcpy(b->data + b->len, from->data, from->len);
+	}
+	for (size_t i = 0; i < from->n; i++) {
+		b->rec[b->n] = from->rec[i];
+		b->rec[b->n++].off += b->len;
+	}
+	b->len += from->len;
+	return 0;
+}
+
 /* The base of a record: right after its fixed part and length. */
 static const char *
 rec_base(const unsigned char *data, const struct md_cache_rec *r, size_t *n)

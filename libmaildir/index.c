@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -122,38 +124,223 @@ scan_sub(
 	return 0;
 }
 
-/* Read the messages the old cache did not know. */
+/*
+ * Reading the messages the old cache did not know: the names are cut in
+ * slices, one for each reader thread. Each reads into its own summarizer
+ * and builder; the builders are joined in slice order, so the file is
+ * the same whatever the number of readers. A reader spends most of its
+ * time waiting on open(2) and read(2) (on NFS, on the network), which
+ * another can use.
+ */
+#define AUTO_READERS 4 /* at most, when one per CPU */
+#define MIN_SLICE 512  /* fewer messages: not worth a thread */
+
+struct failure {
+	size_t i; /* in the names */
+	int err;
+	const char *step;
+};
+
+struct reader {
+	struct update *u;
+	const struct md_maildir *m;
+	struct md_summarizer *z;
+	struct md_cache_build *b; /* the first reader's is u->b itself */
+	struct md_cache_build own;
+	size_t from, to, added;
+	struct failure *fail;
+	size_t nfail, failcap;
+	int err;          /* an errno that stopped it (ENOMEM), or 0 */
+	const char *name; /* the message it stopped at */
+	const char *step;
+	size_t *done; /* messages read by all, for the progress */
+	pthread_t t;
+};
+
 static int
-read_new(struct update *u, const struct md_maildir *m, struct md_err *e)
+note_failure(struct reader *r, size_t i, const char *step)
 {
-	const struct md_index *ix = u->ix;
+	if (r->nfail == r->failcap) {
+		size_t cap = r->failcap ? r->failcap * 2 : 16;
+		struct failure *f = reallocarray(r->fail, cap, sizeof(*f));
+
+		if (f == NULL)
+			return -1;
+		r->fail = f;
+		r->failcap = cap;
+	}
+	r->fail[r->nfail++] = (struct failure){ i, errno, step };
+	return 0;
+}
+
+/* The first reader shows the progress of all. */
+static void
+show_progress(struct reader *r, int first)
+{
+	const struct md_index *ix = r->u->ix;
+	size_t done = __atomic_add_fetch(r->done, 1, __ATOMIC_RELAXED);
+
+	if (first && ix->progress)
+		ix->progress(ix->arg, done, r->u->todo.n);
+}
+
+static void
+read_slice(struct reader *r, int first)
+{
+	const struct names *l = &r->u->todo;
 	struct md_summary s;
 	struct md_err me;
 
-	for (size_t i = 0; i < u->todo.n; i++) {
-		const char *name = u->todo.buf + u->todo.off[i];
-		int fd = u->todo.cur[i] ? m->curfd : m->newfd;
+	for (size_t i = r->from; i < r->to; i++) {
+		const char *name = l->buf + l->off[i];
+		int fd = l->cur[i] ? r->m->curfd : r->m->newfd;
 
-		if (md_summary_read(ix->z, fd, name, &s, &me) == 0) {
+		if (md_summary_read(r->z, fd, name, &s, &me) == 0) {
 			if (md_cache_add(
-			        &u->b, name, md_name_baselen(name), &s) == -1)
-				return md_err_set(e, "index", m->path, name);
-			u->st->added++;
-		} else if (errno == ENOMEM)
-			return md_err_set(e, "read", m->path, name);
-		else if (errno != ENOENT) { /* ENOENT: moved or expunged */
-			u->st->failed++;
-			md_err_set(&me, me.step, m->path,
-			    u->todo.cur[i] ? "cur" : "new");
-			snprintf(me.path + strlen(me.path),
-			    sizeof(me.path) - strlen(me.path), "/%s", name);
-			if (ix->unreadable)
-				ix->unreadable(ix->arg, &me);
-		}
-		if (ix->progress)
-			ix->progress(ix->arg, i + 1, u->todo.n);
+			        r->b, name, md_name_baselen(name), &s) == -1) {
+				r->err = errno;
+				r->name = name;
+				r->step = "index";
+				return;
+			}
+			r->added++;
+		} else if (errno == ENOMEM ||
+		           (errno != ENOENT &&
+		               note_failure(r, i, me.step) == -1)) {
+			r->err = ENOMEM;
+			r->name = name;
+			r->step = "read";
+			return;
+		} /* ENOENT: moved or expunged meanwhile */
+		show_progress(r, first);
+	}
+}
+
+static void *
+reader_main(void *arg)
+{
+	read_slice(arg, 0);
+	return NULL;
+}
+
+/* How many readers for N messages: one per CPU, at most AUTO_READERS,
+ * each with a slice of at least MIN_SLICE; ix->readers, when set. */
+static size_t
+readers_for(const struct md_index *ix, size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k = ix->readers > 0 ? (size_t)ix->readers
+	           : cpus > 0      ? (size_t)cpus
+	                           : 1;
+
+	if (ix->readers <= 0 && k > AUTO_READERS)
+		k = AUTO_READERS;
+	if (ix->readers <= 0 && k > n / MIN_SLICE)
+		k = n / MIN_SLICE;
+	if (k > MD_INDEX_READERS_MAX)
+		k = MD_INDEX_READERS_MAX;
+	return k > 0 ? k : 1;
+}
+
+/* Reader K's summarizer, builder and slice; a second reader on gets a
+ * summarizer of its own. */
+static int
+reader_init(struct reader *r, struct update *u, const struct md_maildir *m,
+    size_t k, size_t nr, size_t *done)
+{
+	memset(r, 0, sizeof(*r));
+	r->u = u;
+	r->m = m;
+	r->done = done;
+	r->from = u->todo.n * k / nr;
+	r->to = u->todo.n * (k + 1) / nr;
+	md_cache_build_init(&r->own);
+	r->b = k == 0 ? &u->b : &r->own;
+	if (k == 0) {
+		r->z = u->ix->z;
+		return 0;
+	}
+	if ((r->z = malloc(sizeof(*r->z))) == NULL)
+		return -1;
+	md_summarizer_init(r->z);
+	r->z->want = u->ix->z->want;
+	return 0;
+}
+
+static void
+reader_free(struct reader *r, size_t k)
+{
+	if (k > 0 && r->z != NULL) {
+		md_summarizer_free(r->z);
+		free(r->z);
+	}
+	md_cache_build_free(&r->own);
+	free(r->fail);
+}
+
+/* Reader R's results into the update, in slice order: what it added,
+ * the messages it could not read (told to ix->unreadable). */
+static int
+reader_done(struct reader *r, struct md_err *e)
+{
+	struct update *u = r->u;
+	const struct md_index *ix = u->ix;
+
+	if (r->err != 0) {
+		errno = r->err;
+		return md_err_set(e, r->step, r->m->path, r->name);
+	}
+	if (r->b != &u->b && md_cache_build_merge(&u->b, r->b) == -1)
+		return md_err_set(e, "index", r->m->path, NULL);
+	u->st->added += r->added;
+	for (size_t f = 0; f < r->nfail; f++) {
+		size_t i = r->fail[f].i;
+		struct md_err me;
+
+		u->st->failed++;
+		md_err_set(&me, r->fail[f].step, r->m->path,
+		    u->todo.cur[i] ? "cur" : "new");
+		snprintf(me.path + strlen(me.path),
+		    sizeof(me.path) - strlen(me.path), "/%s",
+		    u->todo.buf + u->todo.off[i]);
+		errno = r->fail[f].err;
+		if (ix->unreadable)
+			ix->unreadable(ix->arg, &me);
 	}
 	return 0;
+}
+
+static int
+read_new(struct update *u, const struct md_maildir *m, struct md_err *e)
+{
+	struct reader r[MD_INDEX_READERS_MAX];
+	size_t nr = readers_for(u->ix, u->todo.n), done = 0, k;
+	int rc = 0;
+
+	for (k = 0; k < nr; k++)
+		if (reader_init(&r[k], u, m, k, nr, &done) == -1) {
+			for (size_t j = 0; j <= k; j++)
+				reader_free(&r[j], j);
+			return md_err_set(e, "malloc", m->path, NULL);
+		}
+	for (k = 1; k < nr; k++)
+		if (pthread_create(&r[k].t, NULL, reader_main, &r[k]) != 0)
+			r[k].t = pthread_self(); /* not started: read below */
+	read_slice(&r[0], 1);
+	for (k = 1; k < nr; k++) {
+		if (pthread_equal(r[k].t, pthread_self()))
+			read_slice(&r[k], 0);
+		else
+			pthread_join(r[k].t, NULL);
+	}
+	for (k = 0; k < nr; k++)
+		if (rc == 0 && reader_done(&r[k], e) == -1)
+			rc = -1;
+	for (k = 0; k < nr; k++)
+		reader_free(&r[k], k);
+	if (rc == 0 && u->ix->progress && nr > 1 && u->todo.n > 0)
+		u->ix->progress(u->ix->arg, u->todo.n, u->todo.n);
+	return rc;
 }
 
 /* The old cache, unless rebuilding; a damaged one is ignored (its

@@ -589,6 +589,9 @@ void md_cache_build_free(struct md_cache_build *b);
 /* Add the entry of base B (N bytes); a base added twice is kept once. */
 int md_cache_add(struct md_cache_build *b, const char *base, size_t n,
     const struct md_summary *s);
+/* Append the entries of FROM to B, as if added to B in their order. */
+int md_cache_build_merge(
+    struct md_cache_build *b, const struct md_cache_build *from);
 /* The file's bytes, in a malloc'd *OUT. -1/ENOMEM, EFBIG. */
 int md_cache_encode(struct md_cache_build *b, unsigned char **out, size_t *len);
 /* Write DIR/mdkit-cache: a new file in DIR/tmp/, fsync, rename over the
@@ -613,14 +616,22 @@ struct md_index_stats {
 	const char *why; /* and how it was damaged ("bad checksum") */
 };
 
+#define MD_INDEX_READERS_MAX 16
+
 struct md_index {
-	struct md_summarizer *z;
+	struct md_summarizer *z; /* the first reader's (more get their own) */
 	struct md_namegen *g;
 	int flags;
-	/* Called after each message read, and once at the end. */
+	/* Threads reading messages: 0, one per CPU (at most 4, each with
+	 * 512 messages or more); N, that many, at most MD_INDEX_READERS_MAX
+	 * (the cache is the same whatever the number). */
+	int readers;
+	/* Called after each message read (by the first reader, with the
+	 * count of all), and once at the end; from the calling thread. */
 	void (*progress)(void *arg, size_t done, size_t total);
 	/* Called for each message that could not be read (and is left
-	 * out); E says why. */
+	 * out), E saying why and errno its error, once all are read; from
+	 * the calling thread. */
 	void (*unreadable)(void *arg, const struct md_err *e);
 	void *arg;
 };

@@ -3,7 +3,8 @@
 # system calls a safe Maildir delivery cannot avoid), measured in the
 # same run, interleaved so that a noisy disk hurts both alike.
 #
-#   sh t/bench/run.sh [BUILDDIR]	(what `make bench` runs)
+#   sh t/bench/run.sh [BUILDDIR [SECTIONS]]	(what `make bench` runs;
+#	SECTIONS, e.g. "d f", runs only those: `make bench BENCH=f`)
 #
 # Works in BUILDDIR/benchdir (on the real disk, not a tmpfs) and removes
 # it at the end. Figures:
@@ -32,6 +33,12 @@ LC_ALL=C
 export LC_ALL
 
 B=$(cd "${1:-build}" && pwd)
+SECTIONS=${2:-a b c d e f}
+# want X: is section X to run?
+want() {
+	case " $SECTIONS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 MD=$B/bin/md-deliver
 SPAWN=$B/bench/spawn
 FLOOR=$B/bench/floor-deliver
@@ -117,6 +124,11 @@ secs() {
 	awk '{ print $3 }'
 }
 
+# cpu: the CPU time (user and system, all threads) of spawn's output.
+cpu() {
+	awk '{ print $7 }'
+}
+
 # us TOTAL_SECONDS MESSAGES
 us() {
 	awk -v t="$1" -v n="$2" 'BEGIN { printf "%.1f", t * 1e6 / n }'
@@ -200,6 +212,7 @@ fresh
 check "floor-deliver warm-up" 1 0
 
 # ---- a) single deliveries, one process per message ----
+if want a; then
 N=$((SINGLE_ROUNDS * SINGLE_PER_ROUND))
 echo "a) $N single deliveries, one process per message" \
     "($SINGLE_BYTES-byte message on a pipe; $SINGLE_ROUNDS alternating" \
@@ -234,7 +247,9 @@ echo "   floor-deliver  $A_FL us/message"
 echo "   ratio md/floor $A_R"
 echo
 
+fi
 # ---- b) system calls of one single delivery ----
+if want b; then
 echo "b) system calls for one single delivery (strace -f -c, whole process)"
 if command -v strace >/dev/null 2>&1; then
 	fresh
@@ -258,7 +273,9 @@ else
 fi
 echo
 
+fi
 # ---- c) mbox import ----
+if want c; then
 echo "c) import of a $IMPORT-message mbox ($ONE_BYTES-byte messages," \
     "$IMPORT_NEW to new/, $IMPORT_CUR to cur/; $IMPORT_ROUNDS alternating" \
     "rounds)"
@@ -348,7 +365,9 @@ fi
 fresh
 echo
 
+fi
 # ---- d) listing a big maildir ----
+if want d; then
 LIST_MSGS=$((LIST_NEW + LIST_CUR))
 DL=$W/list
 echo "d) listing a $LIST_MSGS-message maildir ($LIST_NEW in new/, $LIST_CUR" \
@@ -454,7 +473,9 @@ fi
 rm -rf "$DL"
 echo
 
+fi
 # ---- e) md-flag -S on many messages ----
+if want e; then
 DF=$W/flag
 echo "e) md-flag -S -q on $FLAG_MSGS unseen messages in cur/ (paths on" \
     "stdin, one process; $FLAG_ROUNDS alternating rounds, a fresh maildir" \
@@ -610,7 +631,9 @@ fi
 rm -rf "$DF"
 echo
 
+fi
 # ---- f) the header cache: md-list --format and md-index ----
+if want f; then
 HDR_MSGS=$((HDR_NEW + HDR_CUR))
 DH=$W/headers
 FMT='%d %f %s'
@@ -696,42 +719,72 @@ echo "      md-list        $H_MD ms/run" \
 echo "      floor-read4k   $H_FL ms/run" \
     "($(us "$T_FL" "$((N * HDR_MSGS))") us/message)"
 
-# f2) building the cache from nothing, beside the floor.
+# f2) building the cache from nothing, beside the floor: md-index as it
+# runs (a reader thread per CPU), and with one reader (-j 1); wall time,
+# and the CPU time (user and system, all threads) beside.
 echo "   2. md-index -q from nothing (after md-index --drop and sync; it" \
-    "writes and fsyncs a $HDR_CACHE_KB KiB cache);" \
-    "$INDEX_ROUNDS alternating rounds of one run per program"
-T_MD=0
-T_FL=0
+    "writes and fsyncs a $HDR_CACHE_KB KiB cache), as it runs (reader" \
+    "threads: one per CPU, here $(getconf _NPROCESSORS_ONLN)) and with" \
+    "-j 1; $INDEX_ROUNDS alternating rounds of one run per program"
+T_MD=0 T_M1=0 T_FL=0 C_MDX=0 C_M1=0 C_FLX=0
+# index_once ARGS...: one timed md-index run from nothing.
+index_once() {
+	"$INDEX" --drop "$DH" || die "md-index --drop failed"
+	sync
+	out=$("$SPAWN" -n 1 -i /dev/null -- "$INDEX" -q "$@" "$DH")
+	[ -f "$DH/mdkit-cache" ] || die "md-index $* made no cache"
+}
 r=1
 while [ "$r" -le "$INDEX_ROUNDS" ]; do
-	if [ $((r % 2)) -eq 1 ]; then order="md floor"; else order="floor md"; fi
+	if [ $((r % 2)) -eq 1 ]; then
+		order="md md-j1 floor"
+	else
+		order="floor md-j1 md"
+	fi
 	for p in $order; do
-		if [ "$p" = md ]; then
-			"$INDEX" --drop "$DH" || die "md-index --drop failed"
-			sync
-			out=$("$SPAWN" -n 1 -i /dev/null -- "$INDEX" -q "$DH")
-			[ -f "$DH/mdkit-cache" ] ||
-			    die "md-index round $r made no cache"
+		case $p in
+		md)
+			index_once
 			T_MD=$(add "$T_MD" "$(echo "$out" | secs)")
-		else
+			C_MDX=$(add "$C_MDX" "$(echo "$out" | cpu)")
+			;;
+		md-j1)
+			index_once -j 1
+			T_M1=$(add "$T_M1" "$(echo "$out" | secs)")
+			C_M1=$(add "$C_M1" "$(echo "$out" | cpu)")
+			;;
+		floor)
 			out=$("$SPAWN" -n 1 -i /dev/null -o /dev/null -- \
 			    "$FLOOR_READ" "$DH")
 			T_FL=$(add "$T_FL" "$(echo "$out" | secs)")
-		fi
-		printf '      round %d %-6s %s ms/run\n' "$r" "$p" \
-		    "$(ms "$(echo "$out" | secs)" 1)"
+			C_FLX=$(add "$C_FLX" "$(echo "$out" | cpu)")
+			;;
+		esac
+		printf '      round %d %-6s %s ms/run, cpu %s ms\n' "$r" "$p" \
+		    "$(ms "$(echo "$out" | secs)" 1)" \
+		    "$(ms "$(echo "$out" | cpu)" 1)"
 	done
 	r=$((r + 1))
 done
 "$LIST" --format "$FMT" "$DH" | cmp -s - "$W/hdr.nocache" ||
     die "md-list --format prints other lines with the rebuilt cache"
 I_MD=$(ms "$T_MD" "$INDEX_ROUNDS")
+I_M1=$(ms "$T_M1" "$INDEX_ROUNDS")
 I_FL=$(ms "$T_FL" "$INDEX_ROUNDS")
 I_R=$(ratio "$T_MD" "$T_FL")
+I_R1=$(ratio "$T_M1" "$T_FL")
+I_CM=$(ms "$C_MDX" "$INDEX_ROUNDS")
+I_C1=$(ms "$C_M1" "$INDEX_ROUNDS")
+I_CF=$(ms "$C_FLX" "$INDEX_ROUNDS")
+I_RC=$(ratio "$C_MDX" "$C_FLX")
+I_RC1=$(ratio "$C_M1" "$C_FLX")
 echo "      md-index       $I_MD ms/run" \
     "($(us "$T_MD" "$((INDEX_ROUNDS * HDR_MSGS))") us/message)" \
-    "  ratio md/floor $I_R$(within 2 "$I_R")"
-echo "      floor-read4k   $I_FL ms/run"
+    "  ratio md/floor $I_R$(within 2 "$I_R");" \
+    "cpu $I_CM ms, ratio $I_RC"
+echo "      md-index -j 1  $I_M1 ms/run   ratio md/floor $I_R1$(within 2 \
+    "$I_R1"); cpu $I_C1 ms, ratio $I_RC1"
+echo "      floor-read4k   $I_FL ms/run; cpu $I_CF ms"
 
 # f3) with the cache: md-list --format beside --no-cache and the floor.
 sync
@@ -891,32 +944,37 @@ echo "      md-index       $U_MD ms/update" \
 rm -rf "$DH"
 echo
 
+fi
+
 row() {
 	printf '%-33s%9s %10s %10s\n' "$@"
 }
 echo "== summary                           mdkit      floor   md/floor"
-row "single delivery, us/message" "$A_MD" "$A_FL" "$A_R"
-row "single delivery, calls" "$B_MD" "$B_FL" "$B_R"
-row "mbox import, us/message" "$C_MD" "$C_FL" "$C_R"
-row "  vs floor-b (one dir sync)" "$C_MD" "$C_FB" "$C_RB"
-row "mbox import, calls/message" "$S_MD" "$S_FL" "$S_R"
-row "  vs floor-b (one dir sync)" "$S_MD" "$S_FB" "$S_RB"
-row "md-list, ms/listing" "$D_MD" "$D_FL" "$D_R"
-row "md-list -s, ms/listing" "$D_MS" "$D_FL" "$D_RS"
-row "md-list, calls/listing" "$E_MD" "$E_FL" "$E_R"
-row "md-list -s, calls/listing" "$E_MS" "$E_FL" "$E_RS"
-row "md-flag -S, us/message" "$F_MD" "$F_FL" "$F_R"
-row "md-flag -S, calls/message" "$G_MD" "$G_FL" "$G_R"
-row "  nothing to change, us/message" "$F_MD2" "$F_FL2" "$F_R2"
-row "  nothing to change, calls/msg" "$G_MD2" "$G_FL2" "$G_R2"
-row "md-list --format, no cache, ms" "$H_MD" "$H_FL" "$H_R"
-row "md-index from nothing, ms" "$I_MD" "$I_FL" "$I_R"
-row "md-list --format, cached, ms" "$K_MC" "$K_FL" "$K_R"
-row "  vs md-list --no-cache" "$K_MC" "$K_MN" "$K_RN"
-row "  cached, calls/message" "$J_MC" "$J_FL" "$J_R"
-row "  --no-cache, calls/message" "$J_MN" "$J_FL" "$J_RN"
-if [ "$U_READ" = - ]; then U_R=-; else U_R=$(ratio "$U_READ" "$UPDATE_NEW"); fi
-row "md-index update, files read" "$U_READ" "$UPDATE_NEW" "$U_R"
-echo "(md-list: $LIST_MSGS messages; md-flag: $FLAG_MSGS timed," \
-    "$STRACE_FLAG under strace; header cache: $HDR_MSGS messages," \
-    "--format '$FMT')"
+row "single delivery, us/message" "${A_MD:--}" "${A_FL:--}" "${A_R:--}"
+row "single delivery, calls" "${B_MD:--}" "${B_FL:--}" "${B_R:--}"
+row "mbox import, us/message" "${C_MD:--}" "${C_FL:--}" "${C_R:--}"
+row "  vs floor-b (one dir sync)" "${C_MD:--}" "${C_FB:--}" "${C_RB:--}"
+row "mbox import, calls/message" "${S_MD:--}" "${S_FL:--}" "${S_R:--}"
+row "  vs floor-b (one dir sync)" "${S_MD:--}" "${S_FB:--}" "${S_RB:--}"
+row "md-list, ms/listing" "${D_MD:--}" "${D_FL:--}" "${D_R:--}"
+row "md-list -s, ms/listing" "${D_MS:--}" "${D_FL:--}" "${D_RS:--}"
+row "md-list, calls/listing" "${E_MD:--}" "${E_FL:--}" "${E_R:--}"
+row "md-list -s, calls/listing" "${E_MS:--}" "${E_FL:--}" "${E_RS:--}"
+row "md-flag -S, us/message" "${F_MD:--}" "${F_FL:--}" "${F_R:--}"
+row "md-flag -S, calls/message" "${G_MD:--}" "${G_FL:--}" "${G_R:--}"
+row "  nothing to change, us/message" "${F_MD2:--}" "${F_FL2:--}" "${F_R2:--}"
+row "  nothing to change, calls/msg" "${G_MD2:--}" "${G_FL2:--}" "${G_R2:--}"
+row "md-list --format, no cache, ms" "${H_MD:--}" "${H_FL:--}" "${H_R:--}"
+row "md-index from nothing, ms" "${I_MD:--}" "${I_FL:--}" "${I_R:--}"
+row "  with -j 1 (one reader), ms" "${I_M1:--}" "${I_FL:--}" "${I_R1:--}"
+row "  cpu (all threads), ms" "${I_CM:--}" "${I_CF:--}" "${I_RC:--}"
+row "  cpu with -j 1, ms" "${I_C1:--}" "${I_CF:--}" "${I_RC1:--}"
+row "md-list --format, cached, ms" "${K_MC:--}" "${K_FL:--}" "${K_R:--}"
+row "  vs md-list --no-cache" "${K_MC:--}" "${K_MN:--}" "${K_RN:--}"
+row "  cached, calls/message" "${J_MC:--}" "${J_FL:--}" "${J_R:--}"
+row "  --no-cache, calls/message" "${J_MN:--}" "${J_FL:--}" "${J_RN:--}"
+if [ "${U_READ:--}" = - ]; then U_R=-; else U_R=$(ratio "$U_READ" "$UPDATE_NEW"); fi
+row "md-index update, files read" "${U_READ:--}" "${UPDATE_NEW:--}" "${U_R:--}"
+echo "(md-list: $((LIST_NEW + LIST_CUR)) messages; md-flag: $FLAG_MSGS timed," \
+    "$STRACE_FLAG under strace; header cache: $((HDR_NEW + HDR_CUR))" \
+    "messages, --format '%d %f %s')"

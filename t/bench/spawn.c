@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,7 +131,8 @@ main(int argc, char *argv[])
 	size_t len = 0;
 	long n = 0;
 	int c, in_fd = -1, out_fd = -1;
-	double t0, t;
+	double t0, t, cpu;
+	struct rusage ru;
 
 	while ((c = getopt(argc, argv, "+i:m:n:o:")) != -1) {
 		switch (c) {
@@ -170,7 +172,13 @@ main(int argc, char *argv[])
 		run_one(argv, in_fd, out_fd, msg, len, i);
 	t = now() - t0;
 
-	printf("%ld runs, %.6f s, %.1f us/run\n", n, t, t * 1e6 / (double)n);
+	/* and the CPU time (user and system) the runs took, all threads */
+	if (getrusage(RUSAGE_CHILDREN, &ru) == -1)
+		err(1, "getrusage");
+	cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	      (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	printf("%ld runs, %.6f s, %.1f us/run, %.6f s cpu\n", n, t,
+	    t * 1e6 / (double)n, cpu);
 	free(msg);
 	return 0;
 }

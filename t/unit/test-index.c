@@ -681,6 +681,76 @@ not_a_maildir(void **state)
 	assert_string_equal(e.path, p);
 }
 
+/* The cache file of M, malloc'd, its length in *LEN. */
+static unsigned char *
+read_cache(const char *m, size_t *len)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+	unsigned char *b;
+	int fd;
+
+	path_of(p, sizeof(p), m, MD_CACHE_NAME);
+	assert_true((fd = open(p, O_RDONLY)) >= 0);
+	assert_int_equal(fstat(fd, &sb), 0);
+	assert_non_null(b = malloc((size_t)sb.st_size + 1));
+	assert_int_equal(read(fd, b, (size_t)sb.st_size), sb.st_size);
+	close(fd);
+	*len = (size_t)sb.st_size;
+	return b;
+}
+
+/* Reader threads: the cache is the same, byte for byte, with one reader
+ * and with three; the progress counts all of them, never backwards; a
+ * message that cannot be read is told once, with its errno. */
+static void
+readers(void **state)
+{
+	struct md_index ix = { .z = z, .g = &gen, .flags = MD_INDEX_REBUILD };
+	struct md_index_stats st;
+	struct calls k;
+	struct md_err e;
+	char m[PATH_MAX], name[64], p[PATH_MAX];
+	unsigned char *one, *three;
+	size_t n1, n3;
+
+	(void)state;
+	scratch_maildir(m, sizeof(m), "Threads");
+	for (int i = 0; i < 1500; i++) {
+		snprintf(name, sizeof(name), "%d.R%d.h%s", 1000 + i, i,
+		    i % 3 ? ":2,S" : "");
+		msg(m, i % 3 ? "cur" : "new", name);
+	}
+	path_of(p, sizeof(p), m, "fifo");
+	assert_int_equal(mkfifo(p, 0600), 0);
+	path_of(p, sizeof(p), m, "cur/2999.fifo.h:2,");
+	assert_int_equal(symlink("../fifo", p), 0);
+	ix.progress = on_progress;
+	ix.unreadable = on_unreadable;
+	ix.arg = &k;
+	for (int r = 1; r <= 3; r += 2) {
+		memset(&k, 0, sizeof(k));
+		ix.readers = r;
+		assert_int_equal(md_index_update(&ix, m, &st, &e), 0);
+		assert_int_equal(st.added, 1500);
+		assert_int_equal(st.failed, 1);
+		assert_int_equal(k.unreadable, 1);
+		assert_int_equal(k.err, EINVAL);
+		assert_non_null(strstr(k.path, "/cur/2999.fifo.h:2,"));
+		assert_int_equal(k.done, 1501);
+		assert_int_equal(k.total, 1501);
+		assert_int_equal(k.backwards, 0);
+		if (r == 1)
+			one = read_cache(m, &n1);
+	}
+	three = read_cache(m, &n3);
+	assert_int_equal(n1, n3);
+	assert_memory_equal(one, three, n1);
+	cache_holds(m, 1500, "1000.R0.h", "2499.R1499.h", NULL);
+	free(one);
+	free(three);
+}
+
 int
 main(void)
 {
@@ -689,6 +759,7 @@ main(void)
 		cmocka_unit_test(same_base_twice),
 		cmocka_unit_test(damaged_cache),
 		cmocka_unit_test(progress),
+		cmocka_unit_test(readers),
 		cmocka_unit_test(unreadable),
 		cmocka_unit_test(compare_finds),
 		cmocka_unit_test(not_a_maildir),
