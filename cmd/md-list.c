@@ -149,6 +149,7 @@ struct run {
 	char last_root[PATH_MAX]; /* stdin: the last message's maildir */
 	int last_root_ok;
 	char scratch[MD_SUMMARY_FIELD + 1]; /* a field for regexec */
+	struct md_clock clock;              /* %d and %r: local times */
 	size_t outlen;
 	char out[OUTBUF];
 };
@@ -412,17 +413,6 @@ put_field(struct run *r, const struct fitem *f, const char *p, size_t n)
 		put_spaces(r, f->width - chars);
 }
 
-static size_t
-put_time(char *buf, size_t size, const char *pattern, int64_t when)
-{
-	time_t t = (time_t)when;
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return 0;
-	return strftime(buf, size, pattern, &tm);
-}
-
 static void
 put_msg(struct run *r, const struct msg *m)
 {
@@ -463,7 +453,7 @@ put_msg(struct run *r, const struct msg *m)
 			break;
 		case F_DATE:
 		case F_RECEIVED:
-			n = put_time(buf, sizeof(buf), f->text,
+			n = md_strftime(&r->clock, buf, sizeof(buf), f->text,
 			    f->kind == F_DATE ? m->s.date : m->s.mtime);
 			break;
 		}
@@ -892,7 +882,7 @@ count(struct stats *s, int dirfd, const char *name, const struct md_flags *f,
 #define BATCH 32
 
 struct batch {
-	char name[BATCH][NAME_MAX + 1];
+	const char *name[BATCH]; /* in the scan's buffer, not yet refilled */
 	size_t n;
 };
 
@@ -949,7 +939,13 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 	md_flags_zero(&f);
 	if (src != NULL && src->cached && (b = malloc(sizeof(*b))) != NULL)
 		b->n = 0; /* else: one lookup at a time */
-	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
+	for (;;) {
+		/* The batch's names live in the scan's buffer: looked up
+		 * before the next entry would refill it. */
+		if (b != NULL && b->n > 0 && !md_scan_buffered(&sc))
+			batch_flush(r, b, src, prefix, plen, sc.fd);
+		if ((rc = md_scan_next(&sc, &name, &type)) != 1)
+			break;
 		if (type != DT_REG && type != DT_UNKNOWN && type != DT_LNK)
 			continue;
 		/* A plain listing needs no flags: the name is not parsed. */
@@ -962,7 +958,7 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 			continue;
 		}
 		if (src != NULL && src->cached && b != NULL) {
-			strlcpy(b->name[b->n++], name, sizeof(b->name[0]));
+			b->name[b->n++] = name;
 			if (b->n == BATCH)
 				batch_flush(r, b, src, prefix, plen, sc.fd);
 			continue;
@@ -1494,6 +1490,7 @@ main(int argc, char *argv[])
 	if ((r = malloc(sizeof(*r))) == NULL)
 		err(EX_OSERR, "malloc");
 	memset(r, 0, offsetof(struct run, out));
+	md_clock_init(&r->clock);
 	parse_opts(&r->o, argc, argv);
 	r->need_flags = r->o.info || !md_flags_empty(&r->o.with) ||
 	                !md_flags_empty(&r->o.without);

@@ -482,6 +482,19 @@ md_cache_find(
 
 #define CHUNK 32 /* lookups in flight at once */
 
+/* The bucket table's slot for hash H. */
+static const uint32_t *
+slot_of(const struct md_cache *c, uint64_t h)
+{
+	return c->bucket + (c->shift == 64 ? 0 : (uint32_t)(h >> c->shift));
+}
+
+/*
+ * Each lookup misses the cache three times, at places known one after
+ * another: its bucket, its index record, its entry. Done for a batch in
+ * passes, each pass fetching what the next one reads, the misses of the
+ * batch overlap instead of queueing.
+ */
 void
 md_cache_find_n(const struct md_cache *c, const char *const *base,
     const size_t *len, size_t n, long *idx)
@@ -489,18 +502,23 @@ md_cache_find_n(const struct md_cache *c, const char *const *base,
 	uint64_t h[CHUNK];
 	size_t at[CHUNK];
 
+	if (c->n == 0) {
+		for (size_t i = 0; i < n; i++)
+			idx[i] = -1;
+		return;
+	}
 	for (size_t from = 0; from < n; from += CHUNK) {
 		size_t m = n - from < CHUNK ? n - from : CHUNK;
 
-		for (size_t i = 0; i < m; i++) {
-			idx[from + i] = -1;
-			if (c->n == 0)
-				continue;
+		for (size_t i = 0; i < m; i++) { /* buckets */
 			h[i] = base_hash(base[from + i], len[from + i]);
-			bucket_of(c, h[i], &at[i]);
+			__builtin_prefetch(slot_of(c, h[i]));
+		}
+		for (size_t i = 0; i < m; i++) { /* index records */
+			at[i] = *slot_of(c, h[i]);
 			__builtin_prefetch(c->map + HEAD + at[i] * REC);
 		}
-		for (size_t i = 0; i < m && c->n > 0; i++) { /* entries */
+		for (size_t i = 0; i < m; i++) { /* entries */
 			size_t off, l;
 
 			if ((at[i] = lower_bound(c, h[i])) >= c->n)
@@ -509,7 +527,7 @@ md_cache_find_n(const struct md_cache *c, const char *const *base,
 			for (size_t k = 0; k < l && k < AHEAD; k += 64)
 				__builtin_prefetch(c->map + off + k);
 		}
-		for (size_t i = 0; i < m && c->n > 0; i++)
+		for (size_t i = 0; i < m; i++)
 			idx[from + i] = find_from(
 			    c, at[i], h[i], base[from + i], len[from + i]);
 	}

@@ -157,6 +157,10 @@ int md_scan_open(struct md_scan *s, int dirfd, const char *sub);
  * stays valid until the next call; TYPE is d_type (DT_UNKNOWN on some
  * file systems). */
 int md_scan_next(struct md_scan *s, const char **name, unsigned char *type);
+/* Are entries left in the buffer, so that the next md_scan_next makes
+ * no system call? While they are, every NAME it gave since the last
+ * system call stays valid too. */
+int md_scan_buffered(const struct md_scan *s);
 void md_scan_close(struct md_scan *s);
 
 /* ---- change.c: flag changes and new/ -> cur/, by one rename ---- */
@@ -528,6 +532,32 @@ int md_summary_parse(struct md_summarizer *z, const char *buf, size_t len,
  * not a regular file) and E naming the step and NAME. */
 int md_summary_read(struct md_summarizer *z, int dirfd, const char *name,
     struct md_summary *s, struct md_err *e);
+
+/* ---- clock.c: local time, many times over ---- */
+
+#define MD_CLOCK_DAYS 1024 /* UTC days whose offset is kept */
+
+struct md_clock_day {
+	int64_t day; /* days since the epoch, UTC */
+	long gmtoff;
+	int isdst, known, usable; /* usable: one offset all day */
+	const char *zone;
+};
+
+/* The offsets of recent days; md_clock_init before use. Not shared
+ * between threads. */
+struct md_clock {
+	struct md_clock_day d[MD_CLOCK_DAYS];
+};
+
+void md_clock_init(struct md_clock *c);
+/* localtime_r(3) of T into TM, the same fields, faster for many times:
+ * -1/EOVERFLOW when T has no local time. */
+int md_localtime(struct md_clock *c, int64_t t, struct tm *tm);
+/* strftime(3) of PATTERN for the local time of T into BUF: its length,
+ * 0 when it does not fit or T has no local time. */
+size_t md_strftime(
+    struct md_clock *c, char *buf, size_t size, const char *pattern, int64_t t);
 
 /* ---- cache.c: the header cache, one file per maildir, read by mmap ---- */
 

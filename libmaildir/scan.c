@@ -32,6 +32,20 @@ md_scan_open(struct md_scan *s, int dirfd, const char *sub)
 	return 0;
 }
 
+/* Past the dot entries that come next in the buffer. */
+static void
+skip_dots(struct md_scan *s)
+{
+	while (s->pos < s->len) {
+		const struct dirent64 *d =
+		    (const struct dirent64 *)(void *)(s->buf + s->pos);
+
+		if (d->d_name[0] != '.')
+			break;
+		s->pos += d->d_reclen;
+	}
+}
+
 int
 md_scan_next(struct md_scan *s, const char **name, unsigned char *type)
 {
@@ -54,8 +68,15 @@ md_scan_next(struct md_scan *s, const char **name, unsigned char *type)
 			continue;
 		*name = d->d_name;
 		*type = d->d_type;
+		skip_dots(s); /* so that md_scan_buffered tells the truth */
 		return 1;
 	}
+}
+
+int
+md_scan_buffered(const struct md_scan *s)
+{
+	return s->pos < s->len;
 }
 
 void

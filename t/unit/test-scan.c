@@ -48,6 +48,7 @@ skips_dot_names(void **state)
 	const char *name;
 	unsigned char type;
 	int seen_a = 0, seen_b = 0, seen_sub = 0, n = 0, r;
+	const char *kept[3];
 
 	(void)state;
 	mksub(dir, sizeof(dir), "dots");
@@ -56,13 +57,24 @@ skips_dot_names(void **state)
 	touch(dir, ".x:2,S");
 	touch(dir, "..double");
 	touch(dir, "b:2,S");
+	for (int i = 0; i < 60; i++) { /* so that some come after the names */
+		char dot[16];
+
+		snprintf(dot, sizeof(dot), ".dot%d", i);
+		touch(dir, dot);
+	}
 	assert_true(
 	    (size_t)snprintf(sub, sizeof(sub), "%s/sub", dir) < sizeof(sub));
 	assert_int_equal(mkdir(sub, 0700), 0);
 
 	assert_int_equal(md_scan_open(&s, AT_FDCWD, dir), 0);
+	assert_int_equal(md_scan_buffered(&s), 0); /* nothing read yet */
 	while ((r = md_scan_next(&s, &name, &type)) == 1) {
-		n++;
+		assert_true(n < 3);
+		kept[n++] = name;
+		/* dot entries never count as left in the buffer: after the
+		 * last name, the next call reads the directory again */
+		assert_int_equal(md_scan_buffered(&s), n < 3);
 		assert_true(name[0] != '.');
 		if (strcmp(name, "a") == 0) {
 			seen_a++;
@@ -81,6 +93,11 @@ skips_dot_names(void **state)
 	assert_int_equal(seen_a * seen_b * seen_sub, 1);
 	/* At the end it stays at the end. */
 	assert_int_equal(md_scan_next(&s, &name, &type), 0);
+	/* The names given since the buffer was filled are all still there. */
+	for (int i = 0; i < 3; i++)
+		assert_true(strcmp(kept[i], "a") == 0 ||
+		            strcmp(kept[i], "b:2,S") == 0 ||
+		            strcmp(kept[i], "sub") == 0);
 	md_scan_close(&s);
 }
 
