@@ -7,7 +7,7 @@
 # errors exit 64; the example in mdkit(7) is the file md-index writes.
 . "$(dirname "$0")/lib.sh"
 
-plan 114
+plan 123
 
 X=$BIN/md-index
 CACHE=mdkit-cache
@@ -482,3 +482,25 @@ for row in $rows; do
 	[ "$(hex "$off" "$n")" = "$want" ] || bad="$bad $off"
 done
 is "$bad" "" "mdkit.7 example: every row of bytes is the file's"
+
+# -j: the number of reader threads; the cache is the same whatever it is.
+J=$T/jobs
+mkmd "$J"
+put "$J" 40
+mi -q -j 1 --rebuild "$J"
+cp "$J/$CACHE" "$T/cache.j1"
+mi -q -j 3 --rebuild "$J"
+is "$RC" 0 "-j 3: exit 0"
+cmp -s "$J/$CACHE" "$T/cache.j1"
+ok $? "-j 1 and -j 3 write the same cache, byte for byte"
+mi -q --jobs=16 --rebuild "$J"
+cmp -s "$J/$CACHE" "$T/cache.j1"
+ok $? "--jobs=16 writes it too"
+for bad in 0 17 abc -1; do
+	mi -j "$bad" "$J"
+	is "$RC:$(lines "$T/err")" "64:1" "-j $bad: exit 64, one line"
+done
+grep -q '^md-index: -j -1: readers are ' "$T/err"
+ok $? "-j -1: says what is wrong: $(cat "$T/err")"
+mi -j
+is "$RC:$(lines "$T/err")" "64:1" "-j without a number: exit 64, one line"
