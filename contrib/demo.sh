@@ -32,3 +32,16 @@ done
 echo
 echo "tmp/ directories are empty:"
 find demo -path '*/tmp/*' | wc -l
+
+echo
+echo "== md-index -r -v $dir   (the header cache, in the maildir and its folders)"
+"$bin/md-index" -r -v "$dir"
+echo "== md-list --recursive --sort date --format '%d  %-14f  %-10F  %s' $dir"
+"$bin/md-list" --recursive --sort date --format '%d  %-14f  %-10F  %s' "$dir"
+echo "== the same without the cache (--no-cache): the same lines"
+"$bin/md-list" --recursive --sort date --format '%d  %-14f  %-10F  %s' \
+    --no-cache "$dir"
+echo "== md-index --check $dir: cache and messages agree (exit $(
+    "$bin/md-index" --check "$dir" >/dev/null
+    echo $?
+))"
