@@ -115,6 +115,8 @@ static void
 sum_add(struct sum *s, const unsigned char *p, size_t n)
 {
 	s->len += n;
+	if (n == 0)
+		return; /* P may be NULL */
 	if (s->nbuf > 0) {
 		size_t k = n < 32 - s->nbuf ? n : 32 - s->nbuf;
 
@@ -571,7 +573,8 @@ put_str(struct md_cache_build *b, const char *p, size_t n)
 {
 	b->data[b->len] = (unsigned char)n;
 	b->data[b->len + 1] = (unsigned char)(n >> 8);
-	memcpy(b->data + b->len + 2, p, n);
+	if (n > 0) /* P may be NULL then */
+		memcpy(b->data + b->len + 2, p, n);
 	b->len += 2 + n;
 }
 
@@ -805,7 +808,7 @@ write_file(const struct md_maildir *m, const struct md_cache_build *b,
 		return -1;
 	}
 	if (md_tmp_write(t, o->head, o->headlen, e) == 0 &&
-	    md_tmp_write(t, b->data, b->len, e) == 0 &&
+	    (b->len == 0 || md_tmp_write(t, b->data, b->len, e) == 0) &&
 	    md_tmp_write(t, o->trail, TRAIL, e) == 0 &&
 	    md_tmp_finish(t, NULL, e) == 0) {
 		if (renameat(m->tmpfd, t->name, m->fd, MD_CACHE_NAME) == -1)
