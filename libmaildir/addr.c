@@ -48,9 +48,24 @@ first_mailbox(const char *s)
 	return s;
 }
 
-/* The first '<' in [S, E) outside quotes and comments, or NULL. */
+/* The end of an encoded word at S ("=?cs?Q?text?="), at its last '=',
+ * or S itself when none begins there. */
 static const char *
-angle(const char *s, const char *e)
+past_word(const char *s, const char *e)
+{
+	const char *q = s + 2;
+
+	if (e - s < 2 || s[0] != '=' || s[1] != '?')
+		return s;
+	while (q + 1 < e && !(q[0] == '?' && q[1] == '=') && q[0] != ' ')
+		q++;
+	return q + 1 < e && q[0] == '?' ? q + 1 : s;
+}
+
+/* The first byte of [S, E) that is in SET, outside quotes and comments
+ * (and encoded words, with WORDS), or NULL. */
+static const char *
+outside(const char *s, const char *e, const char *set, int words)
 {
 	int quote = 0, comment = 0;
 
@@ -65,10 +80,19 @@ angle(const char *s, const char *e)
 			quote = 1;
 		else if (*s == '(')
 			comment = 1;
-		else if (*s == '<')
+		else if (words && *s == '=')
+			s = past_word(s, e);
+		else if (*s != '\0' && strchr(set, *s))
 			return s;
 	}
 	return NULL;
+}
+
+/* The first '<' in [S, E) outside quotes and comments, or NULL. */
+static const char *
+angle(const char *s, const char *e)
+{
+	return outside(s, e, "<", 0);
 }
 
 /* The colon that ends a group's name in [S, E) ("Team: a@x, b@y;"), or
@@ -77,32 +101,9 @@ angle(const char *s, const char *e)
 static const char *
 group_colon(const char *s, const char *e)
 {
-	int quote = 0, comment = 0;
+	const char *p = outside(s, e, ":<@", 1);
 
-	for (; s < e; s++) {
-		if ((quote || comment) && *s == '\\' && s + 1 < e)
-			s++;
-		else if (quote)
-			quote = *s != '"';
-		else if (comment)
-			comment += (*s == '(') - (*s == ')');
-		else if (*s == '"')
-			quote = 1;
-		else if (*s == '(')
-			comment = 1;
-		else if (*s == '=' && s + 1 < e && s[1] == '?') {
-			const char *q = s + 2; /* past an encoded word */
-
-			while (q + 1 < e && !(q[0] == '?' && q[1] == '=') &&
-			       q[0] != ' ')
-				q++;
-			s = q + 1 < e && q[0] == '?' ? q + 1 : s;
-		} else if (*s == '<' || *s == '@')
-			return NULL;
-		else if (*s == ':')
-			return s;
-	}
-	return NULL;
+	return p != NULL && *p == ':' ? p : NULL;
 }
 
 /* [S, E) without outer blanks and one pair of quotes, backslash escapes
