@@ -122,6 +122,8 @@ struct rec {
 struct src {
 	struct md_cache cache;
 	int cached;
+	struct md_cache_walk walk; /* lookups in the cache's order */
+	int walking;
 	char folder[NAME_MAX + 1];
 	size_t folder_off; /* --sort: the name in the arena */
 };
@@ -779,6 +781,8 @@ src_open(struct run *r, struct src *src, const char *dir, int folder)
 		return;
 	if (md_cache_open(&src->cache, dir, &e) == 0) {
 		src->cached = 1;
+		/* without it (ENOMEM), lookups go through the index alone */
+		src->walking = md_cache_walk_init(&src->walk, &src->cache) == 0;
 		return;
 	}
 	if ((saved = errno) == ENOENT)
@@ -799,9 +803,11 @@ src_open(struct run *r, struct src *src, const char *dir, int folder)
 static void
 src_close(struct src *src)
 {
+	if (src->walking)
+		md_cache_walk_free(&src->walk);
 	if (src->cached)
 		md_cache_close(&src->cache);
-	src->cached = 0;
+	src->cached = src->walking = 0;
 }
 
 /*
@@ -825,8 +831,11 @@ message(struct run *r, const struct src *src, const char *path, size_t pathlen,
 	memset(&m.s, 0, sizeof(m.s));
 	/* IDX >= 0: looked up in a batch; -1: not in the cache. A malformed
 	 * entry is read from the file like a missing one. */
-	have = idx >= 0 &&
-	       md_cache_entry(&src->cache, (uint32_t)idx, &base, &m.s) == 0;
+	if (idx >= 0 && src->walking)
+		have = md_cache_walk_entry(&src->walk, idx, &base, &m.s) == 0;
+	else
+		have = idx >= 0 && md_cache_entry(&src->cache, (uint32_t)idx,
+		                       &base, &m.s) == 0;
 	if (!have && idx < -1 && src->cached && r->need_summary)
 		have = md_cache_find(
 		           &src->cache, name, md_name_baselen(name), &m.s) >= 0;
@@ -890,7 +899,7 @@ struct batch {
  * cache (looked up at once) or the files. PREFIX: the directory's path
  * and '/', PLEN bytes, with room for a name. */
 static void
-batch_flush(struct run *r, struct batch *b, const struct src *src, char *prefix,
+batch_flush(struct run *r, struct batch *b, struct src *src, char *prefix,
     size_t plen, int dirfd)
 {
 	const char *base[BATCH];
@@ -901,7 +910,10 @@ batch_flush(struct run *r, struct batch *b, const struct src *src, char *prefix,
 		base[i] = b->name[i];
 		len[i] = md_name_baselen(b->name[i]);
 	}
-	md_cache_find_n(&src->cache, base, len, b->n, idx);
+	if (src->walking)
+		md_cache_walk_find_n(&src->walk, base, len, b->n, idx);
+	else
+		md_cache_find_n(&src->cache, base, len, b->n, idx);
 	for (size_t i = 0; i < b->n; i++) {
 		size_t n = strlen(b->name[i]);
 
@@ -915,7 +927,7 @@ batch_flush(struct run *r, struct batch *b, const struct src *src, char *prefix,
 /* One of new/ or cur/ of the maildir at PATH; SRC for --format etc. */
 static int
 list_sub(struct run *r, const char *path, int in_new, struct stats *s,
-    const struct src *src)
+    struct src *src)
 {
 	const char *sub = in_new ? "new" : "cur", *name;
 	char prefix[PATH_MAX + NAME_MAX + 8];

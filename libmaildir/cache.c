@@ -535,6 +535,116 @@ md_cache_find_n(const struct md_cache *c, const char *const *base,
 	}
 }
 
+/* ---- walking: lookups in the order of the entries ---- */
+
+/* Sort the spots by offset: LSD radix, 11 bits a pass (offsets are
+ * below 2^32), through TMP. */
+static void
+sort_spots(struct md_cache_spot *a, struct md_cache_spot *tmp, size_t n)
+{
+	for (int shift = 0; shift < 32; shift += 11) {
+		size_t count[2049] = { 0 };
+
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].off >> shift & 2047) + 1]++;
+		for (size_t b = 1; b <= 2048; b++)
+			count[b] += count[b - 1];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[a[i].off >> shift & 2047]++] = a[i];
+		memcpy(a, tmp, n * sizeof(*a));
+	}
+}
+
+int
+md_cache_walk_init(struct md_cache_walk *w, const struct md_cache *c)
+{
+	size_t n = c->n;
+	struct md_cache_spot *tmp;
+
+	memset(w, 0, sizeof(*w));
+	w->c = c;
+	w->spot = reallocarray(NULL, n + 1, sizeof(*w->spot));
+	w->at = reallocarray(NULL, n + 1, sizeof(*w->at));
+	tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
+	if (w->spot == NULL || w->at == NULL || tmp == NULL) {
+		free(tmp);
+		md_cache_walk_free(w);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		size_t off, len;
+
+		rec_at(c, i, &off, &len);
+		w->spot[i] =
+		    (struct md_cache_spot){ (uint32_t)off, (uint32_t)len, i };
+	}
+	sort_spots(w->spot, tmp, n);
+	free(tmp);
+	for (size_t k = 0; k < n; k++)
+		w->at[w->spot[k].rec] = (uint32_t)k;
+	return 0;
+}
+
+void
+md_cache_walk_free(struct md_cache_walk *w)
+{
+	free(w->spot);
+	free(w->at);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Is the base of the entry at spot K B (N bytes)? */
+static int
+spot_is(const struct md_cache_walk *w, size_t k, const char *b, size_t n)
+{
+	const struct md_cache_spot *e = &w->spot[k];
+	const unsigned char *p = w->c->map + e->off + FIXED;
+
+	return e->len >= FIXED + 2 + n &&
+	       ((size_t)p[0] | (size_t)p[1] << 8) == n &&
+	       memcmp(p + 2, b, n) == 0;
+}
+
+/*
+ * md-index writes the entries in the order it found the messages, the
+ * order a listing finds them in: the entry after the last one found is
+ * tried first, a comparison of bases with no hash, no index record and
+ * memory read forwards. Only when it is not the one is the index
+ * searched, and the walk goes on from there.
+ */
+void
+md_cache_walk_find_n(struct md_cache_walk *w, const char *const *base,
+    const size_t *len, size_t n, long *idx)
+{
+	const struct md_cache *c = w->c;
+
+	for (size_t i = 0; i < n; i++) {
+		long r;
+
+		if (w->next < c->n && spot_is(w, w->next, base[i], len[i])) {
+			idx[i] = (long)w->next++;
+			continue;
+		}
+		md_cache_find_n(c, base + i, len + i, 1, &r);
+		idx[i] = r < 0 ? -1 : (long)w->at[r];
+		if (r >= 0)
+			w->next = (size_t)idx[i] + 1;
+	}
+}
+
+int
+md_cache_walk_entry(const struct md_cache_walk *w, long k, struct md_str *base,
+    struct md_summary *s)
+{
+	const struct md_cache_spot *e = &w->spot[k];
+
+	if (split(w->c->map + e->off, e->len, base, s) == -1 || base->n == 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- building ---- */
 
 void

@@ -606,6 +606,31 @@ void md_cache_find_n(const struct md_cache *c, const char *const *base,
 int md_cache_entry(const struct md_cache *c, uint32_t i, struct md_str *base,
     struct md_summary *s);
 
+/* A cache's entries in the order of the file, for a listing that looks
+ * messages up in the order md-index found them: the entry after the last
+ * one found is tried first, without the index. */
+struct md_cache_spot {
+	uint32_t off, len, rec; /* the entry, and its index record */
+};
+struct md_cache_walk {
+	const struct md_cache *c;
+	struct md_cache_spot *spot; /* by offset */
+	uint32_t *at;               /* the spot of each record */
+	size_t next;                /* the spot to try first */
+};
+
+/* Set W up over C (which must outlive it); -1/ENOMEM. */
+int md_cache_walk_init(struct md_cache_walk *w, const struct md_cache *c);
+void md_cache_walk_free(struct md_cache_walk *w);
+/* md_cache_find_n through W: IDX[i] a spot for md_cache_walk_entry, or
+ * -1 when BASE[i] has no entry. */
+void md_cache_walk_find_n(struct md_cache_walk *w, const char *const *base,
+    const size_t *len, size_t n, long *idx);
+/* The entry at spot K, as md_cache_entry gives it (-1/EBADMSG when it is
+ * malformed). */
+int md_cache_walk_entry(const struct md_cache_walk *w, long k,
+    struct md_str *base, struct md_summary *s);
+
 /* A cache being built in memory, entries in any order. */
 struct md_cache_build {
 	unsigned char *data; /* the entries, one after another */

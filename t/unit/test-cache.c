@@ -752,6 +752,118 @@ malformed_entry(void **state)
 	assert_int_equal(md_cache_check(&c, &why), -1);
 	assert_int_equal(errno, EBADMSG);
 	assert_string_equal(why, "a malformed entry");
+	{ /* a walk finds the base, and refuses the entry all the same */
+		struct md_cache_walk w;
+		size_t n0 = strlen(b0);
+		long k;
+
+		assert_int_equal(md_cache_walk_init(&w, &c), 0);
+		md_cache_walk_find_n(&w, &b0, &n0, 1, &k);
+		assert_true(k >= 0);
+		errno = 0;
+		assert_int_equal(md_cache_walk_entry(&w, k, &base, &s), -1);
+		assert_int_equal(errno, EBADMSG);
+		md_cache_walk_free(&w);
+	}
+	md_cache_close(&c);
+	free(p);
+}
+
+/* A walk: bases asked in the order they were added are found entry after
+ * entry (the spot after the last one); asked in another order, or with
+ * some missing or unknown, through the index; every answer the entry
+ * md_cache_find gives. */
+static void
+walk(void **state)
+{
+	enum { N = 3000 };
+	struct md_cache_build b;
+	struct md_cache_walk w;
+	struct md_summary s, got, want;
+	struct md_str base;
+	struct md_cache c;
+	const char *why;
+	unsigned char *p;
+	static char names[N + 1][48];
+	const char *bases[N + 1];
+	size_t lens[N + 1], len;
+	long idx[N + 1];
+
+	(void)state;
+	md_cache_build_init(&b);
+	for (int i = 0; i < N; i++) {
+		snprintf(
+		    names[i], sizeof(names[i]), "1700%06d.M%dP1Q1.h", i, i);
+		fill(&s, (uint64_t)i, i, -i, names[i]);
+		add(&b, names[i], &s);
+	}
+	assert_int_equal(md_cache_encode(&b, &p, &len), 0);
+	md_cache_build_free(&b);
+	assert_int_equal(md_cache_load(&c, p, len, &why), 0);
+	assert_int_equal(md_cache_walk_init(&w, &c), 0);
+
+	/* in order: each the spot after the one before */
+	for (int i = 0; i < N; i++) {
+		bases[i] = names[i];
+		lens[i] = strlen(names[i]);
+	}
+	md_cache_walk_find_n(&w, bases, lens, N, idx);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(idx[i], i);
+		assert_int_equal(
+		    md_cache_walk_entry(&w, idx[i], &base, &got), 0);
+		assert_int_equal(base.n, lens[i]);
+		assert_memory_equal(base.p, names[i], lens[i]);
+		assert_true(md_cache_find(&c, bases[i], lens[i], &want) >= 0);
+		same(&got, &want);
+	}
+	/* backwards, every third one left out, an unknown one in between */
+	{
+		size_t m = 0;
+
+		for (int i = N - 1; i >= 0; i--) {
+			if (i % 3 == 0)
+				continue;
+			bases[m] = names[i];
+			lens[m++] = strlen(names[i]);
+			if (i == N / 2) {
+				bases[m] = "no-such-base";
+				lens[m++] = 12;
+			}
+		}
+		md_cache_walk_find_n(&w, bases, lens, m, idx);
+		for (size_t j = 0; j < m; j++) {
+			if (strcmp(bases[j], "no-such-base") == 0) {
+				assert_int_equal(idx[j], -1);
+				continue;
+			}
+			assert_true(idx[j] >= 0);
+			assert_int_equal(
+			    md_cache_walk_entry(&w, idx[j], &base, &got), 0);
+			assert_int_equal(base.n, lens[j]);
+			assert_memory_equal(base.p, bases[j], lens[j]);
+		}
+	}
+	/* a base that is the start of the next one's is no match */
+	bases[0] = "1700000001";
+	lens[0] = 10;
+	md_cache_walk_find_n(&w, bases, lens, 1, idx);
+	assert_int_equal(idx[0], -1);
+	md_cache_walk_free(&w);
+	md_cache_close(&c);
+	free(p);
+
+	/* an empty cache */
+	md_cache_build_init(&b);
+	assert_int_equal(md_cache_encode(&b, &p, &len), 0);
+	md_cache_build_free(&b);
+	assert_int_equal(md_cache_load(&c, p, len, &why), 0);
+	assert_int_equal(md_cache_walk_init(&w, &c), 0);
+	bases[0] = names[0];
+	lens[0] = strlen(names[0]);
+	md_cache_walk_find_n(&w, bases, lens, 1, idx);
+	assert_int_equal(idx[0], -1);
+	md_cache_walk_free(&w);
 	md_cache_close(&c);
 	free(p);
 }
@@ -1108,6 +1220,7 @@ main(void)
 		cmocka_unit_test(random_bytes),
 		cmocka_unit_test(crafted),
 		cmocka_unit_test(malformed_entry),
+		cmocka_unit_test(walk),
 		cmocka_unit_test(sum),
 		cmocka_unit_test(add_refuses),
 		cmocka_unit_test(write_open),
