@@ -293,27 +293,49 @@ make_buckets(struct md_cache *c)
 	return 0;
 }
 
+/* Record I's entry: whole, under the key of its base. */
+static int
+check_entry(const struct md_cache *c, uint32_t i, const char **why)
+{
+	struct md_summary s;
+	struct md_str base;
+
+	if (md_cache_entry(c, i, &base, &s) == -1)
+		return bad(why, "a malformed entry", EBADMSG);
+	if (hash_at(c, i) != base_hash(base.p, base.n))
+		return bad(why, "an entry under the wrong key", EBADMSG);
+	return 0;
+}
+
 int
 md_cache_check(const struct md_cache *c, const char **why)
 {
-	uint64_t prev_h = 0;
-	struct md_str prev = { NULL, 0 };
+	struct md_cache_walk w;
+	int rc = 0;
 
-	for (uint32_t i = 0; i < c->n; i++) {
+	/* Every entry, in the order of the file where memory allows: read
+	 * forwards, not in the random order of the keys. */
+	if (md_cache_walk_init(&w, c) == 0) {
+		for (size_t k = 0; k < c->n && rc == 0; k++)
+			rc = check_entry(c, w.spot[k].rec, why);
+		md_cache_walk_free(&w);
+	} else
+		for (uint32_t i = 0; i < c->n && rc == 0; i++)
+			rc = check_entry(c, i, why);
+	if (rc == -1)
+		return -1;
+	/* The records in order: by key, and by base where keys are equal. */
+	for (uint32_t i = 1; i < c->n; i++) {
 		struct md_summary s;
-		struct md_str base;
-		uint64_t h = hash_at(c, i);
+		struct md_str a, b;
+		uint64_t ha = hash_at(c, i - 1), hb = hash_at(c, i);
 
-		if (md_cache_entry(c, i, &base, &s) == -1)
-			return bad(why, "a malformed entry", EBADMSG);
-		if (h != base_hash(base.p, base.n))
-			return bad(
-			    why, "an entry under the wrong key", EBADMSG);
-		if (i > 0 &&
-		    key_cmp(prev_h, prev.p, prev.n, h, base.p, base.n) >= 0)
+		if (ha < hb)
+			continue;
+		md_cache_entry(c, i - 1, &a, &s); /* both checked above */
+		md_cache_entry(c, i, &b, &s);
+		if (key_cmp(ha, a.p, a.n, hb, b.p, b.n) >= 0)
 			return bad(why, "entries out of order", EBADMSG);
-		prev_h = h;
-		prev = base;
 	}
 	return 0;
 }

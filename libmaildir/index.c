@@ -80,11 +80,27 @@ struct update {
 	const struct md_index *ix;
 	struct md_cache old;
 	int have_old;
-	unsigned char *seen; /* old entries whose messages are there */
+	struct md_cache_walk walk; /* lookups in the old cache's order */
+	unsigned char *seen; /* old entries (spots) whose messages are there */
 	struct md_cache_build b;
 	struct names todo;
 	struct md_index_stats *st;
 };
+
+/* The spot of the base NAME (N bytes) in W, its summary in *S; -1 when
+ * there is none. */
+static long
+walk_find(
+    struct md_cache_walk *w, const char *name, size_t n, struct md_summary *s)
+{
+	struct md_str b;
+	long k;
+
+	md_cache_walk_find_n(w, &name, &n, 1, &k);
+	if (k >= 0 && md_cache_walk_entry(w, k, &b, s) == -1)
+		return -1; /* cannot be: the cache was checked */
+	return k;
+}
 
 /* One of new/ or cur/: entries the old cache has are kept, the other
  * messages noted to be read. */
@@ -108,7 +124,7 @@ scan_sub(
 			continue;
 		u->st->messages++;
 		if (u->have_old)
-			i = md_cache_find(&u->old, name, n, &s);
+			i = walk_find(&u->walk, name, n, &s);
 		if (i >= 0) {
 			u->st->kept +=
 			    !u->seen[i]; /* once, if in new/ and cur/ */
@@ -366,6 +382,10 @@ open_old(struct update *u, const char *dir, struct md_err *e)
 		md_cache_close(&u->old);
 		return 0;
 	}
+	if (md_cache_walk_init(&u->walk, &u->old) == -1) {
+		md_cache_close(&u->old);
+		return md_err_set(e, "malloc", dir, NULL);
+	}
 	u->have_old = 1;
 	if ((u->seen = calloc(u->old.n + 1, 1)) == NULL)
 		return md_err_set(e, "malloc", dir, NULL);
@@ -375,8 +395,10 @@ open_old(struct update *u, const char *dir, struct md_err *e)
 static void
 update_free(struct update *u)
 {
-	if (u->have_old)
+	if (u->have_old) {
+		md_cache_walk_free(&u->walk);
 		md_cache_close(&u->old);
+	}
 	free(u->seen);
 	md_cache_build_free(&u->b);
 	names_free(&u->todo);
@@ -419,7 +441,8 @@ out:
 
 struct compare {
 	struct md_cache c;
-	unsigned char *seen;
+	struct md_cache_walk walk;
+	unsigned char *seen; /* by spot */
 	void (*found)(
 	    void *, enum md_index_finding, const char *, const char *);
 	void *arg;
@@ -454,7 +477,7 @@ compare_sub(struct compare *k, int dirfd, const char *sub)
 
 		if (!is_msg(type) || n == 0)
 			continue;
-		if ((i = md_cache_find(&k->c, name, n, &s)) == -1) {
+		if ((i = walk_find(&k->walk, name, n, &s)) == -1) {
 			report(k, MD_INDEX_MISSING, sub, name);
 			continue;
 		}
@@ -481,10 +504,10 @@ report_extra(struct compare *k)
 	struct md_summary s;
 	struct md_str b;
 
-	for (uint32_t i = 0; i < k->c.n; i++) {
+	for (long i = 0; i < (long)k->c.n; i++) {
 		if (k->seen[i])
 			continue;
-		if (md_cache_entry(&k->c, i, &b, &s) == -1)
+		if (md_cache_walk_entry(&k->walk, i, &b, &s) == -1)
 			continue; /* checked: cannot be */
 		snprintf(base, sizeof(base), "%.*s", (int)b.n, b.p);
 		report(k, MD_INDEX_EXTRA, NULL, base);
@@ -514,6 +537,12 @@ md_index_compare(const char *dir,
 		errno = saved;
 		return -1;
 	}
+	if (md_cache_walk_init(&k.walk, &k.c) == -1) {
+		md_err_set(e, "malloc", dir, NULL);
+		md_cache_close(&k.c);
+		close(fd);
+		return -1;
+	}
 	if ((k.seen = calloc(k.c.n + 1, 1)) == NULL)
 		md_err_set(e, "malloc", dir, NULL);
 	else if (compare_sub(&k, fd, "new") == -1)
@@ -525,6 +554,7 @@ md_index_compare(const char *dir,
 		rc = k.count;
 	}
 	free(k.seen);
+	md_cache_walk_free(&k.walk);
 	md_cache_close(&k.c);
 	close(fd);
 	return rc;
