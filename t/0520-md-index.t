@@ -4,10 +4,11 @@
 # stale, nocache, damaged; exit 1), rebuilt, dropped; folders with -r
 # and by name; a damaged cache replaced with one warning; an unwritable
 # root leaves the old cache; two runs at once leave a valid one; usage
-# errors exit 64; the example in mdkit(7) is the file md-index writes.
+# errors exit 64; -j; progress on a terminal (a fake clock from the shim);
+# the example in mdkit(7) is the file md-index writes.
 . "$(dirname "$0")/lib.sh"
 
-plan 123
+plan 127
 
 X=$BIN/md-index
 CACHE=mdkit-cache
@@ -504,3 +505,29 @@ grep -q '^md-index: -j -1: readers are ' "$T/err"
 ok $? "-j -1: says what is wrong: $(cat "$T/err")"
 mi -j
 is "$RC:$(lines "$T/err")" "64:1" "-j without a number: exit 64, one line"
+
+# Progress on a terminal (script(1) gives md-index one): the count, the
+# rate and the time left, once the work has lasted a second; the clock
+# is the shim's, a second later at each reading. None with -q, none when
+# stderr is no terminal.
+if command -v script >/dev/null 2>&1 && [ -n "${MDKIT_FAULTLIB:-}" ]; then
+	PG=$T/progress
+	mkmd "$PG"
+	put "$PG" 5
+	tick() {
+		MDKIT_CLOCK_STEP=1000 LD_PRELOAD=$MDKIT_FAULTLIB \
+		    ASAN_OPTIONS=verify_asan_link_order=0 "$@"
+	}
+	tick script -qec "$X --rebuild $PG" /dev/null >"$T/tty" 2>&1
+	tr '\r' '\n' <"$T/tty" | grep -q "$PG: 5/5 read, [0-9][0-9]*/s, 0 s left"
+	ok $? "a terminal: progress with count, rate and time left"
+	tr '\r' '\n' <"$T/tty" | grep -q "$PG: 3/5 read, [0-9][0-9]*/s, [0-9][0-9]* s left"
+	ok $? "a terminal: progress as the work goes"
+	tick script -qec "$X -q --rebuild $PG" /dev/null >"$T/tty" 2>&1
+	! grep -q ' read, ' "$T/tty"
+	ok $? "a terminal with -q: no progress"
+	tick "$X" --rebuild "$PG" </dev/null >"$T/out" 2>"$T/err"
+	is "$?:$(bytes "$T/err")" "0:0" "stderr no terminal: no progress"
+else
+	skip_n 4 "no script(1) or no fault shim (MDKIT_FAULTLIB)"
+fi

@@ -11,6 +11,10 @@
  * Several faults: MDKIT_FAULT=linkat=EPERM,renameat2=EINVAL.
  * ERRNO is a name (ENOSPC, EIO, EDQUOT, EXDEV, EPERM, EEXIST, ...).
  * linkat=LINKED makes the link and then reports EEXIST, as NFS may.
+ *
+ * MDKIT_CLOCK_STEP=MS: CLOCK_MONOTONIC reads MS milliseconds later at
+ * each call (and stands still between), so that what depends on time
+ * passing (md-index's progress) is tested without waiting for it.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const struct {
@@ -166,4 +171,23 @@ fstatat(int dirfd, const char *name, struct stat *st, int flags)
 		return -1;
 	}
 	return REAL(fstatat)(dirfd, name, st, flags);
+}
+
+int
+clock_gettime(clockid_t id, struct timespec *ts)
+{
+	static int (*real)(clockid_t, struct timespec *);
+	static long long calls;
+	const char *step = getenv("MDKIT_CLOCK_STEP");
+	long long ns;
+
+	if (real == NULL)
+		real = (int (*)(clockid_t, struct timespec *))dlsym(
+		    RTLD_NEXT, "clock_gettime");
+	if (step == NULL || id != CLOCK_MONOTONIC)
+		return real(id, ts);
+	ns = ++calls * atoll(step) * 1000000LL;
+	ts->tv_sec = (time_t)(ns / 1000000000LL);
+	ts->tv_nsec = (long)(ns % 1000000000LL);
+	return 0;
 }
