@@ -121,9 +121,8 @@ struct rec {
 /* What a maildir (or the last root on stdin) gives its messages. */
 struct src {
 	struct md_cache cache;
-	int cached;
 	struct md_cache_walk walk; /* lookups in the cache's order */
-	int walking;
+	int cached;                /* both set up */
 	char folder[NAME_MAX + 1];
 	size_t folder_off; /* --sort: the name in the arena */
 };
@@ -780,13 +779,16 @@ src_open(struct run *r, struct src *src, const char *dir, int folder)
 	if (!r->need_summary || r->o.nocache)
 		return;
 	if (md_cache_open(&src->cache, dir, &e) == 0) {
-		src->cached = 1;
-		/* without it (ENOMEM), lookups go through the index alone */
-		src->walking = md_cache_walk_init(&src->walk, &src->cache) == 0;
+		if (md_cache_walk_init(&src->walk, &src->cache) == 0) {
+			src->cached = 1;
+			return;
+		}
+		saved = errno;
+		md_cache_close(&src->cache);
+		errno = saved;
+	} else if (errno == ENOENT)
 		return;
-	}
-	if ((saved = errno) == ENOENT)
-		return;
+	saved = errno;
 	snprintf(real, sizeof(real), "%s/%s", dir, MD_CACHE_NAME);
 	cache = md_shown(real, b, sizeof(b));
 	if (saved == EBADMSG)
@@ -803,11 +805,27 @@ src_open(struct run *r, struct src *src, const char *dir, int folder)
 static void
 src_close(struct src *src)
 {
-	if (src->walking)
+	if (src->cached) {
 		md_cache_walk_free(&src->walk);
-	if (src->cached)
 		md_cache_close(&src->cache);
-	src->cached = src->walking = 0;
+	}
+	src->cached = 0;
+}
+
+/* The summary of base NAME from SRC's cache into *S: 1, or 0 when it has
+ * no entry (or a malformed one, which is then read from the file). */
+static int
+from_cache(struct src *src, const char *name, struct md_summary *s)
+{
+	const char *base = name;
+	size_t n = md_name_baselen(name);
+	struct md_str b;
+	long k;
+
+	if (!src->cached)
+		return 0;
+	md_cache_walk_find_n(&src->walk, &base, &n, 1, &k);
+	return k >= 0 && md_cache_walk_entry(&src->walk, k, &b, s) == 0;
 }
 
 /*
@@ -816,30 +834,18 @@ src_close(struct src *src)
  * then --match, then printed or kept for --sort.
  */
 static void
-message(struct run *r, const struct src *src, const char *path, size_t pathlen,
-    const char *name, int dirfd, const char *read, long idx)
+message(struct run *r, struct src *src, const char *path, size_t pathlen,
+    const char *name, int dirfd, const char *read)
 {
-	struct md_str base;
 	struct msg m;
 	struct md_err e;
-	int have;
 
 	m.path = path;
 	m.pathlen = pathlen;
 	m.name = name;
 	m.folder = src->folder;
 	memset(&m.s, 0, sizeof(m.s));
-	/* IDX >= 0: looked up in a batch; -1: not in the cache. A malformed
-	 * entry is read from the file like a missing one. */
-	if (idx >= 0 && src->walking)
-		have = md_cache_walk_entry(&src->walk, idx, &base, &m.s) == 0;
-	else
-		have = idx >= 0 && md_cache_entry(&src->cache, (uint32_t)idx,
-		                       &base, &m.s) == 0;
-	if (!have && idx < -1 && src->cached && r->need_summary)
-		have = md_cache_find(
-		           &src->cache, name, md_name_baselen(name), &m.s) >= 0;
-	if (!have && r->need_summary &&
+	if (r->need_summary && !from_cache(src, name, &m.s) &&
 	    md_summary_read(r->z, dirfd, read, &m.s, &e) == -1) {
 		if (errno == ENOENT) /* moved or removed meanwhile */
 			return;
@@ -887,43 +893,6 @@ count(struct stats *s, int dirfd, const char *name, const struct md_flags *f,
 		s->bytes += (uint64_t)st.st_size;
 }
 
-/* Messages of one directory looked up in the cache together. */
-#define BATCH 32
-
-struct batch {
-	const char *name[BATCH]; /* in the scan's buffer, not yet refilled */
-	size_t n;
-};
-
-/* The batch's messages, in the order they came: summaries from the
- * cache (looked up at once) or the files. PREFIX: the directory's path
- * and '/', PLEN bytes, with room for a name. */
-static void
-batch_flush(struct run *r, struct batch *b, struct src *src, char *prefix,
-    size_t plen, int dirfd)
-{
-	const char *base[BATCH];
-	size_t len[BATCH];
-	long idx[BATCH];
-
-	for (size_t i = 0; i < b->n; i++) {
-		base[i] = b->name[i];
-		len[i] = md_name_baselen(b->name[i]);
-	}
-	if (src->walking)
-		md_cache_walk_find_n(&src->walk, base, len, b->n, idx);
-	else
-		md_cache_find_n(&src->cache, base, len, b->n, idx);
-	for (size_t i = 0; i < b->n; i++) {
-		size_t n = strlen(b->name[i]);
-
-		memcpy(prefix + plen, b->name[i], n + 1);
-		message(r, src, prefix, plen + n, prefix + plen, dirfd,
-		    b->name[i], idx[i]);
-	}
-	b->n = 0;
-}
-
 /* One of new/ or cur/ of the maildir at PATH; SRC for --format etc. */
 static int
 list_sub(struct run *r, const char *path, int in_new, struct stats *s,
@@ -931,7 +900,6 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 {
 	const char *sub = in_new ? "new" : "cur", *name;
 	char prefix[PATH_MAX + NAME_MAX + 8];
-	struct batch *b = NULL;
 	struct md_scan sc;
 	struct md_flags f;
 	unsigned char type;
@@ -949,15 +917,7 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 	}
 	prefix[plen - 1] = '/';
 	md_flags_zero(&f);
-	if (src != NULL && src->cached && (b = malloc(sizeof(*b))) != NULL)
-		b->n = 0; /* else: one lookup at a time */
-	for (;;) {
-		/* The batch's names live in the scan's buffer: looked up
-		 * before the next entry would refill it. */
-		if (b != NULL && b->n > 0 && !md_scan_buffered(&sc))
-			batch_flush(r, b, src, prefix, plen, sc.fd);
-		if ((rc = md_scan_next(&sc, &name, &type)) != 1)
-			break;
+	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
 		if (type != DT_REG && type != DT_UNKNOWN && type != DT_LNK)
 			continue;
 		/* A plain listing needs no flags: the name is not parsed. */
@@ -969,27 +929,18 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 			count(s, sc.fd, name, &f, in_new);
 			continue;
 		}
-		if (src != NULL && src->cached && b != NULL) {
-			b->name[b->n++] = name;
-			if (b->n == BATCH)
-				batch_flush(r, b, src, prefix, plen, sc.fd);
-			continue;
-		}
 		if (src != NULL) {
 			size_t n = strlen(name);
 
 			memcpy(prefix + plen, name, n + 1);
 			message(r, src, prefix, plen + n, prefix + plen, sc.fd,
-			    name, -2);
+			    name);
 			continue;
 		}
 		put(r, prefix, plen);
 		put(r, name, strlen(name));
 		put(r, &r->o.eol, 1);
 	}
-	if (b != NULL && b->n > 0)
-		batch_flush(r, b, src, prefix, plen, sc.fd);
-	free(b);
 	if (rc == -1)
 		warn("%s/%s", shown(path), sub);
 	md_scan_close(&sc);
@@ -1140,7 +1091,7 @@ stdin_item(struct run *r, const char *line)
 			size_t n = strlen(line);
 
 			message(r, &r->stdin_src, line, n,
-			    line + n - strlen(mp.name), AT_FDCWD, line, -2);
+			    line + n - strlen(mp.name), AT_FDCWD, line);
 			return;
 		}
 		put(r, line, strlen(line));

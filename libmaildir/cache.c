@@ -12,8 +12,9 @@
  *		MD_S_N fields, each a u16 length and that many bytes
  *	trailer	u64 md_cache_sum() of everything before it
  *
- * Integers are little-endian. A reader checks all of it once, when it
- * maps the file; after that every offset and length is known good.
+ * Integers are little-endian. A reader checks the header, the checksum
+ * and that every index record lies inside the file when it maps it, and
+ * each entry when it uses it (md_cache_check: all of them at once).
  * Writers never change a cache in place: a complete new file replaces
  * it by rename(2), so a reader's map is never torn.
  */
@@ -261,6 +262,13 @@ check_index(const struct md_cache *c, const char **why)
 	return 0;
 }
 
+/* The top bits of H that pick its bucket (none when there is one). */
+static uint32_t
+prefix(const struct md_cache *c, uint64_t h)
+{
+	return c->shift == 64 ? 0 : (uint32_t)(h >> c->shift);
+}
+
 /*
  * The start of each bucket of records by the top bits of their hashes,
  * about four records a bucket: a lookup reads one line of the table
@@ -282,8 +290,7 @@ make_buckets(struct md_cache *c)
 	if ((c->bucket = reallocarray(NULL, (size_t)nb + 1, 4)) == NULL)
 		return -1;
 	for (uint32_t i = 0; i < c->n; i++) {
-		uint64_t h = hash_at(c, i);
-		uint32_t k = c->shift == 64 ? 0 : (uint32_t)(h >> c->shift);
+		uint32_t k = prefix(c, hash_at(c, i));
 
 		while (b <= k)
 			c->bucket[b++] = i;
@@ -449,7 +456,7 @@ md_cache_entry(const struct md_cache *c, uint32_t i, struct md_str *base,
 static size_t
 bucket_of(const struct md_cache *c, uint64_t h, size_t *lo)
 {
-	uint32_t k = c->shift == 64 ? 0 : (uint32_t)(h >> c->shift);
+	uint32_t k = prefix(c, h);
 
 	*lo = c->bucket[k];
 	return c->bucket[k + 1];
@@ -491,69 +498,25 @@ long
 md_cache_find(
     const struct md_cache *c, const char *b, size_t n, struct md_summary *s)
 {
-	uint64_t h = base_hash(b, n);
-	long i = c->n > 0 ? find_from(c, lower_bound(c, h), h, b, n) : -1;
 	struct md_str base;
+	long i;
 
+	md_cache_find_n(c, &b, &n, 1, &i);
 	if (i >= 0 && md_cache_entry(c, (uint32_t)i, &base, s) == -1)
 		return -1; /* a malformed entry: as if there were none */
 	return i;
 }
 
-/* How many bytes of an entry to fetch ahead: its fixed part, its base
- * and the fields a listing shows first, in a few cache lines. */
-#define AHEAD 512
-
-#define CHUNK 32 /* lookups in flight at once */
-
-/* The bucket table's slot for hash H. */
-static const uint32_t *
-slot_of(const struct md_cache *c, uint64_t h)
-{
-	return c->bucket + (c->shift == 64 ? 0 : (uint32_t)(h >> c->shift));
-}
-
-/*
- * Each lookup misses the cache three times, at places known one after
- * another: its bucket, its index record, its entry. Done for a batch in
- * passes, each pass fetching what the next one reads, the misses of the
- * batch overlap instead of queueing.
- */
 void
 md_cache_find_n(const struct md_cache *c, const char *const *base,
     const size_t *len, size_t n, long *idx)
 {
-	uint64_t h[CHUNK];
-	size_t at[CHUNK];
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = base_hash(base[i], len[i]);
 
-	if (c->n == 0) {
-		for (size_t i = 0; i < n; i++)
-			idx[i] = -1;
-		return;
-	}
-	for (size_t from = 0; from < n; from += CHUNK) {
-		size_t m = n - from < CHUNK ? n - from : CHUNK;
-
-		for (size_t i = 0; i < m; i++) { /* buckets */
-			h[i] = base_hash(base[from + i], len[from + i]);
-			__builtin_prefetch(slot_of(c, h[i]));
-		}
-		for (size_t i = 0; i < m; i++) { /* index records */
-			at[i] = *slot_of(c, h[i]);
-			__builtin_prefetch(c->map + HEAD + at[i] * REC);
-		}
-		for (size_t i = 0; i < m; i++) { /* entries */
-			size_t off, l;
-
-			if ((at[i] = lower_bound(c, h[i])) >= c->n)
-				continue;
-			rec_at(c, (uint32_t)at[i], &off, &l);
-			for (size_t k = 0; k < l && k < AHEAD; k += 64)
-				__builtin_prefetch(c->map + off + k);
-		}
-		for (size_t i = 0; i < m; i++)
-			idx[from + i] = find_from(
-			    c, at[i], h[i], base[from + i], len[from + i]);
+		idx[i] = c->n > 0 ? find_from(c, lower_bound(c, h), h, base[i],
+		                        len[i])
+		                  : -1;
 	}
 }
 

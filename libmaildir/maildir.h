@@ -595,10 +595,9 @@ int md_cache_check(const struct md_cache *c, const char **why);
  * the cache; -1 when there is none (or it is malformed). */
 long md_cache_find(
     const struct md_cache *c, const char *b, size_t n, struct md_summary *s);
-/* md_cache_find for N bases at once, IDX[i] for BASE[i] (LEN[i] bytes):
- * the index or -1, the memory of all N fetched together rather than one
- * miss after another (for listings: a batch of 32 or so). The entries
- * are not split: md_cache_entry may yet find one malformed. */
+/* md_cache_find for N bases, IDX[i] for BASE[i] (LEN[i] bytes): the index
+ * or -1. The entries are not split: md_cache_entry may yet find one
+ * malformed. */
 void md_cache_find_n(const struct md_cache *c, const char *const *base,
     const size_t *len, size_t n, long *idx);
 /* Entry I (below c->n): its base and summary, pointing into the cache;

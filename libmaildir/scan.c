@@ -49,28 +49,27 @@ skip_dots(struct md_scan *s)
 int
 md_scan_next(struct md_scan *s, const char **name, unsigned char *type)
 {
-	for (;;) {
-		struct dirent64 *d;
+	struct dirent64 *d;
 
-		if (s->pos >= s->len) {
-			ssize_t n = getdents64(s->fd, s->buf, SCAN_BUF);
+	/* Dot entries are stepped over as soon as they are next, so that
+	 * md_scan_buffered tells the truth. */
+	while (s->pos >= s->len) {
+		ssize_t n = getdents64(s->fd, s->buf, SCAN_BUF);
 
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				return (int)n;
-			s->len = (size_t)n;
-			s->pos = 0;
-		}
-		d = (struct dirent64 *)(void *)(s->buf + s->pos);
-		s->pos += d->d_reclen;
-		if (d->d_name[0] == '.')
+		if (n == -1 && errno == EINTR)
 			continue;
-		*name = d->d_name;
-		*type = d->d_type;
-		skip_dots(s); /* so that md_scan_buffered tells the truth */
-		return 1;
+		if (n <= 0)
+			return (int)n;
+		s->len = (size_t)n;
+		s->pos = 0;
+		skip_dots(s);
 	}
+	d = (struct dirent64 *)(void *)(s->buf + s->pos);
+	s->pos += d->d_reclen;
+	*name = d->d_name;
+	*type = d->d_type;
+	skip_dots(s);
+	return 1;
 }
 
 int
