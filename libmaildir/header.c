@@ -226,11 +226,14 @@ md_header_field(const struct md_header *h, const char *name, size_t nth,
 	return -1;
 }
 
-void
-md_header_find(
+/* md_header_find for at most FIND_AT_ONCE names. */
+#define FIND_AT_ONCE 16
+
+static void
+find_some(
     const struct md_header *h, const char *const *names, size_t n, long *idx)
 {
-	size_t len[MD_HEADER_FIND_MAX], left = n;
+	size_t len[FIND_AT_ONCE], left = n;
 
 	for (size_t k = 0; k < n; k++) {
 		len[k] = strlen(names[k]);
@@ -244,4 +247,13 @@ md_header_find(
 				idx[k] = (long)i;
 				left--;
 			}
+}
+
+void
+md_header_find(
+    const struct md_header *h, const char *const *names, size_t n, long *idx)
+{
+	for (size_t at = 0; at < n; at += FIND_AT_ONCE)
+		find_some(h, names + at,
+		    n - at < FIND_AT_ONCE ? n - at : FIND_AT_ONCE, idx + at);
 }

@@ -414,9 +414,8 @@ int md_header_field(const struct md_header *h, const char *name, size_t nth,
  * it; its length. */
 size_t md_header_value(
     const struct md_header *h, size_t i, char *out, size_t size);
-/* For each of the N (at most MD_HEADER_FIND_MAX) NAMES, the index of the
- * first field so named (any case) into IDX, -1 when there is none. */
-#define MD_HEADER_FIND_MAX 16
+/* For each of the N NAMES, the index of the first field so named (any
+ * case) into IDX, -1 when there is none. */
 void md_header_find(
     const struct md_header *h, const char *const *names, size_t n, long *idx);
 

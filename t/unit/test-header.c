@@ -269,6 +269,18 @@ find_and_value(void **state)
 	assert_int_equal(md_header_value(&h, 5, out, 1), 0);
 	assert_string_equal(out, "");
 	md_header_find(&h, names, 0, idx); /* nothing asked: nothing done */
+	{ /* more names than are looked for at once: all of them answered */
+		const char *many[40];
+		long at[40];
+
+		for (int i = 0; i < 40; i++)
+			many[i] = i % 2 ? "Cc" : "X-None";
+		many[39] = "subject";
+		md_header_find(&h, many, 40, at);
+		for (int i = 0; i < 39; i++)
+			assert_int_equal(at[i], i % 2 ? 5 : -1);
+		assert_int_equal(at[39], 0);
+	}
 	md_header_free(&h);
 }
 
