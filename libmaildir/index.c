@@ -82,13 +82,15 @@ struct update {
 	int have_old;
 	struct md_cache_walk walk; /* lookups in the old cache's order */
 	unsigned char *seen; /* old entries (spots) whose messages are there */
+	long *keep;          /* the spots to keep, in the order found */
+	size_t nkeep, capkeep;
 	struct md_cache_build b;
 	struct names todo;
 	struct md_index_stats *st;
 };
 
-/* The spot of the base NAME (N bytes) in W, its summary in *S; -1 when
- * there is none. */
+/* The spot of the base NAME (N bytes) in W, and its summary in *S
+ * unless S is NULL; -1 when there is none. */
 static long
 walk_find(
     struct md_cache_walk *w, const char *name, size_t n, struct md_summary *s)
@@ -97,46 +99,81 @@ walk_find(
 	long k;
 
 	md_cache_walk_find_n(w, &name, &n, 1, &k);
-	if (k >= 0 && md_cache_walk_entry(w, k, &b, s) == -1)
+	if (k >= 0 && s != NULL && md_cache_walk_entry(w, k, &b, s) == -1)
 		return -1; /* cannot be: the cache was checked */
 	return k;
 }
 
-/* One of new/ or cur/: entries the old cache has are kept, the other
- * messages noted to be read. */
+static int
+keep_add(struct update *u, long k)
+{
+	if (u->nkeep == u->capkeep) {
+		size_t cap = u->capkeep ? u->capkeep * 2 : 1024;
+		long *p = reallocarray(u->keep, cap, sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		u->keep = p;
+		u->capkeep = cap;
+	}
+	u->keep[u->nkeep++] = k;
+	return 0;
+}
+
+/* One of new/ or cur/: the entries the old cache has are noted to be
+ * kept, the other messages to be read. */
 static int
 scan_sub(
     struct update *u, const struct md_maildir *m, int cur, struct md_err *e)
 {
 	const char *sub = cur ? "cur" : "new", *name;
-	struct md_summary s;
 	struct md_scan sc;
 	unsigned char type;
-	int rc;
+	int rc, saved;
 
 	if (md_scan_open(&sc, cur ? m->curfd : m->newfd, ".") == -1)
 		return md_err_set(e, "read", m->path, sub);
 	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
 		size_t n = md_name_baselen(name);
-		long i = -1;
+		long k = -1;
 
 		if (!is_msg(type) || n == 0)
 			continue;
 		u->st->messages++;
 		if (u->have_old)
-			i = walk_find(&u->walk, name, n, &s);
-		if (i >= 0) {
+			k = walk_find(&u->walk, name, n, NULL);
+		if (k >= 0) {
 			u->st->kept +=
-			    !u->seen[i]; /* once, if in new/ and cur/ */
-			u->seen[i] = 1;
-			if (md_cache_add(&u->b, name, n, &s) == -1)
+			    !u->seen[k]; /* once, if in new/ and cur/ */
+			u->seen[k] = 1;
+			if (keep_add(u, k) == -1)
 				break;
 		} else if (names_add(&u->todo, name, cur) == -1)
 			break;
 	}
+	saved = errno;
 	md_scan_close(&sc);
+	errno = saved;
+	if (rc == 1)
+		return md_err_set(e, "malloc", m->path, sub);
 	if (rc != 0)
 		return md_err_set(e, "read", m->path, sub);
+	return 0;
+}
+
+/* The entries kept from the old cache into the new one, in the order
+ * their messages were found. */
+static int
+add_kept(struct update *u, const char *dir, struct md_err *e)
+{
+	for (size_t i = 0; i < u->nkeep; i++) {
+		struct md_summary s;
+		struct md_str b;
+
+		if (md_cache_walk_entry(&u->walk, u->keep[i], &b, &s) == -1 ||
+		    md_cache_add(&u->b, b.p, b.n, &s) == -1)
+			return md_err_set(e, "index", dir, MD_CACHE_NAME);
+	}
 	return 0;
 }
 
@@ -400,6 +437,7 @@ update_free(struct update *u)
 		md_cache_close(&u->old);
 	}
 	free(u->seen);
+	free(u->keep);
 	md_cache_build_free(&u->b);
 	names_free(&u->todo);
 }
@@ -420,13 +458,19 @@ md_index_update(const struct md_index *ix, const char *dir,
 	if (md_maildir_open(&m, dir, 0, e) == -1)
 		return -1;
 	if (open_old(&u, dir, e) == -1 || scan_sub(&u, &m, 0, e) == -1 ||
-	    scan_sub(&u, &m, 1, e) == -1 || read_new(&u, &m, e) == -1)
+	    scan_sub(&u, &m, 1, e) == -1)
 		goto out;
 	for (uint32_t i = 0; u.have_old && i < u.old.n; i++)
 		st->dropped += !u.seen[i];
 	rc = 0;
+	if (u.have_old && u.todo.n == 0 && st->dropped == 0)
+		goto out; /* nothing changed: the file stays, nothing copied */
+	rc = -1;
+	if (add_kept(&u, dir, e) == -1 || read_new(&u, &m, e) == -1)
+		goto out;
+	rc = 0;
 	if (u.have_old && st->added == 0 && st->dropped == 0)
-		goto out; /* nothing changed: the file stays as it is */
+		goto out; /* none of the new ones could be read */
 	if (md_cache_write(&u.b, dir, ix->g, e) == -1)
 		rc = -1;
 	else
