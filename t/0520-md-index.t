@@ -5,10 +5,11 @@
 # and by name; a damaged cache replaced with one warning; an unwritable
 # root leaves the old cache; two runs at once leave a valid one; usage
 # errors exit 64; -j; progress on a terminal (a fake clock from the shim);
+# a full disk or a failing fsync while writing leaves the old cache;
 # the example in mdkit(7) is the file md-index writes.
 . "$(dirname "$0")/lib.sh"
 
-plan 127
+plan 136
 
 X=$BIN/md-index
 CACHE=mdkit-cache
@@ -530,4 +531,30 @@ if command -v script >/dev/null 2>&1 && [ -n "${MDKIT_FAULTLIB:-}" ]; then
 	is "$?:$(bytes "$T/err")" "0:0" "stderr no terminal: no progress"
 else
 	skip_n 4 "no script(1) or no fault shim (MDKIT_FAULTLIB)"
+fi
+
+# A full disk or a failing fsync while the new cache is written: exit 1,
+# one line naming the step and why, the old cache as it was, nothing
+# left in tmp/.
+if [ -n "${MDKIT_FAULTLIB:-}" ]; then
+	FD=$T/fulldisk
+	mkmd "$FD"
+	put "$FD" 3
+	mi -q "$FD"
+	cp "$FD/$CACHE" "$T/cache.before"
+	put "$FD" 1
+	for f in write=ENOSPC fsync=EIO; do
+		MDKIT_FAULT=$f LD_PRELOAD=$MDKIT_FAULTLIB \
+		    ASAN_OPTIONS=verify_asan_link_order=0 \
+		    "$X" "$FD" </dev/null >"$T/out" 2>"$T/err"
+		is "$?:$(lines "$T/err")" "1:1" "$f: exit 1, one line"
+		grep -q "^md-index: $FD/tmp/.*: ${f%%=*}: " "$T/err"
+		ok $? "$f: says the step and why: $(cat "$T/err")"
+		same_bytes "$FD/$CACHE" "$T/cache.before" "$f: the old cache as it was"
+		is "$(ls -A "$FD/tmp" | wc -l | tr -d ' ')" 0 "$f: nothing left in tmp/"
+	done
+	mi -q "$FD"
+	is "$RC" 0 "after the fault: the update goes through"
+else
+	skip_n 9 "no fault shim (MDKIT_FAULTLIB)"
 fi
