@@ -130,7 +130,9 @@ summary(const struct run *r, const struct md_index_stats *st)
 	    shown(r->dir, 0), st->messages, st->messages == 1 ? "" : "s",
 	    st->added, st->kept, st->dropped,
 	    st->failed ? ", some unreadable" : "",
-	    st->written ? "" : "; cache unchanged");
+	    !st->written    ? "; cache unchanged"
+	    : st->reordered ? "; rewritten in the directories' order"
+	                    : "");
 }
 
 static void

@@ -608,6 +608,7 @@ md_cache_walk_find_n(struct md_cache_walk *w, const char *const *base,
 
 		if (w->next < c->n && spot_is(w, w->next, base[i], len[i])) {
 			idx[i] = (long)w->next++;
+			w->hits++;
 			continue;
 		}
 		md_cache_find_n(c, base + i, len + i, 1, &r);

@@ -442,13 +442,31 @@ update_free(struct update *u)
 	names_free(&u->todo);
 }
 
+/*
+ * Has the order of the old cache's entries drifted from the order the
+ * messages are found in? Listings look entries up in directory order,
+ * quickest when the file has them so (md_cache_walk); a flag change
+ * renames a message, and on most file systems moves it in the directory.
+ * When fewer than half of the kept entries came in order, the cache is
+ * rewritten even if nothing else changed; a small one is quick to look
+ * up either way.
+ */
+#define DRIFT_MIN 1024 /* kept entries, below which order does not matter */
+
+static int
+drift(const struct update *u)
+{
+	return u->have_old && u->nkeep >= DRIFT_MIN &&
+	       u->walk.hits * 2 < u->nkeep;
+}
+
 int
 md_index_update(const struct md_index *ix, const char *dir,
     struct md_index_stats *st, struct md_err *e)
 {
 	struct update u;
 	struct md_maildir m;
-	int rc = -1;
+	int rc = -1, drifted;
 
 	memset(&u, 0, sizeof(u));
 	memset(st, 0, sizeof(*st));
@@ -462,19 +480,22 @@ md_index_update(const struct md_index *ix, const char *dir,
 		goto out;
 	for (uint32_t i = 0; u.have_old && i < u.old.n; i++)
 		st->dropped += !u.seen[i];
+	drifted = drift(&u);
 	rc = 0;
-	if (u.have_old && u.todo.n == 0 && st->dropped == 0)
+	if (u.have_old && u.todo.n == 0 && st->dropped == 0 && !drifted)
 		goto out; /* nothing changed: the file stays, nothing copied */
 	rc = -1;
 	if (add_kept(&u, dir, e) == -1 || read_new(&u, &m, e) == -1)
 		goto out;
 	rc = 0;
-	if (u.have_old && st->added == 0 && st->dropped == 0)
+	if (u.have_old && st->added == 0 && st->dropped == 0 && !drifted)
 		goto out; /* none of the new ones could be read */
 	if (md_cache_write(&u.b, dir, ix->g, e) == -1)
 		rc = -1;
-	else
+	else {
 		st->written = 1;
+		st->reordered = drifted && st->added == 0 && st->dropped == 0;
+	}
 out:
 	update_free(&u);
 	md_maildir_close(&m);

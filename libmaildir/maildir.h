@@ -615,6 +615,7 @@ struct md_cache_walk {
 	struct md_cache_spot *spot; /* by offset */
 	uint32_t *at;               /* the spot of each record */
 	size_t next;                /* the spot to try first */
+	size_t hits;                /* lookups answered by that try */
 };
 
 /* Set W up over C (which must outlive it); -1/ENOMEM. */
@@ -665,6 +666,9 @@ struct md_index_stats {
 	size_t dropped;  /* old entries whose messages are gone */
 	size_t failed;   /* messages that could not be read */
 	int written;     /* the cache was rewritten */
+	int reordered;   /* ... only because the order of its entries had
+	                    drifted from the directories' (flag changes
+	                    rename messages, and renames reorder them) */
 	int damaged;     /* errno of an old cache that was ignored, or 0 */
 	const char *why; /* and how it was damaged ("bad checksum") */
 };

@@ -751,6 +751,107 @@ readers(void **state)
 	free(three);
 }
 
+/* A cache of M's messages with their entries in the reverse of the
+ * order they are found in: what flag changes leave, at worst. */
+static void
+write_reversed(const char *m, size_t n)
+{
+	char dir[PATH_MAX], **names = calloc(n, sizeof(*names));
+	struct md_cache_build b;
+	struct md_summary s;
+	struct md_scan sc;
+	struct md_err e;
+	const char *name;
+	unsigned char type;
+	size_t k = 0;
+
+	assert_non_null(names);
+	path_of(dir, sizeof(dir), m, "cur");
+	assert_int_equal(md_scan_open(&sc, AT_FDCWD, dir), 0);
+	while (md_scan_next(&sc, &name, &type) == 1) {
+		assert_true(k < n);
+		assert_non_null(names[k++] = strdup(name));
+	}
+	md_scan_close(&sc);
+	assert_int_equal(k, n);
+	md_cache_build_init(&b);
+	memset(&s, 0, sizeof(s));
+	while (k-- > 0) {
+		s.s[MD_S_SUBJECT].p = names[k];
+		s.s[MD_S_SUBJECT].n = md_name_baselen(names[k]);
+		s.mtime = 1000000000;
+		assert_int_equal(
+		    md_cache_add(&b, names[k], md_name_baselen(names[k]), &s),
+		    0);
+		free(names[k]);
+	}
+	free(names);
+	assert_int_equal(md_cache_write(&b, m, &gen, &e), 0);
+	md_cache_build_free(&b);
+}
+
+/* Entries out of the directories' order: a big cache is rewritten in
+ * it (and then a listing finds them one after another), a small one is
+ * left alone; nothing is read either way. */
+static void
+reorder(void **state)
+{
+	struct md_index_stats st;
+	struct md_cache_walk w;
+	struct md_cache c;
+	struct md_err e;
+	char m[PATH_MAX], name[64], dir[PATH_MAX];
+	struct md_scan sc;
+	const char *nm;
+	unsigned char type;
+	size_t n;
+	long k;
+
+	(void)state;
+	scratch_maildir(m, sizeof(m), "Small");
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "%d.S%d.h:2,S", 1000 + i, i);
+		msg(m, "cur", name);
+	}
+	write_reversed(m, 100);
+	assert_int_equal(update(m, 0, &st, NULL, &e), 0);
+	assert_int_equal(st.kept, 100);
+	assert_int_equal(st.written, 0);
+	assert_int_equal(st.reordered, 0);
+
+	scratch_maildir(m, sizeof(m), "Big");
+	for (int i = 0; i < 2000; i++) {
+		snprintf(name, sizeof(name), "%d.B%d.h:2,S", 1000 + i, i);
+		msg(m, "cur", name);
+	}
+	write_reversed(m, 2000);
+	assert_int_equal(update(m, 0, &st, NULL, &e), 0);
+	assert_int_equal(st.kept, 2000);
+	assert_int_equal(st.added, 0);
+	assert_int_equal(st.dropped, 0);
+	assert_int_equal(st.written, 1);
+	assert_int_equal(st.reordered, 1);
+	cache_holds(m, 2000, "1000.B0.h", "2999.B1999.h", NULL);
+	/* now in order: every lookup of a listing is the next entry */
+	assert_int_equal(md_cache_open(&c, m, &e), 0);
+	assert_int_equal(md_cache_walk_init(&w, &c), 0);
+	path_of(dir, sizeof(dir), m, "cur");
+	assert_int_equal(md_scan_open(&sc, AT_FDCWD, dir), 0);
+	while (md_scan_next(&sc, &nm, &type) == 1) {
+		n = md_name_baselen(nm);
+		md_cache_walk_find_n(&w, &nm, &n, 1, &k);
+		assert_true(k >= 0);
+	}
+	md_scan_close(&sc);
+	assert_int_equal(w.hits, 2000);
+	md_cache_walk_free(&w);
+	md_cache_close(&c);
+	/* and left alone next time */
+	assert_int_equal(update(m, 0, &st, NULL, &e), 0);
+	assert_int_equal(st.written, 0);
+	assert_int_equal(st.reordered, 0);
+}
+
 int
 main(void)
 {
@@ -760,6 +861,7 @@ main(void)
 		cmocka_unit_test(damaged_cache),
 		cmocka_unit_test(progress),
 		cmocka_unit_test(readers),
+		cmocka_unit_test(reorder),
 		cmocka_unit_test(unreadable),
 		cmocka_unit_test(compare_finds),
 		cmocka_unit_test(not_a_maildir),
