@@ -77,12 +77,13 @@ usage(void)
 	exit(EX_OK);
 }
 
-/* The one line on stderr names the problem; qmail bounces on 64, so a
- * broken command line there must mean retry. */
+/* The one line on stderr names the problem. A command line is the
+ * admin's to fix while the MTA keeps the mail: every MTA bounces on 64
+ * (qmail on 100), so a broken one must mean retry. */
 static void
 bad_usage(int qmail)
 {
-	exit(qmail ? 111 : EX_USAGE);
+	exit(qmail ? 111 : EX_TEMPFAIL);
 }
 
 /* Header values from argv or the environment: no line breaks, no
@@ -654,7 +655,7 @@ exit_code(const struct opts *o, int rc)
 {
 	if (!o->qmail || rc == EX_OK)
 		return rc;
-	return rc == EX_TEMPFAIL || rc == EX_USAGE ? 111 : 100;
+	return rc == EX_TEMPFAIL ? 111 : 100;
 }
 
 int

@@ -85,7 +85,7 @@ for bad in abc 1x '' 1.5k -1 10Z 010 0x10 +5; do
 	rm -rf "$M"
 	mkmd "$M"
 	deliver -s "$bad" "$M" <"$T/in"
-	is "$RC" 64 "-s '$bad': exit 64"
+	is "$RC" 75 "-s '$bad': exit 75"
 done
 deliver --qmail -s abc "$M" <"$T/in"
 is "$RC" 111 "--qmail -s abc: exit 111"

@@ -73,7 +73,7 @@ tab=$(printf 'a\tb')
 del=$(printf 'a\177b')
 for bad in ../x a/b .x x. a..b '' . .. INBOX. "$tab" "$del" /etc; do
 	deliver -c -f "$bad" "$M" <"$T/msg"
-	is "$RC" 64 "-f '$bad': exit 64"
+	is "$RC" 75 "-f '$bad': exit 75"
 done
 check "bad folder names: nothing created" test ! -e "$M" -a ! -e "$T/x"
 deliver --qmail -c -f ../x "$M" <"$T/msg"
@@ -117,7 +117,7 @@ rm -rf "$M"
 mkmd "$M"
 for bad in S1 S, 'S:' ' ' 'S-' "$(printf 'S\303\251')"; do
 	deliver -F "$bad" "$M" <"$T/msg"
-	is "$RC" 64 "-F '$bad': exit 64"
+	is "$RC" 75 "-F '$bad': exit 75"
 done
 deliver --qmail -F 1 "$M" <"$T/msg"
 is "$RC" 111 "--qmail -F 1: exit 111"

@@ -1,22 +1,22 @@
 #!/bin/sh
-# The command line: usage errors are one line and exit 64 (111 with
+# The command line: usage errors are one line and exit 75 (111 with
 # --qmail) before anything is read; -h; -v; the stdin timeout and an
 # alarm inherited from the MTA.
 . "$(dirname "$0")/lib.sh"
 
-plan 37
+plan 39
 
 M=$T/M
 mkmd "$M"
 printf 'Subject: opt\n\nbody\n' >"$T/msg"
 
-# usage_err DESC ARGS...: exit 64, one line on stderr, stdin unread,
+# usage_err DESC ARGS...: exit 75, one line on stderr, stdin unread,
 # nothing delivered.
 usage_err() {
 	_d=$1
 	shift
 	deliver "$@" "$M" <"$T/msg"
-	is "$RC" 64 "$_d: exit 64"
+	is "$RC" 75 "$_d: exit 75 (the MTA keeps the mail)"
 	is "$(wc -l <"$T/err" | tr -d ' ')" 1 "$_d: one line on stderr: $(cat "$T/err")"
 }
 
@@ -31,9 +31,14 @@ usage_err "-s given a path, not a size" -s
 usage_err "-t 0" -t 0
 usage_err "-t not a number" -t soon
 deliver -s <"$T/msg"
-is "$RC" 64 "-s without its argument: exit 64"
+is "$RC" 75 "-s without its argument: exit 75"
 is "$(count_files "$M")" 0 "usage errors delivered nothing"
 
+# A typo in Postfix's mailbox_command: the MTA must keep the mail.
+SENDER=a@example.org RECIPIENT=b@example.org deliver -e --sise-limit=4k "$M" <"$T/msg"
+is "$RC" 75 "mailbox_command with a mistyped option: 75, deferred, not bounced"
+is "$(cat "$T/err")" "md-deliver: --sise-limit=4k: unknown option, or one that takes no argument (see md-deliver -h)" \
+    "mistyped option: the one line names it"
 deliver --qmail -x "$M" <"$T/msg"
 is "$RC" 111 "--qmail: usage error is 111 (retry), not a bounce"
 deliver -x --qmail "$M" <"$T/msg"
