@@ -61,21 +61,33 @@ is "$RC" 75 "maildir path is a regular file: exit 75"
 err_has "$M" "maildir path is a file: stderr names it"
 rm -f "$M"
 
-# Permissions: do not bite for root.
+# Permissions do not bite for root: as root, run as uid 65534 instead.
+rm -rf "$M"
+mkmd "$M"
 if is_root; then
-	skip_n 6 "running as root: permissions do not apply"
+	chmod 711 "$T"
+	chown -R 65534:65534 "$M"
+fi
+if ! as_nobody true; then
+	skip_n 6 "as root, and cannot run as uid 65534 (setpriv): permissions do not apply"
 else
-	rm -rf "$M"
-	mkmd "$M"
+	# fails_unpriv NAME: deliver $T/msg to M unprivileged; 75, nothing in M.
+	fails_unpriv() {
+		as_nobody "$MD" "$M" <"$T/msg" >"$T/out" 2>"$T/err"
+		RC=$?
+		is "$RC" 75 "$1: exit 75"
+		is "$(count_files "$M")" 0 "$1: nothing in tmp/, new/ or cur/"
+	}
 	chmod 500 "$M/tmp"
-	fails "tmp/ not writable" "$M"
+	fails_unpriv "tmp/ not writable"
 	err_has "$M/tmp" "tmp/ not writable: stderr names $M/tmp"
 	chmod 700 "$M/tmp"
 	chmod 500 "$M/new"
-	fails "new/ not writable" "$M"
+	fails_unpriv "new/ not writable"
 	err_has "$M/new" "new/ not writable: stderr names $M/new"
 	chmod 700 "$M/new"
 fi
+chmod 700 "$T"
 
 # A link that fails for root too: new/ is a symlink to another file
 # system, so link(2) gives EXDEV from tmp/.

@@ -383,7 +383,7 @@ chmod 555 "$RM/new" "$RM/cur"
 as_nobody "$F" -S "$RM/new/r1" </dev/null >"$T/out" 2>"$T/err"
 rc=$?
 if [ "$rc" = 125 ]; then
-	skip_n 3 "root, and no setpriv to drop privileges: permissions do not apply"
+	skip_n 3 "as root, and cannot run as uid 65534 (setpriv): permissions do not apply"
 else
 	is "$rc" 1 "read-only maildir: exit 1"
 	grep -q "Permission denied" "$T/err"

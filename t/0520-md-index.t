@@ -421,7 +421,7 @@ as_nobody "$X" "$W" </dev/null >"$T/out" 2>"$T/err"
 rc=$?
 chmod 755 "$W"
 if [ "$rc" = 125 ]; then
-	skip_n 5 "root, and no setpriv to drop privileges: permissions do not apply"
+	skip_n 5 "as root, and cannot run as uid 65534 (setpriv): permissions do not apply"
 else
 	is "$rc" 1 "unwritable root: exit 1"
 	is "$(lines "$T/err")" 1 "unwritable root: one line"
@@ -442,7 +442,7 @@ as_nobody "$X" "$U" </dev/null >"$T/out" 2>"$T/err"
 rc=$?
 chmod 600 "$U/new/$bad"
 if [ "$rc" = 125 ]; then
-	skip_n 4 "root, and no setpriv to drop privileges: permissions do not apply"
+	skip_n 4 "as root, and cannot run as uid 65534 (setpriv): permissions do not apply"
 else
 	is "$rc" 1 "an unreadable message: exit 1"
 	is "$(lines "$T/err")" 1 "an unreadable message: one line"

@@ -299,16 +299,43 @@ todo_ok() {
 
 # as_nobody CMD...: run CMD as an unprivileged user when we are root
 # (permissions do not apply to root); status 125 when that cannot be done.
+# A checkout nobody can reach (under /root, mode 0700) is no reason to
+# skip: the programs are copied once to a directory nobody can reach, and
+# every argument naming one of $BIN is pointed at its copy. Call it in
+# the test's own shell, not in $(...), so that the copy is removed at exit.
 as_nobody() {
 	if ! is_root; then
 		"$@"
-	elif command -v setpriv >/dev/null 2>&1 &&
-	    setpriv --reuid=65534 --regid=65534 --clear-groups \
-	        test -x "$MD" 2>/dev/null; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-	else
-		return 125
+		return
 	fi
+	command -v setpriv >/dev/null 2>&1 || return 125
+	_nobody_bin || return 125
+	for _a; do
+		shift
+		case $_a in
+		"$BIN"/*) set -- "$@" "$_NBIN/${_a#"$BIN"/}" ;;
+		*) set -- "$@" "$_a" ;;
+		esac
+	done
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+_NBIN=
+# _nobody_bin: set _NBIN to a directory of programs that uid 65534 can
+# run: $BIN itself when it can, else a copy.
+_nobody_bin() {
+	[ -n "$_NBIN" ] && return 0
+	if setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    test -x "$MD" 2>/dev/null; then
+		_NBIN=$BIN
+		return 0
+	fi
+	_d=$(mktemp -d "${TMPDIR:-/tmp}/mdkit-bin.XXXXXX") || return 1
+	cleanup_also "$_d"
+	chmod 755 "$_d" && cp "$BIN"/md-* "$_d" || return 1
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    test -x "$_d/md-deliver" 2>/dev/null || return 1
+	_NBIN=$_d
 }
 
 # have_strace: strace is here and may trace (not in every container).
