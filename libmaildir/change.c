@@ -179,6 +179,17 @@ is_dir(const char *path)
 	       S_ISDIR(st.st_mode);
 }
 
+/* Is ROOT's cur/ gone (or not a directory)? An error to look counts as
+ * gone: the rename's ENOENT is then the answer to give. */
+static int
+cur_missing(const char *root)
+{
+	char dir[PATH_MAX];
+
+	return sub_path(dir, sizeof(dir), root, MD_CUR, NULL) == -1 ||
+	       !is_dir(dir);
+}
+
 /* A client that renames it again and again could keep us busy forever. */
 #define CHANGE_TRIES 5
 
@@ -219,8 +230,11 @@ md_change(struct md_msgpath *mp, const struct md_change *c, struct md_err *e)
 		if (md_find_base(mp) == -1)
 			return md_err_set(
 			    e, errno == ENOENT ? "find" : "scan", from, NULL);
-		/* Still where it was: what is missing is cur/ itself. */
-		if (mp->sub == was_sub && strcmp(mp->name, was) == 0) {
+		/* Still where it was: either cur/ itself is missing, or
+		 * another client renamed it away and back meanwhile (a flag
+		 * set and cleared), which is worth another try. */
+		if (mp->sub == was_sub && strcmp(mp->name, was) == 0 &&
+		    cur_missing(mp->root)) {
 			errno = ENOENT;
 			return md_err_set(e, "rename", to, NULL);
 		}

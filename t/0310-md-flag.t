@@ -7,7 +7,7 @@
 # RENAME_NOREPLACE, name taken).
 . "$(dirname "$0")/lib.sh"
 
-plan 156
+plan 160
 
 F=$BIN/md-flag
 L=$BIN/md-list
@@ -366,12 +366,24 @@ if [ -f "$shim" ]; then
 		is "$RC:$(cat "$T/out")" "0:$M/cur/nr-${spec#*=}:2,S" \
 		    "$spec (no RENAME_NOREPLACE): plain rename after a check"
 	done
+	# Another client renamed it away and back between our look and our
+	# rename (one sets and clears S, we set F): the rename says ENOENT
+	# once, the message is found under the very name we started from.
+	msg "$M" cur/Back:2,S
+	faulty renameat2=ENOENT@1 -F "$M/cur/Back:2,S"
+	is "$RC:$(cat "$T/out")" "0:$M/cur/Back:2,FS" \
+	    "renamed away and back meanwhile: tried again, exit 0"
+	is "$(ls "$M/cur" | grep -c '^Back')" 1 "renamed away and back: one file"
+	# ... and again at every try: the bounded tries end, nothing lost.
+	faulty renameat2=ENOENT -R "$M/cur/Back:2,FS"
+	is "$RC:$(lines "$T/err")" "1:1" "ENOENT at every try: exit 1, one line"
+	check "ENOENT at every try: the message is where it was" test -f "$M/cur/Back:2,FS"
 	faulty renameat2=EINVAL -S "$M/new/D"
 	is "$RC" 1 "no RENAME_NOREPLACE, new name taken: exit 1"
 	is "$(cat "$M/cur/D:2,S")" "the one in cur" "no RENAME_NOREPLACE: still not replaced"
 	check "no RENAME_NOREPLACE: the message stays in new/" test -f "$M/new/D"
 else
-	skip_n 13 "no fault shim (MDKIT_FAULTLIB)"
+	skip_n 17 "no fault shim (MDKIT_FAULTLIB)"
 fi
 
 RM=$T/RM

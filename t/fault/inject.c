@@ -34,7 +34,7 @@ static const struct {
 	{ "EXDEV", EXDEV }, { "EPERM", EPERM }, { "EEXIST", EEXIST },
 	{ "ESTALE", ESTALE }, { "EROFS", EROFS }, { "EINVAL", EINVAL },
 	{ "ENOSYS", ENOSYS }, { "EACCES", EACCES }, { "ELOOP", ELOOP },
-	{ "EMSGSIZE", EMSGSIZE }, { "LINKED", -1 } };
+	{ "EMSGSIZE", EMSGSIZE }, { "ENOENT", ENOENT }, { "LINKED", -1 } };
 
 /* Does a fault name CALL? Sets *err; counts CALL's calls. Several
  * faults may be given, separated by ','. */
