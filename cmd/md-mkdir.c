@@ -170,6 +170,24 @@ make_maildir(const char *path, const struct opts *o)
 	return 0;
 }
 
+/* The limit is set all the same (the admin may mean it, to stop
+ * deliveries), but it must not go unnoticed: mail is deferred now. */
+static void
+warn_over(const char *root, const struct md_quota *q)
+{
+	char b[64] = "", c[64] = "";
+
+	if (q->max_bytes && q->bytes > 0 && (uint64_t)q->bytes > q->max_bytes)
+		snprintf(b, sizeof(b), "%lld bytes of %llu",
+		    (long long)q->bytes, (unsigned long long)q->max_bytes);
+	if (q->max_count && q->count > 0 && (uint64_t)q->count > q->max_count)
+		snprintf(c, sizeof(c), "%lld messages of %llu",
+		    (long long)q->count, (unsigned long long)q->max_count);
+	warnx("%s: already over the quota it was given (%s%s%s): deliveries "
+	      "wait until it is not",
+	    shown(root), b, *b && *c ? ", " : "", c);
+}
+
 /* -q: the quota lives in a Maildir++ root, never in a folder. */
 static int
 set_quota(const char *root, const struct opts *o, struct md_namegen *g)
@@ -190,6 +208,8 @@ set_quota(const char *root, const struct opts *o, struct md_namegen *g)
 		warn_err(&e);
 		return -1;
 	}
+	if (md_quota_over(&q, 0, 0))
+		warn_over(root, &q);
 	return 0;
 }
 

@@ -5,7 +5,7 @@
 # directory is never taken for a maildir; bad input is refused.
 . "$(dirname "$0")/lib.sh"
 
-plan 89
+plan 94
 
 K=$BIN/md-mkdir
 
@@ -197,6 +197,16 @@ is "$(head -1 "$T/Q/maildirsize")" 5000000S,1000C "-q again: the new limits"
 is "$(awk 'NR > 1 { b += $1; c += $2 } END { print b, c }' "$T/Q/maildirsize")" \
     "$size 1" "-q: the usage counted"
 
+mk -q 1G "$T/Q"
+is "$RC:$(cat "$T/err")" "0:" "-q under the use: no word"
+mk -q "$((size - 1))S,1C" "$T/Q"
+is "$RC" 0 "-q a limit the maildir is already over: set all the same, exit 0"
+is "$(head -1 "$T/Q/maildirsize")" "$((size - 1))S,1C" "-q over: the limits written"
+is "$(cat "$T/err")" \
+    "md-mkdir: $T/Q: already over the quota it was given ($size bytes of $((size - 1))): deliveries wait until it is not" \
+    "-q over: one line says so, with the numbers"
+mk -q 1G,1C "$T/Q"
+is "$(cat "$T/err")" "" "-q at the limit (1 message of 1), not over it: no word"
 mk -q 1G -f Sub "$T/Q"
 is "$RC" 0 "-q with -f: exit 0"
 is "$(head -1 "$T/Q/maildirsize")" 1073741824S "-q with -f: the root's quota"
