@@ -14,7 +14,10 @@ BSD_CFLAGS = -isystem /usr/include/bsd -DLIBBSD_OVERLAY
 BSD_LIBS = -lbsd
 # md_index_update reads with threads (in libc since glibc 2.34).
 LIBS = $(BSD_LIBS) -pthread
-MDCFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilibmaildir $(BSD_CFLAGS)
+# -MMD -MP: each object notes the headers it read (build/**/*.d, read
+# below), so a change to a header rebuilds what includes it.
+MDCFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilibmaildir $(BSD_CFLAGS) \
+    -MMD -MP $(CPPFLAGS)
 
 PROGS = md-deliver md-list md-flag md-move md-expunge md-mkdir md-check md-index
 LIBSRC = $(wildcard libmaildir/*.c)
@@ -27,7 +30,7 @@ MANS = $(wildcard man/*.[0-9])
 
 all: $(BINS)
 
-$(O)/lib/%.o: libmaildir/%.c libmaildir/maildir.h
+$(O)/lib/%.o: libmaildir/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -39,11 +42,11 @@ $(O)/bin/%: cmd/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-$(O)/unit/%: t/unit/%.c t/unit/scratch.h $(LIB)
+$(O)/unit/%: t/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LIBS)
 
-$(O)/bench/%: t/bench/%.c t/bench/floor.h t/bench/gen.h $(LIB)
+$(O)/bench/%: t/bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
@@ -108,6 +111,8 @@ install: all
 
 clean:
 	rm -rf build build-asan demo
+
+-include $(wildcard $(O)/*/*.d)
 
 .PHONY: all deps check all-tests run-tests valgrind-units check-asan lint-man demo bench \
     format install clean
