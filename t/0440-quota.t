@@ -70,7 +70,7 @@ is "$RC" 100 "--qmail --quota-permanent: 100"
 deliver --quota-p "$M" <"$T/msg"
 is "$RC" 77 "--quota-permanent may be abbreviated"
 deliver --quota-permanent=x "$M" <"$T/msg"
-is "$RC" 64 "--quota-permanent takes no argument"
+is "$RC" 75 "--quota-permanent takes no argument: a usage error, 75"
 "$MD" -h | grep -q -- '--quota-permanent'
 ok $? "-h shows --quota-permanent"
 
