@@ -166,12 +166,14 @@ check_one(struct md_check *c, const char *path)
 	if (md_check_maildir(c, path, &e) == 0)
 		return 0;
 	fflush(stdout);
-	if (strcmp(e.step, "not a maildir") == 0) {
+	if (e.kind == MD_ERR_NOT_MAILDIR) {
 		warnx("%s: not a maildir (no tmp/, new/ or cur/)",
 		    shown(path, 0));
 		return -2;
 	}
-	if (strcmp(e.step, "open") == 0 && strcmp(e.path, path) == 0) {
+	/* The maildir itself could not be read: nothing was checked. */
+	if (strcmp(e.path, path) == 0 && e.kind == MD_ERR_SYSTEM &&
+	    errno != ENOMEM) {
 		warn("%s", shown(path, 0));
 		return -2;
 	}

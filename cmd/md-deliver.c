@@ -313,27 +313,28 @@ open_targets(struct run *r, int argc, char **argv)
 	}
 }
 
-/* Failures that are the message's own are permanent; all else retries. */
+/* One line on what failed; failures that are the message's own are
+ * permanent (65), all else retries (75). */
 static int
 classify(int errnum, const struct md_err *e, const struct run *r)
 {
-	if (errnum == ELOOP && strcmp(e->step, "loop check") == 0) {
+	switch (e->kind) {
+	case MD_ERR_LOOP:
 		warnx("message already delivered to %s (Delivered-To loop)",
 		    r->fo.delivered_to);
-		return EX_DATAERR;
-	}
-	if (errnum == EMSGSIZE && strcmp(e->step, "size limit") == 0) {
+		break;
+	case MD_ERR_TOO_BIG:
 		warnx("message larger than the size limit of %llu bytes",
 		    (unsigned long long)r->o.limit);
-		return EX_DATAERR;
-	}
-	if (errnum == ETIMEDOUT && strcmp(e->step, "read") == 0)
+		break;
+	case MD_ERR_TIMEOUT:
 		warnx("%s: read: no data for %u seconds", e->path, r->timeout);
-	else {
+		break;
+	default:
 		errno = errnum;
 		warn_err(e);
 	}
-	return EX_TEMPFAIL;
+	return md_err_permanent(e->kind) ? EX_DATAERR : EX_TEMPFAIL;
 }
 
 static void

@@ -73,7 +73,7 @@ report(void *arg, const struct md_expunge_event *ev)
 	struct run *r = arg;
 
 	if (ev->err != NULL) {
-		if (errno == ELOOP && strcmp(ev->err->step, "open") == 0)
+		if (ev->err->kind == MD_ERR_SYMLINK)
 			warnx("%s: a symbolic link, not followed",
 			    shown(ev->err->path));
 		else

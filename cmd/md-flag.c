@@ -112,10 +112,10 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	strlcpy(given, mp.name, sizeof(given));
 	given_sub = mp.sub;
 	if ((changed = md_change(&mp, &root->c, &e)) == -1) {
-		if (strcmp(e.step, "find") == 0)
+		if (e.kind == MD_ERR_GONE)
 			warnx("%s: gone (not in new/ or cur/ of %s)",
 			    shown(path), mp.root);
-		else if (errno == EISDIR)
+		else if (e.kind == MD_ERR_NOT_MESSAGE)
 			warnx("%s: a directory, not a message", shown(path));
 		else
 			warn("%s: %s", shown(e.path), e.step);

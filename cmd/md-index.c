@@ -215,7 +215,6 @@ finding(void *arg, enum md_index_finding k, const char *sub, const char *name)
 static void
 check(struct run *r, const char *dir)
 {
-	char path[PATH_MAX];
 	struct md_err e;
 	long n;
 
@@ -234,14 +233,12 @@ check(struct run *r, const char *dir)
 			    stderr, "%s: %ld differences\n", shown(dir, 0), n);
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, MD_CACHE_NAME);
-	if (errno == ENOENT && strcmp(e.step, "open") == 0 &&
-	    strcmp(e.path, path) == 0) {
+	if (e.kind == MD_ERR_NO_CACHE) {
 		printf(
 		    "nocache\t%s/%s\tno cache\n", shown(dir, 0), MD_CACHE_NAME);
 		if (r->status == CONSISTENT)
 			r->status = INCONSISTENT;
-	} else if (errno == EBADMSG || errno == ENOTSUP) {
+	} else if (e.kind == MD_ERR_DAMAGED) {
 		printf("damaged\t%s\t%s\n", shown(e.path, 0), e.step);
 		if (r->status == CONSISTENT)
 			r->status = INCONSISTENT;

@@ -232,10 +232,10 @@ move_one(struct run *r, const char *path)
 	}
 	if (md_move(&mp, &r->to, r->o.keep, &r->gen, out, sizeof(out), &size,
 	        &e) == -1) {
-		if (strcmp(e.step, "find") == 0)
+		if (e.kind == MD_ERR_GONE)
 			warnx("%s: gone (not in new/ or cur/ of %s)",
 			    shown(path), shown(mp.root));
-		else if (errno == EISDIR)
+		else if (e.kind == MD_ERR_NOT_MESSAGE)
 			warnx("%s: a directory, not a message", shown(path));
 		else
 			warn("%s: %s", shown(e.path), e.step);

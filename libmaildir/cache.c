@@ -396,14 +396,17 @@ md_cache_open(struct md_cache *c, const char *dir, struct md_err *e)
 	fd = openat(fd, MD_CACHE_NAME, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	close(saved);
 	if (fd == -1)
-		return md_err_set(e, "open", dir, MD_CACHE_NAME);
+		return md_err_kind(e,
+		    errno == ENOENT ? MD_ERR_NO_CACHE : MD_ERR_SYSTEM, "open",
+		    dir, MD_CACHE_NAME);
 	if (fstat(fd, &st) == -1) {
 		md_err_set(e, "stat", dir, MD_CACHE_NAME);
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
 		errno = EBADMSG; /* damaged: what a writer never leaves */
-		md_err_set(e, S_ISREG(st.st_mode) ? "empty" : "not a file", dir,
+		md_err_kind(e, MD_ERR_DAMAGED,
+		    S_ISREG(st.st_mode) ? "empty" : "not a file", dir,
 		    MD_CACHE_NAME);
 		goto fail;
 	}
@@ -418,7 +421,10 @@ md_cache_open(struct md_cache *c, const char *dir, struct md_err *e)
 		saved = errno;
 		munmap(map, (size_t)st.st_size);
 		errno = saved;
-		return md_err_set(e, why, dir, MD_CACHE_NAME);
+		/* ENOMEM is of the lookup table, not of the file. */
+		return md_err_kind(e,
+		    saved == ENOMEM ? MD_ERR_SYSTEM : MD_ERR_DAMAGED, why, dir,
+		    MD_CACHE_NAME);
 	}
 	c->mapped = 1;
 	return 0;

@@ -170,6 +170,14 @@ md_find_base(struct md_msgpath *mp)
 	return -1;
 }
 
+int
+md_find_err(struct md_err *e, const char *path)
+{
+	if (errno == ENOENT)
+		return md_err_kind(e, MD_ERR_GONE, "find", path, NULL);
+	return md_err_set(e, "scan", path, NULL);
+}
+
 static int
 is_dir(const char *path)
 {
@@ -216,7 +224,8 @@ md_change(struct md_msgpath *mp, const struct md_change *c, struct md_err *e)
 		 * take it; this look is the one cost beyond the rename. */
 		if (is_dir(from)) {
 			errno = EISDIR;
-			return md_err_set(e, "not a message", from, NULL);
+			return md_err_kind(
+			    e, MD_ERR_NOT_MESSAGE, "not a message", from, NULL);
 		}
 		if (md_rename_noreplace(AT_FDCWD, from, AT_FDCWD, to) == 0) {
 			strlcpy(mp->name, name, sizeof(mp->name));
@@ -228,8 +237,7 @@ md_change(struct md_msgpath *mp, const struct md_change *c, struct md_err *e)
 		/* Renamed by someone else meanwhile: find it by its base. */
 		strlcpy(was, mp->name, sizeof(was));
 		if (md_find_base(mp) == -1)
-			return md_err_set(
-			    e, errno == ENOENT ? "find" : "scan", from, NULL);
+			return md_find_err(e, from);
 		/* Still where it was: either cur/ itself is missing, or
 		 * another client renamed it away and back meanwhile (a flag
 		 * set and cleared), which is worth another try. */

@@ -67,13 +67,20 @@ md_check_category(enum md_check_kind k)
 
 /* The first problem is the one E keeps; checking goes on. */
 static void
-problem(struct run *r, const char *step, const char *dir, const char *name)
+problem_kind(struct run *r, enum md_err_kind kind, const char *step,
+    const char *dir, const char *name)
 {
 	if (!r->failed) {
 		r->err = errno;
-		md_err_set(r->e, step, dir, name);
+		md_err_kind(r->e, kind, step, dir, name);
 	}
 	r->failed = 1;
+}
+
+static void
+problem(struct run *r, const char *step, const char *dir, const char *name)
+{
+	problem_kind(r, MD_ERR_SYSTEM, step, dir, name);
 }
 
 static int
@@ -166,7 +173,8 @@ open_subdirs(struct run *r)
 	/* No part at all: no maildir, and not ours to make one here. */
 	if (have == 0 && !r->failed) {
 		errno = ENOENT;
-		problem(r, "not a maildir", r->path, NULL);
+		problem_kind(
+		    r, MD_ERR_NOT_MAILDIR, "not a maildir", r->path, NULL);
 		return -1;
 	}
 	check_dir_mode(r, r->fd, r->path);

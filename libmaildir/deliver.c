@@ -19,12 +19,6 @@ skip_from_line(struct md_input *in, const char **p, size_t *n, int *complete)
 	return md_input_line(in, p, n, complete);
 }
 
-static int
-read_err(struct md_err *e)
-{
-	return md_err_set(e, "read", "stdin", NULL);
-}
-
 int
 md_deliver_read(struct md_input *in, struct md_filter *f, struct md_err *e)
 {
@@ -42,17 +36,14 @@ md_deliver_read(struct md_input *in, struct md_filter *f, struct md_err *e)
 		r = md_input_line(in, &p, &n, &complete);
 	}
 	if (r == -1)
-		return read_err(e);
-	if (f->loop) {
-		errno = ELOOP;
-		return md_err_set(
-		    e, "loop check", "Delivered-To", f->o->delivered_to);
-	}
+		return md_input_err(e);
+	if (md_filter_loop_err(f, e) == -1)
+		return -1;
 	while ((r = md_input_chunk(in, &p, &n)) == 1) {
 		if (md_filter_body(f, p, n, e) == -1)
 			return -1;
 	}
 	if (r == -1)
-		return read_err(e);
+		return md_input_err(e);
 	return md_filter_end(f, e);
 }

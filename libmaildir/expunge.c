@@ -135,6 +135,9 @@ problem(struct run *r, const char *step, const char *sub, const char *name)
 		snprintf(dir, sizeof(dir), "%s/%s", r->path, sub);
 		md_err_set(&pe, step, dir, name);
 	}
+	/* A link planted where a directory was is no error of the system. */
+	if (errno == ELOOP)
+		pe.kind = MD_ERR_SYMLINK;
 	problem_err(r, &pe);
 }
 

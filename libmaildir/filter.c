@@ -4,6 +4,7 @@
  * MTA already put them at the top, notice a Delivered-To loop, and for
  * mbox import turn Status:/X-Status: into flags.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -279,4 +280,14 @@ md_filter_end(struct md_filter *f, struct md_err *e)
 	if (f->post_pending)
 		return decide_post(f, e);
 	return 0;
+}
+
+int
+md_filter_loop_err(const struct md_filter *f, struct md_err *e)
+{
+	if (!f->loop)
+		return 0;
+	errno = ELOOP;
+	return md_err_kind(
+	    e, MD_ERR_LOOP, "loop check", "Delivered-To", f->o->delivered_to);
 }

@@ -407,7 +407,8 @@ open_old(struct update *u, const char *dir, struct md_err *e)
 		return 0;
 	if (md_cache_open(&u->old, dir, &ce) == -1) {
 		if (errno == ENOMEM) /* of mmap, or of the lookup table */
-			return md_err_set(e, ce.step, dir, MD_CACHE_NAME);
+			return md_err_kind(
+			    e, ce.kind, ce.step, dir, MD_CACHE_NAME);
 		if (errno != ENOENT) {
 			u->st->damaged = errno;
 			u->st->why = ce.step; /* a string constant */
@@ -595,7 +596,8 @@ md_index_compare(const char *dir,
 		return md_err_set(e, "open", dir, NULL);
 	if (md_cache_open(&k.c, dir, e) == -1 ||
 	    (md_cache_check(&k.c, &why) == -1 &&
-	        md_err_set(e, why, dir, MD_CACHE_NAME) == -1)) {
+	        md_err_kind(e, MD_ERR_DAMAGED, why, dir, MD_CACHE_NAME) ==
+	            -1)) {
 		saved = errno;
 		md_cache_close(&k.c);
 		close(fd);

@@ -125,3 +125,11 @@ md_input_chunk(struct md_input *in, const char **p, size_t *n)
 	in->pos = in->len;
 	return 1;
 }
+
+int
+md_input_err(struct md_err *e)
+{
+	if (errno == ETIMEDOUT)
+		return md_err_kind(e, MD_ERR_TIMEOUT, "read", "stdin", NULL);
+	return md_err_set(e, "read", "stdin", NULL);
+}

@@ -16,14 +16,39 @@
 #include <sys/types.h>
 #include <time.h>
 
-/* Where a failed call failed: a short verb and the path it acted on. */
+/* What failed, set where it fails (as qmail classifies each failure at
+ * its point) and read by the program that decides what it means: an exit
+ * status, a message, going on. Only the permanent kinds are the input's
+ * fault; everything else an admin can fix, and an MTA must retry. */
+enum md_err_kind {
+	MD_ERR_SYSTEM,      /* a system call failed; errno says why */
+	MD_ERR_NOT_MAILDIR, /* the path has no tmp/, new/ or cur/ */
+	MD_ERR_GONE,        /* the message is in neither new/ nor cur/ now */
+	MD_ERR_NOT_MESSAGE, /* a directory where a message was named */
+	MD_ERR_SYMLINK,     /* a symbolic link where a file was, not followed */
+	MD_ERR_NO_CACHE,    /* the maildir has no header cache */
+	MD_ERR_DAMAGED,     /* a cache that fails its checks */
+	MD_ERR_TIMEOUT,     /* no input for the time allowed */
+	MD_ERR_LOOP,        /* permanent: the message has our Delivered-To */
+	MD_ERR_TOO_BIG      /* permanent: larger than the size limit */
+};
+
+/* Where a failed call failed: its kind, a short verb for messages (never
+ * to be compared: kind is what decides) and the path it acted on. */
 struct md_err {
+	enum md_err_kind kind;
 	const char *step;
 	char path[PATH_MAX];
 };
 
+/* Fill E (may be NULL) as kind MD_ERR_SYSTEM, or KIND; both return -1
+ * and leave errno as it was. */
 int md_err_set(
     struct md_err *e, const char *step, const char *dir, const char *name);
+int md_err_kind(struct md_err *e, enum md_err_kind kind, const char *step,
+    const char *dir, const char *name);
+/* Is a failure of KIND the input's own, so that a retry cannot help? */
+int md_err_permanent(enum md_err_kind kind);
 
 /* ---- name.c: unique names and the parts of a message file name ---- */
 
@@ -194,6 +219,9 @@ int md_change(
 int md_msgpath_format(const struct md_msgpath *mp, char *buf, size_t size);
 /* Find MP's base in new/ or cur/; on success MP names what is there now. */
 int md_find_base(struct md_msgpath *mp);
+/* md_find_base failed for the message at PATH: E as MD_ERR_GONE (step
+ * "find") when it is in neither directory, else a failed scan. -1. */
+int md_find_err(struct md_err *e, const char *path);
 /* renameat(2) that fails with EEXIST rather than replace a file. */
 int md_rename_noreplace(int from, const char *a, int to, const char *b);
 
@@ -782,6 +810,9 @@ int md_input_line(
     struct md_input *in, const char **p, size_t *n, int *complete);
 /* Whatever is available, for copying the body. Returns 1, 0 at end, -1. */
 int md_input_chunk(struct md_input *in, const char **p, size_t *n);
+/* A read of the input failed: E as MD_ERR_TIMEOUT when its time ran out
+ * (ETIMEDOUT), else MD_ERR_SYSTEM; step "read", path "stdin". -1. */
+int md_input_err(struct md_err *e);
 
 /* ---- tmpfile.c: a message being written in tmp/ ---- */
 
@@ -858,6 +889,9 @@ int md_filter_in_body(const struct md_filter *f);
 int md_filter_body(
     struct md_filter *f, const char *p, size_t n, struct md_err *e);
 int md_filter_end(struct md_filter *f, struct md_err *e);
+/* Once the header is read: -1/ELOOP with E as MD_ERR_LOOP when it held
+ * our Delivered-To, else 0. */
+int md_filter_loop_err(const struct md_filter *f, struct md_err *e);
 
 /* ---- deliver.c: one message from a stream into a tmp file ---- */
 

@@ -37,12 +37,6 @@ finish_line(struct md_input *in, int complete)
 	return r == -1 ? -1 : 0;
 }
 
-static int
-read_err(struct md_err *e)
-{
-	return md_err_set(e, "read", "stdin", NULL);
-}
-
 int
 md_mbox_begin(struct md_mbox *mb, struct md_input *in, struct md_err *e)
 {
@@ -60,9 +54,9 @@ md_mbox_begin(struct md_mbox *mb, struct md_input *in, struct md_err *e)
 		}
 		if (md_date_from_line(p, n, &mb->next_date) == -1)
 			mb->next_date = -1;
-		return finish_line(in, complete) == -1 ? read_err(e) : 1;
+		return finish_line(in, complete) == -1 ? md_input_err(e) : 1;
 	}
-	return r == -1 ? read_err(e) : 0;
+	return r == -1 ? md_input_err(e) : 0;
 }
 
 /* ">>From x" loses one '>'; ">x" and ">>>" stay as they are. */
@@ -113,7 +107,7 @@ md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date, int *more,
 		if (s.bol && is_from(p, n) && (dated || s.held)) {
 			mb->next_date = dated ? d : -1;
 			if (finish_line(mb->in, complete) == -1)
-				return read_err(e);
+				return md_input_err(e);
 			*more = 1;
 			break;
 		}
@@ -130,18 +124,15 @@ md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date, int *more,
 		feed(&s, f, p, n, complete, e);
 	}
 	if (r == -1)
-		return read_err(e);
+		return md_input_err(e);
 	if (!s.failed && md_filter_end(f, e) == -1)
 		s.failed = errno;
 	if (s.failed) {
 		errno = s.failed;
 		return -1;
 	}
-	if (f->loop) {
-		errno = ELOOP;
-		return md_err_set(
-		    e, "loop check", "Delivered-To", f->o->delivered_to);
-	}
+	if (md_filter_loop_err(f, e) == -1)
+		return -1;
 	if (*date == -1 && f->date[0] != '\0' &&
 	    md_date_parse(f->date, &d) == 0)
 		*date = d;

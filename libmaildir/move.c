@@ -202,15 +202,14 @@ md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
 				return md_err_set(e, "stat", from, NULL);
 			/* Renamed by another client meanwhile? */
 			if (md_find_base(mp) == -1)
-				return md_err_set(e,
-				    errno == ENOENT ? "find" : "scan", from,
-				    NULL);
+				return md_find_err(e, from);
 			dir = mp->sub == MD_NEW ? to->newfd : to->curfd;
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			errno = EISDIR;
-			return md_err_set(e, "not a message", from, NULL);
+			return md_err_kind(
+			    e, MD_ERR_NOT_MESSAGE, "not a message", from, NULL);
 		}
 		*size = msg_size(mp->name, &st);
 		if (new_name(mp, *size, g, name, sizeof(name)) == -1)

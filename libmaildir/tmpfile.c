@@ -14,12 +14,19 @@
 
 /* Errors name the tmp file itself: that is what an admin will look for. */
 static int
-tmp_err(struct md_tmp *t, const char *step, struct md_err *e)
+tmp_err_kind(
+    struct md_tmp *t, enum md_err_kind kind, const char *step, struct md_err *e)
 {
 	char name[NAME_MAX + 5];
 
 	snprintf(name, sizeof(name), "tmp/%s", t->name);
-	return md_err_set(e, step, t->home->path, name);
+	return md_err_kind(e, kind, step, t->home->path, name);
+}
+
+static int
+tmp_err(struct md_tmp *t, const char *step, struct md_err *e)
+{
+	return tmp_err_kind(t, MD_ERR_SYSTEM, step, e);
 }
 
 int
@@ -86,7 +93,7 @@ md_tmp_write(struct md_tmp *t, const void *p, size_t n, struct md_err *e)
 {
 	if (t->limit && (t->size + n > t->limit || t->size + n < t->size)) {
 		errno = EMSGSIZE;
-		return tmp_err(t, "size limit", e);
+		return tmp_err_kind(t, MD_ERR_TOO_BIG, "size limit", e);
 	}
 	t->size += n;
 	if (t->buflen + n > sizeof(t->buf)) {

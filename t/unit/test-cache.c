@@ -1063,6 +1063,12 @@ open_fails(const char *m, int err, const char *step)
 	errno = 0;
 	assert_int_equal(md_cache_open(&c, m, &e), -1);
 	assert_int_equal(errno, err);
+	/* none, or one that fails its checks: what md-index tells apart */
+	assert_int_equal(e.kind, err == ENOENT   ? MD_ERR_NO_CACHE
+	                         : err == ENOMEM ? MD_ERR_SYSTEM
+	                         : err == EBADMSG || err == ENOTSUP
+	                             ? MD_ERR_DAMAGED
+	                             : MD_ERR_SYSTEM);
 	assert_non_null(e.step);
 	if (step != NULL)
 		assert_string_equal(e.step, step);

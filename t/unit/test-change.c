@@ -299,6 +299,7 @@ change_finds_renamed(void **state)
 	errno = 0;
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, ENOENT);
+	assert_int_equal(e.kind, MD_ERR_GONE);
 	assert_true(scratch_exists(m, "cur/Y1:2,S", NULL));
 	assert_false(scratch_exists(m, "cur/Y:2,S", NULL));
 }

@@ -360,6 +360,7 @@ not_a_maildir(void **state)
 	errno = 0;
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), -1);
 	assert_string_equal(e.step, "not a maildir");
+	assert_int_equal(e.kind, MD_ERR_NOT_MAILDIR);
 	assert_int_equal(l.n, 0);
 	assert_false(exists(m, "cur"));
 }

@@ -85,11 +85,14 @@ new_tmp(void)
 	return t;
 }
 
+static enum md_err_kind last_kind; /* of run's last refusal */
+
 /* Deliver MSG with options O; return the delivered bytes (or NULL and
- * *err = errno when refused). */
+ * *err = errno when refused, its kind in last_kind). */
 static char *
 run(const char *msg, const struct md_filter_opts *o, int *err)
 {
+	struct md_err e;
 	struct md_input *in = malloc(sizeof(*in));
 	struct md_tmp *t = new_tmp();
 	struct md_filter f;
@@ -100,8 +103,9 @@ run(const char *msg, const struct md_filter_opts *o, int *err)
 	*err = 0;
 	md_input_init(in, fd, 0);
 	md_filter_begin(&f, o, t);
-	if (md_deliver_read(in, &f, NULL) == -1) {
+	if (md_deliver_read(in, &f, &e) == -1) {
 		*err = errno;
+		last_kind = e.kind;
 		md_tmp_remove(t);
 	} else {
 		assert_int_equal(md_tmp_finish(t, NULL, NULL), 0);
@@ -175,6 +179,8 @@ loops(void **state)
 	(void)state;
 	assert_null(run("S: 1\nDelivered-To: r@x\n\n", &o, &err));
 	assert_int_equal(err, ELOOP);
+	assert_int_equal(last_kind, MD_ERR_LOOP);
+	assert_true(md_err_permanent(last_kind));
 	assert_null(run("S: 1\ndelivered-to:  <R@X> \n\n", &o, &err));
 	assert_int_equal(err, ELOOP);
 	/* the MTA's own line at the top is not a loop; a second one is */
@@ -212,13 +218,16 @@ size_limit(void **state)
 {
 	struct md_tmp *t = new_tmp();
 	char buf[100] = { 0 };
+	struct md_err e;
 
 	(void)state;
 	t->limit = 150;
 	assert_int_equal(md_tmp_write(t, buf, 100, NULL), 0);
 	assert_int_equal(md_tmp_write(t, buf, 50, NULL), 0);
-	assert_int_equal(md_tmp_write(t, buf, 1, NULL), -1);
+	assert_int_equal(md_tmp_write(t, buf, 1, &e), -1);
 	assert_int_equal(errno, EMSGSIZE);
+	assert_int_equal(e.kind, MD_ERR_TOO_BIG);
+	assert_true(md_err_permanent(e.kind));
 	md_tmp_remove(t);
 	assert_int_equal(count(md.tmpfd), 0);
 	free(t);
@@ -451,6 +460,7 @@ static void
 input_deadline(void **state)
 {
 	struct md_input *in = malloc(sizeof(*in));
+	struct md_err e;
 	const char *p;
 	size_t n;
 	int fds[2], complete;
@@ -460,6 +470,13 @@ input_deadline(void **state)
 	md_input_init(in, fds[0], 1);
 	assert_int_equal(md_input_line(in, &p, &n, &complete), -1);
 	assert_int_equal(errno, ETIMEDOUT);
+	assert_int_equal(md_input_err(&e), -1);
+	assert_int_equal(e.kind, MD_ERR_TIMEOUT);
+	assert_false(md_err_permanent(e.kind));
+	errno = EIO;
+	md_input_err(&e);
+	assert_int_equal(e.kind, MD_ERR_SYSTEM);
+	assert_string_equal(e.step, "read");
 	close(fds[0]);
 	close(fds[1]);
 	free(in);

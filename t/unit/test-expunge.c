@@ -470,6 +470,7 @@ linked_subdir(void **state)
 	assert_string_equal(s.steps[0], "open");
 	assert_int_equal(s.errs[0], ELOOP);
 	assert_string_equal(e.step, "open");
+	assert_int_equal(e.kind, MD_ERR_SYMLINK);
 	snprintf(p, sizeof(p), "%s/new", m);
 	assert_string_equal(e.path, p);
 	assert_int_equal(st.problems, 1);

@@ -182,6 +182,7 @@ gone_and_directory(void **state)
 	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), -1);
 	assert_int_equal(errno, ENOENT);
 	assert_string_equal(e.step, "find");
+	assert_int_equal(e.kind, MD_ERR_GONE);
 
 	snprintf(d, sizeof(d), "%s/cur/dir:2,", p->from);
 	assert_int_equal(mkdir(d, 0700), 0);
