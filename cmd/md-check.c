@@ -2,7 +2,8 @@
  * md-check: report damage in maildirs, one finding a line,
  * "CATEGORY<TAB>PATH<TAB>what", and with --repair put right what can be
  * put right without risk (renames that never replace, mkdir, a new
- * maildirsize), one "repaired" line each. Nothing is ever deleted.
+ * maildirsize, modes tightened), one "repaired" line each. Nothing is
+ * ever deleted. Notes, which are no findings, go to stderr with -v.
  */
 #include <err.h>
 #include <errno.h>
@@ -16,7 +17,7 @@
 
 #include "maildir.h"
 
-#define OPTSTRING ":hr"
+#define OPTSTRING ":hrv"
 
 enum { OPT_REPAIR = 256 };
 
@@ -24,13 +25,13 @@ enum { OPT_REPAIR = 256 };
 enum { CLEAN = 0, FINDINGS = 1, UNCHECKED = 2 };
 
 struct opts {
-	int recursive, repair;
+	int recursive, repair, verbose;
 };
 
 static void
 usage(void)
 {
-	printf("usage: md-check [-r] [--repair] [maildir ...]\n");
+	printf("usage: md-check [-rv] [--repair] [maildir ...]\n");
 	exit(EX_OK);
 }
 
@@ -44,6 +45,36 @@ shown(const char *path, int which)
 	return md_shown(path, buf[which], sizeof(buf[which]));
 }
 
+/* What one class's rwx BITS let it do to a file or directory (DIR). */
+static const char *
+verbs(unsigned bits, int dir)
+{
+	int r = (bits & 4) != 0;
+	int w = dir ? (bits & 3) == 3 : (bits & 2) != 0;
+
+	if (dir)
+		return r && w ? "list and change" : r ? "list" : "change";
+	return r && w ? "read and write" : r ? "read" : "write";
+}
+
+/* "mode 0644: its group and others can read it" */
+static void
+mode_detail(const struct md_finding *f)
+{
+	int dir = f->what == MD_CHECK_DIR;
+	unsigned g = (f->v[1] >> 3) & 7, o = f->v[1] & 7;
+
+	printf("mode %04llo: ", (unsigned long long)f->v[0]);
+	if (g && o && strcmp(verbs(g, dir), verbs(o, dir)) == 0)
+		printf("its group and others can %s it", verbs(g, dir));
+	else if (g && o)
+		printf("its group can %s it, others can %s it", verbs(g, dir),
+		    verbs(o, dir));
+	else
+		printf("%s can %s it", g ? "its group" : "others",
+		    verbs(g ? g : o, dir));
+}
+
 static void
 detail(const struct md_finding *f)
 {
@@ -55,8 +86,7 @@ detail(const struct md_finding *f)
 		                                  : "no such directory");
 		break;
 	case MD_CHECK_MODE:
-		printf("mode %04llo gives group or others access",
-		    (unsigned long long)v[0]);
+		mode_detail(f);
 		break;
 	case MD_CHECK_STALE:
 		printf("untouched for %lld hours (an abandoned delivery?)",
@@ -108,6 +138,9 @@ detail(const struct md_finding *f)
 			printf("renamed to %s", shown(f->other, 1));
 		else if (f->what == MD_CHECK_REBUILT)
 			printf("rebuilt from %lld messages", (long long)v[0]);
+		else if (f->what == MD_CHECK_CHMOD)
+			printf(
+			    "mode changed to %04llo", (unsigned long long)v[0]);
 		else
 			printf("written anew: %lld bytes in %lld messages",
 			    (long long)v[0], (long long)v[1]);
@@ -116,11 +149,41 @@ detail(const struct md_finding *f)
 		if (f->what == MD_CHECK_DAMAGED)
 			printf(
 			    "damaged (%s): every reader ignores it", f->other);
+		else if (v[0] == 1)
+			printf("1 entry does not match its message (size or "
+			       "mtime changed)");
 		else
-			printf("%lld entries stale, %lld of messages gone",
-			    (long long)v[0], (long long)v[1]);
+			printf("%lld entries do not match their messages "
+			       "(size or mtime changed)",
+			    (long long)v[0]);
+		break;
+	case MD_CHECK_NOTE: /* no finding: print_note */
 		break;
 	}
+}
+
+/* -v: "M/mdkit-cache: 3 messages not in the cache, 1 entry of a message
+ * gone; md-index updates it", on stderr: it is no finding. */
+static void
+print_note(const struct md_finding *f)
+{
+	const int64_t *v = f->v;
+
+	if (f->what != MD_CHECK_BEHIND)
+		return;
+	fflush(stdout); /* in order on a terminal */
+	fprintf(stderr, "%s: ", shown(f->path, 0));
+	if (v[0] > 0)
+		fprintf(stderr, "%lld message%s not in the cache",
+		    (long long)v[0], v[0] == 1 ? "" : "s");
+	if (v[0] > 0 && v[1] > 0)
+		fprintf(stderr, ", ");
+	if (v[1] == 1)
+		fprintf(stderr, "1 entry of a message gone");
+	else if (v[1] > 1)
+		fprintf(
+		    stderr, "%lld entries of messages gone", (long long)v[1]);
+	fprintf(stderr, "; md-index updates it\n");
 }
 
 /* A repair that failed is a problem to tell on stderr; the finding
@@ -138,6 +201,8 @@ repair_failed(const struct md_finding *f)
 		warn("%s: cannot make it", shown(f->path, 0));
 	else if (f->what == MD_CHECK_REBUILT)
 		warn("%s: cannot rebuild it", shown(f->path, 0));
+	else if (f->what == MD_CHECK_CHMOD)
+		warn("%s: cannot change its mode", shown(f->path, 0));
 	else
 		warn("%s: cannot write it anew", shown(f->path, 0));
 }
@@ -145,7 +210,13 @@ repair_failed(const struct md_finding *f)
 static void
 print_finding(void *arg, const struct md_finding *f)
 {
-	(void)arg;
+	const struct opts *o = arg;
+
+	if (f->kind == MD_CHECK_NOTE) {
+		if (o->verbose)
+			print_note(f);
+		return;
+	}
 	if (f->kind == MD_CHECK_REPAIRED && f->error != 0) {
 		fflush(stdout); /* in order on a terminal */
 		repair_failed(f);
@@ -219,6 +290,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "repair", no_argument, NULL, OPT_REPAIR },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char msg[PATH_MAX + 64];
@@ -236,6 +308,9 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			break;
 		case OPT_REPAIR:
 			o->repair = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
 			break;
 		default:
 			errx(EX_USAGE, "%s (see md-check -h)",
@@ -275,6 +350,7 @@ main(int argc, char *argv[])
 	c.now = time(NULL);
 	c.gen = &gen;
 	c.report = print_finding;
+	c.arg = &o;
 	if (argc == 0 && check_target(&c, &o, default_maildir()) == -1)
 		status = UNCHECKED;
 	for (int i = 0; i < argc; i++)

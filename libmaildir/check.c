@@ -2,8 +2,9 @@
  * check.c: finding damage in a maildir, and repairing what is safe to
  * repair: a missing directory is made, a misplaced or misnamed message is
  * renamed (never over another name), a drifted maildirsize is written
- * anew. Nothing is deleted and no message is rewritten. Silent: every
- * finding and every repair goes to the caller's report function.
+ * anew, a mode that lets others get at mail is tightened. Nothing is
+ * deleted and no message is rewritten. Silent: every finding, repair and
+ * note goes to the caller's report function.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +28,9 @@ static const char *const subs[] = { "tmp", "new", "cur" };
 	    BIT(MD_CHECK_DUPLICATE))
 /* Tries for a fresh name that nobody took meanwhile. */
 #define NAME_TRIES 5
+/* Who besides the owner may get at a file: its group, and others. */
+#define BY_GROUP 1u
+#define BY_OTHERS 2u
 
 /* An entry of new/ or cur/ and what is wrong with it. */
 struct entry {
@@ -40,6 +44,7 @@ struct entry {
 	ino_t ino;
 	int64_t size, sfield;
 	mode_t mode;
+	unsigned who; /* mode: BY_GROUP, BY_OTHERS */
 };
 
 /* One maildir being checked. */
@@ -51,6 +56,10 @@ struct run {
 	size_t n, cap;
 	struct md_err *e;
 	int failed, err; /* err: errno of the first problem */
+	/* The way down to the mail, as first seen (before any repair):
+	 * a folder's Maildir++ root (TOP), the maildir, its three parts. */
+	struct stat top, dir, sub[3];
+	int has_top;
 };
 
 const char *
@@ -58,7 +67,7 @@ md_check_category(enum md_check_kind k)
 {
 	static const char *const names[] = { "missing", "mode", "stale",
 		"nonmessage", "empty", "size", "misplaced", "flags",
-		"duplicate", "quota", "cache", "repaired" };
+		"duplicate", "quota", "cache", "repaired", "note" };
 
 	if ((unsigned)k >= sizeof(names) / sizeof(names[0]))
 		return "unknown";
@@ -97,7 +106,7 @@ join(char *buf, size_t size, const char *path, int sub, const char *name)
 }
 
 static void
-report(struct run *r, enum md_check_kind kind, enum md_check_what what,
+tell(struct run *r, enum md_check_kind kind, enum md_check_what what,
     const char *path, const char *other, const int64_t *v)
 {
 	struct md_finding f;
@@ -109,8 +118,15 @@ report(struct run *r, enum md_check_kind kind, enum md_check_what what,
 	f.other = other;
 	if (v != NULL)
 		memcpy(f.v, v, sizeof(f.v));
-	r->c->found++;
 	r->c->report(r->c->arg, &f);
+}
+
+static void
+report(struct run *r, enum md_check_kind kind, enum md_check_what what,
+    const char *path, const char *other, const int64_t *v)
+{
+	r->c->found++;
+	tell(r, kind, what, path, other, v);
 }
 
 /* A repair made (ERR 0) or tried and failed; FIXES findings are gone. */
@@ -133,21 +149,138 @@ repaired(struct run *r, enum md_check_what what, const char *path,
 	r->c->report(r->c->arg, &f);
 }
 
-/* Group or other bits on a maildir's directory: others may list mail. */
-static void
-check_dir_mode(struct run *r, int fd, const char *path)
-{
-	struct stat st;
+/* ---- who can get at the mail ---- */
 
-	if (fstat(fd, &st) == -1) {
+/* The permission bits of the classes WHO. */
+static mode_t
+class_bits(unsigned who)
+{
+	return ((who & BY_GROUP) ? 070 : 0) | ((who & BY_OTHERS) ? 07 : 0);
+}
+
+/* Who directory D lets search on the way to something of group GID. A
+ * user of GID may or may not be in D's other group: then either search
+ * bit lets both through. */
+static unsigned
+lets_through(const struct stat *d, gid_t gid)
+{
+	unsigned who = 0;
+
+	if (d->st_gid != gid)
+		return (d->st_mode & 011) ? BY_GROUP | BY_OTHERS : 0;
+	if (d->st_mode & S_IXGRP)
+		who |= BY_GROUP;
+	if (d->st_mode & S_IXOTH)
+		who |= BY_OTHERS;
+	return who;
+}
+
+/* Do the rwx BITS of one class let it read or write a file, or list or
+ * change (write and search) a directory? */
+static int
+usable(mode_t bits, int dir)
+{
+	if (dir)
+		return (bits & 4) || (bits & 3) == 3;
+	return (bits & 6) != 0;
+}
+
+/* Who, reaching ST down the N directories of WAY (from the top), can
+ * use it. Group access below a set-group-ID directory is wanted: that is
+ * how a maildir is shared with a group. */
+static unsigned
+open_to(const struct stat *const *way, size_t n, const struct stat *st)
+{
+	int dir = S_ISDIR(st->st_mode);
+	int shared = dir && (st->st_mode & S_ISGID);
+	unsigned who = 0;
+
+	if (usable((st->st_mode >> 3) & 7, dir))
+		who |= BY_GROUP;
+	if (usable(st->st_mode & 7, dir))
+		who |= BY_OTHERS;
+	for (size_t i = 0; i < n; i++) {
+		who &= lets_through(way[i], st->st_gid);
+		shared |= (way[i]->st_mode & S_ISGID) != 0;
+	}
+	return shared ? who & ~BY_GROUP : who;
+}
+
+/* The directories, from the top down, above the maildir (DEPTH 0), one
+ * of its parts (1) or a message in its part SUB (2), into WAY[3]. */
+static size_t
+way_down(const struct run *r, int depth, int sub, const struct stat **way)
+{
+	size_t n = 0;
+
+	if (r->has_top)
+		way[n++] = &r->top;
+	if (depth >= 1)
+		way[n++] = &r->dir;
+	if (depth >= 2)
+		way[n++] = &r->sub[sub];
+	return n;
+}
+
+/* Take every bit of the classes WHO from the mode of FD (PATH), when it
+ * is still the one examined (DEV, INO) and its owner is the maildir's:
+ * another's file linked in is not ours to change. Never adds a bit. */
+static void
+tighten(
+    struct run *r, int fd, const char *path, unsigned who, dev_t dev, ino_t ino)
+{
+	int64_t v[4] = { 0 };
+	struct stat st;
+	int err = 0;
+
+	if (fstat(fd, &st) == -1)
+		err = errno;
+	else if (st.st_dev != dev || st.st_ino != ino)
+		err = ENOENT; /* replaced meanwhile */
+	else if (st.st_uid != r->dir.st_uid)
+		err = EPERM;
+	else {
+		v[0] = st.st_mode & 07777 & ~class_bits(who);
+		if (fchmod(fd, (mode_t)v[0]) == -1)
+			err = errno;
+	}
+	repaired(r, MD_CHECK_CHMOD, path, NULL, err, 1, v);
+}
+
+/* The maildir (SUB -1) or one of its parts, open as FD: who besides its
+ * owner can list or change it; with repair, take that away. */
+static void
+check_dir_mode(struct run *r, int fd, const char *path, int sub)
+{
+	struct stat *st = sub < 0 ? &r->dir : &r->sub[sub];
+	const struct stat *way[3];
+	unsigned who;
+
+	if (fstat(fd, st) == -1) {
+		memset(st, 0, sizeof(*st));
 		problem(r, "stat", path, NULL);
 		return;
 	}
-	if (st.st_mode & 077) {
-		int64_t v[4] = { st.st_mode & 07777 };
+	who = open_to(way, way_down(r, sub < 0 ? 0 : 1, sub, way), st);
+	if (who != 0) {
+		int64_t v[4] = { st->st_mode & 07777,
+			st->st_mode & class_bits(who) };
 
-		report(r, MD_CHECK_MODE, MD_CHECK_ANY, path, NULL, v);
+		report(r, MD_CHECK_MODE, MD_CHECK_DIR, path, NULL, v);
+		if (r->c->repair)
+			tighten(r, fd, path, who, st->st_dev, st->st_ino);
 	}
+}
+
+/* A folder's mail is reached through its Maildir++ root too. */
+static void
+find_top(struct run *r)
+{
+	struct stat st;
+
+	if (fstatat(r->fd, "maildirfolder", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstatat(r->fd, "..", &r->top, 0) == 0)
+		r->has_top = 1;
 }
 
 /* tmp/, new/, cur/: open each; make a missing one when repairing. */
@@ -177,7 +310,8 @@ open_subdirs(struct run *r)
 		    r, MD_ERR_NOT_MAILDIR, "not a maildir", r->path, NULL);
 		return -1;
 	}
-	check_dir_mode(r, r->fd, r->path);
+	find_top(r);
+	check_dir_mode(r, r->fd, r->path, -1);
 	for (int i = 0; i < 3; i++) {
 		if (state[i] == UNKNOWN ||
 		    join(p, sizeof(p), r->path, i, NULL) == -1)
@@ -203,7 +337,7 @@ open_subdirs(struct run *r)
 		else if (r->subfd[i] == -1)
 			problem(r, "open", r->path, subs[i]);
 		else
-			check_dir_mode(r, r->subfd[i], p);
+			check_dir_mode(r, r->subfd[i], p, i);
 	}
 	return 0;
 }
@@ -298,8 +432,10 @@ static int
 examine(struct run *r, struct entry *x)
 {
 	int fd = r->subfd[x->sub];
+	const struct stat *way[3];
 	struct stat st;
 	uint64_t s;
+	int is_link;
 
 	if (fstatat(fd, x->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 		/* Gone meanwhile (ESTALE on NFS) is another client's doing;
@@ -314,8 +450,10 @@ examine(struct run *r, struct entry *x)
 		}
 		return -1;
 	}
-	/* mairix and others fill maildirs with links: the target counts. */
-	if (S_ISLNK(st.st_mode) && fstatat(fd, x->name, &st, 0) == -1) {
+	/* mairix and others fill maildirs with links: the target counts,
+	 * but for its mode, which its own maildir answers for. */
+	is_link = S_ISLNK(st.st_mode);
+	if (is_link && fstatat(fd, x->name, &st, 0) == -1) {
 		x->found |= BIT(MD_CHECK_NONMESSAGE);
 		x->nonmsg = MD_CHECK_DANGLING;
 		return 0;
@@ -337,7 +475,8 @@ examine(struct run *r, struct entry *x)
 		x->found |= BIT(MD_CHECK_SIZE);
 		x->sfield = (int64_t)s;
 	}
-	if (x->mode & 077)
+	if (!is_link &&
+	    (x->who = open_to(way, way_down(r, 2, x->sub, way), &st)) != 0)
 		x->found |= BIT(MD_CHECK_MODE);
 	if (x->sub == SUB_NEW && strchr(x->name, ':') != NULL)
 		x->found |= BIT(MD_CHECK_MISPLACED);
@@ -527,6 +666,22 @@ rename_entry(struct run *r, const struct entry *x, const char *from)
 	    err == 0 ? fixes : 0, NULL);
 }
 
+/* Opened, never read, so that the mode changed is the one of the file
+ * examined and not of something put in its place. */
+static void
+tighten_entry(struct run *r, const struct entry *x, const char *path)
+{
+	int fd = openat(r->subfd[x->sub], x->name,
+	    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd == -1) {
+		repaired(r, MD_CHECK_CHMOD, path, NULL, errno, 0, NULL);
+		return;
+	}
+	tighten(r, fd, path, x->who, x->dev, x->ino);
+	close(fd);
+}
+
 static void
 report_entry(struct run *r, const struct entry *x)
 {
@@ -547,9 +702,10 @@ report_entry(struct run *r, const struct entry *x)
 			w = x->nonmsg;
 		else if (k == MD_CHECK_FLAGS)
 			w = x->flags;
-		else if (k == MD_CHECK_MODE)
+		else if (k == MD_CHECK_MODE) {
 			v[0] = x->mode;
-		else if (k == MD_CHECK_SIZE) {
+			v[1] = x->mode & class_bits(x->who);
+		} else if (k == MD_CHECK_SIZE) {
 			v[0] = x->sfield;
 			v[1] = x->size;
 		} else if (k == MD_CHECK_DUPLICATE) {
@@ -560,6 +716,9 @@ report_entry(struct run *r, const struct entry *x)
 		}
 		report(r, (enum md_check_kind)k, w, p, other, v);
 	}
+	/* The mode first: a rename would take the name. */
+	if (r->c->repair && (x->found & BIT(MD_CHECK_MODE)))
+		tighten_entry(r, x, p);
 	if (r->c->repair && (x->found & RENAMES))
 		rename_entry(r, x, p);
 }
@@ -712,20 +871,17 @@ check_quota(struct run *r)
 
 /* ---- the header cache ---- */
 
+/* Differences by kind: N[MD_INDEX_MISSING] and so on. */
 static void
 count_cache(
     void *arg, enum md_index_finding k, const char *sub, const char *name)
 {
-	int64_t *v = arg;
+	int64_t *n = arg;
 
 	(void)sub;
 	(void)name;
-	if (k == MD_INDEX_STALE)
-		v[0]++;
-	else if (k == MD_INDEX_EXTRA)
-		v[1]++;
-	/* A message without an entry is no damage: deliveries since the
-	 * last md-index, read from the file by md-list. */
+	if (k == MD_INDEX_MISSING || k == MD_INDEX_EXTRA || k == MD_INDEX_STALE)
+		n[k]++;
 }
 
 /* Rebuild the cache from the messages (the repair of any finding). */
@@ -755,17 +911,20 @@ rebuild_cache(struct run *r, const char *p)
 	free(ix.z);
 }
 
-/* A cache that is damaged (ignored by every reader), or whose entries
- * no longer match their messages (stale, or of messages gone). */
+/* A cache that every reader ignores (damaged), or with entries that no
+ * longer say what their message holds, is a finding a rebuild repairs.
+ * One that lags behind (no entries for what came since md-index ran,
+ * entries of what went) is how a cache lives between two runs: readers
+ * take what it lacks from the files. That is only a note. */
 static void
 check_cache(struct run *r)
 {
 	char p[PATH_MAX];
-	int64_t v[4] = { 0 };
+	int64_t n[3] = { 0 }, v[4] = { 0 };
 	struct md_err ce;
 
 	snprintf(p, sizeof(p), "%s/%s", r->path, MD_CACHE_NAME);
-	if (md_index_compare(r->path, count_cache, v, &ce) == -1) {
+	if (md_index_compare(r->path, count_cache, n, &ce) == -1) {
 		if (errno == ENOENT && strcmp(ce.path, p) == 0)
 			return; /* no cache: nothing to check */
 		if (errno != EBADMSG && errno != ENOTSUP) {
@@ -773,12 +932,23 @@ check_cache(struct run *r)
 			return;
 		}
 		report(r, MD_CHECK_CACHE, MD_CHECK_DAMAGED, p, ce.step, NULL);
-	} else if (v[0] > 0 || v[1] > 0)
-		report(r, MD_CHECK_CACHE, MD_CHECK_OUTDATED, p, NULL, v);
-	else
+		if (r->c->repair)
+			rebuild_cache(r, p);
 		return;
-	if (r->c->repair)
-		rebuild_cache(r, p);
+	}
+	if (n[MD_INDEX_STALE] > 0) {
+		v[0] = n[MD_INDEX_STALE];
+		report(r, MD_CHECK_CACHE, MD_CHECK_OUTDATED, p, NULL, v);
+		if (r->c->repair) {
+			rebuild_cache(r, p); /* the lag goes with it */
+			return;
+		}
+	}
+	if (n[MD_INDEX_MISSING] > 0 || n[MD_INDEX_EXTRA] > 0) {
+		v[0] = n[MD_INDEX_MISSING];
+		v[1] = n[MD_INDEX_EXTRA];
+		tell(r, MD_CHECK_NOTE, MD_CHECK_BEHIND, p, NULL, v);
+	}
 }
 
 static void

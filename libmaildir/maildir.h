@@ -338,7 +338,7 @@ int md_expunge_maildir(const char *path, const struct md_expunge *x,
 /* What is wrong; md_check_category() names each with a fixed word. */
 enum md_check_kind {
 	MD_CHECK_MISSING,    /* tmp/, new/ or cur/ absent or no directory */
-	MD_CHECK_MODE,       /* group or other bits on mail or its dirs */
+	MD_CHECK_MODE,       /* mail or a directory others can get at */
 	MD_CHECK_STALE,      /* a tmp/ file untouched for 36 hours */
 	MD_CHECK_NONMESSAGE, /* in new/ or cur/, but no message */
 	MD_CHECK_EMPTY,      /* a message of 0 bytes */
@@ -347,8 +347,9 @@ enum md_check_kind {
 	MD_CHECK_FLAGS,      /* flags not in ASCII order, or repeated */
 	MD_CHECK_DUPLICATE,  /* a base already seen in new/ or cur/ */
 	MD_CHECK_QUOTA,      /* maildirsize differs from what is there */
-	MD_CHECK_CACHE,      /* the header cache: damaged or outdated */
+	MD_CHECK_CACHE,      /* the header cache: damaged, or entries wrong */
 	MD_CHECK_REPAIRED,   /* no finding: a repair made (or failed) */
+	MD_CHECK_NOTE,       /* no finding: worth knowing (the cache lags) */
 };
 
 /* Which variant of a kind (struct md_finding's WHAT). */
@@ -356,7 +357,7 @@ enum md_check_what {
 	MD_CHECK_ANY,
 	MD_CHECK_ABSENT,   /* missing: not there */
 	MD_CHECK_NOTDIR,   /* missing: there, but no directory */
-	MD_CHECK_DIR,      /* nonmessage: a directory */
+	MD_CHECK_DIR,      /* nonmessage, mode: a directory */
 	MD_CHECK_SPECIAL,  /* nonmessage: a fifo, socket or device */
 	MD_CHECK_NOBASE,   /* nonmessage: the name starts with ':' */
 	MD_CHECK_DANGLING, /* nonmessage: a symbolic link to nothing */
@@ -370,8 +371,11 @@ enum md_check_what {
 	MD_CHECK_RENAME,   /* repaired: renamed to OTHER */
 	MD_CHECK_RECALC,   /* repaired: maildirsize written anew */
 	MD_CHECK_DAMAGED,  /* cache: unreadable; OTHER says how */
-	MD_CHECK_OUTDATED, /* cache: V = stale entries, entries of gone mail */
+	MD_CHECK_OUTDATED, /* cache: V[0] entries whose message changed */
 	MD_CHECK_REBUILT,  /* repaired: the cache rebuilt, V[0] entries */
+	MD_CHECK_CHMOD,    /* repaired: V[0] the mode now */
+	MD_CHECK_BEHIND,   /* note: V = messages without entry, entries of
+	                    * messages gone */
 };
 
 struct md_finding {
@@ -379,7 +383,8 @@ struct md_finding {
 	enum md_check_what what;
 	const char *path;  /* the file or directory concerned */
 	const char *other; /* duplicate: the one kept; rename: the new path */
-	/* mode: V[0]; stale: age (s); size: ",S=", st_size; duplicate: 1
+	/* mode: V[0], and V[1] the bits of those who can get in (what a
+	 * repair takes); stale: age (s); size: ",S=", st_size; duplicate: 1
 	 * for a hard link of OTHER; recalc: bytes, count written */
 	int64_t v[4];
 	int error; /* repaired: 0, or the errno of a failed repair */
@@ -401,9 +406,10 @@ const char *md_check_category(enum md_check_kind k);
 /*
  * Check the maildir PATH, telling C->report each finding (and, with
  * C->repair, each repair: renames that never replace, mkdir, a new
- * maildirsize; nothing is deleted). Checks the quota of a Maildir++ root
- * too, not its folders. Returns 0; -1 when PATH or a part of it could
- * not be read (E says which; what could be checked was).
+ * maildirsize, modes tightened; nothing is deleted), and each note,
+ * which is no finding. Checks the quota of a Maildir++ root too, not its
+ * folders. Returns 0; -1 when PATH or a part of it could not be read (E
+ * says which; what could be checked was).
  */
 int md_check_maildir(struct md_check *c, const char *path, struct md_err *e);
 

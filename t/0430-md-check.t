@@ -3,10 +3,12 @@
 # with exit 1; nothing changed without --repair; --repair puts right what
 # is safe and loses no message, and what is left is the report-only
 # kinds; a clean maildir is silent; folders with -r; a maildir that
-# cannot be checked exits 2, a usage error 64.
+# cannot be checked exits 2, a usage error 64. Ordinary life is no
+# damage: a cache behind its messages, open modes nobody else can reach,
+# a maildir in use by mdkit, Dovecot and mutt.
 . "$(dirname "$0")/lib.sh"
 
-plan 96
+plan 124
 
 C=$BIN/md-check
 shim=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
@@ -73,6 +75,7 @@ msg "$M/cur/f,S=3:2,S" "more than three bytes"
 msg "$M/cur/g:2,S" seven
 chmod 644 "$M/cur/g:2,S"
 chmod 750 "$M/new"
+chmod 711 "$M" "$M/cur" # others may pass, not list: g:2,S is theirs
 mkdir "$M/cur/dir"
 mkfifo "$M/cur/fifo"
 msg "$M/cur/:2,S" "no base"
@@ -115,7 +118,7 @@ check "repaired: the misplaced message moved" has repaired "$M/new/b:2,S"
 check "repaired: SF sorted" has repaired "$M/cur/c:2,SF"
 check "repaired: FSS sorted" has repaired "$M/cur/d:2,FSS"
 check "repaired: maildirsize recalculated" has repaired "$M/maildirsize"
-is "$(grep -c '^repaired' "$T/out")" 6 "--repair: six repairs, one line each"
+is "$(grep -c '^repaired' "$T/out")" 8 "--repair: eight repairs, one line each"
 is "$(bytes "$T/err")" 0 "--repair: nothing on stderr"
 is "$(fmode "$M/tmp")" 700 "tmp/ made with mode 0700"
 check "misplaced: now cur/b:2,S" test -f "$M/cur/b:2,S"
@@ -136,13 +139,16 @@ is "$(sums "$M")" "$before_sums" "--repair: the same contents (checksums)"
 is "$(head -1 "$M/maildirsize")" 100000S,10C "maildirsize: the limits kept"
 check "the size finding was not renamed" test -f "$M/cur/f,S=3:2,S"
 check "the empty message was not removed" test -f "$M/cur/e"
-is "$(fmode "$M/cur/g:2,S")" 644 "modes are not changed"
+is "$(fmode "$M/cur/g:2,S"):$(fmode "$M/new")" 600:700 \
+    "modes tightened: group and other bits taken"
+grep -q "^repaired	$M/new	mode changed to 0700\$" "$T/out"
+ok $? "a tightened mode: the repair line says what it is now"
 
 mc "$M"
 is "$RC" 1 "after --repair: exit 1 for what is report-only"
-is "$(cut -f1 "$T/out" | sort -u | tr '\n' ' ')" "empty mode nonmessage size " \
+is "$(cut -f1 "$T/out" | sort -u | tr '\n' ' ')" "empty nonmessage size " \
     "after --repair: only the report-only kinds are left"
-is "$(lines "$T/out")" 7 "after --repair: seven findings left"
+is "$(lines "$T/out")" 5 "after --repair: five findings left"
 mc --repair "$M"
 is "$(grep -c '^repaired' "$T/out")" 0 "--repair again: nothing left to repair"
 
@@ -321,19 +327,40 @@ is "$RC:$(bytes "$T/out")" "0:0" "a cache that matches: no finding"
 msg "$X/new/3.M3P3.h" "Subject: three"
 mc "$X"
 is "$RC:$(bytes "$T/out")" "0:0" "a message without an entry (a delivery since): no finding"
-rm "$X/new/3.M3P3.h" "$X/cur/2.M2P2.h,S=19:2,S"
+rm "$X/cur/2.M2P2.h,S=19:2,S"
+mc "$X"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" \
+    "a cache behind (a message gone, one new): no finding, silent"
+mc -v "$X"
+is "$RC:$(bytes "$T/out"):$(cat "$T/err")" \
+    "0:0:$X/mdkit-cache: 1 message not in the cache, 1 entry of a message gone; md-index updates it" \
+    "-v: one line on stderr says how far behind it is"
+cp "$X/mdkit-cache" "$T/cache.before"
+mc --repair "$X"
+is "$RC:$(bytes "$T/out")" "0:0" "--repair: a cache behind is no finding"
+cmp -s "$X/mdkit-cache" "$T/cache.before"
+ok $? "--repair leaves a cache behind to md-index"
+"$BIN/md-index" -q "$X"
+mc -v "$X"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" "-v on a current cache: nothing"
+msg "$X/new/4.M4P4.h" "Subject: four"
+msg "$X/new/5.M5P5.h" "Subject: five"
+rm "$X/new/3.M3P3.h"
+mc --verbose "$X"
+is "$(cat "$T/err")" \
+    "$X/mdkit-cache: 2 messages not in the cache, 1 entry of a message gone; md-index updates it" \
+    "--verbose: counts in the plural"
 touch -d 2001-01-01 "$X/cur/1.M1P1.h,S=19:2,S"
 mc "$X"
-has cache "$X/mdkit-cache"
-ok $? "an entry of a message gone, one stale: reported as cache"
-is "$RC:$(cut -f3 "$T/out")" "1:1 entries stale, 1 of messages gone" \
-    "outdated cache: exit 1, the counts"
-cp "$X/mdkit-cache" "$T/cache.before"
+is "$RC:$(cut -f1,2 "$T/out")" "1:cache	$X/mdkit-cache" \
+    "an entry whose message's mtime changed: a cache finding"
+is "$(cut -f3 "$T/out")" "1 entry does not match its message (size or mtime changed)" \
+    "... the detail says what"
 mc --repair "$X"
 has repaired "$X/mdkit-cache"
 ok $? "--repair rebuilds the cache"
-mc "$X"
-is "$RC:$(bytes "$T/out")" "0:0" "after --repair: clean"
+mc -v "$X"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" "after --repair: clean, nothing behind"
 printf 'not a cache at all' >"$X/mdkit-cache"
 mc "$X"
 is "$RC:$(cut -f1,3 "$T/out")" "1:cache	damaged (not a cache): every reader ignores it" \
@@ -345,6 +372,140 @@ head -c 40 "$X/mdkit-cache" >"$T/trunc" && cp "$T/trunc" "$X/mdkit-cache"
 mc "$X"
 is "$RC:$(cut -f3 "$T/out")" "1:damaged (truncated): every reader ignores it" \
     "a truncated cache: damaged"
+
+# ---- modes: only what others can reach ----
+
+# A maildir written under umask 022: files 0644 in directories 0700.
+U=$T/U
+md700 "$U"
+printf 'Subject: u\n\n' >"$U/cur/1700000000.12345_1.host:2,S"
+printf 'Subject: v\n\n' >"$U/new/1700000001.12345_2.host"
+mc "$U"
+is "$RC:$(bytes "$T/out")" "0:0" "files 0644 behind directories 0700: no finding"
+
+# Made by hand: directories 0755 too.
+H=$T/H
+mkdir -p "$H/tmp" "$H/new" "$H/cur"
+printf 'Subject: h\n\n' >"$H/cur/1700000000.12345_1.host:2,S"
+printf 'Subject: i\n\n' >"$H/new/1700000001.12345_2.host"
+mc "$H"
+is "$RC:$(cut -f1 "$T/out" | sort | uniq -c | awk '{ print $1 "x" $2 }')" \
+    "1:6xmode" "directories 0755, files 0644: six mode findings"
+grep -q "^mode	$H	mode 0755: its group and others can list it\$" "$T/out"
+ok $? "a directory: the detail says who can do what"
+grep -q "^mode	$H/new/1700000001.12345_2.host	mode 0644: its group and others can read it\$" "$T/out"
+ok $? "a message: the detail says who can do what"
+mc --repair "$H"
+is "$RC:$(grep -c '^repaired' "$T/out")" "1:6" "--repair: six modes tightened"
+is "$(bytes "$T/err")" 0 "--repair: nothing on stderr"
+is "$(find "$H" -exec stat -c %a {} + | sort | uniq -c | awk '{ print $1 "x" $2 }' | tr '\n' ' ')" \
+    "2x600 4x700 " "--repair: directories 0700, files 0600"
+mc "$H"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" "after --repair: exit 0, silent"
+
+# With folders, -r: the root and each folder made by hand.
+HR=$T/HR
+mkdir -p "$HR/tmp" "$HR/new" "$HR/cur" "$HR/.Work/tmp" "$HR/.Work/new" \
+    "$HR/.Work/cur"
+: >"$HR/.Work/maildirfolder"
+printf 'Subject: w\n\n' >"$HR/.Work/cur/1700000000.12345_1.host:2,S"
+mc -r "$HR"
+is "$RC:$(grep -c "^mode	$HR/.Work" "$T/out")" "1:5" \
+    "-r: a folder's directories and message, reached through the root"
+mc -r --repair "$HR"
+is "$RC:$(cut -f1,2 "$T/out" | grep -c "	$HR/.Work")" "1:0" \
+    "-r --repair: the root, tightened first, shuts its folders away"
+mc -r "$HR"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" "-r after -r --repair: exit 0, silent"
+
+# Someone else's file is reported, and left as it is.
+if is_root; then
+	O2=$T/O2
+	mkmd "$O2"
+	printf 'x\n' >"$O2/cur/1.M1P1.h:2,S"
+	chown 65534 "$O2/cur/1.M1P1.h:2,S"
+	mc --repair "$O2"
+	is "$RC:$(fmode "$O2/cur/1.M1P1.h:2,S")" 1:644 "another's file: mode kept, exit 1"
+	grep -qx "md-check: $O2/cur/1.M1P1.h:2,S: cannot change its mode: Operation not permitted" "$T/err"
+	ok $? "another's file: one line on stderr says why"
+else
+	skip_n 2 "not root: cannot give a file away"
+fi
+
+# A directory to pass, not to list, and a group to let in.
+G=$T/G
+md700 "$G"
+printf 'g\n' >"$G/cur/1.M1P1.h:2,S"
+chmod 640 "$G/cur/1.M1P1.h:2,S"
+chmod 710 "$G" "$G/cur"
+mc "$G"
+is "$RC:$(cut -f2,3 "$T/out")" "1:$G/cur/1.M1P1.h:2,S	mode 0640: its group can read it" \
+    "only the group can reach: the message alone, for its group"
+mc --repair "$G"
+is "$(fmode "$G/cur/1.M1P1.h:2,S"):$(fmode "$G"):$(fmode "$G/cur")" 600:710:710 \
+    "--repair tightens what was reported, nothing else"
+
+# A maildir shared with its group on purpose: set-group-ID.
+S2=$T/S2
+md700 "$S2"
+printf 's\n' >"$S2/cur/1.M1P1.h:2,S"
+chmod 660 "$S2/cur/1.M1P1.h:2,S"
+chmod 2770 "$S2"
+chmod 770 "$S2/tmp" "$S2/new" "$S2/cur"
+mc "$S2"
+is "$RC:$(bytes "$T/out")" "0:0" "a set-group-ID maildir: group access is wanted"
+
+# ---- the weekly check from cron, on a maildir in ordinary use ----
+
+W=$T/W
+"$BIN/md-mkdir" "$W"
+"$BIN/md-mkdir" -f Work -f Lists.Debian -f Sent "$W"
+for i in 1 2 3 4 5 6; do
+	printf 'Subject: m%s\n\nbody %s\n' $i $i | "$MD" "$W"
+done
+printf 'Subject: w\n\nwork\n' | "$MD" -f Work "$W"
+printf 'Subject: d\n\ndebian\n' | "$MD" -f Lists.Debian "$W"
+# mutt and Dovecot (written under umask 022, so 0644)
+printf 'Subject: mutt\n\n' >"$W/cur/1700000000.12345_1.host:2,S"
+printf 'Subject: sent\n\n' >"$W/.Sent/cur/1700000001.12345_2.host:2,S"
+repeat_byte 123 x >"$W/cur/1700000000.M123P456.host,S=123,W=130:2,RS"
+printf '3 V1700000000 N5 G0123456789abcdef\n' >"$W/dovecot-uidlist"
+printf '0 Junk\n1 NonJunk\n' >"$W/dovecot-keywords"
+: >"$W/dovecot.index"
+: >"$W/dovecot.index.log"
+: >"$W/dovecot.index.cache"
+printf '5f3a2b1c\n' >"$W/dovecot-uidvalidity"
+: >"$W/dovecot-uidvalidity.5f3a2b1c"
+printf 'Work\nLists.Debian\nSent\n' >"$W/subscriptions"
+for f in Work Lists.Debian Sent; do
+	: >"$W/.$f/dovecot-uidlist"
+done
+"$BIN/md-index" -q -r "$W"
+# a week of use after the nightly md-index: mdkit on its own messages,
+ours() { "$BIN/md-list" "$@" | grep -v /1700000; }
+ours "$W" | head -3 | "$BIN/md-flag" -q -S
+ours -S "$W" | head -2 | "$BIN/md-move" -q -f Work -m "$W"
+ours "$W" | tail -1 | "$BIN/md-flag" -q -T
+"$BIN/md-expunge" -r "$W" >/dev/null
+# an IMAP expunge, flags set in mutt and by Dovecot
+rm "$(ls "$W"/new/* | head -1)"
+mv "$W/cur/1700000000.12345_1.host:2,S" "$W/cur/1700000000.12345_1.host:2,RS"
+mv "$W/.Sent/cur/1700000001.12345_2.host:2,S" \
+    "$W/.Sent/cur/1700000001.12345_2.host:2,Sa"
+printf 'Subject: late\n\n' | "$MD" "$W"
+printf 'Subject: mutt new\n\n' >"$W/new/1700000002.12345_3.host"
+mc -r "$W"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" \
+    "cron: md-check -r on a maildir in use prints nothing, exit 0"
+mc -r -v "$W"
+is "$RC:$(bytes "$T/out")" "0:0" "cron with -v: still no finding"
+grep -q "^$W/mdkit-cache: [0-9]* messages not in the cache, [0-9]* entries of messages gone; md-index updates it\$" "$T/err"
+ok $? "cron with -v: the root's cache behind, in one line"
+w_tree=$(tree "$W")
+mc -r --repair "$W"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" \
+    "cron with --repair: nothing to repair, silent"
+is "$(tree "$W")" "$w_tree" "cron with --repair: nothing changed"
 
 # ---- usage ----
 

@@ -72,14 +72,16 @@ run(const char *path, int repair, time_t later, struct log *l,
 	return md_check_maildir(c, path, e);
 }
 
-/* The record of KIND about DIR/REL (REL NULL: any path); NULL if none. */
+/* The record of KIND about DIR/REL (REL "": DIR, NULL: any path); NULL
+ * if none. */
 static const struct rec *
 found(const struct log *l, enum md_check_kind kind, const char *dir,
     const char *rel)
 {
 	char p[PATH_MAX + NAME_MAX];
 
-	snprintf(p, sizeof(p), "%s/%s", dir, rel ? rel : "");
+	snprintf(p, sizeof(p), "%s%s%s", dir, rel && *rel ? "/" : "",
+	    rel ? rel : "");
 	for (size_t i = 0; i < l->n; i++)
 		if (l->r[i].kind == kind &&
 		    (rel == NULL || strcmp(l->r[i].path, p) == 0))
@@ -180,6 +182,27 @@ listing(const char *dir, char *buf, size_t size)
 	}
 }
 
+/* chmod DIR/REL (REL "" for DIR itself) to MODE. */
+static void
+set_mode(const char *dir, const char *rel, mode_t mode)
+{
+	char p[PATH_MAX + NAME_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	assert_int_equal(chmod(p, mode), 0);
+}
+
+static mode_t
+mode_of(const char *dir, const char *rel)
+{
+	char p[PATH_MAX + NAME_MAX];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	assert_int_equal(lstat(p, &st), 0);
+	return st.st_mode & 07777;
+}
+
 /* The one name in DIR/SUB that does not start with PREFIX, into BUF. */
 static int
 other_name(
@@ -210,10 +233,10 @@ categories(void **state)
 {
 	static const char *const want[] = { "missing", "mode", "stale",
 		"nonmessage", "empty", "size", "misplaced", "flags",
-		"duplicate", "quota", "cache", "repaired" };
+		"duplicate", "quota", "cache", "repaired", "note" };
 
 	(void)state;
-	for (int k = MD_CHECK_MISSING; k <= MD_CHECK_REPAIRED; k++)
+	for (int k = MD_CHECK_MISSING; k <= MD_CHECK_NOTE; k++)
 		assert_string_equal(md_check_category(k), want[k]);
 	assert_string_equal(md_check_category(99), "unknown");
 }
@@ -281,6 +304,9 @@ each_kind(void **state)
 	assert_int_equal(symlink(p, q), 0);
 	snprintf(p, sizeof(p), "%s/new", m);
 	assert_int_equal(chmod(p, 0750), 0);
+	/* search, no listing: the way to new/ and cur/g:2,S is open */
+	set_mode(m, "", 0711);
+	set_mode(m, "cur", 0711);
 
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_DUPLICATE, m, "new/a"));
@@ -307,8 +333,12 @@ each_kind(void **state)
 	assert_int_equal(r->what, MD_CHECK_DANGLING);
 	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur/g:2,S"));
 	assert_int_equal(r->v[0], 0644);
+	assert_int_equal(r->v[1], 0044);
+	assert_int_equal(r->what, MD_CHECK_ANY);
 	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "new"));
 	assert_int_equal(r->v[0], 0750);
+	assert_int_equal(r->v[1], 0050);
+	assert_int_equal(r->what, MD_CHECK_DIR);
 	/* exactly these: nothing else, and no repair without asking */
 	assert_int_equal(l.n, 12);
 	assert_int_equal(c.found, 12);
@@ -527,6 +557,251 @@ duplicate_hard_link(void **state)
 	assert_string_equal(r->other, a);
 }
 
+/* ---- modes: what others can reach ---- */
+
+/* Open modes behind a directory that nobody else may search are no
+ * finding: mail written under umask 022 into a maildir of mode 0700. */
+static void
+modes_unreachable(void **state)
+{
+	char m[MLEN];
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("shut", m, sizeof(m));
+	put(m, "cur/1.M1P1.h:2,S", "read");
+	put(m, "new/2.M2P2.h", "written");
+	set_mode(m, "cur/1.M1P1.h:2,S", 0644);
+	set_mode(m, "new/2.M2P2.h", 0666);
+	set_mode(m, "cur", 0755);
+	set_mode(m, "tmp", 0777);
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(c.found, 0);
+	assert_int_equal(mode_of(m, "cur/1.M1P1.h:2,S"), 0644);
+
+	/* search without listing lets through only: the maildir is no
+	 * finding, cur/ (listed) and what is in it are */
+	set_mode(m, "", 0711);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_null(found(&l, MD_CHECK_MODE, m, ""));
+	assert_non_null(found(&l, MD_CHECK_MODE, m, "cur"));
+	assert_non_null(found(&l, MD_CHECK_MODE, m, "cur/1.M1P1.h:2,S"));
+	assert_non_null(found(&l, MD_CHECK_MODE, m, "tmp"));
+	/* new/ (0700) shuts its message away */
+	assert_null(found(&l, MD_CHECK_MODE, m, "new/2.M2P2.h"));
+	assert_int_equal(l.n, 3);
+}
+
+/* Group and others each on their own way: a class reaches only what
+ * every directory above lets it search. */
+static void
+modes_by_class(void **state)
+{
+	char m[MLEN];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("class", m, sizeof(m));
+	put(m, "cur/g:2,S", "group reads");
+	put(m, "cur/o:2,S", "others read");
+	set_mode(m, "cur/g:2,S", 0640);
+	set_mode(m, "cur/o:2,S", 0604);
+	/* others may search, the group may not */
+	set_mode(m, "", 0701);
+	set_mode(m, "cur", 0701);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 1);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur/o:2,S"));
+	assert_int_equal(r->v[1], 0004);
+
+	/* the group may search, others may not */
+	set_mode(m, "", 0710);
+	set_mode(m, "cur", 0750);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 2);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur"));
+	assert_int_equal(r->v[1], 0050);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur/g:2,S"));
+	assert_int_equal(r->v[1], 0040);
+
+	/* writing into a directory needs search too: 0722 lets nobody in */
+	set_mode(m, "cur", 0722);
+	set_mode(m, "", 0711);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+	set_mode(m, "cur", 0733);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur"));
+	assert_int_equal(r->v[1], 0033);
+}
+
+/* A maildir made by hand under umask 022: --repair takes from the group
+ * and others every bit, never adds one, and the next check is clean. */
+static void
+modes_repair(void **state)
+{
+	static const char *const dirs[] = { "", "tmp", "new", "cur" };
+	char m[MLEN], p[PATH_MAX], q[PATH_MAX];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("umask", m, sizeof(m));
+	for (size_t i = 0; i < 4; i++)
+		set_mode(m, dirs[i], 0755);
+	put(m, "cur/1.M1P1.h:2,S", "one");
+	put(m, "new/2.M2P2.h", "two");
+	put(m, "cur/3.M3P3.h:2,S", "three");
+	set_mode(m, "cur/1.M1P1.h:2,S", 0644);
+	set_mode(m, "new/2.M2P2.h", 0664);
+	set_mode(m, "cur/3.M3P3.h:2,S", 0400); /* no class bits: kept */
+	/* a link (as mairix makes) answers to its target's maildir */
+	snprintf(p, sizeof(p), "%s/cur/1.M1P1.h:2,S", m);
+	snprintf(q, sizeof(q), "%s/cur/4.M4P4.h:2,S", m);
+	assert_int_equal(symlink(p, q), 0);
+
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, ""));
+	assert_int_equal(r->v[0], 0755);
+	assert_int_equal(r->v[1], 0055);
+	for (size_t i = 1; i < 4; i++)
+		assert_non_null(found(&l, MD_CHECK_MODE, m, dirs[i]));
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "new/2.M2P2.h"));
+	assert_int_equal(r->v[1], 0064);
+	assert_non_null(found(&l, MD_CHECK_MODE, m, "cur/1.M1P1.h:2,S"));
+	assert_null(found(&l, MD_CHECK_MODE, m, "cur/4.M4P4.h:2,S"));
+	assert_int_equal(l.n, 6);
+	assert_int_equal(mode_of(m, ""), 0755); /* nothing changed */
+
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_int_equal(count_kind(&l, MD_CHECK_REPAIRED), 6);
+	assert_int_equal(c.fixed, 6);
+	assert_non_null(r = found(&l, MD_CHECK_REPAIRED, m, "new/2.M2P2.h"));
+	assert_int_equal(r->what, MD_CHECK_CHMOD);
+	assert_int_equal(r->error, 0);
+	assert_int_equal(r->v[0], 0600);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(mode_of(m, dirs[i]), 0700);
+	assert_int_equal(mode_of(m, "cur/1.M1P1.h:2,S"), 0600);
+	assert_int_equal(mode_of(m, "new/2.M2P2.h"), 0600);
+	assert_int_equal(mode_of(m, "cur/3.M3P3.h:2,S"), 0400);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+}
+
+/* A maildir shared with its group as shared mailboxes are: a
+ * set-group-ID root. Group access is wanted there, others' is not, and
+ * a repair takes only theirs. */
+static void
+modes_shared(void **state)
+{
+	static const char *const dirs[] = { "", "tmp", "new", "cur" };
+	char m[MLEN];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("shared", m, sizeof(m));
+	put(m, "cur/1.M1P1.h:2,S", "team");
+	set_mode(m, "cur/1.M1P1.h:2,S", 0660);
+	set_mode(m, "", 02770);
+	for (size_t i = 1; i < 4; i++)
+		set_mode(m, dirs[i], 0770);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+
+	set_mode(m, "", 02775);
+	set_mode(m, "cur", 0775);
+	set_mode(m, "cur/1.M1P1.h:2,S", 0664);
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, ""));
+	assert_int_equal(r->v[1], 0005);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur/1.M1P1.h:2,S"));
+	assert_int_equal(r->v[1], 0004);
+	assert_int_equal(mode_of(m, ""), 02770);
+	assert_int_equal(mode_of(m, "cur"), 0770);
+	assert_int_equal(mode_of(m, "cur/1.M1P1.h:2,S"), 0660);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0);
+}
+
+/* A folder is reached through its Maildir++ root. */
+static void
+modes_folder(void **state)
+{
+	char root[MLEN], f[MLEN + 16];
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	maildir("froot", root, sizeof(root));
+	maildir("froot/.Work", f, sizeof(f));
+	put(f, "maildirfolder", "");
+	put(f, "cur/1.M1P1.h:2,S", "folder mail");
+	set_mode(f, "", 0755);
+	set_mode(f, "cur", 0755);
+	set_mode(f, "cur/1.M1P1.h:2,S", 0644);
+	assert_int_equal(run(f, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0); /* the root (0700) shuts it away */
+	set_mode(root, "", 0711);
+	assert_int_equal(run(f, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 3); /* .Work, its cur/ and the message */
+	assert_non_null(found(&l, MD_CHECK_MODE, f, "cur/1.M1P1.h:2,S"));
+}
+
+/* Root only: a directory of another group may hold the file's group
+ * among its others, and a file of another owner is not changed. */
+static void
+modes_owners(void **state)
+{
+	char m[MLEN], p[PATH_MAX];
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	maildir("owners", m, sizeof(m));
+	put(m, "cur/1.M1P1.h:2,S", "group reads");
+	set_mode(m, "cur/1.M1P1.h:2,S", 0640);
+	set_mode(m, "", 0701);
+	set_mode(m, "cur", 0701);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(l.n, 0); /* the group may not search */
+	/* directories of another group: the file's group may be among
+	 * their others, whom they let search */
+	assert_int_equal(chown(m, (uid_t)-1, SCRATCH_NOBODY), 0);
+	snprintf(p, sizeof(p), "%s/cur", m);
+	assert_int_equal(chown(p, (uid_t)-1, SCRATCH_NOBODY), 0);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur/1.M1P1.h:2,S"));
+	assert_int_equal(r->v[1], 0040);
+
+	/* another's file (a link to it, say) is reported, not changed */
+	snprintf(p, sizeof(p), "%s/cur/1.M1P1.h:2,S", m);
+	assert_int_equal(chown(p, SCRATCH_NOBODY, (gid_t)-1), 0);
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_non_null(
+	    r = found(&l, MD_CHECK_REPAIRED, m, "cur/1.M1P1.h:2,S"));
+	assert_int_equal(r->what, MD_CHECK_CHMOD);
+	assert_int_equal(r->error, EPERM);
+	assert_int_equal(c.fixed, 0);
+	assert_int_equal(mode_of(m, "cur/1.M1P1.h:2,S"), 0640);
+}
+
 /* ---- quota ---- */
 
 static void
@@ -637,8 +912,8 @@ quota_damaged(void **state)
 	assert_int_equal(l.n, 0);
 }
 
-/* The header cache: none is fine, a damaged one and one with entries of
- * messages gone are reported, and a repair rebuilds it. */
+/* The header cache: none is fine, a damaged one is reported, and a
+ * repair rebuilds it; one that lags behind is only a note. */
 static void
 cache(void **state)
 {
@@ -648,7 +923,9 @@ cache(void **state)
 	struct md_check c;
 	struct md_err e;
 	struct log l;
-	char m[MLEN];
+	char m[MLEN], p[PATH_MAX];
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct stat before, after;
 
 	(void)state;
 	maildir("cache", m, sizeof(m));
@@ -662,23 +939,64 @@ cache(void **state)
 	assert_int_equal(r->what, MD_CHECK_DAMAGED);
 	assert_string_equal(r->other, "truncated");
 
-	/* an entry of a message that is not there */
+	/* an entry of a message that is not there, a message without an
+	 * entry: the cache lags behind, which is no finding */
 	memset(&s, 0, sizeof(s));
 	md_cache_build_init(&b);
 	assert_int_equal(md_cache_add(&b, "9.M9P9.h", 8, &s), 0);
 	assert_int_equal(md_cache_write(&b, m, &gen, &e), 0);
 	md_cache_build_free(&b);
+	snprintf(p, sizeof(p), "%s/mdkit-cache", m);
+	assert_int_equal(stat(p, &before), 0);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_int_equal(c.found, 0);
+	assert_null(found(&l, MD_CHECK_CACHE, m, NULL));
+	assert_int_equal(l.n, 1);
+	assert_non_null(r = found(&l, MD_CHECK_NOTE, m, "mdkit-cache"));
+	assert_int_equal(r->what, MD_CHECK_BEHIND);
+	assert_int_equal(r->v[0], 1);
+	assert_int_equal(r->v[1], 1);
+	/* keeping it current is md-index's work, not a repair */
+	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
+	assert_int_equal(count_kind(&l, MD_CHECK_REPAIRED), 0);
+	assert_int_equal(c.found, 0);
+	assert_int_equal(stat(p, &after), 0);
+	assert_int_equal(after.st_ino, before.st_ino);
+
+	/* an entry that no longer says what its message holds (its mtime
+	 * changed under the same name) is a finding; a rebuild repairs it
+	 * and the lag with it */
+	{
+		struct md_index ix;
+		struct md_index_stats st;
+
+		memset(&ix, 0, sizeof(ix));
+		ix.g = &gen;
+		ix.flags = MD_INDEX_REBUILD;
+		assert_non_null(ix.z = malloc(sizeof(*ix.z)));
+		md_summarizer_init(ix.z);
+		assert_int_equal(md_index_update(&ix, m, &st, &e), 0);
+		md_summarizer_free(ix.z);
+		free(ix.z);
+	}
+	snprintf(p, sizeof(p), "%s/cur/1.M1P1.h,S=12:2,S", m);
+	assert_int_equal(utimensat(AT_FDCWD, p, old, 0), 0);
+	put(m, "new/2.M2P2.h", "Subject: y\n\n");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_CACHE, m, "mdkit-cache"));
 	assert_int_equal(r->what, MD_CHECK_OUTDATED);
-	assert_int_equal(r->v[0], 0);
-	assert_int_equal(r->v[1], 1);
+	assert_int_equal(r->v[0], 1);
+	assert_non_null(r = found(&l, MD_CHECK_NOTE, m, "mdkit-cache"));
+	assert_int_equal(r->v[0], 1);
+	assert_int_equal(r->v[1], 0);
+	assert_int_equal(c.found, 1);
 
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_REPAIRED, m, "mdkit-cache"));
 	assert_int_equal(r->what, MD_CHECK_REBUILT);
 	assert_int_equal(r->error, 0);
-	assert_int_equal(r->v[0], 1);
+	assert_int_equal(r->v[0], 2);
+	assert_null(found(&l, MD_CHECK_NOTE, m, NULL));
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 	assert_int_equal(entries(m, "tmp"), 0);
@@ -698,6 +1016,12 @@ main(void)
 		cmocka_unit_test(repairs),
 		cmocka_unit_test(duplicate_with_bad_flags),
 		cmocka_unit_test(duplicate_hard_link),
+		cmocka_unit_test(modes_unreachable),
+		cmocka_unit_test(modes_by_class),
+		cmocka_unit_test(modes_repair),
+		cmocka_unit_test(modes_shared),
+		cmocka_unit_test(modes_folder),
+		cmocka_unit_test(modes_owners),
 		cmocka_unit_test(quota_drift),
 		cmocka_unit_test(quota_damaged),
 		cmocka_unit_test(cache),
