@@ -5,7 +5,7 @@
 # rest, and the exit status says what happened.
 . "$(dirname "$0")/lib.sh"
 
-plan 46
+plan 48
 
 M=$T/M
 
@@ -75,6 +75,17 @@ same_bytes "$f1" "$T/want" "Status: and X-Status: lines dropped"
 # -F adds to what Status: says.
 import -F F <"$T/mbox"
 is "$(name_info "$(sed -n 1p "$T/out")") $(name_info "$(sed -n 4p "$T/out")")" "2,FRS 2,F" "-F F merged with the Status: flags"
+
+# A From line inside a message's header that starts no message (no date,
+# no blank line before it) does not end the header: a Status: after it
+# still becomes flags.
+printf 'From a Thu Oct 17 17:14:09 1995\nX-MUA: 1\nFrom someone\nStatus: RO\nSubject: 1\n\n1\n' >"$T/mbox"
+import <"$T/mbox"
+f=$(cat "$T/out")
+is "$(basename "$(dirname "$f")"):$(name_info "$f")" "cur:2,S" \
+    "a From line inside the header: the Status: after it read"
+printf 'X-MUA: 1\nFrom someone\nSubject: 1\n\n1\n' >"$T/want"
+same_bytes "$f" "$T/want" "a From line inside the header: kept, Status: dropped"
 
 # A From_ line without a date: the mtime comes from Date:.
 printf 'From nobody\nDate: Thu, 17 Oct 1995 17:14:09 +0200\n\nx\n' >"$T/mbox"
