@@ -38,11 +38,11 @@ is_sep(char c)
 	       c == '\0';
 }
 
-/* Next token: a run of anything but blanks, commas and comments. */
-static size_t
-token(const char **s, const char *end)
+/* Past the blanks, commas and comments at P; *SP is set to the last
+ * space among them outside a comment, if there is one. */
+static const char *
+skip(const char *p, const char *end, const char **sp)
 {
-	const char *p = *s;
 	int depth = 0;
 
 	for (; p < end; p++) {
@@ -52,11 +52,30 @@ token(const char **s, const char *end)
 			depth--;
 		else if (depth == 0 && !is_sep(*p))
 			break;
+		else if (depth == 0 && *p == ' ')
+			*sp = p;
 	}
-	*s = p;
+	return p;
+}
+
+/* The end of the token at P. */
+static const char *
+token_end(const char *p, const char *end)
+{
 	while (p < end && !is_sep(*p) && *p != '(')
 		p++;
-	return (size_t)(p - *s);
+	return p;
+}
+
+/* Next token: a run of anything but blanks, commas and comments. *S is
+ * moved to its start; its length. */
+static size_t
+token(const char **s, const char *end)
+{
+	const char *sp = NULL;
+
+	*s = skip(*s, end, &sp);
+	return (size_t)(token_end(*s, end) - *s);
 }
 
 static int
@@ -306,6 +325,9 @@ from_zone(struct when *w, const char *t, size_t n)
 	return 0;
 }
 
+/* The most tokens a From_ line's date has (see asctime_date). */
+#define FROM_TOKENS 9
+
 /*
  * Strict asctime order, as a From_ line holds it:
  * [Www] Mmm dd hh:mm[:ss] [zone [zone]] yyyy [zone | remote from HOST].
@@ -316,14 +338,14 @@ static int
 asctime_date(const char *s, const char *end, time_t *t)
 {
 	struct when w;
-	const char *tok[9];
-	size_t len[9], k = 0, n, i, zones = 0;
+	const char *tok[FROM_TOKENS];
+	size_t len[FROM_TOKENS], k = 0, n, i, zones = 0;
 
 	when_init(&w);
 	if (memchr(s, ',', (size_t)(end - s)) != NULL)
 		return -1;
 	while ((n = token(&s, end)) > 0) {
-		if (k == 9)
+		if (k == FROM_TOKENS)
 			return -1;
 		tok[k] = s;
 		len[k++] = n;
@@ -354,19 +376,34 @@ asctime_date(const char *s, const char *end, time_t *t)
 	return to_time(&w, t, 1);
 }
 
+/*
+ * The sender may hold spaces: the date is the first tail after a space
+ * that parses. A tail of more than FROM_TOKENS tokens never does, so one
+ * pass finds the spaces before the last few tokens and only those are
+ * tried: the work grows with the line, not its square. Every space
+ * outside a comment between two tokens gives the same tokens; the last
+ * is tried, since a comma after it would fail the others too. A space
+ * inside a comment starts no date.
+ */
 int
 md_date_from_line(const char *line, size_t n, time_t *t)
 {
-	const char *end = line + n, *p;
+	const char *end = line + n, *p, *gap[FROM_TOKENS];
+	size_t k = 0, i;
 
 	if (n < 5 || memcmp(line, "From ", 5) != 0)
 		goto bad;
-	/* The sender may hold spaces; the date is the first tail that parses.
-	 */
-	for (p = line + 5; p < end; p++) {
-		if (*p != ' ')
-			continue;
-		if (asctime_date(p, end, t) == 0)
+	for (p = line + 5;;) {
+		const char *sp = NULL;
+
+		if ((p = skip(p, end, &sp)) == end)
+			break;
+		gap[k++ % FROM_TOKENS] = sp;
+		p = token_end(p, end);
+	}
+	for (i = k > FROM_TOKENS ? k - FROM_TOKENS : 0; i < k; i++) {
+		p = gap[i % FROM_TOKENS];
+		if (p != NULL && asctime_date(p, end, t) == 0)
 			return 0;
 	}
 bad:

@@ -225,8 +225,9 @@ header_line(struct md_filter *f, const char *p, size_t n, int bol)
 	f->dropping = 0;
 	if ((n == 1 && *p == '\n') || (n == 2 && p[0] == '\r' && p[1] == '\n'))
 		return 1;
-	/* A line that is no field ends the header (robustness rule). */
-	if (memchr(p, ':', n) == NULL)
+	/* A line that is no field ends the header (robustness rule), but
+	 * a misplaced mbox "From " line does not: header.c reads on too. */
+	if (memchr(p, ':', n) == NULL && (n < 5 || memcmp(p, "From ", 5) != 0))
 		return 1;
 	check_loop(f, p, n, 0);
 	keep_date(f, p, n);

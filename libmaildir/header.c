@@ -87,6 +87,13 @@ add_field(struct md_header *h, size_t name, size_t namelen, size_t value)
 	return 0;
 }
 
+/* Does [P, E) begin like an mbox From_ line? */
+static int
+is_from_line(const char *p, const char *e)
+{
+	return e - p >= 5 && memcmp(p, "From ", 5) == 0;
+}
+
 int
 md_header_parse(struct md_header *h, const char *buf, size_t len)
 {
@@ -95,8 +102,9 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 
 	h->buf = buf;
 	h->nf = 0;
-	/* An mbox "From " line someone left in front is no field. */
-	if (len >= 5 && memcmp(buf, "From ", 5) == 0)
+	/* A first "From " line is an mbox envelope (Postfix and Exim put
+	 * one in front), whatever follows. */
+	if (is_from_line(p, end))
 		p = line_end(p, end);
 	while (p < end) {
 		const char *e = line_end(p, end), *stop = e;
@@ -116,6 +124,12 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 				return -1;
 			cur = &h->f[h->nf - 1];
 			cur->valuelen = (size_t)(stop - buf) - cur->value;
+		} else if (is_from_line(p, e)) {
+			/* A misplaced one, which is no field ("From : x" is):
+			 * MUAs that export mail write their own lines, then
+			 * the envelope, then the real header. Read on; what
+			 * follows continues no field. */
+			cur = NULL;
 		} else
 			break; /* no field, no blank line: the body began */
 		p = e;

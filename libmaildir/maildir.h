@@ -595,7 +595,7 @@ size_t md_strftime(
 /* ---- cache.c: the header cache, one file per maildir, read by mmap ---- */
 
 #define MD_CACHE_NAME "mdkit-cache" /* in the maildir's root */
-#define MD_CACHE_VERSION 2
+#define MD_CACHE_VERSION 3
 
 /* A cache mapped read-only: its checksum and index checked when opened,
  * each entry when it is used. */

@@ -5,7 +5,7 @@
 # lines in the body do not count.
 . "$(dirname "$0")/lib.sh"
 
-plan 44
+plan 50
 
 M=$T/M
 
@@ -70,6 +70,13 @@ accepted "Delivered-To in the body" -d b@x.org
 
 printf 'Subject: s\nnot a field\nDelivered-To: b@x.org\n\nbody\n' >"$T/in"
 accepted "Delivered-To after the header ended at a non-field line" -d b@x.org
+
+# A From_ line inside the header (mail exported by an MUA) does not end
+# it, dated or not.
+printf 'X-MUA: 1\nFrom a@b  Thu Oct 17 17:14:09 1995\nDelivered-To: b@x.org\nSubject: s\n\nbody\n' >"$T/in"
+refused "Delivered-To after a From_ line inside the header" -d b@x.org
+printf 'X-MUA: 1\nFrom someone\nDelivered-To: b@x.org\nSubject: s\n\nbody\n' >"$T/in"
+refused "Delivered-To after an undated From line inside the header" -d b@x.org
 
 printf 'Subject: s\nX-Note: the line\n Delivered-To: b@x.org\n\nbody\n' >"$T/in"
 accepted "Delivered-To text in a continuation line" -d b@x.org

@@ -5,7 +5,7 @@
 # rest, and the exit status says what happened.
 . "$(dirname "$0")/lib.sh"
 
-plan 46
+plan 50
 
 M=$T/M
 
@@ -76,6 +76,17 @@ same_bytes "$f1" "$T/want" "Status: and X-Status: lines dropped"
 import -F F <"$T/mbox"
 is "$(name_info "$(sed -n 1p "$T/out")") $(name_info "$(sed -n 4p "$T/out")")" "2,FRS 2,F" "-F F merged with the Status: flags"
 
+# A From line inside a message's header that starts no message (no date,
+# no blank line before it) does not end the header: a Status: after it
+# still becomes flags.
+printf 'From a Thu Oct 17 17:14:09 1995\nX-MUA: 1\nFrom someone\nStatus: RO\nSubject: 1\n\n1\n' >"$T/mbox"
+import <"$T/mbox"
+f=$(cat "$T/out")
+is "$(basename "$(dirname "$f")"):$(name_info "$f")" "cur:2,S" \
+    "a From line inside the header: the Status: after it read"
+printf 'X-MUA: 1\nFrom someone\nSubject: 1\n\n1\n' >"$T/want"
+same_bytes "$f" "$T/want" "a From line inside the header: kept, Status: dropped"
+
 # A From_ line without a date: the mtime comes from Date:.
 printf 'From nobody\nDate: Thu, 17 Oct 1995 17:14:09 +0200\n\nx\n' >"$T/mbox"
 import <"$T/mbox"
@@ -91,6 +102,29 @@ import <"$T/mbox"
 is "$(count_files "$M/new")" 1 "prose From lines without a blank line: one message"
 printf '\nSee you\nFrom the Jan 5 10:00 meeting notes 2020 goals\nFrom here on\n' >"$T/want"
 same_bytes "$(cat "$T/out")" "$T/want" "prose From lines kept in the body"
+
+# A "From " line costs time in proportion to its length, not its square:
+# 16 body lines of "From " and 65,000 spaces (1 MB) took over a minute of
+# CPU when every space started a new try at a date. The CPU limit only
+# bounds a hang (this takes milliseconds); it is no timing test.
+{
+	printf 'From a Thu Oct 17 17:14:09 1995\nSubject: spaces\n\nbody\n'
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+		printf 'From '
+		repeat_byte 65000 ' '
+		printf '\n'
+	done
+} >"$T/mbox"
+rm -rf "$M"
+mkmd "$M"
+(
+	ulimit -t 20
+	exec "$MD" -M "$M"
+) <"$T/mbox" >"$T/out" 2>"$T/err"
+is "$?" 0 "16 From lines of 65,000 spaces: imported within 20 s of CPU"
+tail -n +2 "$T/mbox" >"$T/want"
+same_bytes "$(only_file "$M/new")" "$T/want" \
+    "16 From lines of 65,000 spaces: one message, the lines in its body"
 
 # Not an mbox, an empty one, one of blank lines only.
 printf 'Subject: x\n\nbody\n' >"$T/in"

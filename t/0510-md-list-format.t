@@ -5,10 +5,11 @@
 # corpus of tricky headers in t/data/headers (one trick a file) plus a
 # header over 256 KiB, the same bytes before md-index, after it, with
 # --no-cache and with a damaged cache (one warning line); exact lines
-# where decoding could break; Maildir++ folders (%F), paths on stdin, -0.
+# where decoding could break; a From_ line inside the header, read past
+# with and without the cache; Maildir++ folders (%F), paths on stdin, -0.
 . "$(dirname "$0")/lib.sh"
 
-plan 185
+plan 203
 
 L=$BIN/md-list
 IX=$BIN/md-index
@@ -322,6 +323,7 @@ truncated-header#cut@example.org|the file ends inside the hea|2023-01-16 10:00|9
 from-quoted#Doe, Jane|Re: Fwd: quoted name|2023-01-17 10:00|387
 from-comment#Ann Other|comment name|2023-01-18 10:00|148
 from-bare#bare@example.org|AW: bare address|2023-01-19 10:00|128
+from-line-inside#Foo|the real subject|2002-08-12 08:57|343
 EOF
 # No date, or one that cannot be read: the file's mtime.
 d=$(date -u -d "@$(fmtime "$C/cur/no-date:2,S")" '+%Y-%m-%d %H:%M')
@@ -371,6 +373,54 @@ if have_strace; then
 else
 	skip_n 3 "no usable strace"
 fi
+
+# ---- a From_ line inside the header ----
+
+# Mail exported by an MUA: its own lines, an mbox From_ line, the real
+# header. The fields after that line count for --format, --match and
+# --sort, read from the files, from md-index's cache and with
+# --no-cache; a line that is no field still ends the header after it.
+X=$T/X
+mkmd "$X"
+cp "$DATA/from-line-inside" "$X/cur/x1:2,S"
+touch -d @900000000 "$X/cur/x1:2,S"
+printf 'Subject: plain\nFrom: Zed <zed@example.org>\nDate: Sun, 11 Aug 2002 09:00:00 +0000\n\n' \
+    >"$X/cur/x2:2,S"
+printf 'X-A: 1\nno field\nFrom x Mon Aug 12 09:58:00 2002\nSubject: body\n\n' \
+    >"$X/cur/x3:2,S"
+touch -d @1000000000 "$X/cur/x3:2,S"
+for how in files cache no-cache; do
+	opt=
+	case $how in
+	cache)
+		"$IX" -q "$X"
+		is "$?" 0 "From_ line inside: md-index"
+		;;
+	no-cache) opt=--no-cache ;;
+	esac
+	ml $opt --format '%b|%f|%s|%d' --sort subject "$X"
+	is "$RC:$(oneline "$T/out")" \
+	    "0:x3|||2001-09-09 01:46 x2|Zed|plain|2002-08-11 09:00 x1|Foo|the real subject|2002-08-12 08:57" \
+	    "From_ line inside, $how: --format and --sort subject"
+	ml $opt --format '%b' --sort date --reverse "$X"
+	is "$(oneline "$T/out")" "x1 x2 x3" \
+	    "From_ line inside, $how: --sort date"
+	ml $opt --format '%b' --sort from "$X"
+	is "$(oneline "$T/out")" "x3 x1 x2" \
+	    "From_ line inside, $how: --sort from"
+	ml $opt --format '%b' --match 'subject=real subject' \
+	    --match 'from=foo@example.com' "$X"
+	is "$RC:$(oneline "$T/out")" "0:x1" \
+	    "From_ line inside, $how: --match subject and from"
+	ml $opt --format '%b' --match 'subject=body' "$X"
+	is "$(bytes "$T/out")" 0 \
+	    "From_ line inside, $how: no field before it, the header ended"
+done
+# The cache holds the fields: a changed file does not change them.
+printf 'Subject: changed\n\n' >"$X/cur/x1:2,S"
+ml --format '%f|%s' --match 'subject=real' "$X"
+is "$(cat "$T/out")" "Foo|the real subject" \
+    "From_ line inside: the fields after it are in the cache"
 
 # ---- a damaged cache: one warning, the same bytes ----
 

@@ -1,4 +1,5 @@
-/* Unit tests for date.c: a table of real-world Date: forms and From_ lines. */
+/* Unit tests for date.c: a table of real-world Date: forms and From_
+ * lines, and From_ lines of a megabyte. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,6 +124,18 @@ from_lines(void **state)
 		{ "From the 17 Oct meeting at 17:14, 1995\n", -1 },
 		{ "from a@b Thu Oct 17 17:14:09 1995\n", -1 },
 		{ "From a@b Thu Oct 17 1995\n", -1 },
+		/* a comma before the date, comments around it */
+		{ "From a, Thu Oct 17 17:14:09 1995\n", 813950049LL },
+		{ "From a ,Thu Oct 17 17:14:09 1995\n", 813950049LL },
+		{ "From a (b, c) Thu Oct 17 17:14:09 1995\n", 813950049LL },
+		{ "From a@b Thu Oct 17 17:14:09 1995 (c)\n", 813950049LL },
+		/* the longest date, many words before it */
+		{ "From a b c d e f g h i j Oct 17 17:14:09 MET DST 1995 "
+		  "remote from xyz\n",
+		    813950049LL },
+		/* no date begins inside a comment, closed or not */
+		{ "From a (Thu Oct 17 17:14:09 1995)\n", -1 },
+		{ "From a (b Thu Oct 17 17:14:09 1995\n", -1 },
 	};
 
 	(void)state;
@@ -136,6 +149,60 @@ from_lines(void **state)
 	}
 }
 
+/* LEN copies of the N bytes at S into P; the end. */
+static char *
+put_n(char *p, const char *s, size_t n, size_t len)
+{
+	for (size_t i = 0; i < len; i++, p += n)
+		memcpy(p, s, n);
+	return p;
+}
+
+static long long
+from_line(const char *p, const char *end)
+{
+	time_t t = 0;
+
+	return md_date_from_line(p, (size_t)(end - p), &t) == 0 ? (long long)t
+	                                                        : -1;
+}
+
+/* Lines of a megabyte or more: each is read in one pass (the test of
+ * that is that it ends; it took hours when every space began a new try
+ * at a date over the rest of the line). */
+static void
+long_lines(void **state)
+{
+	static const char date[] = "Thu Oct 17 17:14:09 1995\n";
+	const size_t big = 1000000;
+	char *buf = malloc(2 * big + 64), *p;
+
+	(void)state;
+	assert_non_null(buf);
+	p = put_n(put_n(buf, "From ", 5, 1), " ", 1, big);
+	assert_int_equal(from_line(buf, p), -1);
+	p = put_n(p, "a@b", 3, 1);
+	p = put_n(p, " ", 1, big);
+	p = put_n(p, date, sizeof(date) - 1, 1);
+	assert_int_equal(from_line(buf, p), 813950049LL);
+	/* a sender of many words, then the date */
+	p = put_n(put_n(buf, "From ", 5, 1), "x ", 2, big / 2);
+	p = put_n(p, date, sizeof(date) - 1, 1);
+	assert_int_equal(from_line(buf, p), 813950049LL);
+	/* wide gaps inside the date */
+	p = put_n(buf, "From a Thu", 10, 1);
+	p = put_n(p, "\t", 1, big);
+	p = put_n(p, date + 3, sizeof(date) - 4, 1);
+	assert_int_equal(from_line(buf, p), 813950049LL);
+	/* comments never closed, commas */
+	p = put_n(put_n(buf, "From ", 5, 1), "( ", 2, big / 2);
+	p = put_n(p, date, sizeof(date) - 1, 1);
+	assert_int_equal(from_line(buf, p), -1);
+	p = put_n(put_n(buf, "From ", 5, 1), ", ", 2, big / 2);
+	assert_int_equal(from_line(buf, p), -1);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -143,6 +210,7 @@ main(void)
 		cmocka_unit_test(rfc5322_table),
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(from_lines),
+		cmocka_unit_test(long_lines),
 	};
 
 	/* From_ dates are local time: pin the zone. */

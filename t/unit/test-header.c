@@ -1,7 +1,8 @@
 /* Unit tests for header.c: where a header ends (LF, CRLF, mixed, no
  * blank line, a line that is no field), unfolding, names in any case and
- * with WSP before the colon, first and later occurrences, NUL and 8-bit
- * bytes, and reading files with the bound. */
+ * with WSP before the colon, a From_ line inside the header, first and
+ * later occurrences, NUL and 8-bit bytes, and reading files with the
+ * bound. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -96,6 +97,48 @@ names(void **state)
 	    FIELD(
 	        "From a@b Mon Jan  1 00:00:00 2024\nSubject: s\n\n", "Subject"),
 	    "s");
+}
+
+/* A From_ line after the first line: passed over, the header goes on. */
+static void
+misplaced_from(void **state)
+{
+	static const char mua[] =
+	    "Replied: Mon, 12 Aug 2002 10:00:00 +0100\n"
+	    "Replied: \"Foo\" <foo@example.com>\n"
+	    "From foo@example.com  Mon Aug 12 09:58:00 2002\n"
+	    "Return-Path: <foo@example.com>\n"
+	    "From: Foo <foo@example.com>\n"
+	    "Subject: the real subject\n"
+	    "\n"
+	    "Subject: body\n";
+	static const char two[] = "A: 1\r\nFrom x\r\nFrom y\r\nB: 2\r\n\r\nb";
+	struct md_header h;
+
+	(void)state;
+	assert_string_equal(FIELD(mua, "Subject"), "the real subject");
+	assert_string_equal(FIELD(mua, "From"), "Foo <foo@example.com>");
+	assert_string_equal(
+	    FIELD(mua, "Replied"), "Mon, 12 Aug 2002 10:00:00 +0100");
+	assert_string_equal(field_of(mua, sizeof(mua) - 1, "Subject", 1), "-");
+	assert_string_equal(FIELD(two, "B"), "2");
+	/* it continues no field, and what follows it continues none */
+	assert_string_equal(FIELD("A: 1\nFrom x\n more\nB: 2\n\n", "A"), "1");
+	assert_string_equal(FIELD("A: 1\nFrom x\n more\nB: 2\n\n", "B"), "2");
+	/* a field ("From :", obsolete syntax) stays one */
+	assert_string_equal(FIELD("A: 1\nFrom : x\n\n", "From"), "x");
+	/* what ends the header still does after it */
+	assert_string_equal(FIELD("A: 1\nFrom x\nno field\nB: 2\n", "B"), "-");
+	assert_string_equal(FIELD("A: 1\nFrom x\n\nB: 2\n", "B"), "-");
+	assert_string_equal(FIELD("A: 1\nFrom\nB: 2\n", "B"), "-");
+	assert_string_equal(FIELD("A: 1\nFromage x\nB: 2\n", "B"), "-");
+	assert_string_equal(FIELD("A: 1\nfrom x\nB: 2\n", "B"), "-");
+	/* the header's length counts it, up to the blank line */
+	md_header_init(&h);
+	assert_int_equal(md_header_parse(&h, two, sizeof(two) - 1), 0);
+	assert_int_equal(h.len, sizeof(two) - 1 - strlen("\r\nb"));
+	assert_int_equal(h.nf, 2);
+	md_header_free(&h);
 }
 
 static void
@@ -198,6 +241,15 @@ reading(void **state)
 		                     out, sizeof(out)),
 		    1);
 	}
+	/* the first read ends inside a misplaced From_ line */
+	for (size_t cut = 0; cut < 40; cut++) {
+		fd = file_with("from", "X-Pad: ", 4096 - 7 - 1 - cut, 'p',
+		    "\nFrom a@b  Mon Aug 12 09:58:00 2002\nSubject: on\n\nb\n");
+		assert_int_equal(md_header_read(&h, fd), 0);
+		close(fd);
+		assert_int_equal(
+		    md_header_field(&h, "Subject", 0, out, sizeof(out)), 2);
+	}
 	for (size_t cut = 0; cut < 4; cut++) {
 		fd = file_with("crlf", "Subject: s\r\nX-Pad: ", 4096 - 19 - cut,
 		    'p', "\r\n\r\nFrom: body\n");
@@ -291,6 +343,7 @@ main(void)
 		cmocka_unit_test(line_ends),
 		cmocka_unit_test(unfolding),
 		cmocka_unit_test(names),
+		cmocka_unit_test(misplaced_from),
 		cmocka_unit_test(occurrences),
 		cmocka_unit_test(odd_bytes),
 		cmocka_unit_test(reading),

@@ -153,6 +153,32 @@ dates(void **state)
 	assert_int_equal(s.date, DATE);
 }
 
+/* Mail exported by an MUA: its own fields, a From_ line, the real
+ * header. Every field after that line is in the summary. */
+static void
+misplaced_from(void **state)
+{
+	struct md_summary s;
+
+	(void)state;
+	parse("Replied: Mon, 12 Aug 2002 10:00:00 +0100\n"
+	      "Replied: \"Foo\" <foo@example.com>\n"
+	      "From foo@example.com  Mon Aug 12 09:58:00 2002\n"
+	      "Return-Path: <foo@example.com>\n"
+	      "From: Foo <foo@example.com>\n"
+	      "Subject: the real subject\n"
+	      "Date: Mon, 12 Aug 2002 09:57:00 +0100\n"
+	      "Message-ID: <m@example.com>\n"
+	      "\n"
+	      "body\n",
+	    &s);
+	field(&s, MD_S_FROM, "Foo <foo@example.com>");
+	field(&s, MD_S_NAME, "Foo");
+	field(&s, MD_S_SUBJECT, "the real subject");
+	field(&s, MD_S_MSGID, "m@example.com");
+	assert_int_equal(s.date, 1029142620);
+}
+
 /* Fields that are not there are empty; no header at all too. */
 static void
 missing_fields(void **state)
@@ -327,6 +353,7 @@ main(void)
 		cmocka_unit_test(all_fields),
 		cmocka_unit_test(crlf),
 		cmocka_unit_test(dates),
+		cmocka_unit_test(misplaced_from),
 		cmocka_unit_test(missing_fields),
 		cmocka_unit_test(reused),
 		cmocka_unit_test(long_fields),
