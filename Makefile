@@ -38,9 +38,16 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(O)/bin/%: cmd/%.c $(LIB)
+# What the programs share (cmd/common.c): linked into each, never into
+# the library.
+$(O)/cmd/common.o: cmd/common.c
 	@mkdir -p $(@D)
-	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/bin/%: cmd/%.c $(O)/cmd/common.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/cmd/common.o \
+	    $(LIB) $(LIBS)
 
 $(O)/unit/%: t/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -100,7 +107,7 @@ bench: deps
 	@sh t/bench/run.sh $(O) "$(BENCH)"
 
 format:
-	clang-format -i cmd/*.c libmaildir/*.[ch] t/unit/*.c t/bench/*.c
+	clang-format -i cmd/*.[ch] libmaildir/*.[ch] t/unit/*.c t/bench/*.c
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

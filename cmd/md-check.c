@@ -15,7 +15,7 @@
 #include <sysexits.h>
 #include <time.h>
 
-#include "maildir.h"
+#include "common.h"
 
 #define OPTSTRING ":hrv"
 
@@ -33,16 +33,6 @@ usage(void)
 {
 	printf("usage: md-check [-rv] [--repair] [maildir ...]\n");
 	exit(EX_OK);
-}
-
-/* Paths in output and messages with odd bytes made visible (vis(3)),
- * so that a line is always one finding. */
-static const char *
-shown(const char *path, int which)
-{
-	static char buf[2][4 * PATH_MAX + 1];
-
-	return md_shown(path, buf[which], sizeof(buf[which]));
 }
 
 /* What one class's rwx BITS let it do to a file or directory (DIR). */
@@ -115,7 +105,7 @@ detail(const struct md_finding *f)
 		                                  : "flags not in ASCII order");
 		break;
 	case MD_CHECK_DUPLICATE:
-		printf("same base as %s%s", shown(f->other, 1),
+		printf("same base as %s%s", cmd_shown(f->other, 1),
 		    v[0] ? " (the same file, hard linked)" : "");
 		break;
 	case MD_CHECK_QUOTA:
@@ -135,7 +125,7 @@ detail(const struct md_finding *f)
 		if (f->what == MD_CHECK_MKDIR)
 			printf("made, mode 0700");
 		else if (f->what == MD_CHECK_RENAME)
-			printf("renamed to %s", shown(f->other, 1));
+			printf("renamed to %s", cmd_shown(f->other, 1));
 		else if (f->what == MD_CHECK_REBUILT)
 			printf("rebuilt from %lld messages", (long long)v[0]);
 		else if (f->what == MD_CHECK_CHMOD)
@@ -172,7 +162,7 @@ print_note(const struct md_finding *f)
 	if (f->what != MD_CHECK_BEHIND)
 		return;
 	fflush(stdout); /* in order on a terminal */
-	fprintf(stderr, "%s: ", shown(f->path, 0));
+	fprintf(stderr, "%s: ", cmd_shown(f->path, 0));
 	if (v[0] > 0)
 		fprintf(stderr, "%lld message%s not in the cache",
 		    (long long)v[0], v[0] == 1 ? "" : "s");
@@ -193,18 +183,18 @@ repair_failed(const struct md_finding *f)
 {
 	errno = f->error;
 	if (f->what == MD_CHECK_RENAME && f->other != NULL)
-		warn("%s: cannot rename to %s", shown(f->path, 0),
-		    shown(f->other, 1));
+		warn("%s: cannot rename to %s", cmd_shown(f->path, 0),
+		    cmd_shown(f->other, 1));
 	else if (f->what == MD_CHECK_RENAME)
-		warn("%s: cannot rename", shown(f->path, 0));
+		warn("%s: cannot rename", cmd_shown(f->path, 0));
 	else if (f->what == MD_CHECK_MKDIR)
-		warn("%s: cannot make it", shown(f->path, 0));
+		warn("%s: cannot make it", cmd_shown(f->path, 0));
 	else if (f->what == MD_CHECK_REBUILT)
-		warn("%s: cannot rebuild it", shown(f->path, 0));
+		warn("%s: cannot rebuild it", cmd_shown(f->path, 0));
 	else if (f->what == MD_CHECK_CHMOD)
-		warn("%s: cannot change its mode", shown(f->path, 0));
+		warn("%s: cannot change its mode", cmd_shown(f->path, 0));
 	else
-		warn("%s: cannot write it anew", shown(f->path, 0));
+		warn("%s: cannot write it anew", cmd_shown(f->path, 0));
 }
 
 static void
@@ -222,7 +212,7 @@ print_finding(void *arg, const struct md_finding *f)
 		repair_failed(f);
 		return;
 	}
-	printf("%s\t%s\t", md_check_category(f->kind), shown(f->path, 0));
+	printf("%s\t%s\t", md_check_category(f->kind), cmd_shown(f->path, 0));
 	detail(f);
 	putchar('\n');
 }
@@ -239,17 +229,23 @@ check_one(struct md_check *c, const char *path)
 	fflush(stdout);
 	if (e.kind == MD_ERR_NOT_MAILDIR) {
 		warnx("%s: not a maildir (no tmp/, new/ or cur/)",
-		    shown(path, 0));
+		    cmd_shown(path, 0));
 		return -2;
 	}
 	/* The maildir itself could not be read: nothing was checked. */
 	if (strcmp(e.path, path) == 0 && e.kind == MD_ERR_SYSTEM &&
 	    errno != ENOMEM) {
-		warn("%s", shown(path, 0));
+		warn("%s", cmd_shown(path, 0));
 		return -2;
 	}
-	warn("%s: %s", shown(e.path, 0), e.step);
+	cmd_warn_err(&e);
 	return -1;
+}
+
+static int
+check_folder(void *arg, const char *path)
+{
+	return check_one(arg, path) < 0;
 }
 
 /* TARGET a maildir path or a folder name of the default maildir; with
@@ -257,29 +253,16 @@ check_one(struct md_check *c, const char *path)
 static int
 check_target(struct md_check *c, const struct opts *o, const char *target)
 {
-	char path[PATH_MAX], **list;
-	size_t n;
+	char path[PATH_MAX];
 	int rc;
 
-	if (md_target_path(target, path, sizeof(path)) == -1) {
-		warn("%s", shown(target, 0));
+	if (cmd_target(target, path, sizeof(path)) == -1)
 		return -1;
-	}
 	/* A maildir that could be read in part may still have folders. */
 	if ((rc = check_one(c, path)) == -2)
 		return -1;
-	if (!o->recursive)
-		return rc;
-	if (md_target_folders(path, 0, &list, &n) == -1) {
-		if (errno == ENOMEM)
-			err(EX_OSERR, "%s", shown(path, 0));
-		warn("%s", shown(path, 0));
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (check_one(c, list[i]) < 0)
-			rc = -1;
-	md_strings_free(list, n);
+	if (cmd_each_folder(path, 0, o->recursive, check_folder, c) != 0)
+		rc = -1;
 	return rc;
 }
 
@@ -319,20 +302,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	}
 }
 
-static const char *
-default_maildir(void)
-{
-	static char buf[PATH_MAX];
-
-	if (md_maildir_default(buf, sizeof(buf)) == -1) {
-		if (errno == ENOENT)
-			errx(UNCHECKED, "no MAILDIR and no home directory: "
-			                "name a maildir");
-		err(UNCHECKED, "MAILDIR or home directory");
-	}
-	return buf;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -351,7 +320,8 @@ main(int argc, char *argv[])
 	c.gen = &gen;
 	c.report = print_finding;
 	c.arg = &o;
-	if (argc == 0 && check_target(&c, &o, default_maildir()) == -1)
+	if (argc == 0 &&
+	    check_target(&c, &o, cmd_default_maildir(UNCHECKED)) == -1)
 		status = UNCHECKED;
 	for (int i = 0; i < argc; i++)
 		if (check_target(&c, &o, argv[i]) == -1)

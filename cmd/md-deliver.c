@@ -16,7 +16,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "common.h"
 
 #define DEFAULT_TIMEOUT 86400 /* qmail's 24 hours for one delivery */
 #define OPTSTRING ":cd:eF:f:hMr:s:t:v"
@@ -238,25 +238,6 @@ bound_timeout(unsigned want)
 	return prev - 2 < want ? prev - 2 : want;
 }
 
-static const char *
-default_maildir(void)
-{
-	static char path[PATH_MAX];
-
-	if (md_maildir_default(path, sizeof(path)) == -1) {
-		if (errno == ENOENT)
-			errx(EX_TEMPFAIL, "no MAILDIR and no home directory");
-		err(EX_TEMPFAIL, "MAILDIR or home directory");
-	}
-	return path;
-}
-
-static void
-warn_err(const struct md_err *e)
-{
-	warnx("%s: %s: %s", e->path, e->step, strerror(errno));
-}
-
 /* The quota T is kept in: its Maildir++ root's, shared with the other
  * targets under that root; none for .Trash, which Maildir++ does not
  * count. The maildirsize itself is read only when a message is ready. */
@@ -285,7 +266,7 @@ open_targets(struct run *r, int argc, char **argv)
 	struct md_err e;
 
 	if (argc == 0) {
-		def[0] = default_maildir();
+		def[0] = cmd_default_maildir(EX_TEMPFAIL);
 		argv = (char **)def;
 		argc = 1;
 	}
@@ -303,7 +284,7 @@ open_targets(struct run *r, int argc, char **argv)
 		else
 			rc = md_maildir_open(&t->m, argv[i], fl, &e);
 		if (rc == -1) {
-			warn_err(&e);
+			cmd_warn_err(&e);
 			continue;
 		}
 		t->ok = 1;
@@ -332,7 +313,7 @@ classify(int errnum, const struct md_err *e, const struct run *r)
 		break;
 	default:
 		errno = errnum;
-		warn_err(e);
+		cmd_warn_err(e);
 	}
 	return md_err_permanent(e->kind) ? EX_DATAERR : EX_TEMPFAIL;
 }
@@ -341,7 +322,7 @@ static void
 warn_over(const struct target *t, int64_t bytes, int64_t count)
 {
 	const struct md_quota *q = &t->qr->q;
-	char b[64] = "", c[64] = "", shown[PATH_MAX];
+	char b[64] = "", c[64] = "";
 
 	if (q->max_bytes)
 		snprintf(
@@ -351,8 +332,7 @@ warn_over(const struct target *t, int64_t bytes, int64_t count)
 		    c, sizeof(c), " of %llu", (unsigned long long)q->max_count);
 	warnx("%s: over quota: with this message %lld%s bytes, %lld%s "
 	      "messages",
-	    md_shown(t->m.path, shown, sizeof(shown)), (long long)bytes, b,
-	    (long long)count, c);
+	    cmd_shown(t->m.path, 0), (long long)bytes, b, (long long)count, c);
 }
 
 /*
@@ -381,7 +361,7 @@ quota_room(struct run *r, struct target *t)
 		rc = md_quota_get_for(
 		    qr->path, bytes, count, &qr->q, &r->gen, &e);
 		if (rc == -1) {
-			warn_err(&e);
+			cmd_warn_err(&e);
 			return -1;
 		}
 		qr->state = rc ? 1 : -1;
@@ -411,7 +391,7 @@ place_all(struct run *r, const struct md_flags *flags)
 			goto failed;
 		if (md_place(&r->tmp, &t->m, flags, &r->gen, t->name,
 		        sizeof(t->name), &e) == -1) {
-			warn_err(&e);
+			cmd_warn_err(&e);
 			goto failed;
 		}
 		t->dirty |= flags ? MD_CUR : MD_NEW;
@@ -442,7 +422,7 @@ quota_append(struct target *t, int synced)
 	if (synced) {
 		switch (md_quota_add(t->qr->path, t->qbytes, t->qcount, &e)) {
 		case -1:
-			warn_err(&e);
+			cmd_warn_err(&e);
 			break;
 		case 0:
 			t->qr->state = -1; /* removed: no quota any more */
@@ -496,7 +476,7 @@ sync_batch(struct run *r)
 		    t->dirty && md_maildir_sync(&t->m, t->dirty, &e) == -1;
 
 		if (bad) {
-			warn_err(&e);
+			cmd_warn_err(&e);
 			t->ok = 0;
 			failed++;
 		}

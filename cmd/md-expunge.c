@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "common.h"
 
 #define OPTSTRING ":0af:hm:nrTv"
 #define TMP_AGE (36 * 3600) /* the maildir spec's 36 hours */
@@ -58,15 +58,6 @@ usage(void)
 	exit(EX_OK);
 }
 
-/* A path made readable for a message (md_shown); only on problems. */
-static const char *
-shown(const char *path)
-{
-	static char buf[4 * PATH_MAX + 1];
-
-	return md_shown(path, buf, sizeof(buf));
-}
-
 static void
 report(void *arg, const struct md_expunge_event *ev)
 {
@@ -75,9 +66,9 @@ report(void *arg, const struct md_expunge_event *ev)
 	if (ev->err != NULL) {
 		if (ev->err->kind == MD_ERR_SYMLINK)
 			warnx("%s: a symbolic link, not followed",
-			    shown(ev->err->path));
+			    cmd_shown(ev->err->path, 0));
 		else
-			warn("%s: %s", shown(ev->err->path), ev->err->step);
+			cmd_warn_err(ev->err);
 		r->failed = 1;
 		return;
 	}
@@ -133,20 +124,7 @@ expunge_one(struct run *r, const char *path)
 	struct stats *s;
 
 	if (md_maildir_check(path, &e) == -1) {
-		struct stat st;
-		int saved = errno;
-
-		if (saved == ENOENT && stat(path, &st) == -1)
-			warn("%s", shown(path));
-		else if (saved == ENOENT || saved == ENOTDIR) {
-			char b[4 * PATH_MAX + 1];
-
-			warnx("%s: not a maildir (no %s)", shown(path),
-			    md_shown(e.path, b, sizeof(b)));
-		} else {
-			errno = saved;
-			warn("%s", shown(e.path));
-		}
+		cmd_warn_maildir(path, &e);
 		r->failed = 1;
 		return -1;
 	}
@@ -158,20 +136,11 @@ expunge_one(struct run *r, const char *path)
 	return 0;
 }
 
-static const char *
-default_root(void)
+static int
+expunge_folder_one(void *arg, const char *path)
 {
-	static char buf[PATH_MAX];
-
-	if (buf[0] != '\0')
-		return buf;
-	if (md_maildir_default(buf, sizeof(buf)) == -1) {
-		if (errno == ENOENT)
-			errx(1, "no MAILDIR and no home directory: name a "
-			        "maildir");
-		err(1, "MAILDIR or home directory");
-	}
-	return buf;
+	expunge_one(arg, path);
+	return 0;
 }
 
 /* The maildir PATH, then with -r its folders. FOLDER says PATH is a
@@ -179,24 +148,12 @@ default_root(void)
 static void
 expunge_target(struct run *r, const char *path, int folder)
 {
-	char **paths;
-	size_t n;
-
 	folder = folder || md_folder_is(path);
 	if (expunge_one(r, path) == -1 && !folder)
 		return;
-	if (!r->o.recursive)
-		return;
-	if (md_target_folders(path, folder, &paths, &n) == -1) {
-		if (errno == ENOMEM)
-			err(EX_OSERR, "%s", shown(path));
-		warn("%s", shown(path));
+	if (cmd_each_folder(
+	        path, folder, r->o.recursive, expunge_folder_one, r) != 0)
 		r->failed = 1;
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		expunge_one(r, paths[i]);
-	md_strings_free(paths, n);
 }
 
 /* ARG is a maildir path, or a folder name under the default root. */
@@ -205,8 +162,7 @@ expunge_arg(struct run *r, const char *arg)
 {
 	char path[PATH_MAX];
 
-	if (md_target_path(arg, path, sizeof(path)) == -1) {
-		warn("%s", shown(arg));
+	if (cmd_target(arg, path, sizeof(path)) == -1) {
 		r->failed = 1;
 		return;
 	}
@@ -220,12 +176,12 @@ expunge_folder(struct run *r, const char *root, const char *folder)
 	char rpath[PATH_MAX], path[PATH_MAX];
 
 	if (md_path_trim(root, rpath, sizeof(rpath)) == -1) {
-		warn("%s", shown(root));
+		warn("%s", cmd_shown(root, 0));
 		r->failed = 1;
 		return;
 	}
 	if (md_folder_path(path, sizeof(path), rpath, folder) == -1) {
-		warn("%s/.%s", shown(rpath), folder);
+		warn("%s/.%s", cmd_shown(rpath, 0), folder);
 		r->failed = 1;
 		return;
 	}
@@ -240,7 +196,8 @@ expunge_roots(struct run *r)
 	size_t n = o->nroots > 0 ? o->nroots : 1;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *root = o->nroots > 0 ? o->roots[i] : default_root();
+		const char *root =
+		    o->nroots > 0 ? o->roots[i] : cmd_default_maildir(1);
 
 		if (o->nfolders == 0)
 			expunge_folder(r, root, "INBOX");
@@ -269,7 +226,7 @@ age(const char *opt, const char *s)
 		errx(EX_USAGE,
 		    "%s %s: not an age (a number and a unit s, m, h, d or "
 		    "w: 36h, 7d, 1d12h)",
-		    opt, shown(s));
+		    opt, cmd_shown(s, 0));
 	return t;
 }
 
@@ -311,7 +268,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 				errx(EX_USAGE,
 				    "-f %s: not a folder name (such as "
 				    "Trash or Work.Projects)",
-				    shown(optarg));
+				    cmd_shown(optarg, 0));
 			add_arg(&o->folders, &o->nfolders, optarg);
 			break;
 		case 'h':
@@ -487,7 +444,7 @@ main(int argc, char *argv[])
 	if (r->o.nroots > 0 || r->o.nfolders > 0)
 		expunge_roots(r);
 	else if (argc == 0)
-		expunge_folder(r, default_root(), "INBOX");
+		expunge_folder(r, cmd_default_maildir(1), "INBOX");
 	print_summary(r);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (r->out_errno != 0)

@@ -13,7 +13,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "common.h"
 
 #define OPTSTRING ":0CDFK:PRSTX:dfhk:prqstx:"
 
@@ -71,15 +71,6 @@ load_root(struct root *r, const char *path, const struct opts *o)
 		add_keywords(r, &r->c.clear, o->kclear, o->nkclear);
 }
 
-/* A path made readable for a message (md_shown); only on problems. */
-static const char *
-shown(const char *path)
-{
-	static char buf[4 * PATH_MAX + 1];
-
-	return md_shown(path, buf, sizeof(buf));
-}
-
 static int
 flag_one(const char *path, const struct opts *o, struct root *root)
 {
@@ -92,21 +83,21 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 		if (errno == EINVAL)
 			warnx("%s: not a message in a maildir "
 			      "(DIR/new/NAME or DIR/cur/NAME)",
-			    shown(path));
+			    cmd_shown(path, 0));
 		else
-			warn("%s", shown(path));
+			warn("%s", cmd_shown(path, 0));
 		return -1;
 	}
 	load_root(root, mp.root, o);
 	if (!root->ok) {
 		warnx("%s: %s is not a maildir (it lacks tmp/, new/ or cur/)",
-		    shown(path), mp.root);
+		    cmd_shown(path, 0), cmd_shown(mp.root, 1));
 		return -1;
 	}
 	if (root->bad_kw != NULL) {
 		warnx("%s: keyword \"%s\" is not in %s/dovecot-keywords; "
 		      "nothing changed",
-		    shown(path), root->bad_kw, mp.root);
+		    cmd_shown(path, 0), root->bad_kw, cmd_shown(mp.root, 1));
 		return -1;
 	}
 	strlcpy(given, mp.name, sizeof(given));
@@ -114,11 +105,12 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	if ((changed = md_change(&mp, &root->c, &e)) == -1) {
 		if (e.kind == MD_ERR_GONE)
 			warnx("%s: gone (not in new/ or cur/ of %s)",
-			    shown(path), mp.root);
+			    cmd_shown(path, 0), cmd_shown(mp.root, 1));
 		else if (e.kind == MD_ERR_NOT_MESSAGE)
-			warnx("%s: a directory, not a message", shown(path));
+			warnx("%s: a directory, not a message",
+			    cmd_shown(path, 0));
 		else
-			warn("%s: %s", shown(e.path), e.step);
+			cmd_warn_err(&e);
 		return -1;
 	}
 	if (o->quiet)
@@ -133,31 +125,18 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	return 0;
 }
 
-static int
-flag_stdin(const struct opts *o, struct root *root)
-{
-	struct md_pathlist pl;
-	const char *line;
-	size_t n;
-	int rc, failed = 0;
+/* The state cmd_stdin_paths hands each line. */
+struct job {
+	const struct opts *o;
+	struct root *root;
+};
 
-	md_pathlist_init(&pl, stdin, o->eol);
-	while ((rc = md_pathlist_next(&pl, &line, &n)) != 0) {
-		if (rc == -1 && errno != EINVAL) {
-			warn("stdin");
-			failed = 1;
-			break;
-		}
-		if (rc == -1)
-			warnx("stdin: a line holds a NUL byte (use -0?)");
-		else if (n == 0)
-			warnx("stdin: an empty line is no message");
-		else if (flag_one(line, o, root) == 0)
-			continue;
-		failed = 1;
-	}
-	md_pathlist_free(&pl);
-	return failed;
+static int
+flag_line(void *arg, const char *path)
+{
+	struct job *j = arg;
+
+	return flag_one(path, j->o, j->root) == -1;
 }
 
 static void
@@ -246,7 +225,8 @@ main(int argc, char *argv[])
 		errx(EX_USAGE, "no messages: name them, or pipe their paths "
 		               "in (see md-flag -h)");
 	if (argc == 0)
-		failed = flag_stdin(&o, root);
+		failed = cmd_stdin_paths(
+		    o.eol, 0, flag_line, &(struct job){ &o, root });
 	for (int i = 0; i < argc; i++)
 		if (flag_one(argv[i], &o, root) == -1)
 			failed = 1;

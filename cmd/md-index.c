@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "common.h"
 
 #define OPTSTRING ":hj:qrv"
 #define PROGRESS_AFTER 1.0 /* seconds of work before progress shows */
@@ -52,29 +52,6 @@ usage(void)
 	exit(EX_OK);
 }
 
-static const char *
-shown(const char *path, int which)
-{
-	static char buf[2][4 * PATH_MAX + 1];
-
-	return md_shown(path, buf[which], sizeof(buf[which]));
-}
-
-/* One line on why DIR is no maildir (md_maildir_check said so in E). */
-static void
-not_maildir(const char *dir, const struct md_err *e)
-{
-	struct stat st;
-
-	if (errno == ENOENT && stat(dir, &st) == -1)
-		warn("%s", shown(dir, 0));
-	else if (errno == ENOENT || errno == ENOTDIR)
-		warnx("%s: not a maildir (no %s)", shown(dir, 0),
-		    shown(e->path, 1));
-	else
-		warn("%s", shown(e->path, 0));
-}
-
 static double
 since(const struct timespec *t0)
 {
@@ -107,7 +84,7 @@ progress(void *arg, size_t done, size_t total)
 	r->last = t;
 	rate = (double)done / t;
 	fprintf(stderr, "\r\033[K%s: %zu/%zu read, %.0f/s, %.0f s left",
-	    shown(r->dir, 0), done, total, rate,
+	    cmd_shown(r->dir, 0), done, total, rate,
 	    rate > 0 ? (double)(total - done) / rate : 0.0);
 	r->shown = 1;
 }
@@ -118,7 +95,7 @@ unreadable(void *arg, const struct md_err *e)
 	struct run *r = arg;
 
 	clear_progress(r);
-	warn("%s: %s (left out of the cache)", shown(e->path, 0), e->step);
+	warn("%s: %s (left out of the cache)", cmd_shown(e->path, 0), e->step);
 	r->status = 1;
 }
 
@@ -127,7 +104,7 @@ summary(const struct run *r, const struct md_index_stats *st)
 {
 	fprintf(stderr,
 	    "%s: %zu message%s: %zu read, %zu kept, %zu dropped%s%s\n",
-	    shown(r->dir, 0), st->messages, st->messages == 1 ? "" : "s",
+	    cmd_shown(r->dir, 0), st->messages, st->messages == 1 ? "" : "s",
 	    st->added, st->kept, st->dropped,
 	    st->failed ? ", some unreadable" : "",
 	    !st->written    ? "; cache unchanged"
@@ -147,7 +124,7 @@ update(struct run *r, const char *dir)
 	ix.progress = r->o.quiet ? NULL : progress;
 	ix.unreadable = unreadable;
 	if (md_maildir_check(dir, &e) == -1) {
-		not_maildir(dir, &e);
+		cmd_warn_maildir(dir, &e);
 		r->status = 1;
 		return;
 	}
@@ -156,7 +133,7 @@ update(struct run *r, const char *dir)
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	if (md_index_update(&ix, dir, &st, &e) == -1) {
 		clear_progress(r);
-		warn("%s: %s", shown(e.path, 0), e.step);
+		cmd_warn_err(&e);
 		r->status = 1;
 		return;
 	}
@@ -164,10 +141,10 @@ update(struct run *r, const char *dir)
 	if (st.damaged) { /* even with -q: the one line a reader gives */
 		errno = st.damaged;
 		if (st.damaged == EBADMSG || st.damaged == ENOTSUP)
-			warnx("%s/%s: %s: replaced", shown(dir, 0),
+			warnx("%s/%s: %s: replaced", cmd_shown(dir, 0),
 			    MD_CACHE_NAME, st.why);
 		else
-			warn("%s/%s: %s, replaced", shown(dir, 0),
+			warn("%s/%s: %s, replaced", cmd_shown(dir, 0),
 			    MD_CACHE_NAME, st.why);
 	}
 	if (r->o.verbose)
@@ -181,19 +158,19 @@ drop(struct run *r, const char *dir)
 	struct md_err e;
 
 	if (md_maildir_check(dir, &e) == -1) {
-		not_maildir(dir, &e);
+		cmd_warn_maildir(dir, &e);
 		r->status = 1;
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, MD_CACHE_NAME);
 	if (unlink(path) == 0) {
 		if (r->o.verbose)
-			fprintf(stderr, "%s: dropped\n", shown(path, 0));
+			fprintf(stderr, "%s: dropped\n", cmd_shown(path, 0));
 	} else if (errno != ENOENT) {
-		warn("%s", shown(path, 0));
+		warn("%s", cmd_shown(path, 0));
 		r->status = 1;
 	} else if (r->o.verbose)
-		fprintf(stderr, "%s: no cache\n", shown(dir, 0));
+		fprintf(stderr, "%s: no cache\n", cmd_shown(dir, 0));
 }
 
 static void
@@ -203,13 +180,13 @@ finding(void *arg, enum md_index_finding k, const char *sub, const char *name)
 	struct run *r = arg;
 
 	if (sub != NULL) {
-		printf("%s\t%s/%s/", what[k], shown(r->dir, 0), sub);
-		printf("%s\t%s\n", shown(name, 1),
+		printf("%s\t%s/%s/", what[k], cmd_shown(r->dir, 0), sub);
+		printf("%s\t%s\n", cmd_shown(name, 1),
 		    k == MD_INDEX_MISSING ? "no entry"
 		                          : "size or mtime changed");
 	} else
 		printf("%s\t%s/%s\t%s: no such message\n", what[k],
-		    shown(r->dir, 0), MD_CACHE_NAME, shown(name, 1));
+		    cmd_shown(r->dir, 0), MD_CACHE_NAME, cmd_shown(name, 1));
 }
 
 static void
@@ -221,7 +198,7 @@ check(struct run *r, const char *dir)
 	r->dir = dir;
 	if (md_maildir_check(dir, &e) == -1) {
 		fflush(stdout);
-		not_maildir(dir, &e);
+		cmd_warn_maildir(dir, &e);
 		r->status = UNCHECKED;
 		return;
 	}
@@ -229,29 +206,32 @@ check(struct run *r, const char *dir)
 		if (n > 0 && r->status == CONSISTENT)
 			r->status = INCONSISTENT;
 		if (r->o.verbose)
-			fprintf(
-			    stderr, "%s: %ld differences\n", shown(dir, 0), n);
+			fprintf(stderr, "%s: %ld differences\n",
+			    cmd_shown(dir, 0), n);
 		return;
 	}
 	if (e.kind == MD_ERR_NO_CACHE) {
-		printf(
-		    "nocache\t%s/%s\tno cache\n", shown(dir, 0), MD_CACHE_NAME);
+		printf("nocache\t%s/%s\tno cache\n", cmd_shown(dir, 0),
+		    MD_CACHE_NAME);
 		if (r->status == CONSISTENT)
 			r->status = INCONSISTENT;
 	} else if (e.kind == MD_ERR_DAMAGED) {
-		printf("damaged\t%s\t%s\n", shown(e.path, 0), e.step);
+		printf("damaged\t%s\t%s\n", cmd_shown(e.path, 0), e.step);
 		if (r->status == CONSISTENT)
 			r->status = INCONSISTENT;
 	} else {
 		fflush(stdout);
-		warn("%s: %s", shown(e.path, 0), e.step);
+		cmd_warn_err(&e);
 		r->status = UNCHECKED;
 	}
 }
 
-static void
-one(struct run *r, const char *dir)
+/* One maildir; its status is kept in R, for the exit. */
+static int
+one(void *arg, const char *dir)
 {
+	struct run *r = arg;
+
 	switch (r->o.mode) {
 	case DROP:
 		drop(r, dir);
@@ -262,6 +242,7 @@ one(struct run *r, const char *dir)
 	default:
 		update(r, dir);
 	}
+	return 0;
 }
 
 static int
@@ -275,27 +256,15 @@ failed_status(const struct run *r)
 static void
 target(struct run *r, const char *arg)
 {
-	char path[PATH_MAX], **list;
-	size_t n;
+	char path[PATH_MAX];
 
-	if (md_target_path(arg, path, sizeof(path)) == -1) {
-		warn("%s", shown(arg, 0));
+	if (cmd_target(arg, path, sizeof(path)) == -1) {
 		r->status = failed_status(r);
 		return;
 	}
 	one(r, path);
-	if (!r->o.recursive)
-		return;
-	if (md_target_folders(path, 0, &list, &n) == -1) {
-		if (errno == ENOMEM)
-			err(EX_OSERR, "%s", shown(path, 0));
-		warn("%s", shown(path, 0));
+	if (cmd_each_folder(path, 0, r->o.recursive, one, r) != 0)
 		r->status = failed_status(r);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		one(r, list[i]);
-	md_strings_free(list, n);
 }
 
 static void
@@ -366,20 +335,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		errx(EX_USAGE, "-q and -v: choose one");
 }
 
-static const char *
-default_maildir(int status)
-{
-	static char buf[PATH_MAX];
-
-	if (md_maildir_default(buf, sizeof(buf)) == -1) {
-		if (errno == ENOENT)
-			errx(status, "no MAILDIR and no home directory: "
-			             "name a maildir");
-		err(status, "MAILDIR or home directory");
-	}
-	return buf;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -396,7 +351,7 @@ main(int argc, char *argv[])
 	md_summarizer_init(r.z);
 	r.tty = isatty(STDERR_FILENO);
 	if (argc == 0)
-		target(&r, default_maildir(failed_status(&r)));
+		target(&r, cmd_default_maildir(failed_status(&r)));
 	for (int i = 0; i < argc; i++)
 		target(&r, argv[i]);
 	md_summarizer_free(r.z);

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "common.h"
 
 #define OPTSTRING ":0CDFNPRSTX:cdfhinprstx:"
 #define OUTBUF (256 * 1024)
@@ -974,21 +974,7 @@ list_maildir(struct run *r, const char *path, int folder)
 	/* Checked, not opened: each of new/ and cur/ is opened once, to be
 	 * read. */
 	if (md_maildir_check(path, &e) == -1) {
-		struct stat st;
-		int saved = errno;
-
-		/* Only on failure: is it the maildir or a part that lacks? */
-		if (saved == ENOENT && stat(path, &st) == -1)
-			warn("%s", shown(path));
-		else if (saved == ENOENT || saved == ENOTDIR) {
-			char b[4 * PATH_MAX + 1];
-
-			warnx("%s: not a maildir (no %s)", shown(path),
-			    md_shown(e.path, b, sizeof(b)));
-		} else {
-			errno = saved;
-			warn("%s", shown(e.path));
-		}
+		cmd_warn_maildir(path, &e);
 		r->failed = 1;
 		return -1;
 	}

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
-#include "maildir.h"
+#include "common.h"
 
 #define OPTSTRING ":f:hpq:"
 
@@ -35,21 +35,15 @@ usage(void)
 	exit(EX_OK);
 }
 
-static const char *
-shown(const char *path)
-{
-	static char buf[4 * PATH_MAX + 1];
-
-	return md_shown(path, buf, sizeof(buf));
-}
-
+/* cmd_warn_err, with a file in the way said as such. */
 static void
 warn_err(const struct md_err *e)
 {
 	if (errno == ENOTDIR)
-		warnx("%s: exists and is not a directory", shown(e->path));
+		warnx(
+		    "%s: exists and is not a directory", cmd_shown(e->path, 0));
 	else
-		warn("%s: %s", shown(e->path), e->step);
+		cmd_warn_err(e);
 }
 
 /* Does the directory PATH hold anything at all? -1 when unreadable. */
@@ -96,23 +90,23 @@ may_make(const char *path, int *exists)
 	if (!*exists && errno == ENOENT)
 		return 0;
 	if (!*exists) {
-		warn("%s", shown(path));
+		warn("%s", cmd_shown(path, 0));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		warnx("%s: exists and is not a directory", shown(path));
+		warnx("%s: exists and is not a directory", cmd_shown(path, 0));
 		return -1;
 	}
 	if (has_subdir(path))
 		return 0;
 	if ((empty = is_empty(path)) == -1) {
-		warn("%s", shown(path));
+		warn("%s", cmd_shown(path, 0));
 		return -1;
 	}
 	if (!empty) {
 		warnx("%s: a directory that is not a maildir (no tmp/, new/ "
 		      "or cur/); nothing made",
-		    shown(path));
+		    cmd_shown(path, 0));
 		return -1;
 	}
 	return 0;
@@ -127,13 +121,13 @@ make_parents(const char *path)
 
 	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf)) {
 		errno = ENAMETOOLONG;
-		warn("%s", shown(path));
+		warn("%s", cmd_shown(path, 0));
 		return -1;
 	}
 	for (p = strchr(buf + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		if (mkdir(buf, 0700) == -1 && errno != EEXIST) {
-			warn("%s", shown(buf));
+			warn("%s", cmd_shown(buf, 0));
 			return -1;
 		}
 		*p = '/';
@@ -145,7 +139,7 @@ static void
 missing_parent(const char *path)
 {
 	warnx("%s: its parent directory does not exist (-p makes it)",
-	    shown(path));
+	    cmd_shown(path, 0));
 }
 
 static int
@@ -185,7 +179,7 @@ warn_over(const char *root, const struct md_quota *q)
 		    (long long)q->count, (unsigned long long)q->max_count);
 	warnx("%s: already over the quota it was given (%s%s%s): deliveries "
 	      "wait until it is not",
-	    shown(root), b, *b && *c ? ", " : "", c);
+	    cmd_shown(root, 0), b, *b && *c ? ", " : "", c);
 }
 
 /* -q: the quota lives in a Maildir++ root, never in a folder. */
@@ -201,7 +195,7 @@ set_quota(const char *root, const struct opts *o, struct md_namegen *g)
 	if (md_folder_root(root, p, sizeof(p)) == 1) {
 		warnx("%s: a Maildir++ folder (it has maildirfolder); -q is "
 		      "for its root",
-		    shown(root));
+		    cmd_shown(root, 0));
 		return -1;
 	}
 	if (md_quota_recalc(root, &q, g, &e) == -1) {
@@ -222,7 +216,7 @@ make_folder(const char *root, const char *name)
 	int exists;
 
 	if (md_folder_path(path, sizeof(path), root, name) == -1) {
-		warn("%s: folder %s", shown(root), name);
+		warn("%s: folder %s", cmd_shown(root, 0), name);
 		return -1;
 	}
 	if (strcmp(path, root) == 0) /* INBOX: the root itself */
@@ -246,7 +240,7 @@ make_folders(const char *root, const struct opts *o, struct md_namegen *g)
 	int failed = 0;
 
 	if (stat(root, &st) == -1 && errno == ENOENT && !o->parents) {
-		warnx("%s: no such maildir (-p makes it)", shown(root));
+		warnx("%s: no such maildir (-p makes it)", cmd_shown(root, 0));
 		return 1;
 	}
 	if (make_maildir(root, o) == -1)
@@ -269,7 +263,7 @@ add_folder(struct opts *o, char *name)
 		errx(EX_USAGE,
 		    "-f %s: not a folder name (dot-separated parts, none "
 		    "empty; no '/' or control characters)",
-		    shown(name));
+		    cmd_shown(name, 0));
 	if ((l = reallocarray(o->folders, o->nfolders + 1, sizeof(*l))) == NULL)
 		err(EX_OSERR, "reallocarray");
 	l[o->nfolders++] = name;
@@ -307,7 +301,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 				errx(EX_USAGE,
 				    "-q %s: not a quota (as 100M,5000C or "
 				    "104857600S,5000C)",
-				    shown(optarg));
+				    cmd_shown(optarg, 0));
 			o->quota = optarg;
 			break;
 		default:
@@ -315,20 +309,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
 		}
 	}
-}
-
-static const char *
-default_root(void)
-{
-	static char buf[PATH_MAX];
-
-	if (md_maildir_default(buf, sizeof(buf)) == -1) {
-		if (errno == ENOENT)
-			errx(1, "no MAILDIR and no home directory: name the "
-			        "root");
-		err(1, "MAILDIR or home directory");
-	}
-	return buf;
 }
 
 int
@@ -349,17 +329,17 @@ main(int argc, char *argv[])
 		errx(EX_USAGE, "no maildir named (see md-mkdir -h)");
 	md_namegen_init(&g);
 	if (o.nfolders > 0) {
-		const char *root = argc ? argv[0] : default_root();
+		const char *root = argc ? argv[0] : cmd_default_maildir(1);
 
 		if (md_path_trim(root, path, sizeof(path)) == -1) {
-			warnx("%s: path too long", shown(root));
+			warnx("%s: path too long", cmd_shown(root, 0));
 			failed = 1;
 		} else
 			failed = make_folders(path, &o, &g);
 	}
 	for (int i = 0; o.nfolders == 0 && i < argc; i++) {
 		if (md_path_trim(argv[i], path, sizeof(path)) == -1) {
-			warnx("%s: path too long", shown(argv[i]));
+			warnx("%s: path too long", cmd_shown(argv[i], 0));
 			failed = 1;
 		} else if (make_maildir(path, &o) == -1 ||
 		           set_quota(path, &o, &g) == -1)

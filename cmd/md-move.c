@@ -14,7 +14,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "common.h"
 
 #define OPTSTRING ":0cf:hkm:qt:"
 #define MAX_ROOTS 16 /* quota roots remembered; more just cost a stat */
@@ -56,18 +56,6 @@ usage(void)
 	       "       md-move [-0ckq] -t target [message ...]\n"
 	       "       md-move [-0ckq] -f folder [-m root] [message ...]\n");
 	exit(EX_OK);
-}
-
-/* A path made readable for a message (md_shown); only on problems. Two
- * buffers in turn, so that one message can show two paths. */
-static const char *
-shown(const char *path)
-{
-	static char buf[2][4 * PATH_MAX + 1];
-	static int i;
-
-	i = !i;
-	return md_shown(path, buf[i], sizeof(buf[i]));
 }
 
 /* The quota root of the maildir PATH, or NULL when moves in and out of
@@ -116,18 +104,21 @@ open_target(struct run *r)
 	if (rc == -1) {
 		if (errno == ENOENT && !r->o.create)
 			errx(1, "%s: no such maildir (-c creates it)",
-			    shown(e.path));
-		err(1, "%s: %s", shown(e.path), e.step);
+			    cmd_shown(e.path, 0));
+		cmd_warn_err(&e);
+		exit(1);
 	}
 	if (fstat(r->to.fd, &st) == -1)
-		err(1, "%s", shown(r->to.path));
+		err(1, "%s", cmd_shown(r->to.path, 0));
 	r->to_dev = st.st_dev;
 	r->to_ino = st.st_ino;
 	r->to_root = quota_root(r, r->to.path);
 	if (r->to_root != NULL) {
 		r->quota = md_quota_get(r->to_root->path, &r->q, &r->gen, &e);
-		if (r->quota == -1)
-			err(1, "%s: %s", shown(e.path), e.step);
+		if (r->quota == -1) {
+			cmd_warn_err(&e);
+			exit(1);
+		}
 	}
 }
 
@@ -173,7 +164,7 @@ room_for(struct run *r, const struct md_msgpath *mp)
 	    r->to_root->bytes + (int64_t)size, r->to_root->count + 1, &r->q,
 	    &r->gen, &e)) {
 	case -1:
-		warn("%s: %s", shown(e.path), e.step);
+		cmd_warn_err(&e);
 		return 0;
 	case 0: /* maildirsize removed meanwhile: no quota now */
 		r->quota = 0;
@@ -214,9 +205,9 @@ move_one(struct run *r, const char *path)
 		if (errno == EINVAL)
 			warnx("%s: not a message in a maildir "
 			      "(DIR/new/NAME or DIR/cur/NAME)",
-			    shown(path));
+			    cmd_shown(path, 0));
 		else
-			warn("%s", shown(path));
+			warn("%s", cmd_shown(path, 0));
 		return -1;
 	}
 	load_source(r, mp.root);
@@ -226,19 +217,20 @@ move_one(struct run *r, const char *path)
 		return 0;
 	}
 	if (!room_for(r, &mp)) {
-		warnx("%s: not moved: %s is over its quota", shown(path),
-		    shown(r->to_root->path));
+		warnx("%s: not moved: %s is over its quota", cmd_shown(path, 0),
+		    cmd_shown(r->to_root->path, 1));
 		return -1;
 	}
 	if (md_move(&mp, &r->to, r->o.keep, &r->gen, out, sizeof(out), &size,
 	        &e) == -1) {
 		if (e.kind == MD_ERR_GONE)
 			warnx("%s: gone (not in new/ or cur/ of %s)",
-			    shown(path), shown(mp.root));
+			    cmd_shown(path, 0), cmd_shown(mp.root, 1));
 		else if (e.kind == MD_ERR_NOT_MESSAGE)
-			warnx("%s: a directory, not a message", shown(path));
+			warnx("%s: a directory, not a message",
+			    cmd_shown(path, 0));
 		else
-			warn("%s: %s", shown(e.path), e.step);
+			cmd_warn_err(&e);
 		return -1;
 	}
 	account(r, size);
@@ -248,30 +240,9 @@ move_one(struct run *r, const char *path)
 }
 
 static int
-move_stdin(struct run *r)
+move_line(void *arg, const char *path)
 {
-	struct md_pathlist pl;
-	const char *line;
-	size_t n;
-	int rc, failed = 0;
-
-	md_pathlist_init(&pl, stdin, r->o.eol);
-	while ((rc = md_pathlist_next(&pl, &line, &n)) != 0) {
-		if (rc == -1 && errno != EINVAL) {
-			warn("stdin");
-			failed = 1;
-			break;
-		}
-		if (rc == -1)
-			warnx("stdin: a line holds a NUL byte (use -0?)");
-		else if (n == 0)
-			warnx("stdin: an empty line is no message");
-		else if (move_one(r, line) == 0)
-			continue;
-		failed = 1;
-	}
-	md_pathlist_free(&pl);
-	return failed;
+	return move_one(arg, path) == -1;
 }
 
 /* Append what moved in and out to each root's maildirsize, one line
@@ -287,7 +258,7 @@ write_quota(struct run *r)
 
 		if ((q->bytes != 0 || q->count != 0) &&
 		    md_quota_add(q->path, q->bytes, q->count, &e) == -1) {
-			warn("%s: %s", shown(e.path), e.step);
+			cmd_warn_err(&e);
 			failed = 1;
 		}
 	}
@@ -328,7 +299,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 				errx(EX_USAGE,
 				    "-f %s: not a folder name (Work.Projects, "
 				    "no '/', no empty part)",
-				    shown(optarg));
+				    cmd_shown(optarg, 0));
 			o->folder = optarg;
 			break;
 		case 'h':
@@ -381,7 +352,7 @@ main(int argc, char *argv[])
 	md_namegen_init(&r->gen);
 	open_target(r);
 	if (argc == 0)
-		failed = move_stdin(r);
+		failed = cmd_stdin_paths(r->o.eol, 0, move_line, r);
 	for (int i = 0; i < argc; i++)
 		if (move_one(r, argv[i]) == -1)
 			failed = 1;

@@ -193,12 +193,19 @@ md_maildir_check(const char *path, struct md_err *e)
 			errno = ENAMETOOLONG;
 			return md_err_set(e, "stat", path, subdirs[i]);
 		}
-		if (stat(p, &st) == -1)
-			return md_err_set(e, "stat", path, subdirs[i]);
-		if (!S_ISDIR(st.st_mode)) {
+		if (stat(p, &st) == -1) {
+			/* Only on failure: is it the maildir or a part that
+			 * is missing? */
+			if (errno == ENOENT && stat(path, &st) == -1)
+				return md_err_set(e, "stat", path, NULL);
+			if (errno != ENOENT && errno != ENOTDIR)
+				return md_err_set(e, "stat", path, subdirs[i]);
+		} else if (S_ISDIR(st.st_mode))
+			continue;
+		else
 			errno = ENOTDIR;
-			return md_err_set(e, "stat", path, subdirs[i]);
-		}
+		return md_err_kind(
+		    e, MD_ERR_NOT_MAILDIR, "stat", path, subdirs[i]);
 	}
 	return 0;
 }

@@ -291,6 +291,40 @@ targets(void **state)
 	md_strings_free(l, n);
 }
 
+/* md_maildir_check tells a missing maildir from one that lacks a part. */
+static void
+check_kinds(void **state)
+{
+	char m[PATH_MAX], p[PATH_MAX + 8];
+	struct md_err e;
+
+	(void)state;
+	scratch_maildir(m, sizeof(m), "ck");
+	assert_int_equal(md_maildir_check(m, &e), 0);
+	snprintf(p, sizeof(p), "%s/nope", scratch);
+	errno = 0;
+	assert_int_equal(md_maildir_check(p, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(e.kind, MD_ERR_SYSTEM);
+	assert_string_equal(e.path, p);
+	snprintf(p, sizeof(p), "%s/cur", m);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(md_maildir_check(m, &e), -1);
+	assert_int_equal(e.kind, MD_ERR_NOT_MAILDIR);
+	assert_string_equal(e.path, p);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/new", m);
+	assert_int_equal(rmdir(p), 0);
+	scratch_put(m, "new", "a file");
+	assert_int_equal(md_maildir_check(m, &e), -1);
+	assert_int_equal(errno, ENOTDIR);
+	assert_int_equal(e.kind, MD_ERR_NOT_MAILDIR);
+	/* a file where the maildir should be: no tmp/ in it either */
+	snprintf(p, sizeof(p), "%s/new", m);
+	assert_int_equal(md_maildir_check(p, &e), -1);
+	assert_int_equal(e.kind, MD_ERR_NOT_MAILDIR);
+}
+
 int
 main(void)
 {
@@ -303,6 +337,7 @@ main(void)
 		cmocka_unit_test(default_maildir),
 		cmocka_unit_test(folder_kinds),
 		cmocka_unit_test(targets),
+		cmocka_unit_test(check_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);

@@ -1,0 +1,50 @@
+/*
+ * common.h: what mdkit's programs share that is no business of the
+ * library, which never prints or exits: the default maildir, a path as
+ * shown in messages, the loop over paths read from stdin, and each
+ * target with its folders. Programs only; never part of libmaildir.
+ */
+#ifndef MDKIT_COMMON_H
+#define MDKIT_COMMON_H
+
+#include "maildir.h"
+
+/* $MAILDIR, else ~/Maildir ($HOME, else the password entry's home); with
+ * neither, one line on stderr and exit STATUS. */
+const char *cmd_default_maildir(int status);
+
+/* PATH with odd bytes made visible (vis(3)), so that a line of output is
+ * always one path; WHICH (0 or 1) picks one of two buffers, for two
+ * paths in one message. */
+const char *cmd_shown(const char *path, int which);
+
+/* "PATH: STEP: REASON" on stderr for a failure E (errno its own). */
+void cmd_warn_err(const struct md_err *e);
+
+/* One line on why PATH could not be used as a maildir, as
+ * md_maildir_check said in E: "PATH: not a maildir (no PATH/tmp)", or
+ * the system's reason. */
+void cmd_warn_maildir(const char *path, const struct md_err *e);
+
+/*
+ * FN(ARG, PATH) for each path read from stdin, one a line (EOL '\n' or
+ * '\0'). A line with a NUL byte is told and passed over, and so is an
+ * empty one unless SKIP_EMPTY; a read error ends the loop. Returns 0,
+ * or 1 when any line or FN failed (FN returns non-zero).
+ */
+int cmd_stdin_paths(
+    int eol, int skip_empty, int (*fn)(void *arg, const char *path), void *arg);
+
+/* md_target_path(ARG) ready for cmd_each_folder, or -1 said on stderr. */
+int cmd_target(const char *arg, char *path, size_t size);
+
+/*
+ * With RECURSIVE, FN(ARG, FOLDER) for each Maildir++ folder of the
+ * maildir PATH (FOLDER_ROOT: PATH is itself a folder, whose subfolders
+ * these are). A failure to list them is told; ENOMEM exits. Returns 0,
+ * or 1 when the list or any FN failed.
+ */
+int cmd_each_folder(const char *path, int folder_root, int recursive,
+    int (*fn)(void *arg, const char *path), void *arg);
+
+#endif
