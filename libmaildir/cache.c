@@ -896,6 +896,7 @@ md_cache_encode(struct md_cache_build *b, unsigned char **out, size_t *len)
 	return 0;
 }
 
+/* Written in tmp/, synced, renamed over the old cache, the root synced. */
 static int
 write_file(const struct md_maildir *m, const struct md_cache_build *b,
     const struct pieces *o, struct md_namegen *g, struct md_err *e)
@@ -912,16 +913,10 @@ write_file(const struct md_maildir *m, const struct md_cache_build *b,
 	if (md_tmp_write(t, o->head, o->headlen, e) == 0 &&
 	    (b->len == 0 || md_tmp_write(t, b->data, b->len, e) == 0) &&
 	    md_tmp_write(t, o->trail, TRAIL, e) == 0 &&
-	    md_tmp_finish(t, NULL, e) == 0) {
-		if (renameat(m->tmpfd, t->name, m->fd, MD_CACHE_NAME) == -1)
-			md_err_set(e, "rename", m->path, MD_CACHE_NAME);
-		else if (fsync(m->fd) == -1)
-			md_err_set(e, "fsync", m->path, NULL);
-		else
-			rc = 0;
-	}
-	if (rc == -1)
-		md_tmp_remove(t);
+	    md_tmp_finish(t, NULL, e) == 0 &&
+	    md_tmp_replace(t, MD_CACHE_NAME, e) == 0)
+		rc = 0;
+	md_tmp_remove(t);
 	free(t);
 	return rc;
 }
@@ -936,7 +931,7 @@ md_cache_write(struct md_cache_build *b, const char *dir, struct md_namegen *g,
 
 	if (encode(b, &o) == -1)
 		return md_err_set(e, "encode", dir, MD_CACHE_NAME);
-	if (md_maildir_open(&m, dir, 0, e) == -1) {
+	if (md_replace_open(&m, dir, e) == -1) {
 		free(o.head);
 		return -1;
 	}

@@ -83,24 +83,6 @@ md_change_name(const struct md_msgpath *mp, const struct md_change *c,
 	return 1;
 }
 
-/* rename() that never replaces: on file systems without RENAME_NOREPLACE
- * (NFS among them) a check just before, which is the best there is. */
-int
-md_rename_noreplace(int from, const char *a, int to, const char *b)
-{
-	struct stat st;
-
-	if (renameat2(from, a, to, b, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	if (fstatat(to, b, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return renameat(from, a, to, b);
-}
-
 /* ROOT/new[/NAME] or ROOT/cur[/NAME]; no doubled '/' after a root "/". */
 static int
 sub_path(char *buf, size_t size, const char *root, int sub, const char *name)

@@ -652,7 +652,8 @@ rename_entry(struct run *r, const struct entry *x, const char *from)
 			err = errno;
 			break;
 		}
-		if (md_rename_noreplace(
+		/* On disk, or no repair: new/ and cur/ synced (commit.c). */
+		if (md_rename_durable(
 		        r->subfd[x->sub], x->name, r->subfd[to], name) == 0) {
 			err = 0;
 			break;

@@ -222,8 +222,6 @@ int md_find_base(struct md_msgpath *mp);
 /* md_find_base failed for the message at PATH: E as MD_ERR_GONE (step
  * "find") when it is in neither directory, else a failed scan. -1. */
 int md_find_err(struct md_err *e, const char *path);
-/* renameat(2) that fails with EEXIST rather than replace a file. */
-int md_rename_noreplace(int from, const char *a, int to, const char *b);
 
 /* ---- quota.c: Maildir++ quota, the root's "maildirsize" ---- */
 
@@ -263,7 +261,8 @@ int md_quota_add(
  * where present, into Q's bytes and count; nothing is written. */
 int md_quota_count(const char *root, struct md_quota *q, struct md_err *e);
 /* Count, then write ROOT/maildirsize anew with Q's limits and the
- * count: through tmp/ and a rename, so readers see old or new. */
+ * count: replaced on purpose (md_tmp_replace), so readers see old or
+ * new, and the new one is on disk when it returns 0. */
 int md_quota_recalc(const char *root, struct md_quota *q, struct md_namegen *g,
     struct md_err *e);
 /* Is PATH (a maildir of the Maildir++ root ROOT) the Trash folder, which
@@ -276,8 +275,9 @@ int md_quota_is_trash(const char *root, const char *path);
  * Move the message MP into maildir TO under a fresh unique base with
  * ",S=<size>", keeping its info (":2,FLAGS[,tail]") and mtime, into new/
  * when it was in new/, else cur/. KEEP leaves the original (a copy). On
- * one file system one rename (a link with KEEP); across file systems a
- * copy into TO's tmp/, fsync, link into place, fsync TO's directory,
+ * one file system one rename (a link with KEEP), never over a file;
+ * across file systems a copy into TO's tmp/, fsync, link into place,
+ * fsync TO's directory (md_tmp_copy, md_place_own, md_maildir_sync),
  * then the unlink of the source and an fsync of its directory. OUT gets
  * the new path, *SIZE the message's size. A source renamed meanwhile is
  * found by its base (as md_change); one that is gone gives ENOENT.
@@ -683,7 +683,8 @@ int md_cache_build_merge(
 /* The file's bytes, in a malloc'd *OUT. -1/ENOMEM, EFBIG. */
 int md_cache_encode(struct md_cache_build *b, unsigned char **out, size_t *len);
 /* Write DIR/mdkit-cache: a new file in DIR/tmp/, fsync, rename over the
- * old one (concurrent writers: the last rename wins, both whole). */
+ * old one, fsync DIR (md_tmp_replace; concurrent writers: the last
+ * rename wins, both whole). */
 int md_cache_write(struct md_cache_build *b, const char *dir,
     struct md_namegen *g, struct md_err *e);
 /* The checksum of the cache format (man mdkit.7). */
@@ -820,7 +821,19 @@ int md_input_chunk(struct md_input *in, const char **p, size_t *n);
  * (ETIMEDOUT), else MD_ERR_SYSTEM; step "read", path "stdin". -1. */
 int md_input_err(struct md_err *e);
 
-/* ---- tmpfile.c: a message being written in tmp/ ---- */
+/* ---- commit.c: making a file durable and visible, the one way ---- */
+
+/*
+ * Every file mdkit writes is made in tmp/ (md_tmp_create: a fresh name,
+ * O_EXCL, never through a symlink, mode 0600), filled (md_tmp_write, or
+ * md_tmp_copy) and put on disk (md_tmp_finish: fsync, close checked).
+ * Then a message is placed (md_place, md_place_own): linked into new/ or
+ * cur/ under a name nobody has, never replacing a file; it is durable
+ * once md_maildir_sync has synced that directory, which a batch does
+ * once for many. A file replaced on purpose (the cache, maildirsize) is
+ * renamed over its name instead (md_tmp_replace), its directory synced
+ * at once. md_tmp_remove takes what is left out of tmp/.
+ */
 
 #define MD_TMP_BUF 65536
 
@@ -841,23 +854,59 @@ int md_tmp_write(struct md_tmp *t, const void *p, size_t n, struct md_err *e);
 /* Flush, set mtime (if given), fsync and close: the data is on disk. */
 int md_tmp_finish(
     struct md_tmp *t, const struct timespec *mtime, struct md_err *e);
+/* A new tmp file T in HOME holding what is left to read of FD (FROM
+ * names it in errors), its mtime MTIME (if given), finished; on failure
+ * nothing is left in tmp/. */
+int md_tmp_copy(struct md_tmp *t, const struct md_maildir *home, int fd,
+    const char *from, const struct timespec *mtime, struct md_namegen *g,
+    struct md_err *e);
 /* Remove the tmp file (after placing it, or to abandon it). */
 void md_tmp_remove(struct md_tmp *t);
-
-/* ---- place.c: making a finished tmp file visible ---- */
 
 #define MD_NEW 0x1
 #define MD_CUR 0x2
 
 /*
- * Link T into M's new/ (flags == NULL) or cur/ as "<base>,S=<size>[:2,F]";
- * the name used is left in NAME. Copies when M is on another filesystem.
- * Does not sync M's directory: md_maildir_sync() does, once per batch.
+ * Link the finished T into M's new/ (flags == NULL) or cur/ as
+ * "<base>,S=<size>[:2,F]", never over another file: a name taken gets a
+ * fresh base, and NFS's EEXIST for a link that was made is success. The
+ * name used, "new/..." or "cur/...", is left in NAME. T stays in tmp/
+ * for more targets: where M is on another file system or has no hard
+ * links, a copy of T is made in M's tmp/ and placed. Does not sync M's
+ * directory: md_maildir_sync does, once per batch.
  */
 int md_place(struct md_tmp *t, const struct md_maildir *m,
     const struct md_flags *flags, struct md_namegen *g, char *name, size_t size,
     struct md_err *e);
+/* md_place for T into its own maildir's SUB (MD_NEW or MD_CUR) as
+ * "<base>,S=<size>INFO" (INFO: "", ":2,FS" or any info); T is used up
+ * where there are no hard links: renamed into place, never copied. */
+int md_place_own(struct md_tmp *t, int sub, const char *info,
+    struct md_namegen *g, char *name, size_t size, struct md_err *e);
+/* fsync M's new/ and/or cur/ (WHICH: MD_NEW | MD_CUR). */
 int md_maildir_sync(const struct md_maildir *m, int which, struct md_err *e);
+/* fsync the directory PATH relative to AT (NULL: AT itself); EINVAL, a
+ * file system that cannot, is no failure. -1 with errno. */
+int md_dir_sync(int at, const char *path);
+
+/* link(2) of A in FROM as B in TO, and EEXIST with the same inode under
+ * both names (NFS lost the reply) taken as done. */
+int md_link(int from, const char *a, int to, const char *b);
+/* renameat(2) that fails with EEXIST rather than replace a file. */
+int md_rename_noreplace(int from, const char *a, int to, const char *b);
+/* md_rename_noreplace, then TO synced, and FROM when it is another
+ * descriptor. -1 also when a sync failed after the rename: the new name
+ * is there, but may not survive a crash. */
+int md_rename_durable(int from, const char *a, int to, const char *b);
+
+/* DIR opened for a file of its root replaced on purpose: M gets DIR and
+ * DIR/tmp/ only (new/ and cur/ stay -1, no md_place into it); a tmp/
+ * that will not open fails as step "create". md_maildir_close closes. */
+int md_replace_open(struct md_maildir *m, const char *dir, struct md_err *e);
+/* Rename the finished T over NAME in its home's root, then sync the
+ * root: readers see the old file or the new, and the new one survives a
+ * crash. T's name is gone from tmp/ once the rename is made. */
+int md_tmp_replace(struct md_tmp *t, const char *name, struct md_err *e);
 
 /* ---- filter.c: what delivery does to a message's header ---- */
 

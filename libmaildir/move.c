@@ -3,8 +3,9 @@
  * A fresh base, so that names another program keyed on the old one
  * (mbsync's ",U=", Dovecot's uidlist) never follow the message. One
  * rename on one file system; across file systems a copy that is on disk
- * in the target before the source goes, so that a crash leaves the
- * message in one place or both, never in neither.
+ * in the target before the source goes (commit.c writes and places it),
+ * so that a crash leaves the message in one place or both, never in
+ * neither.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,85 +58,18 @@ static int
 sync_src_dir(const struct md_msgpath *mp)
 {
 	char dir[PATH_MAX + 8];
-	int fd, r;
 
 	snprintf(dir, sizeof(dir), "%s/%s", mp->root,
 	    mp->sub == MD_NEW ? "new" : "cur");
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	r = fsync(fd);
-	if (r == -1 && errno == EINVAL) /* cannot sync a directory there */
-		r = 0;
-	close(fd);
-	return r;
+	return md_dir_sync(AT_FDCWD, dir);
 }
 
-/* Link the finished copy T into place as NAME (a fresh one on a clash). */
-static int
-place_copy(struct md_tmp *t, const struct md_maildir *to,
-    const struct md_msgpath *mp, struct md_namegen *g, char *name,
-    size_t namesize, struct md_err *e)
-{
-	int dir = mp->sub == MD_NEW ? to->newfd : to->curfd;
-
-	for (int i = 0; i < MOVE_TRIES; i++) {
-		int r;
-
-		if (new_name(mp, t->size, g, name, namesize) == -1)
-			return md_err_set(e, "name", to->path, NULL);
-		if (t->nolink)
-			r = md_rename_noreplace(to->tmpfd, t->name, dir, name);
-		else
-			r = linkat(to->tmpfd, t->name, dir, name, 0);
-		if (r == 0)
-			return 0;
-		if (errno == EEXIST)
-			continue;
-		if (!t->nolink &&
-		    (errno == EPERM || errno == ENOSYS || errno == ENOTSUP)) {
-			t->nolink = 1; /* no hard links there: rename it */
-			i--;
-			continue;
-		}
-		return md_err_set(e, "link", to->path, name);
-	}
-	errno = EEXIST;
-	return md_err_set(e, "link", to->path, name);
-}
-
-/* Write the open source FD into a tmp file of TO, mtime kept, synced. */
-static int
-copy_data(int fd, const char *from, const struct stat *st, struct md_tmp *t,
-    const struct md_maildir *to, struct md_namegen *g, struct md_err *e)
-{
-	char buf[65536];
-	ssize_t r;
-
-	if (md_tmp_create(t, to, g, e) == -1)
-		return -1;
-	while ((r = read(fd, buf, sizeof(buf))) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			md_err_set(e, "read", from, NULL);
-			goto fail;
-		}
-		if (md_tmp_write(t, buf, (size_t)r, e) == -1)
-			goto fail;
-	}
-	if (md_tmp_finish(t, &st->st_mtim, e) == -1)
-		goto fail;
-	return 0;
-fail:
-	md_tmp_remove(t);
-	return -1;
-}
-
-/* Across file systems: copy, sync, link, sync; only then the unlink. */
+/* Across file systems: copy, sync, link, sync; only then the unlink.
+ * PLACED gets "new/NAME" or "cur/NAME" (md_place_own). */
 static int
 move_copy(struct md_msgpath *mp, const char *from, const struct stat *st,
-    const struct md_maildir *to, int keep, struct md_namegen *g, char *name,
-    size_t namesize, uint64_t *size, struct md_err *e)
+    const struct md_maildir *to, int keep, struct md_namegen *g, char *placed,
+    size_t placedsize, uint64_t *size, struct md_err *e)
 {
 	struct md_tmp *t = malloc(sizeof(*t));
 	int fd = -1, rc = -1;
@@ -146,14 +80,12 @@ move_copy(struct md_msgpath *mp, const char *from, const struct stat *st,
 		md_err_set(e, "open", from, NULL);
 		goto out;
 	}
-	if (copy_data(fd, from, st, t, to, g, e) == -1)
+	if (md_tmp_copy(t, to, fd, from, &st->st_mtim, g, e) == -1)
 		goto out;
-	if (place_copy(t, to, mp, g, name, namesize, e) == -1) {
-		md_tmp_remove(t);
-		goto out;
-	}
-	if (md_maildir_sync(to, mp->sub, e) == -1) {
-		/* Linked but perhaps not durable: the source must stay. */
+	if (md_place_own(t, mp->sub, mp->name + md_name_baselen(mp->name), g,
+	        placed, placedsize, e) == -1 ||
+	    md_maildir_sync(to, mp->sub, e) == -1) {
+		/* Perhaps linked but not durable: the source must stay. */
 		md_tmp_remove(t);
 		goto out;
 	}
@@ -188,7 +120,7 @@ md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
     struct md_namegen *g, char *out, size_t outsize, uint64_t *size,
     struct md_err *e)
 {
-	char from[PATH_MAX], name[NAME_MAX + 1];
+	char from[PATH_MAX], name[NAME_MAX + 1], placed[NAME_MAX + 5];
 	int dir = mp->sub == MD_NEW ? to->newfd : to->curfd;
 	struct stat st;
 
@@ -215,7 +147,7 @@ md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
 		if (new_name(mp, *size, g, name, sizeof(name)) == -1)
 			return md_err_set(e, "name", to->path, NULL);
 		if (keep)
-			r = linkat(AT_FDCWD, from, dir, name, 0);
+			r = md_link(AT_FDCWD, from, dir, name);
 		else
 			r = md_rename_noreplace(AT_FDCWD, from, dir, name);
 		if (r == 0)
@@ -231,10 +163,11 @@ md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
 				errno = EXDEV;
 				return md_err_set(e, "copy", from, NULL);
 			}
-			if (move_copy(mp, from, &st, to, keep, g, name,
-			        sizeof(name), size, e) == -1)
+			if (move_copy(mp, from, &st, to, keep, g, placed,
+			        sizeof(placed), size, e) == -1)
 				return -1;
-			return out_path(to, mp->sub, name, out, outsize) == -1
+			return out_path(
+			           to, mp->sub, placed + 4, out, outsize) == -1
 			           ? md_err_set(e, "name", to->path, NULL)
 			           : 0;
 		}

@@ -416,85 +416,66 @@ changed(const struct qscan *qs)
 	return 0;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The new file keeps the old one's mode and owner (a recount run by
  * root must not leave a file the user's deliveries cannot append to);
  * a first file takes the root directory's owner. */
 static void
-take_owner(int fd, const char *root, const char *path, mode_t *mode)
+take_owner(int fd, const char *root, const char *path)
 {
 	struct stat st;
+	mode_t mode = 0600;
 
-	*mode = 0600;
 	if (stat(path, &st) == 0)
-		*mode = st.st_mode & 07777;
+		mode = st.st_mode & 07777;
 	else if (stat(root, &st) == -1)
 		return;
 	if (geteuid() == 0)
 		(void)fchown(fd, st.st_uid, st.st_gid);
-	(void)fchmod(fd, *mode);
+	(void)fchmod(fd, mode);
 }
 
-/* Q into ROOT/maildirsize: written in tmp/, synced (a crash must not
- * leave an empty file, which would mean no quota), renamed over. */
+/* T's text, on disk: any failure is a "write", as it always was here. */
+static int
+write_text(struct md_tmp *t, const char *text, size_t n, struct md_err *e)
+{
+	if (md_tmp_write(t, text, n, e) == 0 && md_tmp_finish(t, NULL, e) == 0)
+		return 0;
+	if (e != NULL)
+		e->step = "write";
+	return -1;
+}
+
+/* Q into ROOT/maildirsize, replaced as a whole (commit.c): a crash must
+ * not leave an empty file, which would mean no quota. */
 static int
 write_size(const char *root, const struct md_quota *q, struct md_namegen *g,
     struct md_err *e)
 {
-	char text[128], name[NAME_MAX + 1], tmp[PATH_MAX], path[PATH_MAX];
-	int fd, n;
-	mode_t mode;
+	char text[128], path[PATH_MAX];
+	struct md_maildir m;
+	struct md_tmp *t;
+	int n, rc = -1;
 
 	if ((n = md_quota_format(q, text, sizeof(text))) == -1)
 		return md_err_set(e, "format", root, "maildirsize");
 	n += snprintf(text + n, sizeof(text) - (size_t)n,
 	    "\n%" PRId64 " %" PRId64 "\n", q->bytes, q->count);
-	if (join(path, sizeof(path), root, "maildirsize") == -1 ||
-	    md_name_unique(g, name, sizeof(name)) == -1 ||
-	    snprintf(tmp, sizeof(tmp), "%s/tmp/%s", root, name) >=
-	        (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
+	if (join(path, sizeof(path), root, "maildirsize") == -1)
 		return md_err_set(e, "create", root, "tmp");
+	if ((t = malloc(sizeof(*t))) == NULL)
+		return md_err_set(e, "create", root, "tmp");
+	if (md_replace_open(&m, root, e) == 0) {
+		if (md_tmp_create(t, &m, g, e) == 0) {
+			take_owner(t->fd, root, path);
+			if (write_text(t, text, (size_t)n, e) == 0 &&
+			    md_tmp_replace(t, "maildirsize", e) == 0)
+				rc = 0;
+			md_tmp_remove(t);
+		}
+		md_maildir_close(&m);
 	}
-	fd = open(
-	    tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
-		return md_err_set(e, "create", tmp, NULL);
-	take_owner(fd, root, path, &mode);
-	if (write_all(fd, text, (size_t)n) == -1 || fsync(fd) == -1) {
-		md_err_set(e, "write", tmp, NULL);
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) == -1) {
-		md_err_set(e, "write", tmp, NULL);
-		goto fail;
-	}
-	if (rename(tmp, path) == -1) {
-		md_err_set(e, "rename", path, NULL);
-		goto fail;
-	}
-	return 0;
-fail:
-	n = errno;
-	unlink(tmp);
-	errno = n;
-	return -1;
+	free(t);
+	return rc;
 }
 
 /*

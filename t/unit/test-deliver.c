@@ -1,7 +1,7 @@
 /*
  * Unit tests for the delivery path: input.c, filter.c, deliver.c,
- * mbox.c, tmpfile.c and place.c, driven through real files in a scratch
- * maildir.
+ * mbox.c, and commit.c's md_tmp_* and md_place, driven through real
+ * files in a scratch maildir.
  */
 #include <errno.h>
 #include <fcntl.h>
