@@ -182,10 +182,6 @@ int md_scan_open(struct md_scan *s, int dirfd, const char *sub);
  * stays valid until the next call; TYPE is d_type (DT_UNKNOWN on some
  * file systems). */
 int md_scan_next(struct md_scan *s, const char **name, unsigned char *type);
-/* Are entries left in the buffer, so that the next md_scan_next makes
- * no system call? While they are, every NAME it gave since the last
- * system call stays valid too. */
-int md_scan_buffered(const struct md_scan *s);
 void md_scan_close(struct md_scan *s);
 
 /* ---- change.c: flag changes and new/ -> cur/, by one rename ---- */
@@ -592,7 +588,8 @@ int md_localtime(struct md_clock *c, int64_t t, struct tm *tm);
 size_t md_strftime(
     struct md_clock *c, char *buf, size_t size, const char *pattern, int64_t t);
 
-/* ---- cache.c: the header cache, one file per maildir, read by mmap ---- */
+/* ---- cacheread.c, cachewrite.c: the header cache, one file per maildir,
+ * read by mmap (cacheread.c), built and written anew (cachewrite.c) ---- */
 
 #define MD_CACHE_NAME "mdkit-cache" /* in the maildir's root */
 #define MD_CACHE_VERSION 3

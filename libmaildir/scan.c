@@ -51,8 +51,8 @@ md_scan_next(struct md_scan *s, const char **name, unsigned char *type)
 {
 	struct dirent64 *d;
 
-	/* Dot entries are stepped over as soon as they are next, so that
-	 * md_scan_buffered tells the truth. */
+	/* Dot entries are stepped over as soon as they are next, in one
+	 * place. */
 	while (s->pos >= s->len) {
 		ssize_t n = getdents64(s->fd, s->buf, SCAN_BUF);
 
@@ -70,12 +70,6 @@ md_scan_next(struct md_scan *s, const char **name, unsigned char *type)
 	*type = d->d_type;
 	skip_dots(s);
 	return 1;
-}
-
-int
-md_scan_buffered(const struct md_scan *s)
-{
-	return s->pos < s->len;
 }
 
 void

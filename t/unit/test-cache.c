@@ -1,6 +1,6 @@
-/* Unit tests for cache.c: entries survive encode and load whole; every
- * truncation, flipped bit, foreign version or crafted lie is refused
- * (never read past the bytes given); the file is written through tmp/
+/* Unit tests for cacheread.c and cachewrite.c: entries survive encode and load
+ * whole; every truncation, flipped bit, foreign version or crafted lie is
+ * refused (never read past the bytes given); the file is written through tmp/
  * and a failed write leaves the old cache as it was. */
 #include <dirent.h>
 #include <errno.h>

@@ -68,13 +68,9 @@ skips_dot_names(void **state)
 	assert_int_equal(mkdir(sub, 0700), 0);
 
 	assert_int_equal(md_scan_open(&s, AT_FDCWD, dir), 0);
-	assert_int_equal(md_scan_buffered(&s), 0); /* nothing read yet */
 	while ((r = md_scan_next(&s, &name, &type)) == 1) {
 		assert_true(n < 3);
 		kept[n++] = name;
-		/* dot entries never count as left in the buffer: after the
-		 * last name, the next call reads the directory again */
-		assert_int_equal(md_scan_buffered(&s), n < 3);
 		assert_true(name[0] != '.');
 		if (strcmp(name, "a") == 0) {
 			seen_a++;
