@@ -49,9 +49,11 @@ $(O)/bin/%: cmd/%.c $(O)/cmd/common.o $(LIB)
 	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/cmd/common.o \
 	    $(LIB) $(LIBS)
 
-$(O)/unit/%: t/unit/%.c $(LIB)
+# test-common tests the programs' shared helpers: cmd/common.o too.
+$(O)/unit/%: t/unit/%.c $(O)/cmd/common.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LIBS)
+	$(CC) $(MDCFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(O)/cmd/common.o $(LIB) -lcmocka $(LIBS)
 
 $(O)/bench/%: t/bench/%.c $(LIB)
 	@mkdir -p $(@D)

@@ -7,7 +7,46 @@
 #ifndef MDKIT_COMMON_H
 #define MDKIT_COMMON_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 #include "maildir.h"
+
+/* The one-line complaint for getopt_long's return C (':' or '?'), read
+ * from optind and optopt: "-x: unknown option", "--size: needs an
+ * argument". LONGOPTS tells a long option given an argument from an
+ * unknown short one. Returns BUF. */
+struct option;
+const char *cmd_opt_error(int c, char *const argv[],
+    const struct option *longopts, char *buf, size_t size);
+
+/* S with control and other odd bytes made visible (vis(3), C style),
+ * for messages: "new/a\\r", not a "new/a" that exists. Returns BUF; S is
+ * cut to fit ("" when SIZE is 0). */
+const char *cmd_vis(const char *s, char *buf, size_t size);
+
+/* Output for scripts, written to F: S as a TSV field (tab, newline and
+ * backslash as \t \n \\), or as a JSON string, quoted, with controls
+ * escaped and each byte that is not UTF-8 as \ufffd, so that any path
+ * gives valid JSON. */
+void cmd_put_tsv(FILE *f, const char *s);
+void cmd_put_json(FILE *f, const char *s);
+/* BYTES for people into BUF: "482B", "1.5M", as du -h. */
+void cmd_human_size(uint64_t bytes, char *buf, size_t size);
+
+/* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
+struct cmd_pathlist {
+	FILE *f;
+	int eol;
+	char *line;
+	size_t cap;
+};
+
+void cmd_pathlist_init(struct cmd_pathlist *pl, FILE *f, int eol);
+/* The next path, its end removed: 1, 0 at the end, -1 with errno; EINVAL
+ * when the line held a NUL byte (LINE is set; reading may go on). */
+int cmd_pathlist_next(struct cmd_pathlist *pl, const char **line, size_t *len);
+void cmd_pathlist_free(struct cmd_pathlist *pl);
 
 /* $MAILDIR, else ~/Maildir ($HOME, else the password entry's home); with
  * neither, one line on stderr and exit STATUS. */

@@ -297,7 +297,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			break;
 		default:
 			errx(EX_USAGE, "%s (see md-check -h)",
-			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
+			    cmd_opt_error(c, argv, longopts, msg, sizeof(msg)));
 		}
 	}
 }

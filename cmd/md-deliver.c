@@ -214,7 +214,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		case ':':
 		case '?':
 			warnx("%s (see md-deliver -h)",
-			    md_opt_error(c, *argv, longopts, msg, sizeof(msg)));
+			    cmd_opt_error(
+			        c, *argv, longopts, msg, sizeof(msg)));
 			bad_usage(o->qmail);
 		}
 	}

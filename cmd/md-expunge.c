@@ -86,8 +86,8 @@ tell(const struct run *r, const struct stats *s)
 	char b1[8], b2[8], msgs[64] = "", tmps[64] = "";
 	const struct md_expunge_stats *v = &s->s;
 
-	md_human_size(v->bytes, b1, sizeof(b1));
-	md_human_size(v->tmpbytes, b2, sizeof(b2));
+	cmd_human_size(v->bytes, b1, sizeof(b1));
+	cmd_human_size(v->tmpbytes, b2, sizeof(b2));
 	if (r->x.what & (MD_EXPUNGE_TRASHED | MD_EXPUNGE_ALL))
 		snprintf(msgs, sizeof(msgs), "%llu message%s (%s)",
 		    (unsigned long long)v->messages,
@@ -306,7 +306,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			break;
 		default: /* ':' or '?' */
 			errx(EX_USAGE, "%s (see md-expunge -h)",
-			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
+			    cmd_opt_error(c, argv, longopts, msg, sizeof(msg)));
 		}
 	}
 	if (o->tsv && o->json)
@@ -373,7 +373,7 @@ json_obj(const struct stats *s)
 	putchar('{');
 	if (s->path != NULL) {
 		printf("\"path\":");
-		md_put_json(stdout, s->path);
+		cmd_put_json(stdout, s->path);
 		putchar(',');
 	}
 	printf("\"messages\":%llu,\"bytes\":%llu,\"tmp_files\":%llu,"
@@ -414,7 +414,7 @@ print_summary(const struct run *r)
 		for (size_t i = 0; i < r->nst; i++) {
 			const struct md_expunge_stats *v = &r->st[i].s;
 
-			md_put_tsv(stdout, r->st[i].path);
+			cmd_put_tsv(stdout, r->st[i].path);
 			printf("\t%llu\t%llu\t%llu\t%llu\t%lu\n",
 			    (unsigned long long)v->messages,
 			    (unsigned long long)v->bytes,

@@ -187,7 +187,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case ':':
 		case '?':
 			errx(EX_USAGE, "%s (see md-flag -h)",
-			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
+			    cmd_opt_error(c, argv, longopts, msg, sizeof(msg)));
 		default: /* D F P R S T X: set; d f p r s t x: clear */
 			if (md_flags_option(
 			        c, optarg, &o->c.set, &o->c.clear) == -1)

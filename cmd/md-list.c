@@ -175,7 +175,7 @@ shown(const char *path)
 {
 	static char buf[4 * PATH_MAX + 1];
 
-	return md_shown(path, buf, sizeof(buf));
+	return cmd_vis(path, buf, sizeof(buf));
 }
 
 static void
@@ -235,7 +235,7 @@ fmt_error(const char *from, const char *end, const char *why)
 		n = sizeof(esc) - 1;
 	memcpy(esc, from, n);
 	esc[n] = '\0';
-	errx(EX_USAGE, "--format: %s: %s", md_shown(esc, b, sizeof(b)), why);
+	errx(EX_USAGE, "--format: %s: %s", cmd_vis(esc, b, sizeof(b)), why);
 }
 
 static struct fitem *
@@ -449,7 +449,7 @@ put_msg(struct run *r, const struct msg *m)
 			    (unsigned long long)m->s.size);
 			break;
 		case F_HSIZE:
-			md_human_size(m->s.size, buf, sizeof(buf));
+			cmd_human_size(m->s.size, buf, sizeof(buf));
 			n = strlen(buf);
 			break;
 		case F_DATE:
@@ -496,12 +496,12 @@ match_compile(const char *expr, struct cond *c)
 		errx(EX_USAGE,
 		    "--match %s: not FIELD=TEXT, FIELD~REGEX, FIELD!=TEXT "
 		    "or FIELD!~REGEX",
-		    md_shown(expr, b, sizeof(b)));
+		    cmd_vis(expr, b, sizeof(b)));
 	if (i == sizeof(match_fields) / sizeof(match_fields[0]))
 		errx(EX_USAGE,
 		    "--match %s: unknown field (from, to, cc, subject, "
 		    "message-id, in-reply-to, references, list-id)",
-		    md_shown(expr, b, sizeof(b)));
+		    cmd_vis(expr, b, sizeof(b)));
 	c->field = match_fields[i].field;
 	c->neg = *op == '!';
 	op += c->neg;
@@ -513,7 +513,7 @@ match_compile(const char *expr, struct cond *c)
 	rc = regcomp(&c->re, c->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
 	if (rc != 0) {
 		regerror(rc, &c->re, msg, sizeof(msg));
-		errx(EX_USAGE, "--match %s: %s", md_shown(expr, b, sizeof(b)),
+		errx(EX_USAGE, "--match %s: %s", cmd_vis(expr, b, sizeof(b)),
 		    msg);
 	}
 }
@@ -790,7 +790,7 @@ src_open(struct run *r, struct src *src, const char *dir, int folder)
 		return;
 	saved = errno;
 	snprintf(real, sizeof(real), "%s/%s", dir, MD_CACHE_NAME);
-	cache = md_shown(real, b, sizeof(b));
+	cache = cmd_vis(real, b, sizeof(b));
 	if (saved == EBADMSG)
 		warnx("%s: damaged (%s), ignored: run md-index --rebuild",
 		    cache, e.step ? e.step : "?");
@@ -1090,13 +1090,13 @@ stdin_item(struct run *r, const char *line)
 static void
 read_stdin(struct run *r)
 {
-	struct md_pathlist pl;
+	struct cmd_pathlist pl;
 	const char *line;
 	size_t n;
 	int rc;
 
-	md_pathlist_init(&pl, stdin, r->o.eol);
-	while ((rc = md_pathlist_next(&pl, &line, &n)) != 0) {
+	cmd_pathlist_init(&pl, stdin, r->o.eol);
+	while ((rc = cmd_pathlist_next(&pl, &line, &n)) != 0) {
 		if (rc == -1 && errno != EINVAL) {
 			warn("stdin");
 			r->failed = 1;
@@ -1108,7 +1108,7 @@ read_stdin(struct run *r)
 		} else if (n > 0)
 			stdin_item(r, line);
 	}
-	md_pathlist_free(&pl);
+	cmd_pathlist_free(&pl);
 	src_close(&r->stdin_src);
 }
 
@@ -1137,7 +1137,7 @@ sort_key(const char *arg)
 			return (enum sortkey)(SORT_DATE + i);
 	errx(EX_USAGE,
 	    "--sort %s: not one of date, received, size, subject, from",
-	    md_shown(arg, b, sizeof(b)));
+	    cmd_vis(arg, b, sizeof(b)));
 }
 
 static void
@@ -1223,7 +1223,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case ':':
 		case '?':
 			errx(EX_USAGE, "%s (see md-list -h)",
-			    md_opt_error(c, argv, longopts, msg, sizeof(msg)));
+			    cmd_opt_error(c, argv, longopts, msg, sizeof(msg)));
 		default: /* D F P R S T X: with; d f p r s t x: without */
 			if (md_flags_option(c, optarg, &o->with, &o->without) ==
 			    -1)
@@ -1349,7 +1349,7 @@ print_table(struct stats *st, size_t n, struct stats *total)
 			int len;
 
 			if (k == 5)
-				md_human_size(v[k], num[k], sizeof(num[k]));
+				cmd_human_size(v[k], num[k], sizeof(num[k]));
 			else
 				snprintf(num[k], sizeof(num[k]), "%llu",
 				    (unsigned long long)v[k]);
@@ -1366,7 +1366,7 @@ print_table(struct stats *st, size_t n, struct stats *total)
 		fields(s, v);
 		for (int k = 0; k < 6; k++) {
 			if (k == 5)
-				md_human_size(v[k], num[k], sizeof(num[k]));
+				cmd_human_size(v[k], num[k], sizeof(num[k]));
 			else
 				snprintf(num[k], sizeof(num[k]), "%llu",
 				    (unsigned long long)v[k]);
@@ -1387,7 +1387,7 @@ json_obj(struct stats *s)
 	putchar('{');
 	if (s->path) {
 		printf("\"path\":");
-		md_put_json(stdout, s->path);
+		cmd_put_json(stdout, s->path);
 		putchar(',');
 	}
 	for (int k = 0; k < 6; k++)
@@ -1417,7 +1417,7 @@ print_info(struct run *r)
 		printf("maildir\tmessages\tnew\tunseen\tflagged\ttrashed\t"
 		       "bytes\n");
 		for (size_t i = 0; i < r->nst; i++) {
-			md_put_tsv(stdout, r->st[i].path);
+			cmd_put_tsv(stdout, r->st[i].path);
 			fields(&r->st[i], v);
 			for (int k = 0; k < 6; k++)
 				printf("\t%llu", (unsigned long long)v[k]);

@@ -319,7 +319,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			break;
 		default:
 			errx(EX_USAGE, "%s (see md-move -h)",
-			    md_opt_error(c, *argv, longopts, msg, sizeof(msg)));
+			    cmd_opt_error(
+			        c, *argv, longopts, msg, sizeof(msg)));
 		}
 	}
 	*argc -= optind;

@@ -754,45 +754,6 @@ long md_index_compare(const char *dir,
  * with ENOENT when the file does not exist or does not name it. */
 int md_keyword_letter(const char *root, const char *name);
 
-/* ---- cmdline.c: what the programs' command lines share ---- */
-
-/* The one-line complaint for getopt_long's return C (':' or '?'), read
- * from optind and optopt: "-x: unknown option", "--size: needs an
- * argument". LONGOPTS tells a long option given an argument from an
- * unknown short one. Returns BUF. */
-struct option;
-const char *md_opt_error(int c, char *const argv[],
-    const struct option *longopts, char *buf, size_t size);
-
-/* S with control and other odd bytes made visible (vis(3), C style),
- * for messages: "new/a\\r", not a "new/a" that exists. Returns BUF; S is
- * cut to fit ("" when SIZE is 0). */
-const char *md_shown(const char *s, char *buf, size_t size);
-
-/* Output for scripts, written to F (the library's only writing, always
- * to a stream the caller gives): S as a TSV field (tab, newline and
- * backslash as \t \n \\), or as a JSON string, quoted, with controls
- * escaped and each byte that is not UTF-8 as \ufffd, so that any path
- * gives valid JSON. */
-void md_put_tsv(FILE *f, const char *s);
-void md_put_json(FILE *f, const char *s);
-/* BYTES for people into BUF: "482B", "1.5M", as du -h. */
-void md_human_size(uint64_t bytes, char *buf, size_t size);
-
-/* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
-struct md_pathlist {
-	FILE *f;
-	int eol;
-	char *line;
-	size_t cap;
-};
-
-void md_pathlist_init(struct md_pathlist *pl, FILE *f, int eol);
-/* The next path, its end removed: 1, 0 at the end, -1 with errno; EINVAL
- * when the line held a NUL byte (LINE is set; reading may go on). */
-int md_pathlist_next(struct md_pathlist *pl, const char **line, size_t *len);
-void md_pathlist_free(struct md_pathlist *pl);
-
 /* ---- input.c: bounded reading of a stream, with a deadline ---- */
 
 #define MD_INPUT_SIZE 65536

@@ -1,4 +1,4 @@
-/* Unit tests for cmdline.c: getopt complaints, path lists, output for
+/* Unit tests for cmd/common.c: getopt complaints, path lists, output for
  * scripts and people. */
 #include <errno.h>
 #include <getopt.h>
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "common.h"
 
 /* Run getopt_long over ARGV until it complains; the complaint. */
 static const char *
@@ -31,7 +31,7 @@ complaint(char **argv, char *buf, size_t size)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":cs:v", lo, NULL)) != -1)
 		if (c == ':' || c == '?')
-			return md_opt_error(c, argv, lo, buf, size);
+			return cmd_opt_error(c, argv, lo, buf, size);
 	return "";
 }
 
@@ -74,40 +74,40 @@ static void
 pathlist(void **state)
 {
 	static const char in[] = "a/new/1\n\nb/cur/2:2,S\nc\0d\nlast";
-	struct md_pathlist pl;
+	struct cmd_pathlist pl;
 	const char *line;
 	size_t n;
 	FILE *f = fmemopen((void *)in, sizeof(in) - 1, "r");
 
 	(void)state;
 	assert_non_null(f);
-	md_pathlist_init(&pl, f, '\n');
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	cmd_pathlist_init(&pl, f, '\n');
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), 1);
 	assert_string_equal(line, "a/new/1");
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), 1);
 	assert_int_equal(n, 0);
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), 1);
 	assert_string_equal(line, "b/cur/2:2,S");
 	errno = 0;
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), -1);
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(n, 3);
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), 1);
 	assert_string_equal(line, "last"); /* no final newline */
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), 0);
-	md_pathlist_free(&pl);
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), 0);
+	cmd_pathlist_free(&pl);
 	fclose(f);
 
 	/* NUL-terminated: a newline is part of a name */
 	f = fmemopen((void *)"x/new/a\nb\0y/cur/c", 17, "r");
 	assert_non_null(f);
-	md_pathlist_init(&pl, f, '\0');
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	cmd_pathlist_init(&pl, f, '\0');
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), 1);
 	assert_string_equal(line, "x/new/a\nb");
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), 1);
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), 1);
 	assert_string_equal(line, "y/cur/c");
-	assert_int_equal(md_pathlist_next(&pl, &line, &n), 0);
-	md_pathlist_free(&pl);
+	assert_int_equal(cmd_pathlist_next(&pl, &line, &n), 0);
+	cmd_pathlist_free(&pl);
 	fclose(f);
 }
 
@@ -118,17 +118,17 @@ shown(void **state)
 
 	(void)state;
 	assert_string_equal(
-	    md_shown("M/new/a\r", buf, sizeof(buf)), "M/new/a\\r");
-	assert_string_equal(md_shown("a\nb\tc", buf, sizeof(buf)), "a\\nb\\tc");
+	    cmd_vis("M/new/a\r", buf, sizeof(buf)), "M/new/a\\r");
+	assert_string_equal(cmd_vis("a\nb\tc", buf, sizeof(buf)), "a\\nb\\tc");
 	assert_string_equal(
-	    md_shown("plain/path:2,S", buf, sizeof(buf)), "plain/path:2,S");
+	    cmd_vis("plain/path:2,S", buf, sizeof(buf)), "plain/path:2,S");
 	/* cut to fit, never past the end */
-	assert_string_equal(md_shown("abcdefgh", buf, 9), "ab");
-	assert_string_equal(md_shown("\001\001\001", buf, 9), "\\001\\001");
-	assert_string_equal(md_shown("x", buf, 0), "");
+	assert_string_equal(cmd_vis("abcdefgh", buf, 9), "ab");
+	assert_string_equal(cmd_vis("\001\001\001", buf, 9), "\\001\\001");
+	assert_string_equal(cmd_vis("x", buf, 0), "");
 }
 
-/* What md_put_tsv or md_put_json (JSON) writes for S. */
+/* What cmd_put_tsv or cmd_put_json (JSON) writes for S. */
 static const char *
 put(int json, const char *s)
 {
@@ -139,9 +139,9 @@ put(int json, const char *s)
 
 	assert_non_null(f);
 	if (json)
-		md_put_json(f, s);
+		cmd_put_json(f, s);
 	else
-		md_put_tsv(f, s);
+		cmd_put_tsv(f, s);
 	assert_int_equal(fclose(f), 0);
 	assert_true(len < sizeof(out));
 	memcpy(out, buf, len + 1);
@@ -165,9 +165,9 @@ script_output(void **state)
 	assert_string_equal(put(1, "x\xffy\xc3"), "\"x\\ufffdy\\ufffd\"");
 	assert_string_equal(
 	    put(1, "\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
-	md_human_size(482, h, sizeof(h));
+	cmd_human_size(482, h, sizeof(h));
 	assert_string_equal(h, "482B");
-	md_human_size(1536 * 1024, h, sizeof(h));
+	cmd_human_size(1536 * 1024, h, sizeof(h));
 	assert_string_equal(h, "1.5M");
 }
 
