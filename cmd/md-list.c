@@ -25,7 +25,7 @@
 
 #include "common.h"
 
-#define OPTSTRING ":0CDFNPRSTX:cdfhinprstx:"
+#define OPTSTRING ":0CDFK:NPRSTX:cdfhik:nprstx:"
 #define OUTBUF (256 * 1024)
 #define WIDTH_MAX 4096  /* of a --format escape */
 #define PATTERN_MAX 256 /* bytes of a %{...}d strftime pattern */
@@ -53,6 +53,8 @@ enum sortkey {
 
 struct opts {
 	struct md_flags with, without; /* all of / none of */
+	char **kwith, **kwithout;      /* -K / -k names, letters per maildir */
+	size_t nkwith, nkwithout;
 	int only_new, not_new, only_cur, not_cur;
 	int info, tsv, json, recursive;
 	const char *format;
@@ -66,6 +68,16 @@ struct opts {
 struct stats {
 	char *path;
 	uint64_t messages, new, unseen, flagged, trashed, bytes;
+	uint64_t kwn[26];      /* --json: messages with keyword 'a' + i */
+	struct md_keywords kw; /* --json: their names */
+};
+
+/* The filters as one maildir reads them: the -K and -k names made its
+ * letters, through its own dovecot-keywords. */
+struct filt {
+	struct md_keywords kw;
+	struct md_flags with, without;
+	int none; /* a -K name it does not know: no message passes */
 };
 
 /* One piece of --format: text, or an escape. */
@@ -79,6 +91,7 @@ enum fkind {
 	F_HSIZE,
 	F_DATE,
 	F_RECEIVED,
+	F_KEYWORDS,
 	F_FIELD
 };
 
@@ -105,13 +118,15 @@ struct msg {
 	size_t pathlen;
 	const char *name;   /* its file name, NUL-terminated */
 	const char *folder; /* %F */
+	const char *kw;     /* %K */
+	size_t kwn;
 	struct md_summary s;
 };
 
 /* A message kept for --sort: offsets into the run's arena. */
 struct rec {
-	size_t path, name, folder;
-	size_t pathlen;
+	size_t path, name, folder, kw;
+	size_t pathlen, kwn;
 	uint64_t size;
 	int64_t mtime, date;
 	size_t f[MD_S_N];
@@ -136,6 +151,8 @@ struct run {
 	int headers;      /* --format, --sort or --match: the summary path */
 	int need_summary; /* header fields wanted, not only names */
 	int need_folder;  /* %F is used */
+	int need_kw;      /* keyword names: -K, -k, %K or --json */
+	int need_kwnames; /* %K is used */
 	uint32_t keep;    /* --sort: fields kept (bit per md_sfield) */
 	struct fitem *fi;
 	size_t nfi;
@@ -149,6 +166,9 @@ struct run {
 	size_t alen, acap;
 	char last_root[PATH_MAX]; /* stdin: the last message's maildir */
 	int last_root_ok;
+	struct filt stdin_filt; /* and its filters */
+	char *kwbuf;            /* %K of a message */
+	size_t kwcap;
 	char scratch[MD_SUMMARY_FIELD + 1]; /* a field for regexec */
 	struct md_clock clock;              /* %d and %r: local times */
 	size_t outlen;
@@ -159,13 +179,15 @@ static void
 usage(void)
 {
 	printf("usage: md-list [-0CcDdFfhiNnPpRrSsTt] [-X flags] [-x flags] "
-	       "[--recursive]\n"
-	       "               [--tsv | --json] [maildir | folder ...]\n"
+	       "[-K keyword]\n"
+	       "               [-k keyword] [--recursive] [--tsv | --json]\n"
+	       "               [maildir | folder ...]\n"
 	       "       md-list [-0CcDdFfNnPpRrSsTt] [-X flags] [-x flags] "
-	       "[--recursive]\n"
-	       "               [--format fmt] [--sort key] [--reverse] "
-	       "[--match expr]\n"
-	       "               [--no-cache] [maildir | folder ...]\n");
+	       "[-K keyword]\n"
+	       "               [-k keyword] [--recursive] [--format fmt] "
+	       "[--sort key]\n"
+	       "               [--reverse] [--match expr] [--no-cache]\n"
+	       "               [maildir | folder ...]\n");
 	exit(EX_OK);
 }
 
@@ -282,6 +304,7 @@ fmt_letter(int c, enum fkind *kind, enum md_sfield *field)
 		{ 'b', F_BASE, 0 },
 		{ 'F', F_FOLDER, 0 },
 		{ 'X', F_FLAGS, 0 },
+		{ 'K', F_KEYWORDS, 0 },
 		{ 'z', F_SIZE, 0 },
 		{ 'Z', F_HSIZE, 0 },
 		{ 'd', F_DATE, 0 },
@@ -440,6 +463,9 @@ put_msg(struct run *r, const struct msg *m)
 		case F_FIELD:
 			put_field(r, f, m->s.s[f->field].p, m->s.s[f->field].n);
 			continue;
+		case F_KEYWORDS:
+			put_field(r, f, m->kw, m->kwn);
+			continue;
 		case F_FLAGS:
 			md_name_flags(m->name, &fl);
 			n = (size_t)md_flags_format(&fl, buf, sizeof(buf));
@@ -483,7 +509,7 @@ static void
 match_compile(const char *expr, struct cond *c)
 {
 	size_t nlen = strcspn(expr, "=~!"), i;
-	const char *op = expr + nlen;
+	const char *op = expr + nlen, *why;
 	char b[4 * 256 + 1], msg[256];
 	int rc;
 
@@ -510,6 +536,10 @@ match_compile(const char *expr, struct cond *c)
 	c->len = strlen(c->text);
 	if (!c->isre)
 		return;
+	/* regcomp can take gigabytes for a few bytes: refuse that first */
+	if (md_regex_check(c->text, &why) == -1)
+		errx(EX_USAGE, "--match %s: %s", cmd_vis(expr, b, sizeof(b)),
+		    why);
 	rc = regcomp(&c->re, c->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
 	if (rc != 0) {
 		regerror(rc, &c->re, msg, sizeof(msg));
@@ -623,6 +653,10 @@ keep(struct run *r, const struct msg *m, const struct src *src)
 	else
 		c->name = arena_add(r, m->name, namelen);
 	c->folder = src->folder_off;
+	if (r->need_kwnames) {
+		c->kw = arena_add(r, m->kw, m->kwn);
+		c->kwn = m->kwn;
+	}
 	c->size = m->s.size;
 	c->mtime = m->s.mtime;
 	c->date = m->s.date;
@@ -640,6 +674,8 @@ rec_msg(const struct run *r, const struct rec *c, struct msg *m)
 	m->pathlen = c->pathlen;
 	m->name = r->arena + c->name;
 	m->folder = r->arena + c->folder;
+	m->kw = r->arena + c->kw;
+	m->kwn = c->kwn;
 	m->s.size = c->size;
 	m->s.mtime = c->mtime;
 	m->s.date = c->date;
@@ -746,6 +782,67 @@ print_sorted(struct run *r)
 	}
 }
 
+/* ---- keywords ---- */
+
+/* The filters for the maildir ROOT into FT: its dovecot-keywords read
+ * once, as its messages begin. A -K name it does not list is on no
+ * message; a -k name it does not list is on all. */
+static void
+filt_load(struct run *r, struct filt *ft, const char *root)
+{
+	char path[PATH_MAX + 32];
+
+	md_keywords_free(&ft->kw);
+	ft->with = r->o.with;
+	ft->without = r->o.without;
+	ft->none = 0;
+	if (!r->need_kw)
+		return;
+	if (md_keywords_read(root, &ft->kw) == -1) {
+		snprintf(path, sizeof(path), "%s/dovecot-keywords", root);
+		warn("%s", shown(path));
+		r->failed = 1;
+		/* unknown names: no message is known to pass */
+		ft->none = r->o.nkwith + r->o.nkwithout > 0;
+		return;
+	}
+	for (size_t i = 0; i < r->o.nkwith; i++) {
+		int l = md_keywords_find(&ft->kw, r->o.kwith[i]);
+
+		if (l == -1)
+			ft->none = 1;
+		else
+			md_flags_set(&ft->with, (unsigned char)l, 1);
+	}
+	for (size_t i = 0; i < r->o.nkwithout; i++) {
+		int l = md_keywords_find(&ft->kw, r->o.kwithout[i]);
+
+		if (l != -1)
+			md_flags_set(&ft->without, (unsigned char)l, 1);
+	}
+}
+
+/* %K of the message NAME: the names FT knows of its letters. */
+static void
+keyword_names(
+    struct run *r, const struct filt *ft, const char *name, struct msg *m)
+{
+	struct md_flags f;
+	size_t n;
+
+	md_name_flags(name, &f);
+	while ((n = md_keywords_format(&ft->kw, &f, r->kwbuf, r->kwcap)) >=
+	       r->kwcap) {
+		size_t cap = n + 1 > 256 ? n + 1 : 256;
+
+		if ((r->kwbuf = realloc(r->kwbuf, cap)) == NULL)
+			err(EX_OSERR, "realloc");
+		r->kwcap = cap;
+	}
+	m->kw = r->kwbuf;
+	m->kwn = n;
+}
+
 /* ---- where summaries come from ---- */
 
 /* The cache of the maildir DIR into SRC, unless --no-cache; one line
@@ -834,8 +931,8 @@ from_cache(struct src *src, const char *name, struct md_summary *s)
  * then --match, then printed or kept for --sort.
  */
 static void
-message(struct run *r, struct src *src, const char *path, size_t pathlen,
-    const char *name, int dirfd, const char *read)
+message(struct run *r, struct src *src, const struct filt *ft, const char *path,
+    size_t pathlen, const char *name, int dirfd, const char *read)
 {
 	struct msg m;
 	struct md_err e;
@@ -844,6 +941,10 @@ message(struct run *r, struct src *src, const char *path, size_t pathlen,
 	m.pathlen = pathlen;
 	m.name = name;
 	m.folder = src->folder;
+	m.kw = "";
+	m.kwn = 0;
+	if (r->need_kwnames)
+		keyword_names(r, ft, name, &m);
 	memset(&m.s, 0, sizeof(m.s));
 	if (r->need_summary && !from_cache(src, name, &m.s) &&
 	    md_summary_read(r->z, dirfd, read, &m.s, &e) == -1) {
@@ -864,15 +965,17 @@ message(struct run *r, struct src *src, const char *path, size_t pathlen,
 		put_msg(r, &m);
 }
 
-/* Does a message with flags F, in new/ when IN_NEW, pass the filters? */
+/* Does a message with flags F, in new/ when IN_NEW, pass the filters
+ * as FT has them for its maildir? */
 static int
-wanted(const struct opts *o, const struct md_flags *f, int in_new)
+wanted(const struct opts *o, const struct filt *ft, const struct md_flags *f,
+    int in_new)
 {
 	if ((o->only_new && !in_new) || (o->not_new && in_new) ||
-	    (o->only_cur && in_new) || (o->not_cur && !in_new))
+	    (o->only_cur && in_new) || (o->not_cur && !in_new) || ft->none)
 		return 0;
-	return md_flags_contains(f, &o->with) &&
-	       !md_flags_overlap(f, &o->without);
+	return md_flags_contains(f, &ft->with) &&
+	       !md_flags_overlap(f, &ft->without);
 }
 
 static void
@@ -887,16 +990,19 @@ count(struct stats *s, int dirfd, const char *name, const struct md_flags *f,
 	s->unseen += !md_flags_has(f, 'S');
 	s->flagged += md_flags_has(f, 'F');
 	s->trashed += md_flags_has(f, 'T');
+	for (int i = 0; i < 26; i++)
+		s->kwn[i] += md_flags_has(f, (unsigned char)('a' + i));
 	if (md_name_field(name, 'S', &size) == 0)
 		s->bytes += size;
 	else if (fstatat(dirfd, name, &st, 0) == 0) /* gone: counts 0 */
 		s->bytes += (uint64_t)st.st_size;
 }
 
-/* One of new/ or cur/ of the maildir at PATH; SRC for --format etc. */
+/* One of new/ or cur/ of the maildir at PATH, filtered as FT says; SRC
+ * for --format etc. */
 static int
-list_sub(struct run *r, const char *path, int in_new, struct stats *s,
-    struct src *src)
+list_sub(struct run *r, const char *path, int in_new, const struct filt *ft,
+    struct stats *s, struct src *src)
 {
 	const char *sub = in_new ? "new" : "cur", *name;
 	char prefix[PATH_MAX + NAME_MAX + 8];
@@ -923,7 +1029,7 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 		/* A plain listing needs no flags: the name is not parsed. */
 		if (r->need_flags)
 			md_name_flags(name, &f);
-		if (!wanted(&r->o, &f, in_new))
+		if (!wanted(&r->o, ft, &f, in_new))
 			continue;
 		if (s != NULL) {
 			count(s, sc.fd, name, &f, in_new);
@@ -933,8 +1039,8 @@ list_sub(struct run *r, const char *path, int in_new, struct stats *s,
 			size_t n = strlen(name);
 
 			memcpy(prefix + plen, name, n + 1);
-			message(r, src, prefix, plen + n, prefix + plen, sc.fd,
-			    name);
+			message(r, src, ft, prefix, plen + n, prefix + plen,
+			    sc.fd, name);
 			continue;
 		}
 		put(r, prefix, plen);
@@ -970,6 +1076,7 @@ list_maildir(struct run *r, const char *path, int folder)
 	struct md_err e;
 	struct stats *s = NULL;
 	struct src src, *sp = NULL;
+	struct filt ft = { 0 };
 
 	/* Checked, not opened: each of new/ and cur/ is opened once, to be
 	 * read. */
@@ -980,17 +1087,23 @@ list_maildir(struct run *r, const char *path, int folder)
 	}
 	if (r->o.info)
 		s = new_stats(r, path);
+	filt_load(r, &ft, path);
 	if (r->headers) {
 		src_open(r, &src, path, folder);
 		sp = &src;
 	}
 	/* cur/ is read even when new/ could not be. */
-	if (list_sub(r, path, 1, s, sp) == -1)
+	if (list_sub(r, path, 1, &ft, s, sp) == -1)
 		r->failed = 1;
-	if (list_sub(r, path, 0, s, sp) == -1)
+	if (list_sub(r, path, 0, &ft, s, sp) == -1)
 		r->failed = 1;
 	if (sp != NULL)
 		src_close(sp);
+	if (s != NULL && r->o.json) { /* the names, for print_info */
+		s->kw = ft.kw;
+		memset(&ft.kw, 0, sizeof(ft.kw));
+	}
+	md_keywords_free(&ft.kw);
 	return 0;
 }
 
@@ -1045,6 +1158,8 @@ root_ok(struct run *r, const char *root)
 	if (strcmp(r->last_root, root) != 0) {
 		strlcpy(r->last_root, root, sizeof(r->last_root));
 		r->last_root_ok = md_maildir_check(root, NULL) == 0;
+		if (r->last_root_ok)
+			filt_load(r, &r->stdin_filt, root);
 		if (r->headers) {
 			src_close(&r->stdin_src);
 			if (r->last_root_ok)
@@ -1071,12 +1186,12 @@ stdin_item(struct run *r, const char *line)
 			return;
 		}
 		md_name_flags(mp.name, &f);
-		if (!wanted(&r->o, &f, mp.sub == MD_NEW))
+		if (!wanted(&r->o, &r->stdin_filt, &f, mp.sub == MD_NEW))
 			return;
 		if (r->headers) {
 			size_t n = strlen(line);
 
-			message(r, &r->stdin_src, line, n,
+			message(r, &r->stdin_src, &r->stdin_filt, line, n,
 			    line + n - strlen(mp.name), AT_FDCWD, line);
 			return;
 		}
@@ -1110,6 +1225,7 @@ read_stdin(struct run *r)
 	}
 	cmd_pathlist_free(&pl);
 	src_close(&r->stdin_src);
+	md_keywords_free(&r->stdin_filt.kw);
 }
 
 /* Paths from a pipe or file on stdin; a terminal or /dev/null (cron)
@@ -1140,15 +1256,16 @@ sort_key(const char *arg)
 	    cmd_vis(arg, b, sizeof(b)));
 }
 
+/* One more of --match's expressions, or of -K's or -k's names. */
 static void
-add_match(struct opts *o, char *expr)
+add_arg(char ***list, size_t *n, char *arg)
 {
-	char **m = reallocarray(o->match, o->nmatch + 1, sizeof(*o->match));
+	char **l = reallocarray(*list, *n + 1, sizeof(**list));
 
-	if (m == NULL)
+	if (l == NULL)
 		err(EX_OSERR, "reallocarray");
-	o->match = m;
-	o->match[o->nmatch++] = expr;
+	l[(*n)++] = arg;
+	*list = l;
 }
 
 static void
@@ -1159,8 +1276,10 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "info", no_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "keyword", required_argument, NULL, 'K' },
 		{ "match", required_argument, NULL, OPT_MATCH },
 		{ "no-cache", no_argument, NULL, OPT_NOCACHE },
+		{ "no-keyword", required_argument, NULL, 'k' },
 		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
 		{ "reverse", no_argument, NULL, OPT_REVERSE },
 		{ "sort", required_argument, NULL, OPT_SORT },
@@ -1215,7 +1334,13 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			o->reverse = 1;
 			break;
 		case OPT_MATCH:
-			add_match(o, optarg);
+			add_arg(&o->match, &o->nmatch, optarg);
+			break;
+		case 'K':
+			add_arg(&o->kwith, &o->nkwith, optarg);
+			break;
+		case 'k':
+			add_arg(&o->kwithout, &o->nkwithout, optarg);
 			break;
 		case OPT_NOCACHE:
 			o->nocache = 1;
@@ -1236,6 +1361,13 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	if (md_flags_overlap(&o->with, &o->without))
 		errx(EX_USAGE, "a flag both required and excluded "
 		               "(as in -S -s): nothing could match");
+	for (size_t i = 0; i < o->nkwith; i++)
+		for (size_t j = 0; j < o->nkwithout; j++)
+			if (strcasecmp(o->kwith[i], o->kwithout[j]) == 0)
+				errx(EX_USAGE,
+				    "keyword \"%s\" both required and "
+				    "excluded: nothing could match",
+				    cmd_vis(o->kwith[i], msg, sizeof(msg)));
 	if ((o->only_new && (o->not_new || o->only_cur)) ||
 	    (o->only_cur && o->not_cur) || (o->not_new && o->not_cur))
 		errx(EX_USAGE, "-N, -n, -C and -c as given exclude every "
@@ -1266,6 +1398,8 @@ setup_headers(struct run *r)
 			r->keep |= 1u << r->fi[i].field;
 		if (k == F_FOLDER)
 			r->need_folder = 1;
+		if (k == F_KEYWORDS)
+			r->need_kwnames = r->need_kw = 1;
 		if (k == F_FIELD || k == F_SIZE || k == F_HSIZE ||
 		    k == F_DATE || k == F_RECEIVED)
 			r->need_summary = 1;
@@ -1300,6 +1434,9 @@ free_headers(struct run *r)
 			regfree(&r->cond[i].re);
 	free(r->cond);
 	free(r->o.match);
+	free(r->o.kwith);
+	free(r->o.kwithout);
+	free(r->kwbuf);
 	free(r->rec);
 	free(r->arena);
 	if (r->z != NULL) {
@@ -1376,6 +1513,29 @@ print_table(struct stats *st, size_t n, struct stats *total)
 	}
 }
 
+/* A maildir's keywords: each its dovecot-keywords names, and each letter
+ * a message has that it does not name (its "name" null), with counts. */
+static void
+json_keywords(const struct stats *s)
+{
+	int first = 1;
+
+	printf(",\"keywords\":[");
+	for (int i = 0; i < 26; i++) {
+		if (s->kw.name[i] == NULL && s->kwn[i] == 0)
+			continue;
+		printf("%s{\"letter\":\"%c\",\"name\":", first ? "" : ",",
+		    'a' + i);
+		if (s->kw.name[i] != NULL)
+			cmd_put_json(stdout, s->kw.name[i]);
+		else
+			printf("null");
+		printf(",\"messages\":%llu}", (unsigned long long)s->kwn[i]);
+		first = 0;
+	}
+	putchar(']');
+}
+
 static void
 json_obj(struct stats *s)
 {
@@ -1392,7 +1552,10 @@ json_obj(struct stats *s)
 	}
 	for (int k = 0; k < 6; k++)
 		printf("\"%s\":%llu%s", keys[k], (unsigned long long)v[k],
-		    k < 5 ? "," : "}");
+		    k < 5 ? "," : "");
+	if (s->path) /* letters mean other names in each maildir */
+		json_keywords(s);
+	putchar('}');
 }
 
 static void
@@ -1425,8 +1588,10 @@ print_info(struct run *r)
 		}
 	} else if (r->nst > 0)
 		print_table(r->st, r->nst, &total);
-	for (size_t i = 0; i < r->nst; i++)
+	for (size_t i = 0; i < r->nst; i++) {
 		free(r->st[i].path);
+		md_keywords_free(&r->st[i].kw);
+	}
 	free(r->st);
 }
 
@@ -1441,8 +1606,9 @@ main(int argc, char *argv[])
 	memset(r, 0, offsetof(struct run, out));
 	md_clock_init(&r->clock);
 	parse_opts(&r->o, argc, argv);
+	r->need_kw = r->o.nkwith > 0 || r->o.nkwithout > 0 || r->o.json;
 	r->need_flags = r->o.info || !md_flags_empty(&r->o.with) ||
-	                !md_flags_empty(&r->o.without);
+	                !md_flags_empty(&r->o.without) || r->need_kw;
 	setup_headers(r);
 	argc -= optind;
 	argv += optind;

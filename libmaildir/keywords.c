@@ -38,11 +38,24 @@ read_small(const char *path, char *buf, size_t size)
 	return (ssize_t)n;
 }
 
-/* One line "ID NAME": the id when NAME matches, else -1. */
+/* An IMAP keyword is an atom: no controls, no spaces. A line whose name
+ * is not one was not written by Dovecot, and is passed over. */
 static int
-line_id(const char *p, size_t len, const char *name)
+name_ok(const char *p, size_t len)
 {
-	size_t nlen = strlen(name);
+	if (len == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The line "ID NAME" at P (LEN bytes, its end cut to NUL): NAME into
+ * KW for ids 0-25, unless an earlier line had that id. */
+static void
+take_line(struct md_keywords *kw, char *p, size_t len)
+{
 	int id = 0, digits = 0;
 
 	while (len > 0 && *p >= '0' && *p <= '9' && digits < 3) {
@@ -51,42 +64,100 @@ line_id(const char *p, size_t len, const char *name)
 		digits++;
 	}
 	if (digits == 0 || len == 0 || *p != ' ')
-		return -1;
+		return;
 	p++, len--;
 	if (len > 0 && p[len - 1] == '\r')
-		len--;
-	/* IMAP keywords compare without regard to case. */
-	return len == nlen && strncasecmp(p, name, nlen) == 0 ? id : -1;
+		p[--len] = '\0';
+	if (id < 26 && kw->name[id] == NULL && name_ok(p, len))
+		kw->name[id] = p;
 }
 
 int
-md_keyword_letter(const char *root, const char *name)
+md_keywords_read(const char *root, struct md_keywords *kw)
 {
-	char path[PATH_MAX], *buf;
+	char path[PATH_MAX];
 	ssize_t n;
-	int letter = -1;
 
+	memset(kw, 0, sizeof(*kw));
 	if (snprintf(path, sizeof(path), "%s/dovecot-keywords", root) >=
 	    (int)sizeof(path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((buf = malloc(KEYWORDS_MAX)) == NULL)
+	if ((kw->buf = malloc(KEYWORDS_MAX + 1)) == NULL)
 		return -1;
-	if ((n = read_small(path, buf, KEYWORDS_MAX)) == -1) {
-		free(buf);
-		return -1;
-	}
-	for (size_t pos = 0; pos < (size_t)n && letter == -1;) {
-		char *nl = memchr(buf + pos, '\n', (size_t)n - pos);
-		size_t len = nl ? (size_t)(nl - (buf + pos)) : (size_t)n - pos;
-		int id = line_id(buf + pos, len, name);
+	if ((n = read_small(path, kw->buf, KEYWORDS_MAX)) == -1) {
+		int saved = errno;
 
-		if (id >= 0 && id < 26)
-			letter = 'a' + id;
-		pos += len + 1;
+		md_keywords_free(kw);
+		errno = saved;
+		return saved == ENOENT ? 0 : -1;
 	}
-	free(buf);
+	kw->buf[n] = '\0';
+	for (char *p = kw->buf, *end = kw->buf + n; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		p[len] = '\0';
+		take_line(kw, p, len);
+		p += len + 1;
+	}
+	return 0;
+}
+
+void
+md_keywords_free(struct md_keywords *kw)
+{
+	free(kw->buf);
+	memset(kw, 0, sizeof(*kw));
+}
+
+int
+md_keywords_find(const struct md_keywords *kw, const char *name)
+{
+	/* IMAP keywords compare without regard to case. */
+	for (int i = 0; i < 26; i++)
+		if (kw->name[i] != NULL && strcasecmp(kw->name[i], name) == 0)
+			return 'a' + i;
+	errno = ENOENT;
+	return -1;
+}
+
+size_t
+md_keywords_format(const struct md_keywords *kw, const struct md_flags *f,
+    char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 26; i++) {
+		const char *name = kw->name[i];
+		size_t len;
+
+		if (name == NULL || !md_flags_has(f, (unsigned char)('a' + i)))
+			continue;
+		len = strlen(name);
+		if (n > 0 && n < size)
+			buf[n] = ' ';
+		n += n > 0;
+		if (n < size)
+			memcpy(buf + n, name, len < size - n ? len : size - n);
+		n += len;
+	}
+	if (size > 0)
+		buf[n < size ? n : size - 1] = '\0';
+	return n;
+}
+
+int
+md_keyword_letter(const char *root, const char *name)
+{
+	struct md_keywords kw;
+	int letter;
+
+	if (md_keywords_read(root, &kw) == -1)
+		return -1;
+	letter = md_keywords_find(&kw, name);
+	md_keywords_free(&kw);
 	if (letter == -1)
 		errno = ENOENT;
 	return letter;

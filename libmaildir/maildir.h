@@ -754,6 +754,59 @@ long md_index_compare(const char *dir,
  * with ENOENT when the file does not exist or does not name it. */
 int md_keyword_letter(const char *root, const char *name);
 
+/* A maildir's keyword names by letter: name[i] is that of 'a' + i, NULL
+ * where the file names none (lines of ids over 25, of names that are no
+ * IMAP atom, or repeating an id are passed over). */
+struct md_keywords {
+	const char *name[26];
+	char *buf; /* the file, each line ended by a NUL */
+};
+
+/* Read ROOT/dovecot-keywords into KW (free it with md_keywords_free): 0,
+ * a file that does not exist naming nothing; -1 with errno otherwise
+ * (ELOOP for a symbolic link, which is not followed). */
+int md_keywords_read(const char *root, struct md_keywords *kw);
+void md_keywords_free(struct md_keywords *kw);
+/* The letter of keyword NAME, in any case; -1 with ENOENT. */
+int md_keywords_find(const struct md_keywords *kw, const char *name);
+/* The names of the letters of F that KW names, in letter order and one
+ * space apart, into BUF (NUL-terminated, cut to SIZE); returns their
+ * length, which may be SIZE or more, as snprintf(3) does. */
+size_t md_keywords_format(const struct md_keywords *kw,
+    const struct md_flags *f, char *buf, size_t size);
+
+/* ---- regex.c: what a regular expression may cost to compile ---- */
+
+#define MD_REGEX_LEN 4096  /* bytes */
+#define MD_REGEX_DEPTH 100 /* groups within groups */
+#define MD_REGEX_COST 2000 /* pieces, repetitions written out */
+#define MD_REGEX_ANCHOR 20 /* pieces of ^ $ \< \> \` \' */
+#define MD_REGEX_WORDB 100 /* pieces of \b \B */
+
+/* What regcomp(3) will make of the extended regular expression RE. */
+struct md_regex_cost {
+	/* Pieces: a character, bracket expression or escape 1, an anchor
+	 * MD_REGEX_ANCHOR, \b and \B MD_REGEX_WORDB, a group 2 more, each
+	 * | 1, each * ? + and {} 1 more; x+ counts x twice, x{m,n} n times,
+	 * x{m,} m + 1 times. Counted up to MD_REGEX_COST + 1. */
+	uint64_t pieces;
+	/* The deepest nesting of groups; MD_REGEX_DEPTH + 1 when deeper,
+	 * and then nothing after that point is counted. */
+	unsigned depth;
+	/* A repetition of what can match the empty string, as (a*)*,
+	 * (x?)+, x?{2} or a?? (an anchor and a back reference can). */
+	int empty_repeat;
+	/* A part that matches the empty string in two ways, as (a?|b*). */
+	int ambiguous;
+};
+
+void md_regex_cost(const char *re, struct md_regex_cost *c);
+/* 0 when RE is within MD_REGEX_LEN, MD_REGEX_DEPTH and MD_REGEX_COST
+ * and has neither an empty repetition nor an ambiguous part, so that
+ * regcomp(3) takes little memory and time; else -1 with E2BIG and *WHY
+ * saying which rule it breaks. Whether RE is valid is regcomp's to say. */
+int md_regex_check(const char *re, const char **why);
+
 /* ---- input.c: bounded reading of a stream, with a deadline ---- */
 
 #define MD_INPUT_SIZE 65536

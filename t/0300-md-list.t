@@ -1,12 +1,13 @@
 #!/bin/sh
 # md-list: every message of a maildir and nothing else, the flag and
-# new/cur filters, the default maildir, paths and maildirs on stdin,
+# new/cur filters, keywords by name (-K, -k) through each maildir's
+# dovecot-keywords, the default maildir, paths and maildirs on stdin,
 # Maildir++ folders with --recursive and by name, -0, the -i summary with
 # --tsv and --json, and the exit status (1 for a maildir it cannot read,
 # 64 for usage).
 . "$(dirname "$0")/lib.sh"
 
-plan 138
+plan 165
 
 L=$BIN/md-list
 M=$T/M
@@ -108,6 +109,104 @@ for opts in "-N -C" "-N -n"; do
 	is "$(bytes "$T/out")" 0 "md-list $opts: prints nothing"
 	is "$RC" 64 "md-list $opts: nothing could match, exit 64"
 done
+
+# ---- keywords by name (-K, -k), through each maildir's dovecot-keywords ----
+
+K=$T/K
+mkmd "$K" "$K/.Fo" "$K/.Bare"
+: >"$K/.Fo/maildirfolder"
+: >"$K/.Bare/maildirfolder"
+# as Dovecot writes it; 'c' has no name here, and the folder .Fo has its
+# own file, where 'a' is Junk; .Bare has none
+printf '0 $Label1\n1 Junk\n' >"$K/dovecot-keywords"
+printf '0 Junk\n' >"$K/.Fo/dovecot-keywords"
+for f in new/n cur/a:2,Sa cur/b:2,b cur/c:2,abc cur/d:2,S cur/e:2,c \
+    .Fo/cur/x:2,a .Fo/cur/y:2,b .Bare/cur/z:2,ab; do
+	printf 'Subject: %s\n\n' "$f" >"$K/$f"
+done
+while IFS='|' read -r opts expect; do
+	# shellcheck disable=SC2086
+	ml --recursive $opts "$K"
+	# shellcheck disable=SC2086
+	is "$RC:$(bytes "$T/err"):$(got "$K")" "0:0:$(want $expect)" \
+	    "md-list --recursive $opts"
+done <<'EOF2'
+-K $Label1|cur/a:2,Sa cur/c:2,abc
+-K $label1|cur/a:2,Sa cur/c:2,abc
+--keyword JUNK|cur/b:2,b cur/c:2,abc .Fo/cur/x:2,a
+-K $Label1 -K Junk|cur/c:2,abc
+-K Junk -x a|cur/b:2,b
+-K Junk -S|
+-K Junk -X c|cur/c:2,abc
+-k Junk|new/n cur/a:2,Sa cur/d:2,S cur/e:2,c .Fo/cur/y:2,b .Bare/cur/z:2,ab
+--no-keyword $label1 -k junk|new/n cur/d:2,S cur/e:2,c .Fo/cur/y:2,b .Bare/cur/z:2,ab
+-K Junk -k $Label1|cur/b:2,b .Fo/cur/x:2,a
+-K Nope|
+-K Junk -K Nope|
+-k Nope -C|cur/a:2,Sa cur/b:2,b cur/c:2,abc cur/d:2,S cur/e:2,c .Fo/cur/x:2,a .Fo/cur/y:2,b .Bare/cur/z:2,ab
+EOF2
+ml -K Junk "$K/.Bare"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" \
+    "-K in a folder without dovecot-keywords: nothing, exit 0, no word"
+ml -k Junk "$K/.Bare"
+is "$RC:$(got "$K/.Bare")" "0:cur/z:2,ab" \
+    "-k in a folder without dovecot-keywords: every message"
+ml -K Junk -k junk "$K"
+is "$RC:$(lines "$T/err"):$(bytes "$T/out")" "64:1:0" \
+    "-K Junk -k junk: exit 64, one line, nothing listed"
+grep -qF 'keyword "Junk" both required and excluded' "$T/err"
+ok $? "-K Junk -k junk: says why: $(cat "$T/err")"
+ml -K
+is "$RC:$(lines "$T/err")" "64:1" "-K without a name: usage error"
+
+# message paths on stdin: each by its own maildir's file
+printf '%s\n' "$K/cur/a:2,Sa" "$K/.Fo/cur/x:2,a" "$K/cur/b:2,b" \
+    "$K/.Fo/cur/y:2,b" "$K/.Bare/cur/z:2,ab" "$K/cur/c:2,abc" |
+    "$L" -K Junk >"$T/out" 2>"$T/err"
+is "$?:$(tr '\n' ' ' <"$T/out")" \
+    "0:$K/.Fo/cur/x:2,a $K/cur/b:2,b $K/cur/c:2,abc " \
+    "stdin: -K by each path's maildir, in order"
+printf '%s\n' "$K/cur/a:2,Sa" "$K/.Fo" "$K/cur/b:2,b" |
+    "$L" -k '$Label1' >"$T/out" 2>"$T/err"
+is "$?:$(tr '\n' ' ' <"$T/out")" \
+    "0:$K/.Fo/cur/x:2,a $K/.Fo/cur/y:2,b $K/cur/b:2,b " \
+    "stdin: a maildir line between paths of another"
+
+# -i counts what passes; --json names every keyword with its count
+ml -i -K Junk "$K"
+is "$(sed -n 2p "$T/out" | awk '{ print $1 }')" 2 "-i -K Junk: counts those"
+ml --json --recursive "$K"
+perl -MJSON::PP -e '
+	local $/; my $j = decode_json(<STDIN>);
+	for my $m (@{$j->{maildirs}}) {
+		print join(" ", map { "$_->{letter}=" . ($_->{name} // "-") .
+		    "=$_->{messages}" } @{$m->{keywords}}), "|";
+	}
+	print exists $j->{total}{keywords} ? "total" : "", "\n";
+	' <"$T/out" >"$T/json" 2>&1
+is "$(cat "$T/json")" 'a=$Label1=2 b=Junk=2 c=-=2|a=-=1 b=-=1|a=Junk=1 b=-=1|' \
+    "--json: names by letter, with counts; unnamed letters null; none in total"
+ml --json -K Junk "$K/.Fo"
+perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
+	my $m = $j->{maildirs}[0]; print "$m->{messages} ",
+	    join(" ", map { "$_->{letter}=$_->{messages}" } @{$m->{keywords}}), "\n"' \
+    <"$T/out" >"$T/json" 2>&1
+is "$(cat "$T/json")" "1 a=1" "--json -K: counts the messages that pass"
+
+# a dovecot-keywords that cannot be read: one line, exit 1, no message
+# of that maildir passes a keyword filter; the others are listed
+ln -s "$K/dovecot-keywords" "$K/.Bare/dovecot-keywords"
+ml --recursive -k Junk "$K"
+is "$RC:$(lines "$T/err")" "1:1" \
+    "dovecot-keywords a symbolic link: exit 1, one line"
+grep -qF "$K/.Bare/dovecot-keywords" "$T/err"
+ok $? "dovecot-keywords a symbolic link: named: $(cat "$T/err")"
+is "$(got "$K")" "$(want new/n cur/a:2,Sa cur/d:2,S cur/e:2,c .Fo/cur/y:2,b)" \
+    "dovecot-keywords a symbolic link: that folder listed by no filter, the rest by theirs"
+ml --recursive "$K"
+is "$RC:$(bytes "$T/err"):$(lines "$T/out")" "0:0:9" \
+    "without a keyword filter the file is not read"
+rm "$K/.Bare/dovecot-keywords"
 
 # ---- the default maildir ----
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # md-list --format, --sort, --reverse, --match and --no-cache: every
-# escape and width, every sort key both ways (ties by path), every match
-# operator on every field, usage errors (64, one line); and, on the
+# escape and width, %K keyword names, every sort key both ways (ties by
+# path), every match operator on every field, regular expressions too
+# costly to compile refused (64, one line), usage errors (64, one line);
+# and, on the
 # corpus of tricky headers in t/data/headers (one trick a file) plus a
 # header over 256 KiB, the same bytes before md-index, after it, with
 # --no-cache and with a damaged cache (one warning line); exact lines
@@ -9,7 +11,7 @@
 # with and without the cache; Maildir++ folders (%F), paths on stdin, -0.
 . "$(dirname "$0")/lib.sh"
 
-plan 203
+plan 230
 
 L=$BIN/md-list
 IX=$BIN/md-index
@@ -204,6 +206,85 @@ else
 fi
 ml --format '[%-3s][%7s]' "$U"
 is "$(cat "$T/out")" "[Grü][  Grüße]" "widths count UTF-8 characters"
+
+# ---- %K: keyword names, by each maildir's dovecot-keywords ----
+
+KW=$T/KW
+mkmd "$KW" "$KW/.Fo"
+: >"$KW/.Fo/maildirfolder"
+printf '0 $Label1\n1 Junk\n3 Work\n' >"$KW/dovecot-keywords"
+printf '0 Junk\r\n' >"$KW/.Fo/dovecot-keywords"
+printf 'Subject: one\n\n' >"$KW/cur/k1:2,Sabd"
+printf 'Subject: two\n\n' >"$KW/cur/k2:2,c"
+printf 'Subject: three\n\n' >"$KW/cur/k3:2,bc"
+printf 'Subject: four\n\n' >"$KW/new/k4"
+printf 'Subject: five\n\n' >"$KW/.Fo/cur/k5:2,ab"
+ml --recursive --sort subject --format '%b|%K|%X|%F' "$KW"
+is "$RC:$(bytes "$T/err"):$(oneline "$T/out")" \
+    "0:0:k5|Junk|ab|Fo k4|||INBOX k1|\$Label1 Junk Work|Sabd|INBOX k3|Junk|bc|INBOX k2||c|INBOX" \
+    "%K: names in letter order, a folder by its own file, letters without a name left out"
+ml --format '[%-8K][%4K]' -X a "$KW"
+is "$(cat "$T/out")" '[$Label1 ][$Lab]' "%K: width cuts and pads"
+ml --format '%K' --sort received -K Work "$KW"
+is "$(cat "$T/out")" '$Label1 Junk Work' "%K with -K and --sort"
+rm "$KW/.Fo/dovecot-keywords"
+ml --format '%b:%K' "$KW/.Fo"
+is "$RC:$(bytes "$T/err"):$(cat "$T/out")" "0:0:k5:" "%K without dovecot-keywords: empty, no word"
+printf '%s\n' "$KW/cur/k3:2,bc" "$KW/new/k4" | "$L" --format '%b=%K' >"$T/out" 2>"$T/err"
+is "$?:$(oneline "$T/out")" "0:k3=Junk k4=" "%K of paths on stdin"
+
+# ---- --match: what a regular expression may cost ----
+
+# The two expressions of issue 12, which take glibc's regcomp 5.8 GB and
+# 1.2 GB: refused before regcomp, in bounded memory (ulimit -v, except
+# under AddressSanitizer, which maps far more than that to start).
+plus24=b$(repeat_byte 24 +)
+for re in "$plus24" '(((a{1,100}){1,100}){1,100})'; do
+	if is_asan; then
+		ml --match "subject~$re" "$M"
+	else
+		(ulimit -v 500000 && exec "$L" --match "subject~$re" "$M") \
+		    </dev/null >"$T/out" 2>"$T/err"
+		RC=$?
+	fi
+	is "$RC:$(bytes "$T/out"):$(lines "$T/err")" "64:0:1" \
+	    "--match 'subject~$re': exit 64, one line, nothing listed"
+	grep -qF -- "--match subject~$re: with its repetitions written out it would be more than 2000 pieces" "$T/err"
+	ok $? "--match 'subject~$re': says why: $(cat "$T/err")"
+done
+while IFS='#' read -r re text; do
+	ml --match "subject~$re" "$M"
+	is "$RC:$(bytes "$T/out"):$(lines "$T/err")" "64:0:1" \
+	    "--match 'subject~$re': exit 64, one line"
+	grep -qF -- "$text" "$T/err"
+	ok $? "--match 'subject~$re': $(cat "$T/err")"
+done <<'EOF2'
+(a*)*#repeats what can match the empty string
+x?{1,600}#repeats what can match the empty string
+a?|b?#the empty string in two ways
+a{1,2000}#more than 2000 pieces
+EOF2
+long=$(repeat_byte 4097 a)
+ml --match "subject!~$long" "$M"
+is "$RC:$(bytes "$T/out")" "64:0" "--match: a regex over 4096 bytes: exit 64"
+grep -qF 'longer than 4096 bytes' "$T/err"
+ok $? "--match: a regex over 4096 bytes: says so"
+deep="$(repeat_byte 101 '(')x$(repeat_byte 101 ')')"
+ml --match "subject~$deep" "$M"
+grep -qF 'groups nested more than 100 deep' "$T/err"
+ok $? "--match: groups nested 101 deep: $RC, says so"
+# what people write still works, the bound just within
+while IFS='#' read -r expr want; do
+	is "$(names --match "$expr")" "$want" "--match '$expr' (within the bounds)"
+done <<'EOF2'
+subject~^Re:#m1
+subject~(lunch|budget)+#m1 m2
+subject~[a-z]{4}#m1 m2 m3
+subject~x{1,100}|lunch#m1
+subject~a{1,1999}#m3
+subject~\bagenda\b#m3
+subject=b{1,3000}#
+EOF2
 
 # ---- usage errors ----
 

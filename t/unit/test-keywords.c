@@ -143,6 +143,111 @@ empty_file(void **state)
 	absent(root, "Work");
 }
 
+/* The whole file at once: names by letter, the same lookups. */
+static void
+read_all(void **state)
+{
+	char root[PATH_MAX];
+	struct md_keywords kw;
+
+	(void)state;
+	keywords(root, sizeof(root), "all",
+	    "0 $Label1\n1 Junk\r\n3 Work\n26 TooFar\n1 Again\n");
+	assert_int_equal(md_keywords_read(root, &kw), 0);
+	assert_string_equal(kw.name[0], "$Label1");
+	assert_string_equal(kw.name[1], "Junk"); /* the first line for 1 */
+	assert_null(kw.name[2]);
+	assert_string_equal(kw.name[3], "Work");
+	for (int i = 4; i < 26; i++)
+		assert_null(kw.name[i]);
+	assert_int_equal(md_keywords_find(&kw, "$label1"), 'a');
+	assert_int_equal(md_keywords_find(&kw, "JUNK"), 'b');
+	assert_int_equal(md_keywords_find(&kw, "Work"), 'd');
+	errno = 0;
+	assert_int_equal(md_keywords_find(&kw, "Again"), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(md_keywords_find(&kw, "TooFar"), -1);
+	md_keywords_free(&kw);
+	assert_null(kw.buf);
+}
+
+/* No file: no names, and no error; a file that cannot be read: -1. */
+static void
+read_missing_or_not(void **state)
+{
+	char root[PATH_MAX], link[PATH_MAX + 32], other[PATH_MAX + 32];
+	struct md_keywords kw;
+
+	(void)state;
+	keywords(root, sizeof(root), "none", NULL);
+	assert_int_equal(md_keywords_read(root, &kw), 0);
+	for (int i = 0; i < 26; i++)
+		assert_null(kw.name[i]);
+	assert_int_equal(md_keywords_find(&kw, "Junk"), -1);
+	md_keywords_free(&kw);
+	assert_int_equal(md_keywords_read("/nonexistent/mdkit", &kw), 0);
+	md_keywords_free(&kw);
+	/* a symbolic link is not followed */
+	keywords(root, sizeof(root), "link", NULL);
+	snprintf(link, sizeof(link), "%s/dovecot-keywords", root);
+	snprintf(other, sizeof(other), "%s/all/dovecot-keywords", scratch);
+	assert_int_equal(symlink(other, link), 0);
+	errno = 0;
+	assert_int_equal(md_keywords_read(root, &kw), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_null(kw.buf);
+	md_keywords_free(&kw); /* harmless after a failure */
+}
+
+/* Lines whose name is no IMAP atom (empty, spaces, controls) are
+ * passed over, as Dovecot never writes them. */
+static void
+read_odd_names(void **state)
+{
+	char root[PATH_MAX];
+	struct md_keywords kw;
+
+	(void)state;
+	keywords(root, sizeof(root), "odd",
+	    "0 \n1 two words\n2 tab\there\n3 ok\n4 \x7f\n0 Late\n");
+	assert_int_equal(md_keywords_read(root, &kw), 0);
+	assert_string_equal(kw.name[0], "Late"); /* 0 had no valid name */
+	assert_null(kw.name[1]);
+	assert_null(kw.name[2]);
+	assert_string_equal(kw.name[3], "ok");
+	assert_null(kw.name[4]);
+	md_keywords_free(&kw);
+	absent(root, "two words");
+	absent(root, "");
+}
+
+static void
+format_names(void **state)
+{
+	char root[PATH_MAX], buf[64];
+	struct md_keywords kw;
+	struct md_flags f;
+
+	(void)state;
+	keywords(root, sizeof(root), "fmt", "0 $Label1\n1 Junk\n25 Zed\n");
+	assert_int_equal(md_keywords_read(root, &kw), 0);
+	assert_int_equal(md_flags_from_user("SFzcab", &f), 0);
+	/* letter order; c has no name and S, F are no keywords */
+	assert_int_equal(md_keywords_format(&kw, &f, buf, sizeof(buf)), 16);
+	assert_string_equal(buf, "$Label1 Junk Zed");
+	/* cut to the buffer, the full length returned */
+	assert_int_equal(md_keywords_format(&kw, &f, buf, 10), 16);
+	assert_string_equal(buf, "$Label1 J");
+	assert_int_equal(md_keywords_format(&kw, &f, buf, 8), 16);
+	assert_string_equal(buf, "$Label1");
+	assert_int_equal(md_keywords_format(&kw, &f, NULL, 0), 16);
+	md_flags_zero(&f);
+	md_flags_set(&f, 'c', 1);
+	assert_int_equal(md_keywords_format(&kw, &f, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	md_keywords_free(&kw);
+}
+
 int
 main(void)
 {
@@ -154,6 +259,10 @@ main(void)
 		cmocka_unit_test(ids),
 		cmocka_unit_test(malformed_lines),
 		cmocka_unit_test(empty_file),
+		cmocka_unit_test(read_all),
+		cmocka_unit_test(read_missing_or_not),
+		cmocka_unit_test(read_odd_names),
+		cmocka_unit_test(format_names),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
