@@ -227,10 +227,28 @@ int md_rename_noreplace(int from, const char *a, int to, const char *b);
 
 /* ---- quota.c: Maildir++ quota, the root's "maildirsize" ---- */
 
+/* What a reader makes of a maildirsize file: sums to use, or why every
+ * reader must count the maildir again (mdkit(7) says where each comes
+ * from in Courier's and Dovecot's readers). */
+enum md_quota_verdict {
+	MD_QUOTA_SOUND,    /* the sums can be used */
+	MD_QUOTA_TOOBIG,   /* 5120 bytes or more */
+	MD_QUOTA_NODEF,    /* no definition line: empty, or a NUL byte in it */
+	MD_QUOTA_BADDEF,   /* limits that Courier and Dovecot read apart */
+	MD_QUOTA_NOUSAGE,  /* the definition line alone */
+	MD_QUOTA_BADLINE,  /* a line not two numbers, or sums past int64 */
+	MD_QUOTA_BLANK,    /* a blank line */
+	MD_QUOTA_CRLF,     /* a line ending in a carriage return */
+	MD_QUOTA_NOEOL,    /* the last line without its newline */
+	MD_QUOTA_NEGATIVE, /* a sum below zero */
+};
+
 struct md_quota {
 	uint64_t max_bytes, max_count; /* 0: no limit of that kind */
 	int64_t bytes, count;          /* in use: the sums of all lines */
 	int lines;                     /* usage lines read */
+	enum md_quota_verdict verdict; /* of the file read */
+	long badline; /* the line VERDICT is about (1: the limits), or 0 */
 };
 
 /* A definition into Q's limits: Maildir++ "10000000S,1000C", or for
@@ -239,13 +257,15 @@ struct md_quota {
 int md_quota_parse(const char *def, struct md_quota *q);
 /* Q's limits as Maildir++ writes them: "104857600S,5000C", "0S". */
 int md_quota_format(const struct md_quota *q, char *buf, size_t size);
-/* Line 1 of a maildirsize file (LEN bytes) into Q's limits, as Courier
- * reads it: each number followed by S or C counts, all else is passed
- * over ("100M" there is no limit). Cannot fail. */
-void md_quota_read_def(const char *line, size_t len, struct md_quota *q);
+/* The one reader: the maildirsize open as FD (its first 5120 bytes at
+ * most) into Q, its limits as Courier reads them, the sums of its usage
+ * lines and its verdict. Nothing is counted or written. 0, or -1 with
+ * read's errno. */
+int md_quota_read(int fd, struct md_quota *q);
 /* The quota of the Maildir++ root ROOT: 1 with Q filled (recalculated
- * and rewritten when the Maildir++ rules say its numbers cannot be
- * trusted), 0 when ROOT has no maildirsize (no quota), -1. */
+ * and rewritten when the file's verdict is not MD_QUOTA_SOUND, or the
+ * Maildir++ rules say its numbers cannot be trusted), 0 when ROOT has no
+ * maildirsize (no quota), -1. */
 int md_quota_get(const char *root, struct md_quota *q, struct md_namegen *g,
     struct md_err *e);
 /* md_quota_get for adding BYTES in COUNT messages: sums that would
@@ -255,8 +275,9 @@ int md_quota_get_for(const char *root, int64_t bytes, int64_t count,
     struct md_quota *q, struct md_namegen *g, struct md_err *e);
 /* Would BYTES more in COUNT more messages go over Q's limits? */
 int md_quota_over(const struct md_quota *q, int64_t bytes, int64_t count);
-/* Append "BYTES COUNT" to ROOT/maildirsize in one write: 1, or 0 when
- * there is no such file (no quota is kept), -1. */
+/* Append "BYTES COUNT" to ROOT/maildirsize in one write (after a newline
+ * when the file's last line lacks one): 1, or 0 when there is no such
+ * file (no quota is kept), -1. */
 int md_quota_add(
     const char *root, int64_t bytes, int64_t count, struct md_err *e);
 /* Count what ROOT and its folders (but .Trash) hold, sizes from ",S="
@@ -355,27 +376,26 @@ enum md_check_kind {
 /* Which variant of a kind (struct md_finding's WHAT). */
 enum md_check_what {
 	MD_CHECK_ANY,
-	MD_CHECK_ABSENT,   /* missing: not there */
-	MD_CHECK_NOTDIR,   /* missing: there, but no directory */
-	MD_CHECK_DIR,      /* nonmessage, mode: a directory */
-	MD_CHECK_SPECIAL,  /* nonmessage: a fifo, socket or device */
-	MD_CHECK_NOBASE,   /* nonmessage: the name starts with ':' */
-	MD_CHECK_DANGLING, /* nonmessage: a symbolic link to nothing */
-	MD_CHECK_ORDER,    /* flags: out of ASCII order */
-	MD_CHECK_REPEAT,   /* flags: a letter twice */
-	MD_CHECK_DRIFT,    /* quota: V = stored bytes, count; counted ones */
-	MD_CHECK_BADLINE,  /* quota: V[0] = the first unreadable line */
-	MD_CHECK_NEGATIVE, /* quota: stored totals below zero */
-	MD_CHECK_BADDEF,   /* quota: line 1 (the limits) unreadable */
-	MD_CHECK_MKDIR,    /* repaired: a directory made */
-	MD_CHECK_RENAME,   /* repaired: renamed to OTHER */
-	MD_CHECK_RECALC,   /* repaired: maildirsize written anew */
-	MD_CHECK_DAMAGED,  /* cache: unreadable; OTHER says how */
-	MD_CHECK_OUTDATED, /* cache: V[0] entries whose message changed */
-	MD_CHECK_REBUILT,  /* repaired: the cache rebuilt, V[0] entries */
-	MD_CHECK_CHMOD,    /* repaired: V[0] the mode now */
-	MD_CHECK_BEHIND,   /* note: V = messages without entry, entries of
-	                    * messages gone */
+	MD_CHECK_ABSENT,    /* missing: not there */
+	MD_CHECK_NOTDIR,    /* missing: there, but no directory */
+	MD_CHECK_DIR,       /* nonmessage, mode: a directory */
+	MD_CHECK_SPECIAL,   /* nonmessage: a fifo, socket or device */
+	MD_CHECK_NOBASE,    /* nonmessage: the name starts with ':' */
+	MD_CHECK_DANGLING,  /* nonmessage: a symbolic link to nothing */
+	MD_CHECK_ORDER,     /* flags: out of ASCII order */
+	MD_CHECK_REPEAT,    /* flags: a letter twice */
+	MD_CHECK_DRIFT,     /* quota: V = stored bytes, count; counted ones */
+	MD_CHECK_UNTRUSTED, /* quota: V[0] the md_quota_verdict, V[1] its
+	                     * line (md_quota_read) */
+	MD_CHECK_MKDIR,     /* repaired: a directory made */
+	MD_CHECK_RENAME,    /* repaired: renamed to OTHER */
+	MD_CHECK_RECALC,    /* repaired: maildirsize written anew */
+	MD_CHECK_DAMAGED,   /* cache: unreadable; OTHER says how */
+	MD_CHECK_OUTDATED,  /* cache: V[0] entries whose message changed */
+	MD_CHECK_REBUILT,   /* repaired: the cache rebuilt, V[0] entries */
+	MD_CHECK_CHMOD,     /* repaired: V[0] the mode now */
+	MD_CHECK_BEHIND,    /* note: V = messages without entry, entries of
+	                     * messages gone */
 };
 
 struct md_finding {
