@@ -740,6 +740,22 @@ check_messages(struct run *r)
 
 /* ---- the Maildir++ quota ---- */
 
+/* Does this maildir keep the quota, found as every tool finds it: a
+ * folder's is its root's (checked with the root), the Trash has none. */
+static int
+keeps_quota(struct run *r)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *qr;
+	int rc;
+
+	md_quota_ledger_init(&l, r->c->gen);
+	rc = md_quota_ledger_find(&l, r->path, &qr, NULL) == 1 &&
+	     qr->dev == r->dir.st_dev && qr->ino == r->dir.st_ino;
+	md_quota_ledger_free(&l);
+	return rc;
+}
+
 /* The file read by the one reader: a finding when its verdict sends
  * every reader to count again, or when its sums are not the count. */
 static void
@@ -750,11 +766,9 @@ check_quota(struct run *r)
 	struct md_err qe;
 	int64_t v[4] = { 0 };
 	enum md_check_what what = MD_CHECK_UNTRUSTED;
-	struct stat st;
 	int fd, rc;
 
-	/* A folder's quota is its root's. */
-	if (fstatat(r->fd, "maildirfolder", &st, 0) == 0)
+	if (!keeps_quota(r))
 		return;
 	snprintf(p, sizeof(p), "%s/maildirsize", r->path);
 	fd = openat(r->fd, "maildirsize", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);

@@ -291,6 +291,47 @@ int md_quota_recalc(const char *root, struct md_quota *q, struct md_namegen *g,
  * Maildir++ leaves out of the count? */
 int md_quota_is_trash(const char *root, const char *path);
 
+/* One Maildir++ root as a run keeps its quota: known by device and inode
+ * (any spelling of its path is the same root), read once, and changed
+ * by what the run adds and takes away. */
+struct md_quota_root {
+	struct md_quota_root *next;
+	dev_t dev;
+	ino_t ino;
+	char path[PATH_MAX];
+	int state;         /* 0 not read yet, 1 kept in maildirsize, -1 none */
+	struct md_quota q; /* as read, plus the lines written since */
+	int64_t bytes, count; /* recorded, not written yet */
+};
+
+/* The roots of one run (md-deliver, md-move, md-expunge, md-check). */
+struct md_quota_ledger {
+	struct md_quota_root *roots;
+	struct md_namegen *gen; /* names for a recount's file; may be NULL
+	                         * when the ledger never checks room */
+};
+
+void md_quota_ledger_init(struct md_quota_ledger *l, struct md_namegen *g);
+void md_quota_ledger_free(struct md_quota_ledger *l);
+/* The root whose quota counts the maildir MAILDIR into *QR: 1, or 0 (QR
+ * NULL) for the Trash, which Maildir++ does not count, -1. */
+int md_quota_ledger_find(struct md_quota_ledger *l, const char *maildir,
+    struct md_quota_root **qr, struct md_err *e);
+/* Is there room in QR's quota for BYTES more in COUNT messages, on top
+ * of what was recorded? 1 yes (or no quota), 0 no, -1. Reads the file
+ * the first time, and again (md_quota_get_for) when the numbers kept
+ * would refuse. */
+int md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
+    int64_t bytes, int64_t count, struct md_err *e);
+/* BYTES in COUNT messages added to QR (negative: taken away), to be
+ * written by md_quota_ledger_flush. */
+void md_quota_ledger_record(
+    struct md_quota_root *qr, int64_t bytes, int64_t count);
+/* Append what was recorded, one line a root (md_quota_add), to each
+ * root that keeps a maildirsize. Every root is tried; 0, or -1 with E
+ * for the first that failed. */
+int md_quota_ledger_flush(struct md_quota_ledger *l, struct md_err *e);
+
 /* ---- move.c: refiling a message into another maildir ---- */
 
 /*
@@ -328,6 +369,8 @@ struct md_expunge {
 	struct timespec before, tmp_before;
 	void (*report)(void *arg, const struct md_expunge_event *ev);
 	void *arg;
+	struct md_quota_ledger *quota; /* where removals are recorded and
+	                                * written; NULL: one of the call's */
 };
 
 struct md_expunge_stats {
@@ -347,7 +390,8 @@ int md_expunge_wanted(const struct md_expunge *x, const char *name);
  * PATH's descriptor and entries unlinked relative to them, so no symbolic
  * link is followed, no directory removed and nothing outside them
  * touched. A file gone meanwhile is skipped, uncounted. Messages removed
- * from a maildir other than Trash are taken off its Maildir++ quota.
+ * from a maildir other than Trash are taken off its Maildir++ quota: one
+ * negative line, through X->quota.
  * Adds to *ST; returns 0, or -1 after one or more problems (each told
  * to X->report; E holds the first).
  */

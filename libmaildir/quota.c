@@ -5,7 +5,7 @@
  * lines: writers append one line each (O_APPEND, one write) and never
  * lock; a reader that cannot trust the sums counts the maildir and puts
  * a new file in place by rename(2), so every reader sees the old file or
- * the new.
+ * the new. The ledger keeps each root's quota over a program's run.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -725,4 +725,122 @@ md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
 	if (close(fd) == -1)
 		return md_err_set(e, "write", path, NULL);
 	return 1;
+}
+
+/* ---- the ledger: each root's quota over one run ---- */
+
+void
+md_quota_ledger_init(struct md_quota_ledger *l, struct md_namegen *g)
+{
+	l->roots = NULL;
+	l->gen = g;
+}
+
+void
+md_quota_ledger_free(struct md_quota_ledger *l)
+{
+	while (l->roots != NULL) {
+		struct md_quota_root *next = l->roots->next;
+
+		free(l->roots);
+		l->roots = next;
+	}
+}
+
+/* The root ROOT (a path of it) as L knows it, or a new entry for it. */
+static struct md_quota_root *
+root_entry(struct md_quota_ledger *l, const char *root, struct md_err *e)
+{
+	struct md_quota_root *qr;
+	struct stat st;
+
+	if (stat(root, &st) == -1) {
+		md_err_set(e, "stat", root, NULL);
+		return NULL;
+	}
+	for (qr = l->roots; qr != NULL; qr = qr->next)
+		if (qr->dev == st.st_dev && qr->ino == st.st_ino)
+			return qr;
+	if ((qr = calloc(1, sizeof(*qr))) == NULL) {
+		md_err_set(e, "memory", root, NULL);
+		return NULL;
+	}
+	qr->dev = st.st_dev;
+	qr->ino = st.st_ino;
+	strlcpy(qr->path, root, sizeof(qr->path));
+	qr->next = l->roots;
+	l->roots = qr;
+	return qr;
+}
+
+int
+md_quota_ledger_find(struct md_quota_ledger *l, const char *maildir,
+    struct md_quota_root **qr, struct md_err *e)
+{
+	char root[PATH_MAX];
+
+	*qr = NULL;
+	if (md_folder_root(maildir, root, sizeof(root)) == -1)
+		return md_err_set(e, "quota", maildir, NULL);
+	if (md_quota_is_trash(root, maildir))
+		return 0;
+	if ((*qr = root_entry(l, root, e)) == NULL)
+		return -1;
+	return 1;
+}
+
+int
+md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
+    int64_t bytes, int64_t count, struct md_err *e)
+{
+	int rc;
+
+	if (qr->state == -1)
+		return 1;
+	/* What was recorded is ours: counted, written or not. */
+	if (__builtin_add_overflow(bytes, qr->bytes, &bytes) ||
+	    __builtin_add_overflow(count, qr->count, &count))
+		return 0;
+	if (qr->state == 0 || md_quota_over(&qr->q, bytes, count)) {
+		rc =
+		    md_quota_get_for(qr->path, bytes, count, &qr->q, l->gen, e);
+		if (rc == -1)
+			return -1;
+		qr->state = rc ? 1 : -1;
+		if (rc == 0)
+			return 1;
+	}
+	return !md_quota_over(&qr->q, bytes, count);
+}
+
+void
+md_quota_ledger_record(struct md_quota_root *qr, int64_t bytes, int64_t count)
+{
+	qr->bytes += bytes;
+	qr->count += count;
+}
+
+int
+md_quota_ledger_flush(struct md_quota_ledger *l, struct md_err *e)
+{
+	int failed = 0;
+
+	for (struct md_quota_root *qr = l->roots; qr != NULL; qr = qr->next) {
+		if (qr->state == -1 || (qr->bytes == 0 && qr->count == 0))
+			continue;
+		switch (md_quota_add(
+		    qr->path, qr->bytes, qr->count, failed ? NULL : e)) {
+		case -1:
+			failed = 1; /* the next count puts the sums right */
+			break;
+		case 0:
+			qr->state = -1; /* removed: no quota any more */
+			break;
+		default:
+			qr->q.bytes += qr->bytes;
+			qr->q.count += qr->count;
+		}
+		qr->bytes = qr->count = 0;
+	}
+	return failed ? -1 : 0;
 }

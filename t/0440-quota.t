@@ -9,7 +9,7 @@
 # leave behind md-check calls sound.
 . "$(dirname "$0")/lib.sh"
 
-plan 190
+plan 191
 
 M=$T/M
 printf 'Subject: q\n\nhello\n' >"$T/msg" # 18 bytes as stored
@@ -380,6 +380,16 @@ for what in blank noeol empty; do
 	"$BIN/md-mkdir" -q 2000S "$M" 2>/dev/null
 	sound_after "md-mkdir -q on a file $what" "107 2"
 done
+
+# One root spelt two ways is one quota: room for one message only.
+quota '1C\n0 0\n'
+mkmd "$M/.F"
+: >"$M/.F/maildirfolder"
+rm -f "$T/Mlink"
+ln -s "$M" "$T/Mlink"
+deliver "$M" "$T/Mlink/.F" <"$T/msg"
+is "$RC/$(count_files "$M/new")/$(count_files "$M/.F/new")" 75/1/0 \
+    "one root by two paths: counted together, room for one (issue 13)"
 
 # ---- Courier's own tools (maildrop: maildirmake, deliverquota) ----
 

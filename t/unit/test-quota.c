@@ -743,7 +743,7 @@ odd_read(size_t i)
 		    (long long)q.count);
 }
 
-/* md_quota_get_for, as md-deliver and md-move ask it. */
+/* md_quota_get_for, which the ledger asks for md-deliver and md-move. */
 static void
 odd_get_for(size_t i)
 {
@@ -756,6 +756,31 @@ odd_get_for(size_t i)
 	before = ino_of(md);
 	assert_int_equal(md_quota_get_for(md, 18, 1, &q, &gen, &e), 1);
 	kept_or_recounted(&odd[i], md, before, &q);
+}
+
+/* md_quota_ledger_room: md-deliver's room for a message, md-move's for
+ * a message moved in (from a folder of the root, spelt another way). */
+static void
+odd_room(size_t i)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *qr;
+	char md[1024], folder[PATH_MAX];
+	struct md_err e;
+	ino_t before;
+	int rc;
+
+	odd_maildir(i, 'm', md, sizeof(md));
+	snprintf(folder, sizeof(folder), "%s/./.F", md);
+	mkdir(folder, 0700);
+	put(folder, "maildirfolder", "");
+	before = ino_of(md);
+	md_quota_ledger_init(&l, &gen);
+	assert_int_equal(md_quota_ledger_find(&l, folder, &qr, &e), 1);
+	rc = md_quota_ledger_room(&l, qr, 18, 1, &e);
+	assert_int_equal(rc, !md_quota_over(&qr->q, 18, 1));
+	kept_or_recounted(&odd[i], md, before, &qr->q);
+	md_quota_ledger_free(&l);
 }
 
 static void
@@ -821,6 +846,7 @@ every_reader(void **state)
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
 		odd_read(i);
 		odd_get_for(i);
+		odd_room(i);
 		odd_check(i);
 	}
 }
@@ -984,6 +1010,128 @@ add_unterminated(void **state)
 	}
 }
 
+/* ---- the ledger ---- */
+
+static void
+ledger_find(void **state)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *a, *b;
+	char md[1024], p[PATH_MAX], link[1100];
+	struct md_err e;
+
+	(void)state;
+	mkmd("lfind", md, sizeof(md));
+	mkmd("lfind/.Work", p, sizeof(p));
+	put(p, "maildirfolder", "");
+	mkmd("lfind/.Trash", p, sizeof(p));
+	put(p, "maildirfolder", "");
+	snprintf(link, sizeof(link), "%s/lfind-link", scratch);
+	assert_int_equal(symlink(md, link), 0);
+	md_quota_ledger_init(&l, &gen);
+	/* one root, however its path is spelt, by itself or a folder */
+	assert_int_equal(md_quota_ledger_find(&l, md, &a, &e), 1);
+	assert_string_equal(a->path, md);
+	snprintf(p, sizeof(p), "%s/", md);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), 1);
+	assert_ptr_equal(a, b);
+	snprintf(p, sizeof(p), "%s/.Work", link);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), 1);
+	assert_ptr_equal(a, b);
+	snprintf(p, sizeof(p), "%s/./.Work/", md);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), 1);
+	assert_ptr_equal(a, b);
+	/* the Trash is not counted */
+	snprintf(p, sizeof(p), "%s/.Trash", md);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), 0);
+	assert_null(b);
+	/* a root that is not there */
+	snprintf(p, sizeof(p), "%s/no-such", scratch);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(e.step, "stat");
+	md_quota_ledger_free(&l);
+	assert_null(l.roots);
+}
+
+static void
+ledger_room(void **state)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *qr;
+	char md[1024], got[256];
+	struct md_err e;
+
+	(void)state;
+	mkmd("lroom", md, sizeof(md));
+	put(md, "maildirsize", "100S,2C\n0 0\n");
+	md_quota_ledger_init(&l, &gen);
+	assert_int_equal(md_quota_ledger_find(&l, md, &qr, &e), 1);
+	assert_int_equal(qr->state, 0);
+	assert_int_equal(md_quota_ledger_room(&l, qr, 60, 1, &e), 1);
+	assert_int_equal(qr->state, 1);
+	/* what is recorded counts before it is written */
+	md_quota_ledger_record(qr, 60, 1);
+	assert_int_equal(md_quota_ledger_room(&l, qr, 40, 1, &e), 1);
+	assert_int_equal(md_quota_ledger_room(&l, qr, 41, 1, &e), 0);
+	assert_int_equal(md_quota_ledger_flush(&l, &e), 0);
+	slurp(md, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "100S,2C\n0 0\n60 1\n");
+	assert_int_equal(qr->q.bytes, 60);
+	assert_int_equal(qr->bytes, 0);
+	/* a second line in the file: sums that refuse are counted again
+	 * (an empty maildir: room after all) */
+	assert_int_equal(md_quota_ledger_room(&l, qr, 41, 1, &e), 1);
+	assert_int_equal(qr->q.bytes, 0);
+	/* nothing recorded: nothing written */
+	assert_int_equal(md_quota_ledger_flush(&l, &e), 0);
+	slurp(md, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "100S,2C\n0 0\n");
+	md_quota_ledger_free(&l);
+}
+
+static void
+ledger_flush(void **state)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *a, *b;
+	char m1[1024], m2[1024], got[256], p[PATH_MAX];
+	struct md_err e;
+
+	(void)state;
+	mkmd("lflush1", m1, sizeof(m1));
+	mkmd("lflush2", m2, sizeof(m2));
+	mkmd("lflush1/.F", p, sizeof(p));
+	put(p, "maildirfolder", "");
+	put(m1, "maildirsize", "0S\n100 2\n");
+	/* no gen: a ledger that only records (md-expunge's) */
+	md_quota_ledger_init(&l, NULL);
+	assert_int_equal(md_quota_ledger_find(&l, m1, &a, &e), 1);
+	assert_int_equal(md_quota_ledger_find(&l, m2, &b, &e), 1);
+	md_quota_ledger_record(a, -30, -1);
+	assert_int_equal(md_quota_ledger_find(&l, p, &a, &e), 1);
+	md_quota_ledger_record(a, -20, -1);
+	md_quota_ledger_record(b, 5, 1);
+	/* one line a root; none where there is no maildirsize */
+	assert_int_equal(md_quota_ledger_flush(&l, &e), 0);
+	slurp(m1, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "0S\n100 2\n-50 -2\n");
+	assert_int_equal(b->state, -1);
+	assert_int_equal(slurp(m2, "maildirsize", got, sizeof(got)), -1);
+	/* a failure is told, and the next root still written */
+	snprintf(p, sizeof(p), "%s/maildirsize", m2);
+	assert_int_equal(mkdir(p, 0700), 0);
+	b->state = 0;
+	md_quota_ledger_record(b, 5, 1);
+	md_quota_ledger_record(a, 7, 1);
+	assert_int_equal(md_quota_ledger_flush(&l, &e), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_string_equal(e.step, "open");
+	slurp(m1, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "0S\n100 2\n-50 -2\n7 1\n");
+	md_quota_ledger_free(&l);
+}
+
 int
 main(void)
 {
@@ -1009,6 +1157,9 @@ main(void)
 		cmocka_unit_test(recalc_writes),
 		cmocka_unit_test(add),
 		cmocka_unit_test(add_unterminated),
+		cmocka_unit_test(ledger_find),
+		cmocka_unit_test(ledger_room),
+		cmocka_unit_test(ledger_flush),
 	};
 
 	md_namegen_init(&gen);
