@@ -181,6 +181,13 @@ cmd_warn_err(const struct md_err *e)
 }
 
 void
+cmd_die_err(const struct md_err *e, int status)
+{
+	cmd_warn_err(e);
+	exit(status);
+}
+
+void
 cmd_warn_maildir(const char *path, const struct md_err *e)
 {
 	if (e->kind == MD_ERR_NOT_MAILDIR)

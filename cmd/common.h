@@ -59,6 +59,8 @@ const char *cmd_shown(const char *path, int which);
 
 /* "PATH: STEP: REASON" on stderr for a failure E (errno its own). */
 void cmd_warn_err(const struct md_err *e);
+/* cmd_warn_err, then exit STATUS. */
+__attribute__((noreturn)) void cmd_die_err(const struct md_err *e, int status);
 
 /* One line on why PATH could not be used as a maildir, as
  * md_maildir_check said in E: "PATH: not a maildir (no PATH/tmp)", or

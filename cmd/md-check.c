@@ -65,6 +65,41 @@ mode_detail(const struct md_finding *f)
 		    verbs(g ? g : o, dir));
 }
 
+/* Why every reader of maildirsize counts the maildir again: VERDICT
+ * (enum md_quota_verdict), on LINE. */
+static void
+untrusted(int64_t verdict, int64_t line)
+{
+	switch (verdict) {
+	case MD_QUOTA_TOOBIG:
+		printf("5120 bytes or more, too long to be read");
+		break;
+	case MD_QUOTA_NODEF:
+		printf("line 1 is no quota definition");
+		break;
+	case MD_QUOTA_BADDEF:
+		printf("line 1 gives Courier other limits than Dovecot");
+		break;
+	case MD_QUOTA_NOUSAGE:
+		printf("no usage line after the limits");
+		break;
+	case MD_QUOTA_BLANK:
+		printf("line %lld is blank", (long long)line);
+		break;
+	case MD_QUOTA_CRLF:
+		printf("line %lld ends in a carriage return", (long long)line);
+		break;
+	case MD_QUOTA_NOEOL:
+		printf("line %lld has no newline at its end", (long long)line);
+		break;
+	case MD_QUOTA_NEGATIVE:
+		printf("its totals are below zero");
+		break;
+	default:
+		printf("line %lld is not two numbers", (long long)line);
+	}
+}
+
 static void
 detail(const struct md_finding *f)
 {
@@ -114,12 +149,8 @@ detail(const struct md_finding *f)
 			       "maildir holds %lld in %lld",
 			    (long long)v[0], (long long)v[1], (long long)v[2],
 			    (long long)v[3]);
-		else if (f->what == MD_CHECK_BADLINE)
-			printf("line %lld is not two numbers", (long long)v[0]);
-		else if (f->what == MD_CHECK_NEGATIVE)
-			printf("its totals are below zero");
 		else
-			printf("line 1 is no quota definition");
+			untrusted(v[0], v[1]);
 		break;
 	case MD_CHECK_REPAIRED:
 		if (f->what == MD_CHECK_MKDIR)

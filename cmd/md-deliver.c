@@ -31,22 +31,15 @@ struct opts {
 	char *rp, *dt, *xot;
 };
 
-/* A Maildir++ root's quota, shared by the targets under it. */
-struct qroot {
-	char path[PATH_MAX];
-	int state;         /* 0 not read yet, 1 kept in maildirsize, -1 none */
-	struct md_quota q; /* as read, plus the lines we appended */
-};
-
 struct target {
 	struct md_maildir m;
-	int ok;                 /* opened, and nothing failed yet */
-	int over;               /* failed for being over quota */
-	int dirty;              /* MD_NEW/MD_CUR entries made, not yet synced */
-	struct qroot *qr;       /* NULL: no quota here (.Trash) */
-	int64_t qbytes, qcount; /* placed here, not yet in maildirsize */
-	char name[NAME_MAX + 8]; /* where the last message went */
-	char *done;              /* -v: placed paths, printed once synced */
+	int ok;    /* opened, and nothing failed yet */
+	int over;  /* failed for being over quota */
+	int dirty; /* MD_NEW/MD_CUR entries made, not yet synced */
+	struct md_quota_root *qr; /* NULL: no quota here (.Trash) */
+	int64_t qbytes, qcount;   /* placed here since the last sync */
+	char name[NAME_MAX + 8];  /* where the last message went */
+	char *done;               /* -v: placed paths, printed once synced */
 	size_t donelen, donecap;
 };
 
@@ -55,8 +48,7 @@ struct run {
 	struct md_filter_opts fo;
 	struct target *tg;
 	size_t ntg;
-	struct qroot *qr; /* one per distinct root, at most ntg */
-	size_t nqr;
+	struct md_quota_ledger quota; /* the roots of the targets */
 	struct md_maildir *home;
 	struct md_namegen gen;
 	size_t nbatch;    /* messages placed since the last sync */
@@ -245,18 +237,8 @@ bound_timeout(unsigned want)
 static void
 find_quota(struct run *r, struct target *t)
 {
-	char root[PATH_MAX];
-
-	if (md_folder_root(t->m.path, root, sizeof(root)) == -1 ||
-	    md_quota_is_trash(root, t->m.path))
-		return;
-	for (size_t i = 0; i < r->nqr; i++)
-		if (strcmp(r->qr[i].path, root) == 0) {
-			t->qr = &r->qr[i];
-			return;
-		}
-	t->qr = &r->qr[r->nqr++];
-	memcpy(t->qr->path, root, sizeof(root));
+	if (md_quota_ledger_find(&r->quota, t->m.path, &t->qr, NULL) != 1)
+		t->qr = NULL;
 }
 
 /* Opens every target; the first one that opens keeps the tmp file. */
@@ -272,8 +254,7 @@ open_targets(struct run *r, int argc, char **argv)
 		argc = 1;
 	}
 	r->ntg = (size_t)argc;
-	if ((r->tg = calloc(r->ntg, sizeof(*r->tg))) == NULL ||
-	    (r->qr = calloc(r->ntg, sizeof(*r->qr))) == NULL)
+	if ((r->tg = calloc(r->ntg, sizeof(*r->tg))) == NULL)
 		err(EX_TEMPFAIL, "calloc");
 	for (size_t i = 0; i < r->ntg; i++) {
 		struct target *t = &r->tg[i];
@@ -319,6 +300,7 @@ classify(int errnum, const struct md_err *e, const struct run *r)
 	return md_err_permanent(e->kind) ? EX_DATAERR : EX_TEMPFAIL;
 }
 
+/* BYTES in COUNT messages: what T's root would hold with this one. */
 static void
 warn_over(const struct target *t, int64_t bytes, int64_t count)
 {
@@ -345,33 +327,21 @@ warn_over(const struct target *t, int64_t bytes, int64_t count)
 static int
 quota_room(struct run *r, struct target *t)
 {
-	struct qroot *qr = t->qr;
-	int64_t bytes = (int64_t)r->tmp.size, count = 1;
+	struct md_quota_root *qr = t->qr;
+	int64_t size = (int64_t)r->tmp.size;
 	struct md_err e;
 	int rc;
 
-	if (qr == NULL || qr->state == -1)
+	if (qr == NULL)
 		return 1;
-	/* Placed under this root, not yet appended: ours, so counted. */
-	for (size_t i = 0; i < r->ntg; i++)
-		if (r->tg[i].qr == qr) {
-			bytes += r->tg[i].qbytes;
-			count += r->tg[i].qcount;
-		}
-	if (qr->state == 0 || md_quota_over(&qr->q, bytes, count)) {
-		rc = md_quota_get_for(
-		    qr->path, bytes, count, &qr->q, &r->gen, &e);
-		if (rc == -1) {
-			cmd_warn_err(&e);
-			return -1;
-		}
-		qr->state = rc ? 1 : -1;
-		if (rc == 0)
-			return 1;
+	if ((rc = md_quota_ledger_room(&r->quota, qr, size, 1, &e)) == -1) {
+		cmd_warn_err(&e);
+		return -1;
 	}
-	if (!md_quota_over(&qr->q, bytes, count))
+	if (rc == 1)
 		return 1;
-	warn_over(t, qr->q.bytes + bytes, qr->q.count + count);
+	warn_over(
+	    t, qr->q.bytes + qr->bytes + size, qr->q.count + qr->count + 1);
 	t->over = 1;
 	return 0;
 }
@@ -396,7 +366,8 @@ place_all(struct run *r, const struct md_flags *flags)
 			goto failed;
 		}
 		t->dirty |= flags ? MD_CUR : MD_NEW;
-		if (t->qr != NULL && t->qr->state == 1) {
+		if (t->qr != NULL) {
+			md_quota_ledger_record(t->qr, (int64_t)r->tmp.size, 1);
 			t->qbytes += (int64_t)r->tmp.size;
 			t->qcount++;
 		}
@@ -409,31 +380,18 @@ place_all(struct run *r, const struct md_flags *flags)
 	return failed;
 }
 
-/* After T's directory sync: its messages into maildirsize, one line
- * (also when T failed later, over quota: those before are delivered).
- * They are delivered whatever happens here, so a failure is only said:
- * the next count puts the sums right. */
+/* The messages of a batch into maildirsize, one line per root, once
+ * their directories are synced (also when a target failed later, over
+ * quota: those before are delivered); those of a target whose sync
+ * failed are taken back. They are delivered whatever happens here, so a
+ * failure is only said: the next count puts the sums right. */
 static void
-quota_append(struct target *t, int synced)
+quota_append(struct run *r)
 {
 	struct md_err e;
 
-	if (t->qcount == 0)
-		return;
-	if (synced) {
-		switch (md_quota_add(t->qr->path, t->qbytes, t->qcount, &e)) {
-		case -1:
-			cmd_warn_err(&e);
-			break;
-		case 0:
-			t->qr->state = -1; /* removed: no quota any more */
-			break;
-		default:
-			t->qr->q.bytes += t->qbytes;
-			t->qr->q.count += t->qcount;
-		}
-	}
-	t->qbytes = t->qcount = 0;
+	if (md_quota_ledger_flush(&r->quota, &e) == -1)
+		cmd_warn_err(&e);
 }
 
 /* -v: remember where the message went; printed once it is durable. */
@@ -480,13 +438,17 @@ sync_batch(struct run *r)
 			cmd_warn_err(&e);
 			t->ok = 0;
 			failed++;
+			if (t->qr != NULL)
+				md_quota_ledger_record(
+				    t->qr, -t->qbytes, -t->qcount);
 		}
 		t->dirty = 0;
-		quota_append(t, !bad);
+		t->qbytes = t->qcount = 0;
 		if (t->ok)
 			fwrite(t->done, 1, t->donelen, stdout);
 		t->donelen = 0;
 	}
+	quota_append(r);
 	r->nbatch = 0;
 	return failed;
 }
@@ -624,7 +586,7 @@ free_run(struct run *r)
 	for (size_t i = 0; i < r->ntg; i++)
 		free(r->tg[i].done); /* descriptors go with the process */
 	free(r->tg);
-	free(r->qr);
+	md_quota_ledger_free(&r->quota);
 	free(r->o.rp);
 	free(r->o.dt);
 	free(r->o.xot);
@@ -662,6 +624,7 @@ main(int argc, char *argv[])
 	if (r->o.mbox && getenv("TZ") == NULL)
 		setenv("TZ", ":/etc/localtime", 0);
 	md_namegen_init(&r->gen);
+	md_quota_ledger_init(&r->quota, &r->gen);
 	r->timeout = bound_timeout(r->o.timeout);
 	md_input_init(&r->in, STDIN_FILENO, r->timeout);
 	open_targets(r, argc, argv);

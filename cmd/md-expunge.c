@@ -41,7 +41,8 @@ struct stats {
 struct run {
 	struct opts o;
 	struct md_expunge x;
-	FILE *paths; /* where removed paths go, or NULL */
+	struct md_quota_ledger quota; /* the roots removals were taken off */
+	FILE *paths;                  /* where removed paths go, or NULL */
 	struct stats *st;
 	size_t nst;
 	int failed;
@@ -356,6 +357,8 @@ setup(struct run *r, int nargs, char *const args[])
 		r->x.what |= MD_EXPUNGE_DRY;
 	r->x.report = report;
 	r->x.arg = r;
+	md_quota_ledger_init(&r->quota, NULL);
+	r->x.quota = &r->quota;
 	/* Paths: stdout, unless a summary for scripts has it. */
 	if (o->tsv || o->json)
 		r->paths = o->verbose ? stderr : NULL;
@@ -452,6 +455,7 @@ main(int argc, char *argv[])
 		err(1, "stdout");
 	}
 	rc = r->failed ? 1 : 0;
+	md_quota_ledger_free(&r->quota);
 	for (size_t i = 0; i < r->nst; i++)
 		free(r->st[i].path);
 	free(r->st);

@@ -17,7 +17,6 @@
 #include "common.h"
 
 #define OPTSTRING ":0cf:hkm:qt:"
-#define MAX_ROOTS 16 /* quota roots remembered; more just cost a stat */
 
 struct opts {
 	int create, keep, quiet;
@@ -25,28 +24,19 @@ struct opts {
 	const char *folder, *root, *target;
 };
 
-/* Maildir++ quota bookkeeping for one root: what moves in and out. */
-struct qroot {
-	dev_t dev;
-	ino_t ino;
-	char path[PATH_MAX];
-	int64_t bytes, count; /* to append when done */
-};
-
 struct run {
 	struct opts o;
 	struct md_maildir to;
 	dev_t to_dev; /* the target maildir itself, to spot a no-op move */
 	ino_t to_ino;
-	struct qroot *to_root; /* NULL when the target is uncounted Trash */
-	int quota;             /* the target root keeps a quota */
-	struct md_quota q;     /* its numbers, kept current as we move */
-	struct qroot roots[MAX_ROOTS];
-	size_t nroots;
+	/* Maildir++ quota: what moves in and out of each root, appended
+	 * at the end; the target's root is NULL when it is uncounted Trash. */
+	struct md_quota_ledger quota;
+	struct md_quota_root *to_root;
 	struct md_namegen gen;
-	char last_src[PATH_MAX]; /* the last source maildir looked at */
-	int last_same;           /* ... is the target itself */
-	struct qroot *last_root; /* ... its quota root, NULL if uncounted */
+	char last_src[PATH_MAX];         /* the last source maildir looked at */
+	int last_same;                   /* ... is the target itself */
+	struct md_quota_root *last_root; /* ... its root, NULL if uncounted */
 };
 
 static void
@@ -60,25 +50,14 @@ usage(void)
 
 /* The quota root of the maildir PATH, or NULL when moves in and out of
  * it are not counted (Trash) or it cannot be told. */
-static struct qroot *
+static struct md_quota_root *
 quota_root(struct run *r, const char *path)
 {
-	char root[PATH_MAX];
-	struct stat st;
+	struct md_quota_root *qr;
 
-	if (md_folder_root(path, root, sizeof(root)) == -1 ||
-	    md_quota_is_trash(root, path) || stat(root, &st) == -1)
+	if (md_quota_ledger_find(&r->quota, path, &qr, NULL) != 1)
 		return NULL;
-	for (size_t i = 0; i < r->nroots; i++)
-		if (r->roots[i].dev == st.st_dev &&
-		    r->roots[i].ino == st.st_ino)
-			return &r->roots[i];
-	if (r->nroots == MAX_ROOTS)
-		return NULL;
-	r->roots[r->nroots] =
-	    (struct qroot){ .dev = st.st_dev, .ino = st.st_ino };
-	strlcpy(r->roots[r->nroots].path, root, sizeof(r->roots[0].path));
-	return &r->roots[r->nroots++];
+	return qr;
 }
 
 static void
@@ -105,21 +84,18 @@ open_target(struct run *r)
 		if (errno == ENOENT && !r->o.create)
 			errx(1, "%s: no such maildir (-c creates it)",
 			    cmd_shown(e.path, 0));
-		cmd_warn_err(&e);
-		exit(1);
+		cmd_die_err(&e, 1);
 	}
 	if (fstat(r->to.fd, &st) == -1)
 		err(1, "%s", cmd_shown(r->to.path, 0));
 	r->to_dev = st.st_dev;
 	r->to_ino = st.st_ino;
 	r->to_root = quota_root(r, r->to.path);
-	if (r->to_root != NULL) {
-		r->quota = md_quota_get(r->to_root->path, &r->q, &r->gen, &e);
-		if (r->quota == -1) {
-			cmd_warn_err(&e);
-			exit(1);
-		}
-	}
+	/* Read now: a quota that cannot be read stops the run before any
+	 * move. */
+	if (r->to_root != NULL &&
+	    md_quota_ledger_room(&r->quota, r->to_root, 0, 0, &e) == -1)
+		cmd_die_err(&e, 1);
 }
 
 /* What we know of the source maildir ROOT, looked up once per run of
@@ -144,7 +120,7 @@ room_for(struct run *r, const struct md_msgpath *mp)
 	struct md_err e;
 	uint64_t size;
 
-	if (!r->quota || r->to_root == NULL ||
+	if (r->to_root == NULL || r->to_root->state == -1 ||
 	    (r->last_root == r->to_root && !r->o.keep))
 		return 1;
 	if (md_name_field(mp->name, 'S', &size) == -1) {
@@ -156,23 +132,15 @@ room_for(struct run *r, const struct md_msgpath *mp)
 			return 1; /* md_move will say what is wrong */
 		size = (uint64_t)st.st_size;
 	}
-	if (!md_quota_over(&r->q, (int64_t)size, 1))
-		return 1;
-	/* Numbers that would refuse it are trusted only when fresh: ask
-	 * again, counting anew where Maildir++ says to. */
-	switch (md_quota_get_for(r->to_root->path,
-	    r->to_root->bytes + (int64_t)size, r->to_root->count + 1, &r->q,
-	    &r->gen, &e)) {
+	switch (
+	    md_quota_ledger_room(&r->quota, r->to_root, (int64_t)size, 1, &e)) {
 	case -1:
 		cmd_warn_err(&e);
 		return 0;
-	case 0: /* maildirsize removed meanwhile: no quota now */
-		r->quota = 0;
-		return 1;
+	case 0:
+		return 0;
 	}
-	r->q.bytes += r->to_root->bytes;
-	r->q.count += r->to_root->count;
-	return !md_quota_over(&r->q, (int64_t)size, 1);
+	return 1;
 }
 
 static void
@@ -181,16 +149,10 @@ account(struct run *r, uint64_t size)
 	/* Within one root's counted folders a move changes nothing. */
 	if (r->last_root == r->to_root && !r->o.keep)
 		return;
-	if (r->to_root != NULL) {
-		r->to_root->bytes += (int64_t)size;
-		r->to_root->count++;
-		r->q.bytes += (int64_t)size;
-		r->q.count++;
-	}
-	if (r->last_root != NULL && !r->o.keep) {
-		r->last_root->bytes -= (int64_t)size;
-		r->last_root->count--;
-	}
+	if (r->to_root != NULL)
+		md_quota_ledger_record(r->to_root, (int64_t)size, 1);
+	if (r->last_root != NULL && !r->o.keep)
+		md_quota_ledger_record(r->last_root, -(int64_t)size, -1);
 }
 
 static int
@@ -251,18 +213,11 @@ static int
 write_quota(struct run *r)
 {
 	struct md_err e;
-	int failed = 0;
 
-	for (size_t i = 0; i < r->nroots; i++) {
-		struct qroot *q = &r->roots[i];
-
-		if ((q->bytes != 0 || q->count != 0) &&
-		    md_quota_add(q->path, q->bytes, q->count, &e) == -1) {
-			cmd_warn_err(&e);
-			failed = 1;
-		}
-	}
-	return failed;
+	if (md_quota_ledger_flush(&r->quota, &e) == 0)
+		return 0;
+	cmd_warn_err(&e);
+	return 1;
 }
 
 static void
@@ -351,6 +306,7 @@ main(int argc, char *argv[])
 		errx(EX_USAGE, "no messages: name them, or pipe their paths "
 		               "in (see md-move -h)");
 	md_namegen_init(&r->gen);
+	md_quota_ledger_init(&r->quota, &r->gen);
 	open_target(r);
 	if (argc == 0)
 		failed = cmd_stdin_paths(r->o.eol, 0, move_line, r);
@@ -364,6 +320,7 @@ main(int argc, char *argv[])
 		failed = 1;
 	}
 	md_maildir_close(&r->to);
+	md_quota_ledger_free(&r->quota);
 	free(r);
 	return failed;
 }

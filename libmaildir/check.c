@@ -741,88 +741,24 @@ check_messages(struct run *r)
 
 /* ---- the Maildir++ quota ---- */
 
-/* "  -123 -1": two signed integers and nothing else. */
+/* Does this maildir keep the quota, found as every tool finds it: a
+ * folder's is its root's (checked with the root), the Trash has none. */
 static int
-usage_line(const char *s, int64_t *bytes, int64_t *count)
+keeps_quota(struct run *r)
 {
-	char *end;
+	struct md_quota_ledger l;
+	struct md_quota_root *qr;
+	int rc;
 
-	errno = 0;
-	*bytes = strtoll(s, &end, 10);
-	if (end == s || errno != 0 || (*end != ' ' && *end != '\t'))
-		return -1;
-	s = end;
-	*count = strtoll(s, &end, 10);
-	if (end == s || errno != 0)
-		return -1;
-	end += strspn(end, " \t\r");
-	return *end == '\0' ? 0 : -1;
-}
-
-/* Line 1 into Q's limits, the sums of the others into Q's usage:
- * 0, or the variant of what is wrong with the file, or -1. */
-static int
-read_quota(FILE *f, struct md_quota *q, int64_t *badline)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int64_t no = 0, b, c;
-	int rc = 0;
-
-	q->bytes = q->count = 0;
-	while ((len = getline(&line, &cap, f)) != -1) {
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (++no == 1) { /* read as delivery reads it */
-			md_quota_read_def(line, (size_t)len, q);
-			continue;
-		}
-		if (line[strspn(line, " \t\r")] == '\0')
-			continue; /* a blank line is no harm */
-		if (usage_line(line, &b, &c) == -1) {
-			*badline = no;
-			rc = MD_CHECK_BADLINE;
-			break;
-		}
-		if (__builtin_add_overflow(q->bytes, b, &q->bytes) ||
-		    __builtin_add_overflow(q->count, c, &q->count)) {
-			*badline = no; /* sums no file of mail can reach */
-			rc = MD_CHECK_BADLINE;
-			break;
-		}
-	}
-	if (rc == 0 && ferror(f))
-		rc = -1;
-	else if (rc == 0 && no == 0)
-		rc = MD_CHECK_BADDEF; /* empty: no limits line at all */
-	else if (rc == 0 && (q->bytes < 0 || q->count < 0))
-		rc = MD_CHECK_NEGATIVE;
-	free(line);
+	md_quota_ledger_init(&l, r->c->gen);
+	rc = md_quota_ledger_find(&l, r->path, &qr, NULL) == 1 &&
+	     qr->dev == r->dir.st_dev && qr->ino == r->dir.st_ino;
+	md_quota_ledger_free(&l);
 	return rc;
 }
 
-static int
-open_quota(struct run *r, FILE **f)
-{
-	struct stat st;
-	int fd;
-
-	*f = NULL;
-	/* A folder's quota is its root's. */
-	if (fstatat(r->fd, "maildirfolder", &st, 0) == 0)
-		return 0;
-	fd = openat(r->fd, "maildirsize", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT)
-		return 0;
-	if (fd == -1 || (*f = fdopen(fd, "r")) == NULL) {
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	return 0;
-}
-
+/* The file read by the one reader: a finding when its verdict sends
+ * every reader to count again, or when its sums are not the count. */
 static void
 check_quota(struct run *r)
 {
@@ -830,24 +766,26 @@ check_quota(struct run *r)
 	struct md_quota q, n;
 	struct md_err qe;
 	int64_t v[4] = { 0 };
-	FILE *f;
-	int rc;
+	enum md_check_what what = MD_CHECK_UNTRUSTED;
+	int fd, rc;
 
+	if (!keeps_quota(r))
+		return;
 	snprintf(p, sizeof(p), "%s/maildirsize", r->path);
-	if (open_quota(r, &f) == -1) {
-		problem(r, "open", r->path, "maildirsize");
+	fd = openat(r->fd, "maildirsize", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno != ENOENT)
+			problem(r, "open", r->path, "maildirsize");
 		return;
 	}
-	if (f == NULL)
-		return;
-	memset(&q, 0, sizeof(q));
-	rc = read_quota(f, &q, &v[0]);
-	fclose(f);
+	rc = md_quota_read(fd, &q);
+	close(fd);
 	if (rc == -1) {
 		problem(r, "read", r->path, "maildirsize");
 		return;
 	}
-	if (rc == 0) {
+	v[0] = q.verdict, v[1] = q.badline;
+	if (q.verdict == MD_QUOTA_SOUND) {
 		n = q;
 		if (md_quota_count(r->path, &n, &qe) == -1) {
 			problem(r, qe.step, qe.path, NULL);
@@ -856,11 +794,11 @@ check_quota(struct run *r)
 		if (n.bytes == q.bytes && n.count == q.count)
 			return;
 		v[0] = q.bytes, v[1] = q.count, v[2] = n.bytes, v[3] = n.count;
-		rc = MD_CHECK_DRIFT;
+		what = MD_CHECK_DRIFT;
 	}
-	report(r, MD_CHECK_QUOTA, (enum md_check_what)rc, p, NULL, v);
+	report(r, MD_CHECK_QUOTA, what, p, NULL, v);
 	/* Without the limits line there is nothing true to write back. */
-	if (!r->c->repair || rc == MD_CHECK_BADDEF)
+	if (!r->c->repair || q.verdict == MD_QUOTA_NODEF)
 		return;
 	if (md_quota_recalc(r->path, &q, r->c->gen, &qe) == -1) {
 		repaired(r, MD_CHECK_RECALC, p, NULL, errno, 0, NULL);

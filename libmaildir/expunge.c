@@ -240,21 +240,27 @@ clean_sub(struct run *r, int fd, const char *sub)
 }
 
 /* Take BYTES in COUNT messages off the quota of PATH's Maildir++ root,
- * unless PATH is the Trash, which the quota leaves out. */
+ * unless PATH is the Trash, which the quota leaves out: one line, now,
+ * so that a run cut short later has said what it removed. */
 static void
 unquota(struct run *r, uint64_t bytes, uint64_t count)
 {
-	char root[PATH_MAX];
+	struct md_quota_ledger own, *l = r->x->quota;
+	struct md_quota_root *qr;
 	struct md_err qe;
+	int rc;
 
-	if (md_folder_root(r->path, root, sizeof(root)) == -1) {
-		problem(r, "quota", NULL, NULL);
-		return;
+	if (l == NULL)
+		md_quota_ledger_init(l = &own, NULL);
+	rc = md_quota_ledger_find(l, r->path, &qr, &qe);
+	if (rc == 1) {
+		md_quota_ledger_record(qr, -(int64_t)bytes, -(int64_t)count);
+		rc = md_quota_ledger_flush(l, &qe);
 	}
-	if (md_quota_is_trash(root, r->path))
-		return;
-	if (md_quota_add(root, -(int64_t)bytes, -(int64_t)count, &qe) == -1)
+	if (rc == -1)
 		problem_err(r, &qe);
+	if (l == &own)
+		md_quota_ledger_free(&own);
 }
 
 int

@@ -221,10 +221,28 @@ int md_find_err(struct md_err *e, const char *path);
 
 /* ---- quota.c: Maildir++ quota, the root's "maildirsize" ---- */
 
+/* What a reader makes of a maildirsize file: sums to use, or why every
+ * reader must count the maildir again (mdkit(7) says where each comes
+ * from in Courier's and Dovecot's readers). */
+enum md_quota_verdict {
+	MD_QUOTA_SOUND,    /* the sums can be used */
+	MD_QUOTA_TOOBIG,   /* 5120 bytes or more */
+	MD_QUOTA_NODEF,    /* no definition line: empty, or a NUL byte in it */
+	MD_QUOTA_BADDEF,   /* limits that Courier and Dovecot read apart */
+	MD_QUOTA_NOUSAGE,  /* the definition line alone */
+	MD_QUOTA_BADLINE,  /* a line not two numbers, or sums past int64 */
+	MD_QUOTA_BLANK,    /* a blank line */
+	MD_QUOTA_CRLF,     /* a line ending in a carriage return */
+	MD_QUOTA_NOEOL,    /* the last line without its newline */
+	MD_QUOTA_NEGATIVE, /* a sum below zero */
+};
+
 struct md_quota {
 	uint64_t max_bytes, max_count; /* 0: no limit of that kind */
 	int64_t bytes, count;          /* in use: the sums of all lines */
 	int lines;                     /* usage lines read */
+	enum md_quota_verdict verdict; /* of the file read */
+	long badline; /* the line VERDICT is about (1: the limits), or 0 */
 };
 
 /* A definition into Q's limits: Maildir++ "10000000S,1000C", or for
@@ -233,13 +251,15 @@ struct md_quota {
 int md_quota_parse(const char *def, struct md_quota *q);
 /* Q's limits as Maildir++ writes them: "104857600S,5000C", "0S". */
 int md_quota_format(const struct md_quota *q, char *buf, size_t size);
-/* Line 1 of a maildirsize file (LEN bytes) into Q's limits, as Courier
- * reads it: each number followed by S or C counts, all else is passed
- * over ("100M" there is no limit). Cannot fail. */
-void md_quota_read_def(const char *line, size_t len, struct md_quota *q);
+/* The one reader: the maildirsize open as FD (its first 5120 bytes at
+ * most) into Q, its limits as Courier reads them, the sums of its usage
+ * lines and its verdict. Nothing is counted or written. 0, or -1 with
+ * read's errno. */
+int md_quota_read(int fd, struct md_quota *q);
 /* The quota of the Maildir++ root ROOT: 1 with Q filled (recalculated
- * and rewritten when the Maildir++ rules say its numbers cannot be
- * trusted), 0 when ROOT has no maildirsize (no quota), -1. */
+ * and rewritten when the file's verdict is not MD_QUOTA_SOUND, or the
+ * Maildir++ rules say its numbers cannot be trusted), 0 when ROOT has no
+ * maildirsize (no quota), -1. */
 int md_quota_get(const char *root, struct md_quota *q, struct md_namegen *g,
     struct md_err *e);
 /* md_quota_get for adding BYTES in COUNT messages: sums that would
@@ -249,8 +269,9 @@ int md_quota_get_for(const char *root, int64_t bytes, int64_t count,
     struct md_quota *q, struct md_namegen *g, struct md_err *e);
 /* Would BYTES more in COUNT more messages go over Q's limits? */
 int md_quota_over(const struct md_quota *q, int64_t bytes, int64_t count);
-/* Append "BYTES COUNT" to ROOT/maildirsize in one write: 1, or 0 when
- * there is no such file (no quota is kept), -1. */
+/* Append "BYTES COUNT" to ROOT/maildirsize in one write (after a newline
+ * when the file's last line lacks one): 1, or 0 when there is no such
+ * file (no quota is kept), -1. */
 int md_quota_add(
     const char *root, int64_t bytes, int64_t count, struct md_err *e);
 /* Count what ROOT and its folders (but .Trash) hold, sizes from ",S="
@@ -264,6 +285,47 @@ int md_quota_recalc(const char *root, struct md_quota *q, struct md_namegen *g,
 /* Is PATH (a maildir of the Maildir++ root ROOT) the Trash folder, which
  * Maildir++ leaves out of the count? */
 int md_quota_is_trash(const char *root, const char *path);
+
+/* One Maildir++ root as a run keeps its quota: known by device and inode
+ * (any spelling of its path is the same root), read once, and changed
+ * by what the run adds and takes away. */
+struct md_quota_root {
+	struct md_quota_root *next;
+	dev_t dev;
+	ino_t ino;
+	char path[PATH_MAX];
+	int state;         /* 0 not read yet, 1 kept in maildirsize, -1 none */
+	struct md_quota q; /* as read, plus the lines written since */
+	int64_t bytes, count; /* recorded, not written yet */
+};
+
+/* The roots of one run (md-deliver, md-move, md-expunge, md-check). */
+struct md_quota_ledger {
+	struct md_quota_root *roots;
+	struct md_namegen *gen; /* names for a recount's file; may be NULL
+	                         * when the ledger never checks room */
+};
+
+void md_quota_ledger_init(struct md_quota_ledger *l, struct md_namegen *g);
+void md_quota_ledger_free(struct md_quota_ledger *l);
+/* The root whose quota counts the maildir MAILDIR into *QR: 1, or 0 (QR
+ * NULL) for the Trash, which Maildir++ does not count, -1. */
+int md_quota_ledger_find(struct md_quota_ledger *l, const char *maildir,
+    struct md_quota_root **qr, struct md_err *e);
+/* Is there room in QR's quota for BYTES more in COUNT messages, on top
+ * of what was recorded? 1 yes (or no quota), 0 no, -1. Reads the file
+ * the first time, and again (md_quota_get_for) when the numbers kept
+ * would refuse. */
+int md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
+    int64_t bytes, int64_t count, struct md_err *e);
+/* BYTES in COUNT messages added to QR (negative: taken away), to be
+ * written by md_quota_ledger_flush. */
+void md_quota_ledger_record(
+    struct md_quota_root *qr, int64_t bytes, int64_t count);
+/* Append what was recorded, one line a root (md_quota_add), to each
+ * root that keeps a maildirsize. Every root is tried; 0, or -1 with E
+ * for the first that failed. */
+int md_quota_ledger_flush(struct md_quota_ledger *l, struct md_err *e);
 
 /* ---- move.c: refiling a message into another maildir ---- */
 
@@ -303,6 +365,8 @@ struct md_expunge {
 	struct timespec before, tmp_before;
 	void (*report)(void *arg, const struct md_expunge_event *ev);
 	void *arg;
+	struct md_quota_ledger *quota; /* where removals are recorded and
+	                                * written; NULL: one of the call's */
 };
 
 struct md_expunge_stats {
@@ -322,7 +386,8 @@ int md_expunge_wanted(const struct md_expunge *x, const char *name);
  * PATH's descriptor and entries unlinked relative to them, so no symbolic
  * link is followed, no directory removed and nothing outside them
  * touched. A file gone meanwhile is skipped, uncounted. Messages removed
- * from a maildir other than Trash are taken off its Maildir++ quota.
+ * from a maildir other than Trash are taken off its Maildir++ quota: one
+ * negative line, through X->quota.
  * Adds to *ST; returns 0, or -1 after one or more problems (each told
  * to X->report; E holds the first).
  */
@@ -351,27 +416,26 @@ enum md_check_kind {
 /* Which variant of a kind (struct md_finding's WHAT). */
 enum md_check_what {
 	MD_CHECK_ANY,
-	MD_CHECK_ABSENT,   /* missing: not there */
-	MD_CHECK_NOTDIR,   /* missing: there, but no directory */
-	MD_CHECK_DIR,      /* nonmessage, mode: a directory */
-	MD_CHECK_SPECIAL,  /* nonmessage: a fifo, socket or device */
-	MD_CHECK_NOBASE,   /* nonmessage: the name starts with ':' */
-	MD_CHECK_DANGLING, /* nonmessage: a symbolic link to nothing */
-	MD_CHECK_ORDER,    /* flags: out of ASCII order */
-	MD_CHECK_REPEAT,   /* flags: a letter twice */
-	MD_CHECK_DRIFT,    /* quota: V = stored bytes, count; counted ones */
-	MD_CHECK_BADLINE,  /* quota: V[0] = the first unreadable line */
-	MD_CHECK_NEGATIVE, /* quota: stored totals below zero */
-	MD_CHECK_BADDEF,   /* quota: line 1 (the limits) unreadable */
-	MD_CHECK_MKDIR,    /* repaired: a directory made */
-	MD_CHECK_RENAME,   /* repaired: renamed to OTHER */
-	MD_CHECK_RECALC,   /* repaired: maildirsize written anew */
-	MD_CHECK_DAMAGED,  /* cache: unreadable; OTHER says how */
-	MD_CHECK_OUTDATED, /* cache: V[0] entries whose message changed */
-	MD_CHECK_REBUILT,  /* repaired: the cache rebuilt, V[0] entries */
-	MD_CHECK_CHMOD,    /* repaired: V[0] the mode now */
-	MD_CHECK_BEHIND,   /* note: V = messages without entry, entries of
-	                    * messages gone */
+	MD_CHECK_ABSENT,    /* missing: not there */
+	MD_CHECK_NOTDIR,    /* missing: there, but no directory */
+	MD_CHECK_DIR,       /* nonmessage, mode: a directory */
+	MD_CHECK_SPECIAL,   /* nonmessage: a fifo, socket or device */
+	MD_CHECK_NOBASE,    /* nonmessage: the name starts with ':' */
+	MD_CHECK_DANGLING,  /* nonmessage: a symbolic link to nothing */
+	MD_CHECK_ORDER,     /* flags: out of ASCII order */
+	MD_CHECK_REPEAT,    /* flags: a letter twice */
+	MD_CHECK_DRIFT,     /* quota: V = stored bytes, count; counted ones */
+	MD_CHECK_UNTRUSTED, /* quota: V[0] the md_quota_verdict, V[1] its
+	                     * line (md_quota_read) */
+	MD_CHECK_MKDIR,     /* repaired: a directory made */
+	MD_CHECK_RENAME,    /* repaired: renamed to OTHER */
+	MD_CHECK_RECALC,    /* repaired: maildirsize written anew */
+	MD_CHECK_DAMAGED,   /* cache: unreadable; OTHER says how */
+	MD_CHECK_OUTDATED,  /* cache: V[0] entries whose message changed */
+	MD_CHECK_REBUILT,   /* repaired: the cache rebuilt, V[0] entries */
+	MD_CHECK_CHMOD,     /* repaired: V[0] the mode now */
+	MD_CHECK_BEHIND,    /* note: V = messages without entry, entries of
+	                     * messages gone */
 };
 
 struct md_finding {

@@ -1,9 +1,11 @@
 /*
  * quota.c: Maildir++ quota, the root's "maildirsize": a definition line,
- * then "bytes count" lines whose sums are what the maildir holds. Writers
- * append one line each (O_APPEND, one write) and never lock; a reader
- * that cannot trust the sums counts the maildir and puts a new file in
- * place by rename(2), so every reader sees the old file or the new.
+ * then "bytes count" lines whose sums are what the maildir holds. The one
+ * reader of the file is here (md_quota_read), and its one writer of
+ * lines: writers append one line each (O_APPEND, one write) and never
+ * lock; a reader that cannot trust the sums counts the maildir and puts
+ * a new file in place by rename(2), so every reader sees the old file or
+ * the new. The ledger keeps each root's quota over a program's run.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -166,10 +168,49 @@ def_read(const char *p, const char *end, struct md_quota *q)
 	}
 }
 
-void
-md_quota_read_def(const char *line, size_t len, struct md_quota *q)
+/* The verdict on line NO, and the first one found stays. */
+static void
+verdict(struct md_quota *q, enum md_quota_verdict v, long no)
 {
-	def_read(line, line + len, q);
+	if (q->verdict == MD_QUOTA_SOUND) {
+		q->verdict = v;
+		q->badline = no;
+	}
+}
+
+/* Does Dovecot read line 1, [P, END), as Courier does? Dovecot takes an
+ * item between commas only when it is digits and one letter (else none
+ * of it), Courier any digits directly followed by S or C, wherever they
+ * stand. So " 10S", "10S 5C", "+10S" or "10SX" give limits to one only. */
+static int
+def_alike(const char *p, const char *end)
+{
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *e = comma ? comma : end, *d = p;
+		int strict, loose = 0;
+
+		while (d < e && is_digit(*d))
+			d++;
+		strict = d > p && d + 1 == e && (*d == 'S' || *d == 'C');
+		for (const char *s = p + 1; s < e; s++)
+			loose |= (*s == 'S' || *s == 'C') && is_digit(s[-1]);
+		if (loose && !strict)
+			return 0;
+		p = comma ? comma + 1 : end;
+	}
+	return 1;
+}
+
+/* Line 1, [P, END): one that holds a NUL byte (Dovecot calls the file
+ * broken, Courier reads no further) or that the two read differently. */
+static void
+def_check(const char *p, const char *end, struct md_quota *q)
+{
+	if (memchr(p, '\0', (size_t)(end - p)) != NULL)
+		verdict(q, MD_QUOTA_NODEF, 1);
+	else if (!def_alike(p, end))
+		verdict(q, MD_QUOTA_BADDEF, 1);
 }
 
 static const char *
@@ -180,8 +221,11 @@ blanks(const char *p, const char *end)
 	return p;
 }
 
-/* "<bytes> <count>": signed, blank-separated, blanks around (Courier
- * pads each to 12 columns, Dovecot does not). 0, or -1 if malformed. */
+/* "<bytes> <count>": two decimal numbers, each with an optional '-',
+ * blanks before, between and after (Courier pads each to 12 columns,
+ * Dovecot does not). No '+', which Courier does not read and Dovecot
+ * does, and nothing after the second number: a third is what a line
+ * glued onto one without its newline looks like. 0, or -1. */
 static int
 usage_read(const char *p, const char *end, int64_t v[2])
 {
@@ -192,8 +236,10 @@ usage_read(const char *p, const char *end, int64_t v[2])
 		p = blanks(p, end);
 		if (i == 1 && p == s)
 			return -1;
-		if (p < end && (*p == '-' || *p == '+'))
-			neg = *p++ == '-';
+		if (p < end && *p == '-') {
+			neg = 1;
+			p++;
+		}
 		v[i] = 0;
 		for (s = p; p < end && is_digit(*p); p++)
 			if (__builtin_mul_overflow(v[i], 10, &v[i]) ||
@@ -207,28 +253,83 @@ usage_read(const char *p, const char *end, int64_t v[2])
 	return blanks(p, end) == end ? 0 : -1;
 }
 
-/* The file's text into Q: 0, or -1 when a usage line is malformed or
- * the sums overflow (the limits are read all the same). */
-static int
+/* One line after the first, [P, END) without its newline, into Q. */
+static void
+line_read(const char *p, const char *end, long no, struct md_quota *q)
+{
+	int64_t v[2];
+
+	if (blanks(p, end) == end)
+		verdict(q, MD_QUOTA_BLANK, no);
+	else if (usage_read(p, end, v) == -1 ||
+	         __builtin_add_overflow(q->bytes, v[0], &q->bytes) ||
+	         __builtin_add_overflow(q->count, v[1], &q->count))
+		verdict(q, MD_QUOTA_BADLINE, no);
+	else
+		q->lines++;
+}
+
+/*
+ * The file's LEN bytes into Q. Where Courier and Dovecot read a file
+ * alike, it is read so; where they differ, or where only damage or a
+ * hand edit makes such a file, the verdict sends every reader to count
+ * again, which is right for all of them (mdkit(7) lists each case).
+ */
+static void
 file_read(const char *buf, size_t len, struct md_quota *q)
 {
-	const char *end = buf + len, *p, *nl;
+	const char *end = buf + len, *nl = memchr(buf, '\n', len);
+	long no = 0;
 
-	nl = memchr(buf, '\n', len);
 	def_read(buf, nl ? nl : end, q);
 	q->bytes = q->count = 0;
 	q->lines = 0;
-	for (p = nl ? nl + 1 : end; p < end; p = nl + 1) {
-		int64_t v[2];
-
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end; /* a last line without its newline */
-		if (usage_read(p, nl, v) == -1 ||
-		    __builtin_add_overflow(q->bytes, v[0], &q->bytes) ||
-		    __builtin_add_overflow(q->count, v[1], &q->count))
-			return -1;
-		q->lines++;
+	q->verdict = MD_QUOTA_SOUND;
+	q->badline = 0;
+	if (len >= QUOTA_BUF)
+		verdict(q, MD_QUOTA_TOOBIG, 0);
+	else if (len == 0)
+		verdict(q, MD_QUOTA_NODEF, 1);
+	for (const char *p = buf; p < end && q->verdict == MD_QUOTA_SOUND;
+	     p = nl + 1) {
+		no++;
+		/* Dovecot leaves such a line out (an append still being
+		 * written), Courier counts it. */
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			verdict(q, MD_QUOTA_NOEOL, no);
+			break;
+		}
+		if (nl > p && nl[-1] == '\r')
+			verdict(q, MD_QUOTA_CRLF, no);
+		else if (no == 1)
+			def_check(p, nl, q);
+		else
+			line_read(p, nl, no, q);
 	}
+	if (q->lines == 0)
+		verdict(q, MD_QUOTA_NOUSAGE, 0);
+	else if (q->bytes < 0 || q->count < 0)
+		verdict(q, MD_QUOTA_NEGATIVE, 0);
+}
+
+int
+md_quota_read(int fd, struct md_quota *q)
+{
+	char buf[QUOTA_BUF];
+	size_t len = 0;
+
+	while (len < sizeof(buf)) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	file_read(buf, len, q);
 	return 0;
 }
 
@@ -501,6 +602,8 @@ md_quota_recalc(const char *root, struct md_quota *q, struct md_namegen *g,
 		moved = changed(&qs);
 		qscan_free(&qs);
 		q->lines = 1;
+		q->verdict = MD_QUOTA_SOUND;
+		q->badline = 0;
 		if (!moved)
 			return 0;
 	}
@@ -514,8 +617,7 @@ int
 md_quota_get_for(const char *root, int64_t bytes, int64_t count,
     struct md_quota *q, struct md_namegen *g, struct md_err *e)
 {
-	char path[PATH_MAX], buf[QUOTA_BUF];
-	size_t len = 0;
+	char path[PATH_MAX];
 	struct stat st;
 	int fd, trust;
 
@@ -523,22 +625,12 @@ md_quota_get_for(const char *root, int64_t bytes, int64_t count,
 		return md_err_set(e, "open", root, "maildirsize");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return errno == ENOENT ? 0 : md_err_set(e, "open", path, NULL);
-	while (len < sizeof(buf)) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			md_err_set(e, "read", path, NULL);
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	if (md_quota_read(fd, q) == -1) {
+		md_err_set(e, "read", path, NULL);
+		close(fd);
+		return -1;
 	}
-	trust = file_read(buf, len, q) == 0 && len < sizeof(buf) &&
-	        q->lines > 0 && q->bytes >= 0 && q->count >= 0;
+	trust = q->verdict == MD_QUOTA_SOUND;
 	/* Sums that would refuse: one fresh line, or count again. */
 	if (trust && md_quota_over(q, bytes, count))
 		trust = q->lines == 1 && fstat(fd, &st) == 0 &&
@@ -556,6 +648,32 @@ md_quota_get(const char *root, struct md_quota *q, struct md_namegen *g,
 	return md_quota_get_for(root, 0, 0, q, g, e);
 }
 
+/*
+ * The line "BYTES COUNT" into LINE, after a newline when the file FD
+ * ends in a line without one (a writer that died in its write, a hand
+ * edit): glued onto it, ours would be lost and the line before too. A
+ * writer between this look and our write costs a blank line at worst,
+ * and that only makes the next reader count again. Its length, or -1.
+ */
+static int
+line_for(int fd, int64_t bytes, int64_t count, char *line, size_t size)
+{
+	struct stat st;
+	char last = '\n';
+	ssize_t n = 0;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	while (st.st_size > 0 &&
+	       (n = pread(fd, &last, 1, st.st_size - 1)) == -1 &&
+	       errno == EINTR)
+		;
+	if (n == -1)
+		return -1;
+	return snprintf(line, size, "%s%" PRId64 " %" PRId64 "\n",
+	    last == '\n' ? "" : "\n", bytes, count);
+}
+
 int
 md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
 {
@@ -565,11 +683,15 @@ md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
 
 	if (join(path, sizeof(path), root, "maildirsize") == -1)
 		return md_err_set(e, "open", root, "maildirsize");
-	n = snprintf(
-	    line, sizeof(line), "%" PRId64 " %" PRId64 "\n", bytes, count);
-	/* No O_CREAT: without the file there is no quota to keep. */
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) == -1)
+	/* No O_CREAT: without the file there is no quota to keep. Read as
+	 * well, for its last byte. */
+	if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)) == -1)
 		return errno == ENOENT ? 0 : md_err_set(e, "open", path, NULL);
+	if ((n = line_for(fd, bytes, count, line, sizeof(line))) == -1) {
+		md_err_set(e, "read", path, NULL);
+		close(fd);
+		return -1;
+	}
 	/* One write, so that concurrent lines never interleave; a short
 	 * one leaves a broken line, which makes the next reader count. */
 	while ((w = write(fd, line, (size_t)n)) == -1 && errno == EINTR)
@@ -584,4 +706,122 @@ md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
 	if (close(fd) == -1)
 		return md_err_set(e, "write", path, NULL);
 	return 1;
+}
+
+/* ---- the ledger: each root's quota over one run ---- */
+
+void
+md_quota_ledger_init(struct md_quota_ledger *l, struct md_namegen *g)
+{
+	l->roots = NULL;
+	l->gen = g;
+}
+
+void
+md_quota_ledger_free(struct md_quota_ledger *l)
+{
+	while (l->roots != NULL) {
+		struct md_quota_root *next = l->roots->next;
+
+		free(l->roots);
+		l->roots = next;
+	}
+}
+
+/* The root ROOT (a path of it) as L knows it, or a new entry for it. */
+static struct md_quota_root *
+root_entry(struct md_quota_ledger *l, const char *root, struct md_err *e)
+{
+	struct md_quota_root *qr;
+	struct stat st;
+
+	if (stat(root, &st) == -1) {
+		md_err_set(e, "stat", root, NULL);
+		return NULL;
+	}
+	for (qr = l->roots; qr != NULL; qr = qr->next)
+		if (qr->dev == st.st_dev && qr->ino == st.st_ino)
+			return qr;
+	if ((qr = calloc(1, sizeof(*qr))) == NULL) {
+		md_err_set(e, "memory", root, NULL);
+		return NULL;
+	}
+	qr->dev = st.st_dev;
+	qr->ino = st.st_ino;
+	strlcpy(qr->path, root, sizeof(qr->path));
+	qr->next = l->roots;
+	l->roots = qr;
+	return qr;
+}
+
+int
+md_quota_ledger_find(struct md_quota_ledger *l, const char *maildir,
+    struct md_quota_root **qr, struct md_err *e)
+{
+	char root[PATH_MAX];
+
+	*qr = NULL;
+	if (md_folder_root(maildir, root, sizeof(root)) == -1)
+		return md_err_set(e, "quota", maildir, NULL);
+	if (md_quota_is_trash(root, maildir))
+		return 0;
+	if ((*qr = root_entry(l, root, e)) == NULL)
+		return -1;
+	return 1;
+}
+
+int
+md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
+    int64_t bytes, int64_t count, struct md_err *e)
+{
+	int rc;
+
+	if (qr->state == -1)
+		return 1;
+	/* What was recorded is ours: counted, written or not. */
+	if (__builtin_add_overflow(bytes, qr->bytes, &bytes) ||
+	    __builtin_add_overflow(count, qr->count, &count))
+		return 0;
+	if (qr->state == 0 || md_quota_over(&qr->q, bytes, count)) {
+		rc =
+		    md_quota_get_for(qr->path, bytes, count, &qr->q, l->gen, e);
+		if (rc == -1)
+			return -1;
+		qr->state = rc ? 1 : -1;
+		if (rc == 0)
+			return 1;
+	}
+	return !md_quota_over(&qr->q, bytes, count);
+}
+
+void
+md_quota_ledger_record(struct md_quota_root *qr, int64_t bytes, int64_t count)
+{
+	qr->bytes += bytes;
+	qr->count += count;
+}
+
+int
+md_quota_ledger_flush(struct md_quota_ledger *l, struct md_err *e)
+{
+	int failed = 0;
+
+	for (struct md_quota_root *qr = l->roots; qr != NULL; qr = qr->next) {
+		if (qr->state == -1 || (qr->bytes == 0 && qr->count == 0))
+			continue;
+		switch (md_quota_add(
+		    qr->path, qr->bytes, qr->count, failed ? NULL : e)) {
+		case -1:
+			failed = 1; /* the next count puts the sums right */
+			break;
+		case 0:
+			qr->state = -1; /* removed: no quota any more */
+			break;
+		default:
+			qr->q.bytes += qr->bytes;
+			qr->q.count += qr->count;
+		}
+		qr->bytes = qr->count = 0;
+	}
+	return failed ? -1 : 0;
 }

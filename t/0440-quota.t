@@ -3,10 +3,13 @@
 # message becomes visible and gets "<size> 1" after; over quota leaves
 # nothing behind and exits 75 (77 with --quota-permanent); folders use the
 # root's file, .Trash is not counted; Courier's and Dovecot's files are
-# read, and Courier's own tools agree with what we read and write.
+# read, and Courier's own tools agree with what we read and write. Odd
+# files (issue 13): md-check and md-deliver give one verdict on each, and
+# what md-deliver, md-move, md-expunge, md-mkdir -q and md-check --repair
+# leave behind md-check calls sound.
 . "$(dirname "$0")/lib.sh"
 
-plan 85
+plan 191
 
 M=$T/M
 printf 'Subject: q\n\nhello\n' >"$T/msg" # 18 bytes as stored
@@ -251,6 +254,143 @@ else
 	skip_n 2 "no usable strace"
 fi
 
+# ---- odd files: one verdict from every reader (issue 13) ----
+
+# oddmd TEXT: a fresh M holding 107 bytes in 2 messages, a T-flagged one
+# of 100 and one of 7, a .Trash, and maildirsize TEXT (printf format).
+oddmd() {
+	quota "$1"
+	mkmd "$M/.Trash"
+	: >"$M/.Trash/maildirfolder"
+	: >"$M/cur/1.M1P1.h,S=100:2,ST"
+	: >"$M/new/2.M2P2.h,S=7"
+}
+
+# verdict: what md-check says of M's maildirsize, "sound" or "recount".
+verdict() {
+	"$BIN/md-check" "$M" 2>&1 | grep -q "^quota" && echo recount ||
+	    echo sound
+}
+
+# sums: the sums of M's usage lines.
+sums() { awk 'NR > 1 { b += $1; c += $2 } END { print b + 0, c + 0 }' "$M/maildirsize"; }
+
+# sound_after WHAT SUMS: md-check calls what WHAT left behind sound, with
+# the sums SUMS.
+sound_after() {
+	is "$(verdict) $(sums)" "sound $2" "$1: md-check calls the file sound"
+}
+
+# agree WANT DESC: md-check's verdict on M's maildirsize, and whether
+# md-deliver then counts again (writes a new file), are both WANT.
+agree() {
+	_ino=$(finode "$M/maildirsize")
+	_c=$(verdict)
+	deliver "$M" <"$T/msg"
+	_d=sound
+	[ "$(finode "$M/maildirsize")" = "$_ino" ] || _d=recount
+	is "$_c/$_d" "$1/$1" "$2"
+}
+
+# odd DESC TEXT WANT: md-check and md-deliver agree on TEXT, "sound" or
+# "recount" (md-deliver wrote a new file); what md-deliver, md-move and
+# md-check --repair leave is sound.
+odd() {
+	oddmd "$2"
+	agree "$3" "$1: md-check and md-deliver: $3"
+	sound_after "$1, md-deliver" "$((107 + SZ)) 3"
+	oddmd "$2"
+	rm -rf "$T/O"
+	mkmd "$T/O"
+	: >"$T/O/cur/9.M9P9.h,S=30:2,S"
+	"$BIN/md-move" -q "$T/O/cur/9.M9P9.h,S=30:2,S" "$M"
+	sound_after "$1, md-move in" "137 3"
+	[ -z "$2" ] && return # no limits to write back: left to the admin
+	oddmd "$2"
+	"$BIN/md-check" --repair "$M" >/dev/null 2>&1
+	sound_after "$1, md-check --repair" "107 2"
+}
+
+odd "Courier's padded lines" \
+    '100000S,1000C\n         100            1\n           7            1\n' sound
+odd "Dovecot's unpadded lines" '100000S,1000C\n100 1\n7 1\n' sound
+odd "Dovecot's 0S" '0S\n107 2\n' sound
+odd "tabs and blanks" '1000C\n\t100\t 1 \n  7 1\n' sound
+odd "negative lines" '100000S\n200 3\n-93 -1\n' sound
+odd "a blank last line" '1000S\n107 2\n\n' recount
+odd "a blank line between" '1000S\n100 1\n\n7 1\n' recount
+odd "CRLF" '1000S\r\n107 2\r\n' recount
+odd "CRLF on a usage line" '1000S\n107 2\r\n' recount
+odd "no final newline" '1000S\n107 2' recount
+odd "no newline at all" '1000S' recount
+odd "limits apart by a blank" '1000S 10C\n107 2\n' recount
+odd "only the definition line" '1000S\n' recount
+odd "a plus sign" '1000S\n+107 2\n' recount
+odd "a third number" '1000S\n107 2 7\n' recount
+odd "a line glued on" '1000S\n0 018 1\n' recount
+odd "garbage" '1000S\nnot numbers\n' recount
+odd "negative sums" '1000S\n10 1\n-20 -2\n' recount
+odd "sums past int64" '1000S\n9223372036854775807 1\n1 1\n' recount
+odd "an empty file" '' recount
+i=0
+big='100000S\n'
+while [ $i -lt 1278 ]; do
+	big="${big}0 0\\n"
+	i=$((i + 1))
+done
+odd "5120 bytes" "$big" recount
+
+# The files of issue 13, in an empty maildir: md-check found nothing
+# where md-deliver counted again (a blank last line, CRLF), and
+# md-deliver glued its line onto a last one without its newline.
+for what in blank crlf noeol; do
+	case $what in
+	blank) quota '1000S\n0 0\n\n' ;;
+	crlf) quota '1000S\r\n0 0\r\n' ;;
+	noeol) quota '1000S\n0 0' ;;
+	esac
+	agree recount "issue 13, $what: md-check and md-deliver both count again"
+	sound_after "issue 13, $what, md-deliver" "$SZ 1"
+done
+
+# Appending writers never read the file: a sound one stays sound, and
+# a last line without its newline gets one before theirs.
+appended() {
+	oddmd "$2"
+	"$BIN/md-expunge" "$M"
+	sound_after "$1, md-expunge" "7 1"
+	oddmd "$2"
+	"$BIN/md-move" -q "$M/cur/1.M1P1.h,S=100:2,ST" "$M/.Trash"
+	sound_after "$1, md-move into .Trash" "7 1"
+}
+appended "Courier's padded lines" \
+    '100000S,1000C\n         100            1\n           7            1\n'
+appended "Dovecot's unpadded lines" '1000S\n100 1\n7 1\n'
+appended "no final newline" '1000S\n100 1\n7 1'
+is "$(tail -n 2 "$M/maildirsize")" "$(printf '7 1\n-100 -1')" \
+    "no final newline: the appended line stands on its own (issue 13)"
+
+# md-mkdir -q writes a new file whatever the old one held.
+for what in blank noeol empty; do
+	case $what in
+	blank) oddmd '1000S\n0 0\n\n' ;;
+	noeol) oddmd '1000S\n0 0' ;;
+	empty) oddmd '' ;;
+	esac
+	"$BIN/md-mkdir" -q 2000S "$M" 2>/dev/null
+	sound_after "md-mkdir -q on a file $what" "107 2"
+done
+
+# One root spelt two ways is one quota: room for one message only.
+quota '1C\n0 0\n'
+mkmd "$M/.F"
+: >"$M/.F/maildirfolder"
+rm -f "$T/Mlink"
+ln -s "$M" "$T/Mlink"
+deliver "$M" "$T/Mlink/.F" <"$T/msg"
+is "$RC/$(count_files "$M/new")/$(count_files "$M/.F/new")" 75/1/0 \
+    "one root by two paths: counted together, room for one (issue 13)"
+
 # ---- Courier's own tools (maildrop: maildirmake, deliverquota) ----
 
 if command -v maildirmake >/dev/null 2>&1 &&
@@ -296,6 +436,27 @@ if command -v maildirmake >/dev/null 2>&1 &&
 	is "$RC" 0 "a Courier folder: recounted and delivered"
 	deliverquota "$M/.Lists" <"$T/msg" >/dev/null 2>&1
 	is "$?$(count_files "$M/.Lists/new")" 02 "deliverquota into the folder after us"
+
+	# Courier's files are read as they are: no finding, no recount.
+	rm -rf "$M"
+	maildirmake "$M" && maildirmake -q 100000S,100C "$M"
+	deliverquota "$M" <"$T/msg" >/dev/null 2>&1
+	ino=$(finode "$M/maildirsize")
+	is "$(verdict)" sound "maildirmake -q, deliverquota: md-check calls the file sound"
+	deliver "$M" <"$T/msg"
+	is "$RC/$(finode "$M/maildirsize")" "0/$ino" "maildirmake -q, deliverquota: md-deliver appends"
+	sound_after "Courier, then md-deliver" "$((2 * SZ)) 2"
+
+	# deliverquota glues its line onto a last line without its newline;
+	# both our readers count again, and agree.
+	rm -rf "$M"
+	maildirmake "$M"
+	printf '100000S\n0 0' >"$M/maildirsize"
+	deliverquota "$M" <"$T/msg" >/dev/null 2>&1
+	is "$(sed -n 2p "$M/maildirsize" | tr -s ' ')" "0 0 $SZ 1" \
+	    "deliverquota glues its line onto one without a newline"
+	agree recount "deliverquota's glued line: md-check and md-deliver count again"
+	sound_after "deliverquota's glued line, md-deliver" "$((2 * SZ)) 2"
 else
-	skip_n 11 "maildrop's maildirmake and deliverquota are not installed"
+	skip_n 17 "maildrop's maildirmake and deliverquota are not installed"
 fi

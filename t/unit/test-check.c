@@ -804,6 +804,24 @@ modes_owners(void **state)
 
 /* ---- quota ---- */
 
+/* M's maildirsize TEXT is a finding: the verdict V of md_quota_read, on
+ * line LINE. */
+static void
+untrusted(const char *m, const char *text, enum md_quota_verdict v, long line)
+{
+	const struct rec *r;
+	struct md_check c;
+	struct md_err e;
+	struct log l;
+
+	put(m, "maildirsize", text);
+	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
+	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
+	assert_int_equal(r->what, MD_CHECK_UNTRUSTED);
+	assert_int_equal(r->v[0], v);
+	assert_int_equal(r->v[1], line);
+}
+
 static void
 quota_drift(void **state)
 {
@@ -841,10 +859,12 @@ quota_drift(void **state)
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 
-	/* appended lines add up; blank lines do no harm */
-	put(m, "maildirsize", "1000S,10C\n   5   1\n\n3 1\n");
+	/* appended lines add up, padded or not */
+	put(m, "maildirsize", "1000S,10C\n   5   1\n3 1\n");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
+	/* a blank line sends delivery to count again: so it is a finding */
+	untrusted(m, "1000S,10C\n   5   1\n\n3 1\n", MD_QUOTA_BLANK, 3);
 }
 
 static void
@@ -859,28 +879,18 @@ quota_damaged(void **state)
 	(void)state;
 	maildir("qbad", m, sizeof(m));
 	put(m, "cur/1.M1P1.h,S=5:2,S", "12345");
-	put(m, "maildirsize", "1000S\n5 1\nfive one\n");
-	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
-	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
-	assert_int_equal(r->what, MD_CHECK_BADLINE);
-	assert_int_equal(r->v[0], 3);
+	untrusted(m, "1000S\n5 1\nfive one\n", MD_QUOTA_BADLINE, 3);
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_int_equal(c.fixed, 1);
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 
-	put(m, "maildirsize", "1000S\n-10 -3\n");
-	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
-	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
-	assert_int_equal(r->what, MD_CHECK_NEGATIVE);
-
+	untrusted(m, "1000S\n-10 -3\n", MD_QUOTA_NEGATIVE, 0);
 	/* sums past what int64 holds: a damaged line, no overflow */
-	put(m, "maildirsize",
+	untrusted(m,
 	    "1000S\n9223372036854775807 1\n"
-	    "9223372036854775807 1\n");
-	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
-	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
-	assert_int_equal(r->what, MD_CHECK_BADLINE);
+	    "9223372036854775807 1\n",
+	    MD_QUOTA_BADLINE, 3);
 
 	/* limits read as delivery reads them: "100M" is no byte limit
 	 * there, and a repair must not make it one */
@@ -902,7 +912,8 @@ quota_damaged(void **state)
 	put(m, "maildirsize", "");
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
-	assert_int_equal(r->what, MD_CHECK_BADDEF);
+	assert_int_equal(r->what, MD_CHECK_UNTRUSTED);
+	assert_int_equal(r->v[0], MD_QUOTA_NODEF);
 	assert_int_equal(count_kind(&l, MD_CHECK_REPAIRED), 0);
 	assert_int_equal(c.fixed, 0);
 

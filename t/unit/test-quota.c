@@ -151,7 +151,11 @@ parse_bad(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct md_quota q = { 1, 2, 3, 4, 5 };
+		struct md_quota q = { .max_bytes = 1,
+			.max_count = 2,
+			.bytes = 3,
+			.count = 4,
+			.lines = 5 };
 
 		errno = 0;
 		if (md_quota_parse(bad[i], &q) != -1)
@@ -179,7 +183,9 @@ format(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct md_quota q = { t[i].bytes, t[i].count, 0, 0, 0 }, r;
+		struct md_quota q = { .max_bytes = t[i].bytes,
+			.max_count = t[i].count },
+		                r;
 
 		assert_int_equal(md_quota_format(&q, buf, sizeof(buf)),
 		    (int)strlen(t[i].want));
@@ -190,7 +196,8 @@ format(void **state)
 		assert_int_equal(r.max_count, t[i].count);
 	}
 	{
-		struct md_quota q = { 104857600, 5000, 0, 0, 0 };
+		struct md_quota q = { .max_bytes = 104857600,
+			.max_count = 5000 };
 
 		errno = 0;
 		assert_int_equal(md_quota_format(&q, buf, 16), -1);
@@ -204,7 +211,11 @@ format(void **state)
 static void
 over(void **state)
 {
-	struct md_quota q = { 1000, 10, 900, 9, 1 };
+	struct md_quota q = { .max_bytes = 1000,
+		.max_count = 10,
+		.bytes = 900,
+		.count = 9,
+		.lines = 1 };
 
 	(void)state;
 	assert_false(md_quota_over(&q, 0, 0));
@@ -217,10 +228,12 @@ over(void **state)
 	q.max_count = 0;
 	assert_false(md_quota_over(&q, INT64_MAX, INT64_MAX));
 	/* already over, with nothing more */
-	q = (struct md_quota){ 1000, 10, 1001, 3, 1 };
+	q = (struct md_quota){
+		.max_bytes = 1000, .max_count = 10, .bytes = 1001, .count = 3
+	};
 	assert_true(md_quota_over(&q, 0, 0));
 	/* sums near the top do not wrap around */
-	q = (struct md_quota){ 1000, 0, INT64_MAX - 1, 0, 1 };
+	q = (struct md_quota){ .max_bytes = 1000, .bytes = INT64_MAX - 1 };
 	assert_true(md_quota_over(&q, 10, 1));
 }
 
@@ -300,7 +313,7 @@ get_dovecot(void **state)
 	(void)state;
 	reads_as(
 	    "dovecot", "0S\n12345 10\n-345 -2\n1000 1\n", 0, 0, 13000, 9, 3);
-	reads_as("dovecot-tabs", "100C\n\t7\t 2 \n3 1", 0, 100, 10, 3, 2);
+	reads_as("dovecot-tabs", "100C\n\t7\t 2 \n3 1\n", 0, 100, 10, 3, 2);
 }
 
 static void
@@ -522,6 +535,325 @@ recalc_bad(void **state)
 	}
 }
 
+/* ---- one table of files, every reader ---- */
+
+/*
+ * A maildirsize and what every reader makes of it: its verdict and the
+ * line that names, and for a sound file its sums. TEXT NULL is LEN
+ * bytes of "0 0" lines under "100000S"; otherwise LEN is for text with
+ * a NUL byte in it (0: strlen). The maildir beside a sound file holds
+ * what its sums say, so that md-check finds nothing to say about it.
+ */
+static const struct odd {
+	const char *what, *text;
+	size_t len;
+	enum md_quota_verdict verdict;
+	long line;
+	int64_t bytes, count;
+} odd[] = {
+	{ "Courier's padded lines",
+	    "100000S,1000C\n         100            1\n"
+	    "           7            1\n",
+	    0, MD_QUOTA_SOUND, 0, 107, 2 },
+	{ "Dovecot's unpadded lines", "100000S,1000C\n100 1\n7 1\n", 0,
+	    MD_QUOTA_SOUND, 0, 107, 2 },
+	{ "Dovecot's 0S, no limit", "0S\n107 2\n", 0, MD_QUOTA_SOUND, 0, 107,
+	    2 },
+	{ "tabs and blanks around", "1000C\n\t100\t 1 \n  7 1\n", 0,
+	    MD_QUOTA_SOUND, 0, 107, 2 },
+	{ "negative lines, positive sums", "100000S\n200 3\n-93 -1\n", 0,
+	    MD_QUOTA_SOUND, 0, 107, 2 },
+	{ "letters Courier passes over", "1000S,50C,7X\n107 2\n", 0,
+	    MD_QUOTA_SOUND, 0, 107, 2 },
+	{ "a unit in the file is no limit", "100M,5C\n107 2\n", 0,
+	    MD_QUOTA_SOUND, 0, 107, 2 },
+	/* Bytes Debian's maildrop 2.9.3 wrote: maildirmake -q 100S,3C,
+	 * then deliverquota of 15 bytes; maildirmake -q 5000S over it. */
+	{ "Courier's maildirmake and deliverquota",
+	    "100S,3C\n           0            0\n          15            1\n",
+	    0, MD_QUOTA_SOUND, 0, 15, 1 },
+	{ "Courier's maildirmake -q over a file",
+	    "5000S\n          15            1\n", 0, MD_QUOTA_SOUND, 0, 15, 1 },
+	{ "just under 5120 bytes", NULL, 5119, MD_QUOTA_SOUND, 0, 0, 0 },
+	{ "5120 bytes", NULL, 5120, MD_QUOTA_TOOBIG, 0, 0, 0 },
+	{ "empty", "", 0, MD_QUOTA_NODEF, 1, 0, 0 },
+	{ "a NUL byte in the limits", "1000S\0\n107 2\n", 13, MD_QUOTA_NODEF, 1,
+	    0, 0 },
+	{ "limits after a blank", " 1000S\n107 2\n", 0, MD_QUOTA_BADDEF, 1, 0,
+	    0 },
+	{ "limits apart by a blank", "1000S 10C\n107 2\n", 0, MD_QUOTA_BADDEF,
+	    1, 0, 0 },
+	{ "a plus sign on a limit", "+1000S\n107 2\n", 0, MD_QUOTA_BADDEF, 1, 0,
+	    0 },
+	{ "a letter after a limit", "1000SX,10C\n107 2\n", 0, MD_QUOTA_BADDEF,
+	    1, 0, 0 },
+	{ "only the definition line", "1000S\n", 0, MD_QUOTA_NOUSAGE, 0, 0, 0 },
+	{ "a blank last line", "1000S\n0 0\n\n", 0, MD_QUOTA_BLANK, 3, 0, 0 },
+	{ "a blank line between", "1000S\n100 1\n\n7 1\n", 0, MD_QUOTA_BLANK, 3,
+	    0, 0 },
+	{ "a line of blanks", "1000S\n107 2\n  \t\n", 0, MD_QUOTA_BLANK, 3, 0,
+	    0 },
+	{ "CRLF", "1000S\r\n107 2\r\n", 0, MD_QUOTA_CRLF, 1, 0, 0 },
+	{ "CRLF after the limits", "1000S\n107 2\r\n", 0, MD_QUOTA_CRLF, 2, 0,
+	    0 },
+	{ "no final newline", "1000S\n0 0", 0, MD_QUOTA_NOEOL, 2, 0, 0 },
+	{ "no newline at all", "1000S", 0, MD_QUOTA_NOEOL, 1, 0, 0 },
+	{ "a plus sign", "1000S\n+107 2\n", 0, MD_QUOTA_BADLINE, 2, 0, 0 },
+	{ "a plus sign on the count", "1000S\n107 +2\n", 0, MD_QUOTA_BADLINE, 2,
+	    0, 0 },
+	{ "a third number", "1000S\n107 2 7\n", 0, MD_QUOTA_BADLINE, 2, 0, 0 },
+	{ "md-deliver's line glued on (issue 13)", "1000S\n0 018 1\n", 0,
+	    MD_QUOTA_BADLINE, 2, 0, 0 },
+	{ "deliverquota's line glued on",
+	    "100S,3C\n0 0          15            1\n", 0, MD_QUOTA_BADLINE, 2,
+	    0, 0 },
+	{ "junk after a number", "1000S\n107x 2\n", 0, MD_QUOTA_BADLINE, 2, 0,
+	    0 },
+	{ "one number", "1000S\n107\n", 0, MD_QUOTA_BADLINE, 2, 0, 0 },
+	{ "no blank between", "1000S\n5-1\n", 0, MD_QUOTA_BADLINE, 2, 0, 0 },
+	{ "garbage", "1000S\n107 2\nnot numbers\n", 0, MD_QUOTA_BADLINE, 3, 0,
+	    0 },
+	{ "a NUL byte in a line", "1000S\n107\0 2\n", 13, MD_QUOTA_BADLINE, 2,
+	    0, 0 },
+	{ "sums past int64", "1000S\n9223372036854775807 1\n1 1\n", 0,
+	    MD_QUOTA_BADLINE, 3, 0, 0 },
+	{ "a number past int64", "1000S\n99999999999999999999 1\n", 0,
+	    MD_QUOTA_BADLINE, 2, 0, 0 },
+	{ "negative bytes", "1000S\n10 1\n-20 -1\n", 0, MD_QUOTA_NEGATIVE, 0, 0,
+	    0 },
+	{ "negative count", "0S\n5 1\n5 -3\n", 0, MD_QUOTA_NEGATIVE, 0, 0, 0 },
+};
+
+/* ROW's file as DIR/maildirsize. */
+static void
+put_odd(const char *dir, const struct odd *row)
+{
+	char p[PATH_MAX], text[6000];
+	size_t n = row->len;
+	int fd;
+
+	if (row->text != NULL) {
+		if (n == 0)
+			n = strlen(row->text);
+		memcpy(text, row->text, n);
+	} else {
+		n = (size_t)snprintf(text, sizeof(text), "100000S\n");
+		while (row->len - n >= 8)
+			n += (size_t)snprintf(text + n, 5, "0 0\n");
+		if (n < row->len && row->len - n < 4)
+			n -= 4; /* room for "0  0\n" and more */
+		if (n < row->len) {
+			size_t pad = row->len - n - 3;
+
+			text[n++] = '0';
+			memset(text + n, ' ', pad);
+			n += pad;
+			memcpy(text + n, "0\n", 2);
+			n += 2;
+		}
+		assert_int_equal(n, row->len);
+	}
+	snprintf(p, sizeof(p), "%s/maildirsize", dir);
+	assert_true((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+	assert_int_equal(write(fd, text, n), (ssize_t)n);
+	assert_int_equal(close(fd), 0);
+}
+
+/* A fresh maildir for reader WHO of row I with its file: holding what a
+ * sound file says, else 107 bytes in 2 messages. */
+static const char *
+odd_maildir(size_t i, char who, char *md, size_t size)
+{
+	const struct odd *row = &odd[i];
+	char name[32];
+
+	snprintf(name, sizeof(name), "odd%zu%c", i, who);
+	mkmd(name, md, size);
+	if (row->verdict != MD_QUOTA_SOUND)
+		put(md, "cur/1.M1P1.h,S=100:2,S", "");
+	else if (row->count > 0)
+		for (int64_t c = 0; c < row->count; c++) {
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "cur/%lld.M0P0.h,S=%lld:2,S",
+			    (long long)c, (long long)(c == 0 ? row->bytes : 0));
+			put(md, msg, "");
+		}
+	if (row->verdict != MD_QUOTA_SOUND)
+		put(md, "new/2.M2P2.h,S=7", "");
+	put_odd(md, row);
+	return md;
+}
+
+static ino_t
+ino_of(const char *md)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/maildirsize", md);
+	assert_int_equal(stat(p, &st), 0);
+	return st.st_ino;
+}
+
+/* After a reader: the file kept (a sound one, its sums in Q), or
+ * counted again and written anew, sound itself now. */
+static void
+kept_or_recounted(const struct odd *row, const char *md, ino_t before,
+    const struct md_quota *q)
+{
+	struct md_quota now;
+	char p[PATH_MAX];
+	int fd;
+
+	if (row->verdict == MD_QUOTA_SOUND) {
+		if (ino_of(md) != before || q->bytes != row->bytes ||
+		    q->count != row->count)
+			fail_msg("%s: not read as it is", row->what);
+		return;
+	}
+	if (ino_of(md) == before || q->bytes != 107 || q->count != 2)
+		fail_msg("%s: not counted again", row->what);
+	snprintf(p, sizeof(p), "%s/maildirsize", md);
+	assert_true((fd = open(p, O_RDONLY)) >= 0);
+	assert_int_equal(md_quota_read(fd, &now), 0);
+	close(fd);
+	if (now.verdict != MD_QUOTA_SOUND || now.bytes != 107)
+		fail_msg("%s: the new file is not sound", row->what);
+	assert_true(tmp_empty(md));
+}
+
+/* The one reader itself. */
+static void
+odd_read(size_t i)
+{
+	const struct odd *row = &odd[i];
+	char md[1024], p[PATH_MAX];
+	struct md_quota q;
+	int fd;
+
+	odd_maildir(i, 'r', md, sizeof(md));
+	snprintf(p, sizeof(p), "%s/maildirsize", md);
+	assert_true((fd = open(p, O_RDONLY)) >= 0);
+	assert_int_equal(md_quota_read(fd, &q), 0);
+	close(fd);
+	if (q.verdict != row->verdict || q.badline != row->line)
+		fail_msg("%s: verdict %d on line %ld, not %d on %ld", row->what,
+		    q.verdict, q.badline, row->verdict, row->line);
+	if (row->verdict == MD_QUOTA_SOUND &&
+	    (q.bytes != row->bytes || q.count != row->count))
+		fail_msg("%s: sums %lld %lld", row->what, (long long)q.bytes,
+		    (long long)q.count);
+}
+
+/* md_quota_get_for, which the ledger asks for md-deliver and md-move. */
+static void
+odd_get_for(size_t i)
+{
+	char md[1024];
+	struct md_quota q;
+	struct md_err e;
+	ino_t before;
+
+	odd_maildir(i, 'g', md, sizeof(md));
+	before = ino_of(md);
+	assert_int_equal(md_quota_get_for(md, 18, 1, &q, &gen, &e), 1);
+	kept_or_recounted(&odd[i], md, before, &q);
+}
+
+/* md_quota_ledger_room: md-deliver's room for a message, md-move's for
+ * a message moved in (from a folder of the root, spelt another way). */
+static void
+odd_room(size_t i)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *qr;
+	char md[1024], folder[PATH_MAX];
+	struct md_err e;
+	ino_t before;
+	int rc;
+
+	odd_maildir(i, 'm', md, sizeof(md));
+	snprintf(folder, sizeof(folder), "%s/./.F", md);
+	mkdir(folder, 0700);
+	put(folder, "maildirfolder", "");
+	before = ino_of(md);
+	md_quota_ledger_init(&l, &gen);
+	assert_int_equal(md_quota_ledger_find(&l, folder, &qr, &e), 1);
+	rc = md_quota_ledger_room(&l, qr, 18, 1, &e);
+	assert_int_equal(rc, !md_quota_over(&qr->q, 18, 1));
+	kept_or_recounted(&odd[i], md, before, &qr->q);
+	md_quota_ledger_free(&l);
+}
+
+static void
+first_quota(void *arg, const struct md_finding *f)
+{
+	struct md_finding *got = arg;
+
+	if (f->kind == MD_CHECK_QUOTA && got->kind != MD_CHECK_QUOTA)
+		*got = *f;
+	if (f->kind == MD_CHECK_REPAIRED && f->what == MD_CHECK_RECALC)
+		got->error = f->error ? f->error : -1;
+}
+
+/* md-check: a finding for the file just when it is not sound, saying
+ * the same verdict and line; --repair leaves a sound file (but for one
+ * without limits, which is never rewritten). */
+static void
+odd_check(size_t i)
+{
+	const struct odd *row = &odd[i];
+	struct md_finding got;
+	struct md_check c;
+	char md[1024];
+	struct md_err e;
+
+	odd_maildir(i, 'c', md, sizeof(md));
+	for (int repair = 0; repair < 3; repair++) {
+		memset(&c, 0, sizeof(c));
+		memset(&got, 0, sizeof(got));
+		got.kind = MD_CHECK_MISSING;
+		c.repair = repair == 1;
+		c.now = time(NULL);
+		c.gen = &gen;
+		c.report = first_quota;
+		c.arg = &got;
+		assert_int_equal(md_check_maildir(&c, md, &e), 0);
+		if (repair == 2 && row->verdict != MD_QUOTA_NODEF) {
+			if (got.kind == MD_CHECK_QUOTA)
+				fail_msg(
+				    "%s: unsound after --repair", row->what);
+			continue;
+		}
+		if (row->verdict == MD_QUOTA_SOUND) {
+			if (got.kind == MD_CHECK_QUOTA)
+				fail_msg(
+				    "%s: a finding (%d)", row->what, got.what);
+			continue;
+		}
+		if (got.kind != MD_CHECK_QUOTA ||
+		    got.what != MD_CHECK_UNTRUSTED ||
+		    got.v[0] != row->verdict || got.v[1] != row->line)
+			fail_msg("%s: no finding, or another", row->what);
+		if (repair == 1 &&
+		    got.error != (row->verdict == MD_QUOTA_NODEF ? 0 : -1))
+			fail_msg("%s: repair %d", row->what, got.error);
+	}
+}
+
+static void
+every_reader(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		odd_read(i);
+		odd_get_for(i);
+		odd_room(i);
+		odd_check(i);
+	}
+}
+
 /* ---- md_quota_count, md_quota_recalc ---- */
 
 static void
@@ -591,7 +923,7 @@ static void
 recalc_writes(void **state)
 {
 	char md[1024];
-	struct md_quota q = { 2000, 0, 0, 0, 0 };
+	struct md_quota q = { .max_bytes = 2000 };
 	struct md_err e;
 	struct stat st;
 	char p[PATH_MAX];
@@ -654,6 +986,155 @@ add(void **state)
 	}
 }
 
+/* A last line without its newline gets one before ours, in our one
+ * write: glued on, both lines would be lost (issue 13). */
+static void
+add_unterminated(void **state)
+{
+	static const struct {
+		const char *before, *after;
+	} t[] = {
+		{ "1000S\n100 2", "1000S\n100 2\n-50 -1\n" },
+		{ "1000S", "1000S\n-50 -1\n" },
+		{ "1000S\n100 2\n", "1000S\n100 2\n-50 -1\n" },
+		{ "", "-50 -1\n" },
+	};
+	char md[1024], got[256], name[32];
+	struct md_err e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(name, sizeof(name), "unterminated%zu", i);
+		mkmd(name, md, sizeof(md));
+		put(md, "maildirsize", t[i].before);
+		assert_int_equal(md_quota_add(md, -50, -1, &e), 1);
+		slurp(md, "maildirsize", got, sizeof(got));
+		assert_string_equal(got, t[i].after);
+	}
+}
+
+/* ---- the ledger ---- */
+
+static void
+ledger_find(void **state)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *a, *b;
+	char md[1024], p[PATH_MAX], link[1100];
+	struct md_err e;
+
+	(void)state;
+	mkmd("lfind", md, sizeof(md));
+	mkmd("lfind/.Work", p, sizeof(p));
+	put(p, "maildirfolder", "");
+	mkmd("lfind/.Trash", p, sizeof(p));
+	put(p, "maildirfolder", "");
+	snprintf(link, sizeof(link), "%s/lfind-link", scratch);
+	assert_int_equal(symlink(md, link), 0);
+	md_quota_ledger_init(&l, &gen);
+	/* one root, however its path is spelt, by itself or a folder */
+	assert_int_equal(md_quota_ledger_find(&l, md, &a, &e), 1);
+	assert_string_equal(a->path, md);
+	snprintf(p, sizeof(p), "%s/", md);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), 1);
+	assert_ptr_equal(a, b);
+	snprintf(p, sizeof(p), "%s/.Work", link);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), 1);
+	assert_ptr_equal(a, b);
+	snprintf(p, sizeof(p), "%s/./.Work/", md);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), 1);
+	assert_ptr_equal(a, b);
+	/* the Trash is not counted */
+	snprintf(p, sizeof(p), "%s/.Trash", md);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), 0);
+	assert_null(b);
+	/* a root that is not there */
+	snprintf(p, sizeof(p), "%s/no-such", scratch);
+	assert_int_equal(md_quota_ledger_find(&l, p, &b, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(e.step, "stat");
+	md_quota_ledger_free(&l);
+	assert_null(l.roots);
+}
+
+static void
+ledger_room(void **state)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *qr;
+	char md[1024], got[256];
+	struct md_err e;
+
+	(void)state;
+	mkmd("lroom", md, sizeof(md));
+	put(md, "maildirsize", "100S,2C\n0 0\n");
+	md_quota_ledger_init(&l, &gen);
+	assert_int_equal(md_quota_ledger_find(&l, md, &qr, &e), 1);
+	assert_int_equal(qr->state, 0);
+	assert_int_equal(md_quota_ledger_room(&l, qr, 60, 1, &e), 1);
+	assert_int_equal(qr->state, 1);
+	/* what is recorded counts before it is written */
+	md_quota_ledger_record(qr, 60, 1);
+	assert_int_equal(md_quota_ledger_room(&l, qr, 40, 1, &e), 1);
+	assert_int_equal(md_quota_ledger_room(&l, qr, 41, 1, &e), 0);
+	assert_int_equal(md_quota_ledger_flush(&l, &e), 0);
+	slurp(md, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "100S,2C\n0 0\n60 1\n");
+	assert_int_equal(qr->q.bytes, 60);
+	assert_int_equal(qr->bytes, 0);
+	/* a second line in the file: sums that refuse are counted again
+	 * (an empty maildir: room after all) */
+	assert_int_equal(md_quota_ledger_room(&l, qr, 41, 1, &e), 1);
+	assert_int_equal(qr->q.bytes, 0);
+	/* nothing recorded: nothing written */
+	assert_int_equal(md_quota_ledger_flush(&l, &e), 0);
+	slurp(md, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "100S,2C\n0 0\n");
+	md_quota_ledger_free(&l);
+}
+
+static void
+ledger_flush(void **state)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *a, *b;
+	char m1[1024], m2[1024], got[256], p[PATH_MAX];
+	struct md_err e;
+
+	(void)state;
+	mkmd("lflush1", m1, sizeof(m1));
+	mkmd("lflush2", m2, sizeof(m2));
+	mkmd("lflush1/.F", p, sizeof(p));
+	put(p, "maildirfolder", "");
+	put(m1, "maildirsize", "0S\n100 2\n");
+	/* no gen: a ledger that only records (md-expunge's) */
+	md_quota_ledger_init(&l, NULL);
+	assert_int_equal(md_quota_ledger_find(&l, m1, &a, &e), 1);
+	assert_int_equal(md_quota_ledger_find(&l, m2, &b, &e), 1);
+	md_quota_ledger_record(a, -30, -1);
+	assert_int_equal(md_quota_ledger_find(&l, p, &a, &e), 1);
+	md_quota_ledger_record(a, -20, -1);
+	md_quota_ledger_record(b, 5, 1);
+	/* one line a root; none where there is no maildirsize */
+	assert_int_equal(md_quota_ledger_flush(&l, &e), 0);
+	slurp(m1, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "0S\n100 2\n-50 -2\n");
+	assert_int_equal(b->state, -1);
+	assert_int_equal(slurp(m2, "maildirsize", got, sizeof(got)), -1);
+	/* a failure is told, and the next root still written */
+	snprintf(p, sizeof(p), "%s/maildirsize", m2);
+	assert_int_equal(mkdir(p, 0700), 0);
+	b->state = 0;
+	md_quota_ledger_record(b, 5, 1);
+	md_quota_ledger_record(a, 7, 1);
+	assert_int_equal(md_quota_ledger_flush(&l, &e), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_string_equal(e.step, "open");
+	slurp(m1, "maildirsize", got, sizeof(got));
+	assert_string_equal(got, "0S\n100 2\n-50 -2\n7 1\n");
+	md_quota_ledger_free(&l);
+}
+
 int
 main(void)
 {
@@ -673,10 +1154,15 @@ main(void)
 		cmocka_unit_test(recalc_over_old),
 		cmocka_unit_test(recalc_get_for),
 		cmocka_unit_test(recalc_bad),
+		cmocka_unit_test(every_reader),
 		cmocka_unit_test(count),
 		cmocka_unit_test(count_errors),
 		cmocka_unit_test(recalc_writes),
 		cmocka_unit_test(add),
+		cmocka_unit_test(add_unterminated),
+		cmocka_unit_test(ledger_find),
+		cmocka_unit_test(ledger_room),
+		cmocka_unit_test(ledger_flush),
 	};
 
 	md_namegen_init(&gen);
