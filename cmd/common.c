@@ -148,6 +148,17 @@ cmd_human_size(uint64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%llu", (unsigned long long)bytes);
 }
 
+void
+cmd_strlist_add(char ***list, size_t *n, char *s)
+{
+	char **l = reallocarray(*list, *n + 1, sizeof(**list));
+
+	if (l == NULL)
+		err(EX_OSERR, "reallocarray");
+	l[(*n)++] = s;
+	*list = l;
+}
+
 const char *
 cmd_default_maildir(int status)
 {

@@ -48,6 +48,10 @@ void cmd_pathlist_init(struct cmd_pathlist *pl, FILE *f, int eol);
 int cmd_pathlist_next(struct cmd_pathlist *pl, const char **line, size_t *len);
 void cmd_pathlist_free(struct cmd_pathlist *pl);
 
+/* Append S (not copied) to the list *LIST of *N strings; exits on
+ * ENOMEM. */
+void cmd_strlist_add(char ***list, size_t *n, char *s);
+
 /* $MAILDIR, else ~/Maildir ($HOME, else the password entry's home); with
  * neither, one line on stderr and exit STATUS. */
 const char *cmd_default_maildir(int status);

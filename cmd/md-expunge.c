@@ -207,17 +207,6 @@ expunge_roots(struct run *r)
 	}
 }
 
-static void
-add_arg(char ***list, size_t *n, char *s)
-{
-	char **l = reallocarray(*list, *n + 1, sizeof(**list));
-
-	if (l == NULL)
-		err(EX_OSERR, "reallocarray");
-	l[(*n)++] = s;
-	*list = l;
-}
-
 static time_t
 age(const char *opt, const char *s)
 {
@@ -270,13 +259,13 @@ parse_opts(struct opts *o, int argc, char *argv[])
 				    "-f %s: not a folder name (such as "
 				    "Trash or Work.Projects)",
 				    cmd_shown(optarg, 0));
-			add_arg(&o->folders, &o->nfolders, optarg);
+			cmd_strlist_add(&o->folders, &o->nfolders, optarg);
 			break;
 		case 'h':
 			usage();
 			break;
 		case 'm':
-			add_arg(&o->roots, &o->nroots, optarg);
+			cmd_strlist_add(&o->roots, &o->nroots, optarg);
 			break;
 		case 'n':
 			o->dry = 1;

@@ -140,17 +140,6 @@ flag_line(void *arg, const char *path)
 }
 
 static void
-add_name(char ***list, size_t *n, char *name)
-{
-	char **l = reallocarray(*list, *n + 1, sizeof(**list));
-
-	if (l == NULL)
-		err(EX_OSERR, "reallocarray");
-	l[(*n)++] = name;
-	*list = l;
-}
-
-static void
 parse_opts(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -173,10 +162,10 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			o->c.to_cur = 1;
 			break;
 		case 'K':
-			add_name(&o->kset, &o->nkset, optarg);
+			cmd_strlist_add(&o->kset, &o->nkset, optarg);
 			break;
 		case 'k':
-			add_name(&o->kclear, &o->nkclear, optarg);
+			cmd_strlist_add(&o->kclear, &o->nkclear, optarg);
 			break;
 		case 'q':
 			o->quiet = 1;

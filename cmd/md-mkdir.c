@@ -256,7 +256,7 @@ make_folders(const char *root, const struct opts *o, struct md_namegen *g)
 static void
 add_folder(struct opts *o, char *name)
 {
-	char **l, p[PATH_MAX];
+	char p[PATH_MAX];
 
 	/* Checked on a dummy root: "INBOX" and "INBOX.x" are good too. */
 	if (md_folder_path(p, sizeof(p), "x", name) == -1)
@@ -264,10 +264,7 @@ add_folder(struct opts *o, char *name)
 		    "-f %s: not a folder name (dot-separated parts, none "
 		    "empty; no '/' or control characters)",
 		    cmd_shown(name, 0));
-	if ((l = reallocarray(o->folders, o->nfolders + 1, sizeof(*l))) == NULL)
-		err(EX_OSERR, "reallocarray");
-	l[o->nfolders++] = name;
-	o->folders = l;
+	cmd_strlist_add(&o->folders, &o->nfolders, name);
 }
 
 static void
