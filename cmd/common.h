@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "maildir.h"
+#include "internal.h" /* mdkit's own programs may use the internals */
 
 /* The one-line complaint for getopt_long's return C (':' or '?'), read
  * from optind and optopt: "-x: unknown option", "--size: needs an

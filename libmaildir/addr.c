@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 static int
 is_space(char c)

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "cachefmt.h"
-#include "maildir.h"
+#include "internal.h"
 
 /* ---- the checksum and the order of keys ---- */
 

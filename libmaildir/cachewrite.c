@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cachefmt.h"
-#include "maildir.h"
+#include "internal.h"
 
 /* ---- building ---- */
 

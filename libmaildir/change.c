@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 int
 md_msgpath_parse(const char *path, struct md_msgpath *mp)

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 enum { SUB_TMP, SUB_NEW, SUB_CUR };
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 #define DAY 86400
 #define FAR ((int64_t)1 << 45) /* beyond: localtime_r (int years) */

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* Names carry 64 random bits, so a clash means a broken clock or RNG:
  * a few fresh names settle it, and the bound keeps a bug from spinning. */

@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 struct when {
 	int year, mon, day, hour, min, sec;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
 

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* Postfix and Exim put an mbox "From " line first: it is no header. */
 static int

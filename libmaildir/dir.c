@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 static const char *const subdirs[] = { "tmp", "new", "cur" };
 

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 int
 md_err_kind(struct md_err *e, enum md_err_kind kind, const char *step,

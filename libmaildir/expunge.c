@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* An upper bound far above any sensible age, far below time_t's. */
 #define AGE_MAX ((time_t)1 << 40)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 enum { TOP, HEADER, BODY };
 

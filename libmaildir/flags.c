@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 void
 md_flags_zero(struct md_flags *f)

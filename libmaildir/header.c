@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 #define FIRST_READ 4096 /* most headers fit: one read for them */
 

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* Names of messages to read: NUL-terminated, one after another. */
 struct names {

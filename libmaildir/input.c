@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 static int64_t
 now_ms(void)

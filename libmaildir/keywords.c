@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* 26 names: far less than this unless the file is not what it seems. */
 #define KEYWORDS_MAX 65536

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* An empty line, LF or CRLF: its length, else 0. */
 static size_t

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* Another client renaming the source, or a name clash, each bounded. */
 #define MOVE_TRIES 8

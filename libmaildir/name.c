@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* Escape what would confuse readers: '/' and ':' (DJB), ',' (Dovecot and
  * Courier look for ",S=" in the base), '\' itself, and control bytes. */

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* Maildir++: a file this big is rewritten. NFS may read short, so the
  * buffer is filled by a loop, and a full buffer means "too big". */

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 #define MANY (MD_REGEX_COST + 1) /* a count past every bound */
 

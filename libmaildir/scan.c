@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* 1 MiB: a 200,000-entry cur/ in about a dozen calls. */
 #define SCAN_BUF (1024 * 1024)

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 void
 md_summarizer_init(struct md_summarizer *z)

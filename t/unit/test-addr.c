@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 static struct md_decoder dec;
 

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 #include "scratch.h"
 
 /* The layout of mdkit(7), written out here on its own so that the tests

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 #include "scratch.h"
 
 /* ---- md_msgpath_parse ---- */

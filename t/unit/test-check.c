@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 #include "scratch.h"
 
 /* Short maildir paths, so that "M/cur/x" always fits in PATH_MAX. */

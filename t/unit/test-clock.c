@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 static struct md_clock *clk;
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* Expected values computed independently (Python's calendar.timegm). */
 static const struct {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 static struct md_decoder dec;
 

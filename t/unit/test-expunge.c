@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 #include "scratch.h"
 
 /* ---- md_age_parse ---- */

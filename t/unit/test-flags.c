@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 /* Parse NAME, set/clear flags, format; compare with WANT. */
 static void

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 #include "scratch.h"
 
 /* The NTH field NAME of the header in the LEN bytes at BUF, or "-". */

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 #include "scratch.h"
 
 /* A fresh directory SUB under the scratch directory, its path in BUF,

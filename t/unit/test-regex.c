@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 static uint64_t
 cost(const char *re)

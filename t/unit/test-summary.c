@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "maildir.h"
+#include "internal.h"
 #include "scratch.h"
 
 #define MTIME 1000000000 /* scratch_put's mtime */

@@ -1,0 +1,310 @@
+/*
+ * internal.h: what only the library, mdkit's own programs and the tests
+ * use: the header reader and decoder, dates and local time, the stream
+ * input, the delivery filter and mbox splitter, the cache's building and
+ * writing, the commit path's parts, and the setters of struct md_err.
+ * maildir.h is what a program outside mdkit builds on; nothing here is
+ * promised to stay.
+ */
+#ifndef MDKIT_INTERNAL_H
+#define MDKIT_INTERNAL_H
+
+#include "maildir.h"
+
+/* ---- err.c: filling a struct md_err ---- */
+
+/* Fill E (may be NULL) as kind MD_ERR_SYSTEM, or KIND; both return -1
+ * and leave errno as it was. */
+int md_err_set(
+    struct md_err *e, const char *step, const char *dir, const char *name);
+int md_err_kind(struct md_err *e, enum md_err_kind kind, const char *step,
+    const char *dir, const char *name);
+
+/* ---- change.c: the error of a message not found by its base ---- */
+
+/* md_find_base failed for the message at PATH: E as MD_ERR_GONE (step
+ * "find") when it is in neither directory, else a failed scan. -1. */
+int md_find_err(struct md_err *e, const char *path);
+
+/* ---- header.c: the header of a message, bounded, indexed in place ---- */
+
+void md_header_init(struct md_header *h);
+void md_header_free(struct md_header *h);
+/* Index the fields at the start of the LEN bytes at BUF (which must
+ * outlive H's use): up to a blank line, a line that is no field, or the
+ * end; a leading "From " line is skipped. -1/ENOMEM only. */
+int md_header_parse(struct md_header *h, const char *buf, size_t len);
+/* Read the header of the file FD (from its offset), at most
+ * MD_HEADER_MAX bytes, and index it; -1 with read's errno or ENOMEM. */
+int md_header_read(struct md_header *h, int fd);
+/* The NTH (from 0) field named NAME (any case), unfolded, NUL bytes as
+ * spaces, trimmed, cut to fit SIZE: its length, or -1/ENOENT. */
+int md_header_field(const struct md_header *h, const char *name, size_t nth,
+    char *out, size_t size);
+/* The value of field I (from 0, below h->nf) as md_header_field gives
+ * it; its length. */
+size_t md_header_value(
+    const struct md_header *h, size_t i, char *out, size_t size);
+/* For each of the N NAMES, the index of the first field so named (any
+ * case) into IDX, -1 when there is none. */
+void md_header_find(
+    const struct md_header *h, const char *const *names, size_t n, long *idx);
+
+/* ---- decode.c: header text to UTF-8 (RFC 2047, undeclared 8-bit) ---- */
+
+void md_decoder_init(struct md_decoder *d);
+void md_decoder_free(struct md_decoder *d);
+/*
+ * The LEN bytes of header text at IN into OUT as UTF-8, NUL-terminated,
+ * cut at a character boundary to fit SIZE: encoded words decoded (the
+ * whitespace between two of them dropped, adjacent words of one charset
+ * joined before conversion), other 8-bit bytes read as UTF-8 where valid
+ * and as CP1252 where not, what does not convert as U+FFFD, and control
+ * bytes as ' ' (line breaks, tab, NUL) or '?'. Returns the length.
+ */
+size_t md_decode_text(
+    struct md_decoder *d, const char *in, size_t len, char *out, size_t size);
+/* The length of the valid UTF-8 character (no overlong form, surrogate
+ * or code point above U+10FFFF) at S, N > 0 bytes left; 0 if none. */
+size_t md_utf8_len(const unsigned char *s, size_t n);
+
+/* ---- addr.c: names in From:, ids in Message-ID and References ---- */
+
+/* The name to show for the first mailbox of a From: VALUE: its display
+ * name (quotes undone, RFC 2047 decoded), else the comment after a bare
+ * address, else the address; as md_decode_text. Returns the length. */
+size_t md_from_name(
+    struct md_decoder *d, const char *value, char *out, size_t size);
+/* The ids "<...>" of VALUE without brackets or blanks, separated by one
+ * space, into OUT (ids that do not fit are left out); their number. */
+int md_msgids(const char *value, char *out, size_t size);
+
+/* ---- clock.c: local time, many times over ---- */
+
+#define MD_CLOCK_DAYS 1024 /* UTC days whose offset is kept */
+
+struct md_clock_day {
+	int64_t day; /* days since the epoch, UTC */
+	long gmtoff;
+	int isdst, known, usable; /* usable: one offset all day */
+	const char *zone;
+};
+
+/* The offsets of recent days; md_clock_init before use. Not shared
+ * between threads. */
+struct md_clock {
+	struct md_clock_day d[MD_CLOCK_DAYS];
+};
+
+void md_clock_init(struct md_clock *c);
+/* localtime_r(3) of T into TM, the same fields, faster for many times:
+ * -1/EOVERFLOW when T has no local time. */
+int md_localtime(struct md_clock *c, int64_t t, struct tm *tm);
+/* strftime(3) of PATTERN for the local time of T into BUF: its length,
+ * 0 when it does not fit or T has no local time. */
+size_t md_strftime(
+    struct md_clock *c, char *buf, size_t size, const char *pattern, int64_t t);
+
+/* ---- cacheread.c, cachewrite.c: the header cache, one file per maildir,
+ * read by mmap (cacheread.c), built and written anew (cachewrite.c) ---- */
+
+/* The same checks on LEN bytes at BUF (which must outlive C): 0, or -1
+ * with EBADMSG/ENOTSUP and *WHY saying how. */
+int md_cache_load(
+    struct md_cache *c, const void *buf, size_t len, const char **why);
+
+/* A cache being built in memory, entries in any order. */
+struct md_cache_build {
+	unsigned char *data; /* the entries, one after another */
+	size_t len, cap;
+	struct md_cache_rec *rec;
+	size_t n, rcap;
+};
+
+void md_cache_build_init(struct md_cache_build *b);
+void md_cache_build_free(struct md_cache_build *b);
+/* Add the entry of base B (N bytes); a base added twice is kept once. */
+int md_cache_add(struct md_cache_build *b, const char *base, size_t n,
+    const struct md_summary *s);
+/* Append the entries of FROM to B, as if added to B in their order. */
+int md_cache_build_merge(
+    struct md_cache_build *b, const struct md_cache_build *from);
+/* The file's bytes, in a malloc'd *OUT. -1/ENOMEM, EFBIG. */
+int md_cache_encode(struct md_cache_build *b, unsigned char **out, size_t *len);
+/* Write DIR/mdkit-cache: a new file in DIR/tmp/, fsync, rename over the
+ * old one, fsync DIR (md_tmp_replace; concurrent writers: the last
+ * rename wins, both whole). */
+int md_cache_write(struct md_cache_build *b, const char *dir,
+    struct md_namegen *g, struct md_err *e);
+/* The checksum of the cache format (man mdkit.7). */
+uint64_t md_cache_sum(const unsigned char *p, size_t len);
+
+/* ---- regex.c: what a regular expression may cost to compile ---- */
+
+#define MD_REGEX_LEN 4096  /* bytes */
+#define MD_REGEX_DEPTH 100 /* groups within groups */
+#define MD_REGEX_COST 2000 /* pieces, repetitions written out */
+#define MD_REGEX_ANCHOR 20 /* pieces of ^ $ \< \> \` \' */
+#define MD_REGEX_WORDB 100 /* pieces of \b \B */
+
+/* What regcomp(3) will make of the extended regular expression RE. */
+struct md_regex_cost {
+	/* Pieces: a character, bracket expression or escape 1, an anchor
+	 * MD_REGEX_ANCHOR, \b and \B MD_REGEX_WORDB, a group 2 more, each
+	 * | 1, each * ? + and {} 1 more; x+ counts x twice, x{m,n} n times,
+	 * x{m,} m + 1 times. Counted up to MD_REGEX_COST + 1. */
+	uint64_t pieces;
+	/* The deepest nesting of groups; MD_REGEX_DEPTH + 1 when deeper,
+	 * and then nothing after that point is counted. */
+	unsigned depth;
+	/* A repetition of what can match the empty string, as (a*)*,
+	 * (x?)+, x?{2} or a?? (an anchor and a back reference can). */
+	int empty_repeat;
+	/* A part that matches the empty string in two ways, as (a?|b*). */
+	int ambiguous;
+};
+
+void md_regex_cost(const char *re, struct md_regex_cost *c);
+/* 0 when RE is within MD_REGEX_LEN, MD_REGEX_DEPTH and MD_REGEX_COST
+ * and has neither an empty repetition nor an ambiguous part, so that
+ * regcomp(3) takes little memory and time; else -1 with E2BIG and *WHY
+ * saying which rule it breaks. Whether RE is valid is regcomp's to say. */
+int md_regex_check(const char *re, const char **why);
+
+/* ---- input.c: bounded reading of a stream, with a deadline ---- */
+
+#define MD_INPUT_SIZE 65536
+
+struct md_input {
+	int fd;
+	int eof;
+	size_t pos, len;
+	int64_t deadline; /* CLOCK_MONOTONIC ms; 0 = none */
+	char buf[MD_INPUT_SIZE];
+};
+
+void md_input_init(struct md_input *in, int fd, unsigned timeout);
+/*
+ * The next piece of a line: up to and including '\n', or a buffer's worth
+ * of a longer line (*complete = 0). Returns 1, 0 at end of input, -1.
+ */
+int md_input_line(
+    struct md_input *in, const char **p, size_t *n, int *complete);
+/* Whatever is available, for copying the body. Returns 1, 0 at end, -1. */
+int md_input_chunk(struct md_input *in, const char **p, size_t *n);
+/* A read of the input failed: E as MD_ERR_TIMEOUT when its time ran out
+ * (ETIMEDOUT), else MD_ERR_SYSTEM; step "read", path "stdin". -1. */
+int md_input_err(struct md_err *e);
+
+/* ---- commit.c: making a file durable and visible, the one way ---- */
+
+/* A new tmp file T in HOME holding what is left to read of FD (FROM
+ * names it in errors), its mtime MTIME (if given), finished; on failure
+ * nothing is left in tmp/. */
+int md_tmp_copy(struct md_tmp *t, const struct md_maildir *home, int fd,
+    const char *from, const struct timespec *mtime, struct md_namegen *g,
+    struct md_err *e);
+/* md_place for T into its own maildir's SUB (MD_NEW or MD_CUR) as
+ * "<base>,S=<size>INFO" (INFO: "", ":2,FS" or any info); T is used up
+ * where there are no hard links: renamed into place, never copied. */
+int md_place_own(struct md_tmp *t, int sub, const char *info,
+    struct md_namegen *g, char *name, size_t size, struct md_err *e);
+/* fsync the directory PATH relative to AT (NULL: AT itself); EINVAL, a
+ * file system that cannot, is no failure. -1 with errno. */
+int md_dir_sync(int at, const char *path);
+
+/* link(2) of A in FROM as B in TO, and EEXIST with the same inode under
+ * both names (NFS lost the reply) taken as done. */
+int md_link(int from, const char *a, int to, const char *b);
+/* renameat(2) that fails with EEXIST rather than replace a file. */
+int md_rename_noreplace(int from, const char *a, int to, const char *b);
+/* md_rename_noreplace, then TO synced, and FROM when it is another
+ * descriptor. -1 also when a sync failed after the rename: the new name
+ * is there, but may not survive a crash. */
+int md_rename_durable(int from, const char *a, int to, const char *b);
+
+/* DIR opened for a file of its root replaced on purpose: M gets DIR and
+ * DIR/tmp/ only (new/ and cur/ stay -1, no md_place into it); a tmp/
+ * that will not open fails as step "create". md_maildir_close closes. */
+int md_replace_open(struct md_maildir *m, const char *dir, struct md_err *e);
+/* Rename the finished T over NAME in its home's root, then sync the
+ * root: readers see the old file or the new, and the new one survives a
+ * crash. T's name is gone from tmp/ once the rename is made. */
+int md_tmp_replace(struct md_tmp *t, const char *name, struct md_err *e);
+
+/* ---- filter.c: what delivery does to a message's header ---- */
+
+struct md_filter_opts {
+	const char *return_path;  /* add "Return-Path: <x>" unless present */
+	const char *original_to;  /* add "X-Original-To: x" unless present */
+	const char *delivered_to; /* add "Delivered-To: x" unless present */
+	int mbox;                 /* map and drop Status:/X-Status: */
+};
+
+struct md_filter {
+	const struct md_filter_opts *o;
+	struct md_tmp *out;
+	int state;
+	int seen_line, crlf; /* line ends follow the message's first line */
+	int dropping;        /* inside a dropped field's continuation lines */
+	int post_pending;    /* X-Original-To/Delivered-To still to write */
+	int lastc;           /* last byte written, or 0 */
+	int loop; /* another Delivered-To for the recipient was seen */
+	int have_rp, have_xot, have_dt;
+	struct md_flags flags;
+	int old; /* Status: O — belongs in cur/ */
+	size_t toplen;
+	char date[256]; /* first Date: value, for mbox mtime */
+	char top[4096]; /* leading trace lines, held until decided */
+};
+
+void md_filter_begin(
+    struct md_filter *f, const struct md_filter_opts *o, struct md_tmp *out);
+/* Feed a piece of a line; BOL says it starts a line. */
+int md_filter_line(struct md_filter *f, const char *p, size_t n, int bol,
+    int complete, struct md_err *e);
+/* Once in the body, bytes go through untouched. */
+int md_filter_in_body(const struct md_filter *f);
+int md_filter_body(
+    struct md_filter *f, const char *p, size_t n, struct md_err *e);
+int md_filter_end(struct md_filter *f, struct md_err *e);
+/* Once the header is read: -1/ELOOP with E as MD_ERR_LOOP when it held
+ * our Delivered-To, else 0. */
+int md_filter_loop_err(const struct md_filter *f, struct md_err *e);
+
+/* ---- deliver.c: one message from a stream into a tmp file ---- */
+
+/*
+ * Copy a message from IN into T through F: one leading "From " line is
+ * dropped, trace headers added once. -1/ELOOP when the message already
+ * holds our Delivered-To, -1/EMSGSIZE above T's limit.
+ */
+int md_deliver_read(struct md_input *in, struct md_filter *f, struct md_err *e);
+
+/* ---- mbox.c: splitting an mbox stream (mboxrd) ---- */
+
+struct md_mbox {
+	struct md_input *in;
+	time_t next_date; /* date of the From_ line that starts the next */
+};
+
+/* Skip to the first From_ line: 1 found, 0 empty input, -1 (EINVAL when
+ * the input is no mbox). */
+int md_mbox_begin(struct md_mbox *mb, struct md_input *in, struct md_err *e);
+/*
+ * Read one message through F (unquoting ">From " lines, mboxrd). *DATE
+ * gets its From_ date, else its Date:, else -1; *MORE says whether another
+ * message follows. On -1 the rest of the message was skipped, so the next
+ * one can still be read when *MORE is set.
+ */
+int md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date,
+    int *more, struct md_err *e);
+
+/* ---- date.c: dates in headers and From_ lines ---- */
+
+/* RFC 5322 dates, with the obsolete and broken forms real mail has. */
+int md_date_parse(const char *s, time_t *t);
+/* The asctime date of an mbox From_ line (local time unless zoned). */
+int md_date_from_line(const char *line, size_t n, time_t *t);
+
+#endif
