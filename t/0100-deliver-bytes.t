@@ -12,9 +12,7 @@ M=$T/M
 # stored MSG DESC: deliver MSG (no options) into a fresh M; check that
 # exactly one file appeared in new/, equal to MSG, named with its size.
 stored() {
-	rm -rf "$M"
-	mkmd "$M"
-	deliver "$M" <"$1"
+	deliver_fresh <"$1"
 	is "$RC" 0 "$2: exit 0"
 	f=$(only_file "$M/new")
 	same_bytes "$f" "$1" "$2: stored byte for byte"
@@ -25,9 +23,7 @@ stored() {
 
 # empty message
 : >"$T/empty"
-rm -rf "$M"
-mkmd "$M"
-deliver "$M" <"$T/empty"
+deliver_fresh <"$T/empty"
 is "$RC" 0 "empty message: exit 0"
 f=$(only_file "$M/new")
 ok $? "empty message: one file in new/"

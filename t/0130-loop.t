@@ -13,9 +13,7 @@ M=$T/M
 refused() {
 	_name=$1
 	shift
-	rm -rf "$M"
-	mkmd "$M"
-	deliver "$@" "$M" <"$T/in"
+	deliver_fresh "$@" <"$T/in"
 	is "$RC" 65 "$_name: exit 65"
 	is "$(count_files "$M")" 0 "$_name: nothing in new/, cur/ or tmp/"
 	err_has "Delivered-To loop" "$_name: stderr says it is a loop"
@@ -25,9 +23,7 @@ refused() {
 accepted() {
 	_name=$1
 	shift
-	rm -rf "$M"
-	mkmd "$M"
-	deliver "$@" "$M" <"$T/in"
+	deliver_fresh "$@" <"$T/in"
 	is "$RC" 0 "$_name: exit 0"
 	is "$(count_files "$M/new") $(count_files "$M/tmp")" "1 0" \
 	    "$_name: delivered to new/, tmp/ empty"
@@ -53,9 +49,7 @@ printf 'Delivered-To: b@x.org\nDelivered-To: b@x.org\nSubject: s\n\nbody\n' >"$T
 refused "two for the recipient at the top" -d b@x.org
 
 printf 'Received: from x\nDelivered-To: b@x.org\nSubject: s\n\nbody\n' >"$T/in"
-rm -rf "$M"
-mkmd "$M"
-deliver --qmail -d b@x.org "$M" <"$T/in"
+deliver_fresh --qmail -d b@x.org <"$T/in"
 is "$RC" 100 "--qmail: a loop exits 100"
 is "$(count_files "$M")" 0 "--qmail: nothing in new/, cur/ or tmp/"
 

@@ -44,7 +44,7 @@ same_bytes "$(only_file "$T/B/new")" "$T/msg" "missing target: the last good one
 is "$(fnlink "$(only_file "$T/A/new")")" 2 "missing target: the good ones share the file"
 err_has "$T/missing" "missing target: stderr names it"
 is "$(grep -c . "$T/err")" 1 "missing target: one line on stderr"
-is "$(wc -l <"$T/out" | tr -d ' ')" 2 "missing target: -v prints the two good paths"
+is "$(lines "$T/out")" 2 "missing target: -v prints the two good paths"
 is "$(count_files "$T/A/tmp")$(count_files "$T/B/tmp")" 00 "missing target: tmp/ empty"
 
 rm -rf "$T/A" "$T/B"

@@ -22,7 +22,7 @@ if [ -n "$have_strace" ]; then
 	is "$?" 0 "strace: delivered"
 	tmpfd=$(sed -n 's/^openat([0-9]*, "tmp", .*) = \([0-9]*\)$/\1/p' "$T/trace")
 	grep 'O_CREAT' "$T/trace" >"$T/creat"
-	is "$(wc -l <"$T/creat" | tr -d ' ')" 1 "strace: one file created"
+	is "$(lines "$T/creat")" 1 "strace: one file created"
 	line=$(cat "$T/creat")
 	case $line in
 	"openat($tmpfd, \""*) r=0 ;;

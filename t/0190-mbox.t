@@ -26,15 +26,13 @@ mboxrd() {
 
 # import ARGS... <MBOX: a fresh M, md-deliver -v -M ARGS M.
 import() {
-	rm -rf "$M"
-	mkmd "$M"
-	deliver -v -M "$@" "$M"
+	deliver_fresh -v -M "$@"
 }
 
 mboxrd "$T/m1" "$T/m2" "$T/m3" >"$T/mbox"
 import <"$T/mbox"
 is "$RC" 0 "round trip: exit 0"
-is "$(wc -l <"$T/out" | tr -d ' ')" 3 "round trip: -v prints three paths"
+is "$(lines "$T/out")" 3 "round trip: -v prints three paths"
 i=0
 while read -r f; do
 	i=$((i + 1))
@@ -168,9 +166,7 @@ same_bytes "$(sed -n 1p "$T/out")" "$T/want" "-M -d: Delivered-To on top not add
 
 # A target that cannot be opened: the others get every message; 75.
 mboxrd "$T/m1" "$T/m2" "$T/m3" >"$T/mbox"
-rm -rf "$M"
-mkmd "$M"
-deliver -M "$T/missing" "$M" <"$T/mbox"
+deliver_fresh -M "$T/missing" <"$T/mbox"
 is "$RC" 75 "one target missing: exit 75"
 is "$(count_files "$M/new")" 3 "one target missing: the other gets all three"
 err_has "$T/missing" "one target missing: stderr names it"
@@ -179,8 +175,7 @@ err_has "$T/missing" "one target missing: stderr names it"
 # at the first message and says where.
 rm -rf "$M"
 mkmd "$M"
-MDKIT_FAULT=linkat=EACCES LD_PRELOAD=${MDKIT_FAULTLIB:?} \
-    ASAN_OPTIONS=verify_asan_link_order=0 deliver -M "$M" <"$T/mbox"
+with_fault linkat=EACCES deliver -M "$M" <"$T/mbox"
 is "$RC" 75 "new/ refuses the link: exit 75"
 is "$(count_files "$M")" 0 "new/ refuses the link: nothing left in tmp/"
 err_has "stopped at message 1" "new/ refuses the link: stderr says where"

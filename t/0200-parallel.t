@@ -25,10 +25,10 @@ done
 wait
 
 cat "$T"/fail.* >"$T/fails"
-is "$(wc -l <"$T/fails" | tr -d ' ')" 0 "every delivery exited 0"
+is "$(lines "$T/fails")" 0 "every delivery exited 0"
 is "$(count_files "$M/new")" $((P * N)) "$((P * N)) files in new/"
 is "$(count_files "$M/tmp")" 0 "tmp/ empty"
 grep -h '^Subject:' "$M"/new/* | sort -u >"$T/subjects"
-is "$(wc -l <"$T/subjects" | tr -d ' ')" $((P * N)) "every message once: $((P * N)) distinct subjects"
+is "$(lines "$T/subjects")" $((P * N)) "every message once: $((P * N)) distinct subjects"
 ls "$M/new" | sed 's/,S=.*//' | sort -u >"$T/bases"
-is "$(wc -l <"$T/bases" | tr -d ' ')" $((P * N)) "every base name distinct"
+is "$(lines "$T/bases")" $((P * N)) "every base name distinct"

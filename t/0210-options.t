@@ -17,7 +17,7 @@ usage_err() {
 	shift
 	deliver "$@" "$M" <"$T/msg"
 	is "$RC" 75 "$_d: exit 75 (the MTA keeps the mail)"
-	is "$(wc -l <"$T/err" | tr -d ' ')" 1 "$_d: one line on stderr: $(cat "$T/err")"
+	is "$(lines "$T/err")" 1 "$_d: one line on stderr: $(cat "$T/err")"
 }
 
 usage_err "unknown option" -x
@@ -57,7 +57,7 @@ is "$RC" 0 "-v: exit 0"
 f=$(cat "$T/out")
 same_bytes "$f" "$T/msg" "-v: prints the path of the delivered file"
 deliver "$M" <"$T/msg"
-is "$(wc -c <"$T/out" | tr -d ' ')" 0 "without -v: nothing on stdout"
+is "$(bytes "$T/out")" 0 "without -v: nothing on stdout"
 
 # -v into a pipe nobody reads: the delivery stands, exit 0, not SIGPIPE.
 rm -rf "$M"

@@ -12,41 +12,9 @@ plan 160
 F=$BIN/md-flag
 L=$BIN/md-list
 M=$T/M
-shim=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
 
-# mf ARGS...: md-flag with nothing on stdin; stdout in $T/out, stderr in
-# $T/err, status in RC.
-mf() {
-	"$F" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-# faulty SPEC ARGS...: mf with a system call failing (t/fault/inject.c).
-faulty() {
-	_spec=$1
-	shift
-	MDKIT_FAULT=$_spec LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0 \
-	    "$F" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-lines() { wc -l <"$1" | tr -d ' '; }
-bytes() { wc -c <"$1" | tr -d ' '; }
-
-# msg DIR REL...: a message DIR/REL each, with an mtime of 2001-09-09.
-msg() {
-	_d=$1
-	shift
-	for _r; do
-		printf 'Subject: %s\n\nbody\n' "$_r" >"$_d/$_r"
-		touch -d @1000000000 "$_d/$_r"
-	done
-}
-
-# tree DIR: every path below DIR, sorted, one line.
-tree() {
-	(cd "$1" && find . | sort | tr '\n' ' ')
-}
+# mf ARGS...: run md-flag (nothing on stdin; $T/out, $T/err, RC).
+mf() { run "$F" "$@"; }
 
 mkmd "$M"
 
@@ -108,21 +76,21 @@ is "$(ls "$M/new" | wc -l | tr -d ' ')" 0 "-C: new/ is empty"
 
 # ---- nothing to change: no rename, the path printed as given ----
 
-if [ -f "$shim" ]; then
+if have_faultlib; then
 	# Every rename fails: a run that still exits 0 made none.
 	msg "$M" cur/Q:2,FS cur/W:2,SF new/Z
-	faulty renameat2=EIO -S "$M/cur/Q:2,FS"
+	faulty renameat2=EIO "$F" -S "$M/cur/Q:2,FS"
 	is "$RC:$(cat "$T/out")" "0:$M/cur/Q:2,FS" "flag already set: no rename, path as given"
-	faulty renameat2=EIO -F -d "$M/cur/W:2,SF"
+	faulty renameat2=EIO "$F" -F -d "$M/cur/W:2,SF"
 	is "$RC:$(cat "$T/out")" "0:$M/cur/W:2,SF" "unordered letters of an unchanged name are left alone"
 	check "unchanged name: the file still has it" test -f "$M/cur/W:2,SF"
-	faulty renameat2=EIO -s "$M/new/Z"
+	faulty renameat2=EIO "$F" -s "$M/new/Z"
 	is "$RC:$(cat "$T/out")" "0:$M/new/Z" "-s on an unflagged new/ message: stays in new/"
-	faulty renameat2=EIO -C "$M/cur/Q:2,FS"
+	faulty renameat2=EIO "$F" -C "$M/cur/Q:2,FS"
 	is "$RC:$(cat "$T/out")" "0:$M/cur/Q:2,FS" "-C on a cur/ message: untouched"
-	faulty renameat2=EIO "$M/cur/Q:2,FS" "$M/new/Z"
+	faulty renameat2=EIO "$F" "$M/cur/Q:2,FS" "$M/new/Z"
 	is "$RC:$(tr '\n' ' ' <"$T/out")" "0:$M/cur/Q:2,FS $M/new/Z " "no option: nothing changes, the paths printed"
-	faulty renameat2=EIO -S "$M/new/Z"
+	faulty renameat2=EIO "$F" -S "$M/new/Z"
 	is "$RC" 1 "(the shim does make renames fail)"
 else
 	skip_n 7 "no fault shim (MDKIT_FAULTLIB)"
@@ -347,22 +315,22 @@ ok $? "new name taken: stderr says why: $(cat "$T/err")"
 is "$(cat "$M/cur/D:2,S")" "the one in cur" "new name taken: not replaced"
 check "new name taken: the message stays in new/" test -f "$M/new/D"
 
-if [ -f "$shim" ]; then
+if have_faultlib; then
 	msg "$M" new/RO
 	for spec in renameat2=EACCES renameat2=EROFS renameat2=EIO; do
-		faulty "$spec" -S "$M/new/RO"
+		faulty "$spec" "$F" -S "$M/new/RO"
 		is "$RC:$(bytes "$T/out")" "1:0" "$spec: exit 1, nothing printed"
 		check "$spec: the message is where it was" test -f "$M/new/RO"
 	done
-	faulty renameat2=EACCES -S "$M/new/RO"
+	faulty renameat2=EACCES "$F" -S "$M/new/RO"
 	grep -q "Permission denied" "$T/err"
 	ok $? "EACCES: stderr says why: $(cat "$T/err")"
-	faulty renameat2=EROFS -S "$M/new/RO"
+	faulty renameat2=EROFS "$F" -S "$M/new/RO"
 	grep -q "Read-only file system" "$T/err"
 	ok $? "EROFS: stderr says why: $(cat "$T/err")"
 	for spec in renameat2=EINVAL renameat2=ENOSYS; do
 		msg "$M" "new/nr-${spec#*=}"
-		faulty "$spec" -S "$M/new/nr-${spec#*=}"
+		faulty "$spec" "$F" -S "$M/new/nr-${spec#*=}"
 		is "$RC:$(cat "$T/out")" "0:$M/cur/nr-${spec#*=}:2,S" \
 		    "$spec (no RENAME_NOREPLACE): plain rename after a check"
 	done
@@ -370,15 +338,15 @@ if [ -f "$shim" ]; then
 	# rename (one sets and clears S, we set F): the rename says ENOENT
 	# once, the message is found under the very name we started from.
 	msg "$M" cur/Back:2,S
-	faulty renameat2=ENOENT@1 -F "$M/cur/Back:2,S"
+	faulty renameat2=ENOENT@1 "$F" -F "$M/cur/Back:2,S"
 	is "$RC:$(cat "$T/out")" "0:$M/cur/Back:2,FS" \
 	    "renamed away and back meanwhile: tried again, exit 0"
 	is "$(ls "$M/cur" | grep -c '^Back')" 1 "renamed away and back: one file"
 	# ... and again at every try: the bounded tries end, nothing lost.
-	faulty renameat2=ENOENT -R "$M/cur/Back:2,FS"
+	faulty renameat2=ENOENT "$F" -R "$M/cur/Back:2,FS"
 	is "$RC:$(lines "$T/err")" "1:1" "ENOENT at every try: exit 1, one line"
 	check "ENOENT at every try: the message is where it was" test -f "$M/cur/Back:2,FS"
-	faulty renameat2=EINVAL -S "$M/new/D"
+	faulty renameat2=EINVAL "$F" -S "$M/new/D"
 	is "$RC" 1 "no RENAME_NOREPLACE, new name taken: exit 1"
 	is "$(cat "$M/cur/D:2,S")" "the one in cur" "no RENAME_NOREPLACE: still not replaced"
 	check "no RENAME_NOREPLACE: the message stays in new/" test -f "$M/new/D"

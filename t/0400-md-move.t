@@ -13,40 +13,9 @@ MV=$BIN/md-move
 F=$BIN/md-flag
 M=$T/M
 A=$T/A
-shim=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
 
-# mv_ ARGS...: md-move with nothing on stdin; stdout in $T/out, stderr in
-# $T/err, status in RC.
-mv_() {
-	"$MV" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-# faulty SPEC ARGS...: mv_ with a system call failing (t/fault/inject.c).
-faulty() {
-	_spec=$1
-	shift
-	MDKIT_FAULT=$_spec LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0 \
-	    "$MV" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-lines() { wc -l <"$1" | tr -d ' '; }
-bytes() { wc -c <"$1" | tr -d ' '; }
-
-# msg DIR REL...: a message DIR/REL each, mtime 2001-09-09.
-msg() {
-	_d=$1
-	shift
-	for _r; do
-		printf 'Subject: %s\n\nbody of %s\n' "$_r" "$_r" >"$_d/$_r"
-		touch -d @1000000000 "$_d/$_r"
-	done
-}
-
-tree() {
-	(cd "$1" && find . | sort | tr '\n' ' ')
-}
+# mv_ ARGS...: run md-move (nothing on stdin; $T/out, $T/err, RC).
+mv_() { run "$MV" "$@"; }
 
 base_of() { basename "$1" | sed 's/:.*//'; }
 
@@ -214,7 +183,7 @@ fi
 # the copy path on one file system, with renameat2 faking EXDEV
 msg "$M" cur/e1:2,S
 cp "$M/cur/e1:2,S" "$T/e1"
-faulty renameat2=EXDEV "$M/cur/e1:2,S" "$A"
+faulty renameat2=EXDEV "$MV" "$M/cur/e1:2,S" "$A"
 is "$RC" 0 "EXDEV: copied instead"
 same_bytes "$(cat "$T/out")" "$T/e1" "EXDEV: the same bytes"
 check "EXDEV: the source is gone" test ! -e "$M/cur/e1:2,S"
@@ -224,7 +193,7 @@ isnt "$(finode "$(cat "$T/out")")" "$(finode "$T/e1")" "EXDEV: a new inode"
 for spec in write=ENOSPC fsync=EIO close=EIO linkat=EIO dirsync=EIO; do
 	msg "$M" cur/e2:2,S
 	ca=$(count_files "$A")
-	faulty "renameat2=EXDEV,$spec" "$M/cur/e2:2,S" "$A"
+	faulty "renameat2=EXDEV,$spec" "$MV" "$M/cur/e2:2,S" "$A"
 	is "$RC:$(bytes "$T/out"):$(lines "$T/err")" "1:0:1" "EXDEV and $spec: exit 1, nothing printed, one line"
 	check "EXDEV and $spec: the source is still there" test -f "$M/cur/e2:2,S"
 	case $spec in

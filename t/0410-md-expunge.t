@@ -13,45 +13,17 @@ X=$BIN/md-expunge
 M=$T/M
 R=$T/R
 
-# mx ARGS...: md-expunge with nothing on stdin; stdout in $T/out, stderr
-# in $T/err, status in RC.
-mx() {
-	"$X" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
+# mx ARGS...: run md-expunge (nothing on stdin; $T/out, $T/err, RC).
+mx() { run "$X" "$@"; }
 
-# msg DIR REL...: a 10-byte message DIR/REL each, delivered 2001-09-09.
-msg() {
-	_d=$1
-	shift
-	for _r; do
-		printf '123456789\n' >"$_d/$_r"
-		touch -d @1000000000 "$_d/$_r"
-	done
-}
-
-# tree DIR: every path below DIR, sorted, on one line.
-tree() {
-	(cd "$1" && find . | sort | tr '\n' ' ')
-}
-
-# got [PREFIX]: the output lines, PREFIX/ (default $M/) taken off,
-# sorted, on one line.
-got() {
-	sed "s|^${1:-$M}/||" "$T/out" | sort | tr '\n' ' ' | sed 's/ $//'
-}
-
-want() {
-	printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'
-}
-
-lines() { wc -l <"$1" | tr -d ' '; }
-bytes() { wc -c <"$1" | tr -d ' '; }
+# msg10 DIR REL...: a 10-byte message DIR/REL each, delivered 2001-09-09
+# (the sizes below count on it).
+msg10() { msg_text 123456789 "$@"; }
 
 # ---- T in new/ and cur/ goes; everything else stays ----
 
 mkmd "$M"
-msg "$M" new/n1:2,T new/n2 new/n3:2,S cur/a:2,ST cur/b:2,S cur/c:2,T \
+msg10 "$M" new/n1:2,T new/n2 new/n3:2,S cur/a:2,ST cur/b:2,S cur/c:2,T \
     cur/d:2,FTab cur/e:2,t cur/f cur/.dot:2,T cur/g:1,T tmp/t:2,T
 mkdir "$M/cur/dir:2,T"
 for f in dovecot-uidlist dovecot-keywords dovecot.index maildirsize.x \
@@ -76,7 +48,7 @@ is "$RC:$(bytes "$T/out")" "0:0" "T again: nothing to do, exit 0"
 
 # ---- -n changes nothing and names what would go ----
 
-msg "$M" new/n4:2,T cur/h:2,ST
+msg10 "$M" new/n4:2,T cur/h:2,ST
 before=$(tree "$T")
 mx -n "$M"
 is "$RC" 0 "-n: exit 0"
@@ -104,15 +76,15 @@ check "-v: they are gone" test ! -e "$M/new/n4:2,T" -a ! -e "$M/cur/h:2,ST"
 
 # ---- sizes: ,S= in the name, else the file's ----
 
-msg "$M" "cur/s1,S=1000:2,T" "cur/s2:2,T"
+msg10 "$M" "cur/s1,S=1000:2,T" "cur/s2:2,T"
 mx --tsv "$M"
 is "$(sed -n 2p "$T/out")" "$(printf '%s\t2\t1010\t0\t0\t0' "$M")" \
     "sizes from ,S= (1000) and from the file (10)"
 
 # ---- --all, --older-than ----
 
-msg "$M" cur/old1:2,S cur/old2:2,T new/old3
-msg "$M" cur/young1:2,S cur/young2:2,T
+msg10 "$M" cur/old1:2,S cur/old2:2,T new/old3
+msg10 "$M" cur/young1:2,S cur/young2:2,T
 touch -d '10 days ago' "$M/cur/old1:2,S" "$M/cur/old2:2,T" "$M/new/old3"
 touch -d '1 hour ago' "$M/cur/young1:2,S" "$M/cur/young2:2,T"
 mx --older-than 7d "$M"
@@ -142,7 +114,7 @@ touch "$R/.Work/maildirfolder" "$R/.Work.Sub/maildirfolder" \
     "$R/.Trash/maildirfolder" "$R/.Workshop/maildirfolder"
 fill() {
 	for _f in "$R" "$R/.Work" "$R/.Work.Sub" "$R/.Trash" "$R/.Workshop"; do
-		[ -e "$_f/cur/x:2,T" ] || msg "$_f" cur/x:2,T
+		[ -e "$_f/cur/x:2,T" ] || msg10 "$_f" cur/x:2,T
 	done
 }
 left() {
@@ -178,13 +150,13 @@ fill
 MAILDIR=$R mx
 is "$(left)" "/.Work /.Work.Sub /.Trash /.Workshop " "no argument: \$MAILDIR"
 mkmd "$T/S"
-msg "$T/S" cur/x:2,T
+msg10 "$T/S" cur/x:2,T
 fill
 MAILDIR=$T/none mx -m "$R" -m "$T/S"
 is "$RC:$(left)" "0:/.Work /.Work.Sub /.Trash /.Workshop " "-m twice: each root"
 check "-m twice: the second root too" test ! -e "$T/S/cur/x:2,T"
 fill
-msg "$R/.Trash" cur/y:2,S cur/z
+msg10 "$R/.Trash" cur/y:2,S cur/z
 touch -d '40 days ago' "$R/.Trash/cur/x:2,T" "$R/.Trash/cur/y:2,S"
 touch "$R/.Trash/cur/z"
 MAILDIR=$R mx --all --older-than 30d -f Trash
@@ -196,7 +168,7 @@ is "$(left)" " /.Work /.Work.Sub /.Workshop " "Trash retention: nothing else"
 
 mkmd "$T/P"
 P=$T/P
-msg "$P" tmp/fresh cur/x:2,T
+msg10 "$P" tmp/fresh cur/x:2,T
 mkdir "$P/tmp/subdir"
 mx --tmp "$P"
 is "$RC" 0 "--tmp: exit 0"
@@ -205,20 +177,20 @@ check "--tmp alone: T messages are not touched" test -e "$P/cur/x:2,T"
 mx --tmp=1h -v "$P"
 is "$(cat "$T/err")" "md-expunge: $P: 0 tmp files (0B) removed" \
     "--tmp=1h -v: a fresh file is not stale; the summary names tmp only"
-msg "$P" tmp/aged
+msg10 "$P" tmp/aged
 mx --tmp=1h "$P"
 check "--tmp=1h: an mtime of 2001 does not age a tmp file (ctime does)" \
     test -e "$P/tmp/aged"
 sleep 2
 mx --tmp=1s -v "$P"
 is "$RC:$(got "$P")" "0:tmp/aged tmp/fresh" "--tmp=1s: files made 2s before go"
-msg "$P" tmp/fresh2
+msg10 "$P" tmp/fresh2
 mx --tmp=0s -T -v "$P"
 is "$(got "$P")" "$(want cur/x:2,T tmp/fresh2)" "--tmp=0s -T: both kinds"
 is "$(cat "$T/err")" "md-expunge: $P: 1 message (10B), 1 tmp file (10B) removed" \
     "--tmp -T -v: the summary names both"
 check "--tmp: a directory in tmp/ is never removed" test -d "$P/tmp/subdir"
-msg "$P" tmp/a cur/y:2,T
+msg10 "$P" tmp/a cur/y:2,T
 mx --tmp=0s --older-than 0s "$P"
 check "--tmp --older-than: both kinds too" \
     test ! -e "$P/tmp/a" -a ! -e "$P/cur/y:2,T"
@@ -227,8 +199,8 @@ check "--tmp --older-than: both kinds too" \
 
 mkmd "$T/J" "$T/J/.Junk"
 touch "$T/J/.Junk/maildirfolder"
-msg "$T/J" cur/a:2,T "cur/b,S=5:2,T" tmp/t
-msg "$T/J/.Junk" cur/c:2,T
+msg10 "$T/J" cur/a:2,T "cur/b,S=5:2,T" tmp/t
+msg10 "$T/J/.Junk" cur/c:2,T
 mx --tsv --tmp=0s -T -r "$T/J"
 is "$RC" 0 "--tsv: exit 0"
 is "$(sed -n 1p "$T/out")" "$(printf 'maildir\tmessages\tbytes\ttmp_files\ttmp_bytes\terrors')" \
@@ -236,8 +208,8 @@ is "$(sed -n 1p "$T/out")" "$(printf 'maildir\tmessages\tbytes\ttmp_files\ttmp_b
 is "$(sed -n '2,$p' "$T/out" | tr '\t\n' ',;')" \
     "$T/J,2,15,1,10,0;$T/J/.Junk,1,10,0,0,0;" "--tsv: a line per maildir"
 is "$(bytes "$T/err")" 0 "--tsv: no paths without -v"
-msg "$T/J" cur/a:2,T "cur/b,S=5:2,T"
-msg "$T/J/.Junk" cur/c:2,T
+msg10 "$T/J" cur/a:2,T "cur/b,S=5:2,T"
+msg10 "$T/J/.Junk" cur/c:2,T
 mx --json -v -r "$T/J"
 is "$(lines "$T/err")" 3 "--json -v: the paths go to stderr"
 if perl -MJSON::PP -e 1 2>/dev/null; then
@@ -261,10 +233,10 @@ is "$(bytes "$T/err"):$(grep -c '"dry_run":true' "$T/out")" "0:1" \
 mkmd "$T/L" "$T/O"
 echo keep >"$T/outside"
 ln -s "$T/outside" "$T/L/cur/link:2,T"
-msg "$T/O" new/victim:2,T
+msg10 "$T/O" new/victim:2,T
 rmdir "$T/L/new"
 ln -s "$T/O/new" "$T/L/new"
-msg "$T/L" cur/c:2,T
+msg10 "$T/L" cur/c:2,T
 mx -v "$T/L"
 is "$RC" 1 "a linked new/: exit 1"
 is "$(grep -c . "$T/err")" 2 "a linked new/: one line for it (and the summary)"
@@ -280,22 +252,22 @@ check "cur/ is done even though new/ is refused" test ! -e "$T/L/cur/c:2,T"
 mkmd "$T/Q" "$T/Q/.Trash" "$T/Q/.Work"
 touch "$T/Q/.Trash/maildirfolder" "$T/Q/.Work/maildirfolder"
 printf '1000000S,100C\n' >"$T/Q/maildirsize"
-msg "$T/Q" cur/a:2,T "cur/b,S=7:2,T"
-msg "$T/Q/.Work" "cur/w,S=30:2,T"
-msg "$T/Q/.Trash" "cur/t,S=40:2,S"
+msg10 "$T/Q" cur/a:2,T "cur/b,S=7:2,T"
+msg10 "$T/Q/.Work" "cur/w,S=30:2,T"
+msg10 "$T/Q/.Trash" "cur/t,S=40:2,S"
 mx "$T/Q"
 is "$(sed -n '2,$p' "$T/Q/maildirsize")" "-17 -2" "quota: one line for the root"
 mx "$T/Q/.Work"
 is "$(sed -n 3p "$T/Q/maildirsize")" "-30 -1" "quota: a folder's line goes to the root's file"
 mx --all "$T/Q/.Trash"
 is "$RC:$(lines "$T/Q/maildirsize")" "0:3" "quota: Trash is not counted, no line"
-msg "$T/Q" cur/c:2,T
+msg10 "$T/Q" cur/c:2,T
 mx -n "$T/Q"
 is "$(lines "$T/Q/maildirsize")" 3 "quota: -n writes no line"
 rm "$T/Q/maildirsize"
 mx "$T/Q"
 check "quota: no maildirsize, none made" test ! -e "$T/Q/maildirsize"
-msg "$T/Q" cur/d:2,T
+msg10 "$T/Q" cur/d:2,T
 mkdir "$T/Q/maildirsize"
 mx "$T/Q"
 is "$RC:$(lines "$T/err")" "1:1" "quota: an unwritable maildirsize: exit 1, one line"
@@ -307,7 +279,7 @@ rmdir "$T/Q/maildirsize"
 printf '0S\n' >"$T/Q/maildirsize"
 i=0
 while [ $i -lt 200 ]; do
-	msg "$T/Q" "cur/m$i,S=10:2,T"
+	msg10 "$T/Q" "cur/m$i,S=10:2,T"
 	i=$((i + 1))
 done
 perl -e 'pipe(R, W) or die; close R; open(STDOUT, ">&W") or die; exec @ARGV' \
@@ -332,7 +304,7 @@ MAILDIR=$R mx -r -f Nothere
 is "$RC" 1 "-f of a missing folder: exit 1"
 
 mkmd "$T/RO"
-msg "$T/RO" cur/r1:2,T cur/r2:2,T cur/r3:2,S
+msg10 "$T/RO" cur/r1:2,T cur/r2:2,T cur/r3:2,S
 chmod 555 "$T/RO/cur"
 chmod 711 "$T"
 as_nobody "$X" "$T/RO" </dev/null >"$T/out" 2>"$T/err"
@@ -354,7 +326,7 @@ for args in "--bogus" "-q" "-f" "--older-than" "--older-than 7" \
     "--older-than 7x" "--older-than -1d" "--tmp=" "--tmp=36" "--tmp=1.5h" \
     "--tsv --json" "--all -T $M" "--all" "--all -r" "-f ../x" "-f .Work" \
     "--tmp 3d $M" "--tmp=1h 12h"; do
-	msg "$M" cur/u:2,T
+	msg10 "$M" cur/u:2,T
 	# shellcheck disable=SC2086
 	mx $args
 	is "$RC:$(lines "$T/err"):$(bytes "$T/out")" "64:1:0" "usage: $args: exit 64, one line"

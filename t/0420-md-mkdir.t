@@ -9,22 +9,12 @@ plan 94
 
 K=$BIN/md-mkdir
 
-# mk ARGS...: md-mkdir; stdout in $T/out, stderr in $T/err, status in RC.
-mk() {
-	"$K" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-bytes() { wc -c <"$1" | tr -d ' '; }
+# mk ARGS...: run md-mkdir (nothing on stdin; $T/out, $T/err, RC).
+mk() { run "$K" "$@"; }
 
 # modes DIR: the modes of DIR and its tmp/, new/ and cur/.
 modes() {
 	echo "$(fmode "$1") $(fmode "$1/tmp") $(fmode "$1/new") $(fmode "$1/cur")"
-}
-
-# tree DIR: every name below DIR with its inode and mode.
-tree() {
-	(cd "$1" && find . -exec stat -c '%n %i %a' {} + | sort)
 }
 
 # ---- maildirs ----
@@ -34,10 +24,10 @@ is "$RC" 0 "a new maildir: exit 0"
 is "$(modes "$T/A" 2>&1)" "700 700 700 700" "made with mode 0700 throughout"
 is "$(bytes "$T/out")$(bytes "$T/err")" 00 "nothing printed"
 is "$(ls -A "$T/A" | tr '\n' ' ')" "cur new tmp " "tmp/, new/ and cur/, nothing else"
-before=$(tree "$T/A")
+before=$(tree "$T/A" '%i %a')
 mk "$T/A"
 is "$RC" 0 "again: exit 0 (idempotent)"
-is "$(tree "$T/A")" "$before" "again: nothing changed"
+is "$(tree "$T/A" '%i %a')" "$before" "again: nothing changed"
 mk "$T/A/"
 is "$RC" 0 "with a trailing slash: exit 0"
 
@@ -107,7 +97,7 @@ check "new is a file: still a file" test -f "$T/N/new"
 mk "$T/G" "$T/file" "$T/H"
 is "$RC" 1 "one bad among good: exit 1"
 check "one bad among good: the good ones made" test -d "$T/G/cur" -a -d "$T/H/cur"
-is "$(wc -l <"$T/err" | tr -d ' ')" 1 "one bad among good: one line on stderr"
+is "$(lines "$T/err")" 1 "one bad among good: one line on stderr"
 
 if as_nobody true; then
 	chmod 711 "$T" # so that it is ro/ that refuses, not T
@@ -134,10 +124,10 @@ is "$(modes "$F")" "700 700 700 700" "-f: the folder made mode 0700"
 check "-f: maildirfolder is an empty file" test -f "$F/maildirfolder" -a ! -s "$F/maildirfolder"
 check "-f: no .Work for the parent level" test ! -e "$R/.Work"
 check "-f: the root gets no marker" test ! -e "$R/maildirfolder"
-before=$(tree "$R")
+before=$(tree "$R" '%i %a')
 mk -f Work.Projects "$R"
 is "$RC" 0 "-f again: exit 0"
-is "$(tree "$R")" "$before" "-f again: nothing changed"
+is "$(tree "$R" '%i %a')" "$before" "-f again: nothing changed"
 
 mk -f Sent -f INBOX.Drafts -f INBOX "$R/"
 is "$RC" 0 "-f three times, with INBOX: exit 0"

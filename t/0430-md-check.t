@@ -11,23 +11,9 @@
 plan 124
 
 C=$BIN/md-check
-shim=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
 
-# mc ARGS...: md-check with stdout in $T/out, stderr in $T/err, status
-# in RC.
-mc() {
-	"$C" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-lines() { wc -l <"$1" | tr -d ' '; }
-bytes() { wc -c <"$1" | tr -d ' '; }
-
-# has CATEGORY PATH: $T/out has a line with that category and path.
-has() {
-	awk -F'\t' -v c="$1" -v p="$2" \
-	    '$1 == c && $2 == p { f = 1 } END { exit !f }' "$T/out"
-}
+# mc ARGS...: run md-check (nothing on stdin; $T/out, $T/err, RC).
+mc() { run "$C" "$@"; }
 
 # md700 DIR...: maildirs with mode 0700 throughout (the umask is 022).
 md700() {
@@ -37,8 +23,9 @@ md700() {
 	done
 }
 
-# msg PATH TEXT: a message file holding TEXT, mode 0600.
-msg() {
+# msg_file PATH TEXT: a message file holding TEXT, mode 0600, made now
+# (an old mtime would make a file in tmp/ stale).
+msg_file() {
 	printf '%s\n' "$2" >"$1"
 	chmod 600 "$1"
 }
@@ -54,33 +41,28 @@ nfiles() {
 	find "$1/tmp" "$1/new" "$1/cur" ! -type d 2>/dev/null | wc -l | tr -d ' '
 }
 
-# tree DIR: every name below DIR with its inode, mode and mtime.
-tree() {
-	(cd "$1" && find . -exec stat -c '%n %i %a %Y' {} + | sort)
-}
-
 # ---- every kind of damage, found ----
 
 M=$T/M
 md700 "$M"
 rmdir "$M/tmp"
-msg "$M/new/a" one
-msg "$M/cur/a:2,S" two
-msg "$M/new/b:2,S" three
-msg "$M/cur/c:2,SF" four
-msg "$M/cur/d:2,FSS" five
+msg_file "$M/new/a" one
+msg_file "$M/cur/a:2,S" two
+msg_file "$M/new/b:2,S" three
+msg_file "$M/cur/c:2,SF" four
+msg_file "$M/cur/d:2,FSS" five
 : >"$M/cur/e"
 chmod 600 "$M/cur/e"
-msg "$M/cur/f,S=3:2,S" "more than three bytes"
-msg "$M/cur/g:2,S" seven
+msg_file "$M/cur/f,S=3:2,S" "more than three bytes"
+msg_file "$M/cur/g:2,S" seven
 chmod 644 "$M/cur/g:2,S"
 chmod 750 "$M/new"
 chmod 711 "$M" "$M/cur" # others may pass, not list: g:2,S is theirs
 mkdir "$M/cur/dir"
 mkfifo "$M/cur/fifo"
-msg "$M/cur/:2,S" "no base"
+msg_file "$M/cur/:2,S" "no base"
 printf '100000S,10C\n5 1\n' >"$M/maildirsize"
-before_tree=$(tree "$M")
+before_tree=$(tree "$M" '%i %a %Y')
 before_sums=$(sums "$M")
 before_n=$(nfiles "$M")
 
@@ -106,7 +88,7 @@ ok $? "duplicate: the detail names the one kept (cur/)"
 grep -q "^size	.*	the name says 3 bytes, the file has 22\$" "$T/out"
 ok $? "size: the detail gives both sizes"
 is "$(bytes "$T/err")" 0 "damage: nothing on stderr"
-is "$(tree "$M")" "$before_tree" "without --repair: nothing changed"
+is "$(tree "$M" '%i %a %Y')" "$before_tree" "without --repair: nothing changed"
 
 # ---- --repair ----
 
@@ -158,14 +140,14 @@ K=$T/K
 printf 'Subject: a\n\nbody\n' | "$MD" -c "$K" 2>/dev/null
 printf 'Subject: b\n\nbody\n' | "$MD" "$K"
 "$BIN/md-flag" -q -S "$K/new/$(ls "$K/new" | head -1)"
-msg "$K/tmp/1.M1P1.inprogress" "a delivery going on"
+msg_file "$K/tmp/1.M1P1.inprogress" "a delivery going on"
 ln -s "$(ls "$K"/cur/* | head -1)" "$K/cur/1.M2P2.link:2,S"
 mc "$K"
 is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" "clean: exit 0, no output"
-k_tree=$(tree "$K")
+k_tree=$(tree "$K" '%i %a %Y')
 mc --repair "$K"
 is "$RC:$(bytes "$T/out")" "0:0" "clean with --repair: exit 0, no output"
-is "$(tree "$K")" "$k_tree" "clean with --repair: nothing changed"
+is "$(tree "$K" '%i %a %Y')" "$k_tree" "clean with --repair: nothing changed"
 
 # ---- cannot check ----
 
@@ -203,10 +185,10 @@ md700 "$R" "$R/.Work" "$R/.Work.Sub" "$R/.Other"
 for f in .Work .Work.Sub .Other; do
 	: >"$R/$f/maildirfolder"
 done
-msg "$R/.Work/cur/w:2,TS" w
-msg "$R/.Work/cur/x:2,ST" x
-msg "$R/.Work.Sub/new/s:2,S" s
-msg "$R/.Other/cur/o:2,RF" o
+msg_file "$R/.Work/cur/w:2,TS" w
+msg_file "$R/.Work/cur/x:2,ST" x
+msg_file "$R/.Work.Sub/new/s:2,S" s
+msg_file "$R/.Other/cur/o:2,RF" o
 mc "$R"
 is "$RC:$(bytes "$T/out")" "0:0" "without -r: the root only"
 mc -r "$R"
@@ -227,7 +209,7 @@ is "$RC:$(bytes "$T/out")" "0:0" "-r after --repair: clean"
 
 O=$T/O
 md700 "$O"
-msg "$O/cur/x	y
+msg_file "$O/cur/x	y
 z:2,SF" odd
 mc "$O"
 is "$(lines "$T/out")" 1 "a name with TAB and newline: one line"
@@ -237,12 +219,9 @@ is "$(cut -f2 "$T/out")" "$O/cur/x\\ty\\nz:2,SF" "... the path shown with escape
 
 F=$T/F
 md700 "$F"
-msg "$F/new/x:2,S" x
-if [ -f "$shim" ]; then
-	MDKIT_FAULT=renameat2=EACCES LD_PRELOAD=$shim \
-	    ASAN_OPTIONS=verify_asan_link_order=0 \
-	    "$C" --repair "$F" >"$T/out" 2>"$T/err"
-	RC=$?
+msg_file "$F/new/x:2,S" x
+if have_faultlib; then
+	faulty renameat2=EACCES "$C" --repair "$F"
 	is "$RC" 1 "failed repair: exit 1"
 	is "$(cat "$T/err")" \
 	    "md-check: $F/new/x:2,S: cannot rename to $F/cur/x:2,S: Permission denied" \
@@ -250,7 +229,7 @@ if [ -f "$shim" ]; then
 	is "$(grep -c '^repaired' "$T/out")" 0 "failed repair: no repaired line"
 	check "failed repair: the message is where it was" test -f "$F/new/x:2,S"
 else
-	skip_n 4 "no fault shim at $shim"
+	skip_n 4 "no fault shim at $FAULTLIB"
 fi
 
 # ---- stale tmp/ files ----
@@ -280,7 +259,7 @@ if [ -n "$old" ]; then
 else
 	skip_n 3 "no directory of files older than 36 hours"
 fi
-msg "$K/tmp/2.M2P2.fresh" fresh
+msg_file "$K/tmp/2.M2P2.fresh" fresh
 mc "$K"
 is "$RC:$(bytes "$T/out")" "0:0" "a fresh tmp/ file is no finding"
 
@@ -290,7 +269,7 @@ F=$T/F
 mkmd "$F" "$F/.Lists.Debian"
 : >"$F/.Lists.Debian/maildirfolder"
 chmod -R go= "$F"
-msg "$F/.Lists.Debian/new/1.M1P1.h:2,SF" misplaced
+msg_file "$F/.Lists.Debian/new/1.M1P1.h:2,SF" misplaced
 MAILDIR=$F "$C" Lists.Debian >"$T/out" 2>"$T/err"
 is "$?:$(cut -f1 "$T/out" | sort -u | tr '\n' ' ')" "1:flags misplaced " \
     "a folder name: checked in \$MAILDIR's folder"
@@ -301,11 +280,10 @@ ok $? "a folder name: the finding names the folder's path"
 
 N=$T/N
 mkmd "$N"
-msg "$N/cur/1.M1P1.h,S=6:2,S" hello
+msg_file "$N/cur/1.M1P1.h,S=6:2,S" hello
 chmod -R go= "$N"
-MDKIT_FAULT=fstatat=EIO LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0 \
-    "$C" "$N" </dev/null >"$T/out" 2>"$T/err"
-is "$?:$(bytes "$T/out")" "2:0" "a message lstat fails on (EIO): exit 2 (could not check)"
+faulty fstatat=EIO "$C" "$N"
+is "$RC:$(bytes "$T/out")" "2:0" "a message lstat fails on (EIO): exit 2 (could not check)"
 grep -qF "$N/cur/1.M1P1.h,S=6:2,S: stat: Input/output error" "$T/err"
 ok $? "lstat fails: stderr names the message: $(cat "$T/err")"
 
@@ -313,10 +291,10 @@ ok $? "lstat fails: stderr names the message: $(cat "$T/err")"
 
 X=$T/X
 md700 "$X"
-msg "$X/cur/1.M1P1.h,S=19:2,S" "Subject: one
+msg_file "$X/cur/1.M1P1.h,S=19:2,S" "Subject: one
 
 body"
-msg "$X/cur/2.M2P2.h,S=19:2,S" "Subject: two
+msg_file "$X/cur/2.M2P2.h,S=19:2,S" "Subject: two
 
 body"
 mc "$X"
@@ -324,7 +302,7 @@ is "$RC:$(bytes "$T/out")" "0:0" "no cache: no finding"
 "$BIN/md-index" -q "$X"
 mc "$X"
 is "$RC:$(bytes "$T/out")" "0:0" "a cache that matches: no finding"
-msg "$X/new/3.M3P3.h" "Subject: three"
+msg_file "$X/new/3.M3P3.h" "Subject: three"
 mc "$X"
 is "$RC:$(bytes "$T/out")" "0:0" "a message without an entry (a delivery since): no finding"
 rm "$X/cur/2.M2P2.h,S=19:2,S"
@@ -343,8 +321,8 @@ ok $? "--repair leaves a cache behind to md-index"
 "$BIN/md-index" -q "$X"
 mc -v "$X"
 is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" "-v on a current cache: nothing"
-msg "$X/new/4.M4P4.h" "Subject: four"
-msg "$X/new/5.M5P5.h" "Subject: five"
+msg_file "$X/new/4.M4P4.h" "Subject: four"
+msg_file "$X/new/5.M5P5.h" "Subject: five"
 rm "$X/new/3.M3P3.h"
 mc --verbose "$X"
 is "$(cat "$T/err")" \
@@ -501,11 +479,11 @@ mc -r -v "$W"
 is "$RC:$(bytes "$T/out")" "0:0" "cron with -v: still no finding"
 grep -q "^$W/mdkit-cache: [0-9]* messages not in the cache, [0-9]* entries of messages gone; md-index updates it\$" "$T/err"
 ok $? "cron with -v: the root's cache behind, in one line"
-w_tree=$(tree "$W")
+w_tree=$(tree "$W" '%i %a %Y')
 mc -r --repair "$W"
 is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" \
     "cron with --repair: nothing to repair, silent"
-is "$(tree "$W")" "$w_tree" "cron with --repair: nothing changed"
+is "$(tree "$W" '%i %a %Y')" "$w_tree" "cron with --repair: nothing changed"
 
 # ---- usage ----
 

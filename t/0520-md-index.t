@@ -14,15 +14,8 @@ plan 136
 X=$BIN/md-index
 CACHE=mdkit-cache
 
-# mi ARGS...: md-index with nothing on stdin; stdout in $T/out, stderr
-# in $T/err, status in RC.
-mi() {
-	"$X" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-lines() { wc -l <"$1" | tr -d ' '; }
-bytes() { wc -c <"$1" | tr -d ' '; }
+# mi ARGS...: run md-index (nothing on stdin; $T/out, $T/err, RC).
+mi() { run "$X" "$@"; }
 
 # put M N: N messages delivered into the maildir M.
 n_msg=0
@@ -40,17 +33,6 @@ put() {
 # added DIR BEFORE: the names in DIR not in the list BEFORE.
 added() {
 	ls "$1" | grep -vxF -e "$2" -e '' || true
-}
-
-# tree DIR: every name below DIR with its inode, size and mtime.
-tree() {
-	(cd "$1" && find . -exec stat -c '%n %i %s %Y' {} + | sort)
-}
-
-# has KIND PATH: $T/out has a line KIND<TAB>PATH<TAB>...
-has() {
-	awk -F'\t' -v k="$1" -v p="$2" \
-	    '$1 == k && $2 == p { f = 1 } END { exit !f }' "$T/out"
 }
 
 # ---- usage ----
@@ -171,7 +153,7 @@ for f in "$C"/new/*; do
 done
 rm "$extra"
 touch -d '2001-01-01 00:00:00' "$stale"
-before=$(tree "$C")
+before=$(tree "$C" '%i %s %Y')
 mi --check "$C"
 is "$RC" 1 "--check, differences: exit 1"
 has missing "$C/new/$missing"
@@ -183,7 +165,7 @@ ok $? "--check: the extra line names its base"
 has stale "$stale"
 ok $? "--check: a message with another mtime is 'stale'"
 is "$(lines "$T/out"):$(bytes "$T/err")" "3:0" "--check: three lines on stdout, nothing on stderr"
-is "$(tree "$C")" "$before" "--check changes nothing"
+is "$(tree "$C" '%i %s %Y')" "$before" "--check changes nothing"
 mi --check -v "$C"
 grep -q "3 differences" "$T/err"
 ok $? "--check -v: the count on stderr: $(cat "$T/err")"
@@ -203,11 +185,11 @@ mi --check "$C"
 is "$RC:$(bytes "$T/out")" "0:0" "--check after --rebuild: exit 0"
 
 rm "$C/$CACHE"
-before=$(tree "$C")
+before=$(tree "$C" '%i %s %Y')
 mi --check "$C"
 is "$RC" 1 "--check without a cache: exit 1"
 is "$(cat "$T/out")" "nocache	$C/$CACHE	no cache" "--check without a cache: one nocache line"
-is "$(tree "$C")" "$before" "--check without a cache makes none, changes nothing"
+is "$(tree "$C" '%i %s %Y')" "$before" "--check without a cache makes none, changes nothing"
 printf 'not a cache, not at all\n' >"$C/$CACHE"
 mi --check "$C"
 is "$RC" 1 "--check of a damaged cache: exit 1"
@@ -511,12 +493,12 @@ is "$RC:$(lines "$T/err")" "64:1" "-j without a number: exit 64, one line"
 # rate and the time left, once the work has lasted a second; the clock
 # is the shim's, a second later at each reading. None with -q, none when
 # stderr is no terminal.
-if command -v script >/dev/null 2>&1 && [ -n "${MDKIT_FAULTLIB:-}" ]; then
+if command -v script >/dev/null 2>&1 && have_faultlib; then
 	PG=$T/progress
 	mkmd "$PG"
 	put "$PG" 5
 	tick() {
-		MDKIT_CLOCK_STEP=1000 LD_PRELOAD=$MDKIT_FAULTLIB \
+		MDKIT_CLOCK_STEP=1000 LD_PRELOAD=$FAULTLIB \
 		    ASAN_OPTIONS=verify_asan_link_order=0 "$@"
 	}
 	tick script -qec "$X --rebuild $PG" /dev/null >"$T/tty" 2>&1
@@ -536,7 +518,7 @@ fi
 # A full disk or a failing fsync while the new cache is written: exit 1,
 # one line naming the step and why, the old cache as it was, nothing
 # left in tmp/.
-if [ -n "${MDKIT_FAULTLIB:-}" ]; then
+if have_faultlib; then
 	FD=$T/fulldisk
 	mkmd "$FD"
 	put "$FD" 3
@@ -544,10 +526,8 @@ if [ -n "${MDKIT_FAULTLIB:-}" ]; then
 	cp "$FD/$CACHE" "$T/cache.before"
 	put "$FD" 1
 	for f in write=ENOSPC fsync=EIO; do
-		MDKIT_FAULT=$f LD_PRELOAD=$MDKIT_FAULTLIB \
-		    ASAN_OPTIONS=verify_asan_link_order=0 \
-		    "$X" "$FD" </dev/null >"$T/out" 2>"$T/err"
-		is "$?:$(lines "$T/err")" "1:1" "$f: exit 1, one line"
+		faulty "$f" "$X" "$FD"
+		is "$RC:$(lines "$T/err")" "1:1" "$f: exit 1, one line"
 		grep -q "^md-index: $FD/tmp/.*: ${f%%=*}: " "$T/err"
 		ok $? "$f: says the step and why: $(cat "$T/err")"
 		same_bytes "$FD/$CACHE" "$T/cache.before" "$f: the old cache as it was"

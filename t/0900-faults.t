@@ -6,7 +6,6 @@
 
 plan 39
 
-shim=${MDKIT_FAULTLIB:-}
 msg="$T/msg"
 printf 'Subject: fault\n\nbody\n' >"$msg"
 
@@ -15,8 +14,7 @@ fault() {
 	rm -rf "$T/M"
 	"$BIN/md-deliver" -c "$T/M" </dev/null >/dev/null 2>&1 || true
 	rm -f "$T/M"/new/* "$T/M"/cur/* "$T/M"/tmp/*
-	MDKIT_FAULT=$1 LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0 \
-	    "$BIN/md-deliver" "$T/M" <"$msg" >"$T/out" 2>"$T/err"
+	with_fault "$1" "$BIN/md-deliver" "$T/M" <"$msg" >"$T/out" 2>"$T/err"
 }
 
 for spec in write=ENOSPC fsync=EIO close=EDQUOT linkat=EIO linkat=ESTALE; do
@@ -94,7 +92,6 @@ fi
 # mbox import stops at an environmental failure, keeps what it delivered.
 printf 'From a Thu Oct 17 17:14:09 1995\n\n1\n\nFrom b Thu Oct 17 17:14:09 1995\n\n2\n\nFrom c Thu Oct 17 17:14:09 1995\n\n3\n' >"$T/mbox"
 rm -rf "$T/I"; "$BIN/md-deliver" -c "$T/I" </dev/null; rm -f "$T/I"/new/*
-MDKIT_FAULT=fsync=EIO@2 LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0 \
-    "$BIN/md-deliver" -M "$T/I" <"$T/mbox" 2>"$T/err"
+with_fault fsync=EIO@2 "$BIN/md-deliver" -M "$T/I" <"$T/mbox" 2>"$T/err"
 is "$?" 75 "-M: I/O error on message 2: exit 75"
 is "$(count_files "$T/I")" 1 "-M: message 1 kept, nothing half-written"

@@ -8,22 +8,10 @@
 
 plan 17
 
-shim=${MDKIT_FAULTLIB:-}
-if [ -z "$shim" ] || [ ! -f "$shim" ]; then
+if ! have_faultlib; then
 	skip_n 17 "no fault shim (MDKIT_FAULTLIB)"
 	exit 0
 fi
-
-# faulty SPEC PROGRAM ARGS...: run with SPEC injected; stdout in $T/out,
-# stderr in $T/err, status in RC.
-faulty() {
-	_spec=$1
-	shift
-	MDKIT_FAULT=$_spec LD_PRELOAD=$shim \
-	    ASAN_OPTIONS=verify_asan_link_order=0 \
-	    "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
 
 printf 'Subject: commit\n\nbody\n' >"$T/msg"
 
@@ -87,4 +75,4 @@ mkmd "$A" "$B"
 faulty linkat=LINKED@1 "$BIN/md-move" -k "$A"/new/* "$B"
 is "$RC" 0 "md-move -k, link made but EEXIST said: exit 0"
 is "$(count_files "$B")" 1 "md-move -k: one link in the target, not two"
-is "$(wc -l <"$T/out" | tr -d " ")" 1 "md-move -k: one path printed"
+is "$(lines "$T/out")" 1 "md-move -k: one path printed"

@@ -169,7 +169,31 @@ deliver() {
 	return $RC
 }
 
-# err_has TEXT DESC: md-deliver's last stderr contains TEXT.
+# deliver_fresh ARGS... <INPUT: deliver into $M made anew, empty (what
+# was there removed): md-deliver ARGS... "$M", as deliver runs it.
+deliver_fresh() {
+	rm -rf "$M"
+	mkmd "$M"
+	deliver "$@" "$M"
+}
+
+# stores NAME ARGS...: three tests: md-deliver ARGS... reads $T/in into
+# a fresh $M (deliver_fresh), exits 0, and the one file in new/ is
+# $T/want byte for byte, its ,S= the size of both.
+stores() {
+	_name=$1
+	shift
+	deliver_fresh "$@" <"$T/in"
+	is "$RC" 0 "$_name: exit 0"
+	_f=$(only_file "$M/new")
+	same_bytes "$_f" "$T/want" "$_name: stored as expected"
+	is "$(name_size "$_f") $(fsize "$_f")" \
+	    "$(fsize "$T/want") $(fsize "$T/want")" \
+	    "$_name: ,S= is the stored size, the file's"
+}
+
+# err_has TEXT DESC: the last stderr ($T/err, of deliver, run or faulty)
+# contains TEXT.
 err_has() {
 	if grep -qF -- "$1" "$T/err"; then
 		_result 0 "$2"
@@ -180,12 +204,107 @@ err_has() {
 	fi
 }
 
+# ---- running the other programs ----
+
+# run PROGRAM ARGS...: PROGRAM with nothing on stdin; stdout in $T/out,
+# stderr in $T/err, exit status in RC. A test names its program once:
+#
+#	mf() { run "$BIN/md-flag" "$@"; }
+run() {
+	"$@" </dev/null >"$T/out" 2>"$T/err"
+	RC=$?
+}
+
+# The fault shim (t/fault/inject.c: MDKIT_FAULT=CALL=ERRNO[@N],... makes
+# system calls fail): MDKIT_FAULTLIB (make check sets it), else the one
+# make all-tests builds next to BIN. have_faultlib: is it there?
+FAULTLIB=${MDKIT_FAULTLIB:-$(dirname "$BIN")/fault/inject.so}
+have_faultlib() { [ -f "$FAULTLIB" ]; }
+
+# with_fault SPEC COMMAND...: COMMAND with the shim preloaded and
+# MDKIT_FAULT=SPEC; its exit status. AddressSanitizer, which wants to be
+# loaded first, is told not to mind.
+with_fault() {
+	_spec=$1
+	shift
+	MDKIT_FAULT=$_spec LD_PRELOAD=$FAULTLIB \
+	    ASAN_OPTIONS=verify_asan_link_order=0 "$@"
+}
+
+# faulty SPEC PROGRAM ARGS...: as run runs PROGRAM (nothing on stdin,
+# $T/out, $T/err, RC), but with_fault SPEC.
+faulty() {
+	with_fault "$@" </dev/null >"$T/out" 2>"$T/err"
+	RC=$?
+}
+
+# ---- output ----
+
+# lines FILE, bytes FILE: how many lines, how many bytes FILE holds.
+lines() { wc -l <"$1" | tr -d ' '; }
+bytes() { wc -c <"$1" | tr -d ' '; }
+
+# got [PREFIX]: the lines of $T/out, PREFIX/ (default $M/) taken off
+# each, sorted, on one line; want NAME...: the same form for the names
+# given, to compare with:
+#
+#	is "$(got)" "$(want new/a cur/b:2,S)" "lists a and b"
+got() {
+	sed "s|^${1:-$M}/||" "$T/out" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+want() {
+	printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# has KIND PATH: $T/out has a line KIND<TAB>PATH<TAB>... (md-check's
+# and md-index's reports).
+has() {
+	awk -F'\t' -v k="$1" -v p="$2" \
+	    '$1 == k && $2 == p { f = 1 } END { exit !f }' "$T/out"
+}
+
 # ---- maildirs and files ----
 
+# mkmd DIR...: a maildir each (tmp/, new/ and cur/, parents too), modes
+# as the umask gives them.
 mkmd() {
 	for _m; do
 		mkdir -p "$_m/tmp" "$_m/new" "$_m/cur" || exit 1
 	done
+}
+
+# msg DIR REL...: a message DIR/REL each ("Subject: REL", an empty line,
+# "body"), with an mtime of 2001-09-09 (@1000000000).
+msg() {
+	_d=$1
+	shift
+	for _r; do
+		printf 'Subject: %s\n\nbody\n' "$_r" >"$_d/$_r"
+		touch -d @1000000000 "$_d/$_r"
+	done
+}
+
+# msg_text TEXT DIR REL...: like msg, but each file holds the one line
+# TEXT, for sizes that must be known (123456789: 10 bytes).
+msg_text() {
+	_t=$1
+	_d=$2
+	shift 2
+	for _r; do
+		printf '%s\n' "$_t" >"$_d/$_r"
+		touch -d @1000000000 "$_d/$_r"
+	done
+}
+
+# tree DIR [FIELDS]: every path below DIR, sorted, to compare before and
+# after: on one line; or, with FIELDS (stat -c formats, as '%i %a'), one
+# a line, each followed by its FIELDS.
+tree() {
+	if [ $# -gt 1 ]; then
+		(cd "$1" && find . -exec stat -c "%n $2" {} + | sort)
+	else
+		(cd "$1" && find . | sort | tr '\n' ' ')
+	fi
 }
 
 _count() {

@@ -942,45 +942,11 @@ add_refuses(void **state)
 
 /* ---- files ---- */
 
-static int
-tmp_entries(const char *m)
-{
-	char p[PATH_MAX];
-	struct dirent *d;
-	DIR *dir;
-	int n = 0;
-
-	snprintf(p, sizeof(p), "%s/tmp", m);
-	assert_non_null(dir = opendir(p));
-	while ((d = readdir(dir)) != NULL)
-		n +=
-		    strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
-	closedir(dir);
-	return n;
-}
-
 static void
 cache_path(char *buf, size_t size, const char *m)
 {
 	assert_true(
 	    (size_t)snprintf(buf, size, "%s/%s", m, MD_CACHE_NAME) < size);
-}
-
-/* The bytes of M's cache into a malloc'd *P. */
-static size_t
-slurp(const char *m, unsigned char **p)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	int fd;
-
-	cache_path(path, sizeof(path), m);
-	assert_true((fd = open(path, O_RDONLY)) >= 0);
-	assert_int_equal(fstat(fd, &st), 0);
-	assert_non_null(*p = malloc((size_t)st.st_size + 1));
-	assert_int_equal(read(fd, *p, (size_t)st.st_size + 1), st.st_size);
-	close(fd);
-	return (size_t)st.st_size;
 }
 
 static void
@@ -1005,7 +971,7 @@ write_open(void **state)
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(tmp_entries(m), 0);
+	assert_int_equal(scratch_entries(m, "tmp"), 0);
 	assert_int_equal(md_cache_open(&c, m, &e), 0);
 	assert_int_equal(c.n, 2);
 	found(&c, "one", &s);
@@ -1026,7 +992,7 @@ write_open(void **state)
 	fill(&s, 11, 21, 31, "second");
 	found(&c, "three", &s);
 	md_cache_close(&c);
-	assert_int_equal(tmp_entries(m), 0);
+	assert_int_equal(scratch_entries(m, "tmp"), 0);
 
 	/* into what is no maildir: an error, nothing written */
 	md_cache_build_init(&b);
@@ -1035,20 +1001,6 @@ write_open(void **state)
 	assert_int_equal(md_cache_write(&b, path, &gen, &e), -1);
 	assert_int_equal(errno, ENOENT);
 	md_cache_build_free(&b);
-}
-
-/* Put LEN bytes at P into M's cache file (mode 0600). */
-static void
-put_cache(const char *m, const void *p, size_t len)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	cache_path(path, sizeof(path), m);
-	unlink(path);
-	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0);
-	assert_int_equal(write(fd, p, len), (ssize_t)len);
-	close(fd);
 }
 
 /* md_cache_open of M fails with ERR at STEP (NULL: any); E names the
@@ -1092,23 +1044,23 @@ open_damaged(void **state)
 	cache_path(path, sizeof(path), m);
 	open_fails(m, ENOENT, "open");
 
-	put_cache(m, "", 0);
+	scratch_replace(m, MD_CACHE_NAME, "", 0);
 	open_fails(m, EBADMSG, NULL);
 
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (unsigned char)next(&x);
-	put_cache(m, junk, sizeof(junk));
+	scratch_replace(m, MD_CACHE_NAME, junk, sizeof(junk));
 	open_fails(m, EBADMSG, NULL);
 	memcpy(junk, "mdkit-hc", 8);
-	put_cache(m, junk, sizeof(junk));
+	scratch_replace(m, MD_CACHE_NAME, junk, sizeof(junk));
 	open_fails(m, ENOTSUP, NULL);
 
 	small_cache(&p, &len);
-	put_cache(m, p, len - 1);
+	scratch_replace(m, MD_CACHE_NAME, p, len - 1);
 	open_fails(m, EBADMSG, NULL);
 	le32(p + 8, MD_CACHE_VERSION + 1);
 	reseal(p, len);
-	put_cache(m, p, len);
+	scratch_replace(m, MD_CACHE_NAME, p, len);
 	open_fails(m, ENOTSUP, NULL);
 	free(p);
 
@@ -1125,23 +1077,6 @@ open_damaged(void **state)
 	snprintf(path, sizeof(path), "%s/none", scratch);
 	assert_int_equal(md_cache_open(&c, path, &e), -1);
 	assert_int_equal(errno, ENOENT);
-}
-
-/* chown -R SCRATCH_NOBODY for root's children; nothing to do otherwise. */
-static void
-give_away(const char *m)
-{
-	static const char *const sub[] = { "", "/tmp", "/new", "/cur",
-		("/" MD_CACHE_NAME) };
-	char p[PATH_MAX];
-
-	if (geteuid() != 0)
-		return;
-	assert_int_equal(chmod(scratch, 0711), 0);
-	for (size_t i = 0; i < sizeof(sub) / sizeof(*sub); i++) {
-		snprintf(p, sizeof(p), "%s%s", m, sub[i]);
-		assert_int_equal(chown(p, SCRATCH_NOBODY, SCRATCH_NOBODY), 0);
-	}
 }
 
 /* In the child: a write into the read-only root must fail at the
@@ -1173,7 +1108,10 @@ write_denied(void *arg)
 static void
 write_unwritable_root(void **state)
 {
-	unsigned char *before, *after;
+	/* static: reachable still in the child scratch_unprivileged forks,
+	 * whose leaks valgrind checks too */
+	static unsigned char *before;
+	unsigned char *after;
 	struct md_cache_build b;
 	struct md_summary s;
 	struct md_cache c;
@@ -1189,8 +1127,8 @@ write_unwritable_root(void **state)
 	add(&b, "old", &s);
 	assert_int_equal(md_cache_write(&b, m, &gen, &e), 0);
 	md_cache_build_free(&b);
-	n = slurp(m, &before);
-	give_away(m);
+	before = scratch_slurp(m, MD_CACHE_NAME, &n);
+	scratch_give_away(m);
 	assert_int_equal(chmod(m, 0500), 0);
 	rc = scratch_unprivileged(write_denied, m);
 	assert_int_equal(chmod(m, 0700), 0);
@@ -1200,8 +1138,8 @@ write_unwritable_root(void **state)
 		skip(); /* no user to drop root's privileges to */
 	}
 	assert_int_equal(rc, 0);
-	assert_int_equal(tmp_entries(m), 0);
-	n2 = slurp(m, &after);
+	assert_int_equal(scratch_entries(m, "tmp"), 0);
+	after = scratch_slurp(m, MD_CACHE_NAME, &n2);
 	assert_int_equal(n2, n);
 	assert_memory_equal(after, before, n);
 	assert_int_equal(md_cache_open(&c, m, &e), 0);

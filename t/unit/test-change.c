@@ -209,16 +209,6 @@ name_too_long(void **state)
 /* ---- md_change, md_find_base, md_rename_noreplace on files ---- */
 
 static void
-msgpath(struct md_msgpath *mp, const char *root, const char *rel)
-{
-	char p[PATH_MAX + NAME_MAX + 8];
-
-	assert_true(
-	    (size_t)snprintf(p, sizeof(p), "%s/%s", root, rel) < sizeof(p));
-	assert_int_equal(md_msgpath_parse(p, mp), 0);
-}
-
-static void
 change_renames(void **state)
 {
 	char m[PATH_MAX];
@@ -232,7 +222,7 @@ change_renames(void **state)
 	scratch_put(m, "new/B", "body");
 	memset(&c, 0, sizeof(c));
 	md_flags_set(&c.set, 'S', 1);
-	msgpath(&mp, m, "new/B");
+	scratch_msgpath(&mp, m, "new/B");
 	assert_int_equal(md_change(&mp, &c, &e), 1);
 	assert_int_equal(mp.sub, MD_CUR);
 	assert_string_equal(mp.name, "B:2,S");
@@ -272,7 +262,7 @@ change_finds_renamed(void **state)
 
 	/* another client moved it to cur/ with a flag of its own */
 	scratch_put(m, "cur/V:2,R", "v");
-	msgpath(&mp, m, "new/V");
+	scratch_msgpath(&mp, m, "new/V");
 	assert_int_equal(md_change(&mp, &c, &e), 1);
 	assert_int_equal(mp.sub, MD_CUR);
 	assert_string_equal(mp.name, "V:2,RS");
@@ -281,21 +271,21 @@ change_finds_renamed(void **state)
 
 	/* renamed within cur/ */
 	scratch_put(m, "cur/W:2,F", "w");
-	msgpath(&mp, m, "cur/W:2,T");
+	scratch_msgpath(&mp, m, "cur/W:2,T");
 	assert_int_equal(md_change(&mp, &c, &e), 1);
 	assert_string_equal(mp.name, "W:2,FS");
 	assert_true(scratch_exists(m, "cur/W:2,FS", NULL));
 
 	/* moved and already as wanted: found, nothing to do */
 	scratch_put(m, "cur/X:2,S", "x");
-	msgpath(&mp, m, "new/X");
+	scratch_msgpath(&mp, m, "new/X");
 	assert_int_equal(md_change(&mp, &c, &e), 0);
 	assert_int_equal(mp.sub, MD_CUR);
 	assert_string_equal(mp.name, "X:2,S");
 
 	/* a name sharing only a prefix of the base is another message */
 	scratch_put(m, "cur/Y1:2,S", "y1");
-	msgpath(&mp, m, "new/Y");
+	scratch_msgpath(&mp, m, "new/Y");
 	errno = 0;
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, ENOENT);
@@ -318,13 +308,13 @@ change_directory(void **state)
 	md_flags_set(&c.set, 'S', 1);
 	snprintf(p, sizeof(p), "%s/cur/D:2,", m);
 	assert_int_equal(mkdir(p, 0700), 0);
-	msgpath(&mp, m, "cur/D:2,");
+	scratch_msgpath(&mp, m, "cur/D:2,");
 	errno = 0;
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, EISDIR);
 	assert_true(scratch_exists(m, "cur/D:2,", NULL));
 	assert_false(scratch_exists(m, "cur/D:2,S", NULL));
-	msgpath(&mp, m, "new/D");
+	scratch_msgpath(&mp, m, "new/D");
 	errno = 0;
 	assert_int_equal(md_find_base(&mp), -1);
 	assert_int_equal(errno, ENOENT);
@@ -343,17 +333,17 @@ find_base(void **state)
 	scratch_put(m, "cur/CC:2,S", "cc");
 	scratch_put(m, "cur/.C:2,S", "dot");
 
-	msgpath(&mp, m, "cur/N:2,S");
+	scratch_msgpath(&mp, m, "cur/N:2,S");
 	assert_int_equal(md_find_base(&mp), 0);
 	assert_int_equal(mp.sub, MD_NEW);
 	assert_string_equal(mp.name, "N");
 
-	msgpath(&mp, m, "new/C");
+	scratch_msgpath(&mp, m, "new/C");
 	assert_int_equal(md_find_base(&mp), 0);
 	assert_int_equal(mp.sub, MD_CUR);
 	assert_string_equal(mp.name, "C:2,FS");
 
-	msgpath(&mp, m, "new/CCC");
+	scratch_msgpath(&mp, m, "new/CCC");
 	errno = 0;
 	assert_int_equal(md_find_base(&mp), -1);
 	assert_int_equal(errno, ENOENT);
@@ -371,7 +361,7 @@ change_gone(void **state)
 	scratch_maildir(m, sizeof(m), "gone");
 	memset(&c, 0, sizeof(c));
 	md_flags_set(&c.set, 'S', 1);
-	msgpath(&mp, m, "new/G");
+	scratch_msgpath(&mp, m, "new/G");
 	errno = 0;
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, ENOENT);
@@ -397,7 +387,7 @@ change_no_cur(void **state)
 	assert_int_equal(rmdir(cur), 0);
 	memset(&c, 0, sizeof(c));
 	md_flags_set(&c.set, 'S', 1);
-	msgpath(&mp, m, "new/N");
+	scratch_msgpath(&mp, m, "new/N");
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, ENOENT);
 	assert_string_equal(e.step, "rename");
@@ -446,7 +436,7 @@ change_never_replaces(void **state)
 	scratch_put(m, "cur/D:2,S", "in cur");
 	memset(&c, 0, sizeof(c));
 	md_flags_set(&c.set, 'S', 1);
-	msgpath(&mp, m, "new/D");
+	scratch_msgpath(&mp, m, "new/D");
 	errno = 0;
 	assert_int_equal(md_change(&mp, &c, &e), -1);
 	assert_int_equal(errno, EEXIST);

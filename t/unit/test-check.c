@@ -99,63 +99,6 @@ count_kind(const struct log *l, enum md_check_kind kind)
 	return n;
 }
 
-/* A fresh maildir NAME in the scratch directory, mode 0700 throughout. */
-static const char *
-maildir(const char *name, char *buf, size_t size)
-{
-	static const char *const subs[] = { "tmp", "new", "cur" };
-	char p[PATH_MAX + NAME_MAX];
-
-	snprintf(buf, size, "%s/%s", scratch, name);
-	assert_int_equal(mkdir(buf, 0700), 0);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", buf, subs[i]);
-		assert_int_equal(mkdir(p, 0700), 0);
-	}
-	return buf;
-}
-
-/* DIR/REL holding TEXT, mode 0600. */
-static void
-put(const char *dir, const char *rel, const char *text)
-{
-	char p[PATH_MAX + NAME_MAX];
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	assert_int_equal(fchmod(fd, 0600), 0);
-	close(fd);
-}
-
-static int
-exists(const char *dir, const char *rel)
-{
-	char p[PATH_MAX + NAME_MAX];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	return lstat(p, &st) == 0;
-}
-
-static size_t
-entries(const char *dir, const char *sub)
-{
-	char p[PATH_MAX + NAME_MAX];
-	struct dirent **list;
-	int n;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, sub);
-	n = scandir(p, &list, NULL, NULL);
-	assert_true(n >= 2);
-	for (int i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-	return (size_t)n - 2;
-}
-
 /* Every name below DIR (one level of subdirectories), sorted, joined. */
 static void
 listing(const char *dir, char *buf, size_t size)
@@ -190,17 +133,6 @@ set_mode(const char *dir, const char *rel, mode_t mode)
 
 	snprintf(p, sizeof(p), "%s/%s", dir, rel);
 	assert_int_equal(chmod(p, mode), 0);
-}
-
-static mode_t
-mode_of(const char *dir, const char *rel)
-{
-	char p[PATH_MAX + NAME_MAX];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	assert_int_equal(lstat(p, &st), 0);
-	return st.st_mode & 07777;
 }
 
 /* The one name in DIR/SUB that does not start with PREFIX, into BUF. */
@@ -252,14 +184,14 @@ clean_maildir(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("clean", m, sizeof(m));
-	put(m, "new/1.M1P1.h,S=6", "hello\n");
-	put(m, "cur/2.M2P2.h:2,FRS", "x");
-	put(m, "cur/3.M3P3.h,S=2,W=3:2,Sab,U=7", "y\n");
-	put(m, "cur/4.M4P4.h:2,", "z");
-	put(m, "cur/5.M5P5.h:1,odd", "z");
-	put(m, "tmp/6.M6P6.h", "in progress");
-	put(m, "cur/.mutt-tmp", ""); /* dot-names are nobody's mail */
+	scratch_maildir(m, sizeof(m), "clean");
+	scratch_write(m, "new/1.M1P1.h,S=6", "hello\n");
+	scratch_write(m, "cur/2.M2P2.h:2,FRS", "x");
+	scratch_write(m, "cur/3.M3P3.h,S=2,W=3:2,Sab,U=7", "y\n");
+	scratch_write(m, "cur/4.M4P4.h:2,", "z");
+	scratch_write(m, "cur/5.M5P5.h:1,odd", "z");
+	scratch_write(m, "tmp/6.M6P6.h", "in progress");
+	scratch_write(m, "cur/.mutt-tmp", ""); /* dot-names are nobody's mail */
 	snprintf(p, sizeof(p), "%s/cur/2.M2P2.h:2,FRS", m);
 	snprintf(q, sizeof(q), "%s/cur/7.M7P7.h:2,S", m);
 	assert_int_equal(symlink(p, q), 0); /* mairix does this */
@@ -283,16 +215,16 @@ each_kind(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("each", m, sizeof(m));
-	put(m, "new/a", "one");
-	put(m, "cur/a:2,S", "two");
-	put(m, "new/b:2,S", "three");
-	put(m, "cur/c:2,SF", "four");
-	put(m, "cur/d:2,FSS", "five");
-	put(m, "cur/e", "");
-	put(m, "cur/f,S=3:2,", "123456");
-	put(m, "cur/:2,S", "nobase");
-	put(m, "cur/g:2,S", "readable");
+	scratch_maildir(m, sizeof(m), "each");
+	scratch_write(m, "new/a", "one");
+	scratch_write(m, "cur/a:2,S", "two");
+	scratch_write(m, "new/b:2,S", "three");
+	scratch_write(m, "cur/c:2,SF", "four");
+	scratch_write(m, "cur/d:2,FSS", "five");
+	scratch_write(m, "cur/e", "");
+	scratch_write(m, "cur/f,S=3:2,", "123456");
+	scratch_write(m, "cur/:2,S", "nobase");
+	scratch_write(m, "cur/g:2,S", "readable");
 	snprintf(p, sizeof(p), "%s/cur/g:2,S", m);
 	assert_int_equal(chmod(p, 0644), 0);
 	snprintf(p, sizeof(p), "%s/cur/dir", m);
@@ -356,8 +288,8 @@ stale_tmp(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("stale", m, sizeof(m));
-	put(m, "tmp/1.M1P1.h", "abandoned");
+	scratch_maildir(m, sizeof(m), "stale");
+	scratch_write(m, "tmp/1.M1P1.h", "abandoned");
 	/* ctime cannot be set back: the clock goes forward instead */
 	assert_int_equal(run(m, 0, HOURS(36) - 60, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
@@ -366,7 +298,7 @@ stale_tmp(void **state)
 	assert_true(r->v[0] >= HOURS(37) && r->v[0] < HOURS(38));
 	/* never deleted, even when repairing */
 	assert_int_equal(l.n, 1);
-	assert_true(exists(m, "tmp/1.M1P1.h"));
+	assert_true(scratch_exists(m, "tmp/1.M1P1.h", NULL));
 }
 
 static void
@@ -383,7 +315,7 @@ not_a_maildir(void **state)
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), -1);
 	assert_int_equal(errno, ENOENT);
 	assert_string_equal(e.step, "open");
-	assert_false(exists(m, ""));
+	assert_false(scratch_exists(m, "", NULL));
 
 	/* a directory with none of the three is not made into a maildir */
 	assert_int_equal(mkdir(m, 0700), 0);
@@ -392,7 +324,7 @@ not_a_maildir(void **state)
 	assert_string_equal(e.step, "not a maildir");
 	assert_int_equal(e.kind, MD_ERR_NOT_MAILDIR);
 	assert_int_equal(l.n, 0);
-	assert_false(exists(m, "cur"));
+	assert_false(scratch_exists(m, "cur", NULL));
 }
 
 static void
@@ -406,18 +338,18 @@ missing_parts(void **state)
 	struct stat st;
 
 	(void)state;
-	maildir("parts", m, sizeof(m));
+	scratch_maildir(m, sizeof(m), "parts");
 	snprintf(p, sizeof(p), "%s/tmp", m);
 	assert_int_equal(rmdir(p), 0);
 	snprintf(p, sizeof(p), "%s/new", m);
 	assert_int_equal(rmdir(p), 0);
-	put(m, "new", "a file where new/ belongs");
+	scratch_write(m, "new", "a file where new/ belongs");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_MISSING, m, "tmp"));
 	assert_int_equal(r->what, MD_CHECK_ABSENT);
 	assert_non_null(r = found(&l, MD_CHECK_MISSING, m, "new"));
 	assert_int_equal(r->what, MD_CHECK_NOTDIR);
-	assert_false(exists(m, "tmp"));
+	assert_false(scratch_exists(m, "tmp", NULL));
 
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_REPAIRED, m, "tmp"));
@@ -447,11 +379,11 @@ read_only_without_repair(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("ro", m, sizeof(m));
-	put(m, "new/a:2,S", "1");
-	put(m, "new/b", "2");
-	put(m, "cur/b:2,TS", "3");
-	put(m, "cur/c:2,SS", "4");
+	scratch_maildir(m, sizeof(m), "ro");
+	scratch_write(m, "new/a:2,S", "1");
+	scratch_write(m, "new/b", "2");
+	scratch_write(m, "cur/b:2,TS", "3");
+	scratch_write(m, "cur/c:2,SS", "4");
 	listing(m, before, sizeof(before));
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_true(l.n >= 4);
@@ -469,13 +401,13 @@ repairs(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("fix", m, sizeof(m));
-	put(m, "new/a,S=3", "one");
-	put(m, "cur/a,S=3:2,RS,U=4", "two");
-	put(m, "new/b:2,S", "three");
-	put(m, "cur/c:2,TSF", "four");
-	put(m, "cur/d:2,aSS,tail", "five");
-	put(m, "cur/e,S=9:2,S", "six"); /* report only */
+	scratch_maildir(m, sizeof(m), "fix");
+	scratch_write(m, "new/a,S=3", "one");
+	scratch_write(m, "cur/a,S=3:2,RS,U=4", "two");
+	scratch_write(m, "new/b:2,S", "three");
+	scratch_write(m, "cur/c:2,TSF", "four");
+	scratch_write(m, "cur/d:2,aSS,tail", "five");
+	scratch_write(m, "cur/e,S=9:2,S", "six"); /* report only */
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_int_equal(c.found, 5);
 	assert_int_equal(c.fixed, 4);
@@ -489,18 +421,19 @@ repairs(void **state)
 	assert_int_not_equal(strncmp(name, "a", 1), 0);
 	assert_non_null(strstr(name, ".M"));
 	assert_string_equal(name + strlen(name) - 4, ",S=3");
-	assert_true(exists(m, "cur/a,S=3:2,RS,U=4"));
+	assert_true(scratch_exists(m, "cur/a,S=3:2,RS,U=4", NULL));
 	/* misplaced: to cur/ under the same name */
-	assert_false(exists(m, "new/b:2,S"));
-	assert_true(exists(m, "cur/b:2,S"));
+	assert_false(scratch_exists(m, "new/b:2,S", NULL));
+	assert_true(scratch_exists(m, "cur/b:2,S", NULL));
 	/* flags: sorted, once each, the tail kept */
-	assert_true(exists(m, "cur/c:2,FST"));
-	assert_true(exists(m, "cur/d:2,Sa,tail"));
-	assert_false(exists(m, "cur/d:2,aSS,tail"));
+	assert_true(scratch_exists(m, "cur/c:2,FST", NULL));
+	assert_true(scratch_exists(m, "cur/d:2,Sa,tail", NULL));
+	assert_false(scratch_exists(m, "cur/d:2,aSS,tail", NULL));
 	/* wrong ",S=" is not renamed */
-	assert_true(exists(m, "cur/e,S=9:2,S"));
+	assert_true(scratch_exists(m, "cur/e,S=9:2,S", NULL));
 	/* one file each, nothing lost */
-	assert_int_equal(entries(m, "new") + entries(m, "cur"), 6);
+	assert_int_equal(
+	    scratch_entries(m, "new") + scratch_entries(m, "cur"), 6);
 
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 1);
@@ -519,9 +452,9 @@ duplicate_with_bad_flags(void **state)
 	(void)state;
 	/* both in new/, one with info: kept is the one without it, the
 	 * other gets a fresh base, sorted flags, and goes to cur/ */
-	maildir("dupflags", m, sizeof(m));
-	put(m, "new/x,S=1,W=2", "1");
-	put(m, "new/x,S=1,W=2:2,TS,k", "1");
+	scratch_maildir(m, sizeof(m), "dupflags");
+	scratch_write(m, "new/x,S=1,W=2", "1");
+	scratch_write(m, "new/x,S=1,W=2:2,TS,k", "1");
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_non_null(
 	    r = found(&l, MD_CHECK_DUPLICATE, m, "new/x,S=1,W=2:2,TS,k"));
@@ -530,8 +463,8 @@ duplicate_with_bad_flags(void **state)
 	assert_non_null(found(&l, MD_CHECK_FLAGS, m, "new/x,S=1,W=2:2,TS,k"));
 	assert_int_equal(count_kind(&l, MD_CHECK_REPAIRED), 1); /* one rename */
 	assert_int_equal(c.fixed, 3);
-	assert_true(exists(m, "new/x,S=1,W=2"));
-	assert_int_equal(entries(m, "new"), 1);
+	assert_true(scratch_exists(m, "new/x,S=1,W=2", NULL));
+	assert_int_equal(scratch_entries(m, "new"), 1);
 	assert_int_equal(other_name(m, "cur", "x", name, sizeof(name)), 0);
 	assert_string_equal(name + strlen(name) - 15, ",S=1,W=2:2,ST,k");
 }
@@ -546,8 +479,8 @@ duplicate_hard_link(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("link", m, sizeof(m));
-	put(m, "cur/h:2,S", "same");
+	scratch_maildir(m, sizeof(m), "link");
+	scratch_write(m, "cur/h:2,S", "same");
 	snprintf(a, sizeof(a), "%s/cur/h:2,S", m);
 	snprintf(b, sizeof(b), "%s/new/h", m);
 	assert_int_equal(link(a, b), 0);
@@ -570,9 +503,9 @@ modes_unreachable(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("shut", m, sizeof(m));
-	put(m, "cur/1.M1P1.h:2,S", "read");
-	put(m, "new/2.M2P2.h", "written");
+	scratch_maildir(m, sizeof(m), "shut");
+	scratch_write(m, "cur/1.M1P1.h:2,S", "read");
+	scratch_write(m, "new/2.M2P2.h", "written");
 	set_mode(m, "cur/1.M1P1.h:2,S", 0644);
 	set_mode(m, "new/2.M2P2.h", 0666);
 	set_mode(m, "cur", 0755);
@@ -580,7 +513,7 @@ modes_unreachable(void **state)
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 	assert_int_equal(c.found, 0);
-	assert_int_equal(mode_of(m, "cur/1.M1P1.h:2,S"), 0644);
+	assert_int_equal(scratch_mode(m, "cur/1.M1P1.h:2,S"), 0644);
 
 	/* search without listing lets through only: the maildir is no
 	 * finding, cur/ (listed) and what is in it are */
@@ -607,9 +540,9 @@ modes_by_class(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("class", m, sizeof(m));
-	put(m, "cur/g:2,S", "group reads");
-	put(m, "cur/o:2,S", "others read");
+	scratch_maildir(m, sizeof(m), "class");
+	scratch_write(m, "cur/g:2,S", "group reads");
+	scratch_write(m, "cur/o:2,S", "others read");
 	set_mode(m, "cur/g:2,S", 0640);
 	set_mode(m, "cur/o:2,S", 0604);
 	/* others may search, the group may not */
@@ -654,12 +587,12 @@ modes_repair(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("umask", m, sizeof(m));
+	scratch_maildir(m, sizeof(m), "umask");
 	for (size_t i = 0; i < 4; i++)
 		set_mode(m, dirs[i], 0755);
-	put(m, "cur/1.M1P1.h:2,S", "one");
-	put(m, "new/2.M2P2.h", "two");
-	put(m, "cur/3.M3P3.h:2,S", "three");
+	scratch_write(m, "cur/1.M1P1.h:2,S", "one");
+	scratch_write(m, "new/2.M2P2.h", "two");
+	scratch_write(m, "cur/3.M3P3.h:2,S", "three");
 	set_mode(m, "cur/1.M1P1.h:2,S", 0644);
 	set_mode(m, "new/2.M2P2.h", 0664);
 	set_mode(m, "cur/3.M3P3.h:2,S", 0400); /* no class bits: kept */
@@ -679,7 +612,7 @@ modes_repair(void **state)
 	assert_non_null(found(&l, MD_CHECK_MODE, m, "cur/1.M1P1.h:2,S"));
 	assert_null(found(&l, MD_CHECK_MODE, m, "cur/4.M4P4.h:2,S"));
 	assert_int_equal(l.n, 6);
-	assert_int_equal(mode_of(m, ""), 0755); /* nothing changed */
+	assert_int_equal(scratch_mode(m, ""), 0755); /* nothing changed */
 
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_int_equal(count_kind(&l, MD_CHECK_REPAIRED), 6);
@@ -689,10 +622,10 @@ modes_repair(void **state)
 	assert_int_equal(r->error, 0);
 	assert_int_equal(r->v[0], 0600);
 	for (size_t i = 0; i < 4; i++)
-		assert_int_equal(mode_of(m, dirs[i]), 0700);
-	assert_int_equal(mode_of(m, "cur/1.M1P1.h:2,S"), 0600);
-	assert_int_equal(mode_of(m, "new/2.M2P2.h"), 0600);
-	assert_int_equal(mode_of(m, "cur/3.M3P3.h:2,S"), 0400);
+		assert_int_equal(scratch_mode(m, dirs[i]), 0700);
+	assert_int_equal(scratch_mode(m, "cur/1.M1P1.h:2,S"), 0600);
+	assert_int_equal(scratch_mode(m, "new/2.M2P2.h"), 0600);
+	assert_int_equal(scratch_mode(m, "cur/3.M3P3.h:2,S"), 0400);
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 }
@@ -711,8 +644,8 @@ modes_shared(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("shared", m, sizeof(m));
-	put(m, "cur/1.M1P1.h:2,S", "team");
+	scratch_maildir(m, sizeof(m), "shared");
+	scratch_write(m, "cur/1.M1P1.h:2,S", "team");
 	set_mode(m, "cur/1.M1P1.h:2,S", 0660);
 	set_mode(m, "", 02770);
 	for (size_t i = 1; i < 4; i++)
@@ -728,9 +661,9 @@ modes_shared(void **state)
 	assert_int_equal(r->v[1], 0005);
 	assert_non_null(r = found(&l, MD_CHECK_MODE, m, "cur/1.M1P1.h:2,S"));
 	assert_int_equal(r->v[1], 0004);
-	assert_int_equal(mode_of(m, ""), 02770);
-	assert_int_equal(mode_of(m, "cur"), 0770);
-	assert_int_equal(mode_of(m, "cur/1.M1P1.h:2,S"), 0660);
+	assert_int_equal(scratch_mode(m, ""), 02770);
+	assert_int_equal(scratch_mode(m, "cur"), 0770);
+	assert_int_equal(scratch_mode(m, "cur/1.M1P1.h:2,S"), 0660);
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 }
@@ -745,10 +678,10 @@ modes_folder(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("froot", root, sizeof(root));
-	maildir("froot/.Work", f, sizeof(f));
-	put(f, "maildirfolder", "");
-	put(f, "cur/1.M1P1.h:2,S", "folder mail");
+	scratch_maildir(root, sizeof(root), "froot");
+	scratch_maildir(f, sizeof(f), "froot/.Work");
+	scratch_write(f, "maildirfolder", "");
+	scratch_write(f, "cur/1.M1P1.h:2,S", "folder mail");
 	set_mode(f, "", 0755);
 	set_mode(f, "cur", 0755);
 	set_mode(f, "cur/1.M1P1.h:2,S", 0644);
@@ -774,8 +707,8 @@ modes_owners(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	maildir("owners", m, sizeof(m));
-	put(m, "cur/1.M1P1.h:2,S", "group reads");
+	scratch_maildir(m, sizeof(m), "owners");
+	scratch_write(m, "cur/1.M1P1.h:2,S", "group reads");
 	set_mode(m, "cur/1.M1P1.h:2,S", 0640);
 	set_mode(m, "", 0701);
 	set_mode(m, "cur", 0701);
@@ -799,7 +732,7 @@ modes_owners(void **state)
 	assert_int_equal(r->what, MD_CHECK_CHMOD);
 	assert_int_equal(r->error, EPERM);
 	assert_int_equal(c.fixed, 0);
-	assert_int_equal(mode_of(m, "cur/1.M1P1.h:2,S"), 0640);
+	assert_int_equal(scratch_mode(m, "cur/1.M1P1.h:2,S"), 0640);
 }
 
 /* ---- quota ---- */
@@ -814,7 +747,7 @@ untrusted(const char *m, const char *text, enum md_quota_verdict v, long line)
 	struct md_err e;
 	struct log l;
 
-	put(m, "maildirsize", text);
+	scratch_write(m, "maildirsize", text);
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
 	assert_int_equal(r->what, MD_CHECK_UNTRUSTED);
@@ -833,10 +766,10 @@ quota_drift(void **state)
 	FILE *f;
 
 	(void)state;
-	maildir("quota", m, sizeof(m));
-	put(m, "cur/1.M1P1.h,S=5:2,S", "12345");
-	put(m, "new/2.M2P2.h,S=3", "123");
-	put(m, "maildirsize", "1000S,10C\n5 1\n");
+	scratch_maildir(m, sizeof(m), "quota");
+	scratch_write(m, "cur/1.M1P1.h,S=5:2,S", "12345");
+	scratch_write(m, "new/2.M2P2.h,S=3", "123");
+	scratch_write(m, "maildirsize", "1000S,10C\n5 1\n");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 1);
 	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
@@ -860,7 +793,7 @@ quota_drift(void **state)
 	assert_int_equal(l.n, 0);
 
 	/* appended lines add up, padded or not */
-	put(m, "maildirsize", "1000S,10C\n   5   1\n3 1\n");
+	scratch_write(m, "maildirsize", "1000S,10C\n   5   1\n3 1\n");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 	/* a blank line sends delivery to count again: so it is a finding */
@@ -877,8 +810,8 @@ quota_damaged(void **state)
 	struct log l;
 
 	(void)state;
-	maildir("qbad", m, sizeof(m));
-	put(m, "cur/1.M1P1.h,S=5:2,S", "12345");
+	scratch_maildir(m, sizeof(m), "qbad");
+	scratch_write(m, "cur/1.M1P1.h,S=5:2,S", "12345");
 	untrusted(m, "1000S\n5 1\nfive one\n", MD_QUOTA_BADLINE, 3);
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_int_equal(c.fixed, 1);
@@ -894,7 +827,7 @@ quota_damaged(void **state)
 
 	/* limits read as delivery reads them: "100M" is no byte limit
 	 * there, and a repair must not make it one */
-	put(m, "maildirsize", "100M,9C\n0 0\n");
+	scratch_write(m, "maildirsize", "100M,9C\n0 0\n");
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_non_null(found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
 	{
@@ -909,7 +842,7 @@ quota_damaged(void **state)
 	}
 
 	/* no limits line at all: reported, never rewritten */
-	put(m, "maildirsize", "");
+	scratch_write(m, "maildirsize", "");
 	assert_int_equal(run(m, 1, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_QUOTA, m, "maildirsize"));
 	assert_int_equal(r->what, MD_CHECK_UNTRUSTED);
@@ -918,7 +851,7 @@ quota_damaged(void **state)
 	assert_int_equal(c.fixed, 0);
 
 	/* a folder's maildirsize is none of its business */
-	put(m, "maildirfolder", "");
+	scratch_write(m, "maildirfolder", "");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 }
@@ -939,12 +872,12 @@ cache(void **state)
 	struct stat before, after;
 
 	(void)state;
-	maildir("cache", m, sizeof(m));
-	put(m, "cur/1.M1P1.h,S=12:2,S", "Subject: x\n\n");
+	scratch_maildir(m, sizeof(m), "cache");
+	scratch_write(m, "cur/1.M1P1.h,S=12:2,S", "Subject: x\n\n");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
 
-	put(m, "mdkit-cache", "mdkit-hc but then nothing");
+	scratch_write(m, "mdkit-cache", "mdkit-hc but then nothing");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_CACHE, m, "mdkit-cache"));
 	assert_int_equal(r->what, MD_CHECK_DAMAGED);
@@ -992,7 +925,7 @@ cache(void **state)
 	}
 	snprintf(p, sizeof(p), "%s/cur/1.M1P1.h,S=12:2,S", m);
 	assert_int_equal(utimensat(AT_FDCWD, p, old, 0), 0);
-	put(m, "new/2.M2P2.h", "Subject: y\n\n");
+	scratch_write(m, "new/2.M2P2.h", "Subject: y\n\n");
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_non_null(r = found(&l, MD_CHECK_CACHE, m, "mdkit-cache"));
 	assert_int_equal(r->what, MD_CHECK_OUTDATED);
@@ -1010,7 +943,7 @@ cache(void **state)
 	assert_null(found(&l, MD_CHECK_NOTE, m, NULL));
 	assert_int_equal(run(m, 0, 0, &l, &c, &e), 0);
 	assert_int_equal(l.n, 0);
-	assert_int_equal(entries(m, "tmp"), 0);
+	assert_int_equal(scratch_entries(m, "tmp"), 0);
 }
 
 int

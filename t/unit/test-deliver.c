@@ -55,26 +55,6 @@ input_fd(const char *s, size_t n)
 	return fd;
 }
 
-/* The contents of DIR/NAME, NUL-terminated; *len gets the size. */
-static char *
-slurp(int dir, const char *name, size_t *len)
-{
-	struct stat st;
-	char *buf;
-	int fd = openat(dir, name, O_RDONLY);
-
-	assert_true(fd >= 0);
-	assert_int_equal(fstat(fd, &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_non_null(buf);
-	assert_int_equal(read(fd, buf, (size_t)st.st_size), st.st_size);
-	buf[st.st_size] = '\0';
-	close(fd);
-	if (len)
-		*len = (size_t)st.st_size;
-	return buf;
-}
-
 static struct md_tmp *
 new_tmp(void)
 {
@@ -111,7 +91,7 @@ run(const char *msg, const struct md_filter_opts *o, int *err)
 		assert_int_equal(md_tmp_finish(t, NULL, NULL), 0);
 		assert_int_equal(
 		    md_place(t, &md, NULL, &gen, name, sizeof(name), NULL), 0);
-		out = slurp(md.fd, name, NULL);
+		out = scratch_slurp(scratch, name, NULL);
 		unlinkat(md.fd, name, 0);
 		md_tmp_remove(t);
 	}
@@ -203,16 +183,6 @@ loops(void **state)
 	assert_int_equal(unlinkat(md.tmpfd, "x", 0), -1);
 }
 
-static int
-count(int dir)
-{
-	char cmd[PATH_MAX + 64];
-	(void)dir;
-	snprintf(
-	    cmd, sizeof(cmd), "test $(ls -A '%s/tmp' | wc -l) -eq 0", scratch);
-	return system(cmd);
-}
-
 static void
 size_limit(void **state)
 {
@@ -229,7 +199,7 @@ size_limit(void **state)
 	assert_int_equal(e.kind, MD_ERR_TOO_BIG);
 	assert_true(md_err_permanent(e.kind));
 	md_tmp_remove(t);
-	assert_int_equal(count(md.tmpfd), 0);
+	assert_int_equal(scratch_entries(scratch, "tmp"), 0);
 	free(t);
 }
 
@@ -286,10 +256,10 @@ place_collision(void **state)
 	assert_int_equal(
 	    md_place(t, &md, NULL, &gen, name, sizeof(name), NULL), 0);
 	assert_string_not_equal(name, want);
-	old = slurp(md.fd, want, NULL);
+	old = scratch_slurp(scratch, want, NULL);
 	assert_string_equal(old, "old\n");
 	free(old);
-	old = slurp(md.fd, name, NULL);
+	old = scratch_slurp(scratch, name, NULL);
 	assert_string_equal(old, "new\n");
 	free(old);
 	unlinkat(md.fd, want, 0);
@@ -378,7 +348,7 @@ split(const char *mbox, time_t *dates)
 		assert_int_equal(md_tmp_finish(t, NULL, NULL), 0);
 		assert_int_equal(
 		    md_place(t, &md, NULL, &gen, name, sizeof(name), NULL), 0);
-		body = slurp(md.fd, name, NULL);
+		body = scratch_slurp(scratch, name, NULL);
 		md_flags_format(&f.flags, fl, sizeof(fl));
 		strlcat(out, body, sizeof(out));
 		strlcat(out, "[", sizeof(out));

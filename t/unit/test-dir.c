@@ -51,18 +51,6 @@ folder_paths(void **state)
 	assert_int_equal(errno, ENAMETOOLONG);
 }
 
-static mode_t
-mode_of(const char *dir, const char *sub)
-{
-	char p[PATH_MAX + 8];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, sub);
-	if (stat(p, &st) == -1)
-		return 0;
-	return st.st_mode & 07777;
-}
-
 static void
 open_and_create(void **state)
 {
@@ -79,9 +67,9 @@ open_and_create(void **state)
 	assert_int_equal(md_maildir_open(&m, path, MD_CREATE, &e), 0);
 	assert_true(m.tmpfd >= 0 && m.newfd >= 0 && m.curfd >= 0);
 	md_maildir_close(&m);
-	assert_int_equal(mode_of(path, "tmp"), 0700);
-	assert_int_equal(mode_of(path, "new"), 0700);
-	assert_int_equal(mode_of(path, "cur"), 0700);
+	assert_int_equal(scratch_mode(path, "tmp"), 0700);
+	assert_int_equal(scratch_mode(path, "new"), 0700);
+	assert_int_equal(scratch_mode(path, "cur"), 0700);
 	/* again: EEXIST everywhere is fine */
 	assert_int_equal(md_maildir_open(&m, path, MD_CREATE, &e), 0);
 	md_maildir_close(&m);
@@ -116,7 +104,7 @@ folders(void **state)
 	strcat(sub, "/maildirfolder");
 	assert_int_equal(stat(sub, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
-	assert_int_equal(mode_of(root, "new"), 0700);
+	assert_int_equal(scratch_mode(root, "new"), 0700);
 	assert_int_equal(md_folder_open(&m, root, "../etc", MD_CREATE, &e), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(md_folder_open(&m, root, "INBOX", 0, &e), 0);

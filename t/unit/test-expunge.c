@@ -162,50 +162,6 @@ has_name(const struct seen *s, const char *name)
 }
 
 static void
-mkmd(char *buf, size_t size, const char *name)
-{
-	static const char *const subs[] = { "tmp", "new", "cur" };
-	char p[PATH_MAX];
-
-	snprintf(buf, size, "%s/%s", scratch, name);
-	assert_int_equal(mkdir(buf, 0700), 0);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", buf, subs[i]);
-		assert_int_equal(mkdir(p, 0700), 0);
-	}
-}
-
-/* DIR/REL holding LEN bytes, with mtime MTIME unless it is 0. */
-static void
-put(const char *dir, const char *rel, size_t len, time_t mtime)
-{
-	char p[PATH_MAX + NAME_MAX];
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	for (size_t i = 0; i < len; i++)
-		assert_int_equal(write(fd, "x", 1), 1);
-	close(fd);
-	if (mtime != 0) {
-		struct timespec ts[2] = { { mtime, 0 }, { mtime, 0 } };
-
-		assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
-	}
-}
-
-static int
-exists(const char *dir, const char *rel)
-{
-	char p[PATH_MAX + NAME_MAX];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	return lstat(p, &st) == 0;
-}
-
-static void
 setx(struct md_expunge *x, struct seen *s, int what)
 {
 	memset(x, 0, sizeof(*x));
@@ -225,21 +181,21 @@ trashed(void **state)
 	struct seen s;
 
 	(void)state;
-	mkmd(m, sizeof(m), "T");
-	put(m, "new/n1:2,T", 3, 0);
-	put(m, "new/n2", 4, 0);
-	put(m, "cur/c1:2,ST", 5, 0);
-	put(m, "cur/c2,S=100:2,T", 7, 0); /* the name's size wins */
-	put(m, "cur/c3:2,S", 6, 0);
-	put(m, "cur/.hidden:2,T", 1, 0);
-	put(m, "tmp/t1:2,T", 1, 0);
-	put(m, "dovecot-uidlist", 1, 0);
-	put(m, "maildirsize", 0, 0);
+	scratch_maildir(m, sizeof(m), "T");
+	scratch_fill(m, "new/n1:2,T", 3, 0);
+	scratch_fill(m, "new/n2", 4, 0);
+	scratch_fill(m, "cur/c1:2,ST", 5, 0);
+	scratch_fill(m, "cur/c2,S=100:2,T", 7, 0); /* the name's size wins */
+	scratch_fill(m, "cur/c3:2,S", 6, 0);
+	scratch_fill(m, "cur/.hidden:2,T", 1, 0);
+	scratch_fill(m, "tmp/t1:2,T", 1, 0);
+	scratch_fill(m, "dovecot-uidlist", 1, 0);
+	scratch_fill(m, "maildirsize", 0, 0);
 	snprintf(p, sizeof(p), "%s/cur/dir:2,T", m);
 	assert_int_equal(mkdir(p, 0700), 0);
 	/* a link to a file outside: the link goes, the target stays */
 	snprintf(target, sizeof(target), "%s/outside", scratch);
-	put(scratch, "outside", 9, 0);
+	scratch_fill(scratch, "outside", 9, 0);
 	snprintf(p, sizeof(p), "%s/cur/l1:2,T", m);
 	assert_int_equal(symlink(target, p), 0);
 
@@ -255,17 +211,17 @@ trashed(void **state)
 	/* 3 + 5 + 100 + the link's own size (the length of its target) */
 	assert_int_equal(st.bytes, 108 + strlen(target));
 	assert_int_equal(st.tmpfiles, 0);
-	assert_false(exists(m, "new/n1:2,T"));
-	assert_false(exists(m, "cur/c1:2,ST"));
-	assert_false(exists(m, "cur/c2,S=100:2,T"));
-	assert_false(exists(m, "cur/l1:2,T"));
-	assert_true(exists(scratch, "outside"));
-	assert_true(exists(m, "new/n2"));
-	assert_true(exists(m, "cur/c3:2,S"));
-	assert_true(exists(m, "cur/.hidden:2,T"));
-	assert_true(exists(m, "cur/dir:2,T"));
-	assert_true(exists(m, "tmp/t1:2,T"));
-	assert_true(exists(m, "dovecot-uidlist"));
+	assert_false(scratch_exists(m, "new/n1:2,T", NULL));
+	assert_false(scratch_exists(m, "cur/c1:2,ST", NULL));
+	assert_false(scratch_exists(m, "cur/c2,S=100:2,T", NULL));
+	assert_false(scratch_exists(m, "cur/l1:2,T", NULL));
+	assert_true(scratch_exists(scratch, "outside", NULL));
+	assert_true(scratch_exists(m, "new/n2", NULL));
+	assert_true(scratch_exists(m, "cur/c3:2,S", NULL));
+	assert_true(scratch_exists(m, "cur/.hidden:2,T", NULL));
+	assert_true(scratch_exists(m, "cur/dir:2,T", NULL));
+	assert_true(scratch_exists(m, "tmp/t1:2,T", NULL));
+	assert_true(scratch_exists(m, "dovecot-uidlist", NULL));
 	/* the quota loses what went: "-<bytes> -<count>" */
 	{
 		char line[64] = "", want[64];
@@ -295,41 +251,43 @@ all_and_older(void **state)
 	struct seen s;
 
 	(void)state;
-	mkmd(m, sizeof(m), "A");
-	put(m, "new/old", 1, 1000000000);
-	put(m, "cur/old:2,S", 2, 1000000000);
-	put(m, "cur/edge:2,S", 3, 1500000000); /* exactly at the cutoff */
-	put(m, "cur/young:2,T", 4, 2000000000);
-	put(m, "tmp/t", 1, 1000000000);
+	scratch_maildir(m, sizeof(m), "A");
+	scratch_fill(m, "new/old", 1, 1000000000);
+	scratch_fill(m, "cur/old:2,S", 2, 1000000000);
+	scratch_fill(
+	    m, "cur/edge:2,S", 3, 1500000000); /* exactly at the cutoff */
+	scratch_fill(m, "cur/young:2,T", 4, 2000000000);
+	scratch_fill(m, "tmp/t", 1, 1000000000);
 
 	setx(&x, &s, MD_EXPUNGE_ALL | MD_EXPUNGE_OLDER);
 	x.before.tv_sec = 1500000000;
 	assert_int_equal(md_expunge_maildir(m, &x, &st, &e), 0);
 	assert_int_equal(st.messages, 2);
 	assert_int_equal(st.bytes, 3);
-	assert_false(exists(m, "new/old"));
-	assert_false(exists(m, "cur/old:2,S"));
-	assert_true(exists(m, "cur/edge:2,S")); /* not older: stays */
-	assert_true(exists(m, "cur/young:2,T"));
-	assert_true(exists(m, "tmp/t"));
+	assert_false(scratch_exists(m, "new/old", NULL));
+	assert_false(scratch_exists(m, "cur/old:2,S", NULL));
+	assert_true(
+	    scratch_exists(m, "cur/edge:2,S", NULL)); /* not older: stays */
+	assert_true(scratch_exists(m, "cur/young:2,T", NULL));
+	assert_true(scratch_exists(m, "tmp/t", NULL));
 
 	/* T and older: only trashed ones before the cutoff */
-	put(m, "cur/oldT:2,T", 5, 1000000000);
+	scratch_fill(m, "cur/oldT:2,T", 5, 1000000000);
 	setx(&x, &s, MD_EXPUNGE_TRASHED | MD_EXPUNGE_OLDER);
 	x.before.tv_sec = 1500000001;
 	memset(&st, 0, sizeof(st));
 	assert_int_equal(md_expunge_maildir(m, &x, &st, &e), 0);
 	assert_int_equal(st.messages, 1);
-	assert_false(exists(m, "cur/oldT:2,T"));
-	assert_true(exists(m, "cur/edge:2,S"));
+	assert_false(scratch_exists(m, "cur/oldT:2,T", NULL));
+	assert_true(scratch_exists(m, "cur/edge:2,S", NULL));
 
 	/* all, any age */
 	setx(&x, &s, MD_EXPUNGE_ALL);
 	memset(&st, 0, sizeof(st));
 	assert_int_equal(md_expunge_maildir(m, &x, &st, &e), 0);
 	assert_int_equal(st.messages, 2);
-	assert_false(exists(m, "cur/young:2,T"));
-	assert_true(exists(m, "tmp/t"));
+	assert_false(scratch_exists(m, "cur/young:2,T", NULL));
+	assert_true(scratch_exists(m, "tmp/t", NULL));
 }
 
 static void
@@ -343,11 +301,11 @@ tmp_by_ctime(void **state)
 	struct timespec now;
 
 	(void)state;
-	mkmd(m, sizeof(m), "Tmp");
+	scratch_maildir(m, sizeof(m), "Tmp");
 	/* an old mtime does not make a tmp file stale: ctime does */
-	put(m, "tmp/a", 10, 1000000000);
-	put(m, "tmp/b", 20, 0);
-	put(m, "cur/x:2,T", 1, 0);
+	scratch_fill(m, "tmp/a", 10, 1000000000);
+	scratch_fill(m, "tmp/b", 20, 0);
+	scratch_fill(m, "cur/x:2,T", 1, 0);
 	snprintf(p, sizeof(p), "%s/tmp/sub", m);
 	assert_int_equal(mkdir(p, 0700), 0);
 	assert_int_equal(clock_gettime(CLOCK_REALTIME, &now), 0);
@@ -357,7 +315,7 @@ tmp_by_ctime(void **state)
 	x.tmp_before.tv_sec -= 3600; /* older than an hour: none */
 	assert_int_equal(md_expunge_maildir(m, &x, &st, &e), 0);
 	assert_int_equal(st.tmpfiles + st.messages, 0);
-	assert_true(exists(m, "tmp/a"));
+	assert_true(scratch_exists(m, "tmp/a", NULL));
 
 	/* a dry run with a cutoff after now: both named, none removed */
 	setx(&x, &s, MD_EXPUNGE_TMP | MD_EXPUNGE_DRY);
@@ -368,8 +326,8 @@ tmp_by_ctime(void **state)
 	assert_int_equal(st.tmpbytes, 30);
 	assert_true(has_name(&s, "tmp/a"));
 	assert_true(has_name(&s, "tmp/b"));
-	assert_true(exists(m, "tmp/a"));
-	assert_true(exists(m, "tmp/b"));
+	assert_true(scratch_exists(m, "tmp/a", NULL));
+	assert_true(scratch_exists(m, "tmp/b", NULL));
 
 	setx(&x, &s, MD_EXPUNGE_TMP);
 	x.tmp_before = now;
@@ -378,10 +336,10 @@ tmp_by_ctime(void **state)
 	assert_int_equal(md_expunge_maildir(m, &x, &st, &e), 0);
 	assert_int_equal(st.tmpfiles, 2);
 	assert_int_equal(st.messages, 0); /* tmp/ only: T messages stay */
-	assert_false(exists(m, "tmp/a"));
-	assert_false(exists(m, "tmp/b"));
-	assert_true(exists(m, "tmp/sub"));
-	assert_true(exists(m, "cur/x:2,T"));
+	assert_false(scratch_exists(m, "tmp/a", NULL));
+	assert_false(scratch_exists(m, "tmp/b", NULL));
+	assert_true(scratch_exists(m, "tmp/sub", NULL));
+	assert_true(scratch_exists(m, "cur/x:2,T", NULL));
 }
 
 static void
@@ -394,17 +352,17 @@ dry_run(void **state)
 	struct seen s;
 
 	(void)state;
-	mkmd(m, sizeof(m), "Dry");
-	put(m, "cur/a:2,T", 4, 0);
-	put(m, "new/b,S=9", 2, 0);
-	put(m, "maildirsize", 0, 0);
+	scratch_maildir(m, sizeof(m), "Dry");
+	scratch_fill(m, "cur/a:2,T", 4, 0);
+	scratch_fill(m, "new/b,S=9", 2, 0);
+	scratch_fill(m, "maildirsize", 0, 0);
 	setx(&x, &s, MD_EXPUNGE_ALL | MD_EXPUNGE_DRY);
 	assert_int_equal(md_expunge_maildir(m, &x, &st, &e), 0);
 	assert_int_equal(st.messages, 2);
 	assert_int_equal(st.bytes, 13);
 	assert_int_equal(s.removed, 2);
-	assert_true(exists(m, "cur/a:2,T"));
-	assert_true(exists(m, "new/b,S=9"));
+	assert_true(scratch_exists(m, "cur/a:2,T", NULL));
+	assert_true(scratch_exists(m, "new/b,S=9", NULL));
 	{
 		struct stat sb;
 		char p[PATH_MAX + 16];
@@ -425,12 +383,12 @@ vanished(void **state)
 	struct seen s;
 
 	(void)state;
-	mkmd(m, sizeof(m), "Gone");
+	scratch_maildir(m, sizeof(m), "Gone");
 	/* with ",S=" no stat: the unlink meets ENOENT; without, the stat */
-	put(m, "cur/a,S=1:2,T", 1, 0);
-	put(m, "cur/b:2,T", 1, 0);
-	put(m, "cur/c,S=1:2,T", 1, 0);
-	put(m, "cur/d:2,T", 1, 0);
+	scratch_fill(m, "cur/a,S=1:2,T", 1, 0);
+	scratch_fill(m, "cur/b:2,T", 1, 0);
+	scratch_fill(m, "cur/c,S=1:2,T", 1, 0);
+	scratch_fill(m, "cur/d:2,T", 1, 0);
 	setx(&x, &s, MD_EXPUNGE_TRASHED);
 	/* after the first removal "another client" takes the rest */
 	snprintf(s.dir, sizeof(s.dir), "%s", m);
@@ -455,10 +413,10 @@ linked_subdir(void **state)
 	struct seen s;
 
 	(void)state;
-	mkmd(m, sizeof(m), "Link");
-	mkmd(out, sizeof(out), "Elsewhere");
-	put(out, "new/victim:2,T", 1, 0);
-	put(m, "cur/c:2,T", 1, 0);
+	scratch_maildir(m, sizeof(m), "Link");
+	scratch_maildir(out, sizeof(out), "Elsewhere");
+	scratch_fill(out, "new/victim:2,T", 1, 0);
+	scratch_fill(m, "cur/c:2,T", 1, 0);
 	snprintf(p, sizeof(p), "%s/new", m);
 	assert_int_equal(rmdir(p), 0);
 	snprintf(out, sizeof(out), "%s/Elsewhere/new", scratch);
@@ -475,8 +433,8 @@ linked_subdir(void **state)
 	assert_string_equal(e.path, p);
 	assert_int_equal(st.problems, 1);
 	/* not followed; cur/ is still done */
-	assert_true(exists(scratch, "Elsewhere/new/victim:2,T"));
-	assert_false(exists(m, "cur/c:2,T"));
+	assert_true(scratch_exists(scratch, "Elsewhere/new/victim:2,T", NULL));
+	assert_false(scratch_exists(m, "cur/c:2,T", NULL));
 	assert_int_equal(st.messages, 1);
 }
 
@@ -501,7 +459,7 @@ unreadable(void **state)
 	assert_int_equal(st.problems, 1);
 
 	/* no report function: problems are still counted */
-	mkmd(m, sizeof(m), "NoTmp");
+	scratch_maildir(m, sizeof(m), "NoTmp");
 	{
 		char p[PATH_MAX + 8];
 
@@ -527,14 +485,14 @@ trash_keeps_quota(void **state)
 	struct stat sb;
 
 	(void)state;
-	mkmd(m, sizeof(m), "Q");
-	mkmd(t, sizeof(t), "Q/.Trash");
-	put(t, "maildirfolder", 0, 0);
-	put(m, "maildirsize", 0, 0);
-	put(t, "cur/a,S=50:2,S", 50, 0);
-	mkmd(t, sizeof(t), "Q/.Work");
-	put(t, "maildirfolder", 0, 0);
-	put(t, "cur/b,S=70:2,T", 70, 0);
+	scratch_maildir(m, sizeof(m), "Q");
+	scratch_maildir(t, sizeof(t), "Q/.Trash");
+	scratch_fill(t, "maildirfolder", 0, 0);
+	scratch_fill(m, "maildirsize", 0, 0);
+	scratch_fill(t, "cur/a,S=50:2,S", 50, 0);
+	scratch_maildir(t, sizeof(t), "Q/.Work");
+	scratch_fill(t, "maildirfolder", 0, 0);
+	scratch_fill(t, "cur/b,S=70:2,T", 70, 0);
 
 	setx(&x, &s, MD_EXPUNGE_ALL);
 	snprintf(p, sizeof(p), "%s/.Trash", m);

@@ -108,12 +108,6 @@ updated(const char *m, int flags, size_t messages, size_t added, size_t kept,
 	assert_int_equal(st.damaged, 0);
 }
 
-static void
-path_of(char *buf, size_t size, const char *m, const char *rel)
-{
-	assert_true((size_t)snprintf(buf, size, "%s/%s", m, rel) < size);
-}
-
 /* M/SUB/NAME, a message whose subject is its base. */
 static void
 msg(const char *m, const char *sub, const char *name)
@@ -131,8 +125,8 @@ move(const char *m, const char *from, const char *to)
 {
 	char a[PATH_MAX], b[PATH_MAX];
 
-	path_of(a, sizeof(a), m, from);
-	path_of(b, sizeof(b), m, to);
+	scratch_path(a, sizeof(a), m, from);
+	scratch_path(b, sizeof(b), m, to);
 	assert_int_equal(rename(a, b), 0);
 }
 
@@ -141,7 +135,7 @@ gone(const char *m, const char *rel)
 {
 	char p[PATH_MAX];
 
-	path_of(p, sizeof(p), m, rel);
+	scratch_path(p, sizeof(p), m, rel);
 	assert_int_equal(unlink(p), 0);
 }
 
@@ -163,7 +157,7 @@ cache_holds(const char *m, uint32_t n, ...)
 		assert_true(md_cache_find(&c, b, strlen(b), &s) >= 0);
 		assert_int_equal(s.s[MD_S_SUBJECT].n, strlen(b));
 		assert_memory_equal(s.s[MD_S_SUBJECT].p, b, strlen(b));
-		assert_int_equal(s.mtime, 1000000000);
+		assert_int_equal(s.mtime, SCRATCH_MTIME);
 	}
 	va_end(ap);
 	md_cache_close(&c);
@@ -175,23 +169,9 @@ cache_inode(const char *m)
 	char p[PATH_MAX];
 	struct stat st;
 
-	path_of(p, sizeof(p), m, MD_CACHE_NAME);
+	scratch_path(p, sizeof(p), m, MD_CACHE_NAME);
 	assert_int_equal(stat(p, &st), 0);
 	return st.st_ino;
-}
-
-static int
-tmp_entries(const char *m)
-{
-	char cmd[PATH_MAX + 64];
-	FILE *f;
-	int n = -1;
-
-	snprintf(cmd, sizeof(cmd), "ls -A '%s/tmp' | wc -l", m);
-	assert_non_null(f = popen(cmd, "r"));
-	assert_int_equal(fscanf(f, "%d", &n), 1);
-	pclose(f);
-	return n;
 }
 
 static void
@@ -213,7 +193,7 @@ update_cycle(void **state)
 	updated(m, 0, 5, 5, 0, 0, 1);
 	cache_holds(
 	    m, 5, "1.A.h", "2.B.h,S=20", "3.C.h", "4.D.h", "5.E.h", NULL);
-	assert_int_equal(tmp_entries(m), 0);
+	assert_int_equal(scratch_entries(m, "tmp"), 0);
 	ino = cache_inode(m);
 
 	/* again: nothing read, nothing written */
@@ -257,7 +237,7 @@ update_cycle(void **state)
 	updated(m, 0, 0, 0, 0, 5, 1);
 	cache_holds(m, 0, NULL);
 	updated(m, 0, 0, 0, 0, 0, 0);
-	assert_int_equal(tmp_entries(m), 0);
+	assert_int_equal(scratch_entries(m, "tmp"), 0);
 }
 
 /* One base in new/ and cur/ (a copy left by a crash, say): one entry,
@@ -281,20 +261,6 @@ same_base_twice(void **state)
 	updated(m, 0, 3, 0, 2, 0, 0);
 }
 
-/* Put TEXT (LEN bytes) in M's cache file. */
-static void
-put_cache(const char *m, const void *text, size_t len)
-{
-	char p[PATH_MAX];
-	int fd;
-
-	path_of(p, sizeof(p), m, MD_CACHE_NAME);
-	unlink(p);
-	assert_true((fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-}
-
 static void
 damaged_cache(void **state)
 {
@@ -311,7 +277,7 @@ damaged_cache(void **state)
 	msg(m, "cur", "2.B.h:2,S");
 
 	/* garbage: reported, ignored, replaced */
-	put_cache(m, "this is no cache at all\n", 24);
+	scratch_replace(m, MD_CACHE_NAME, "this is no cache at all\n", 24);
 	assert_int_equal(update(m, 0, &st, NULL, &e), 0);
 	assert_int_equal(st.damaged, EBADMSG);
 	assert_non_null(st.why);
@@ -326,13 +292,13 @@ damaged_cache(void **state)
 	assert_int_equal(st.written, 0);
 
 	/* truncated by one byte */
-	path_of(p, sizeof(p), m, MD_CACHE_NAME);
+	scratch_path(p, sizeof(p), m, MD_CACHE_NAME);
 	assert_int_equal(stat(p, &sb), 0);
 	assert_non_null(bytes = malloc((size_t)sb.st_size));
 	assert_true((fd = open(p, O_RDONLY)) >= 0);
 	assert_int_equal(read(fd, bytes, (size_t)sb.st_size), sb.st_size);
 	close(fd);
-	put_cache(m, bytes, (size_t)sb.st_size - 1);
+	scratch_replace(m, MD_CACHE_NAME, bytes, (size_t)sb.st_size - 1);
 	assert_int_equal(update(m, 0, &st, NULL, &e), 0);
 	assert_int_equal(st.damaged, EBADMSG);
 	assert_int_equal(st.added, 2);
@@ -340,7 +306,7 @@ damaged_cache(void **state)
 
 	/* another version */
 	bytes[8] ^= 0x40;
-	put_cache(m, bytes, (size_t)sb.st_size);
+	scratch_replace(m, MD_CACHE_NAME, bytes, (size_t)sb.st_size);
 	assert_int_equal(update(m, 0, &st, NULL, &e), 0);
 	assert_int_equal(st.damaged, ENOTSUP);
 	assert_int_equal(st.written, 1);
@@ -361,7 +327,7 @@ damaged_cache(void **state)
 			bytes[sb.st_size - 8 + i] =
 			    (unsigned char)(sum >> 8 * i);
 	}
-	put_cache(m, bytes, (size_t)sb.st_size);
+	scratch_replace(m, MD_CACHE_NAME, bytes, (size_t)sb.st_size);
 	errno = 0;
 	assert_int_equal(md_index_compare(m, NULL, NULL, &e), -1);
 	assert_int_equal(errno, EBADMSG);
@@ -375,13 +341,13 @@ damaged_cache(void **state)
 	free(bytes);
 
 	/* an empty file */
-	put_cache(m, "", 0);
+	scratch_replace(m, MD_CACHE_NAME, "", 0);
 	assert_int_equal(update(m, 0, &st, NULL, &e), 0);
 	assert_int_equal(st.damaged, EBADMSG);
 	assert_int_equal(st.written, 1);
 
 	/* a rebuild does not look at the old one at all */
-	put_cache(m, "junk", 4);
+	scratch_replace(m, MD_CACHE_NAME, "junk", 4);
 	assert_int_equal(update(m, MD_INDEX_REBUILD, &st, NULL, &e), 0);
 	assert_int_equal(st.damaged, 0);
 	assert_int_equal(st.written, 1);
@@ -393,7 +359,7 @@ damaged_cache(void **state)
 	assert_int_equal(mkdir(p, 0700), 0);
 	assert_int_equal(update(m, 0, &st, NULL, &e), -1);
 	assert_int_equal(st.damaged, EBADMSG);
-	assert_int_equal(tmp_entries(m), 0);
+	assert_int_equal(scratch_entries(m, "tmp"), 0);
 	assert_int_equal(stat(p, &sb), 0);
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(rmdir(p), 0);
@@ -448,19 +414,6 @@ struct child {
 	struct calls k, k2;
 };
 
-static void
-give_away(const char *m)
-{
-	char cmd[PATH_MAX + 64];
-
-	if (geteuid() != 0)
-		return;
-	assert_int_equal(chmod(scratch, 0711), 0);
-	snprintf(cmd, sizeof(cmd), "chown -R %d:%d '%s'", SCRATCH_NOBODY,
-	    SCRATCH_NOBODY, m);
-	assert_int_equal(system(cmd), 0);
-}
-
 /* What the child is given: the maildir, and where its results go. */
 struct job {
 	const char *m;
@@ -495,9 +448,9 @@ unreadable(void **state)
 	msg(m, "new", "1.R.h");
 	msg(m, "cur", "2.R.h:2,S");
 	msg(m, "cur", "3.R.h:2,S");
-	path_of(p, sizeof(p), m, "cur/2.R.h:2,S");
+	scratch_path(p, sizeof(p), m, "cur/2.R.h:2,S");
 	assert_int_equal(chmod(p, 0), 0);
-	give_away(m);
+	scratch_give_away(m);
 	c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	assert_true(c != MAP_FAILED);
@@ -626,11 +579,11 @@ compare_finds(void **state)
 	assert_int_equal(compare(m, &l, &e), 0);
 
 	/* one of each */
-	msg(m, "new", "6.C.h");                    /* missing */
-	gone(m, "cur/4.C.h:2,S");                  /* extra */
-	path_of(p, sizeof(p), m, "cur/5.C.h:2,S"); /* stale: mtime */
+	msg(m, "new", "6.C.h");                         /* missing */
+	gone(m, "cur/4.C.h:2,S");                       /* extra */
+	scratch_path(p, sizeof(p), m, "cur/5.C.h:2,S"); /* stale: mtime */
 	assert_int_equal(utimensat(AT_FDCWD, p, later, 0), 0);
-	path_of(p, sizeof(p), m, "new/1.C.h"); /* stale: size */
+	scratch_path(p, sizeof(p), m, "new/1.C.h"); /* stale: size */
 	assert_non_null(f = fopen(p, "a"));
 	fputs("more\n", f);
 	fclose(f);
@@ -651,14 +604,14 @@ compare_finds(void **state)
 	assert_int_equal(md_index_compare(m, NULL, NULL, &e), 4);
 
 	/* a damaged cache: EBADMSG */
-	put_cache(m, "junk", 4);
+	scratch_replace(m, MD_CACHE_NAME, "junk", 4);
 	errno = 0;
 	assert_int_equal(compare(m, &l, &e), -1);
 	assert_int_equal(errno, EBADMSG);
 	assert_int_equal(l.n, 0);
 
 	/* no maildir at all */
-	path_of(p, sizeof(p), scratch, "none");
+	scratch_path(p, sizeof(p), scratch, "none");
 	errno = 0;
 	assert_int_equal(compare(p, &l, &e), -1);
 	assert_int_equal(errno, ENOENT);
@@ -673,31 +626,12 @@ not_a_maildir(void **state)
 	char p[PATH_MAX];
 
 	(void)state;
-	path_of(p, sizeof(p), scratch, "nothing");
+	scratch_path(p, sizeof(p), scratch, "nothing");
 	errno = 0;
 	assert_int_equal(update(p, 0, &st, NULL, &e), -1);
 	assert_int_equal(errno, ENOENT);
 	assert_string_equal(e.step, "open");
 	assert_string_equal(e.path, p);
-}
-
-/* The cache file of M, malloc'd, its length in *LEN. */
-static unsigned char *
-read_cache(const char *m, size_t *len)
-{
-	char p[PATH_MAX];
-	struct stat sb;
-	unsigned char *b;
-	int fd;
-
-	path_of(p, sizeof(p), m, MD_CACHE_NAME);
-	assert_true((fd = open(p, O_RDONLY)) >= 0);
-	assert_int_equal(fstat(fd, &sb), 0);
-	assert_non_null(b = malloc((size_t)sb.st_size + 1));
-	assert_int_equal(read(fd, b, (size_t)sb.st_size), sb.st_size);
-	close(fd);
-	*len = (size_t)sb.st_size;
-	return b;
 }
 
 /* Reader threads: the cache is the same, byte for byte, with one reader
@@ -721,9 +655,9 @@ readers(void **state)
 		    i % 3 ? ":2,S" : "");
 		msg(m, i % 3 ? "cur" : "new", name);
 	}
-	path_of(p, sizeof(p), m, "fifo");
+	scratch_path(p, sizeof(p), m, "fifo");
 	assert_int_equal(mkfifo(p, 0600), 0);
-	path_of(p, sizeof(p), m, "cur/2999.fifo.h:2,");
+	scratch_path(p, sizeof(p), m, "cur/2999.fifo.h:2,");
 	assert_int_equal(symlink("../fifo", p), 0);
 	ix.progress = on_progress;
 	ix.unreadable = on_unreadable;
@@ -741,9 +675,9 @@ readers(void **state)
 		assert_int_equal(k.total, 1501);
 		assert_int_equal(k.backwards, 0);
 		if (r == 1)
-			one = read_cache(m, &n1);
+			one = scratch_slurp(m, MD_CACHE_NAME, &n1);
 	}
-	three = read_cache(m, &n3);
+	three = scratch_slurp(m, MD_CACHE_NAME, &n3);
 	assert_int_equal(n1, n3);
 	assert_memory_equal(one, three, n1);
 	cache_holds(m, 1500, "1000.R0.h", "2499.R1499.h", NULL);
@@ -766,7 +700,7 @@ write_reversed(const char *m, size_t n)
 	size_t k = 0;
 
 	assert_non_null(names);
-	path_of(dir, sizeof(dir), m, "cur");
+	scratch_path(dir, sizeof(dir), m, "cur");
 	assert_int_equal(md_scan_open(&sc, AT_FDCWD, dir), 0);
 	while (md_scan_next(&sc, &name, &type) == 1) {
 		assert_true(k < n);
@@ -835,7 +769,7 @@ reorder(void **state)
 	/* now in order: every lookup of a listing is the next entry */
 	assert_int_equal(md_cache_open(&c, m, &e), 0);
 	assert_int_equal(md_cache_walk_init(&w, &c), 0);
-	path_of(dir, sizeof(dir), m, "cur");
+	scratch_path(dir, sizeof(dir), m, "cur");
 	assert_int_equal(md_scan_open(&sc, AT_FDCWD, dir), 0);
 	while (md_scan_next(&sc, &nm, &type) == 1) {
 		n = md_name_baselen(nm);

@@ -46,16 +46,6 @@ pair_free(struct pair *p)
 	free(p);
 }
 
-static void
-msgpath(struct md_msgpath *mp, const char *root, const char *rel)
-{
-	char p[PATH_MAX + NAME_MAX + 8];
-
-	assert_true(
-	    (size_t)snprintf(p, sizeof(p), "%s/%s", root, rel) < sizeof(p));
-	assert_int_equal(md_msgpath_parse(p, mp), 0);
-}
-
 /* The part of OUT after "TO/SUB/": the new name. */
 static const char *
 name_in(const char *out, const char *to, const char *sub)
@@ -87,7 +77,7 @@ renames_with_fresh_base(void **state)
 	    lstat(strcat(strcpy(out, p->from), "/cur/old,S=5,U=9:2,FS,x"),
 	        &before),
 	    0);
-	msgpath(&mp, p->from, "cur/old,S=5,U=9:2,FS,x");
+	scratch_msgpath(&mp, p->from, "cur/old,S=5,U=9:2,FS,x");
 	assert_int_equal(
 	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), 0);
 	assert_int_equal(size, 5);
@@ -115,7 +105,7 @@ new_stays_new_and_size_by_stat(void **state)
 
 	(void)state;
 	scratch_put(p->from, "new/plain", "1234567");
-	msgpath(&mp, p->from, "new/plain");
+	scratch_msgpath(&mp, p->from, "new/plain");
 	assert_int_equal(
 	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), 0);
 	assert_int_equal(size, 7);
@@ -137,7 +127,7 @@ keep_links(void **state)
 
 	(void)state;
 	scratch_put(p->from, "cur/k:2,S", "abc");
-	msgpath(&mp, p->from, "cur/k:2,S");
+	scratch_msgpath(&mp, p->from, "cur/k:2,S");
 	assert_int_equal(
 	    md_move(&mp, &p->m, 1, &p->g, out, sizeof(out), &size, &e), 0);
 	assert_true(scratch_exists(p->from, "cur/k:2,S", NULL));
@@ -158,7 +148,7 @@ finds_renamed_source(void **state)
 	(void)state;
 	/* listed in new/, since moved to cur/ with flags by another client */
 	scratch_put(p->from, "cur/moved:2,RS", "x");
-	msgpath(&mp, p->from, "new/moved");
+	scratch_msgpath(&mp, p->from, "new/moved");
 	assert_int_equal(
 	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), 0);
 	assert_non_null(strstr(name_in(out, p->to, "cur"), ":2,RS"));
@@ -176,7 +166,7 @@ gone_and_directory(void **state)
 	uint64_t size;
 
 	(void)state;
-	msgpath(&mp, p->from, "cur/nothing:2,S");
+	scratch_msgpath(&mp, p->from, "cur/nothing:2,S");
 	errno = 0;
 	assert_int_equal(
 	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), -1);
@@ -186,7 +176,7 @@ gone_and_directory(void **state)
 
 	snprintf(d, sizeof(d), "%s/cur/dir:2,", p->from);
 	assert_int_equal(mkdir(d, 0700), 0);
-	msgpath(&mp, p->from, "cur/dir:2,");
+	scratch_msgpath(&mp, p->from, "cur/dir:2,");
 	errno = 0;
 	assert_int_equal(
 	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), -1);

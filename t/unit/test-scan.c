@@ -21,26 +21,6 @@
 #define MANY 5000
 
 static void
-touch(const char *dir, const char *name)
-{
-	char p[PATH_MAX + NAME_MAX + 2];
-	int fd;
-
-	assert_true(
-	    (size_t)snprintf(p, sizeof(p), "%s/%s", dir, name) < sizeof(p));
-	fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	close(fd);
-}
-
-static void
-mksub(char *buf, size_t size, const char *name)
-{
-	assert_true((size_t)snprintf(buf, size, "%s/%s", scratch, name) < size);
-	assert_int_equal(mkdir(buf, 0700), 0);
-}
-
-static void
 skips_dot_names(void **state)
 {
 	char dir[PATH_MAX], sub[PATH_MAX + 8];
@@ -51,17 +31,17 @@ skips_dot_names(void **state)
 	const char *kept[3];
 
 	(void)state;
-	mksub(dir, sizeof(dir), "dots");
-	touch(dir, "a");
-	touch(dir, ".hidden");
-	touch(dir, ".x:2,S");
-	touch(dir, "..double");
-	touch(dir, "b:2,S");
+	scratch_dir(dir, sizeof(dir), "dots");
+	scratch_fill(dir, "a", 0, 0);
+	scratch_fill(dir, ".hidden", 0, 0);
+	scratch_fill(dir, ".x:2,S", 0, 0);
+	scratch_fill(dir, "..double", 0, 0);
+	scratch_fill(dir, "b:2,S", 0, 0);
 	for (int i = 0; i < 60; i++) { /* so that some come after the names */
 		char dot[16];
 
 		snprintf(dot, sizeof(dot), ".dot%d", i);
-		touch(dir, dot);
+		scratch_fill(dir, dot, 0, 0);
 	}
 	assert_true(
 	    (size_t)snprintf(sub, sizeof(sub), "%s/sub", dir) < sizeof(sub));
@@ -107,14 +87,14 @@ relative_to_dirfd(void **state)
 	int dfd, r, n = 0;
 
 	(void)state;
-	mksub(dir, sizeof(dir), "rel");
+	scratch_dir(dir, sizeof(dir), "rel");
 	{
 		char cur[PATH_MAX + 8];
 
 		assert_true((size_t)snprintf(cur, sizeof(cur), "%s/cur", dir) <
 		            sizeof(cur));
 		assert_int_equal(mkdir(cur, 0700), 0);
-		touch(cur, "m1:2,S");
+		scratch_fill(cur, "m1:2,S", 0, 0);
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	assert_true(dfd >= 0);
@@ -149,7 +129,7 @@ empty_dir(void **state)
 	unsigned char type;
 
 	(void)state;
-	mksub(dir, sizeof(dir), "empty");
+	scratch_dir(dir, sizeof(dir), "empty");
 	assert_int_equal(md_scan_open(&s, AT_FDCWD, dir), 0);
 	assert_int_equal(md_scan_next(&s, &name, &type), 0);
 	assert_null(name);
@@ -182,13 +162,13 @@ every_entry_once(void **state)
 	int r, n = 0;
 
 	(void)state;
-	mksub(dir, sizeof(dir), "many");
+	scratch_dir(dir, sizeof(dir), "many");
 	for (int i = 0; i < MANY; i++) {
 		many_name(name, sizeof(name), i);
-		touch(dir, name);
+		scratch_fill(dir, name, 0, 0);
 		if (i % 50 == 0) {
 			snprintf(name, sizeof(name), ".tmp%d", i);
-			touch(dir, name);
+			scratch_fill(dir, name, 0, 0);
 		}
 	}
 	seen = calloc(MANY, 1);
@@ -219,8 +199,8 @@ open_errors(void **state)
 	struct md_scan s;
 
 	(void)state;
-	mksub(dir, sizeof(dir), "errs");
-	touch(dir, "file");
+	scratch_dir(dir, sizeof(dir), "errs");
+	scratch_fill(dir, "file", 0, 0);
 	errno = 0;
 	assert_int_equal(md_scan_open(&s, AT_FDCWD, "/nonexistent/mdkit"), -1);
 	assert_int_equal(errno, ENOENT);

@@ -20,8 +20,6 @@
 #include "internal.h"
 #include "scratch.h"
 
-#define MTIME 1000000000 /* scratch_put's mtime */
-
 static struct md_summarizer *z;
 
 static int
@@ -58,9 +56,9 @@ parse(const char *hdr, struct md_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	assert_int_equal(
-	    md_summary_parse(z, hdr, strlen(hdr), 4321, MTIME, s), 0);
+	    md_summary_parse(z, hdr, strlen(hdr), 4321, SCRATCH_MTIME, s), 0);
 	assert_int_equal(s->size, 4321);
-	assert_int_equal(s->mtime, MTIME);
+	assert_int_equal(s->mtime, SCRATCH_MTIME);
 }
 
 /* 2024-01-02 03:04:05 +0100 */
@@ -136,14 +134,14 @@ dates(void **state)
 	(void)state;
 	/* none: the mtime */
 	parse("From: a@example.org\nSubject: x\n\n", &s);
-	assert_int_equal(s.date, MTIME);
+	assert_int_equal(s.date, SCRATCH_MTIME);
 	/* empty, or nothing a date can be read from: the mtime */
 	parse("Date:\nSubject: x\n\n", &s);
-	assert_int_equal(s.date, MTIME);
+	assert_int_equal(s.date, SCRATCH_MTIME);
 	parse("Date: the day before yesterday\n\n", &s);
-	assert_int_equal(s.date, MTIME);
+	assert_int_equal(s.date, SCRATCH_MTIME);
 	parse("Date: Tue, 45 Foo 2024 99:99:99 +0100\n\n", &s);
-	assert_int_equal(s.date, MTIME);
+	assert_int_equal(s.date, SCRATCH_MTIME);
 	/* a good one, and the first of two */
 	parse("Date: Tue, 2 Jan 2024 03:04:05 +0100\n"
 	      "Date: Wed, 3 Jan 2024 03:04:05 +0100\n\n",
@@ -194,7 +192,7 @@ missing_fields(void **state)
 	parse("", &s);
 	for (int k = 0; k < MD_S_N; k++)
 		assert_int_equal(s.s[k].n, 0);
-	assert_int_equal(s.date, MTIME);
+	assert_int_equal(s.date, SCRATCH_MTIME);
 	/* a From: with only an address: the address is its name */
 	parse("From: bare@example.org\n\n", &s);
 	field(&s, MD_S_NAME, "bare@example.org");
@@ -214,7 +212,7 @@ reused(void **state)
 	field(&s, MD_S_SUBJECT, "second");
 	field(&s, MD_S_FROM, "");
 	field(&s, MD_S_REFS, "");
-	assert_int_equal(s.date, MTIME);
+	assert_int_equal(s.date, SCRATCH_MTIME);
 }
 
 /* Fields longer than a summary holds are cut: at a character boundary
@@ -287,8 +285,8 @@ read_file(void **state)
 	scratch_put(dir, "nodate", "Subject: s\n\nbody\n");
 	assert_int_equal(md_summary_read(z, fd, "nodate", &s, &e), 0);
 	assert_int_equal(s.size, 17);
-	assert_int_equal(s.mtime, MTIME);
-	assert_int_equal(s.date, MTIME);
+	assert_int_equal(s.mtime, SCRATCH_MTIME);
+	assert_int_equal(s.date, SCRATCH_MTIME);
 	field(&s, MD_S_SUBJECT, "s");
 
 	/* a symlink is followed */
