@@ -24,18 +24,6 @@ static struct md_namegen gen;
 
 /* ---- helpers ---- */
 
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char p[PATH_MAX];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	assert_non_null(f = fopen(p, "w"));
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* The file DIR/NAME into BUF; its length, or -1 when it is missing. */
 static ssize_t
 slurp(const char *dir, const char *name, char *buf, size_t size)
@@ -52,21 +40,6 @@ slurp(const char *dir, const char *name, char *buf, size_t size)
 	assert_true(n >= 0);
 	buf[n] = '\0';
 	return n;
-}
-
-/* A fresh maildir scratch/NAME (its path in BUF). */
-static const char *
-mkmd(const char *name, char *buf, size_t size)
-{
-	static const char *const sub[] = { "", "/tmp", "/new", "/cur" };
-	char p[PATH_MAX];
-
-	snprintf(buf, size, "%s/%s", scratch, name);
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof(p), "%s%s", buf, sub[i]);
-		assert_int_equal(mkdir(p, 0700), 0);
-	}
-	return buf;
 }
 
 /* Set DIR/NAME's times SECS seconds into the past. */
@@ -266,7 +239,7 @@ get_missing(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmd("missing", md, sizeof(md));
+	scratch_maildir(md, sizeof(md), "missing");
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 0);
 	assert_int_equal(md_quota_add(md, 10, 1, &e), 0);
 	/* md_quota_add never creates the file */
@@ -282,8 +255,8 @@ reads_as(const char *name, const char *text, uint64_t mb, uint64_t mc,
 	struct md_quota q;
 	struct md_err e;
 
-	mkmd(name, md, sizeof(md));
-	put(md, "maildirsize", text);
+	scratch_maildir(md, sizeof(md), name);
+	scratch_write(md, "maildirsize", text);
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	assert_int_equal(q.max_bytes, mb);
 	assert_int_equal(q.max_count, mc);
@@ -332,9 +305,9 @@ get_unknown_letters(void **state)
 static const char *
 filled(const char *name, char *md, size_t size)
 {
-	mkmd(name, md, size);
-	put(md, "new/1.M1P1.h,S=100", "x");
-	put(md, "cur/2.M2P2.h:2,S", "1234567");
+	scratch_maildir(md, size, name);
+	scratch_write(md, "new/1.M1P1.h,S=100", "x");
+	scratch_write(md, "cur/2.M2P2.h:2,S", "1234567");
 	return md;
 }
 
@@ -373,7 +346,7 @@ recalc_big(void **state)
 	while (n < 5120)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "0 0\n");
 	assert_int_equal(n, 5120);
-	put(md, "maildirsize", text);
+	scratch_write(md, "maildirsize", text);
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	got_real(&q);
 	rewritten(md, "10000000S,1000C");
@@ -382,7 +355,7 @@ recalc_big(void **state)
 	filled("big2", md, sizeof(md));
 	strcpy(text + 5112, "5555 5\n");
 	assert_int_equal(strlen(text), 5119);
-	put(md, "maildirsize", text);
+	scratch_write(md, "maildirsize", text);
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	assert_int_equal(q.bytes, 5555);
 	assert_int_equal(q.count, 5);
@@ -398,7 +371,7 @@ recalc_over_lines(void **state)
 
 	(void)state;
 	filled("over-lines", md, sizeof(md));
-	put(md, "maildirsize", "1000S,10C\n500 1\n600 1\n");
+	scratch_write(md, "maildirsize", "1000S,10C\n500 1\n600 1\n");
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	got_real(&q);
 	assert_int_equal(q.max_bytes, 1000);
@@ -407,7 +380,7 @@ recalc_over_lines(void **state)
 
 	/* over by count too */
 	filled("over-count", md, sizeof(md));
-	put(md, "maildirsize", "2C\n0 2\n0 1\n");
+	scratch_write(md, "maildirsize", "2C\n0 2\n0 1\n");
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	got_real(&q);
 	rewritten(md, "2C");
@@ -422,14 +395,14 @@ trusted_when_one_fresh_line(void **state)
 
 	(void)state;
 	filled("over-fresh", md, sizeof(md));
-	put(md, "maildirsize", "1000S,10C\n1100 1\n");
+	scratch_write(md, "maildirsize", "1000S,10C\n1100 1\n");
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	assert_int_equal(q.bytes, 1100);
 	assert_true(md_quota_over(&q, 0, 0));
 
 	/* not over: many lines and an old file are trusted as they are */
 	filled("under-old", md, sizeof(md));
-	put(md, "maildirsize", "1000S,10C\n10 1\n20 1\n30 1\n");
+	scratch_write(md, "maildirsize", "1000S,10C\n10 1\n20 1\n30 1\n");
 	age(md, "maildirsize", 3600);
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	assert_int_equal(q.bytes, 60);
@@ -446,7 +419,7 @@ recalc_over_old(void **state)
 
 	(void)state;
 	filled("over-old", md, sizeof(md));
-	put(md, "maildirsize", "1000S,10C\n1100 1\n");
+	scratch_write(md, "maildirsize", "1000S,10C\n1100 1\n");
 	/* A second past the limit: time(2) reads a coarser clock than
 	 * CLOCK_REALTIME and may lag it across a second's edge, which made
 	 * a file of exactly 15 minutes look younger now and then. */
@@ -457,7 +430,7 @@ recalc_over_old(void **state)
 
 	/* just under 15 minutes old is still trusted */
 	filled("over-14min", md, sizeof(md));
-	put(md, "maildirsize", "1000S,10C\n1100 1\n");
+	scratch_write(md, "maildirsize", "1000S,10C\n1100 1\n");
 	age(md, "maildirsize", 14 * 60);
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	assert_int_equal(q.bytes, 1100);
@@ -474,7 +447,7 @@ recalc_get_for(void **state)
 	/* under quota as it stands, but 500 more would go over: the two
 	 * lines are not trusted to refuse them */
 	filled("get-for", md, sizeof(md));
-	put(md, "maildirsize", "1000S,10C\n300 1\n300 1\n");
+	scratch_write(md, "maildirsize", "1000S,10C\n300 1\n300 1\n");
 	assert_int_equal(md_quota_get(md, &q, &gen, &e), 1);
 	assert_int_equal(q.bytes, 600);
 	assert_int_equal(md_quota_get_for(md, 500, 1, &q, &gen, &e), 1);
@@ -482,7 +455,7 @@ recalc_get_for(void **state)
 	assert_false(md_quota_over(&q, 500, 1));
 	rewritten(md, "1000S,10C");
 	/* a fresh single line that refuses is believed */
-	put(md, "maildirsize", "1000S,10C\n600 1\n");
+	scratch_write(md, "maildirsize", "1000S,10C\n600 1\n");
 	assert_int_equal(md_quota_get_for(md, 500, 1, &q, &gen, &e), 1);
 	assert_int_equal(q.bytes, 600);
 	assert_true(md_quota_over(&q, 500, 1));
@@ -515,7 +488,7 @@ recalc_bad(void **state)
 
 		snprintf(name, sizeof(name), "bad%zu", i);
 		filled(name, md, sizeof(md));
-		put(md, "maildirsize", bad[i]);
+		scratch_write(md, "maildirsize", bad[i]);
 		if (md_quota_get(md, &q, &gen, &e) != 1)
 			fail_msg("'%s': not read", bad[i]);
 		if (q.bytes != 107 || q.count != 2)
@@ -525,7 +498,7 @@ recalc_bad(void **state)
 	}
 	/* the limits of line 1 survive the recount */
 	filled("bad-keep", md, sizeof(md));
-	put(md, "maildirsize", "500S,3C\nnonsense\n");
+	scratch_write(md, "maildirsize", "500S,3C\nnonsense\n");
 	{
 		struct md_quota q;
 		struct md_err e;
@@ -668,19 +641,19 @@ odd_maildir(size_t i, char who, char *md, size_t size)
 	char name[32];
 
 	snprintf(name, sizeof(name), "odd%zu%c", i, who);
-	mkmd(name, md, size);
+	scratch_maildir(md, size, name);
 	if (row->verdict != MD_QUOTA_SOUND)
-		put(md, "cur/1.M1P1.h,S=100:2,S", "");
+		scratch_write(md, "cur/1.M1P1.h,S=100:2,S", "");
 	else if (row->count > 0)
 		for (int64_t c = 0; c < row->count; c++) {
 			char msg[64];
 
 			snprintf(msg, sizeof(msg), "cur/%lld.M0P0.h,S=%lld:2,S",
 			    (long long)c, (long long)(c == 0 ? row->bytes : 0));
-			put(md, msg, "");
+			scratch_write(md, msg, "");
 		}
 	if (row->verdict != MD_QUOTA_SOUND)
-		put(md, "new/2.M2P2.h,S=7", "");
+		scratch_write(md, "new/2.M2P2.h,S=7", "");
 	put_odd(md, row);
 	return md;
 }
@@ -776,7 +749,7 @@ odd_room(size_t i)
 	odd_maildir(i, 'm', md, sizeof(md));
 	snprintf(folder, sizeof(folder), "%s/./.F", md);
 	mkdir(folder, 0700);
-	put(folder, "maildirfolder", "");
+	scratch_write(folder, "maildirfolder", "");
 	before = ino_of(md);
 	md_quota_ledger_init(&l, &gen);
 	assert_int_equal(md_quota_ledger_find(&l, folder, &qr, &e), 1);
@@ -864,30 +837,30 @@ count(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmd("count", md, sizeof(md));
+	scratch_maildir(md, sizeof(md), "count");
 	/* sizes from ",S=" even where the file is not that size */
-	put(md, "new/1.M1P1.h,S=1000", "x");
-	put(md, "cur/2.M2P2.h,S=20:2,S", "y");
-	put(md, "cur/3.M3P3.h,W=99,S=30:2,", "z");
+	scratch_write(md, "new/1.M1P1.h,S=1000", "x");
+	scratch_write(md, "cur/2.M2P2.h,S=20:2,S", "y");
+	scratch_write(md, "cur/3.M3P3.h,W=99,S=30:2,", "z");
 	/* no ",S=": the file's size */
-	put(md, "cur/4.M4P4.h:2,S", "12345");
-	put(md, "new/5.M5P5.h", "");
+	scratch_write(md, "cur/4.M4P4.h:2,S", "12345");
+	scratch_write(md, "new/5.M5P5.h", "");
 	/* not messages: dot-files, a directory, tmp/, root files */
-	put(md, "cur/.hidden", "123456789");
+	scratch_write(md, "cur/.hidden", "123456789");
 	snprintf(p, sizeof(p), "%s/cur/adir", md);
 	assert_int_equal(mkdir(p, 0700), 0);
-	put(md, "tmp/6.M6P6.h", "123456789");
-	put(md, "maildirsize", "0S\n0 0\n");
+	scratch_write(md, "tmp/6.M6P6.h", "123456789");
+	scratch_write(md, "maildirsize", "0S\n0 0\n");
 	/* a folder counts, .Trash and a dot-directory without cur/ do not */
-	mkmd("count/.Work", p, sizeof(p));
-	put(p, "cur/7.M7P7.h,S=400:2,S", "");
-	mkmd("count/.Trash", p, sizeof(p));
-	put(p, "cur/8.M8P8.h,S=5000:2,ST", "");
-	mkmd("count/.Trash.Old", p, sizeof(p));
-	put(p, "new/9.M9P9.h,S=3", "");
+	scratch_maildir(p, sizeof(p), "count/.Work");
+	scratch_write(p, "cur/7.M7P7.h,S=400:2,S", "");
+	scratch_maildir(p, sizeof(p), "count/.Trash");
+	scratch_write(p, "cur/8.M8P8.h,S=5000:2,ST", "");
+	scratch_maildir(p, sizeof(p), "count/.Trash.Old");
+	scratch_write(p, "new/9.M9P9.h,S=3", "");
 	snprintf(p, sizeof(p), "%s/.git", md);
 	assert_int_equal(mkdir(p, 0700), 0);
-	put(p, "x,S=77777", "");
+	scratch_write(p, "x,S=77777", "");
 
 	memset(&q, 0, sizeof(q));
 	assert_int_equal(md_quota_count(md, &q, &e), 0);
@@ -907,7 +880,7 @@ count_errors(void **state)
 	assert_int_equal(md_quota_count(md, &q, &e), -1);
 	assert_int_equal(errno, ENOENT);
 	/* a root without cur/ is broken, not empty */
-	mkmd("nocur", md, sizeof(md));
+	scratch_maildir(md, sizeof(md), "nocur");
 	{
 		char p[PATH_MAX];
 
@@ -945,7 +918,7 @@ recalc_writes(void **state)
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
 	/* no tmp/: it fails, saying where */
-	mkmd("recalc-notmp", md, sizeof(md));
+	scratch_maildir(md, sizeof(md), "recalc-notmp");
 	snprintf(p, sizeof(p), "%s/tmp", md);
 	assert_int_equal(rmdir(p), 0);
 	assert_int_equal(md_quota_recalc(md, &q, &gen, &e), -1);
@@ -963,8 +936,8 @@ add(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmd("add", md, sizeof(md));
-	put(md, "maildirsize", "1000S\n        10            1\n");
+	scratch_maildir(md, sizeof(md), "add");
+	scratch_write(md, "maildirsize", "1000S\n        10            1\n");
 	assert_int_equal(md_quota_add(md, 120, 1, &e), 1);
 	assert_int_equal(md_quota_add(md, -10, -1, &e), 1);
 	slurp(md, "maildirsize", got, sizeof(got));
@@ -1005,8 +978,8 @@ add_unterminated(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		snprintf(name, sizeof(name), "unterminated%zu", i);
-		mkmd(name, md, sizeof(md));
-		put(md, "maildirsize", t[i].before);
+		scratch_maildir(md, sizeof(md), name);
+		scratch_write(md, "maildirsize", t[i].before);
 		assert_int_equal(md_quota_add(md, -50, -1, &e), 1);
 		slurp(md, "maildirsize", got, sizeof(got));
 		assert_string_equal(got, t[i].after);
@@ -1024,11 +997,11 @@ ledger_find(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmd("lfind", md, sizeof(md));
-	mkmd("lfind/.Work", p, sizeof(p));
-	put(p, "maildirfolder", "");
-	mkmd("lfind/.Trash", p, sizeof(p));
-	put(p, "maildirfolder", "");
+	scratch_maildir(md, sizeof(md), "lfind");
+	scratch_maildir(p, sizeof(p), "lfind/.Work");
+	scratch_write(p, "maildirfolder", "");
+	scratch_maildir(p, sizeof(p), "lfind/.Trash");
+	scratch_write(p, "maildirfolder", "");
 	snprintf(link, sizeof(link), "%s/lfind-link", scratch);
 	assert_int_equal(symlink(md, link), 0);
 	md_quota_ledger_init(&l, &gen);
@@ -1066,8 +1039,8 @@ ledger_room(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmd("lroom", md, sizeof(md));
-	put(md, "maildirsize", "100S,2C\n0 0\n");
+	scratch_maildir(md, sizeof(md), "lroom");
+	scratch_write(md, "maildirsize", "100S,2C\n0 0\n");
 	md_quota_ledger_init(&l, &gen);
 	assert_int_equal(md_quota_ledger_find(&l, md, &qr, &e), 1);
 	assert_int_equal(qr->state, 0);
@@ -1102,11 +1075,11 @@ ledger_flush(void **state)
 	struct md_err e;
 
 	(void)state;
-	mkmd("lflush1", m1, sizeof(m1));
-	mkmd("lflush2", m2, sizeof(m2));
-	mkmd("lflush1/.F", p, sizeof(p));
-	put(p, "maildirfolder", "");
-	put(m1, "maildirsize", "0S\n100 2\n");
+	scratch_maildir(m1, sizeof(m1), "lflush1");
+	scratch_maildir(m2, sizeof(m2), "lflush2");
+	scratch_maildir(p, sizeof(p), "lflush1/.F");
+	scratch_write(p, "maildirfolder", "");
+	scratch_write(m1, "maildirsize", "0S\n100 2\n");
 	/* no gen: a ledger that only records (md-expunge's) */
 	md_quota_ledger_init(&l, NULL);
 	assert_int_equal(md_quota_ledger_find(&l, m1, &a, &e), 1);
