@@ -1,9 +1,15 @@
 # mdkit: one Makefile. `make`, `make check`, `make demo`, `make bench`,
-# `make install PREFIX=... DESTDIR=...`.
+# `make install PREFIX=... DESTDIR=...`, `make uninstall`.
+
+VERSION = 0.9.0
+SOVERSION = 0 # the shared library's ABI: bump on an incompatible change
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 O ?= build
 
 CC ?= cc
@@ -20,12 +26,17 @@ LIBS = $(BSD_LIBS) -pthread
 # -MMD -MP: each object notes the headers it read (build/**/*.d, read
 # below), so a change to a header rebuilds what includes it.
 MDCFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilibmaildir $(BSD_CFLAGS) \
-    -MMD -MP $(CPPFLAGS)
+    -MMD -MP -DMDKIT_VERSION='"$(VERSION)"' $(CPPFLAGS)
 
 PROGS = md-deliver md-list md-flag md-move md-expunge md-mkdir md-check md-index
 LIBSRC = $(wildcard libmaildir/*.c)
 LIBOBJ = $(LIBSRC:libmaildir/%.c=$(O)/lib/%.o)
 LIB = $(O)/libmaildir.a
+# The shared library, for programs outside mdkit: its own PIC objects;
+# mdkit's programs link the static one.
+PICOBJ = $(LIBSRC:libmaildir/%.c=$(O)/pic/%.o)
+SONAME = libmaildir.so.$(SOVERSION)
+SOLIB = $(O)/libmaildir.so.$(VERSION)
 BINS = $(PROGS:%=$(O)/bin/%)
 UNITS = $(patsubst t/unit/%.c,$(O)/unit/%,$(wildcard t/unit/test-*.c))
 BENCHES = $(patsubst t/bench/%.c,$(O)/bench/%,$(wildcard t/bench/*.c))
@@ -36,6 +47,22 @@ all: $(BINS)
 $(O)/lib/%.o: libmaildir/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/pic/%.o: libmaildir/%.c
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
+
+# libbsd loaded here, not linked in: its archive is not built for a
+# shared object.
+$(SOLIB): $(PICOBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ \
+	    $(PICOBJ) -lbsd -pthread
+
+$(O)/libmaildir.pc: contrib/libmaildir.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    contrib/libmaildir.pc.in >$@
 
 $(LIB): $(LIBOBJ)
 	rm -f $@
@@ -117,12 +144,31 @@ bench: deps
 format:
 	clang-format -i cmd/*.[ch] libmaildir/*.[ch] t/unit/*.c t/bench/*.c
 
-install: all
+# Programs, man pages, the library (static and shared, with its soname
+# link and the link to build against), the public header, libmaildir.pc.
+install: all $(LIB) $(SOLIB) $(O)/libmaildir.pc
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	for p in $(PROGS); do install -m 755 $(O)/bin/$$p $(DESTDIR)$(BINDIR); done
 	for m in $(MANS); do s=$${m##*.}; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)
+	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)
+	ln -sf libmaildir.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmaildir.so
+	install -m 644 libmaildir/maildir.h $(DESTDIR)$(INCLUDEDIR)
+	install -m 644 $(O)/libmaildir.pc $(DESTDIR)$(PKGCONFIGDIR)
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for m in $(MANS); do s=$${m##*.}; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -f $(DESTDIR)$(LIBDIR)/libmaildir.a \
+	    $(DESTDIR)$(LIBDIR)/libmaildir.so.$(VERSION) \
+	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmaildir.so \
+	    $(DESTDIR)$(INCLUDEDIR)/maildir.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/libmaildir.pc
 
 clean:
 	rm -rf build build-asan demo
@@ -130,4 +176,4 @@ clean:
 -include $(wildcard $(O)/*/*.d)
 
 .PHONY: all deps check all-tests run-tests valgrind-units check-asan lint-man demo bench \
-    format install clean
+    format install uninstall clean

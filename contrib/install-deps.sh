@@ -7,7 +7,8 @@ set -eu
 
 # strace and valgrind: program tests watch system calls, and the unit
 # tests run under valgrind's leak check too.
-need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind $*"
+# pkgconf: t/0950 builds against an installed libmaildir with pkg-config.
+need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf $*"
 # Peers the tests check us against, installed without their recommended
 # packages (maildrop's would bring a whole MTA): maildrop has Courier's
 # maildirmake and deliverquota, for the Maildir++ quota (t/0440).

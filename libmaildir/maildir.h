@@ -14,6 +14,9 @@
 
 #include <iconv.h>
 #include <limits.h>
+#ifndef PATH_MAX /* a strict -std=c11 without POSIX's feature macros */
+#include <linux/limits.h>
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
 # maildir.h is the interface a program outside mdkit builds on: alone,
-# with POSIX's feature macro and nothing of mdkit's own, a delivery
+# in strict C11 and with nothing of mdkit's own, a delivery
 # compiles, links against libmaildir.a and works; what internal.h holds
 # is not in it.
 . "$(dirname "$0")/lib.sh"
@@ -48,7 +48,7 @@ main(int argc, char *argv[])
 	return 0;
 }
 C
-"$CC" -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
+"$CC" -std=c11 -Wall -Wextra -Werror \
     -I"$SRC/libmaildir" -o "$T/deliver" "$T/deliver.c" "$LIBA" -lbsd \
     2>"$T/err"
 ok $? "a delivery with maildir.h alone compiles without a warning: $(head -3 "$T/err")"
