@@ -149,6 +149,13 @@ cmd_human_size(uint64_t bytes, char *buf, size_t size)
 }
 
 void
+cmd_version(void)
+{
+	printf("%s (mdkit) %s\n", getprogname(), MDKIT_VERSION);
+	exit(fflush(stdout) == EOF ? 1 : 0);
+}
+
+void
 cmd_strlist_add(char ***list, size_t *n, char *s)
 {
 	char **l = reallocarray(*list, *n + 1, sizeof(**list));

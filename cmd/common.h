@@ -52,6 +52,15 @@ void cmd_pathlist_free(struct cmd_pathlist *pl);
  * ENOMEM. */
 void cmd_strlist_add(char ***list, size_t *n, char *s);
 
+/* --version, the same in every program: "md-list (mdkit) 0.9.0" on
+ * stdout, exit 0. */
+#define CMD_OPT_VERSION 512
+#define CMD_VERSION_OPTION                                                     \
+	{                                                                      \
+		"version", no_argument, NULL, CMD_OPT_VERSION                  \
+	}
+__attribute__((noreturn)) void cmd_version(void);
+
 /* $MAILDIR, else ~/Maildir ($HOME, else the password entry's home); with
  * neither, one line on stderr and exit STATUS. */
 const char *cmd_default_maildir(int status);

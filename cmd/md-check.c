@@ -302,6 +302,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_OPTION,
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "repair", no_argument, NULL, OPT_REPAIR },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -314,6 +315,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
 		switch (c) {
+		case CMD_OPT_VERSION:
+			cmd_version();
 		case 'h':
 			usage();
 			break;

@@ -121,7 +121,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "env", no_argument, NULL, 'e' },
 		{ "flags", required_argument, NULL, 'F' },
 		{ "folder", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, 'h' }, CMD_VERSION_OPTION,
 		{ "mbox", no_argument, NULL, 'M' },
 		{ "qmail", no_argument, NULL, 'Q' },
 		{ "quota-permanent", no_argument, NULL, 'P' },
@@ -200,6 +200,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		case 'v':
 			o->verbose = 1;
 			break;
+		case CMD_OPT_VERSION:
+			cmd_version();
 		case 'h':
 			usage();
 			break;

@@ -228,6 +228,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "folder", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_OPTION,
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "maildir", required_argument, NULL, 'm' },
 		{ "older-than", required_argument, NULL, OPT_OLDER },
@@ -261,6 +262,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 				    cmd_shown(optarg, 0));
 			cmd_strlist_add(&o->folders, &o->nfolders, optarg);
 			break;
+		case CMD_OPT_VERSION:
+			cmd_version();
 		case 'h':
 			usage();
 			break;

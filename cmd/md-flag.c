@@ -144,6 +144,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_OPTION,
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -170,6 +171,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case 'q':
 			o->quiet = 1;
 			break;
+		case CMD_OPT_VERSION:
+			cmd_version();
 		case 'h':
 			usage();
 			break;

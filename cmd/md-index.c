@@ -282,6 +282,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "drop", no_argument, NULL, OPT_DROP },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_OPTION,
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "rebuild", no_argument, NULL, OPT_REBUILD },
@@ -297,6 +298,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
 		switch (c) {
+		case CMD_OPT_VERSION:
+			cmd_version();
 		case 'h':
 			usage();
 			break;

@@ -1274,6 +1274,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_OPTION,
 		{ "info", no_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "keyword", required_argument, NULL, 'K' },
@@ -1312,6 +1313,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case 'i':
 			o->info = 1;
 			break;
+		case CMD_OPT_VERSION:
+			cmd_version();
 		case 'h':
 			usage();
 			break;

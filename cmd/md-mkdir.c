@@ -273,6 +273,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "folder", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_OPTION,
 		{ "parents", no_argument, NULL, 'p' },
 		{ "quota", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -287,6 +288,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case 'f':
 			add_folder(o, optarg);
 			break;
+		case CMD_OPT_VERSION:
+			cmd_version();
 		case 'h':
 			usage();
 			break;

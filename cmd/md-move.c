@@ -227,6 +227,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "create", no_argument, NULL, 'c' },
 		{ "folder", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_OPTION,
 		{ "keep", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "root", required_argument, NULL, 'm' },
@@ -257,6 +258,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 				    cmd_shown(optarg, 0));
 			o->folder = optarg;
 			break;
+		case CMD_OPT_VERSION:
+			cmd_version();
 		case 'h':
 			usage();
 			break;
