@@ -4,7 +4,6 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
-#include <libutil.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,15 +136,6 @@ cmd_put_json(FILE *f, const char *s)
 		n -= l;
 	}
 	putc('"', f);
-}
-
-void
-cmd_human_size(uint64_t bytes, char *buf, size_t size)
-{
-	/* 5 bytes: "1.5M", "482B": one decimal below 10, as du -h. */
-	if (humanize_number(buf, size < 5 ? size : 5, (int64_t)bytes, "",
-	        HN_AUTOSCALE, HN_B | HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(buf, size, "%llu", (unsigned long long)bytes);
 }
 
 void

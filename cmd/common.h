@@ -7,7 +7,6 @@
 #ifndef MDKIT_COMMON_H
 #define MDKIT_COMMON_H
 
-#include <stdint.h>
 #include <stdio.h>
 
 #include "internal.h" /* mdkit's own programs may use the internals */
@@ -31,8 +30,6 @@ const char *cmd_vis(const char *s, char *buf, size_t size);
  * gives valid JSON. */
 void cmd_put_tsv(FILE *f, const char *s);
 void cmd_put_json(FILE *f, const char *s);
-/* BYTES for people into BUF: "482B", "1.5M", as du -h. */
-void cmd_human_size(uint64_t bytes, char *buf, size_t size);
 
 /* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
 struct cmd_pathlist {

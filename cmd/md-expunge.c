@@ -87,8 +87,8 @@ tell(const struct run *r, const struct stats *s)
 	char b1[8], b2[8], msgs[64] = "", tmps[64] = "";
 	const struct md_expunge_stats *v = &s->s;
 
-	cmd_human_size(v->bytes, b1, sizeof(b1));
-	cmd_human_size(v->tmpbytes, b2, sizeof(b2));
+	md_human_size(v->bytes, b1, sizeof(b1));
+	md_human_size(v->tmpbytes, b2, sizeof(b2));
 	if (r->x.what & (MD_EXPUNGE_TRASHED | MD_EXPUNGE_ALL))
 		snprintf(msgs, sizeof(msgs), "%llu message%s (%s)",
 		    (unsigned long long)v->messages,

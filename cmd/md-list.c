@@ -5,6 +5,8 @@
  * unless -i needs a size its name does not carry. With --format, --sort
  * or --match it shows and selects by header fields, taken from the
  * maildir's header cache where it has the message, else from the file.
+ * The format, match and sort engines are the library's (format.c,
+ * match.c, sort.c); here are the options, the walk and the output.
  */
 #include <dirent.h>
 #include <err.h>
@@ -12,7 +14,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,16 +21,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
 
 #define OPTSTRING ":0CDFK:NPRSTX:cdfhik:nprstx:"
 #define OUTBUF (256 * 1024)
-#define WIDTH_MAX 4096  /* of a --format escape */
-#define PATTERN_MAX 256 /* bytes of a %{...}d strftime pattern */
-#define DATE_FORM "%Y-%m-%d %H:%M"
 
 enum {
 	OPT_TSV = 256,
@@ -42,15 +39,6 @@ enum {
 	OPT_NOCACHE
 };
 
-enum sortkey {
-	SORT_NONE,
-	SORT_DATE,
-	SORT_RECEIVED,
-	SORT_SIZE,
-	SORT_SUBJECT,
-	SORT_FROM
-};
-
 struct opts {
 	struct md_flags with, without; /* all of / none of */
 	char **kwith, **kwithout;      /* -K / -k names, letters per maildir */
@@ -58,7 +46,7 @@ struct opts {
 	int only_new, not_new, only_cur, not_cur;
 	int info, tsv, json, recursive;
 	const char *format;
-	enum sortkey sort;
+	enum md_sort_key sort;
 	int reverse, nocache;
 	char **match; /* --match expressions, in order */
 	size_t nmatch;
@@ -80,66 +68,12 @@ struct filt {
 	int none; /* a -K name it does not know: no message passes */
 };
 
-/* One piece of --format: text, or an escape. */
-enum fkind {
-	F_TEXT,
-	F_PATH,
-	F_BASE,
-	F_FOLDER,
-	F_FLAGS,
-	F_SIZE,
-	F_HSIZE,
-	F_DATE,
-	F_RECEIVED,
-	F_KEYWORDS,
-	F_FIELD
-};
-
-struct fitem {
-	enum fkind kind;
-	enum md_sfield field; /* F_FIELD */
-	int width, left;      /* 0: as it is */
-	char *text;           /* F_TEXT: the bytes; dates: the pattern */
-	size_t len;
-};
-
-/* One --match: FIELD=TEXT, FIELD~REGEX, or their negations. */
-struct cond {
-	enum md_sfield field;
-	int neg, isre;
-	const char *text;
-	size_t len;
-	regex_t re;
-};
-
-/* A message as shown: where it is, and its summary. */
-struct msg {
-	const char *path; /* as printed */
-	size_t pathlen;
-	const char *name;   /* its file name, NUL-terminated */
-	const char *folder; /* %F */
-	const char *kw;     /* %K */
-	size_t kwn;
-	struct md_summary s;
-};
-
-/* A message kept for --sort: offsets into the run's arena. */
-struct rec {
-	size_t path, name, folder, kw;
-	size_t pathlen, kwn;
-	uint64_t size;
-	int64_t mtime, date;
-	size_t f[MD_S_N];
-	uint32_t fn[MD_S_N];
-};
-
 /* What a maildir (or the last root on stdin) gives its messages. */
 struct src {
 	struct md_cache cache;
 	struct md_cache_walk walk; /* lookups in the cache's order */
 	int cached;                /* both set up */
 	char folder[NAME_MAX + 1];
-	size_t folder_off; /* --sort: the name in the arena */
 };
 
 struct run {
@@ -150,27 +84,19 @@ struct run {
 	int need_flags;   /* a flag filter or -i: names must be parsed */
 	int headers;      /* --format, --sort or --match: the summary path */
 	int need_summary; /* header fields wanted, not only names */
-	int need_folder;  /* %F is used */
 	int need_kw;      /* keyword names: -K, -k, %K or --json */
-	int need_kwnames; /* %K is used */
-	uint32_t keep;    /* --sort: fields kept (bit per md_sfield) */
-	struct fitem *fi;
-	size_t nfi;
-	struct cond *cond;
-	size_t ncond;
+	unsigned need;    /* MD_NEED_* of the format, matches and sort */
+	struct md_format fmt;
+	struct md_match match;
+	struct md_sorter sorter; /* --sort: the messages kept */
 	struct md_summarizer *z;
-	struct src stdin_src; /* for the last root's messages on stdin */
-	struct rec *rec;      /* --sort: the messages kept */
-	size_t nrec, caprec;
-	char *arena;
-	size_t alen, acap;
+	struct src stdin_src;     /* for the last root's messages on stdin */
 	char last_root[PATH_MAX]; /* stdin: the last message's maildir */
 	int last_root_ok;
 	struct filt stdin_filt; /* and its filters */
 	char *kwbuf;            /* %K of a message */
 	size_t kwcap;
-	char scratch[MD_SUMMARY_FIELD + 1]; /* a field for regexec */
-	struct md_clock clock;              /* %d and %r: local times */
+	struct md_clock clock; /* %d and %r: local times */
 	size_t outlen;
 	char out[OUTBUF];
 };
@@ -191,20 +117,13 @@ usage(void)
 	exit(EX_OK);
 }
 
-/* A path made readable for a message (md_shown); only on problems. */
-static const char *
-shown(const char *path)
-{
-	static char buf[4 * PATH_MAX + 1];
-
-	return cmd_vis(path, buf, sizeof(buf));
-}
+/* ---- output: paths and --format lines through one buffer ---- */
 
 static void
-flush_out(struct run *r)
+write_out(const char *p, size_t len)
 {
-	for (size_t off = 0; off < r->outlen;) {
-		ssize_t n = write(STDOUT_FILENO, r->out + off, r->outlen - off);
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(STDOUT_FILENO, p + off, len - off);
 
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -212,6 +131,12 @@ flush_out(struct run *r)
 			err(1, "stdout");
 		off += (size_t)n;
 	}
+}
+
+static void
+flush_out(struct run *r)
+{
+	write_out(r->out, r->outlen);
 	r->outlen = 0;
 }
 
@@ -228,558 +153,39 @@ put(struct run *r, const char *p, size_t n)
 	r->outlen += n;
 }
 
+/* M as --format shows it (N bytes, longer than the whole buffer, with
+ * widths of thousands): made in a buffer of its own. */
 static void
-put_spaces(struct run *r, int n)
+put_long(struct run *r, const struct md_listed *m, size_t n)
 {
-	static const char sp[] = "                                ";
+	char *b;
 
-	for (; n > 0; n -= (int)sizeof(sp) - 1)
-		put(r, sp,
-		    n < (int)sizeof(sp) - 1 ? (size_t)n : sizeof(sp) - 1);
+	if ((b = malloc(n + 1)) == NULL)
+		err(EX_OSERR, "malloc");
+	md_format_render(&r->fmt, m, &r->clock, b, n + 1);
+	flush_out(r);
+	write_out(b, n);
+	free(b);
 }
 
-/* ---- --format ---- */
-
-static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* Text of an escape as given, for a usage error: FROM up to END. */
-static void __attribute__((noreturn))
-fmt_error(const char *from, const char *end, const char *why)
-{
-	char esc[PATTERN_MAX + 32], b[4 * sizeof(esc) + 1];
-	size_t n = (size_t)(end - from);
-
-	if (n >= sizeof(esc))
-		n = sizeof(esc) - 1;
-	memcpy(esc, from, n);
-	esc[n] = '\0';
-	errx(EX_USAGE, "--format: %s: %s", cmd_vis(esc, b, sizeof(b)), why);
-}
-
-static struct fitem *
-fmt_add(struct run *r, enum fkind kind)
-{
-	struct fitem *f = reallocarray(r->fi, r->nfi + 1, sizeof(*r->fi));
-
-	if (f == NULL)
-		err(EX_OSERR, "reallocarray");
-	r->fi = f;
-	f = &r->fi[r->nfi++];
-	memset(f, 0, sizeof(*f));
-	f->kind = kind;
-	return f;
-}
-
-/* Literal bytes: appended to the text item at the end, or a new one. */
+/* M as --format shows it, and the end of its line: rendered straight
+ * into the buffer, again after a flush when it did not fit. */
 static void
-fmt_text(struct run *r, const char *p, size_t n)
+put_msg(struct run *r, const struct md_listed *m)
 {
-	struct fitem *f = r->nfi > 0 ? &r->fi[r->nfi - 1] : NULL;
-	char *t;
+	size_t room = sizeof(r->out) - r->outlen, n;
 
-	if (f == NULL || f->kind != F_TEXT)
-		f = fmt_add(r, F_TEXT);
-	if ((t = realloc(f->text, f->len + n + 1)) == NULL)
-		err(EX_OSERR, "realloc");
-	memcpy(t + f->len, p, n);
-	f->text = t;
-	f->len += n;
-	t[f->len] = '\0';
-}
-
-/* The escape letter C: its kind and field; 0 when there is none. */
-static int
-fmt_letter(int c, enum fkind *kind, enum md_sfield *field)
-{
-	static const struct {
-		char c;
-		enum fkind kind;
-		enum md_sfield field;
-	} tab[] = {
-		{ 'p', F_PATH, 0 },
-		{ 'b', F_BASE, 0 },
-		{ 'F', F_FOLDER, 0 },
-		{ 'X', F_FLAGS, 0 },
-		{ 'K', F_KEYWORDS, 0 },
-		{ 'z', F_SIZE, 0 },
-		{ 'Z', F_HSIZE, 0 },
-		{ 'd', F_DATE, 0 },
-		{ 'r', F_RECEIVED, 0 },
-		{ 'f', F_FIELD, MD_S_NAME },
-		{ 'A', F_FIELD, MD_S_FROM },
-		{ 't', F_FIELD, MD_S_TO },
-		{ 'c', F_FIELD, MD_S_CC },
-		{ 's', F_FIELD, MD_S_SUBJECT },
-		{ 'i', F_FIELD, MD_S_MSGID },
-		{ 'I', F_FIELD, MD_S_IRT },
-		{ 'R', F_FIELD, MD_S_REFS },
-		{ 'l', F_FIELD, MD_S_LISTID },
-	};
-
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (tab[i].c == c) {
-			*kind = tab[i].kind;
-			*field = tab[i].field;
-			return 1;
-		}
-	return 0;
-}
-
-/* One %-escape at P: an item added; returns what follows it. */
-static const char *
-fmt_escape(struct run *r, const char *p)
-{
-	const char *from = p++, *pat = NULL;
-	enum md_sfield field;
-	enum fkind kind;
-	struct fitem *f;
-	size_t patlen = 0;
-	int left = 0, width = 0, digits = 0;
-
-	if (*p == '-')
-		left = 1, p++;
-	for (; *p >= '0' && *p <= '9'; p++, digits++)
-		if (digits == 0 && *p == '0')
-			fmt_error(from, p + 1, "bad width (1 to 4096)");
-		else if ((width = width * 10 + (*p - '0')) > WIDTH_MAX)
-			fmt_error(from, p + 1, "bad width (1 to 4096)");
-	if (left && digits == 0)
-		fmt_error(from, p + (*p != '\0'), "bad width (1 to 4096)");
-	if (*p == '{') {
-		const char *close = strchr(p, '}');
-
-		if (close == NULL)
-			fmt_error(from, p + strlen(p), "no closing brace");
-		pat = p + 1;
-		patlen = (size_t)(close - pat);
-		if (patlen > PATTERN_MAX)
-			fmt_error(from, p + 1, "pattern too long");
-		p = close + 1;
+	n = md_format_render(&r->fmt, m, &r->clock, r->out + r->outlen, room);
+	if (n >= room) {
+		flush_out(r);
+		room = sizeof(r->out);
+		n = md_format_render(&r->fmt, m, &r->clock, r->out, room);
 	}
-	if (*p == '\0')
-		fmt_error(from, p, "unfinished escape");
-	if (*p == '%' && digits == 0 && pat == NULL) {
-		fmt_text(r, "%", 1);
-		return p + 1;
-	}
-	if (!fmt_letter(*p, &kind, &field))
-		fmt_error(from, p + 1, "unknown escape");
-	if (pat != NULL && kind != F_DATE && kind != F_RECEIVED)
-		fmt_error(from, p + 1, "only %d and %r take a {pattern}");
-	f = fmt_add(r, kind);
-	f->field = field;
-	f->width = width;
-	f->left = left;
-	if (kind == F_DATE || kind == F_RECEIVED) {
-		if (pat == NULL)
-			pat = DATE_FORM, patlen = strlen(DATE_FORM);
-		if ((f->text = strndup(pat, patlen)) == NULL)
-			err(EX_OSERR, "strndup");
-		f->len = patlen;
-	}
-	return p + 1;
-}
-
-static void
-fmt_compile(struct run *r, const char *fmt)
-{
-	const char *p = fmt;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, "%\\");
-
-		if (n > 0) {
-			fmt_text(r, p, n);
-			p += n;
-		} else if (*p == '%')
-			p = fmt_escape(r, p);
-		else {
-			static const char from[] = "tn\\", to[] = "\t\n\\";
-			const char *c = p[1] ? strchr(from, p[1]) : NULL;
-
-			if (c == NULL)
-				fmt_error(p, p + 1 + (p[1] != '\0'),
-				    p[1] ? "unknown escape"
-				         : "unfinished escape");
-			fmt_text(r, &to[c - from], 1);
-			p += 2;
-		}
-	}
-}
-
-/* N bytes at P, or (WIDTH) exactly WIDTH characters: cut, or padded
- * with spaces on the left or (LEFT) on the right. A byte that is not
- * part of a UTF-8 character (a path may hold one) counts as one. */
-static void
-put_field(struct run *r, const struct fitem *f, const char *p, size_t n)
-{
-	size_t i = 0;
-	int chars = 0;
-
-	if (f->width == 0) {
-		put(r, p, n);
-		return;
-	}
-	while (i < n && chars < f->width) {
-		size_t l = md_utf8_len((const unsigned char *)p + i, n - i);
-
-		i += l ? l : 1;
-		chars++;
-	}
-	if (!f->left)
-		put_spaces(r, f->width - chars);
-	put(r, p, i);
-	if (f->left)
-		put_spaces(r, f->width - chars);
-}
-
-static void
-put_msg(struct run *r, const struct msg *m)
-{
-	char buf[4 * PATTERN_MAX + 256];
-	struct md_flags fl;
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->nfi; i++) {
-		const struct fitem *f = &r->fi[i];
-
-		switch (f->kind) {
-		case F_TEXT:
-			put(r, f->text, f->len);
-			continue;
-		case F_PATH:
-			put_field(r, f, m->path, m->pathlen);
-			continue;
-		case F_BASE:
-			put_field(r, f, m->name, md_name_baselen(m->name));
-			continue;
-		case F_FOLDER:
-			put_field(r, f, m->folder, strlen(m->folder));
-			continue;
-		case F_FIELD:
-			put_field(r, f, m->s.s[f->field].p, m->s.s[f->field].n);
-			continue;
-		case F_KEYWORDS:
-			put_field(r, f, m->kw, m->kwn);
-			continue;
-		case F_FLAGS:
-			md_name_flags(m->name, &fl);
-			n = (size_t)md_flags_format(&fl, buf, sizeof(buf));
-			break;
-		case F_SIZE:
-			n = (size_t)snprintf(buf, sizeof(buf), "%llu",
-			    (unsigned long long)m->s.size);
-			break;
-		case F_HSIZE:
-			cmd_human_size(m->s.size, buf, sizeof(buf));
-			n = strlen(buf);
-			break;
-		case F_DATE:
-		case F_RECEIVED:
-			n = md_strftime(&r->clock, buf, sizeof(buf), f->text,
-			    f->kind == F_DATE ? m->s.date : m->s.mtime);
-			break;
-		}
-		put_field(r, f, buf, n);
-	}
-	put(r, &r->o.eol, 1);
-}
-
-/* ---- --match ---- */
-
-static const struct {
-	const char *name;
-	enum md_sfield field;
-} match_fields[] = {
-	{ "from", MD_S_FROM },
-	{ "to", MD_S_TO },
-	{ "cc", MD_S_CC },
-	{ "subject", MD_S_SUBJECT },
-	{ "message-id", MD_S_MSGID },
-	{ "in-reply-to", MD_S_IRT },
-	{ "references", MD_S_REFS },
-	{ "list-id", MD_S_LISTID },
-};
-
-static void
-match_compile(const char *expr, struct cond *c)
-{
-	size_t nlen = strcspn(expr, "=~!"), i;
-	const char *op = expr + nlen, *why;
-	char b[4 * 256 + 1], msg[256];
-	int rc;
-
-	memset(c, 0, sizeof(*c));
-	for (i = 0; i < sizeof(match_fields) / sizeof(match_fields[0]); i++)
-		if (strlen(match_fields[i].name) == nlen &&
-		    strncasecmp(match_fields[i].name, expr, nlen) == 0)
-			break;
-	if (*op == '\0' || (*op == '!' && op[1] != '=' && op[1] != '~'))
-		errx(EX_USAGE,
-		    "--match %s: not FIELD=TEXT, FIELD~REGEX, FIELD!=TEXT "
-		    "or FIELD!~REGEX",
-		    cmd_vis(expr, b, sizeof(b)));
-	if (i == sizeof(match_fields) / sizeof(match_fields[0]))
-		errx(EX_USAGE,
-		    "--match %s: unknown field (from, to, cc, subject, "
-		    "message-id, in-reply-to, references, list-id)",
-		    cmd_vis(expr, b, sizeof(b)));
-	c->field = match_fields[i].field;
-	c->neg = *op == '!';
-	op += c->neg;
-	c->isre = *op == '~';
-	c->text = op + 1;
-	c->len = strlen(c->text);
-	if (!c->isre)
-		return;
-	/* regcomp can take gigabytes for a few bytes: refuse that first */
-	if (md_regex_check(c->text, &why) == -1)
-		errx(EX_USAGE, "--match %s: %s", cmd_vis(expr, b, sizeof(b)),
-		    why);
-	rc = regcomp(&c->re, c->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-	if (rc != 0) {
-		regerror(rc, &c->re, msg, sizeof(msg));
-		errx(EX_USAGE, "--match %s: %s", cmd_vis(expr, b, sizeof(b)),
-		    msg);
-	}
-}
-
-static void
-match_compile_all(struct run *r)
-{
-	for (size_t i = 0; i < r->o.nmatch; i++)
-		if (strchr(r->o.match[i], '~') != NULL) {
-			/* Regexes see characters of the user's locale. */
-			setlocale(LC_CTYPE, "");
-			break;
-		}
-	if (r->o.nmatch == 0)
-		return;
-	if ((r->cond = calloc(r->o.nmatch, sizeof(*r->cond))) == NULL)
-		err(EX_OSERR, "calloc");
-	for (r->ncond = 0; r->ncond < r->o.nmatch; r->ncond++)
-		match_compile(r->o.match[r->ncond], &r->cond[r->ncond]);
-}
-
-/* Does TEXT (N bytes) hold NEEDLE (LEN bytes), ignoring ASCII case? */
-static int
-has_text(const char *text, size_t n, const char *needle, size_t len)
-{
-	for (size_t i = 0; i + len <= n; i++) {
-		size_t k = 0;
-
-		while (k < len && ascii_lower((unsigned char)text[i + k]) ==
-		                      ascii_lower((unsigned char)needle[k]))
-			k++;
-		if (k == len)
-			return 1;
-	}
-	return 0;
-}
-
-static int
-matches(struct run *r, const struct md_summary *s)
-{
-	for (size_t i = 0; i < r->ncond; i++) {
-		const struct cond *c = &r->cond[i];
-		const struct md_str *v = &s->s[c->field];
-		int hit;
-
-		if (c->isre) {
-			size_t n =
-			    v->n < MD_SUMMARY_FIELD ? v->n : MD_SUMMARY_FIELD;
-
-			memcpy(r->scratch, v->p, n);
-			r->scratch[n] = '\0';
-			hit = regexec(&c->re, r->scratch, 0, NULL, 0) == 0;
-		} else
-			hit = has_text(v->p, v->n, c->text, c->len);
-		if (hit == c->neg)
-			return 0;
-	}
-	return 1;
-}
-
-/* ---- --sort ---- */
-
-static size_t
-arena_add(struct run *r, const char *p, size_t n)
-{
-	size_t off = r->alen;
-
-	if (r->alen + n + 1 > r->acap) {
-		size_t cap = r->acap ? r->acap : 65536;
-		char *a;
-
-		while (cap < r->alen + n + 1)
-			cap *= 2;
-		if ((a = realloc(r->arena, cap)) == NULL)
-			err(EX_OSERR, "realloc");
-		r->arena = a;
-		r->acap = cap;
-	}
-	memcpy(r->arena + off, p, n);
-	r->arena[off + n] = '\0';
-	r->alen += n + 1;
-	return off;
-}
-
-/* Keep a copy of what printing and sorting M need. */
-static void
-keep(struct run *r, const struct msg *m, const struct src *src)
-{
-	size_t namelen = strlen(m->name);
-	struct rec *c;
-
-	if (r->nrec == r->caprec) {
-		size_t cap = r->caprec ? 2 * r->caprec : 1024;
-
-		if ((c = reallocarray(r->rec, cap, sizeof(*c))) == NULL)
-			err(EX_OSERR, "reallocarray");
-		r->rec = c;
-		r->caprec = cap;
-	}
-	c = &r->rec[r->nrec++];
-	memset(c, 0, sizeof(*c));
-	c->path = arena_add(r, m->path, m->pathlen);
-	c->pathlen = m->pathlen;
-	if (m->pathlen >= namelen &&
-	    memcmp(m->path + m->pathlen - namelen, m->name, namelen) == 0)
-		c->name = c->path + m->pathlen - namelen;
+	if (n < room)
+		r->outlen += n;
 	else
-		c->name = arena_add(r, m->name, namelen);
-	c->folder = src->folder_off;
-	if (r->need_kwnames) {
-		c->kw = arena_add(r, m->kw, m->kwn);
-		c->kwn = m->kwn;
-	}
-	c->size = m->s.size;
-	c->mtime = m->s.mtime;
-	c->date = m->s.date;
-	for (int k = 0; k < MD_S_N; k++)
-		if (r->keep & (1u << k)) {
-			c->f[k] = arena_add(r, m->s.s[k].p, m->s.s[k].n);
-			c->fn[k] = (uint32_t)m->s.s[k].n;
-		}
-}
-
-static void
-rec_msg(const struct run *r, const struct rec *c, struct msg *m)
-{
-	m->path = r->arena + c->path;
-	m->pathlen = c->pathlen;
-	m->name = r->arena + c->name;
-	m->folder = r->arena + c->folder;
-	m->kw = r->arena + c->kw;
-	m->kwn = c->kwn;
-	m->s.size = c->size;
-	m->s.mtime = c->mtime;
-	m->s.date = c->date;
-	for (int k = 0; k < MD_S_N; k++) {
-		m->s.s[k].p = r->arena + c->f[k];
-		m->s.s[k].n = c->fn[k];
-	}
-}
-
-/* Where a subject starts without its "Re:", "Fwd:", "Fw:", "Aw:". */
-static size_t
-subject_start(const char *p, size_t n)
-{
-	static const char *const pre[] = { "re", "fwd", "fw", "aw" };
-	size_t i = 0, k;
-
-	for (;;) {
-		while (i < n && (p[i] == ' ' || p[i] == '\t'))
-			i++;
-		for (k = 0; k < sizeof(pre) / sizeof(pre[0]); k++) {
-			size_t l = strlen(pre[k]);
-
-			if (i + l < n && p[i + l] == ':' &&
-			    strncasecmp(p + i, pre[k], l) == 0)
-				break;
-		}
-		if (k == sizeof(pre) / sizeof(pre[0]))
-			return i;
-		i += strlen(pre[k]) + 1;
-	}
-}
-
-static int
-text_cmp(const char *a, size_t an, const char *b, size_t bn)
-{
-	for (size_t i = 0; i < an && i < bn; i++) {
-		int x = ascii_lower((unsigned char)a[i]);
-		int y = ascii_lower((unsigned char)b[i]);
-
-		if (x != y)
-			return x < y ? -1 : 1;
-	}
-	return (an > bn) - (an < bn);
-}
-
-static int
-num_cmp(int64_t a, int64_t b)
-{
-	return (a > b) - (a < b);
-}
-
-static int
-rec_cmp(const void *va, const void *vb, void *arg)
-{
-	const struct run *r = arg;
-	const struct rec *a = va, *b = vb;
-	const char *pa, *pb;
-	size_t sa, sb;
-	int c = 0, k;
-
-	switch (r->o.sort) {
-	case SORT_DATE:
-		c = num_cmp(a->date, b->date);
-		break;
-	case SORT_RECEIVED:
-		c = num_cmp(a->mtime, b->mtime);
-		break;
-	case SORT_SIZE:
-		c = (a->size > b->size) - (a->size < b->size);
-		break;
-	case SORT_SUBJECT:
-	case SORT_FROM:
-		k = r->o.sort == SORT_SUBJECT ? MD_S_SUBJECT : MD_S_NAME;
-		pa = r->arena + a->f[k];
-		pb = r->arena + b->f[k];
-		sa = k == MD_S_SUBJECT ? subject_start(pa, a->fn[k]) : 0;
-		sb = k == MD_S_SUBJECT ? subject_start(pb, b->fn[k]) : 0;
-		c = text_cmp(pa + sa, a->fn[k] - sa, pb + sb, b->fn[k] - sb);
-		break;
-	case SORT_NONE:
-		break;
-	}
-	if (c == 0) { /* the same key: by path, so the order is fixed */
-		size_t n = a->pathlen < b->pathlen ? a->pathlen : b->pathlen;
-
-		c = memcmp(r->arena + a->path, r->arena + b->path, n);
-		if (c == 0)
-			c = (a->pathlen > b->pathlen) -
-			    (a->pathlen < b->pathlen);
-	}
-	return r->o.reverse ? -c : c;
-}
-
-static void
-print_sorted(struct run *r)
-{
-	struct msg m;
-
-	if (r->nrec > 0)
-		qsort_r(r->rec, r->nrec, sizeof(*r->rec), rec_cmp, r);
-	for (size_t i = 0; i < r->nrec; i++) {
-		rec_msg(r, &r->rec[i], &m);
-		put_msg(r, &m);
-	}
+		put_long(r, m, n);
+	put(r, &r->o.eol, 1);
 }
 
 /* ---- keywords ---- */
@@ -800,7 +206,7 @@ filt_load(struct run *r, struct filt *ft, const char *root)
 		return;
 	if (md_keywords_read(root, &ft->kw) == -1) {
 		snprintf(path, sizeof(path), "%s/dovecot-keywords", root);
-		warn("%s", shown(path));
+		warn("%s", cmd_shown(path, 0));
 		r->failed = 1;
 		/* unknown names: no message is known to pass */
 		ft->none = r->o.nkwith + r->o.nkwithout > 0;
@@ -825,7 +231,7 @@ filt_load(struct run *r, struct filt *ft, const char *root)
 /* %K of the message NAME: the names FT knows of its letters. */
 static void
 keyword_names(
-    struct run *r, const struct filt *ft, const char *name, struct msg *m)
+    struct run *r, const struct filt *ft, const char *name, struct md_listed *m)
 {
 	struct md_flags f;
 	size_t n;
@@ -857,7 +263,7 @@ src_open(struct run *r, struct src *src, const char *dir, int folder)
 
 	src->cached = 0;
 	src->folder[0] = '\0';
-	if (r->need_folder) {
+	if (r->need & MD_NEED_FOLDER) {
 		base = base ? base + 1 : dir;
 		/* "." or "..": the folder is the directory's real name */
 		if ((strcmp(base, ".") == 0 || strcmp(base, "..") == 0) &&
@@ -870,9 +276,6 @@ src_open(struct run *r, struct src *src, const char *dir, int folder)
 		strlcpy(src->folder, folder ? base + 1 : "INBOX",
 		    sizeof(src->folder));
 	}
-	if (r->o.sort != SORT_NONE)
-		src->folder_off =
-		    arena_add(r, src->folder, strlen(src->folder));
 	if (!r->need_summary || r->o.nocache)
 		return;
 	if (md_cache_open(&src->cache, dir, &e) == 0) {
@@ -934,7 +337,7 @@ static void
 message(struct run *r, struct src *src, const struct filt *ft, const char *path,
     size_t pathlen, const char *name, int dirfd, const char *read)
 {
-	struct msg m;
+	struct md_listed m;
 	struct md_err e;
 
 	m.path = path;
@@ -943,7 +346,7 @@ message(struct run *r, struct src *src, const struct filt *ft, const char *path,
 	m.folder = src->folder;
 	m.kw = "";
 	m.kwn = 0;
-	if (r->need_kwnames)
+	if (r->need & MD_NEED_KEYWORDS)
 		keyword_names(r, ft, name, &m);
 	memset(&m.s, 0, sizeof(m.s));
 	if (r->need_summary && !from_cache(src, name, &m.s) &&
@@ -951,18 +354,18 @@ message(struct run *r, struct src *src, const struct filt *ft, const char *path,
 		if (errno == ENOENT) /* moved or removed meanwhile */
 			return;
 		if (errno == EINVAL)
-			warnx("%s: not a regular file", shown(path));
+			warnx("%s: not a regular file", cmd_shown(path, 0));
 		else
-			warn("%s", shown(path));
+			warn("%s", cmd_shown(path, 0));
 		r->failed = 1;
 		return;
 	}
-	if (!matches(r, &m.s))
+	if (!md_match_test(&r->match, &m.s))
 		return;
-	if (r->o.sort != SORT_NONE)
-		keep(r, &m, src);
-	else
+	if (r->o.sort == MD_SORT_NONE)
 		put_msg(r, &m);
+	else if (md_sorter_add(&r->sorter, &m) == -1)
+		err(EX_OSERR, "--sort");
 }
 
 /* Does a message with flags F, in new/ when IN_NEW, pass the filters
@@ -1018,7 +421,7 @@ list_sub(struct run *r, const char *path, int in_new, const struct filt *ft,
 	plen = (size_t)snprintf(prefix, PATH_MAX + 8, "%s/%s/", path, sub);
 	prefix[plen - 1] = '\0'; /* the directory, then the prefix again */
 	if (md_scan_open(&sc, AT_FDCWD, prefix) == -1) {
-		warn("%s", shown(prefix));
+		warn("%s", cmd_shown(prefix, 0));
 		return -1;
 	}
 	prefix[plen - 1] = '/';
@@ -1048,7 +451,7 @@ list_sub(struct run *r, const char *path, int in_new, const struct filt *ft,
 		put(r, &r->o.eol, 1);
 	}
 	if (rc == -1)
-		warn("%s/%s", shown(path), sub);
+		warn("%s/%s", cmd_shown(path, 0), sub);
 	md_scan_close(&sc);
 	return rc;
 }
@@ -1107,18 +510,11 @@ list_maildir(struct run *r, const char *path, int folder)
 	return 0;
 }
 
-static const char *
-default_root(void)
+static int
+list_folder(void *r, const char *path)
 {
-	static char buf[PATH_MAX];
-
-	if (md_maildir_default(buf, sizeof(buf)) == -1) {
-		if (errno == ENOENT)
-			errx(1, "no MAILDIR and no home directory: name a "
-			        "maildir");
-		err(1, "MAILDIR or home directory");
-	}
-	return buf;
+	list_maildir(r, path, 1);
+	return 0; /* failures are in r->failed */
 }
 
 /* ARG is a maildir path, or a folder name under the default root; with
@@ -1126,28 +522,16 @@ default_root(void)
 static void
 list_target(struct run *r, const char *arg)
 {
-	char path[PATH_MAX], **folders;
-	size_t n;
+	char path[PATH_MAX];
 
-	if (md_target_path(arg, path, sizeof(path)) == -1) {
-		warn("%s", shown(arg));
+	if (cmd_target(arg, path, sizeof(path)) == -1) {
 		r->failed = 1;
 		return;
 	}
 	if (list_maildir(r, path, 0) == -1 && !md_folder_is(path))
 		return;
-	if (!r->o.recursive)
-		return;
-	if (md_target_folders(path, 0, &folders, &n) == -1) {
-		if (errno == ENOMEM)
-			err(EX_OSERR, "%s", shown(path));
-		warn("%s", shown(path));
+	if (cmd_each_folder(path, 0, r->o.recursive, list_folder, r) != 0)
 		r->failed = 1;
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		list_maildir(r, folders[i], 1);
-	md_strings_free(folders, n);
 }
 
 /* Is ROOT a maildir? Checked once for a run of lines with one root, and
@@ -1169,61 +553,46 @@ root_ok(struct run *r, const char *root)
 	return r->last_root_ok;
 }
 
-/* A line from stdin: a message path (filtered, printed) or a maildir. */
-static void
-stdin_item(struct run *r, const char *line)
+/* A line from stdin: a message path (filtered, printed) or a maildir.
+ * Non-zero for a failure cmd_stdin_paths is to count. */
+static int
+stdin_item(void *arg, const char *line)
 {
+	struct run *r = arg;
 	struct md_msgpath mp;
 	struct md_flags f;
 
 	/* A message when its root is a maildir: checked once per root,
 	 * not once per line ("/srv/new/Maildir" is no message). */
-	if (md_msgpath_parse(line, &mp) == 0 && root_ok(r, mp.root)) {
-		if (r->o.info) {
-			warnx("%s: -i counts maildirs, not messages",
-			    shown(line));
-			r->failed = 1;
-			return;
-		}
-		md_name_flags(mp.name, &f);
-		if (!wanted(&r->o, &r->stdin_filt, &f, mp.sub == MD_NEW))
-			return;
-		if (r->headers) {
-			size_t n = strlen(line);
-
-			message(r, &r->stdin_src, &r->stdin_filt, line, n,
-			    line + n - strlen(mp.name), AT_FDCWD, line);
-			return;
-		}
-		put(r, line, strlen(line));
-		put(r, &r->o.eol, 1);
-		return;
+	if (md_msgpath_parse(line, &mp) != 0 || !root_ok(r, mp.root)) {
+		list_target(r, line);
+		return 0;
 	}
-	list_target(r, line);
+	if (r->o.info) {
+		warnx(
+		    "%s: -i counts maildirs, not messages", cmd_shown(line, 0));
+		return 1;
+	}
+	md_name_flags(mp.name, &f);
+	if (!wanted(&r->o, &r->stdin_filt, &f, mp.sub == MD_NEW))
+		return 0;
+	if (r->headers) {
+		size_t n = strlen(line);
+
+		message(r, &r->stdin_src, &r->stdin_filt, line, n,
+		    line + n - strlen(mp.name), AT_FDCWD, line);
+		return 0;
+	}
+	put(r, line, strlen(line));
+	put(r, &r->o.eol, 1);
+	return 0;
 }
 
 static void
 read_stdin(struct run *r)
 {
-	struct cmd_pathlist pl;
-	const char *line;
-	size_t n;
-	int rc;
-
-	cmd_pathlist_init(&pl, stdin, r->o.eol);
-	while ((rc = cmd_pathlist_next(&pl, &line, &n)) != 0) {
-		if (rc == -1 && errno != EINVAL) {
-			warn("stdin");
-			r->failed = 1;
-			break;
-		}
-		if (rc == -1) {
-			warnx("stdin: a line holds a NUL byte (use -0?)");
-			r->failed = 1;
-		} else if (n > 0)
-			stdin_item(r, line);
-	}
-	cmd_pathlist_free(&pl);
+	if (cmd_stdin_paths(r->o.eol, 1, stdin_item, r) != 0)
+		r->failed = 1;
 	src_close(&r->stdin_src);
 	md_keywords_free(&r->stdin_filt.kw);
 }
@@ -1241,19 +610,16 @@ stdin_has_paths(void)
 	       S_ISSOCK(st.st_mode);
 }
 
-static enum sortkey
-sort_key(const char *arg)
+/* The --sort key ARG into O, or one line on why it is none. */
+static void
+sort_key(struct opts *o, const char *arg)
 {
-	static const char *const keys[] = { "date", "received", "size",
-		"subject", "from" };
 	char b[4 * 64 + 1];
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (strcmp(arg, keys[i]) == 0)
-			return (enum sortkey)(SORT_DATE + i);
-	errx(EX_USAGE,
-	    "--sort %s: not one of date, received, size, subject, from",
-	    cmd_vis(arg, b, sizeof(b)));
+	if (md_sort_parse(arg, &o->sort) == -1)
+		errx(EX_USAGE,
+		    "--sort %s: not one of date, received, size, subject, from",
+		    cmd_vis(arg, b, sizeof(b)));
 }
 
 /* One more of --match's expressions, or of -K's or -k's names. */
@@ -1331,7 +697,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			o->format = optarg;
 			break;
 		case OPT_SORT:
-			o->sort = sort_key(optarg);
+			sort_key(o, optarg);
 			break;
 		case OPT_REVERSE:
 			o->reverse = 1;
@@ -1380,8 +746,46 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	if (o->info && (o->format || o->sort || o->nmatch))
 		errx(EX_USAGE, "-i, --tsv and --json count maildirs: not with "
 		               "--format, --sort or --match");
-	if (o->reverse && o->sort == SORT_NONE)
+	if (o->reverse && o->sort == MD_SORT_NONE)
 		errx(EX_USAGE, "--reverse: only with --sort");
+}
+
+/* The --format TEXT compiled, or one line on the escape it refuses. */
+static void
+compile_format(struct run *r, const char *text)
+{
+	struct md_compile_err ce;
+	char esc[MD_FORMAT_PATTERN + 32], b[4 * sizeof(esc) + 1];
+
+	if (md_format_compile(&r->fmt, text, &ce) == 0)
+		return;
+	if (errno != EINVAL)
+		err(EX_OSERR, "--format");
+	snprintf(esc, sizeof(esc), "%.*s", (int)ce.len, text + ce.off);
+	errx(EX_USAGE, "--format: %s: %s", cmd_vis(esc, b, sizeof(b)), ce.why);
+}
+
+/* The --match expressions compiled, or one line on the first refused. */
+static void
+compile_match(struct run *r)
+{
+	struct md_compile_err ce;
+	char b[4 * 256 + 1];
+
+	for (size_t i = 0; i < r->o.nmatch; i++)
+		if (strchr(r->o.match[i], '~') != NULL) {
+			/* Regexes see characters of the user's locale. */
+			setlocale(LC_CTYPE, "");
+			break;
+		}
+	for (size_t i = 0; i < r->o.nmatch; i++) {
+		if (md_match_add(&r->match, r->o.match[i], &ce) == 0)
+			continue;
+		if (errno != EINVAL)
+			err(EX_OSERR, "--match");
+		errx(EX_USAGE, "--match %s: %s",
+		    cmd_vis(r->o.match[i], b, sizeof(b)), ce.why);
+	}
 }
 
 /* What --format, --sort and --match need of each message. */
@@ -1391,60 +795,50 @@ setup_headers(struct run *r)
 	r->headers = r->o.format || r->o.sort || r->o.nmatch;
 	if (!r->headers)
 		return;
-	fmt_compile(r, r->o.format ? r->o.format : "%p");
-	match_compile_all(r);
-	r->need_summary = r->o.sort != SORT_NONE || r->ncond > 0;
-	for (size_t i = 0; i < r->nfi; i++) {
-		enum fkind k = r->fi[i].kind;
-
-		if (k == F_FIELD)
-			r->keep |= 1u << r->fi[i].field;
-		if (k == F_FOLDER)
-			r->need_folder = 1;
-		if (k == F_KEYWORDS)
-			r->need_kwnames = r->need_kw = 1;
-		if (k == F_FIELD || k == F_SIZE || k == F_HSIZE ||
-		    k == F_DATE || k == F_RECEIVED)
-			r->need_summary = 1;
-	}
-	if (r->o.sort == SORT_SUBJECT)
-		r->keep |= 1u << MD_S_SUBJECT;
-	if (r->o.sort == SORT_FROM)
-		r->keep |= 1u << MD_S_NAME;
-	if (r->need_summary) {
-		/* big (its field buffers): not on the stack */
-		if ((r->z = malloc(sizeof(*r->z))) == NULL)
-			err(EX_OSERR, "malloc");
-		md_summarizer_init(r->z);
-		/* Read only the fields shown, sorted or matched; a cache
-		 * entry has them all, and they are the same strings. */
-		r->z->want = r->keep;
-		for (size_t i = 0; i < r->ncond; i++)
-			r->z->want |= 1u << r->cond[i].field;
-		if (r->z->want == 0)
-			r->z->want = 1u << MD_S_N; /* dates or sizes only */
-	}
+	compile_format(r, r->o.format ? r->o.format : "%p");
+	compile_match(r);
+	md_sorter_init(&r->sorter, r->o.sort, r->o.reverse, r->fmt.need);
+	r->need = r->fmt.need | r->match.need | md_sort_needs(r->o.sort);
+	r->need_kw |= (r->need & MD_NEED_KEYWORDS) != 0;
+	r->need_summary = (r->need & MD_NEED_SUMMARY) != 0;
+	if (!r->need_summary)
+		return;
+	/* big (its field buffers): not on the stack */
+	if ((r->z = malloc(sizeof(*r->z))) == NULL)
+		err(EX_OSERR, "malloc");
+	md_summarizer_init(r->z);
+	/* Read only the fields shown, sorted or matched; a cache entry has
+	 * them all, and they are the same strings. */
+	r->z->want = r->need & MD_NEED_FIELDS;
+	if (r->z->want == 0)
+		r->z->want = 1u << MD_S_N; /* dates or sizes only */
 }
 
 static void
 free_headers(struct run *r)
 {
-	for (size_t i = 0; i < r->nfi; i++)
-		free(r->fi[i].text);
-	free(r->fi);
-	for (size_t i = 0; i < r->ncond; i++)
-		if (r->cond[i].isre)
-			regfree(&r->cond[i].re);
-	free(r->cond);
+	md_format_free(&r->fmt);
+	md_match_free(&r->match);
+	md_sorter_free(&r->sorter);
 	free(r->o.match);
 	free(r->o.kwith);
 	free(r->o.kwithout);
 	free(r->kwbuf);
-	free(r->rec);
-	free(r->arena);
 	if (r->z != NULL) {
 		md_summarizer_free(r->z);
 		free(r->z);
+	}
+}
+
+static void
+print_sorted(struct run *r)
+{
+	struct md_listed m;
+
+	md_sorter_sort(&r->sorter);
+	for (size_t i = 0; i < r->sorter.n; i++) {
+		md_sorter_get(&r->sorter, i, &m);
+		put_msg(r, &m);
 	}
 }
 
@@ -1472,6 +866,17 @@ fields(struct stats *s, uint64_t v[6])
 static const char *const heads[] = { "messages", "new", "unseen", "flagged",
 	"trashed", "size" };
 
+/* Column K of the row V as the table shows it, in BUF. */
+static const char *
+cell(const uint64_t *v, int k, char *buf, size_t size)
+{
+	if (k == 5)
+		md_human_size(v[k], buf, size);
+	else
+		snprintf(buf, size, "%llu", (unsigned long long)v[k]);
+	return buf;
+}
+
 static void
 print_table(struct stats *st, size_t n, struct stats *total)
 {
@@ -1482,18 +887,12 @@ print_table(struct stats *st, size_t n, struct stats *total)
 	for (int k = 0; k < 6; k++)
 		w[k] = (int)strlen(heads[k]);
 	for (size_t i = 0; i <= n; i++) {
-		struct stats *s = i < n ? &st[i] : total;
-
-		fields(s, v);
+		fields(i < n ? &st[i] : total, v);
 		for (int k = 0; k < 6; k++) {
-			int len;
+			int len =
+			    (int)strlen(cell(v, k, num[k], sizeof(num[k])));
 
-			if (k == 5)
-				cmd_human_size(v[k], num[k], sizeof(num[k]));
-			else
-				snprintf(num[k], sizeof(num[k]), "%llu",
-				    (unsigned long long)v[k]);
-			if ((len = (int)strlen(num[k])) > w[k])
+			if (len > w[k])
 				w[k] = len;
 		}
 	}
@@ -1504,14 +903,9 @@ print_table(struct stats *st, size_t n, struct stats *total)
 		struct stats *s = i < n ? &st[i] : total;
 
 		fields(s, v);
-		for (int k = 0; k < 6; k++) {
-			if (k == 5)
-				cmd_human_size(v[k], num[k], sizeof(num[k]));
-			else
-				snprintf(num[k], sizeof(num[k]), "%llu",
-				    (unsigned long long)v[k]);
-			printf("%*s  ", w[k], num[k]);
-		}
+		for (int k = 0; k < 6; k++)
+			printf(
+			    "%*s  ", w[k], cell(v, k, num[k], sizeof(num[k])));
 		printf("%s\n", i < n ? s->path : "(total)");
 	}
 }
@@ -1621,8 +1015,8 @@ main(int argc, char *argv[])
 	else if (stdin_has_paths())
 		read_stdin(r);
 	else
-		list_target(r, default_root());
-	if (r->o.sort != SORT_NONE)
+		list_target(r, cmd_default_maildir(1));
+	if (r->o.sort != MD_SORT_NONE)
 		print_sorted(r);
 	flush_out(r);
 	if (r->o.info)

@@ -307,4 +307,141 @@ int md_date_parse(const char *s, time_t *t);
 /* The asctime date of an mbox From_ line (local time unless zoned). */
 int md_date_from_line(const char *line, size_t n, time_t *t);
 
+/* ---- format.c, match.c, sort.c: a listing's engines (md-list's --format,
+ * --match and --sort), kept apart from its loop as ps(1) and ls(1) keep
+ * theirs ---- */
+
+/* Why a text given to a compile function is refused: the LEN bytes at
+ * offset OFF of the text, and a reason (static, or in BUF). */
+struct md_compile_err {
+	size_t off, len;
+	const char *why;
+	char buf[128]; /* for a reason made at run time (regerror) */
+};
+
+/* A message as a listing shows it: where it is, and its summary. */
+struct md_listed {
+	const char *path; /* as printed */
+	size_t pathlen;
+	const char *name;   /* its file name, NUL-terminated */
+	const char *folder; /* its Maildir++ folder, NUL-terminated */
+	const char *kw;     /* the names of its keywords, KWN bytes */
+	size_t kwn;
+	struct md_summary s;
+};
+
+/* What a format shows, a match reads or a sort keeps of a message: the
+ * text fields (bits 1 << MD_S_x), and the rest of its parts. */
+#define MD_NEED_FIELDS ((1u << MD_S_N) - 1)
+#define MD_NEED_SUMMARY (1u << 16)  /* fields, size or dates */
+#define MD_NEED_FOLDER (1u << 17)   /* struct md_listed's folder */
+#define MD_NEED_KEYWORDS (1u << 18) /* struct md_listed's kw */
+
+#define MD_FORMAT_WIDTH 4096  /* the widest width of an escape */
+#define MD_FORMAT_PATTERN 256 /* bytes of a %{...}d strftime pattern */
+
+enum md_format_kind {
+	MD_FMT_TEXT,     /* literal bytes */
+	MD_FMT_PATH,     /* %p */
+	MD_FMT_BASE,     /* %b */
+	MD_FMT_FOLDER,   /* %F */
+	MD_FMT_FLAGS,    /* %X */
+	MD_FMT_SIZE,     /* %z */
+	MD_FMT_HSIZE,    /* %Z */
+	MD_FMT_DATE,     /* %d, %{pattern}d */
+	MD_FMT_RECEIVED, /* %r, %{pattern}r */
+	MD_FMT_KEYWORDS, /* %K */
+	MD_FMT_FIELD     /* %f %A %t %c %s %i %I %R %l */
+};
+
+/* One piece of a format: text, or an escape. */
+struct md_format_item {
+	enum md_format_kind kind;
+	enum md_sfield field; /* MD_FMT_FIELD */
+	int width, left;      /* width 0: as it is */
+	char *text;           /* MD_FMT_TEXT: the bytes; dates: the pattern */
+	size_t len;
+};
+
+struct md_format {
+	struct md_format_item *item;
+	size_t n;
+	unsigned need; /* MD_NEED_* */
+};
+
+/* Compile the format TEXT (md-list(1)'s escapes) into F, which
+ * md_format_free releases (after a failure too). -1 with EINVAL and CE
+ * saying which escape is wrong, or ENOMEM. */
+int md_format_compile(
+    struct md_format *f, const char *text, struct md_compile_err *ce);
+void md_format_free(struct md_format *f);
+/* M as F shows it, dates in C's local time, into BUF, NUL-terminated and
+ * cut to SIZE; returns the length of all of it, which may be SIZE or
+ * more, as snprintf(3) does. */
+size_t md_format_render(const struct md_format *f, const struct md_listed *m,
+    struct md_clock *c, char *buf, size_t size);
+/* BYTES for people into BUF: "482B", "1.5M", as du -h (and %Z). */
+void md_human_size(uint64_t bytes, char *buf, size_t size);
+
+/* Conditions on a summary's text fields, all of which must hold. */
+struct md_match_cond; /* match.c's own */
+struct md_match {
+	struct md_match_cond *cond;
+	size_t n;
+	unsigned need; /* MD_NEED_* of what the conditions read */
+	char *scratch; /* a field NUL-terminated for regexec(3) */
+};
+
+/* Add the expression EXPR to M (zeroed before the first): FIELD=TEXT,
+ * FIELD!=TEXT (TEXT in the field, in any ASCII case), FIELD~REGEX or
+ * FIELD!~REGEX (an extended regular expression of the current locale,
+ * in any case, judged by md_regex_check first). -1 with EINVAL and CE
+ * saying why, or ENOMEM. */
+int md_match_add(
+    struct md_match *m, const char *expr, struct md_compile_err *ce);
+/* Does S pass every condition of M? */
+int md_match_test(struct md_match *m, const struct md_summary *s);
+void md_match_free(struct md_match *m);
+
+enum md_sort_key {
+	MD_SORT_NONE,
+	MD_SORT_DATE,     /* Date: */
+	MD_SORT_RECEIVED, /* mtime */
+	MD_SORT_SIZE,
+	MD_SORT_SUBJECT, /* without Re:, Fwd:, Fw:, Aw:, in any ASCII case */
+	MD_SORT_FROM     /* MD_S_NAME, in any ASCII case */
+};
+
+/* "date", "received", "size", "subject" or "from" into *KEY; -1 with
+ * EINVAL for anything else. */
+int md_sort_parse(const char *name, enum md_sort_key *key);
+/* The MD_NEED_* of what sorting by KEY reads. */
+unsigned md_sort_needs(enum md_sort_key key);
+
+/* Messages kept, copied, until all are there to be sorted. */
+struct md_sort_rec; /* sort.c's own */
+struct md_sorter {
+	enum md_sort_key key;
+	int reverse;
+	unsigned keep; /* MD_NEED_* of what md_sorter_get gives back */
+	struct md_sort_rec *rec;
+	size_t n, cap;
+	char *arena; /* the strings of all */
+	size_t alen, acap;
+	size_t folder; /* the last folder kept, in the arena */
+};
+
+/* Set S up to sort by KEY (in the opposite order with REVERSE) keeping
+ * what KEEP (MD_NEED_*) names, besides the path, name, size and dates. */
+void md_sorter_init(
+    struct md_sorter *s, enum md_sort_key key, int reverse, unsigned keep);
+/* A copy of M; -1 with ENOMEM. */
+int md_sorter_add(struct md_sorter *s, const struct md_listed *m);
+/* Sort what S holds by its key; equal keys by path, so that the order is
+ * always the same, and REVERSE turns all. */
+void md_sorter_sort(struct md_sorter *s);
+/* Message I (below s->n) into M, pointing into S. */
+void md_sorter_get(const struct md_sorter *s, size_t i, struct md_listed *m);
+void md_sorter_free(struct md_sorter *s);
+
 #endif

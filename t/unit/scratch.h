@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maildir.h"
+#include "internal.h"
 
 #define SCRATCH_NOBODY 65534     /* uid and gid that root's children drop to */
 #define SCRATCH_MTIME 1000000000 /* scratch_put's mtime: 2001-09-09 */
