@@ -145,6 +145,22 @@ cmd_version(void)
 	exit(fflush(stdout) == EOF ? 1 : 0);
 }
 
+void *
+cmd_array_add(void *array, size_t *n, size_t size)
+{
+	char *p;
+
+	/* ARRAY points at a T *: read and written as bytes, not as char *,
+	 * so that no type is aliased. */
+	memcpy(&p, array, sizeof(p));
+	if ((p = reallocarray(p, *n + 1, size)) == NULL)
+		err(EX_OSERR, "reallocarray");
+	memcpy(array, &p, sizeof(p));
+	p += (*n)++ * size;
+	memset(p, 0, size);
+	return p;
+}
+
 void
 cmd_strlist_add(char ***list, size_t *n, char *s)
 {
@@ -193,6 +209,18 @@ cmd_die_err(const struct md_err *e, int status)
 {
 	cmd_warn_err(e);
 	exit(status);
+}
+
+void
+cmd_warn_message(const char *path, const char *root, const struct md_err *e)
+{
+	if (e->kind == MD_ERR_GONE)
+		warnx("%s: gone (not in new/ or cur/ of %s)",
+		    cmd_shown(path, 0), cmd_shown(root, 1));
+	else if (e->kind == MD_ERR_NOT_MESSAGE)
+		warnx("%s: a directory, not a message", cmd_shown(path, 0));
+	else
+		cmd_warn_err(e);
 }
 
 void

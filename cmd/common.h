@@ -45,6 +45,10 @@ void cmd_pathlist_init(struct cmd_pathlist *pl, FILE *f, int eol);
 int cmd_pathlist_next(struct cmd_pathlist *pl, const char **line, size_t *len);
 void cmd_pathlist_free(struct cmd_pathlist *pl);
 
+/* A new element of SIZE bytes, zeroed, at the end of the array *ARRAY of
+ * *N; exits on ENOMEM. */
+void *cmd_array_add(void *array, size_t *n, size_t size);
+
 /* Append S (not copied) to the list *LIST of *N strings; exits on
  * ENOMEM. */
 void cmd_strlist_add(char ***list, size_t *n, char *s);
@@ -71,6 +75,12 @@ const char *cmd_shown(const char *path, int which);
 void cmd_warn_err(const struct md_err *e);
 /* cmd_warn_err, then exit STATUS. */
 __attribute__((noreturn)) void cmd_die_err(const struct md_err *e, int status);
+
+/* One line on why the message PATH (in the maildir ROOT) could not be
+ * changed or moved, as md_change or md_move said in E: gone, a
+ * directory, or the system's reason. */
+void cmd_warn_message(
+    const char *path, const char *root, const struct md_err *e);
 
 /* One line on why PATH could not be used as a maildir, as
  * md_maildir_check said in E: "PATH: not a maildir (no PATH/tmp)", or

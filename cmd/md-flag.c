@@ -103,14 +103,7 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	strlcpy(given, mp.name, sizeof(given));
 	given_sub = mp.sub;
 	if ((changed = md_change(&mp, &root->c, &e)) == -1) {
-		if (e.kind == MD_ERR_GONE)
-			warnx("%s: gone (not in new/ or cur/ of %s)",
-			    cmd_shown(path, 0), cmd_shown(mp.root, 1));
-		else if (e.kind == MD_ERR_NOT_MESSAGE)
-			warnx("%s: a directory, not a message",
-			    cmd_shown(path, 0));
-		else
-			cmd_warn_err(&e);
+		cmd_warn_message(path, mp.root, &e);
 		return -1;
 	}
 	if (o->quiet)

@@ -459,14 +459,8 @@ list_sub(struct run *r, const char *path, int in_new, const struct filt *ft,
 static struct stats *
 new_stats(struct run *r, const char *path)
 {
-	struct stats *s;
+	struct stats *s = cmd_array_add(&r->st, &r->nst, sizeof(*r->st));
 
-	s = reallocarray(r->st, r->nst + 1, sizeof(*r->st));
-	if (s == NULL)
-		err(EX_OSERR, "reallocarray");
-	r->st = s;
-	s = &r->st[r->nst++];
-	memset(s, 0, sizeof(*s));
 	if ((s->path = strdup(path)) == NULL)
 		err(EX_OSERR, "strdup");
 	return s;

@@ -185,14 +185,7 @@ move_one(struct run *r, const char *path)
 	}
 	if (md_move(&mp, &r->to, r->o.keep, &r->gen, out, sizeof(out), &size,
 	        &e) == -1) {
-		if (e.kind == MD_ERR_GONE)
-			warnx("%s: gone (not in new/ or cur/ of %s)",
-			    cmd_shown(path, 0), cmd_shown(mp.root, 1));
-		else if (e.kind == MD_ERR_NOT_MESSAGE)
-			warnx("%s: a directory, not a message",
-			    cmd_shown(path, 0));
-		else
-			cmd_warn_err(&e);
+		cmd_warn_message(path, mp.root, &e);
 		return -1;
 	}
 	account(r, size);
