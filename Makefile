@@ -1,5 +1,5 @@
-# mdkit: one Makefile. `make`, `make check`, `make demo`, `make bench`,
-# `make install PREFIX=... DESTDIR=...`, `make uninstall`.
+# mdkit: one Makefile. `make`, `make check`, `make stress`, `make demo`,
+# `make bench`, `make install PREFIX=... DESTDIR=...`, `make uninstall`.
 
 VERSION = 0.9.0
 SOVERSION = 0 # the shared library's ABI: bump on an incompatible change
@@ -129,6 +129,17 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    all-tests run-tests
 
+# The long runs, each a stress-* target of its own: `make stress` runs
+# them all.
+stress: stress-faults
+
+# Every call of every operation failed in turn, with every errno it can
+# meet (t/fault/sweep.sh; t/0920-fault-sweep.t is its short form).
+stress-faults: deps
+	@$(MAKE) -s --no-print-directory $(BINS) $(O)/fault/inject.so
+	MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_FAULTLIB=$(CURDIR)/$(O)/fault/inject.so \
+	    sh t/fault/sweep.sh
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)
 
@@ -175,5 +186,5 @@ clean:
 
 -include $(wildcard $(O)/*/*.d)
 
-.PHONY: all deps check all-tests run-tests valgrind-units check-asan lint-man demo bench \
-    format install uninstall clean
+.PHONY: all deps check all-tests run-tests valgrind-units check-asan stress \
+    stress-faults lint-man demo bench format install uninstall clean

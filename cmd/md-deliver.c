@@ -39,8 +39,10 @@ struct target {
 	struct md_quota_root *qr; /* NULL: no quota here (.Trash) */
 	int64_t qbytes, qcount;   /* placed here since the last sync */
 	char name[NAME_MAX + 8];  /* where the last message went */
-	char *done;               /* -v: placed paths, printed once synced */
-	size_t donelen, donecap;
+	/* The names placed since the last sync, each ending in a NUL:
+	 * printed with -v once synced, taken back if the sync fails. */
+	char *batch;
+	size_t batchlen, batchcap;
 };
 
 struct run {
@@ -235,12 +237,15 @@ bound_timeout(unsigned want)
 
 /* The quota T is kept in: its Maildir++ root's, shared with the other
  * targets under that root; none for .Trash, which Maildir++ does not
- * count. The maildirsize itself is read only when a message is ready. */
-static void
-find_quota(struct run *r, struct target *t)
+ * count. The maildirsize itself is read only when a message is ready.
+ * A root that cannot be found fails the target: delivered without its
+ * quota, the message would go uncounted. */
+static int
+find_quota(struct run *r, struct target *t, struct md_err *e)
 {
-	if (md_quota_ledger_find(&r->quota, t->m.path, &t->qr, NULL) != 1)
-		t->qr = NULL;
+	if (md_quota_ledger_find(&r->quota, t->m.path, &t->qr, e) == -1)
+		return -1;
+	return 0;
 }
 
 /* Opens every target; the first one that opens keeps the tmp file. */
@@ -267,12 +272,13 @@ open_targets(struct run *r, int argc, char **argv)
 			    md_folder_open(&t->m, argv[i], r->o.folder, fl, &e);
 		else
 			rc = md_maildir_open(&t->m, argv[i], fl, &e);
-		if (rc == -1) {
+		if (rc == -1 || find_quota(r, t, &e) == -1) {
 			cmd_warn_err(&e);
+			if (rc == 0)
+				md_maildir_close(&t->m);
 			continue;
 		}
 		t->ok = 1;
-		find_quota(r, t);
 		if (r->home == NULL)
 			r->home = &t->m;
 	}
@@ -348,6 +354,25 @@ quota_room(struct run *r, struct target *t)
 	return 0;
 }
 
+/* Room in T's batch for one more name, made before the link so that
+ * every name placed can be taken back. */
+static int
+batch_room(struct target *t)
+{
+	size_t cap = t->batchcap * 2 + 4096;
+	char *p;
+
+	if (t->batchcap - t->batchlen > sizeof(t->name))
+		return 0;
+	if ((p = realloc(t->batch, cap)) == NULL) {
+		warn("%s", cmd_shown(t->m.path, 0));
+		return -1;
+	}
+	t->batch = p;
+	t->batchcap = cap;
+	return 0;
+}
+
 /* Link the finished tmp file into every target; count the failures. */
 static int
 place_all(struct run *r, const struct md_flags *flags)
@@ -360,7 +385,7 @@ place_all(struct run *r, const struct md_flags *flags)
 
 		if (!t->ok)
 			continue;
-		if (quota_room(r, t) != 1)
+		if (quota_room(r, t) != 1 || batch_room(t) == -1)
 			goto failed;
 		if (md_place(&r->tmp, &t->m, flags, &r->gen, t->name,
 		        sizeof(t->name), &e) == -1) {
@@ -396,34 +421,50 @@ quota_append(struct run *r)
 		cmd_warn_err(&e);
 }
 
-/* -v: remember where the message went; printed once it is durable. */
+/* Remember where the message went (room was made by batch_room): to be
+ * printed once it is durable, or taken back. */
 static void
 note_placed(struct run *r)
 {
-	for (size_t i = 0; i < r->ntg && r->o.verbose; i++) {
+	for (size_t i = 0; i < r->ntg; i++) {
 		struct target *t = &r->tg[i];
-		size_t need;
+		size_t n = strlen(t->name) + 1;
 
 		if (!t->ok || t->name[0] == '\0')
 			continue;
-		need = strlen(t->m.path) + strlen(t->name) + 3;
-		if (t->donecap - t->donelen < need) {
-			size_t cap = t->donecap * 2 + need + 4096;
-			char *p = realloc(t->done, cap);
-
-			if (p == NULL)
-				err(EX_TEMPFAIL, "realloc");
-			t->done = p;
-			t->donecap = cap;
-		}
-		t->donelen += (size_t)snprintf(t->done + t->donelen,
-		    t->donecap - t->donelen, "%s/%s\n", t->m.path, t->name);
+		memcpy(t->batch + t->batchlen, t->name, n);
+		t->batchlen += n;
 	}
 	r->nbatch++;
 }
 
+/* A batch whose directory could not be synced is taken back: 75 must
+ * mean "not delivered", or the MTA's retry (or a second import) would
+ * make a duplicate of every message in it. Should the unlinks not reach
+ * the disk before a crash either, a message may come back: a duplicate
+ * then, never a loss. */
+static void
+take_back(struct target *t)
+{
+	for (size_t at = 0; at < t->batchlen; at += strlen(t->batch + at) + 1)
+		if (unlinkat(t->m.fd, t->batch + at, 0) == -1 &&
+		    errno != ENOENT)
+			warn("%s/%s: cannot take it back",
+			    cmd_shown(t->m.path, 0), t->batch + at);
+	(void)md_maildir_sync(&t->m, t->dirty, NULL);
+}
+
+/* -v: the paths of T's batch, now on disk. */
+static void
+print_batch(const struct target *t)
+{
+	for (size_t at = 0; at < t->batchlen; at += strlen(t->batch + at) + 1)
+		printf("%s/%s\n", t->m.path, t->batch + at);
+}
+
 /* Make the batch durable: sync each directory that got entries, then
- * print what is now on disk. A target whose sync fails is lost. */
+ * print what is now on disk. A target whose sync fails gets none of the
+ * batch and takes no more. */
 static int
 sync_batch(struct run *r)
 {
@@ -438,6 +479,7 @@ sync_batch(struct run *r)
 
 		if (bad) {
 			cmd_warn_err(&e);
+			take_back(t);
 			t->ok = 0;
 			failed++;
 			if (t->qr != NULL)
@@ -446,9 +488,9 @@ sync_batch(struct run *r)
 		}
 		t->dirty = 0;
 		t->qbytes = t->qcount = 0;
-		if (t->ok)
-			fwrite(t->done, 1, t->donelen, stdout);
-		t->donelen = 0;
+		if (t->ok && r->o.verbose)
+			print_batch(t);
+		t->batchlen = 0;
 	}
 	quota_append(r);
 	r->nbatch = 0;
@@ -526,8 +568,6 @@ place:
 	    r, r->o.have_flags || f.old || !md_flags_empty(&fl) ? &fl : NULL);
 	md_tmp_remove(&r->tmp);
 	note_placed(r);
-	if (r->nbatch >= MBOX_BATCH)
-		failed += sync_batch(r);
 	/* A target that fails stops the import, so that one retry of the
 	 * rest can follow; one that never opened does not. */
 	return failed ? targets_status(r) : EX_OK;
@@ -538,8 +578,11 @@ import_mbox(struct run *r)
 {
 	struct md_mbox mb;
 	struct md_err e;
-	unsigned long done = 0, perm = 0, seen = 0;
-	int more, rc = EX_OK, stopped = 0;
+	/* Messages delivered, refused, read; delivered in this batch; the
+	 * number of the first message of this batch. */
+	unsigned long done = 0, perm = 0, seen = 0, pending = 0, first = 1;
+	unsigned long stopped = 0; /* the first message not delivered */
+	int more, rc = EX_OK;
 
 	switch (md_mbox_begin(&mb, &r->in, &e)) {
 	case 0:
@@ -556,24 +599,37 @@ import_mbox(struct run *r)
 		int one = import_one(r, &mb, &more);
 
 		seen++;
-		if (one == EX_OK)
+		if (one == EX_OK) {
 			done++;
-		else if (one == EX_DATAERR)
+			pending++;
+		} else if (one == EX_DATAERR)
 			perm++;
 		else {
 			rc = one;
-			stopped = 1;
+			stopped = seen;
 			break;
 		}
+		if (r->nbatch >= MBOX_BATCH) {
+			if (sync_batch(r)) { /* taken back: the import stops */
+				done -= pending;
+				rc = EX_TEMPFAIL;
+				stopped = first;
+				break;
+			}
+			pending = 0;
+			first = seen + 1;
+		}
 	} while (more);
-	if (sync_batch(r))
+	if (r->nbatch > 0 && sync_batch(r)) {
+		done -= pending;
 		rc = EX_TEMPFAIL;
-	else if (rc != EX_TEMPFAIL && targets_status(r) != EX_OK)
+		stopped = first;
+	} else if (rc != EX_TEMPFAIL && targets_status(r) != EX_OK)
 		rc = targets_status(r);
 	if (stopped)
 		warnx("mbox: %lu delivered, %lu refused; stopped at message "
 		      "%lu, it and the rest not delivered",
-		    done, perm, seen);
+		    done, perm, stopped);
 	else if (rc != EX_OK || perm)
 		warnx("mbox: %lu delivered, %lu refused%s", done, perm,
 		    rc != EX_OK ? ", not to every maildir" : "");
@@ -586,7 +642,7 @@ static void
 free_run(struct run *r)
 {
 	for (size_t i = 0; i < r->ntg; i++)
-		free(r->tg[i].done); /* descriptors go with the process */
+		free(r->tg[i].batch); /* descriptors go with the process */
 	free(r->tg);
 	md_quota_ledger_free(&r->quota);
 	free(r->o.rp);

@@ -52,14 +52,23 @@ is_empty(const char *path)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
-	int empty = 1;
+	int empty = 1, saved;
 
 	if (d == NULL)
 		return -1;
-	while (empty && (de = readdir(d)) != NULL)
+	while (empty) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0) /* a failed read proves nothing */
+				empty = -1;
+			break;
+		}
 		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, ".."))
 			empty = 0;
+	}
+	saved = errno;
 	closedir(d);
+	errno = saved;
 	return empty;
 }
 
@@ -192,10 +201,14 @@ set_quota(const char *root, const struct opts *o, struct md_namegen *g)
 
 	if (o->quota == NULL)
 		return 0;
-	if (md_folder_root(root, p, sizeof(p)) == 1) {
+	switch (md_folder_root(root, p, sizeof(p))) {
+	case 1:
 		warnx("%s: a Maildir++ folder (it has maildirfolder); -q is "
 		      "for its root",
 		    cmd_shown(root, 0));
+		return -1;
+	case -1: /* a folder's maildirsize would count nothing */
+		warn("%s/maildirfolder", cmd_shown(root, 0));
 		return -1;
 	}
 	if (md_quota_recalc(root, &q, g, &e) == -1) {

@@ -48,18 +48,6 @@ usage(void)
 	exit(EX_OK);
 }
 
-/* The quota root of the maildir PATH, or NULL when moves in and out of
- * it are not counted (Trash) or it cannot be told. */
-static struct md_quota_root *
-quota_root(struct run *r, const char *path)
-{
-	struct md_quota_root *qr;
-
-	if (md_quota_ledger_find(&r->quota, path, &qr, NULL) != 1)
-		return NULL;
-	return qr;
-}
-
 static void
 open_target(struct run *r)
 {
@@ -90,7 +78,11 @@ open_target(struct run *r)
 		err(1, "%s", cmd_shown(r->to.path, 0));
 	r->to_dev = st.st_dev;
 	r->to_ino = st.st_ino;
-	r->to_root = quota_root(r, r->to.path);
+	/* The root whose quota counts the target; NULL for the Trash. One
+	 * that cannot be told stops the run: moved in, a message would go
+	 * uncounted. */
+	if (md_quota_ledger_find(&r->quota, r->to.path, &r->to_root, &e) == -1)
+		cmd_die_err(&e, 1);
 	/* Read now: a quota that cannot be read stops the run before any
 	 * move. */
 	if (r->to_root != NULL &&
@@ -99,18 +91,26 @@ open_target(struct run *r)
 }
 
 /* What we know of the source maildir ROOT, looked up once per run of
- * messages from it. */
-static void
-load_source(struct run *r, const char *root)
+ * messages from it: is it the target, and the root whose quota counts
+ * it. -1 when that cannot be told (the message is not moved: its quota
+ * would go wrong); a ROOT that is gone is left to md_move to tell. */
+static int
+load_source(struct run *r, const char *root, struct md_err *e)
 {
 	struct stat st;
 
 	if (strcmp(r->last_src, root) == 0)
-		return;
+		return 0;
+	r->last_src[0] = '\0';
+	r->last_same = 0;
+	r->last_root = NULL;
+	if (stat(root, &st) == -1)
+		return errno == ENOENT ? 0 : md_err_set(e, "stat", root, NULL);
+	if (md_quota_ledger_find(&r->quota, root, &r->last_root, e) == -1)
+		return -1;
+	r->last_same = st.st_dev == r->to_dev && st.st_ino == r->to_ino;
 	strlcpy(r->last_src, root, sizeof(r->last_src));
-	r->last_same = stat(root, &st) == 0 && st.st_dev == r->to_dev &&
-	               st.st_ino == r->to_ino;
-	r->last_root = quota_root(r, root);
+	return 0;
 }
 
 /* Is there room in the target's quota, when the move adds to it? */
@@ -172,7 +172,10 @@ move_one(struct run *r, const char *path)
 			warn("%s", cmd_shown(path, 0));
 		return -1;
 	}
-	load_source(r, mp.root);
+	if (load_source(r, mp.root, &e) == -1) {
+		cmd_warn_err(&e);
+		return -1;
+	}
 	if (r->last_same) { /* already there: left alone, as given */
 		if (!r->o.quiet)
 			printf("%s%c", path, r->o.eol);

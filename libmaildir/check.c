@@ -742,17 +742,21 @@ check_messages(struct run *r)
 /* ---- the Maildir++ quota ---- */
 
 /* Does this maildir keep the quota, found as every tool finds it: a
- * folder's is its root's (checked with the root), the Trash has none. */
+ * folder's is its root's (checked with the root), the Trash has none.
+ * A root that cannot be told is a problem, not a "no". */
 static int
 keeps_quota(struct run *r)
 {
 	struct md_quota_ledger l;
 	struct md_quota_root *qr;
+	struct md_err qe;
 	int rc;
 
 	md_quota_ledger_init(&l, r->c->gen);
-	rc = md_quota_ledger_find(&l, r->path, &qr, NULL) == 1 &&
-	     qr->dev == r->dir.st_dev && qr->ino == r->dir.st_ino;
+	rc = md_quota_ledger_find(&l, r->path, &qr, &qe);
+	if (rc == -1)
+		problem(r, qe.step, qe.path, NULL);
+	rc = rc == 1 && qr->dev == r->dir.st_dev && qr->ino == r->dir.st_ino;
 	md_quota_ledger_free(&l);
 	return rc;
 }

@@ -271,8 +271,13 @@ is_subdir(const char *path, const char *sub)
 	char p[PATH_MAX + 8];
 	struct stat st;
 
-	return snprintf(p, sizeof(p), "%s/%s", path, sub) < (int)sizeof(p) &&
-	       stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	if (snprintf(p, sizeof(p), "%s/%s", path, sub) >= (int)sizeof(p))
+		return 0;
+	/* One that cannot be looked at (EIO, EACCES) is kept: whoever
+	 * opens it says why, rather than its mail being passed over. */
+	if (stat(p, &st) == -1)
+		return errno != ENOENT && errno != ENOTDIR;
+	return S_ISDIR(st.st_mode);
 }
 
 int
@@ -288,7 +293,13 @@ md_folder_list(const char *root, const char *prefix, char ***list, size_t *n)
 	*n = 0;
 	if (d == NULL)
 		return -1;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0) /* not the end: a read that failed */
+				goto fail;
+			break;
+		}
 		if (strncmp(de->d_name, prefix, plen) != 0 ||
 		    de->d_name[0] != '.' ||
 		    md_folder_valid(de->d_name + 1) != 0 ||
@@ -350,8 +361,10 @@ md_folder_root(const char *path, char *buf, size_t size)
 	if (md_path_trim(path, buf, size) == -1)
 		return -1;
 	snprintf(p, sizeof(p), "%s/maildirfolder", buf);
+	/* A marker that cannot be looked at leaves the root unknown: taken
+	 * for a root, a folder would escape its quota. */
 	if (stat(p, &st) == -1)
-		return 0;
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
 	if ((slash = strrchr(buf, '/')) == NULL)
 		strlcpy(buf, ".", size);
 	else if (slash == buf)

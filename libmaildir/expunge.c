@@ -239,35 +239,14 @@ clean_sub(struct run *r, int fd, const char *sub)
 	md_scan_close(&sc);
 }
 
-/* Take BYTES in COUNT messages off the quota of PATH's Maildir++ root,
- * unless PATH is the Trash, which the quota leaves out: one line, now,
- * so that a run cut short later has said what it removed. */
-static void
-unquota(struct run *r, uint64_t bytes, uint64_t count)
-{
-	struct md_quota_ledger own, *l = r->x->quota;
-	struct md_quota_root *qr;
-	struct md_err qe;
-	int rc;
-
-	if (l == NULL)
-		md_quota_ledger_init(l = &own, NULL);
-	rc = md_quota_ledger_find(l, r->path, &qr, &qe);
-	if (rc == 1) {
-		md_quota_ledger_record(qr, -(int64_t)bytes, -(int64_t)count);
-		rc = md_quota_ledger_flush(l, &qe);
-	}
-	if (rc == -1)
-		problem_err(r, &qe);
-	if (l == &own)
-		md_quota_ledger_free(&own);
-}
-
 int
 md_expunge_maildir(const char *path, const struct md_expunge *x,
     struct md_expunge_stats *st, struct md_err *e)
 {
 	struct run r = { path, x, st, e, 0 };
+	struct md_quota_ledger own, *l = x->quota;
+	struct md_quota_root *qr = NULL;
+	struct md_err qe;
 	uint64_t count = st->messages, bytes = st->bytes;
 	int fd;
 
@@ -276,16 +255,33 @@ md_expunge_maildir(const char *path, const struct md_expunge *x,
 		st->problems += r.problems;
 		return -1;
 	}
-	if (x->what & (MD_EXPUNGE_TRASHED | MD_EXPUNGE_ALL)) {
+	if (l == NULL)
+		md_quota_ledger_init(l = &own, NULL);
+	/* The root whose quota counts PATH (none for the Trash), found
+	 * before anything goes: one that cannot be told keeps the messages,
+	 * which removed uncounted would leave its sums too high. */
+	if ((x->what & (MD_EXPUNGE_TRASHED | MD_EXPUNGE_ALL)) &&
+	    !(x->what & MD_EXPUNGE_DRY) &&
+	    md_quota_ledger_find(l, path, &qr, &qe) == -1)
+		problem_err(&r, &qe);
+	else if (x->what & (MD_EXPUNGE_TRASHED | MD_EXPUNGE_ALL)) {
 		clean_sub(&r, fd, "new");
 		clean_sub(&r, fd, "cur");
+		count = st->messages - count;
+		bytes = st->bytes - bytes;
+		/* One line, now, so that a run cut short later has said
+		 * what it removed. */
+		if (count > 0 && qr != NULL) {
+			md_quota_ledger_record(
+			    qr, -(int64_t)bytes, -(int64_t)count);
+			if (md_quota_ledger_flush(l, &qe) == -1)
+				problem_err(&r, &qe);
+		}
 	}
-	count = st->messages - count;
-	bytes = st->bytes - bytes;
-	if (count > 0 && !(x->what & MD_EXPUNGE_DRY))
-		unquota(&r, bytes, count);
 	if (x->what & MD_EXPUNGE_TMP)
 		clean_sub(&r, fd, "tmp");
+	if (l == &own)
+		md_quota_ledger_free(&own);
 	close(fd);
 	st->problems += r.problems;
 	return r.problems > 0 ? -1 : 0;

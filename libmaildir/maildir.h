@@ -145,12 +145,14 @@ int md_folder_open(struct md_maildir *m, const char *root, const char *name,
     int flags, struct md_err *e);
 /* The folders of ROOT whose directory names start with PREFIX ("." for
  * all, ".Work." for Work's subfolders): the paths ROOT/.Name of those
- * holding cur/, sorted, in a malloc'd *LIST (md_strings_free). */
+ * holding cur/ (or whose cur/ cannot be looked at), sorted, in a
+ * malloc'd *LIST (md_strings_free). -1 when ROOT cannot be read. */
 int md_folder_list(
     const char *root, const char *prefix, char ***list, size_t *n);
 void md_strings_free(char **list, size_t n);
 /* The Maildir++ root of the maildir PATH into BUF: PATH's parent when
- * PATH holds a "maildirfolder" marker (returns 1), else PATH (0). */
+ * PATH holds a "maildirfolder" marker (returns 1), else PATH (0); -1
+ * when the marker cannot be looked at (EIO, EACCES, ...). */
 int md_folder_root(const char *path, char *buf, size_t size);
 /* Is PATH (no trailing '/') a Maildir++ folder: named ".Name" and
  * holding the "maildirfolder" marker, or, when it has no cur/, by its

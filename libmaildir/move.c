@@ -65,7 +65,9 @@ sync_src_dir(const struct md_msgpath *mp)
 }
 
 /* Across file systems: copy, sync, link, sync; only then the unlink.
- * PLACED gets "new/NAME" or "cur/NAME" (md_place_own). */
+ * PLACED gets "new/NAME" or "cur/NAME" (md_place_own). A failure leaves
+ * the message where it was, and only there; once the source is gone the
+ * move is done, its directory synced where that can be. */
 static int
 move_copy(struct md_msgpath *mp, const char *from, const struct stat *st,
     const struct md_maildir *to, int keep, struct md_namegen *g, char *placed,
@@ -83,19 +85,33 @@ move_copy(struct md_msgpath *mp, const char *from, const struct stat *st,
 	if (md_tmp_copy(t, to, fd, from, &st->st_mtim, g, e) == -1)
 		goto out;
 	if (md_place_own(t, mp->sub, mp->name + md_name_baselen(mp->name), g,
-	        placed, placedsize, e) == -1 ||
-	    md_maildir_sync(to, mp->sub, e) == -1) {
-		/* Perhaps linked but not durable: the source must stay. */
+	        placed, placedsize, e) == -1) {
 		md_tmp_remove(t);
+		goto out;
+	}
+	if (md_maildir_sync(to, mp->sub, e) == -1) {
+		/* Linked, perhaps not on disk: the source stays, and the copy
+		 * is taken back, so that "not moved" leaves no duplicate. */
+		int saved = errno;
+
+		unlinkat(to->fd, placed, 0);
+		(void)md_maildir_sync(to, mp->sub, NULL);
+		md_tmp_remove(t);
+		errno = saved;
 		goto out;
 	}
 	md_tmp_remove(t);
 	*size = t->size;
-	if (!keep && (unlink(from) == -1 || sync_src_dir(mp) == -1)) {
+	if (!keep && unlink(from) == -1) {
 		/* Now in both places: a duplicate, never a loss. */
 		md_err_set(e, "unlink", from, NULL);
 		goto out;
 	}
+	/* Moved: should the source's removal not reach the disk, a crash
+	 * brings it back (a duplicate, never a loss), as a rename on one
+	 * file system, which syncs neither directory, may. */
+	if (!keep)
+		(void)sync_src_dir(mp);
 	rc = 0;
 out:
 	if (fd >= 0)

@@ -692,12 +692,18 @@ md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
 		close(fd);
 		return -1;
 	}
-	/* One write, so that concurrent lines never interleave; a short
-	 * one leaves a broken line, which makes the next reader count. */
-	while ((w = write(fd, line, (size_t)n)) == -1 && errno == EINTR)
-		;
-	if (w != n) {
-		if (w >= 0)
+	/* One write, so that concurrent lines never interleave. Should it
+	 * be short, the rest follows at once: the line ends whole unless a
+	 * writer came between, and a broken line only makes the next
+	 * reader count. */
+	for (ssize_t off = 0; off < n; off += w) {
+		if ((w = write(fd, line + off, (size_t)(n - off))) > 0)
+			continue;
+		if (w == -1 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		if (w == 0)
 			errno = EIO;
 		md_err_set(e, "write", path, NULL);
 		close(fd);
@@ -761,8 +767,12 @@ md_quota_ledger_find(struct md_quota_ledger *l, const char *maildir,
 	char root[PATH_MAX];
 
 	*qr = NULL;
-	if (md_folder_root(maildir, root, sizeof(root)) == -1)
-		return md_err_set(e, "quota", maildir, NULL);
+	switch (md_folder_root(maildir, root, sizeof(root))) {
+	case -1:
+		if (errno == ENAMETOOLONG)
+			return md_err_set(e, "quota", maildir, NULL);
+		return md_err_set(e, "stat", maildir, "maildirfolder");
+	}
 	if (md_quota_is_trash(root, maildir))
 		return 0;
 	if ((*qr = root_entry(l, root, e)) == NULL)

@@ -221,6 +221,35 @@ folder_kinds(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* What cannot be looked at is never taken for absent (issue 14): a
+ * marker that loops leaves the root unknown, a cur/ that loops keeps its
+ * folder in the list for whoever opens it to say why. */
+static void
+folder_unknowns(void **state)
+{
+	char p[PATH_MAX + 32], root[PATH_MAX], buf[PATH_MAX], **l;
+	char marker[PATH_MAX + 48];
+	size_t n;
+
+	(void)state;
+	scratch_maildir(root, sizeof(root), "U");
+	scratch_maildir(p, sizeof(p), "U/.Loop");
+	snprintf(marker, sizeof(marker), "%s/maildirfolder", p);
+	assert_int_equal(symlink("maildirfolder", marker), 0);
+	errno = 0;
+	assert_int_equal(md_folder_root(p, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, ELOOP);
+	snprintf(p, sizeof(p), "%s/.Bad", root);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/.Bad/cur", root);
+	assert_int_equal(symlink("cur", p), 0);
+	assert_int_equal(md_folder_list(root, ".", &l, &n), 0);
+	assert_int_equal(n, 2);
+	snprintf(p, sizeof(p), "%s/.Bad", root);
+	assert_string_equal(l[0], p);
+	md_strings_free(l, n);
+}
+
 /* md_path_trim, md_target_path, md_target_folders. */
 static void
 targets(void **state)
@@ -324,6 +353,7 @@ main(void)
 		cmocka_unit_test(concurrent_create),
 		cmocka_unit_test(default_maildir),
 		cmocka_unit_test(folder_kinds),
+		cmocka_unit_test(folder_unknowns),
 		cmocka_unit_test(targets),
 		cmocka_unit_test(check_kinds),
 	};
