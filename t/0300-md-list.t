@@ -12,26 +12,8 @@ plan 165
 L=$BIN/md-list
 M=$T/M
 
-# ml ARGS...: md-list with nothing on stdin; stdout in $T/out, stderr in
-# $T/err, status in RC.
-ml() {
-	"$L" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-# got [PREFIX]: md-list's output, PREFIX/ (default $M/) taken off each
-# line, sorted, on one line.
-got() {
-	sed "s|^${1:-$M}/||" "$T/out" | sort | tr '\n' ' ' | sed 's/ $//'
-}
-
-# want NAME...: the same form for the names given.
-want() {
-	printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'
-}
-
-lines() { wc -l <"$1" | tr -d ' '; }
-bytes() { wc -c <"$1" | tr -d ' '; }
+# ml ARGS...: md-list with nothing on stdin (run, t/lib.sh).
+ml() { run "$L" "$@"; }
 
 # ---- a maildir with every kind of message and of non-message ----
 

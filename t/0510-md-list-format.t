@@ -21,15 +21,9 @@ if [ ! -x "$IX" ]; then
 	exit 1
 fi
 
-# ml ARGS...: md-list with nothing on stdin; stdout in $T/out, stderr in
-# $T/err, status in RC.
-ml() {
-	"$L" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
+# ml ARGS...: md-list with nothing on stdin (run, t/lib.sh).
+ml() { run "$L" "$@"; }
 
-lines() { wc -l <"$1" | tr -d ' '; }
-bytes() { wc -c <"$1" | tr -d ' '; }
 oneline() { tr '\n' ' ' <"$1" | sed 's/ $//'; }
 
 # ---- a maildir of three messages whose every field is known ----
