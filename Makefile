@@ -73,10 +73,15 @@ check: deps
 	@$(MAKE) --no-print-directory all-tests
 	@$(MAKE) --no-print-directory run-tests
 
-all-tests: $(BINS) $(UNITS) $(O)/fault/inject.so
+all-tests: $(BINS) $(UNITS) $(O)/fault/inject.so $(O)/stress/shim.so
 
 # LD_PRELOAD shim for fault tests: plain cc, never sanitized.
 $(O)/fault/inject.so: t/fault/inject.c
+	@mkdir -p $(@D)
+	cc -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
+
+# The stress tests' LD_PRELOAD shim (t/stress/): plain cc too.
+$(O)/stress/shim.so: t/stress/shim.c
 	@mkdir -p $(@D)
 	cc -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
 
