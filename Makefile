@@ -29,6 +29,7 @@ LIB = $(O)/libmaildir.a
 BINS = $(PROGS:%=$(O)/bin/%)
 UNITS = $(patsubst t/unit/%.c,$(O)/unit/%,$(wildcard t/unit/test-*.c))
 BENCHES = $(patsubst t/bench/%.c,$(O)/bench/%,$(wildcard t/bench/*.c))
+CRASHBINS = $(O)/crash/killat $(O)/crash/msg
 MANS = $(wildcard man/*.[0-9])
 
 all: $(BINS)
@@ -73,14 +74,17 @@ check: deps
 	@$(MAKE) --no-print-directory all-tests
 	@$(MAKE) --no-print-directory run-tests
 
-all-tests: $(BINS) $(UNITS) $(O)/fault/inject.so $(O)/stress/shim.so
+all-tests: $(BINS) $(UNITS) $(O)/fault/inject.so $(CRASHBINS) $(O)/stress/shim.so
 
 # LD_PRELOAD shim for fault tests: plain cc, never sanitized.
 $(O)/fault/inject.so: t/fault/inject.c
 	@mkdir -p $(@D)
 	cc -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
 
-# The stress tests' LD_PRELOAD shim (t/stress/): plain cc too.
+# Crash and stress helpers (t/crash/, t/stress/): plain cc too.
+$(O)/crash/%: t/crash/%.c
+	@mkdir -p $(@D)
+	cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $<
 $(O)/stress/shim.so: t/stress/shim.c
 	@mkdir -p $(@D)
 	cc -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
@@ -106,6 +110,19 @@ check-asan:
 	@$(MAKE) --no-print-directory O=build-asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    all-tests run-tests
+
+# make stress: the long runs, then one table of what each saw. Each
+# stress-NAME target writes its rows to $(O)/stress/NAME.rows.
+KILLS = 200
+STRESS_ENV = MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_STRESS_ROWS=$(CURDIR)/$(O)/stress/$(@:stress-%=%).rows
+stress: stress-crash
+	@sh t/stress/table.sh $(O)/stress/*.rows
+
+stress-crash: deps
+	@$(MAKE) --no-print-directory all-tests
+	@rm -f $(O)/stress/crash.rows
+	$(STRESS_ENV) MDKIT_CRASH_KILLS=$(KILLS) MDKIT_CRASH_MBOX=2000 \
+	    prove -v t/0950-crash.t
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)
@@ -135,4 +152,4 @@ clean:
 -include $(wildcard $(O)/*/*.d)
 
 .PHONY: all deps check all-tests run-tests valgrind-units check-asan lint-man demo bench \
-    format install clean
+    format install clean stress stress-crash
