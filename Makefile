@@ -115,7 +115,7 @@ check-asan:
 # stress-NAME target writes its rows to $(O)/stress/NAME.rows.
 KILLS = 200
 STRESS_ENV = MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_STRESS_ROWS=$(CURDIR)/$(O)/stress/$(@:stress-%=%).rows
-stress: stress-crash
+stress: stress-crash stress-concurrency
 	@sh t/stress/table.sh $(O)/stress/*.rows
 
 stress-crash: deps
@@ -123,6 +123,13 @@ stress-crash: deps
 	@rm -f $(O)/stress/crash.rows
 	$(STRESS_ENV) MDKIT_CRASH_KILLS=$(KILLS) MDKIT_CRASH_MBOX=2000 \
 	    prove -v t/0950-crash.t
+
+stress-concurrency: deps
+	@$(MAKE) --no-print-directory all-tests
+	@rm -f $(O)/stress/concurrency.rows
+	$(STRESS_ENV) MDKIT_STRESS_DELIVERERS=4 MDKIT_STRESS_MESSAGES=1000 \
+	    MDKIT_STRESS_OPS=100000 MDKIT_STRESS_HOST_MESSAGES=1000 \
+	    prove -v t/0960-concurrency.t t/0970-hosts.t
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)
@@ -152,4 +159,4 @@ clean:
 -include $(wildcard $(O)/*/*.d)
 
 .PHONY: all deps check all-tests run-tests valgrind-units check-asan lint-man demo bench \
-    format install clean stress stress-crash
+    format install clean stress stress-crash stress-concurrency
