@@ -40,6 +40,7 @@ SOLIB = $(O)/libmaildir.so.$(VERSION)
 BINS = $(PROGS:%=$(O)/bin/%)
 UNITS = $(patsubst t/unit/%.c,$(O)/unit/%,$(wildcard t/unit/test-*.c))
 BENCHES = $(patsubst t/bench/%.c,$(O)/bench/%,$(wildcard t/bench/*.c))
+CRASHBINS = $(O)/crash/killat $(O)/crash/msg
 MANS = $(wildcard man/*.[0-9])
 
 all: $(BINS)
@@ -100,10 +101,18 @@ check: deps
 	@$(MAKE) --no-print-directory all-tests
 	@$(MAKE) --no-print-directory run-tests
 
-all-tests: $(BINS) $(UNITS) $(O)/fault/inject.so
+all-tests: $(BINS) $(UNITS) $(O)/fault/inject.so $(CRASHBINS) $(O)/stress/shim.so
 
 # LD_PRELOAD shim for fault tests: plain cc, never sanitized.
 $(O)/fault/inject.so: t/fault/inject.c
+	@mkdir -p $(@D)
+	cc -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
+
+# Crash and stress helpers (t/crash/, t/stress/): plain cc too.
+$(O)/crash/%: t/crash/%.c
+	@mkdir -p $(@D)
+	cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $<
+$(O)/stress/shim.so: t/stress/shim.c
 	@mkdir -p $(@D)
 	cc -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
 
@@ -129,9 +138,13 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    all-tests run-tests
 
-# The long runs, each a stress-* target of its own: `make stress` runs
-# them all.
-stress: stress-faults
+# make stress: the long runs, each a stress-NAME target of its own, then
+# one table of what the crash and concurrency runs saw (each writes its
+# rows to $(O)/stress/NAME.rows).
+KILLS = 200
+STRESS_ENV = MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_STRESS_ROWS=$(CURDIR)/$(O)/stress/$(@:stress-%=%).rows
+stress: stress-faults stress-crash stress-concurrency
+	@sh t/stress/table.sh $(O)/stress/*.rows
 
 # Every call of every operation failed in turn, with every errno it can
 # meet (t/fault/sweep.sh; t/0920-fault-sweep.t is its short form).
@@ -139,6 +152,19 @@ stress-faults: deps
 	@$(MAKE) -s --no-print-directory $(BINS) $(O)/fault/inject.so
 	MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_FAULTLIB=$(CURDIR)/$(O)/fault/inject.so \
 	    sh t/fault/sweep.sh
+
+stress-crash: deps
+	@$(MAKE) --no-print-directory all-tests
+	@rm -f $(O)/stress/crash.rows
+	$(STRESS_ENV) MDKIT_CRASH_KILLS=$(KILLS) MDKIT_CRASH_MBOX=2000 \
+	    prove -v t/0980-crash.t
+
+stress-concurrency: deps
+	@$(MAKE) --no-print-directory all-tests
+	@rm -f $(O)/stress/concurrency.rows
+	$(STRESS_ENV) MDKIT_STRESS_DELIVERERS=4 MDKIT_STRESS_MESSAGES=1000 \
+	    MDKIT_STRESS_OPS=100000 MDKIT_STRESS_HOST_MESSAGES=1000 \
+	    prove -v t/0985-concurrency.t t/0990-hosts.t
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)
@@ -187,4 +213,5 @@ clean:
 -include $(wildcard $(O)/*/*.d)
 
 .PHONY: all deps check all-tests run-tests valgrind-units check-asan stress \
-    stress-faults lint-man demo bench format install uninstall clean
+    stress-faults stress-crash stress-concurrency lint-man demo bench format \
+    install uninstall clean

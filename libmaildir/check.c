@@ -40,8 +40,10 @@ struct entry {
 	enum md_check_what nonmsg, flags;
 	const struct entry *kept; /* duplicate: the one with its base kept */
 	int same_file;            /* duplicate: a hard link of KEPT */
+	int gone;                 /* renamed away while the scan went on */
 	dev_t dev;
 	ino_t ino;
+	nlink_t nlink;
 	int64_t size, sfield;
 	mode_t mode;
 	unsigned who; /* mode: BY_GROUP, BY_OTHERS */
@@ -467,6 +469,7 @@ examine(struct run *r, struct entry *x)
 	}
 	x->dev = st.st_dev;
 	x->ino = st.st_ino;
+	x->nlink = st.st_nlink;
 	x->size = (int64_t)st.st_size;
 	x->mode = st.st_mode & 07777;
 	if (st.st_size == 0)
@@ -549,6 +552,35 @@ is_message(const struct entry *x)
 	return !(x->found & BIT(MD_CHECK_NONMESSAGE));
 }
 
+/* Is X still there, the file examined? */
+static int
+still_there(const struct run *r, const struct entry *x)
+{
+	struct stat st;
+
+	return fstatat(r->subfd[x->sub], x->name, &st, 0) == 0 &&
+	       st.st_dev == x->dev && st.st_ino == x->ino;
+}
+
+/* X and KEPT are one file under one base, and it had a single link when
+ * looked at: a message renamed (new/ to cur/, or a flag changed) between
+ * the reading of the two names, one of which is gone. The name gone is
+ * marked so; when both are still there, it is a real hard link. */
+static int
+renamed_meanwhile(const struct run *r, struct entry *x, struct entry *kept)
+{
+	int gx, gk;
+
+	if (x->dev != kept->dev || x->ino != kept->ino ||
+	    (x->nlink != 1 && kept->nlink != 1))
+		return 0;
+	gx = !still_there(r, x);
+	gk = !still_there(r, kept);
+	x->gone |= gx;
+	kept->gone |= gk;
+	return gx || gk;
+}
+
 /* Every message whose base another one (kept) already has. */
 static int
 find_duplicates(struct run *r)
@@ -569,6 +601,11 @@ find_duplicates(struct run *r)
 		if (md_name_baselen(x->name) != lk ||
 		    memcmp(x->name, idx[k]->name, lk) != 0) {
 			k = i;
+			continue;
+		}
+		if (renamed_meanwhile(r, x, (struct entry *)idx[k])) {
+			if (idx[k]->gone)
+				k = i;
 			continue;
 		}
 		x->found |= BIT(MD_CHECK_DUPLICATE);
@@ -735,7 +772,8 @@ check_messages(struct run *r)
 	if (find_duplicates(r) == -1)
 		return -1;
 	for (size_t i = 0; i < r->n; i++)
-		report_entry(r, &r->ent[i]);
+		if (!r->ent[i].gone)
+			report_entry(r, &r->ent[i]);
 	return 0;
 }
 
