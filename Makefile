@@ -1,5 +1,5 @@
 # mdkit: one Makefile. `make`, `make check`, `make demo`, `make bench`,
-# `make install PREFIX=... DESTDIR=...`.
+# `make fuzz`, `make install PREFIX=... DESTDIR=...`.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -29,6 +29,11 @@ LIB = $(O)/libmaildir.a
 BINS = $(PROGS:%=$(O)/bin/%)
 UNITS = $(patsubst t/unit/%.c,$(O)/unit/%,$(wildcard t/unit/test-*.c))
 BENCHES = $(patsubst t/bench/%.c,$(O)/bench/%,$(wildcard t/bench/*.c))
+# Fuzz targets, one a file (t/fuzz/NAME.c): replayed over their seeds and
+# saved crashes by make check (REPLAYS), run by libFuzzer in make fuzz.
+FUZZ_NAMES = $(filter-out replay,$(patsubst t/fuzz/%.c,%,$(wildcard t/fuzz/*.c)))
+REPLAYS = $(FUZZ_NAMES:%=$(O)/fuzz/replay-%)
+FUZZERS = $(FUZZ_NAMES:%=$(O)/fuzz/fuzz-%)
 MANS = $(wildcard man/*.[0-9])
 
 all: $(BINS)
@@ -58,6 +63,22 @@ $(O)/unit/%: t/unit/%.c $(O)/cmd/common.o $(LIB)
 	$(CC) $(MDCFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(O)/cmd/common.o $(LIB) -lcmocka $(LIBS)
 
+# A fuzz target with replay.c's main(), for make check: no libFuzzer.
+$(O)/fuzz/replay.o: t/fuzz/replay.c
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/fuzz/replay-%: t/fuzz/%.c $(O)/fuzz/replay.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/fuzz/replay.o \
+	    $(LIB) $(LIBS)
+
+# The same target with libFuzzer's main(), for make fuzz (CC=clang).
+$(O)/fuzz/fuzz-%: t/fuzz/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \
+	    $(LIB) $(LIBS)
+
 # --as-needed: a floor loads only the libraries it calls, so that it
 # stays the bare cost of the job.
 $(O)/bench/%: t/bench/%.c $(LIB)
@@ -73,7 +94,7 @@ check: deps
 	@$(MAKE) --no-print-directory all-tests
 	@$(MAKE) --no-print-directory run-tests
 
-all-tests: $(BINS) $(UNITS) $(O)/fault/inject.so
+all-tests: $(BINS) $(UNITS) $(REPLAYS) $(O)/fault/inject.so
 
 # LD_PRELOAD shim for fault tests: plain cc, never sanitized.
 $(O)/fault/inject.so: t/fault/inject.c
@@ -84,7 +105,7 @@ run-tests:
 	@set -e; for u in $(UNITS); do echo "== $$u"; $$u; done
 	@$(MAKE) --no-print-directory valgrind-units
 	MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_FAULTLIB=$(CURDIR)/$(O)/fault/inject.so \
-	    prove -v t/*.t
+	    MDKIT_FUZZ=$(CURDIR)/$(O)/fuzz prove -v t/*.t
 
 # The library's unit tests again, under valgrind: no leaks, no bad reads.
 # Skipped in sanitized builds (O=build-asan), which check themselves.
@@ -102,6 +123,21 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    all-tests run-tests
 
+# libFuzzer over each target (t/fuzz/README): clang's fuzzer, ASan and
+# UBSan, in its own build tree; FUZZ_TIME seconds a target, one at a
+# time; FUZZ="header mbox" runs only those. New crashes are saved in
+# t/fuzz/crashes/NAME/, the corpus grown in build-fuzz/corpus/NAME/.
+FUZZ_TIME = 60
+FUZZ =
+fuzz:
+	@sh contrib/install-deps.sh clang libclang-rt-14-dev time
+	@$(MAKE) --no-print-directory O=build-fuzz CC=clang \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    fuzzers
+	@sh t/fuzz/run.sh build-fuzz "$(FUZZ_TIME)" $(FUZZ)
+
+fuzzers: $(FUZZERS)
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)
 
@@ -115,7 +151,8 @@ bench: deps
 	@sh t/bench/run.sh $(O) "$(BENCH)"
 
 format:
-	clang-format -i cmd/*.[ch] libmaildir/*.[ch] t/unit/*.c t/bench/*.c
+	clang-format -i cmd/*.[ch] libmaildir/*.[ch] t/unit/*.c t/bench/*.c \
+	    t/fuzz/*.[ch]
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -125,9 +162,9 @@ install: all
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
 
 clean:
-	rm -rf build build-asan demo
+	rm -rf build build-asan build-fuzz demo
 
 -include $(wildcard $(O)/*/*.d)
 
-.PHONY: all deps check all-tests run-tests valgrind-units check-asan lint-man demo bench \
-    format install clean
+.PHONY: all deps check all-tests run-tests valgrind-units check-asan fuzz \
+    fuzzers lint-man demo bench format install clean
