@@ -6,10 +6,12 @@
  *   1  the same with its magic, version, length, entry count and
  *      checksum made right, so that the index and entries are reached;
  *   2  the rest describes entries: they are added, encoded and loaded;
- *   3  as 2, then bytes of the file changed and the checksum made
- *      right again: the second byte says how many changes (0-15) the
- *      input's end holds, three bytes each (an offset, little-endian,
- *      and a value).
+ *   3  as 2, then the file changed and the checksum made right again:
+ *      the second byte says how many changes (0-15) the input's end
+ *      holds, three bytes each: an offset (little-endian) and a value
+ *      for that byte, or, for the values 0 and 1, two index records
+ *      (by the offset's bytes) swapped, or the first copied over the
+ *      second.
  *
  * Invariants:
  *  - md_cache_load takes only what it can use: -1 with EBADMSG or
@@ -228,10 +230,21 @@ built(struct fuzz_in *in, struct fuzz_in *changes)
 		unsigned char *m = (unsigned char *)fuzz_dup(file, len);
 
 		while (changes->n >= 3) {
-			size_t at = fuzz_byte(changes);
+			size_t lo = fuzz_byte(changes), hi = fuzz_byte(changes);
+			unsigned v = fuzz_byte(changes);
 
-			at = (at | fuzz_byte(changes) << 8) % (len - TRAIL);
-			m[at] = (unsigned char)fuzz_byte(changes);
+			if (v <= 1 && nu >= 2) {
+				unsigned char *a = m + HEAD + lo % nu * REC;
+				unsigned char *z = m + HEAD + hi % nu * REC;
+				unsigned char r[REC];
+
+				memcpy(r, z, REC);
+				memcpy(z, a, REC);
+				if (v == 0)
+					memcpy(a, r, REC);
+			} else
+				m[(lo | hi << 8) % (len - TRAIL)] =
+				    (unsigned char)v;
 		}
 		put64(m + len - TRAIL, md_cache_sum(m, len - TRAIL));
 		check_raw(m, len);
