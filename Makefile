@@ -1,5 +1,6 @@
-# mdkit: one Makefile. `make`, `make check`, `make stress`, `make demo`,
-# `make bench`, `make install PREFIX=... DESTDIR=...`, `make uninstall`.
+# mdkit: one Makefile. `make`, `make check`, `make stress`, `make fuzz`,
+# `make demo`, `make bench`, `make install PREFIX=... DESTDIR=...`,
+# `make uninstall`.
 
 VERSION = 0.9.0
 SOVERSION = 0 # the shared library's ABI: bump on an incompatible change
@@ -41,6 +42,11 @@ BINS = $(PROGS:%=$(O)/bin/%)
 UNITS = $(patsubst t/unit/%.c,$(O)/unit/%,$(wildcard t/unit/test-*.c))
 BENCHES = $(patsubst t/bench/%.c,$(O)/bench/%,$(wildcard t/bench/*.c))
 CRASHBINS = $(O)/crash/killat $(O)/crash/msg
+# Fuzz targets, one a file (t/fuzz/NAME.c): replayed over their seeds and
+# saved crashes by make check (REPLAYS), run by libFuzzer in make fuzz.
+FUZZ_NAMES = $(filter-out replay,$(patsubst t/fuzz/%.c,%,$(wildcard t/fuzz/*.c)))
+REPLAYS = $(FUZZ_NAMES:%=$(O)/fuzz/replay-%)
+FUZZERS = $(FUZZ_NAMES:%=$(O)/fuzz/fuzz-%)
 MANS = $(wildcard man/*.[0-9])
 
 all: $(BINS)
@@ -86,6 +92,22 @@ $(O)/unit/%: t/unit/%.c $(O)/cmd/common.o $(LIB)
 	$(CC) $(MDCFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(O)/cmd/common.o $(LIB) -lcmocka $(LIBS)
 
+# A fuzz target with replay.c's main(), for make check: no libFuzzer.
+$(O)/fuzz/replay.o: t/fuzz/replay.c
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/fuzz/replay-%: t/fuzz/%.c $(O)/fuzz/replay.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/fuzz/replay.o \
+	    $(LIB) $(LIBS)
+
+# The same target with libFuzzer's main(), for make fuzz (CC=clang).
+$(O)/fuzz/fuzz-%: t/fuzz/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \
+	    $(LIB) $(LIBS)
+
 # --as-needed: a floor loads only the libraries it calls, so that it
 # stays the bare cost of the job.
 $(O)/bench/%: t/bench/%.c $(LIB)
@@ -101,7 +123,8 @@ check: deps
 	@$(MAKE) --no-print-directory all-tests
 	@$(MAKE) --no-print-directory run-tests
 
-all-tests: $(BINS) $(UNITS) $(O)/fault/inject.so $(CRASHBINS) $(O)/stress/shim.so
+all-tests: $(BINS) $(UNITS) $(REPLAYS) $(O)/fault/inject.so $(CRASHBINS) \
+    $(O)/stress/shim.so
 
 # LD_PRELOAD shim for fault tests: plain cc, never sanitized.
 $(O)/fault/inject.so: t/fault/inject.c
@@ -120,7 +143,7 @@ run-tests:
 	@set -e; for u in $(UNITS); do echo "== $$u"; $$u; done
 	@$(MAKE) --no-print-directory valgrind-units
 	MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_FAULTLIB=$(CURDIR)/$(O)/fault/inject.so \
-	    prove -v t/*.t
+	    MDKIT_FUZZ=$(CURDIR)/$(O)/fuzz prove -v t/*.t
 
 # The library's unit tests again, under valgrind: no leaks, no bad reads.
 # Skipped in sanitized builds (O=build-asan), which check themselves.
@@ -166,6 +189,21 @@ stress-concurrency: deps
 	    MDKIT_STRESS_OPS=100000 MDKIT_STRESS_HOST_MESSAGES=1000 \
 	    prove -v t/0985-concurrency.t t/0990-hosts.t
 
+# libFuzzer over each target (t/fuzz/README): clang's fuzzer, ASan and
+# UBSan, in its own build tree; FUZZ_TIME seconds a target, one at a
+# time; FUZZ="header mbox" runs only those. New crashes are saved in
+# t/fuzz/crashes/NAME/, the corpus grown in build-fuzz/corpus/NAME/.
+FUZZ_TIME = 60
+FUZZ =
+fuzz:
+	@sh contrib/install-deps.sh clang libclang-rt-14-dev time
+	@$(MAKE) --no-print-directory O=build-fuzz CC=clang \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    fuzzers
+	@sh t/fuzz/run.sh build-fuzz "$(FUZZ_TIME)" $(FUZZ)
+
+fuzzers: $(FUZZERS)
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)
 
@@ -179,7 +217,8 @@ bench: deps
 	@sh t/bench/run.sh $(O) "$(BENCH)"
 
 format:
-	clang-format -i cmd/*.[ch] libmaildir/*.[ch] t/unit/*.c t/bench/*.c
+	clang-format -i cmd/*.[ch] libmaildir/*.[ch] t/unit/*.c t/bench/*.c \
+	    t/fuzz/*.[ch]
 
 # Programs, man pages, the library (static and shared, with its soname
 # link and the link to build against), the public header, libmaildir.pc.
@@ -208,10 +247,10 @@ uninstall:
 	    $(DESTDIR)$(PKGCONFIGDIR)/libmaildir.pc
 
 clean:
-	rm -rf build build-asan demo
+	rm -rf build build-asan build-fuzz demo
 
 -include $(wildcard $(O)/*/*.d)
 
 .PHONY: all deps check all-tests run-tests valgrind-units check-asan stress \
-    stress-faults stress-crash stress-concurrency lint-man demo bench format \
-    install uninstall clean
+    stress-faults stress-crash stress-concurrency fuzz fuzzers lint-man demo \
+    bench format install uninstall clean

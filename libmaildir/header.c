@@ -200,7 +200,9 @@ unfold(const struct md_header *h, size_t i, char *out, size_t size)
 		p = e;
 	}
 	for (; p < e && n + 1 < size; p++) {
-		if (*p == '\r' || *p == '\n' || (n == 0 && is_wsp(*p)))
+		/* a NUL is a space, and leading ones go with the rest */
+		if (*p == '\r' || *p == '\n' ||
+		    (n == 0 && (is_wsp(*p) || *p == '\0')))
 			continue;
 		out[n++] = *p == '\0' ? ' ' : *p;
 	}

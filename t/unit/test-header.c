@@ -157,7 +157,7 @@ occurrences(void **state)
 static void
 odd_bytes(void **state)
 {
-	static const char nul[] = "Subject: a\0b\nX: \0\n\n";
+	static const char nul[] = "Subject: a\0b\nX: \0\nY:\0 \0y\0\n\n";
 	static const char high[] = "Subject: caf\xe9 \xff\xfe\n\n";
 	char out[4];
 	struct md_header h;
@@ -166,6 +166,8 @@ odd_bytes(void **state)
 	assert_string_equal(
 	    field_of(nul, sizeof(nul) - 1, "Subject", 0), "a b");
 	assert_string_equal(field_of(nul, sizeof(nul) - 1, "X", 0), "");
+	/* NUL bytes are spaces, trimmed at both ends (fuzz: header) */
+	assert_string_equal(field_of(nul, sizeof(nul) - 1, "Y", 0), "y");
 	assert_string_equal(
 	    field_of(high, sizeof(high) - 1, "Subject", 0), "caf\xe9 \xff\xfe");
 	/* cut to fit, still terminated */
