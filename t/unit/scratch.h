@@ -56,6 +56,27 @@ scratch_teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Group setup and teardown for tests of one opened maildir: the scratch
+ * directory becomes scratch/M, a maildir opened into *M (made if need
+ * be), and *G a fresh name generator. */
+static __attribute__((unused)) int
+scratch_setup_maildir(void **state, struct md_maildir *m, struct md_namegen *g)
+{
+	if (scratch_setup(state) == -1)
+		return -1;
+	strlcat(scratch, "/M", sizeof(scratch));
+	md_namegen_init(g);
+	return md_maildir_open(m, scratch, MD_CREATE, NULL);
+}
+
+static __attribute__((unused)) int
+scratch_teardown_maildir(void **state, struct md_maildir *m)
+{
+	md_maildir_close(m);
+	*strrchr(scratch, '/') = '\0';
+	return scratch_teardown(state);
+}
+
 /* ROOT/REL into BUF (of SIZE bytes), which must hold it. */
 static __attribute__((unused)) void
 scratch_path(char *buf, size_t size, const char *root, const char *rel)

@@ -26,23 +26,16 @@
 static struct md_maildir md;
 static struct md_namegen gen;
 
-/* The scratch directory, and a maildir M in it. */
 static int
 setup(void **state)
 {
-	if (scratch_setup(state) == -1)
-		return -1;
-	strlcat(scratch, "/M", sizeof(scratch));
-	md_namegen_init(&gen);
-	return md_maildir_open(&md, scratch, MD_CREATE, NULL);
+	return scratch_setup_maildir(state, &md, &gen);
 }
 
 static int
 teardown(void **state)
 {
-	md_maildir_close(&md);
-	*strrchr(scratch, '/') = '\0';
-	return scratch_teardown(state);
+	return scratch_teardown_maildir(state, &md);
 }
 
 /* Write S as DIR/NAME (a new file). */
