@@ -354,14 +354,18 @@ stress_concurrency() {
 
 # ---- several hosts on one maildir (Linux namespaces) ----
 
-# can_unshare: may we make UTS and PID namespaces here? Else why not.
+# A host: its own host name (UTS), its own PIDs, and a /proc of them,
+# which LeakSanitizer reads at exit in a sanitized build.
+UNSHARE='unshare --uts --pid --fork --mount-proc'
+
+# can_unshare: may we make such namespaces here? Else why not.
 can_unshare() {
 	command -v unshare >/dev/null 2>&1 || {
 		echo "no unshare(1)"
 		return 1
 	}
-	c_why=$(unshare --uts --pid --fork sh -c 'hostname mdkit-probe' 2>&1) || {
-		echo "unshare --uts --pid --fork is not permitted here: $c_why"
+	c_why=$($UNSHARE sh -c 'hostname mdkit-probe' 2>&1) || {
+		echo "$UNSHARE is not permitted here: $c_why"
 		return 1
 	}
 }
@@ -402,7 +406,7 @@ on_hosts() {
 	for c_h in $c_hosts; do
 		: >"$W/log.${c_h#*:}"
 		mkfifo "$W/go.${c_h#*:}" || exit 1
-		W=$W MSG=$MSG MD=$MD unshare --uts --pid --fork \
+		W=$W MSG=$MSG MD=$MD $UNSHARE \
 		    sh "$W/host.sh" "${c_h%%:*}" "${c_h#*:}" "$c_k" "$R" \
 		    "$W/log.${c_h#*:}" "$@" &
 	done
