@@ -315,7 +315,8 @@ int md_quota_ledger_find(struct md_quota_ledger *l, const char *maildir,
 /* Is there room in QR's quota for BYTES more in COUNT messages, on top
  * of what was recorded? 1 yes (or no quota), 0 no, -1. Reads the file
  * the first time, and again (md_quota_get_for) when the numbers kept
- * would refuse. */
+ * would refuse; when that counts the maildir again, what was recorded
+ * (in place already) is in the count, and is dropped from the line. */
 int md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
     int64_t bytes, int64_t count, struct md_err *e);
 /* BYTES in COUNT messages added to QR (negative: taken away), to be

@@ -613,13 +613,16 @@ md_quota_recalc(const char *root, struct md_quota *q, struct md_namegen *g,
 	return 0;
 }
 
-int
-md_quota_get_for(const char *root, int64_t bytes, int64_t count,
-    struct md_quota *q, struct md_namegen *g, struct md_err *e)
+/* md_quota_get_for; *COUNTED says whether the maildir was counted. */
+static int
+quota_get(const char *root, int64_t bytes, int64_t count, struct md_quota *q,
+    struct md_namegen *g, struct md_err *e, int *counted)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	int fd, trust;
+
+	*counted = 0;
 
 	if (join(path, sizeof(path), root, "maildirsize") == -1)
 		return md_err_set(e, "open", root, "maildirsize");
@@ -638,7 +641,17 @@ md_quota_get_for(const char *root, int64_t bytes, int64_t count,
 	close(fd);
 	if (!trust && md_quota_recalc(root, q, g, e) == -1)
 		return -1;
+	*counted = !trust;
 	return 1;
+}
+
+int
+md_quota_get_for(const char *root, int64_t bytes, int64_t count,
+    struct md_quota *q, struct md_namegen *g, struct md_err *e)
+{
+	int counted;
+
+	return quota_get(root, bytes, count, q, g, e, &counted);
 }
 
 int
@@ -784,24 +797,31 @@ int
 md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
     int64_t bytes, int64_t count, struct md_err *e)
 {
-	int rc;
+	int64_t b, c;
+	int counted, rc;
 
 	if (qr->state == -1)
 		return 1;
 	/* What was recorded is ours: counted, written or not. */
-	if (__builtin_add_overflow(bytes, qr->bytes, &bytes) ||
-	    __builtin_add_overflow(count, qr->count, &count))
+	if (__builtin_add_overflow(bytes, qr->bytes, &b) ||
+	    __builtin_add_overflow(count, qr->count, &c))
 		return 0;
-	if (qr->state == 0 || md_quota_over(&qr->q, bytes, count)) {
-		rc =
-		    md_quota_get_for(qr->path, bytes, count, &qr->q, l->gen, e);
+	if (qr->state == 0 || md_quota_over(&qr->q, b, c)) {
+		rc = quota_get(qr->path, b, c, &qr->q, l->gen, e, &counted);
 		if (rc == -1)
 			return -1;
 		qr->state = rc ? 1 : -1;
 		if (rc == 0)
 			return 1;
+		/* What was recorded is in place, so in the count now: its
+		 * line would add it a second time. */
+		if (counted) {
+			qr->bytes = qr->count = 0;
+			b = bytes;
+			c = count;
+		}
 	}
-	return !md_quota_over(&qr->q, bytes, count);
+	return !md_quota_over(&qr->q, b, c);
 }
 
 void

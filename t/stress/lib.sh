@@ -20,7 +20,20 @@
 #               a delivery has linked its message and not yet appended
 #               its line, or md-expunge has removed and not yet written
 #               (once all is done, md-check finds nothing: the sums are
-#               exact)
+#               exact; but see below)
+#
+# maildirsize at rest: a delivery links its message, then appends its
+# line; md-expunge removes, then appends. When a recount of maildirsize
+# (Maildir++ asks for one once the file reaches 5120 bytes: after some
+# 400 lines) falls between those two steps of another process, that
+# process's line is lost (written to the file replaced) or counted
+# twice (its message counted, its line added to the new file). Maildir++
+# has no lock against this; the recount's check of the directories'
+# mtimes catches only changes made during the count. So after a run
+# long enough for a recount, md-check may find the sums a message or
+# two off; that is no failure here when the file was replaced, and
+# md-check --repair must make them exact. t/0965-races.t makes it happen
+# every time (a TODO test: not fixed).
 
 STRESS_TESTS=10
 SHIM=${MDKIT_STRESS_SHIM:-$(dirname "$BIN")/stress/shim.so}
@@ -237,6 +250,7 @@ stress_concurrency() {
 	mkdir -p "$W"
 	"$BIN/md-mkdir" -q 10G,1000000C "$R" &&
 	    "$BIN/md-mkdir" -f A -f B "$R" || exit 1
+	c_qino=$(stat -c %i "$R/maildirsize")
 	: >"$W/running"
 	DMSGS=$2
 	MINOPS=$3
@@ -341,15 +355,32 @@ stress_concurrency() {
 	    diag "$(head -n 40 "$W/unexp")"
 	is "$9" 0 "$NAME: md-check found nothing while the others worked, but quota drift (${15} times)" ||
 	    diag "$(grep '^C ' "$W/events" | head -n 20)"
+	# At rest the sums are exact, unless maildirsize was counted anew
+	# (as Maildir++ asks once it reaches 5120 bytes) while deliveries
+	# or removals were between their link or unlink and their line:
+	# then --repair must put them right.
 	"$BIN/md-check" -r "$R" >"$W/check" 2>&1
-	is "$? $(count_lines "$W/check")" "0 0" "$NAME: md-check -r finds nothing afterwards" ||
+	c_s=$?
+	c_drift=none
+	c_anew='maildirsize never counted anew'
+	[ "$(stat -c %i "$R/maildirsize")" != "$c_qino" ] &&
+	    c_anew='maildirsize counted anew meanwhile'
+	if [ "$c_s" -eq 1 ] && ! grep -qv '^quota	' "$W/check" &&
+	    [ "$c_anew" = 'maildirsize counted anew meanwhile' ]; then
+		c_drift=$(cut -f3 "$W/check")
+		diag "after a recount meanwhile: $c_drift"
+		"$BIN/md-check" -r --repair "$R" >/dev/null 2>&1
+		"$BIN/md-check" -r "$R" >"$W/check" 2>&1
+		c_s=$?
+	fi
+	is "$c_s $(count_lines "$W/check")" "0 0" "$NAME: md-check -r finds nothing afterwards (quota drift only after maildirsize was counted anew meanwhile, and --repair puts it right)" ||
 	    diag "$(head -n 20 "$W/check")"
 	"$BIN/md-index" --check -r "$R" >/dev/null 2>&1
 	c_s=$?
 	[ "$c_s" -eq 1 ] && c_s=0
 	is "$c_s" 0 "$NAME: md-index --check exits 0 or 1 afterwards"
 	row "$NAME" 1 "$1" "${13} ops" "$2" "$3" "$4" "$c_unexp" \
-	    "$((c_k - 1)) deliverers and md-flag, md-move, md-expunge, md-index, md-list (2), md-check at once: ${10} moves, ${11} renames by md-flag, ${14} messages given T, $5 expunged, ${12} 'gone' (exit 1); $7 distinct paths listed; md-check findings meanwhile: $9, and quota drift ${15} times"
+	    "$((c_k - 1)) deliverers and md-flag, md-move, md-expunge, md-index, md-list (2), md-check at once: ${10} moves, ${11} renames by md-flag, ${14} messages given T, $5 expunged, ${12} 'gone' (exit 1); $7 distinct paths listed; md-check findings meanwhile: $9, and quota drift ${15} times; at rest: $c_anew, drift: $c_drift"
 }
 
 # ---- several hosts on one maildir (Linux namespaces) ----

@@ -14,10 +14,16 @@
  *                           to the same directory (such as ../cur/NAME:2,S):
  *                           another process renaming a message right
  *                           after this one looked at it
+ *   MDKIT_SHIM_STOP=unlinkat
+ *                           the process stops itself (SIGSTOP) just after
+ *                           its first unlinkat(2) that succeeds, for the
+ *                           test to do what another process would do
+ *                           then, and to let it go on with SIGCONT
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,5 +98,24 @@ fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	int r = real_fstatat(dirfd, path, st, flags);
 
 	rename_after(dirfd, path);
+	return r;
+}
+
+int
+unlinkat(int dirfd, const char *path, int flags)
+{
+	static int (*real)(int, const char *, int);
+	static int stopped;
+	const char *s = getenv("MDKIT_SHIM_STOP");
+	int r;
+
+	if (real == NULL)
+		real = (int (*)(int, const char *, int))dlsym(
+		    RTLD_NEXT, "unlinkat");
+	r = real(dirfd, path, flags);
+	if (r == 0 && !stopped && s != NULL && strcmp(s, "unlinkat") == 0) {
+		stopped = 1;
+		raise(SIGSTOP);
+	}
 	return r;
 }
