@@ -78,11 +78,11 @@ diag() {
 # One result: STATUS (0 passes) and a description on one line.
 _result() {
 	_n=$((_n + 1))
-	_d=$(printf '%s' "$2" | tr '\n\r' '  ' | sed 's/#/\\#/g')
+	_rd=$(printf '%s' "$2" | tr '\n\r' '  ' | sed 's/#/\\#/g')
 	if [ "$1" -eq 0 ]; then
-		echo "ok $_n - $_d"
+		echo "ok $_n - $_rd"
 	else
-		echo "not ok $_n - $_d"
+		echo "not ok $_n - $_rd"
 		_failed=$((_failed + 1))
 	fi
 	return "$1"
