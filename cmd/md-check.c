@@ -190,10 +190,15 @@ print_note(const struct md_finding *f)
 {
 	const int64_t *v = f->v;
 
-	if (f->what != MD_CHECK_BEHIND)
+	if (f->what != MD_CHECK_BEHIND && f->what != MD_CHECK_FOREIGN)
 		return;
 	fflush(stdout); /* in order on a terminal */
 	fprintf(stderr, "%s: ", cmd_shown(f->path, 0));
+	if (f->what == MD_CHECK_FOREIGN) {
+		fprintf(stderr, "written by another version of mdkit, "
+		                "ignored by readers; md-index rebuilds it\n");
+		return;
+	}
 	if (v[0] > 0)
 		fprintf(stderr, "%lld message%s not in the cache",
 		    (long long)v[0], v[0] == 1 ? "" : "s");

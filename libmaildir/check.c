@@ -896,7 +896,9 @@ rebuild_cache(struct run *r, const char *p)
  * longer say what their message holds, is a finding a rebuild repairs.
  * One that lags behind (no entries for what came since md-index ran,
  * entries of what went) is how a cache lives between two runs: readers
- * take what it lacks from the files. That is only a note. */
+ * take what it lacks from the files. That is only a note, and so is a
+ * cache of another version: what an upgrade of mdkit leaves until the
+ * next md-index, not damage (a weekly md-check must not cry wolf). */
 static void
 check_cache(struct run *r)
 {
@@ -910,6 +912,10 @@ check_cache(struct run *r)
 			return; /* no cache: nothing to check */
 		if (errno != EBADMSG && errno != ENOTSUP) {
 			problem(r, ce.step, ce.path, NULL);
+			return;
+		}
+		if (errno == ENOTSUP) { /* left to md-index, as a lag is */
+			tell(r, MD_CHECK_NOTE, MD_CHECK_FOREIGN, p, NULL, NULL);
 			return;
 		}
 		report(r, MD_CHECK_CACHE, MD_CHECK_DAMAGED, p, ce.step, NULL);

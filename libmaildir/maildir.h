@@ -437,6 +437,7 @@ enum md_check_what {
 	MD_CHECK_CHMOD,     /* repaired: V[0] the mode now */
 	MD_CHECK_BEHIND,    /* note: V = messages without entry, entries of
 	                     * messages gone */
+	MD_CHECK_FOREIGN,   /* note: the cache is of another version */
 };
 
 struct md_finding {

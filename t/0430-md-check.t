@@ -8,7 +8,7 @@
 # a maildir in use by mdkit, Dovecot and mutt.
 . "$(dirname "$0")/lib.sh"
 
-plan 124
+plan 128
 
 C=$BIN/md-check
 
@@ -350,6 +350,21 @@ head -c 40 "$X/mdkit-cache" >"$T/trunc" && cp "$T/trunc" "$X/mdkit-cache"
 mc "$X"
 is "$RC:$(cut -f3 "$T/out")" "1:damaged (truncated): every reader ignores it" \
     "a truncated cache: damaged"
+# A cache of another version is what an upgrade of mdkit leaves until the
+# next md-index: a note with -v, no finding, and md-index's to rebuild.
+"$BIN/md-index" --rebuild "$X" 2>/dev/null
+printf '\377' | dd of="$X/mdkit-cache" bs=1 seek=8 conv=notrunc 2>/dev/null
+mc "$X"
+is "$RC:$(bytes "$T/out"):$(bytes "$T/err")" "0:0:0" \
+    "a cache of another version: no finding (an upgrade is no damage)"
+mc -v "$X"
+is "$RC:$(cat "$T/err")" "0:$X/mdkit-cache: written by another version of mdkit, ignored by readers; md-index rebuilds it" \
+    "... -v says so on stderr"
+mc --repair "$X"
+is "$RC:$(bytes "$T/out")" "0:0" "... --repair leaves it to md-index"
+"$BIN/md-index" "$X" 2>/dev/null
+mc -v "$X"
+is "$RC:$(bytes "$T/err")" "0:0" "... which rebuilds it"
 
 # ---- modes: only what others can reach ----
 
