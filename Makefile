@@ -38,6 +38,7 @@ LIB = $(O)/libmaildir.a
 PICOBJ = $(LIBSRC:libmaildir/%.c=$(O)/pic/%.o)
 SONAME = libmaildir.so.$(SOVERSION)
 SOLIB = $(O)/libmaildir.so.$(VERSION)
+SOMAP = libmaildir/libmaildir.map
 BINS = $(PROGS:%=$(O)/bin/%)
 UNITS = $(patsubst t/unit/%.c,$(O)/unit/%,$(wildcard t/unit/test-*.c))
 BENCHES = $(patsubst t/bench/%.c,$(O)/bench/%,$(wildcard t/bench/*.c))
@@ -60,10 +61,11 @@ $(O)/pic/%.o: libmaildir/%.c
 	$(CC) $(MDCFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
 # libbsd loaded here, not linked in: its archive is not built for a
-# shared object.
-$(SOLIB): $(PICOBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ \
-	    $(PICOBJ) -lbsd -pthread
+# shared object. The version script (SOMAP) exports maildir.h's
+# functions only, under the version LIBMAILDIR_0.
+$(SOLIB): $(PICOBJ) $(SOMAP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+	    -Wl,--version-script=$(SOMAP) -o $@ $(PICOBJ) -lbsd -pthread
 
 $(O)/libmaildir.pc: contrib/libmaildir.pc.in Makefile
 	@mkdir -p $(@D)
