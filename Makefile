@@ -1,6 +1,6 @@
 # mdkit: one Makefile. `make`, `make check`, `make stress`, `make fuzz`,
 # `make demo`, `make bench`, `make install PREFIX=... DESTDIR=...`,
-# `make uninstall`.
+# `make uninstall`, `make deb`.
 
 VERSION = 0.9.0
 SOVERSION = 0 # the shared library's ABI: bump on an incompatible change
@@ -38,6 +38,7 @@ LIB = $(O)/libmaildir.a
 PICOBJ = $(LIBSRC:libmaildir/%.c=$(O)/pic/%.o)
 SONAME = libmaildir.so.$(SOVERSION)
 SOLIB = $(O)/libmaildir.so.$(VERSION)
+SOMAP = libmaildir/libmaildir.map
 BINS = $(PROGS:%=$(O)/bin/%)
 UNITS = $(patsubst t/unit/%.c,$(O)/unit/%,$(wildcard t/unit/test-*.c))
 BENCHES = $(patsubst t/bench/%.c,$(O)/bench/%,$(wildcard t/bench/*.c))
@@ -51,6 +52,9 @@ MANS = $(wildcard man/*.[0-9])
 
 all: $(BINS)
 
+# What a program outside mdkit builds on (make install, make deb).
+libs: $(LIB) $(SOLIB) $(O)/libmaildir.pc
+
 $(O)/lib/%.o: libmaildir/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
@@ -60,10 +64,11 @@ $(O)/pic/%.o: libmaildir/%.c
 	$(CC) $(MDCFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
 # libbsd loaded here, not linked in: its archive is not built for a
-# shared object.
-$(SOLIB): $(PICOBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ \
-	    $(PICOBJ) -lbsd -pthread
+# shared object. The version script (SOMAP) exports maildir.h's
+# functions only, under the version LIBMAILDIR_0.
+$(SOLIB): $(PICOBJ) $(SOMAP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+	    -Wl,--version-script=$(SOMAP) -o $@ $(PICOBJ) -lbsd -pthread
 
 $(O)/libmaildir.pc: contrib/libmaildir.pc.in Makefile
 	@mkdir -p $(@D)
@@ -222,7 +227,7 @@ format:
 
 # Programs, man pages, the library (static and shared, with its soname
 # link and the link to build against), the public header, libmaildir.pc.
-install: all $(LIB) $(SOLIB) $(O)/libmaildir.pc
+install: all libs
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 \
 	    $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
@@ -246,11 +251,30 @@ uninstall:
 	    $(DESTDIR)$(INCLUDEDIR)/maildir.h \
 	    $(DESTDIR)$(PKGCONFIGDIR)/libmaildir.pc
 
+# Debian packages (mdkit, libmaildir0, libmaildir-dev) built by
+# dpkg-buildpackage in a copy of the tree with contrib/debian as its
+# debian/, so that nothing is written here but $(O)/deb, where the .debs
+# land. DEB_DEPS: the Build-Depends of contrib/debian/control.
+DEB_DEPS = build-essential dpkg-dev debhelper libbsd-dev
+DEB_TREE = $(O)/deb/mdkit-$(VERSION)
+deb:
+	@sh contrib/install-deps.sh --only $(DEB_DEPS)
+	@v=$$(dpkg-parsechangelog -l contrib/debian/changelog -S Version) && \
+	if [ "$$v" != "$(VERSION)" ]; then echo "make deb: contrib/debian/changelog" \
+	    "is at $$v, the Makefile at $(VERSION)" >&2; exit 1; fi
+	rm -rf $(O)/deb
+	mkdir -p $(DEB_TREE)
+	cp -R ARCHITECTURE.md Makefile README.md cmd contrib libmaildir man t \
+	    $(DEB_TREE)
+	cp -R contrib/debian $(DEB_TREE)/debian
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	@ls $(O)/deb/*.deb
+
 clean:
 	rm -rf build build-asan build-fuzz demo
 
 -include $(wildcard $(O)/*/*.d)
 
-.PHONY: all deps check all-tests run-tests valgrind-units check-asan stress \
+.PHONY: all libs deb deps check all-tests run-tests valgrind-units check-asan stress \
     stress-faults stress-crash stress-concurrency fuzz fuzzers lint-man demo \
     bench format install uninstall clean

@@ -3,16 +3,27 @@
 # As root it runs apt-get; otherwise it prints the command and fails.
 #
 #	sh contrib/install-deps.sh [EXTRA-PACKAGE ...]
+#	sh contrib/install-deps.sh --only PACKAGE ...
+#
+# --only: those packages and nothing of the test suite's (make deb).
 set -eu
 
 # strace and valgrind: program tests watch system calls, and the unit
 # tests run under valgrind's leak check too.
 # pkgconf: t/0950 builds against an installed libmaildir with pkg-config.
-need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf $*"
+# dpkg-dev, debhelper, lintian: t/0955 builds the Debian packages and
+# lints them.
+need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf
+    dpkg-dev debhelper lintian"
 # Peers the tests check us against, installed without their recommended
 # packages (maildrop's would bring a whole MTA): maildrop has Courier's
 # maildirmake and deliverquota, for the Maildir++ quota (t/0440).
 peers="maildrop"
+if [ "${1-}" = --only ]; then
+	shift
+	need= peers=
+fi
+need="$need $*"
 
 # not_installed PACKAGE...: those of them dpkg does not have.
 not_installed() {
