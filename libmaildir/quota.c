@@ -518,10 +518,11 @@ changed(const struct qscan *qs)
 }
 
 /* The new file keeps the old one's mode and owner (a recount run by
- * root must not leave a file the user's deliveries cannot append to);
- * a first file takes the root directory's owner. */
-static void
-take_owner(int fd, const char *root, const char *path)
+ * root must not leave a file the user's deliveries cannot append to,
+ * so a failed fchown fails the rewrite and the old file stays); a
+ * first file takes the root directory's owner. */
+static int
+take_owner(int fd, const char *root, const char *path, struct md_err *e)
 {
 	struct stat st;
 	mode_t mode = 0600;
@@ -529,10 +530,11 @@ take_owner(int fd, const char *root, const char *path)
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
 	else if (stat(root, &st) == -1)
-		return;
-	if (geteuid() == 0)
-		(void)fchown(fd, st.st_uid, st.st_gid);
-	(void)fchmod(fd, mode);
+		return 0;
+	if (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) == -1)
+		return md_err_set(e, "chown", root, "maildirsize");
+	(void)fchmod(fd, mode); /* the mode is a courtesy: 0600 is safe */
+	return 0;
 }
 
 /* T's text, on disk: any failure is a "write", as it always was here. */
@@ -567,8 +569,8 @@ write_size(const char *root, const struct md_quota *q, struct md_namegen *g,
 		return md_err_set(e, "create", root, "tmp");
 	if (md_replace_open(&m, root, e) == 0) {
 		if (md_tmp_create(t, &m, g, e) == 0) {
-			take_owner(t->fd, root, path);
-			if (write_text(t, text, (size_t)n, e) == 0 &&
+			if (take_owner(t->fd, root, path, e) == 0 &&
+			    write_text(t, text, (size_t)n, e) == 0 &&
 			    md_tmp_replace(t, "maildirsize", e) == 0)
 				rc = 0;
 			md_tmp_remove(t);

@@ -9,7 +9,7 @@
 # leave behind md-check calls sound.
 . "$(dirname "$0")/lib.sh"
 
-plan 191
+plan 192
 
 M=$T/M
 printf 'Subject: q\n\nhello\n' >"$T/msg" # 18 bytes as stored
@@ -234,8 +234,23 @@ if [ -n "$shim" ] && [ -f "$shim" ]; then
 	is "$?" 75 "recount cannot be written: exit 75"
 	is "$(count_files "$M")" 0 "recount cannot be written: nothing left in tmp/ or new/"
 	err_has "write: Input/output error" "recount cannot be written: said on stderr"
+	# Root recounts a user's maildirsize and cannot give the new file
+	# the user's owner: the old file stays, else the user's own
+	# deliveries could no longer append to a file owned by root.
+	if is_root; then
+		quota '1000S,10C\n600 1\n600 1\n'
+		chown -R 65534:65534 "$M"
+		MDKIT_FAULT=fchown=EPERM LD_PRELOAD=$shim \
+		    ASAN_OPTIONS=verify_asan_link_order=0 \
+		    "$MD" "$M" <"$T/msg" >"$T/out" 2>"$T/err"
+		is "$?:$(stat -c %u "$M/maildirsize")" "75:65534" \
+		    "root's recount cannot chown the new file: exit 75, the user's file stays"
+		chown -R 0:0 "$M"
+	else
+		skip "not root: cannot give a file to another owner"
+	fi
 else
-	skip_n 7 "no fault library (MDKIT_FAULTLIB)"
+	skip_n 8 "no fault library (MDKIT_FAULTLIB)"
 fi
 
 # ---- no maildirsize: nothing changes ----

@@ -20,7 +20,7 @@
  *   fsync     fsync of regular files   dirsync  fsync of directories
  *   fdatasync fdatasync                close    close of an fd open for
  *   link, linkat, rename, renameat,             writing a regular file
- *   renameat2, unlink, unlinkat, mkdir, mkdirat, futimens, fchmod,
+ *   renameat2, unlink, unlinkat, mkdir, mkdirat, futimens, fchmod, fchown,
  *   getdents64 (md_scan reads directories with it)
  *   readdir   readdir, readdir64: glibc's readdir calls getdents64 inside
  *             libc, where no shim can see it, so a failing readdir
@@ -96,6 +96,7 @@ enum call {
 	C_MKDIRAT,
 	C_FUTIMENS,
 	C_FCHMOD,
+	C_FCHOWN,
 	C_GETDENTS64,
 	C_READDIR,
 	C_STAT,
@@ -111,8 +112,9 @@ enum call {
 static const char *const names[NCALLS] = { "open", "openat", "opendir", "read",
 	"pread", "write", "fsync", "dirsync", "fdatasync", "close", "link",
 	"linkat", "rename", "renameat", "renameat2", "unlink", "unlinkat",
-	"mkdir", "mkdirat", "futimens", "fchmod", "getdents64", "readdir",
-	"stat", "lstat", "fstat", "newfstatat", "fstatat", "mmap", "malloc" };
+	"mkdir", "mkdirat", "futimens", "fchmod", "fchown", "getdents64",
+	"readdir", "stat", "lstat", "fstat", "newfstatat", "fstatat", "mmap",
+	"malloc" };
 
 #define SHORT (-2)  /* write=short */
 #define LINKED (-1) /* linkat=LINKED */
@@ -155,6 +157,7 @@ static int (*real_mkdir)(const char *, mode_t);
 static int (*real_mkdirat)(int, const char *, mode_t);
 static int (*real_futimens)(int, const struct timespec *);
 static int (*real_fchmod)(int, mode_t);
+static int (*real_fchown)(int, uid_t, gid_t);
 static ssize_t (*real_getdents64)(int, void *, size_t);
 static struct dirent *(*real_readdir)(DIR *);
 static struct dirent64 *(*real_readdir64)(DIR *);
@@ -402,6 +405,7 @@ start(void)
 	LOOKUP(mkdirat);
 	LOOKUP(futimens);
 	LOOKUP(fchmod);
+	LOOKUP(fchown);
 	LOOKUP(getdents64);
 	LOOKUP(readdir);
 	LOOKUP(readdir64);
@@ -690,6 +694,13 @@ fchmod(int fd, mode_t mode)
 {
 	FAIL(C_FCHMOD, WHAT(fd, NULL, 0), -1);
 	return REAL(fchmod)(fd, mode);
+}
+
+int
+fchown(int fd, uid_t uid, gid_t gid)
+{
+	FAIL(C_FCHOWN, WHAT(fd, NULL, 0), -1);
+	return REAL(fchown)(fd, uid, gid);
 }
 
 ssize_t
