@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include <vis.h>
 
 #include "common.h"
@@ -139,6 +141,27 @@ cmd_put_json(FILE *f, const char *s)
 }
 
 void
+cmd_table(FILE *f, const char *const *cell, size_t rows, size_t cols)
+{
+	size_t *w = calloc(cols, sizeof(*w));
+
+	if (w == NULL)
+		err(EX_OSERR, "calloc");
+	for (size_t r = 0; r < rows; r++)
+		for (size_t c = 0; c + 1 < cols; c++) {
+			size_t len = strlen(cell[r * cols + c]);
+
+			w[c] = len > w[c] ? len : w[c];
+		}
+	for (size_t r = 0; r < rows; r++) {
+		for (size_t c = 0; c + 1 < cols; c++)
+			fprintf(f, "%*s  ", (int)w[c], cell[r * cols + c]);
+		fprintf(f, "%s\n", cell[r * cols + cols - 1]);
+	}
+	free(w);
+}
+
+void
 cmd_version(void)
 {
 	printf("%s (mdkit) %s\n", getprogname(), MDKIT_VERSION);
@@ -261,6 +284,17 @@ cmd_stdin_paths(
 	}
 	cmd_pathlist_free(&pl);
 	return failed;
+}
+
+int
+cmd_stdin_has_paths(void)
+{
+	struct stat st;
+
+	if (isatty(STDIN_FILENO) || fstat(STDIN_FILENO, &st) == -1)
+		return 0;
+	return S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
+	       S_ISSOCK(st.st_mode);
 }
 
 int

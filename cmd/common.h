@@ -31,6 +31,12 @@ const char *cmd_vis(const char *s, char *buf, size_t size);
 void cmd_put_tsv(FILE *f, const char *s);
 void cmd_put_json(FILE *f, const char *s);
 
+/* ROWS rows of COLS cells (CELL[r * COLS + c]) on F, the first the
+ * heads: each cell but a row's last right-aligned to the widest of its
+ * column, two spaces after it; the last as it is. COLS is 1 or more;
+ * exits on ENOMEM. */
+void cmd_table(FILE *f, const char *const *cell, size_t rows, size_t cols);
+
 /* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
 struct cmd_pathlist {
 	FILE *f;
@@ -95,6 +101,10 @@ void cmd_warn_maildir(const char *path, const struct md_err *e);
  */
 int cmd_stdin_paths(
     int eol, int skip_empty, int (*fn)(void *arg, const char *path), void *arg);
+
+/* Does stdin bring paths: a pipe, file or socket? A terminal or
+ * /dev/null (as cron gives) does not. */
+int cmd_stdin_has_paths(void);
 
 /* md_target_path(ARG) ready for cmd_each_folder, or -1 said on stderr. */
 int cmd_target(const char *arg, char *path, size_t size);
