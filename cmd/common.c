@@ -50,6 +50,15 @@ cmd_opt_error(int c, char *const argv[], const struct option *longopts,
 	return buf;
 }
 
+void
+cmd_flags_option(
+    int c, const char *arg, struct md_flags *on, struct md_flags *off)
+{
+	if (md_flags_option(c, arg, on, off) == -1)
+		errx(EX_USAGE, "-%c %s: flags are letters (keywords a-z too)",
+		    c, arg);
+}
+
 const char *
 cmd_vis(const char *s, char *buf, size_t size)
 {
@@ -138,6 +147,38 @@ cmd_put_json(FILE *f, const char *s)
 		n -= l;
 	}
 	putc('"', f);
+}
+
+void
+cmd_tsv_heads(FILE *f, const char *const *names, size_t n)
+{
+	fputs("maildir", f);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "\t%s", names[k]);
+	putc('\n', f);
+}
+
+void
+cmd_tsv_counts(FILE *f, const char *path, const uint64_t *v, size_t n)
+{
+	cmd_put_tsv(f, path);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "\t%llu", (unsigned long long)v[k]);
+	putc('\n', f);
+}
+
+void
+cmd_json_counts(FILE *f, const char *path, const char *const *names,
+    const uint64_t *v, size_t n)
+{
+	if (path != NULL) {
+		fputs("\"path\":", f);
+		cmd_put_json(f, path);
+		putc(',', f);
+	}
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s\"%s\":%llu", k > 0 ? "," : "", names[k],
+		    (unsigned long long)v[k]);
 }
 
 void

@@ -510,12 +510,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			errx(EX_USAGE, "%s (see md-list -h)",
 			    cmd_opt_error(c, argv, longopts, msg, sizeof(msg)));
 		default: /* D F P R S T X: with; d f p r s t x: without */
-			if (md_flags_option(c, optarg, &p->with, &p->without) ==
-			    -1)
-				errx(EX_USAGE,
-				    "-%c %s: flags are letters "
-				    "(keywords a-z too)",
-				    c, optarg);
+			cmd_flags_option(c, optarg, &p->with, &p->without);
 		}
 	}
 	check_pick(p);
@@ -602,22 +597,15 @@ print_table(const struct run *r, const struct md_tally *total)
 	free(num);
 }
 
-/* A maildir (S), or the total (PATH null) as JSON. A maildir's keywords
- * are each its dovecot-keywords names, and each letter a message has
- * that it does not name ("name" null), with counts. */
+/* A maildir (PATH), or the total (PATH null), as JSON. A maildir's
+ * keywords are each its dovecot-keywords names, and each letter a
+ * message has that it does not name ("name" null), with counts. */
 static void
 json_obj(
     const char *path, const struct md_tally *t, const struct md_keywords *kw)
 {
 	putchar('{');
-	if (path) {
-		printf("\"path\":");
-		cmd_put_json(stdout, path);
-		putchar(',');
-	}
-	for (int k = 0; k < MD_T_N; k++)
-		printf("\"%s\":%llu%s", keys[k], (unsigned long long)t->v[k],
-		    k < MD_T_N - 1 ? "," : "");
+	cmd_json_counts(stdout, path, keys, t->v, MD_T_N);
 	if (path) {
 		printf(",\"keywords\":[");
 		for (int i = 0, first = 1; i < 26; i++) {
@@ -655,17 +643,10 @@ print_info(struct run *r)
 		json_obj(NULL, &total, NULL);
 		printf("}\n");
 	} else if (r->o.tsv) {
-		printf("maildir");
-		for (int k = 0; k < MD_T_N; k++)
-			printf("\t%s", keys[k]);
-		putchar('\n');
-		for (size_t i = 0; i < r->nst; i++) {
-			cmd_put_tsv(stdout, r->st[i].path);
-			for (int k = 0; k < MD_T_N; k++)
-				printf("\t%llu",
-				    (unsigned long long)r->st[i].t.v[k]);
-			putchar('\n');
-		}
+		cmd_tsv_heads(stdout, keys, MD_T_N);
+		for (size_t i = 0; i < r->nst; i++)
+			cmd_tsv_counts(
+			    stdout, r->st[i].path, r->st[i].t.v, MD_T_N);
 	} else if (r->nst > 0)
 		print_table(r, &total);
 	for (size_t i = 0; i < r->nst; i++) {

@@ -444,6 +444,12 @@ void md_sorter_sort(struct md_sorter *s);
 void md_sorter_get(const struct md_sorter *s, size_t i, struct md_listed *m);
 void md_sorter_free(struct md_sorter *s);
 
+/* ---- keywords.c: lists of names from a command line ---- */
+
+/* The index in A (of NA names) of the first name that B (NB) holds too,
+ * in any case; -1 when they share none. */
+long md_keywords_clash(char *const *a, size_t na, char *const *b, size_t nb);
+
 /* ---- pick.c: which messages a listing picks by their names alone ---- */
 
 /* Flags all of WITH and none of WITHOUT, keywords by name (all of

@@ -3,22 +3,20 @@
  * all of one set and none of another, keywords by name, made letters
  * through each maildir's own dovecot-keywords, and new/ or cur/.
  */
-#include <errno.h>
-#include <strings.h>
-
 #include "internal.h"
 
 enum md_pick_none
 md_pick_check(const struct md_pick *p, size_t *kw)
 {
+	long i;
+
 	if (md_flags_overlap(&p->with, &p->without))
 		return MD_PICK_FLAGS;
-	for (size_t i = 0; i < p->nkwith; i++)
-		for (size_t j = 0; j < p->nkwithout; j++)
-			if (strcasecmp(p->kwith[i], p->kwithout[j]) == 0) {
-				*kw = i;
-				return MD_PICK_KEYWORD;
-			}
+	if ((i = md_keywords_clash(
+	         p->kwith, p->nkwith, p->kwithout, p->nkwithout)) >= 0) {
+		*kw = (size_t)i;
+		return MD_PICK_KEYWORD;
+	}
 	if ((p->only_new && (p->not_new || p->only_cur)) ||
 	    (p->only_cur && p->not_cur) || (p->not_new && p->not_cur))
 		return MD_PICK_PLACE;
