@@ -43,6 +43,18 @@ refused(void **state)
 	md_listing_free(&l);
 }
 
+/* L set up for FORMAT and the N expressions MATCH, unsorted. */
+static void
+init(struct md_listing *l, const char *format, char **match, size_t n)
+{
+	struct md_compile_err ce;
+	long which;
+
+	assert_int_equal(
+	    md_listing_init(l, format, match, n, MD_SORT_NONE, 0, &ce, &which),
+	    0);
+}
+
 /* What the three need of a message, and whether headers are read. */
 static void
 needs(void **state)
@@ -53,9 +65,7 @@ needs(void **state)
 	long which;
 
 	(void)state;
-	assert_int_equal(
-	    md_listing_init(&l, NULL, NULL, 0, MD_SORT_NONE, 0, &ce, &which),
-	    0);
+	init(&l, NULL, NULL, 0);
 	assert_null(l.z); /* "%p": names only */
 	md_listing_free(&l);
 	assert_int_equal(md_listing_init(&l, "%F %K", match, 1, MD_SORT_SIZE, 1,
@@ -71,9 +81,7 @@ needs(void **state)
 	assert_int_equal(l.sorter.reverse, 1);
 	md_listing_free(&l);
 	/* sizes only: no header field is read */
-	assert_int_equal(
-	    md_listing_init(&l, "%z", NULL, 0, MD_SORT_NONE, 0, &ce, &which),
-	    0);
+	init(&l, "%z", NULL, 0);
 	assert_non_null(l.z);
 	assert_int_equal(l.z->want, 1u << MD_S_N);
 	md_listing_free(&l);
@@ -124,12 +132,10 @@ cache_or_file(void **state)
 	struct md_namegen g;
 	struct md_index ix = { .z = z, .g = &g };
 	struct md_index_stats st;
-	struct md_compile_err ce;
 	struct md_listing l;
 	struct md_listing_dir d;
 	struct md_listed r;
 	struct md_err e;
-	long which;
 
 	(void)state;
 	assert_non_null(z);
@@ -138,9 +144,7 @@ cache_or_file(void **state)
 	scratch_maildir(m, sizeof(m), "C");
 	scratch_put(m, "cur/1.a.h:2,S", "Subject: Lunch today\n\nx\n");
 	scratch_put(m, "cur/2.b.h:2,", "Subject: Budget\n\nx\n");
-	assert_int_equal(
-	    md_listing_init(&l, "%s", match, 1, MD_SORT_NONE, 0, &ce, &which),
-	    0);
+	init(&l, "%s", match, 1);
 	/* no cache yet: the files */
 	assert_int_equal(md_listing_open(&l, &d, m, 0, &e), 0);
 	assert_int_equal(d.cached, 0);
@@ -178,21 +182,17 @@ static void
 damaged(void **state)
 {
 	char m[PATH_MAX], cache[PATH_MAX + 32];
-	struct md_compile_err ce;
 	struct md_listing l;
 	struct md_listing_dir d;
 	struct md_listed r;
 	struct md_err e;
-	long which;
 
 	(void)state;
 	scratch_maildir(m, sizeof(m), "D");
 	scratch_put(m, "new/1.a.h", "Subject: Hello\n\n");
 	scratch_put(m, MD_CACHE_NAME, "not a cache at all, not one bit");
 	scratch_path(cache, sizeof(cache), m, MD_CACHE_NAME);
-	assert_int_equal(
-	    md_listing_init(&l, "%s", NULL, 0, MD_SORT_NONE, 0, &ce, &which),
-	    0);
+	init(&l, "%s", NULL, 0);
 	errno = 0;
 	assert_int_equal(md_listing_open(&l, &d, m, 0, &e), -1);
 	assert_int_equal(errno, EBADMSG);
@@ -204,9 +204,7 @@ damaged(void **state)
 	md_listing_close(&d);
 	md_listing_free(&l);
 	/* names only: the cache is not even looked at */
-	assert_int_equal(
-	    md_listing_init(&l, "%p", NULL, 0, MD_SORT_NONE, 0, &ce, &which),
-	    0);
+	init(&l, "%p", NULL, 0);
 	assert_int_equal(md_listing_open(&l, &d, m, 0, &e), 0);
 	md_listing_close(&d);
 	md_listing_free(&l);
@@ -218,16 +216,12 @@ static void
 folders(void **state)
 {
 	char m[PATH_MAX], f[PATH_MAX + 16], cwd[PATH_MAX];
-	struct md_compile_err ce;
 	struct md_listing l;
 	struct md_listing_dir d;
 	struct md_err e;
-	long which;
 
 	(void)state;
-	assert_int_equal(
-	    md_listing_init(&l, "%F", NULL, 0, MD_SORT_NONE, 0, &ce, &which),
-	    0);
+	init(&l, "%F", NULL, 0);
 	scratch_maildir(m, sizeof(m), "F");
 	scratch_maildir(f, sizeof(f), "F/.Work.Lists");
 	scratch_put(f, "maildirfolder", ""); /* as md-mkdir leaves it */
@@ -256,30 +250,24 @@ keyword_names(void **state)
 {
 	char m[PATH_MAX];
 	struct md_keywords kw;
-	struct md_compile_err ce;
 	struct md_listing l;
 	struct md_listing_dir d;
 	struct md_listed r;
 	struct md_err e;
-	long which;
 
 	(void)state;
 	scratch_maildir(m, sizeof(m), "K");
 	scratch_put(m, "dovecot-keywords", "0 $Label1\n1 Work\n");
 	scratch_put(m, "cur/1.a.h:2,Sab", "\n");
 	assert_int_equal(md_keywords_read(m, &kw), 0);
-	assert_int_equal(
-	    md_listing_init(&l, "%K", NULL, 0, MD_SORT_NONE, 0, &ce, &which),
-	    0);
+	init(&l, "%K", NULL, 0);
 	assert_null(l.z);
 	assert_int_equal(md_listing_open(&l, &d, m, 0, &e), 0);
 	assert_int_equal(fill(&l, &d, &kw, m, "cur", "1.a.h:2,Sab", &r), 1);
 	assert_int_equal(r.kwn, strlen("$Label1 Work"));
 	assert_memory_equal(r.kw, "$Label1 Work", r.kwn);
 	md_listing_free(&l);
-	assert_int_equal(
-	    md_listing_init(&l, "%p", NULL, 0, MD_SORT_NONE, 0, &ce, &which),
-	    0);
+	init(&l, "%p", NULL, 0);
 	assert_int_equal(fill(&l, &d, &kw, m, "cur", "1.a.h:2,Sab", &r), 1);
 	assert_int_equal(r.kwn, 0);
 	md_listing_free(&l);
