@@ -287,6 +287,20 @@ cmd_warn_message(const char *path, const char *root, const struct md_err *e)
 		cmd_warn_err(e);
 }
 
+int
+cmd_msgpath(const char *path, struct md_msgpath *mp)
+{
+	if (md_msgpath_parse(path, mp) == 0)
+		return 0;
+	if (errno == EINVAL)
+		warnx("%s: not a message in a maildir "
+		      "(DIR/new/NAME or DIR/cur/NAME)",
+		    cmd_shown(path, 0));
+	else
+		warn("%s", cmd_shown(path, 0));
+	return -1;
+}
+
 void
 cmd_warn_maildir(const char *path, const struct md_err *e)
 {

@@ -103,6 +103,10 @@ __attribute__((noreturn)) void cmd_die_err(const struct md_err *e, int status);
 void cmd_warn_message(
     const char *path, const char *root, const struct md_err *e);
 
+/* md_msgpath_parse(PATH) into MP, or one line on why PATH names no
+ * message in a maildir and -1. */
+int cmd_msgpath(const char *path, struct md_msgpath *mp);
+
 /* One line on why PATH could not be used as a maildir, as
  * md_maildir_check said in E: "PATH: not a maildir (no PATH/tmp)", or
  * the system's reason. */

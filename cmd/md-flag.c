@@ -79,15 +79,8 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	char given[NAME_MAX + 1], out[PATH_MAX + NAME_MAX + 8];
 	int changed, given_sub;
 
-	if (md_msgpath_parse(path, &mp) == -1) {
-		if (errno == EINVAL)
-			warnx("%s: not a message in a maildir "
-			      "(DIR/new/NAME or DIR/cur/NAME)",
-			    cmd_shown(path, 0));
-		else
-			warn("%s", cmd_shown(path, 0));
+	if (cmd_msgpath(path, &mp) == -1)
 		return -1;
-	}
 	load_root(root, mp.root, o);
 	if (!root->ok) {
 		warnx("%s: %s is not a maildir (it lacks tmp/, new/ or cur/)",

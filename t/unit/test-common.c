@@ -1,6 +1,7 @@
 /* Unit tests for cmd/common.c: getopt complaints, flag options, path
  * lists, whether stdin brings paths, output for scripts and people. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -260,6 +261,26 @@ flag_options(void **state)
 	assert_false(md_flags_has(&off, 'S'));
 }
 
+static void
+msgpaths(void **state)
+{
+	struct md_msgpath mp;
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
+
+	(void)state;
+	assert_int_equal(cmd_msgpath("M/cur/1.a.h:2,S", &mp), 0);
+	assert_string_equal(mp.root, "M");
+	assert_string_equal(mp.name, "1.a.h:2,S");
+	/* the one line said goes to /dev/null here */
+	assert_true(saved >= 0 && null >= 0);
+	assert_int_equal(dup2(null, STDERR_FILENO), STDERR_FILENO);
+	assert_int_equal(cmd_msgpath("M/tmp/1.a.h", &mp), -1);
+	assert_int_equal(cmd_msgpath("M/cur/.hidden", &mp), -1);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(null);
+	close(saved);
+}
+
 int
 main(void)
 {
@@ -272,6 +293,7 @@ main(void)
 		cmocka_unit_test(table),
 		cmocka_unit_test(stdin_paths),
 		cmocka_unit_test(flag_options),
+		cmocka_unit_test(msgpaths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
