@@ -254,11 +254,13 @@ list_sub(
 	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
 		if (type != DT_REG && type != DT_UNKNOWN && type != DT_LNK)
 			continue;
-		/* A plain listing needs no flags: the name is not parsed. */
-		if (r->need_flags)
+		/* A plain listing needs no flags: the name is not parsed,
+		 * and it picks by new/ or cur/ alone (above). */
+		if (r->need_flags) {
 			md_name_flags(name, &f);
-		if (!md_pick_test(&r->o.pick, &d->pick, &f, in_new))
-			continue;
+			if (!md_pick_test(&r->o.pick, &d->pick, &f, in_new))
+				continue;
+		}
 		n = strlen(name);
 		if (s != NULL)
 			md_tally_add(&s->t, sc.fd, name, &f, in_new);
