@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include <vis.h>
 
 #include "common.h"
@@ -46,6 +48,15 @@ cmd_opt_error(int c, char *const argv[], const struct option *longopts,
 	else
 		snprintf(buf, size, "-%c: unknown option", optopt);
 	return buf;
+}
+
+void
+cmd_flags_option(
+    int c, const char *arg, struct md_flags *on, struct md_flags *off)
+{
+	if (md_flags_option(c, arg, on, off) == -1)
+		errx(EX_USAGE, "-%c %s: flags are letters (keywords a-z too)",
+		    c, arg);
 }
 
 const char *
@@ -139,6 +150,59 @@ cmd_put_json(FILE *f, const char *s)
 }
 
 void
+cmd_tsv_heads(FILE *f, const char *const *names, size_t n)
+{
+	fputs("maildir", f);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "\t%s", names[k]);
+	putc('\n', f);
+}
+
+void
+cmd_tsv_counts(FILE *f, const char *path, const uint64_t *v, size_t n)
+{
+	cmd_put_tsv(f, path);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "\t%llu", (unsigned long long)v[k]);
+	putc('\n', f);
+}
+
+void
+cmd_json_counts(FILE *f, const char *path, const char *const *names,
+    const uint64_t *v, size_t n)
+{
+	if (path != NULL) {
+		fputs("\"path\":", f);
+		cmd_put_json(f, path);
+		putc(',', f);
+	}
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s\"%s\":%llu", k > 0 ? "," : "", names[k],
+		    (unsigned long long)v[k]);
+}
+
+void
+cmd_table(FILE *f, const char *const *cell, size_t rows, size_t cols)
+{
+	size_t *w = calloc(cols, sizeof(*w));
+
+	if (w == NULL)
+		err(EX_OSERR, "calloc");
+	for (size_t r = 0; r < rows; r++)
+		for (size_t c = 0; c + 1 < cols; c++) {
+			size_t len = strlen(cell[r * cols + c]);
+
+			w[c] = len > w[c] ? len : w[c];
+		}
+	for (size_t r = 0; r < rows; r++) {
+		for (size_t c = 0; c + 1 < cols; c++)
+			fprintf(f, "%*s  ", (int)w[c], cell[r * cols + c]);
+		fprintf(f, "%s\n", cell[r * cols + cols - 1]);
+	}
+	free(w);
+}
+
+void
 cmd_version(void)
 {
 	printf("%s (mdkit) %s\n", getprogname(), MDKIT_VERSION);
@@ -223,6 +287,20 @@ cmd_warn_message(const char *path, const char *root, const struct md_err *e)
 		cmd_warn_err(e);
 }
 
+int
+cmd_msgpath(const char *path, struct md_msgpath *mp)
+{
+	if (md_msgpath_parse(path, mp) == 0)
+		return 0;
+	if (errno == EINVAL)
+		warnx("%s: not a message in a maildir "
+		      "(DIR/new/NAME or DIR/cur/NAME)",
+		    cmd_shown(path, 0));
+	else
+		warn("%s", cmd_shown(path, 0));
+	return -1;
+}
+
 void
 cmd_warn_maildir(const char *path, const struct md_err *e)
 {
@@ -261,6 +339,17 @@ cmd_stdin_paths(
 	}
 	cmd_pathlist_free(&pl);
 	return failed;
+}
+
+int
+cmd_stdin_has_paths(void)
+{
+	struct stat st;
+
+	if (isatty(STDIN_FILENO) || fstat(STDIN_FILENO, &st) == -1)
+		return 0;
+	return S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
+	       S_ISSOCK(st.st_mode);
 }
 
 int

@@ -7,6 +7,7 @@
 #ifndef MDKIT_COMMON_H
 #define MDKIT_COMMON_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "internal.h" /* mdkit's own programs may use the internals */
@@ -19,6 +20,11 @@ struct option;
 const char *cmd_opt_error(int c, char *const argv[],
     const struct option *longopts, char *buf, size_t size);
 
+/* md_flags_option(C, ARG, ON, OFF) for an option getopt gave no other
+ * meaning, or one line and exit EX_USAGE. */
+void cmd_flags_option(
+    int c, const char *arg, struct md_flags *on, struct md_flags *off);
+
 /* S with control and other odd bytes made visible (vis(3), C style),
  * for messages: "new/a\\r", not a "new/a" that exists. Returns BUF; S is
  * cut to fit ("" when SIZE is 0). */
@@ -30,6 +36,21 @@ const char *cmd_vis(const char *s, char *buf, size_t size);
  * gives valid JSON. */
 void cmd_put_tsv(FILE *f, const char *s);
 void cmd_put_json(FILE *f, const char *s);
+
+/* Counts for scripts, N of them: NAMES[k] and V[k]. A TSV heads line,
+ * "maildir" and NAMES; a TSV row, PATH and V; the JSON members "path"
+ * (unless PATH is NULL, as for a total) and each name with its count,
+ * comma-separated, without braces. */
+void cmd_tsv_heads(FILE *f, const char *const *names, size_t n);
+void cmd_tsv_counts(FILE *f, const char *path, const uint64_t *v, size_t n);
+void cmd_json_counts(FILE *f, const char *path, const char *const *names,
+    const uint64_t *v, size_t n);
+
+/* ROWS rows of COLS cells (CELL[r * COLS + c]) on F, the first the
+ * heads: each cell but a row's last right-aligned to the widest of its
+ * column, two spaces after it; the last as it is. COLS is 1 or more;
+ * exits on ENOMEM. */
+void cmd_table(FILE *f, const char *const *cell, size_t rows, size_t cols);
 
 /* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
 struct cmd_pathlist {
@@ -82,6 +103,10 @@ __attribute__((noreturn)) void cmd_die_err(const struct md_err *e, int status);
 void cmd_warn_message(
     const char *path, const char *root, const struct md_err *e);
 
+/* md_msgpath_parse(PATH) into MP, or one line on why PATH names no
+ * message in a maildir and -1. */
+int cmd_msgpath(const char *path, struct md_msgpath *mp);
+
 /* One line on why PATH could not be used as a maildir, as
  * md_maildir_check said in E: "PATH: not a maildir (no PATH/tmp)", or
  * the system's reason. */
@@ -95,6 +120,10 @@ void cmd_warn_maildir(const char *path, const struct md_err *e);
  */
 int cmd_stdin_paths(
     int eol, int skip_empty, int (*fn)(void *arg, const char *path), void *arg);
+
+/* Does stdin bring paths: a pipe, file or socket? A terminal or
+ * /dev/null (as cron gives) does not. */
+int cmd_stdin_has_paths(void);
 
 /* md_target_path(ARG) ready for cmd_each_folder, or -1 said on stderr. */
 int cmd_target(const char *arg, char *path, size_t size);

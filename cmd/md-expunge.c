@@ -354,62 +354,50 @@ setup(struct run *r, int nargs, char *const args[])
 
 /* ---- --tsv and --json ---- */
 
-static void
-json_obj(const struct stats *s)
-{
-	const struct md_expunge_stats *v = &s->s;
+static const char *const keys[] = { "messages", "bytes", "tmp_files",
+	"tmp_bytes", "errors" };
 
-	putchar('{');
-	if (s->path != NULL) {
-		printf("\"path\":");
-		cmd_put_json(stdout, s->path);
-		putchar(',');
-	}
-	printf("\"messages\":%llu,\"bytes\":%llu,\"tmp_files\":%llu,"
-	       "\"tmp_bytes\":%llu,\"errors\":%lu}",
-	    (unsigned long long)v->messages, (unsigned long long)v->bytes,
-	    (unsigned long long)v->tmpfiles, (unsigned long long)v->tmpbytes,
-	    v->problems);
+/* S's counts, in the order of keys. */
+static const uint64_t *
+counts(const struct md_expunge_stats *s, uint64_t v[5])
+{
+	v[0] = s->messages, v[1] = s->bytes, v[2] = s->tmpfiles;
+	v[3] = s->tmpbytes, v[4] = s->problems;
+	return v;
 }
 
 static void
 print_summary(const struct run *r)
 {
-	struct stats total = { 0 };
+	struct md_expunge_stats total = { 0 };
+	uint64_t v[5];
 
 	for (size_t i = 0; i < r->nst; i++) {
-		const struct md_expunge_stats *v = &r->st[i].s;
+		const struct md_expunge_stats *s = &r->st[i].s;
 
-		total.s.messages += v->messages;
-		total.s.bytes += v->bytes;
-		total.s.tmpfiles += v->tmpfiles;
-		total.s.tmpbytes += v->tmpbytes;
-		total.s.problems += v->problems;
+		total.messages += s->messages;
+		total.bytes += s->bytes;
+		total.tmpfiles += s->tmpfiles;
+		total.tmpbytes += s->tmpbytes;
+		total.problems += s->problems;
 	}
 	if (r->o.json) {
 		printf("{\"dry_run\":%s,\"maildirs\":[",
 		    r->o.dry ? "true" : "false");
 		for (size_t i = 0; i < r->nst; i++) {
-			if (i > 0)
-				putchar(',');
-			json_obj(&r->st[i]);
+			printf("%s{", i > 0 ? "," : "");
+			cmd_json_counts(stdout, r->st[i].path, keys,
+			    counts(&r->st[i].s, v), 5);
+			putchar('}');
 		}
-		printf("],\"total\":");
-		json_obj(&total);
-		printf("}\n");
+		printf("],\"total\":{");
+		cmd_json_counts(stdout, NULL, keys, counts(&total, v), 5);
+		printf("}}\n");
 	} else if (r->o.tsv) {
-		printf("maildir\tmessages\tbytes\ttmp_files\ttmp_bytes\t"
-		       "errors\n");
-		for (size_t i = 0; i < r->nst; i++) {
-			const struct md_expunge_stats *v = &r->st[i].s;
-
-			cmd_put_tsv(stdout, r->st[i].path);
-			printf("\t%llu\t%llu\t%llu\t%llu\t%lu\n",
-			    (unsigned long long)v->messages,
-			    (unsigned long long)v->bytes,
-			    (unsigned long long)v->tmpfiles,
-			    (unsigned long long)v->tmpbytes, v->problems);
-		}
+		cmd_tsv_heads(stdout, keys, 5);
+		for (size_t i = 0; i < r->nst; i++)
+			cmd_tsv_counts(
+			    stdout, r->st[i].path, counts(&r->st[i].s, v), 5);
 	}
 }
 

@@ -79,15 +79,8 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	char given[NAME_MAX + 1], out[PATH_MAX + NAME_MAX + 8];
 	int changed, given_sub;
 
-	if (md_msgpath_parse(path, &mp) == -1) {
-		if (errno == EINVAL)
-			warnx("%s: not a message in a maildir "
-			      "(DIR/new/NAME or DIR/cur/NAME)",
-			    cmd_shown(path, 0));
-		else
-			warn("%s", cmd_shown(path, 0));
+	if (cmd_msgpath(path, &mp) == -1)
 		return -1;
-	}
 	load_root(root, mp.root, o);
 	if (!root->ok) {
 		warnx("%s: %s is not a maildir (it lacks tmp/, new/ or cur/)",
@@ -142,6 +135,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	char msg[PATH_MAX + 64];
+	long i;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -174,24 +168,16 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			errx(EX_USAGE, "%s (see md-flag -h)",
 			    cmd_opt_error(c, argv, longopts, msg, sizeof(msg)));
 		default: /* D F P R S T X: set; d f p r s t x: clear */
-			if (md_flags_option(
-			        c, optarg, &o->c.set, &o->c.clear) == -1)
-				errx(EX_USAGE,
-				    "-%c %s: flags are letters "
-				    "(keywords a-z too)",
-				    c, optarg);
+			cmd_flags_option(c, optarg, &o->c.set, &o->c.clear);
 		}
 	}
 	if (md_flags_overlap(&o->c.set, &o->c.clear))
 		errx(EX_USAGE, "a flag both set and cleared (as in "
 		               "-S -s): say which");
-	for (size_t i = 0; i < o->nkset; i++)
-		for (size_t j = 0; j < o->nkclear; j++)
-			if (strcasecmp(o->kset[i], o->kclear[j]) == 0)
-				errx(EX_USAGE,
-				    "keyword \"%s\" both set and "
-				    "cleared: say which",
-				    o->kset[i]);
+	if ((i = md_keywords_clash(o->kset, o->nkset, o->kclear, o->nkclear)) >=
+	    0)
+		errx(EX_USAGE, "keyword \"%s\" both set and cleared: say which",
+		    o->kset[i]);
 }
 
 int

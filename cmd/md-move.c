@@ -163,15 +163,8 @@ move_one(struct run *r, const char *path)
 	char out[PATH_MAX + NAME_MAX + 8];
 	uint64_t size;
 
-	if (md_msgpath_parse(path, &mp) == -1) {
-		if (errno == EINVAL)
-			warnx("%s: not a message in a maildir "
-			      "(DIR/new/NAME or DIR/cur/NAME)",
-			    cmd_shown(path, 0));
-		else
-			warn("%s", cmd_shown(path, 0));
+	if (cmd_msgpath(path, &mp) == -1)
 		return -1;
-	}
 	if (load_source(r, mp.root, &e) == -1) {
 		cmd_warn_err(&e);
 		return -1;

@@ -444,4 +444,132 @@ void md_sorter_sort(struct md_sorter *s);
 void md_sorter_get(const struct md_sorter *s, size_t i, struct md_listed *m);
 void md_sorter_free(struct md_sorter *s);
 
+/* ---- keywords.c: lists of names from a command line ---- */
+
+/* The index in A (of NA names) of the first name that B (NB) holds too,
+ * in any case; -1 when they share none. */
+long md_keywords_clash(char *const *a, size_t na, char *const *b, size_t nb);
+
+/* ---- pick.c: which messages a listing picks by their names alone ---- */
+
+/* Flags all of WITH and none of WITHOUT, keywords by name (all of
+ * KWITH, none of KWITHOUT), in new/ or cur/ (ONLY_* and NOT_*). */
+struct md_pick {
+	struct md_flags with, without;
+	char **kwith, **kwithout;
+	size_t nkwith, nkwithout;
+	int only_new, not_new, only_cur, not_cur;
+	int keywords; /* read each maildir's names though none is asked */
+};
+
+/* Why a pick could match no message, or MD_PICK_SOME when it may. */
+enum md_pick_none {
+	MD_PICK_SOME,
+	MD_PICK_FLAGS,   /* a flag both in WITH and WITHOUT */
+	MD_PICK_KEYWORD, /* a name both in KWITH and KWITHOUT */
+	MD_PICK_PLACE    /* new/ and cur/ both excluded */
+};
+
+/* Which of P's conditions excludes every message; *KW (MD_PICK_KEYWORD)
+ * the index in P->kwith of the name excluded too. */
+enum md_pick_none md_pick_check(const struct md_pick *p, size_t *kw);
+
+/* P as one maildir reads it: the names made its letters. */
+struct md_pick_dir {
+	struct md_keywords kw; /* its dovecot-keywords, when they are read */
+	struct md_flags with, without;
+	int none; /* a name asked for that it does not know: none pass */
+};
+
+/* Does P look at the flags in names (else a name need not be split)? */
+int md_pick_flags(const struct md_pick *p);
+/* Does P read new/ (IN_NEW) or cur/ at all? */
+int md_pick_sub(const struct md_pick *p, int in_new);
+/* D (zeroed before the first call) for the maildir ROOT, its
+ * dovecot-keywords read when P asks for names: 0, or -1 with errno and
+ * E when they could not be read (D then lets no message pass that asks
+ * for a name). A name KWITHOUT holds that ROOT does not know is on no
+ * message, so it excludes none. */
+int md_pick_load(struct md_pick_dir *d, const struct md_pick *p,
+    const char *root, struct md_err *e);
+void md_pick_free(struct md_pick_dir *d);
+/* Does a message with flags F (in new/ when IN_NEW) pass P as D has it? */
+int md_pick_test(const struct md_pick *p, const struct md_pick_dir *d,
+    const struct md_flags *f, int in_new);
+
+/* ---- listing.c: a listing's records, with --format, --match and --sort
+ * set up together, each record made from the header cache or the file */
+
+struct md_listing {
+	struct md_format fmt;
+	struct md_match match;
+	struct md_sorter sorter;
+	struct md_summarizer *z; /* when header fields are wanted, else NULL */
+	unsigned need;           /* MD_NEED_* of the format, matches and sort */
+	int nocache;             /* read every message's file */
+	char *kw;                /* the last record's keyword names */
+	size_t kwcap;
+};
+
+/* L (released by md_listing_free, after a failure too) showing FORMAT
+ * (NULL: "%p"), passing what all N expressions of MATCH pass, sorted by
+ * KEY (MD_SORT_NONE: not sorted), REVERSE. -1 with ENOMEM, or EINVAL with
+ * CE saying why and *BAD which text: -1 the format, else MATCH[*BAD]. */
+int md_listing_init(struct md_listing *l, const char *format,
+    char *const *match, size_t n, enum md_sort_key key, int reverse,
+    struct md_compile_err *ce, long *bad);
+void md_listing_free(struct md_listing *l);
+
+/* Where one maildir's records come from: its cache, where it has one
+ * and the listing wants header fields, else the files. */
+struct md_listing_dir {
+	struct md_cache cache;
+	struct md_cache_walk walk; /* lookups in the cache's order */
+	int cached;                /* both set up */
+	char folder[NAME_MAX + 1]; /* %F: INBOX or the folder's name */
+};
+
+/* D for the maildir DIR (FOLDER: known to be a Maildir++ folder): 0, or
+ * -1 with errno and E (its path the cache's) when DIR's cache is there
+ * but cannot be used; D then reads the files, and is usable either way.
+ * EBADMSG: damaged, E's step says how; ENOTSUP: another version's. */
+int md_listing_open(const struct md_listing *l, struct md_listing_dir *d,
+    const char *dir, int folder, struct md_err *e);
+void md_listing_close(struct md_listing_dir *d);
+
+/* The record M (path, pathlen and name set by the caller) completed
+ * from D: its folder, keyword names (as KW names the letters of its
+ * name) and summary, from D's cache or else from its file READ in
+ * DIRFD. 1 when it passes L's matches, 0 when not; -1 with errno (ENOMEM,
+ * or a file's error with E: ENOENT, gone meanwhile; EINVAL, not a
+ * regular file). M points into L and D until the next call. */
+int md_listing_fill(struct md_listing *l, struct md_listing_dir *d,
+    const struct md_keywords *kw, int dirfd, const char *read,
+    struct md_listed *m, struct md_err *e);
+
+/* ---- tally.c: what md-list -i counts of a maildir ---- */
+
+enum md_tally_field {
+	MD_T_MESSAGES,
+	MD_T_NEW,
+	MD_T_UNSEEN,
+	MD_T_FLAGGED,
+	MD_T_TRASHED,
+	MD_T_BYTES,
+	MD_T_N
+};
+
+struct md_tally {
+	uint64_t v[MD_T_N];
+	uint64_t kw[26]; /* messages with keyword 'a' + i */
+};
+
+/* Count the message NAME in DIRFD, with flags F, in new/ when IN_NEW:
+ * its size from its name's S=, else from fstatat (0 when it is gone). */
+void md_tally_add(struct md_tally *t, int dirfd, const char *name,
+    const struct md_flags *f, int in_new);
+/* T's counts added to TO's; keywords are not, as letters mean other
+ * names in each maildir. */
+void md_tally_sum(struct md_tally *to, const struct md_tally *t);
+
 #endif

@@ -162,3 +162,13 @@ md_keyword_letter(const char *root, const char *name)
 		errno = ENOENT;
 	return letter;
 }
+
+long
+md_keywords_clash(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (strcasecmp(a[i], b[j]) == 0)
+				return (long)i;
+	return -1;
+}

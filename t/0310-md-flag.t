@@ -76,9 +76,9 @@ is "$(ls "$M/new" | wc -l | tr -d ' ')" 0 "-C: new/ is empty"
 
 # ---- nothing to change: no rename, the path printed as given ----
 
+msg "$M" cur/Q:2,FS cur/W:2,SF new/Z # the relative paths below too
 if have_faultlib; then
 	# Every rename fails: a run that still exits 0 made none.
-	msg "$M" cur/Q:2,FS cur/W:2,SF new/Z
 	faulty renameat2=EIO "$F" -S "$M/cur/Q:2,FS"
 	is "$RC:$(cat "$T/out")" "0:$M/cur/Q:2,FS" "flag already set: no rename, path as given"
 	faulty renameat2=EIO "$F" -F -d "$M/cur/W:2,SF"

@@ -1,13 +1,16 @@
-/* Unit tests for cmd/common.c: getopt complaints, path lists, output for
- * scripts and people. */
+/* Unit tests for cmd/common.c: getopt complaints, flag options, path
+ * lists, whether stdin brings paths, output for scripts and people. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -165,6 +168,119 @@ script_output(void **state)
 	    put(1, "\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
 }
 
+/* The text FN wrote on a stream. */
+#define WRITTEN(out, fn)                                                       \
+	do {                                                                   \
+		char *buf_ = NULL;                                             \
+		size_t len_ = 0;                                               \
+		FILE *f = open_memstream(&buf_, &len_);                        \
+                                                                               \
+		assert_non_null(f);                                            \
+		fn;                                                            \
+		assert_int_equal(fclose(f), 0);                                \
+		assert_true(len_ < sizeof(out));                               \
+		memcpy(out, buf_, len_ + 1);                                   \
+		free(buf_);                                                    \
+	} while (0)
+
+static void
+counts(void **state)
+{
+	static const char *const names[] = { "messages", "bytes" };
+	const uint64_t v[] = { 3, 18446744073709551615u };
+	char out[256];
+
+	(void)state;
+	WRITTEN(out, cmd_tsv_heads(f, names, 2));
+	assert_string_equal(out, "maildir\tmessages\tbytes\n");
+	WRITTEN(out, cmd_tsv_counts(f, "M\tx", v, 2));
+	assert_string_equal(out, "M\\tx\t3\t18446744073709551615\n");
+	WRITTEN(out, cmd_json_counts(f, "M\"", names, v, 2));
+	assert_string_equal(out,
+	    "\"path\":\"M\\\"\",\"messages\":3,\"bytes\":18446744073709551615");
+	WRITTEN(out, cmd_json_counts(f, NULL, names, v, 1));
+	assert_string_equal(out, "\"messages\":3");
+}
+
+static void
+table(void **state)
+{
+	static const char *const cell[] = { "n", "size", "maildir", /* heads */
+		"12345", "1.5K", "M", "7", "482B", "Maildir/.Work x" };
+	char out[256];
+
+	(void)state;
+	WRITTEN(out, cmd_table(f, cell, 3, 3));
+	assert_string_equal(out, "    n  size  maildir\n"
+	                         "12345  1.5K  M\n"
+	                         "    7  482B  Maildir/.Work x\n");
+	WRITTEN(out, cmd_table(f, cell, 1, 1)); /* one column: as it is */
+	assert_string_equal(out, "n\n");
+}
+
+/* stdin brings paths from a pipe or a file, not from /dev/null (cron) */
+static void
+stdin_paths(void **state)
+{
+	int saved = dup(STDIN_FILENO), p[2];
+	FILE *t = tmpfile();
+
+	(void)state;
+	assert_true(saved >= 0);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+	assert_int_equal(cmd_stdin_has_paths(), 1);
+	close(p[0]);
+	close(p[1]);
+	assert_non_null(freopen("/dev/null", "r", stdin));
+	assert_int_equal(cmd_stdin_has_paths(), 0);
+	assert_non_null(t);
+	assert_int_equal(dup2(fileno(t), STDIN_FILENO), STDIN_FILENO);
+	assert_int_equal(cmd_stdin_has_paths(), 1);
+	fclose(t);
+	close(STDIN_FILENO);
+	assert_int_equal(cmd_stdin_has_paths(), 0); /* closed: fstat fails */
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+
+static void
+flag_options(void **state)
+{
+	struct md_flags on, off;
+
+	(void)state;
+	md_flags_zero(&on);
+	md_flags_zero(&off);
+	cmd_flags_option('S', NULL, &on, &off);
+	cmd_flags_option('t', NULL, &on, &off);
+	cmd_flags_option('X', "ab", &on, &off);
+	assert_true(md_flags_has(&on, 'S'));
+	assert_true(md_flags_has(&off, 'T'));
+	assert_true(md_flags_has(&on, 'a') && md_flags_has(&on, 'b'));
+	assert_false(md_flags_has(&off, 'S'));
+}
+
+static void
+msgpaths(void **state)
+{
+	struct md_msgpath mp;
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
+
+	(void)state;
+	assert_int_equal(cmd_msgpath("M/cur/1.a.h:2,S", &mp), 0);
+	assert_string_equal(mp.root, "M");
+	assert_string_equal(mp.name, "1.a.h:2,S");
+	/* the one line said goes to /dev/null here */
+	assert_true(saved >= 0 && null >= 0);
+	assert_int_equal(dup2(null, STDERR_FILENO), STDERR_FILENO);
+	assert_int_equal(cmd_msgpath("M/tmp/1.a.h", &mp), -1);
+	assert_int_equal(cmd_msgpath("M/cur/.hidden", &mp), -1);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(null);
+	close(saved);
+}
+
 int
 main(void)
 {
@@ -173,6 +289,11 @@ main(void)
 		cmocka_unit_test(pathlist),
 		cmocka_unit_test(shown),
 		cmocka_unit_test(script_output),
+		cmocka_unit_test(counts),
+		cmocka_unit_test(table),
+		cmocka_unit_test(stdin_paths),
+		cmocka_unit_test(flag_options),
+		cmocka_unit_test(msgpaths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -248,10 +248,24 @@ format_names(void **state)
 	md_keywords_free(&kw);
 }
 
+/* -K and -k (or md-flag's) naming one keyword twice, in any case. */
+static void
+clash(void **state)
+{
+	char *a[] = { "Work", "$Junk", "todo" }, *b[] = { "other", "TODO" };
+
+	(void)state;
+	assert_int_equal(md_keywords_clash(a, 3, b, 2), 2);
+	assert_int_equal(md_keywords_clash(a, 2, b, 2), -1);
+	assert_int_equal(md_keywords_clash(b, 2, a, 3), 1);
+	assert_int_equal(md_keywords_clash(a, 3, b, 0), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(clash),
 		cmocka_unit_test(file_missing),
 		cmocka_unit_test(names_found),
 		cmocka_unit_test(case_insensitive),
