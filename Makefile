@@ -75,22 +75,23 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-# What the programs share (cmd/common.c): linked into each, never into
-# the library.
-$(O)/cmd/common.o: cmd/common.c
+# What the programs share (cmd/common.c, the progress line in
+# cmd/progress.c): linked into each, never into the library.
+CMDOBJ = $(O)/cmd/common.o $(O)/cmd/progress.o
+$(O)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(O)/bin/%: cmd/%.c $(O)/cmd/common.o $(LIB)
+$(O)/bin/%: cmd/%.c $(CMDOBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/cmd/common.o \
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CMDOBJ) \
 	    $(LIB) $(LIBS)
 
-# test-common tests the programs' shared helpers: cmd/common.o too.
-$(O)/unit/%: t/unit/%.c $(O)/cmd/common.o $(LIB)
+# test-common tests the programs' shared helpers: cmd/*.o too.
+$(O)/unit/%: t/unit/%.c $(CMDOBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(O)/cmd/common.o $(LIB) -lcmocka $(LIBS)
+	    $(CMDOBJ) $(LIB) -lcmocka $(LIBS)
 
 # A fuzz target with replay.c's main(), for make check: no libFuzzer.
 $(O)/fuzz/replay.o: t/fuzz/replay.c
