@@ -10,6 +10,10 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+# Where bash-completion loads a program's completion on demand, and
+# where zsh looks in its fpath.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 O ?= build
 
@@ -222,7 +226,8 @@ format:
 	    t/fuzz/*.[ch]
 
 # Programs, man pages, the library (static and shared, with its soname
-# link and the link to build against), the public header, libmaildir.pc.
+# link and the link to build against), the public header, libmaildir.pc,
+# bash and zsh completion (contrib/completion/).
 install: all $(LIB) $(SOLIB) $(O)/libmaildir.pc
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 \
@@ -236,6 +241,10 @@ install: all $(LIB) $(SOLIB) $(O)/libmaildir.pc
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmaildir.so
 	install -m 644 libmaildir/maildir.h $(DESTDIR)$(INCLUDEDIR)
 	install -m 644 $(O)/libmaildir.pc $(DESTDIR)$(PKGCONFIGDIR)
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	for p in $(PROGS); do install -m 644 contrib/completion/mdkit.bash \
+	    $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -m 644 contrib/completion/_mdkit $(DESTDIR)$(ZSHCOMPDIR)
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
@@ -246,6 +255,8 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmaildir.so \
 	    $(DESTDIR)$(INCLUDEDIR)/maildir.h \
 	    $(DESTDIR)$(PKGCONFIGDIR)/libmaildir.pc
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_mdkit
 
 clean:
 	rm -rf build build-asan build-fuzz demo
