@@ -11,7 +11,8 @@ MANDIR ?= $(PREFIX)/share/man
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 # Where bash-completion loads a program's completion on demand, and
-# where zsh looks in its fpath.
+# where zsh looks in its fpath (for PREFIX=/usr, Debian's zsh looks in
+# /usr/share/zsh/vendor-completions).
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig

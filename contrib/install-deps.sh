@@ -12,8 +12,9 @@ need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf $*"
 # Peers the tests check us against, installed without their recommended
 # packages (maildrop's would bring a whole MTA): maildrop has Courier's
 # maildirmake and deliverquota, for the Maildir++ quota (t/0440); zsh
-# runs the zsh completion's specs (t/0965).
-peers="maildrop zsh"
+# runs the zsh completion (t/0965, t/0967); bash-completion loads the bash
+# one as it is installed (t/0965).
+peers="maildrop zsh bash-completion"
 
 # not_installed PACKAGE...: those of them dpkg does not have.
 not_installed() {

@@ -15,7 +15,7 @@ BASHC=$SRC/contrib/completion/mdkit.bash
 ZSHC=$SRC/contrib/completion/_mdkit
 PROGS=$(cd "$SRC/cmd" && ls md-*.c | sed 's/\.c$//')
 NPROGS=$(echo "$PROGS" | wc -w)
-plan $((NPROGS * 5 + 21))
+plan $((NPROGS * 5 + 22))
 
 # The options of PROG's source, one a line, sorted: "-x", "-x=" when it
 # takes an argument, "--name?" when the argument is optional.
@@ -152,8 +152,8 @@ is "$(at_end "$W" md-flag M/cur/)" "M/cur/1.M1P1.h:2,S" \
     "a message operand: files"
 
 # make install: the bash file under each program's name where
-# bash-completion loads it on demand, the zsh one in site-functions;
-# make uninstall removes them.
+# bash-completion loads it on demand (and does), the zsh one in
+# site-functions; make uninstall removes them.
 O=$(dirname "$BIN")
 if is_asan || ! command -v make >/dev/null 2>&1; then
 	skip_n 4 "needs make and the plain build"
@@ -170,6 +170,16 @@ is "$(cat "$T/missing")" "" \
     "bash: share/bash-completion/completions/NAME for every program"
 same_bytes "$D/usr/local/share/zsh/site-functions/_mdkit" "$ZSHC" \
     "zsh: share/zsh/site-functions/_mdkit"
+BC=/usr/share/bash-completion/bash_completion
+if [ -f "$BC" ]; then
+	XDG_DATA_DIRS=$D/usr/local/share bash -c '. "$1"
+	    __load_completion md-expunge && complete -p md-expunge' sh "$BC" \
+	    >"$T/out" 2>&1
+	is "$(cat "$T/out")" "complete -F _mdkit md-expunge" \
+	    "bash-completion loads it from there on demand"
+else
+	skip "no bash-completion (make deps installs it)"
+fi
 make -s -C "$SRC" O="$O" DESTDIR="$D" PREFIX=/usr/local uninstall >"$T/out" 2>&1
 is "$(find "$D/usr/local/share/bash-completion" "$D/usr/local/share/zsh" -type f | wc -l)" 0 \
     "make uninstall: no completion left"
