@@ -114,12 +114,14 @@ int cmd_each_folder(const char *path, int folder_root, int recursive,
  * The progress line of work that can take longer than a few seconds, on
  * stderr when it is a terminal and the user did not ask for quiet (-q):
  * shown once the work has lasted a second, redrawn at most four times a
- * second, cleared before any other line and at the end (progress.c).
+ * second and cut to the terminal's width, cleared before any other line
+ * and at the end (progress.c).
  * Only the line is the program's: LABEL and WHAT are shown as given.
  */
 struct cmd_progress {
 	int on;             /* stderr is a terminal, and no -q */
 	int shown;          /* a line is on the terminal now */
+	size_t width;       /* the terminal's columns */
 	struct timespec t0; /* when the work began */
 	double last;        /* when the line was last drawn, since T0 */
 };

@@ -1,5 +1,7 @@
 /* progress.c: the progress line of long work on a terminal; see common.h. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,8 +23,16 @@ since(const struct timespec *t0)
 void
 cmd_progress_init(struct cmd_progress *p, int quiet)
 {
+	struct winsize ws;
+
 	p->on = !quiet && isatty(STDERR_FILENO);
 	p->shown = 0;
+	/* A line longer than the terminal would wrap, and "\r" then wipes
+	 * only its last row: each line is cut to the width. */
+	p->width = 80;
+	if (p->on && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 1)
+		p->width = ws.ws_col;
 	cmd_progress_start(p);
 }
 
@@ -49,11 +59,38 @@ due(struct cmd_progress *p, int last)
 	return t;
 }
 
-static void
-put_left(double left)
+/* Append to the line in BUF (of SIZE, *LEN used so far). */
+__attribute__((format(printf, 4, 5))) static void
+add(char *buf, size_t size, size_t *len, const char *fmt, ...)
 {
-	if (left >= 0)
-		fprintf(stderr, ", %.0f s left", left);
+	va_list ap;
+	int n;
+
+	if (*len >= size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+/* The line in place of the last one, cut to the terminal's width. */
+static void
+draw(struct cmd_progress *p, const char *line, size_t len)
+{
+	if (len >= p->width)
+		len = p->width - 1;
+	fprintf(stderr, "\r\033[K%.*s", (int)len, line);
+	p->shown = 1;
+}
+
+static void
+add_left(char *buf, size_t size, size_t *len, double rate, uint64_t done,
+    uint64_t total)
+{
+	add(buf, size, len, ", %.0f s left",
+	    rate > 0 && done <= total ? (double)(total - done) / rate : 0.0);
 }
 
 void
@@ -61,19 +98,21 @@ cmd_progress_count(struct cmd_progress *p, const char *label, const char *what,
     uint64_t done, uint64_t total)
 {
 	double t = due(p, total != 0 && done >= total), rate;
+	char line[512];
+	size_t len = 0;
 
 	if (t < 0)
 		return;
 	rate = (double)done / t;
-	fprintf(stderr, "\r\033[K%s: %llu", label, (unsigned long long)done);
+	add(line, sizeof(line), &len, "%s: %llu", label,
+	    (unsigned long long)done);
 	if (total != 0)
-		fprintf(stderr, "/%llu", (unsigned long long)total);
-	fprintf(stderr, " %s, %.0f/s", what, rate);
+		add(line, sizeof(line), &len, "/%llu",
+		    (unsigned long long)total);
+	add(line, sizeof(line), &len, " %s, %.0f/s", what, rate);
 	if (total != 0)
-		put_left(rate > 0 && done <= total
-		             ? (double)(total - done) / rate
-		             : 0.0);
-	p->shown = 1;
+		add_left(line, sizeof(line), &len, rate, done, total);
+	draw(p, line, len);
 }
 
 void
@@ -81,25 +120,24 @@ cmd_progress_bytes(struct cmd_progress *p, const char *label, const char *what,
     uint64_t n, uint64_t bytes, uint64_t total)
 {
 	double t = due(p, total != 0 && bytes >= total), rate;
-	char b[8], bt[8], br[8];
+	char line[512], b[8], bt[8], br[8];
+	size_t len = 0;
 
 	if (t < 0)
 		return;
 	rate = (double)bytes / t;
 	md_human_size(bytes, b, sizeof(b));
 	md_human_size((uint64_t)rate, br, sizeof(br));
-	fprintf(stderr, "\r\033[K%s: %llu %s, %s", label, (unsigned long long)n,
-	    what, b);
+	add(line, sizeof(line), &len, "%s: %llu %s, %s", label,
+	    (unsigned long long)n, what, b);
 	if (total != 0) {
 		md_human_size(total, bt, sizeof(bt));
-		fprintf(stderr, "/%s", bt);
+		add(line, sizeof(line), &len, "/%s", bt);
 	}
-	fprintf(stderr, ", %s/s", br);
+	add(line, sizeof(line), &len, ", %s/s", br);
 	if (total != 0)
-		put_left(rate > 0 && bytes <= total
-		             ? (double)(total - bytes) / rate
-		             : 0.0);
-	p->shown = 1;
+		add_left(line, sizeof(line), &len, rate, bytes, total);
+	draw(p, line, len);
 }
 
 void

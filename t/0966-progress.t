@@ -7,9 +7,9 @@
 # short run lasts the second after which the line shows.
 . "$(dirname "$0")/lib.sh"
 
-plan 13
+plan 15
 if ! command -v script >/dev/null 2>&1 || ! have_faultlib; then
-	skip_n 13 "no script(1) or no fault shim (MDKIT_FAULTLIB)"
+	skip_n 15 "no script(1) or no fault shim (MDKIT_FAULTLIB)"
 	exit 0
 fi
 tick() {
@@ -70,3 +70,18 @@ on_tty "$BIN/md-expunge C"
 grep -q "^${ESC}\[KC: 30 looked at, [0-9]*/s$" tty
 ok $? "md-expunge on a terminal: files looked at, rate"
 is "$(count_files C/cur)" 0 "md-expunge with progress: the T messages gone"
+
+# A terminal of 40 columns: each line cut to 39, so that it never wraps
+# (a wrapped line would leave its first row behind).
+LONG=C-with-a-name-long-enough-to-need-cutting
+mv C "$LONG"
+i=1
+while [ $i -le 30 ]; do
+	msg "$LONG/cur" "$i.M1P1.h:2,S"
+	i=$((i + 1))
+done
+on_tty "stty cols 40; $BIN/md-check $LONG >/dev/null"
+grep -q "^${ESC}\[K$(printf %.39s "$LONG")$" tty
+ok $? "40 columns: the line cut to 39"
+is "$(sed "s/^${ESC}\[K//" tty | awk 'length > 39' | wc -l)" 0 \
+    "40 columns: no line longer"
