@@ -2,7 +2,8 @@
 # Shell completion (contrib/completion/): for every program in cmd/, the
 # options its source accepts (OPTSTRING and longopts, with whether each
 # takes an argument), its man page documents, the bash table offers and
-# the zsh specs hand to _arguments are one set, so that none can drift.
+# the zsh specs hand to _arguments are one set, so that none can drift;
+# its -h names them too.
 # Then bash's candidates, driven through COMP_WORDS as bash sets them:
 # options, folder names under the root on the line (or the default
 # maildir), keyword names from dovecot-keywords, sort keys, directories
@@ -15,7 +16,7 @@ BASHC=$SRC/contrib/completion/mdkit.bash
 ZSHC=$SRC/contrib/completion/_mdkit
 PROGS=$(cd "$SRC/cmd" && ls md-*.c | sed 's/\.c$//')
 NPROGS=$(echo "$PROGS" | wc -w)
-plan $((NPROGS * 5 + 22))
+plan $((NPROGS * 6 + 22))
 
 # The options of PROG's source, one a line, sorted: "-x", "-x=" when it
 # takes an argument, "--name?" when the argument is optional.
@@ -31,6 +32,25 @@ src_opts() {
 	    sed 's/{ "\([^"]*\)", *\([a-z]*\)_argument/--\1 \2/' |
 	    sed 's/ no$//; s/ required$/=/; s/ optional$/?/'
 	grep -q CMD_VERSION_OPTION "$f" && echo --version
+}
+# The options -h must name: every short one, and the long ones that have
+# no short form (the OPT_ constants), but -h, --help and --version.
+usage_opts() {
+	src_opts "$1" | sed 's/[=?]$//' | grep '^-[^-]' | grep -vx -- -h
+	grep -o '{ "[a-z0-9-]*", *[a-z]*_argument, NULL, [A-Z_][A-Z_]*' \
+	    "$SRC/cmd/$1.c" | sed 's/{ "\([^"]*\)".*/--\1/'
+}
+# Those of them that PROG -h does not name.
+usage_missing() {
+	"$BIN/$1" -h >"$T/usage" 2>&1
+	for o in $(usage_opts "$1"); do
+		case $o in
+		--*) grep -q -- "[[ ]$o[] =[]" "$T/usage" || echo "$o" ;;
+		*) l=${o#-}
+		   grep -q -- "\[-[0-9A-Za-z]*$l[0-9A-Za-z]*\]\|\[-$l \|-$l " \
+		       "$T/usage" || echo "$o" ;;
+		esac
+	done
 }
 src_names() { src_opts "$1" | sed 's/[=?]$//' | LC_ALL=C sort -u; }
 
@@ -90,6 +110,8 @@ at_end() {
 for p in $PROGS; do
 	is "$(man_names "$p")" "$(src_names "$p")" \
 	    "$p: the man page lists the options the source has"
+	is "$(usage_missing "$p" | tr '\n' ' ')" "" \
+	    "$p: -h names every option but the long forms of short ones"
 	is "$(bash_opts "$p")" "$(src_opts "$p" | LC_ALL=C sort)" \
 	    "$p: the bash table has them, arguments where the source takes one"
 	is "$(comp 1 "$p" - | sed 's/[=?]$//')" "$(src_names "$p")" \
