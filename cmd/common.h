@@ -116,7 +116,8 @@ int cmd_each_folder(const char *path, int folder_root, int recursive,
  * shown once the work has lasted a second, redrawn at most four times a
  * second and cut to the terminal's width, cleared before any other line
  * and at the end (progress.c).
- * Only the line is the program's: LABEL and WHAT are shown as given.
+ * LABEL (a path) is shown as cmd_shown() shows it, and only when the
+ * line is drawn: calling these for every message costs little.
  */
 struct cmd_progress {
 	int on;             /* stderr is a terminal, and no -q */

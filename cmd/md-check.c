@@ -262,7 +262,7 @@ progress(void *arg, uint64_t seen)
 {
 	struct run *r = arg;
 
-	cmd_progress_count(&r->pg, cmd_shown(r->dir, 0), "checked", seen, 0);
+	cmd_progress_count(&r->pg, r->dir, "checked", seen, 0);
 }
 
 /* One maildir; 0, or -1 when part of it could not be checked, -2 when

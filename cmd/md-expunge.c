@@ -90,7 +90,7 @@ progress(void *arg, uint64_t seen)
 {
 	struct run *r = arg;
 
-	cmd_progress_count(&r->pg, cmd_shown(r->dir, 0), "looked at", seen, 0);
+	cmd_progress_count(&r->pg, r->dir, "looked at", seen, 0);
 }
 
 /* -v: "md-expunge: M: 3 messages (1.5K), 1 tmp file (10B) removed". */

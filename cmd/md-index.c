@@ -53,7 +53,7 @@ progress(void *arg, size_t done, size_t total)
 {
 	struct run *r = arg;
 
-	cmd_progress_count(&r->pg, cmd_shown(r->dir, 0), "read", done, total);
+	cmd_progress_count(&r->pg, r->dir, "read", done, total);
 }
 
 static void

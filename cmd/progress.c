@@ -104,7 +104,7 @@ cmd_progress_count(struct cmd_progress *p, const char *label, const char *what,
 	if (t < 0)
 		return;
 	rate = (double)done / t;
-	add(line, sizeof(line), &len, "%s: %llu", label,
+	add(line, sizeof(line), &len, "%s: %llu", cmd_shown(label, 0),
 	    (unsigned long long)done);
 	if (total != 0)
 		add(line, sizeof(line), &len, "/%llu",
@@ -128,7 +128,7 @@ cmd_progress_bytes(struct cmd_progress *p, const char *label, const char *what,
 	rate = (double)bytes / t;
 	md_human_size(bytes, b, sizeof(b));
 	md_human_size((uint64_t)rate, br, sizeof(br));
-	add(line, sizeof(line), &len, "%s: %llu %s, %s", label,
+	add(line, sizeof(line), &len, "%s: %llu %s, %s", cmd_shown(label, 0),
 	    (unsigned long long)n, what, b);
 	if (total != 0) {
 		md_human_size(total, bt, sizeof(bt));
