@@ -16,7 +16,7 @@ BASHC=$SRC/contrib/completion/mdkit.bash
 ZSHC=$SRC/contrib/completion/_mdkit
 PROGS=$(cd "$SRC/cmd" && ls md-*.c | sed 's/\.c$//')
 NPROGS=$(echo "$PROGS" | wc -w)
-plan $((NPROGS * 6 + 22))
+plan $((NPROGS * 6 + 23))
 
 # The options of PROG's source, one a line, sorted: "-x", "-x=" when it
 # takes an argument, "--name?" when the argument is optional.
@@ -87,6 +87,7 @@ zsh_opts() {
 # '=' as bash does (the "=" a word of its own).
 cat >"$T/drive.bash" <<'EOF'
 . "$1"
+[ -n "$WB" ] && COMP_WORDBREAKS=$WB
 cw=$2
 shift 2
 COMP_WORDS=("$@")
@@ -162,6 +163,8 @@ is "$(at_end "$W" md-list -rKJunk M)" "M" \
     "-rKJunk: the argument is in the cluster, M is an operand"
 is "$(at_end "$W" md-list --sort = s)" "size subject" \
     "--sort=: the sort keys"
+is "$(WB=' ' at_end "$W" md-list --sort=s)" "--sort=size --sort=subject" \
+    "--sort=s one word (no '=' in COMP_WORDBREAKS): whole words back"
 is "$(at_end "$W" md-list --sort '')" "date from received size subject" \
     "--sort KEY: the sort keys"
 is "$(at_end "$W" md-list --for)" "--format" "--for: the long option"
