@@ -83,7 +83,7 @@ $(LIB): $(LIBOBJ)
 # What the programs share (cmd/common.c, the progress line in
 # cmd/progress.c): linked into each, never into the library.
 CMDOBJ = $(O)/cmd/common.o $(O)/cmd/progress.o
-$(O)/cmd/%.o: cmd/%.c
+$(CMDOBJ): $(O)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
 
