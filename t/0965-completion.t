@@ -16,7 +16,7 @@ BASHC=$SRC/contrib/completion/mdkit.bash
 ZSHC=$SRC/contrib/completion/_mdkit
 PROGS=$(cd "$SRC/cmd" && ls md-*.c | sed 's/\.c$//')
 NPROGS=$(echo "$PROGS" | wc -w)
-plan $((NPROGS * 6 + 23))
+plan $((NPROGS * 6 + 26))
 
 # The options of PROG's source, one a line, sorted: "-x", "-x=" when it
 # takes an argument, "--name?" when the argument is optional.
@@ -139,7 +139,7 @@ printf '0 Junk\n1 $Label1\n' >"$W/M/dovecot-keywords"
 mkmd "$HOME/Maildir"
 mkmd "$HOME/Maildir/.Home"
 printf '0 Private\n' >"$HOME/Maildir/dovecot-keywords"
-msg "$W/M/cur" "1.M1P1.h:2,S"
+msg "$W/M/cur" "1.M1P1.h:2,S" "2.M2P2.h,S=10,W=12:2,RS"
 
 is "$(at_end "$W" md-move -m M -f '')" "Archive Work.Lists" \
     "-f after -m ROOT: the folders under ROOT, not .git"
@@ -173,8 +173,14 @@ is "$(at_end "$W" md-list M/)" "M/.Archive M/.Work.Lists M/.git M/cur M/new M/tm
     "a maildir operand: directories"
 is "$(at_end "$W" md-index H)" "Home" \
     "a maildir operand: the default maildir's folder names too"
-is "$(at_end "$W" md-flag M/cur/)" "M/cur/1.M1P1.h:2,S" \
+is "$(at_end "$W" md-flag M/cur/1)" "M/cur/1.M1P1.h:2,S" \
     "a message operand: files"
+is "$(at_end "$W" md-flag M/cur/1.M1P1.h : 2)" "2,S" \
+    "a message name split at ':' as bash does: what follows the ':'"
+is "$(at_end "$W" md-flag M/cur/2.M2P2.h,S = 10,W = 12 : 2)" "2,RS" \
+    "a Dovecot name split at '=' and ':': what follows the last"
+is "$(cd "$W" && comp 2 md-flag -k '' M/cur/1.M1P1.h : 2,S | tr '\n' ' ')" \
+    '$Label1 Junk Private ' "-k before a split message name: its maildir's keywords"
 
 # make install: the bash file under each program's name where
 # bash-completion loads it on demand (and does), the zsh one in

@@ -83,18 +83,18 @@ _mdkit_cluster() {
 	_mdkit_k=
 }
 
-# The words of the line with "--opt=value" whole again (bash splits it at
-# '=' when COMP_WORDBREAKS holds one): _mdkit_w, and _mdkit_cw the
-# index of the word completed.
+# The words of the line whole again where bash split them at '=' or ':'
+# (COMP_WORDBREAKS): "--opt=value", and message names such as
+# "1.M1P1.h,S=1234:2,S". _mdkit_w, and _mdkit_cw the index of the word
+# completed.
 _mdkit_words() {
 	local i n=-1 join=0
 	_mdkit_w=()
 	_mdkit_cw=0
 	for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
 		local w=${COMP_WORDS[i]}
-		if ((n >= 0)) && [[ $w == = && ${_mdkit_w[n]} == --?* &&
-		    ${_mdkit_w[n]} != *=* ]]; then
-			_mdkit_w[n]+==
+		if ((n > 0)) && [[ $w == [=:] ]]; then
+			_mdkit_w[n]+=$w
 			join=1
 		elif ((join)); then
 			_mdkit_w[n]+=$w
@@ -242,9 +242,13 @@ _mdkit() {
 	else
 		_mdkit_values "$args" "$cur" "${roots[@]}"
 	fi
-	# "--opt=value" one word on the line: bash replaces all of it.
-	if [[ -n $eq && $COMP_WORDBREAKS != *=* ]]; then
-		COMPREPLY=("${COMPREPLY[@]/#/$eq}")
+	# Whole words, "--opt=" before a value; but bash replaces only what
+	# follows the word's last '=' or ':' when COMP_WORDBREAKS has them.
+	[[ -n $eq ]] && COMPREPLY=("${COMPREPLY[@]/#/$eq}")
+	w=${COMP_WORDBREAKS//[^=:]/}
+	if [[ -n $w ]]; then
+		w=${_mdkit_w[_mdkit_cw]%"${_mdkit_w[_mdkit_cw]##*[$w]}"}
+		[[ -n $w ]] && COMPREPLY=("${COMPREPLY[@]#"$w"}")
 	fi
 	return 0
 }
