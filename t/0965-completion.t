@@ -187,7 +187,7 @@ is "$(cd "$W" && comp 2 md-flag -k '' M/cur/1.M1P1.h : 2,S | tr '\n' ' ')" \
 # site-functions; make uninstall removes them.
 O=$(dirname "$BIN")
 if is_asan || ! command -v make >/dev/null 2>&1; then
-	skip_n 4 "needs make and the plain build"
+	skip_n 5 "needs make and the plain build"
 	exit 0
 fi
 D=$T/root
