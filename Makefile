@@ -10,6 +10,11 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+# Where bash-completion loads a program's completion on demand, and
+# where zsh looks in its fpath (for PREFIX=/usr, Debian's zsh looks in
+# /usr/share/zsh/vendor-completions).
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 O ?= build
 
@@ -80,22 +85,23 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-# What the programs share (cmd/common.c): linked into each, never into
-# the library.
-$(O)/cmd/common.o: cmd/common.c
+# What the programs share (cmd/common.c, the progress line in
+# cmd/progress.c): linked into each, never into the library.
+CMDOBJ = $(O)/cmd/common.o $(O)/cmd/progress.o
+$(CMDOBJ): $(O)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(O)/bin/%: cmd/%.c $(O)/cmd/common.o $(LIB)
+$(O)/bin/%: cmd/%.c $(CMDOBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/cmd/common.o \
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CMDOBJ) \
 	    $(LIB) $(LIBS)
 
-# test-common tests the programs' shared helpers: cmd/common.o too.
-$(O)/unit/%: t/unit/%.c $(O)/cmd/common.o $(LIB)
+# test-common tests the programs' shared helpers: cmd/*.o too.
+$(O)/unit/%: t/unit/%.c $(CMDOBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(O)/cmd/common.o $(LIB) -lcmocka $(LIBS)
+	    $(CMDOBJ) $(LIB) -lcmocka $(LIBS)
 
 # A fuzz target with replay.c's main(), for make check: no libFuzzer.
 $(O)/fuzz/replay.o: t/fuzz/replay.c
@@ -226,7 +232,8 @@ format:
 	    t/fuzz/*.[ch]
 
 # Programs, man pages, the library (static and shared, with its soname
-# link and the link to build against), the public header, libmaildir.pc.
+# link and the link to build against), the public header, libmaildir.pc,
+# bash and zsh completion (contrib/completion/).
 install: all libs
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 \
@@ -240,6 +247,10 @@ install: all libs
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmaildir.so
 	install -m 644 libmaildir/maildir.h $(DESTDIR)$(INCLUDEDIR)
 	install -m 644 $(O)/libmaildir.pc $(DESTDIR)$(PKGCONFIGDIR)
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	for p in $(PROGS); do install -m 644 contrib/completion/mdkit.bash \
+	    $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -m 644 contrib/completion/_mdkit $(DESTDIR)$(ZSHCOMPDIR)
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
@@ -250,6 +261,8 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmaildir.so \
 	    $(DESTDIR)$(INCLUDEDIR)/maildir.h \
 	    $(DESTDIR)$(PKGCONFIGDIR)/libmaildir.pc
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_mdkit
 
 # Debian packages (mdkit, libmaildir0, libmaildir-dev) built by
 # dpkg-buildpackage in a copy of the tree with contrib/debian as its

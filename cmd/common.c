@@ -288,10 +288,12 @@ cmd_warn_message(const char *path, const char *root, const struct md_err *e)
 }
 
 int
-cmd_msgpath(const char *path, struct md_msgpath *mp)
+cmd_msgpath(const char *path, struct md_msgpath *mp, struct cmd_progress *pg)
 {
 	if (md_msgpath_parse(path, mp) == 0)
 		return 0;
+	if (pg != NULL)
+		cmd_progress_clear(pg);
 	if (errno == EINVAL)
 		warnx("%s: not a message in a maildir "
 		      "(DIR/new/NAME or DIR/cur/NAME)",

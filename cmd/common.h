@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "internal.h" /* mdkit's own programs may use the internals */
 
@@ -105,7 +106,9 @@ void cmd_warn_message(
 
 /* md_msgpath_parse(PATH) into MP, or one line on why PATH names no
  * message in a maildir and -1. */
-int cmd_msgpath(const char *path, struct md_msgpath *mp);
+struct cmd_progress;
+int cmd_msgpath(
+    const char *path, struct md_msgpath *mp, struct cmd_progress *pg);
 
 /* One line on why PATH could not be used as a maildir, as
  * md_maildir_check said in E: "PATH: not a maildir (no PATH/tmp)", or
@@ -136,5 +139,37 @@ int cmd_target(const char *arg, char *path, size_t size);
  */
 int cmd_each_folder(const char *path, int folder_root, int recursive,
     int (*fn)(void *arg, const char *path), void *arg);
+
+/*
+ * The progress line of work that can take longer than a few seconds, on
+ * stderr when it is a terminal and the user did not ask for quiet (-q):
+ * shown once the work has lasted a second, redrawn at most four times a
+ * second and cut to the terminal's width, cleared before any other line
+ * and at the end (progress.c).
+ * LABEL (a path) is shown as cmd_shown() shows it, and only when the
+ * line is drawn: calling these for every message costs little.
+ */
+struct cmd_progress {
+	int on;             /* stderr is a terminal, and no -q */
+	int shown;          /* a line is on the terminal now */
+	size_t width;       /* the terminal's columns */
+	struct timespec t0; /* when the work began */
+	double last;        /* when the line was last drawn, since T0 */
+};
+
+/* Decides whether progress is shown (not with QUIET) and starts. */
+void cmd_progress_init(struct cmd_progress *p, int quiet);
+/* The clock again, for the next piece of work (a maildir). */
+void cmd_progress_start(struct cmd_progress *p);
+/* "LABEL: DONE/TOTAL WHAT, RATE/s, N s left" (TOTAL 0: not known, and
+ * neither is the time left). */
+void cmd_progress_count(struct cmd_progress *p, const char *label,
+    const char *what, uint64_t done, uint64_t total);
+/* "LABEL: N WHAT, BYTES/TOTAL, RATE/s, N s left", sizes for people,
+ * the time left from the bytes (TOTAL 0: not known). */
+void cmd_progress_bytes(struct cmd_progress *p, const char *label,
+    const char *what, uint64_t n, uint64_t bytes, uint64_t total);
+/* Wipes the line, if one is shown. */
+void cmd_progress_clear(struct cmd_progress *p);
 
 #endif

@@ -17,7 +17,7 @@
 
 #include "common.h"
 
-#define OPTSTRING ":hrv"
+#define OPTSTRING ":hqrv"
 
 enum { OPT_REPAIR = 256 };
 
@@ -25,13 +25,19 @@ enum { OPT_REPAIR = 256 };
 enum { CLEAN = 0, FINDINGS = 1, UNCHECKED = 2 };
 
 struct opts {
-	int recursive, repair, verbose;
+	int quiet, recursive, repair, verbose;
+};
+
+struct run {
+	struct opts o;
+	struct cmd_progress pg;
+	const char *dir; /* the maildir being checked, for PG */
 };
 
 static void
 usage(void)
 {
-	printf("usage: md-check [-rv] [--repair] [maildir ...]\n");
+	printf("usage: md-check [-qrv] [--repair] [maildir ...]\n");
 	exit(EX_OK);
 }
 
@@ -236,8 +242,10 @@ repair_failed(const struct md_finding *f)
 static void
 print_finding(void *arg, const struct md_finding *f)
 {
-	const struct opts *o = arg;
+	struct run *r = arg;
+	const struct opts *o = &r->o;
 
+	cmd_progress_clear(&r->pg);
 	if (f->kind == MD_CHECK_NOTE) {
 		if (o->verbose)
 			print_note(f);
@@ -253,14 +261,29 @@ print_finding(void *arg, const struct md_finding *f)
 	putchar('\n');
 }
 
+/* "M: 12000 checked, 4000/s" */
+static void
+progress(void *arg, uint64_t seen)
+{
+	struct run *r = arg;
+
+	cmd_progress_count(&r->pg, r->dir, "checked", seen, 0);
+}
+
 /* One maildir; 0, or -1 when part of it could not be checked, -2 when
  * none of it could (each said why). */
 static int
 check_one(struct md_check *c, const char *path)
 {
+	struct run *r = c->arg;
 	struct md_err e;
+	int rc;
 
-	if (md_check_maildir(c, path, &e) == 0)
+	r->dir = path;
+	cmd_progress_start(&r->pg);
+	rc = md_check_maildir(c, path, &e);
+	cmd_progress_clear(&r->pg);
+	if (rc == 0)
 		return 0;
 	fflush(stdout);
 	if (e.kind == MD_ERR_NOT_MAILDIR) {
@@ -308,6 +331,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		CMD_VERSION_OPTION,
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "repair", no_argument, NULL, OPT_REPAIR },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -324,6 +348,9 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			cmd_version();
 		case 'h':
 			usage();
+			break;
+		case 'q':
+			o->quiet = 1;
 			break;
 		case 'r':
 			o->recursive = 1;
@@ -346,24 +373,28 @@ main(int argc, char *argv[])
 {
 	struct md_namegen gen;
 	struct md_check c;
-	struct opts o;
+	struct run r;
+	struct opts *o = &r.o;
 	int status = CLEAN;
 
-	parse_opts(&o, argc, argv);
+	memset(&r, 0, sizeof(r));
+	parse_opts(o, argc, argv);
+	cmd_progress_init(&r.pg, o->quiet);
 	argc -= optind;
 	argv += optind;
 	md_namegen_init(&gen);
 	memset(&c, 0, sizeof(c));
-	c.repair = o.repair;
+	c.repair = o->repair;
 	c.now = time(NULL);
 	c.gen = &gen;
 	c.report = print_finding;
-	c.arg = &o;
+	c.progress = progress;
+	c.arg = &r;
 	if (argc == 0 &&
-	    check_target(&c, &o, cmd_default_maildir(UNCHECKED)) == -1)
+	    check_target(&c, o, cmd_default_maildir(UNCHECKED)) == -1)
 		status = UNCHECKED;
 	for (int i = 0; i < argc; i++)
-		if (check_target(&c, &o, argv[i]) == -1)
+		if (check_target(&c, o, argv[i]) == -1)
 			status = UNCHECKED;
 	if (fflush(stdout) == EOF) {
 		warn("stdout");

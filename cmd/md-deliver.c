@@ -13,17 +13,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "common.h"
 
 #define DEFAULT_TIMEOUT 86400 /* qmail's 24 hours for one delivery */
-#define OPTSTRING ":cd:eF:f:hMr:s:t:v"
+#define OPTSTRING ":cd:eF:f:hMqr:s:t:v"
 #define MBOX_BATCH 1024 /* -M: messages between directory syncs */
 
 struct opts {
-	int create, verbose, mbox, qmail, use_env, have_flags, quota_perm;
+	int create, verbose, quiet, mbox, qmail, use_env, have_flags;
+	int quota_perm;
 	const char *folder;
 	struct md_flags flags;
 	uint64_t limit;
@@ -53,8 +55,10 @@ struct run {
 	struct md_quota_ledger quota; /* the roots of the targets */
 	struct md_maildir *home;
 	struct md_namegen gen;
-	size_t nbatch;    /* messages placed since the last sync */
-	unsigned timeout; /* -t, bounded by the MTA's alarm */
+	size_t nbatch;          /* messages placed since the last sync */
+	unsigned timeout;       /* -t, bounded by the MTA's alarm */
+	struct cmd_progress pg; /* -M on a terminal */
+	uint64_t insize;        /* -M: the bytes of a file on stdin, or 0 */
 	/* Big buffers last: left out of the zeroing, untouched pages stay
 	 * unfaulted (a third of a small delivery's page faults). */
 	struct md_input in;
@@ -64,7 +68,7 @@ struct run {
 static void
 usage(void)
 {
-	printf("usage: md-deliver [-cehMv] [-d addr] [-F flags] [-f folder] "
+	printf("usage: md-deliver [-cehMqv] [-d addr] [-F flags] [-f folder] "
 	       "[-r addr] [-s size]\n"
 	       "                  [-t seconds] [--qmail] [--quota-permanent] "
 	       "[maildir ...]\n");
@@ -126,6 +130,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "help", no_argument, NULL, 'h' }, CMD_VERSION_OPTION,
 		{ "mbox", no_argument, NULL, 'M' },
 		{ "qmail", no_argument, NULL, 'Q' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "quota-permanent", no_argument, NULL, 'P' },
 		{ "return-path", required_argument, NULL, 'r' },
 		{ "size-limit", required_argument, NULL, 's' },
@@ -141,8 +146,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 	for (int i = 1; i < *argc && strcmp((*argv)[i], "--") != 0; i++)
 		if (strcmp((*argv)[i], "--qmail") == 0)
 			o->qmail = 1;
-	while ((c = getopt_long(*argc, *argv, ":cd:eF:f:hMr:s:t:v", longopts,
-	            NULL)) != -1) {
+	while (
+	    (c = getopt_long(*argc, *argv, OPTSTRING, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->create = 1;
@@ -198,6 +203,9 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 				warnx("-t %s: seconds are %s", optarg, errstr);
 				bad_usage(o->qmail);
 			}
+			break;
+		case 'q':
+			o->quiet = 1;
 			break;
 		case 'v':
 			o->verbose = 1;
@@ -287,8 +295,9 @@ open_targets(struct run *r, int argc, char **argv)
 /* One line on what failed; failures that are the message's own are
  * permanent (65), all else retries (75). */
 static int
-classify(int errnum, const struct md_err *e, const struct run *r)
+classify(int errnum, const struct md_err *e, struct run *r)
 {
+	cmd_progress_clear(&r->pg);
 	switch (e->kind) {
 	case MD_ERR_LOOP:
 		warnx("message already delivered to %s (Delivered-To loop)",
@@ -342,12 +351,13 @@ quota_room(struct run *r, struct target *t)
 
 	if (qr == NULL)
 		return 1;
-	if ((rc = md_quota_ledger_room(&r->quota, qr, size, 1, &e)) == -1) {
+	if ((rc = md_quota_ledger_room(&r->quota, qr, size, 1, &e)) == 1)
+		return 1;
+	cmd_progress_clear(&r->pg);
+	if (rc == -1) {
 		cmd_warn_err(&e);
 		return -1;
 	}
-	if (rc == 1)
-		return 1;
 	warn_over(
 	    t, qr->q.bytes + qr->bytes + size, qr->q.count + qr->count + 1);
 	t->over = 1;
@@ -389,6 +399,7 @@ place_all(struct run *r, const struct md_flags *flags)
 			goto failed;
 		if (md_place(&r->tmp, &t->m, flags, &r->gen, t->name,
 		        sizeof(t->name), &e) == -1) {
+			cmd_progress_clear(&r->pg);
 			cmd_warn_err(&e);
 			goto failed;
 		}
@@ -417,8 +428,10 @@ quota_append(struct run *r)
 {
 	struct md_err e;
 
-	if (md_quota_ledger_flush(&r->quota, &e) == -1)
+	if (md_quota_ledger_flush(&r->quota, &e) == -1) {
+		cmd_progress_clear(&r->pg);
 		cmd_warn_err(&e);
+	}
 }
 
 /* Remember where the message went (room was made by batch_room): to be
@@ -477,6 +490,8 @@ sync_batch(struct run *r)
 		int bad =
 		    t->dirty && md_maildir_sync(&t->m, t->dirty, &e) == -1;
 
+		if (bad || r->o.verbose) /* a line of its own follows */
+			cmd_progress_clear(&r->pg);
 		if (bad) {
 			cmd_warn_err(&e);
 			take_back(t);
@@ -599,6 +614,8 @@ import_mbox(struct run *r)
 		int one = import_one(r, &mb, &more);
 
 		seen++;
+		cmd_progress_bytes(&r->pg, "mbox", "messages", seen,
+		    md_input_offset(&r->in), r->insize);
 		if (one == EX_OK) {
 			done++;
 			pending++;
@@ -626,6 +643,7 @@ import_mbox(struct run *r)
 		stopped = first;
 	} else if (rc != EX_TEMPFAIL && targets_status(r) != EX_OK)
 		rc = targets_status(r);
+	cmd_progress_clear(&r->pg);
 	if (stopped)
 		warnx("mbox: %lu delivered, %lu refused; stopped at message "
 		      "%lu, it and the rest not delivered",
@@ -634,6 +652,20 @@ import_mbox(struct run *r)
 		warnx("mbox: %lu delivered, %lu refused%s", done, perm,
 		    rc != EX_OK ? ", not to every maildir" : "");
 	return rc != EX_OK ? rc : perm ? EX_DATAERR : EX_OK;
+}
+
+/* The bytes left to read of a file on FD, for the time -M has left; 0
+ * for a pipe, where nobody knows. */
+static uint64_t
+input_size(int fd)
+{
+	struct stat st;
+	off_t at;
+
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (at = lseek(fd, 0, SEEK_CUR)) == -1 || at > st.st_size)
+		return 0;
+	return (uint64_t)(st.st_size - at);
 }
 
 /* Nothing here outlives the process; freed so that leak checkers can
@@ -685,6 +717,8 @@ main(int argc, char *argv[])
 	md_quota_ledger_init(&r->quota, &r->gen);
 	r->timeout = bound_timeout(r->o.timeout);
 	md_input_init(&r->in, STDIN_FILENO, r->timeout);
+	cmd_progress_init(&r->pg, r->o.quiet || !r->o.mbox);
+	r->insize = r->o.mbox ? input_size(STDIN_FILENO) : 0;
 	open_targets(r, argc, argv);
 	if (r->home == NULL)
 		rc = EX_TEMPFAIL;

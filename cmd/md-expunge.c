@@ -20,13 +20,14 @@
 
 #include "common.h"
 
-#define OPTSTRING ":0af:hm:nrTv"
+#define OPTSTRING ":0af:hm:nqrTv"
 #define TMP_AGE (36 * 3600) /* the maildir spec's 36 hours */
 
 enum { OPT_OLDER = 256, OPT_TMP, OPT_TSV, OPT_JSON };
 
 struct opts {
-	int trashed, all, tmp, older, dry, verbose, recursive, tsv, json;
+	int trashed, all, tmp, older, dry, quiet, verbose, recursive, tsv;
+	int json;
 	time_t older_age, tmp_age;
 	char **folders, **roots; /* -f, -m: pointers into argv */
 	size_t nfolders, nroots;
@@ -47,12 +48,14 @@ struct run {
 	size_t nst;
 	int failed;
 	int out_errno; /* the first failed write of a path */
+	struct cmd_progress pg;
+	const char *dir; /* the maildir being worked on, for PG */
 };
 
 static void
 usage(void)
 {
-	printf("usage: md-expunge [-0ahnrTv] [--older-than age] "
+	printf("usage: md-expunge [-0ahnqrTv] [--older-than age] "
 	       "[--tmp[=age]] [--tsv | --json]\n"
 	       "                  [-m root] [-f folder] "
 	       "[maildir | folder ...]\n");
@@ -65,6 +68,7 @@ report(void *arg, const struct md_expunge_event *ev)
 	struct run *r = arg;
 
 	if (ev->err != NULL) {
+		cmd_progress_clear(&r->pg);
 		if (ev->err->kind == MD_ERR_SYMLINK)
 			warnx("%s: a symbolic link, not followed",
 			    cmd_shown(ev->err->path, 0));
@@ -80,9 +84,18 @@ report(void *arg, const struct md_expunge_event *ev)
 		r->out_errno = errno;
 }
 
+/* "M: 12000 looked at, 4000/s" */
+static void
+progress(void *arg, uint64_t seen)
+{
+	struct run *r = arg;
+
+	cmd_progress_count(&r->pg, r->dir, "looked at", seen, 0);
+}
+
 /* -v: "md-expunge: M: 3 messages (1.5K), 1 tmp file (10B) removed". */
 static void
-tell(const struct run *r, const struct stats *s)
+tell(struct run *r, const struct stats *s)
 {
 	char b1[8], b2[8], msgs[64] = "", tmps[64] = "";
 	const struct md_expunge_stats *v = &s->s;
@@ -98,6 +111,7 @@ tell(const struct run *r, const struct stats *s)
 		    msgs[0] ? ", " : "", (unsigned long long)v->tmpfiles,
 		    v->tmpfiles == 1 ? "" : "s", b2);
 	fflush(stdout); /* paths before the line that sums them up */
+	cmd_progress_clear(&r->pg);
 	fprintf(stderr, "md-expunge: %s: %s%s %s\n", s->path, msgs, tmps,
 	    r->o.dry ? "would be removed" : "removed");
 }
@@ -124,8 +138,11 @@ expunge_one(struct run *r, const char *path)
 		return -1;
 	}
 	s = new_stats(r, path);
+	r->dir = path;
+	cmd_progress_start(&r->pg);
 	/* Problems were told to report() one by one. */
 	md_expunge_maildir(path, &r->x, &s->s, &e);
+	cmd_progress_clear(&r->pg);
 	if (r->o.verbose && !r->o.tsv && !r->o.json)
 		tell(r, s);
 	return 0;
@@ -226,6 +243,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "maildir", required_argument, NULL, 'm' },
 		{ "older-than", required_argument, NULL, OPT_OLDER },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "tmp", optional_argument, NULL, OPT_TMP },
 		{ "trashed", no_argument, NULL, 'T' },
@@ -266,6 +284,9 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			break;
 		case 'n':
 			o->dry = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
 			break;
 		case 'r':
 			o->recursive = 1;
@@ -342,6 +363,7 @@ setup(struct run *r, int nargs, char *const args[])
 	if (o->dry)
 		r->x.what |= MD_EXPUNGE_DRY;
 	r->x.report = report;
+	r->x.progress = progress;
 	r->x.arg = r;
 	md_quota_ledger_init(&r->quota, NULL);
 	r->x.quota = &r->quota;
@@ -350,6 +372,9 @@ setup(struct run *r, int nargs, char *const args[])
 		r->paths = o->verbose ? stderr : NULL;
 	else if (o->verbose || o->dry)
 		r->paths = stdout;
+	/* Paths printed on the terminal are progress enough. */
+	cmd_progress_init(
+	    &r->pg, o->quiet || (r->paths != NULL && isatty(fileno(r->paths))));
 }
 
 /* ---- --tsv and --json ---- */

@@ -79,7 +79,7 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	char given[NAME_MAX + 1], out[PATH_MAX + NAME_MAX + 8];
 	int changed, given_sub;
 
-	if (cmd_msgpath(path, &mp) == -1)
+	if (cmd_msgpath(path, &mp, NULL) == -1)
 		return -1;
 	load_root(root, mp.root, o);
 	if (!root->ok) {

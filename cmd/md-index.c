@@ -13,13 +13,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
 
 #define OPTSTRING ":hj:qrv"
-#define PROGRESS_AFTER 1.0 /* seconds of work before progress shows */
 
 enum { OPT_REBUILD = 256, OPT_DROP, OPT_CHECK };
 enum { UPDATE, REBUILD, DROP, CHECK };
@@ -36,11 +34,8 @@ struct run {
 	struct opts o;
 	struct md_summarizer *z;
 	struct md_namegen gen;
-	const char *dir;    /* the maildir being worked on */
-	struct timespec t0; /* when its work began */
-	double last;        /* when progress was last shown */
-	int shown;          /* a progress line is on the terminal */
-	int tty;
+	const char *dir; /* the maildir being worked on */
+	struct cmd_progress pg;
 	int status;
 };
 
@@ -52,41 +47,13 @@ usage(void)
 	exit(EX_OK);
 }
 
-static double
-since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) +
-	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static void
-clear_progress(struct run *r)
-{
-	if (r->shown)
-		fprintf(stderr, "\r\033[K");
-	r->shown = 0;
-}
-
-/* "DIR: 12000/100000 read, 8000/s, 10 s left", at most 4 times a
- * second, and only once the work has lasted a second. */
+/* "DIR: 12000/100000 read, 8000/s, 10 s left" */
 static void
 progress(void *arg, size_t done, size_t total)
 {
 	struct run *r = arg;
-	double t = since(&r->t0), rate;
 
-	if (!r->tty || t < PROGRESS_AFTER ||
-	    (t - r->last < 0.25 && done < total))
-		return;
-	r->last = t;
-	rate = (double)done / t;
-	fprintf(stderr, "\r\033[K%s: %zu/%zu read, %.0f/s, %.0f s left",
-	    cmd_shown(r->dir, 0), done, total, rate,
-	    rate > 0 ? (double)(total - done) / rate : 0.0);
-	r->shown = 1;
+	cmd_progress_count(&r->pg, r->dir, "read", done, total);
 }
 
 static void
@@ -94,7 +61,7 @@ unreadable(void *arg, const struct md_err *e)
 {
 	struct run *r = arg;
 
-	clear_progress(r);
+	cmd_progress_clear(&r->pg);
 	warn("%s: %s (left out of the cache)", cmd_shown(e->path, 0), e->step);
 	r->status = 1;
 }
@@ -129,15 +96,14 @@ update(struct run *r, const char *dir)
 		return;
 	}
 	r->dir = dir;
-	r->last = 0;
-	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	cmd_progress_start(&r->pg);
 	if (md_index_update(&ix, dir, &st, &e) == -1) {
-		clear_progress(r);
+		cmd_progress_clear(&r->pg);
 		cmd_warn_err(&e);
 		r->status = 1;
 		return;
 	}
-	clear_progress(r);
+	cmd_progress_clear(&r->pg);
 	if (st.damaged) { /* even with -q: the one line a reader gives */
 		errno = st.damaged;
 		if (st.damaged == EBADMSG || st.damaged == ENOTSUP)
@@ -352,7 +318,7 @@ main(int argc, char *argv[])
 	if ((r.z = malloc(sizeof(*r.z))) == NULL)
 		err(EX_OSERR, "malloc");
 	md_summarizer_init(r.z);
-	r.tty = isatty(STDERR_FILENO);
+	cmd_progress_init(&r.pg, r.o.quiet);
 	if (argc == 0)
 		target(&r, cmd_default_maildir(failed_status(&r)));
 	for (int i = 0; i < argc; i++)

@@ -37,6 +37,8 @@ struct run {
 	char last_src[PATH_MAX];         /* the last source maildir looked at */
 	int last_same;                   /* ... is the target itself */
 	struct md_quota_root *last_root; /* ... its root, NULL if uncounted */
+	struct cmd_progress pg;          /* stderr a terminal, no -q */
+	uint64_t done, total;            /* paths taken; given (0: stdin) */
 };
 
 static void
@@ -135,6 +137,7 @@ room_for(struct run *r, const struct md_msgpath *mp)
 	switch (
 	    md_quota_ledger_room(&r->quota, r->to_root, (int64_t)size, 1, &e)) {
 	case -1:
+		cmd_progress_clear(&r->pg);
 		cmd_warn_err(&e);
 		return 0;
 	case 0:
@@ -163,9 +166,10 @@ move_one(struct run *r, const char *path)
 	char out[PATH_MAX + NAME_MAX + 8];
 	uint64_t size;
 
-	if (cmd_msgpath(path, &mp) == -1)
+	if (cmd_msgpath(path, &mp, &r->pg) == -1)
 		return -1;
 	if (load_source(r, mp.root, &e) == -1) {
+		cmd_progress_clear(&r->pg);
 		cmd_warn_err(&e);
 		return -1;
 	}
@@ -175,12 +179,14 @@ move_one(struct run *r, const char *path)
 		return 0;
 	}
 	if (!room_for(r, &mp)) {
+		cmd_progress_clear(&r->pg);
 		warnx("%s: not moved: %s is over its quota", cmd_shown(path, 0),
 		    cmd_shown(r->to_root->path, 1));
 		return -1;
 	}
 	if (md_move(&mp, &r->to, r->o.keep, &r->gen, out, sizeof(out), &size,
 	        &e) == -1) {
+		cmd_progress_clear(&r->pg);
 		cmd_warn_message(path, mp.root, &e);
 		return -1;
 	}
@@ -190,10 +196,22 @@ move_one(struct run *r, const char *path)
 	return 0;
 }
 
+/* One path, and the progress line after it: "md-move: 1200/5000
+ * moved, 800/s, 5 s left" (the count alone for paths from stdin). */
+static int
+move_counted(struct run *r, const char *path)
+{
+	int rc = move_one(r, path);
+
+	r->done++;
+	cmd_progress_count(&r->pg, "md-move", "moved", r->done, r->total);
+	return rc;
+}
+
 static int
 move_line(void *arg, const char *path)
 {
-	return move_one(arg, path) == -1;
+	return move_counted(arg, path) == -1;
 }
 
 /* Append what moved in and out to each root's maildirsize, one line
@@ -205,6 +223,7 @@ write_quota(struct run *r)
 
 	if (md_quota_ledger_flush(&r->quota, &e) == 0)
 		return 0;
+	cmd_progress_clear(&r->pg);
 	cmd_warn_err(&e);
 	return 1;
 }
@@ -300,11 +319,15 @@ main(int argc, char *argv[])
 	md_namegen_init(&r->gen);
 	md_quota_ledger_init(&r->quota, &r->gen);
 	open_target(r);
+	/* Paths printed on the terminal are progress enough. */
+	cmd_progress_init(&r->pg, r->o.quiet || isatty(STDOUT_FILENO));
+	r->total = (uint64_t)argc;
 	if (argc == 0)
 		failed = cmd_stdin_paths(r->o.eol, 0, move_line, r);
 	for (int i = 0; i < argc; i++)
-		if (move_one(r, argv[i]) == -1)
+		if (move_counted(r, argv[i]) == -1)
 			failed = 1;
+	cmd_progress_clear(&r->pg);
 	if (write_quota(r))
 		failed = 1;
 	if (fflush(stdout) == EOF) {

@@ -17,8 +17,10 @@ need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf
     dpkg-dev debhelper lintian"
 # Peers the tests check us against, installed without their recommended
 # packages (maildrop's would bring a whole MTA): maildrop has Courier's
-# maildirmake and deliverquota, for the Maildir++ quota (t/0440).
-peers="maildrop"
+# maildirmake and deliverquota, for the Maildir++ quota (t/0440); zsh
+# runs the zsh completion (t/0965, t/0967); bash-completion loads the bash
+# one as it is installed (t/0965).
+peers="maildrop zsh bash-completion"
 if [ "${1-}" = --only ]; then
 	shift
 	need= peers=

@@ -511,6 +511,8 @@ read_sub(struct run *r, int sub)
 		}
 		if (examine(r, x) == -1) /* gone meanwhile: not ours */
 			free(r->ent[--r->n].name);
+		if (r->c->progress)
+			r->c->progress(r->c->arg, r->n);
 	}
 	if (rc == -1)
 		problem(r, "read", r->path, subs[sub]);

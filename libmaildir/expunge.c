@@ -28,6 +28,7 @@ struct run {
 	struct md_expunge_stats *st;
 	struct md_err *e;
 	unsigned long problems;
+	uint64_t seen; /* entries looked at, for X->progress */
 };
 
 int
@@ -232,8 +233,11 @@ clean_sub(struct run *r, int fd, const char *sub)
 		problem(r, "open", sub, NULL);
 		return;
 	}
-	while ((rc = md_scan_next(&sc, &name, &type)) == 1)
+	while ((rc = md_scan_next(&sc, &name, &type)) == 1) {
 		entry(r, sc.fd, sub, is_tmp, name, type);
+		if (r->x->progress)
+			r->x->progress(r->x->arg, ++r->seen);
+	}
 	if (rc == -1)
 		problem(r, "read", sub, NULL);
 	md_scan_close(&sc);
@@ -243,7 +247,7 @@ int
 md_expunge_maildir(const char *path, const struct md_expunge *x,
     struct md_expunge_stats *st, struct md_err *e)
 {
-	struct run r = { path, x, st, e, 0 };
+	struct run r = { path, x, st, e, 0, 0 };
 	struct md_quota_ledger own, *l = x->quota;
 	struct md_quota_root *qr = NULL;
 	struct md_err qe;

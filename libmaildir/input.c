@@ -22,6 +22,7 @@ md_input_init(struct md_input *in, int fd, unsigned timeout)
 	in->fd = fd;
 	in->eof = 0;
 	in->pos = in->len = 0;
+	in->taken = 0;
 	in->deadline = timeout ? now_ms() + (int64_t)timeout * 1000 : 0;
 }
 
@@ -74,7 +75,14 @@ fill(struct md_input *in)
 	if (r == 0)
 		in->eof = 1;
 	in->len += (size_t)r;
+	in->taken += (uint64_t)r;
 	return r > 0;
+}
+
+uint64_t
+md_input_offset(const struct md_input *in)
+{
+	return in->taken - (in->len - in->pos);
 }
 
 int

@@ -180,10 +180,13 @@ struct md_input {
 	int eof;
 	size_t pos, len;
 	int64_t deadline; /* CLOCK_MONOTONIC ms; 0 = none */
+	uint64_t taken;   /* bytes read from FD so far */
 	char buf[MD_INPUT_SIZE];
 };
 
 void md_input_init(struct md_input *in, int fd, unsigned timeout);
+/* Bytes of the stream consumed so far (read, and passed on). */
+uint64_t md_input_offset(const struct md_input *in);
 /*
  * The next piece of a line: up to and including '\n', or a buffer's worth
  * of a longer line (*complete = 0). Returns 1, 0 at end of input, -1.

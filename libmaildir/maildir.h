@@ -365,6 +365,9 @@ struct md_expunge {
 	int what; /* MD_EXPUNGE_* */
 	struct timespec before, tmp_before;
 	void (*report)(void *arg, const struct md_expunge_event *ev);
+	/* Optional: after each entry of new/, cur/ and tmp/ looked at, the
+	 * count so far in this maildir (for a progress line). */
+	void (*progress)(void *arg, uint64_t seen);
 	void *arg;
 	struct md_quota_ledger *quota; /* where removals are recorded and
 	                                * written; NULL: one of the call's */
@@ -459,6 +462,9 @@ struct md_check {
 	time_t now;             /* for the age of tmp/ files */
 	struct md_namegen *gen; /* fresh names for duplicates, quota file */
 	void (*report)(void *arg, const struct md_finding *f);
+	/* Optional: after each message looked at, the count so far in this
+	 * maildir (for a progress line). */
+	void (*progress)(void *arg, uint64_t seen);
 	void *arg;
 	unsigned long found, fixed; /* findings reported, and repaired */
 };

@@ -322,7 +322,7 @@ chmod 755 "$T/RO/cur"
 
 # ---- usage ----
 
-for args in "--bogus" "-q" "-f" "--older-than" "--older-than 7" \
+for args in "--bogus" "-z" "-f" "--older-than" "--older-than 7" \
     "--older-than 7x" "--older-than -1d" "--tmp=" "--tmp=36" "--tmp=1.5h" \
     "--tsv --json" "--all -T $M" "--all" "--all -r" "-f ../x" "-f .Work" \
     "--tmp 3d $M" "--tmp=1h 12h"; do
