@@ -46,17 +46,19 @@ printf '%s\n' libmaildir-dev libmaildir0 libmaildir0-dbgsym mdkit mdkit-dbgsym \
 is "$(cat "$T/built" | tr '\n' ' ')" "$(tr '\n' ' ' <"$T/want")" \
     "mdkit, libmaildir0, libmaildir-dev (and debug symbols), version $VERSION"
 
-# mdkit: the programs and their pages, nothing of the library.
+# mdkit: the programs, their pages and completion, nothing of the library.
 {
-	for b in md-check md-deliver md-expunge md-flag md-index md-list \
-	    md-mkdir md-move; do
+	for c in "$SRC"/cmd/md-*.c; do
+		b=$(basename "$c" .c)
 		echo "usr/bin/$b"
 		echo "usr/share/man/man1/$b.1.gz"
+		echo "usr/share/bash-completion/completions/$b"
 	done
 	echo usr/share/man/man7/mdkit.7.gz
+	echo usr/share/zsh/vendor-completions/_mdkit
 } | sort >"$T/want"
 is "$(sort "$T/mdkit" | tr '\n' ' ')" "$(tr '\n' ' ' <"$T/want")" \
-    "mdkit: the programs, their man pages and mdkit(7)"
+    "mdkit: the programs, their man pages, mdkit(7), bash and zsh completion"
 is "$(sort "$T/libmaildir0" | tr '\n' ' ')" \
     "usr/lib/MA/libmaildir.so.0 usr/lib/MA/libmaildir.so.$VERSION " \
     "libmaildir0: the shared library and its soname link"
