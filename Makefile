@@ -157,12 +157,17 @@ valgrind-units: $(UNITS)
 # mdkit beside a real Postfix and a real Dovecot (t/interop/): installed
 # from Debian's packages when missing (as root), run on 127.0.0.1 from
 # private configuration directories, stopped and removed afterwards.
-# The tests skip, saying why, when that cannot be done here.
+# The tests skip, saying why, when that cannot be done here; what they
+# could leave behind is compared before and after (t/interop/state.sh).
 check-interop: deps
 	@sh contrib/install-deps.sh --interop || \
 	    echo "mdkit: check-interop: the tests will skip what is missing" >&2
 	@$(MAKE) --no-print-directory all
+	@sh t/interop/state.sh >$(O)/interop.before
 	MDKIT_BIN=$(CURDIR)/$(O)/bin prove -v t/interop/*.t
+	@sh t/interop/state.sh >$(O)/interop.after
+	@diff -u $(O)/interop.before $(O)/interop.after && \
+	    echo "check-interop: the machine is as it was (t/interop/state.sh)"
 
 # The same suite under AddressSanitizer and UBSan, in its own build tree.
 check-asan:

@@ -4,7 +4,8 @@
 # 127.0.0.1:PORT, sends each line of standard input as one tagged
 # command, and prints every line the server sends back, CRLF made LF.
 # A command ending in {@FILE} sends FILE's bytes as its literal (for
-# APPEND). Exits 1 when a command's tagged answer is not OK, after
+# APPEND). With IMAP_SAVE=PREFIX, each literal the server sends is also
+# written to PREFIX.1, PREFIX.2, ... in order. Exits 1 when a command's tagged answer is not OK, after
 # LOGOUT; 2 when the server cannot be reached.
 use strict;
 use warnings;
@@ -16,6 +17,7 @@ my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
 binmode $s;
 my $n = 0;
 my $bad = 0;
+my $saved = 0;
 
 sub line {
 	my $l = <$s>;
@@ -31,6 +33,12 @@ sub line {
 			die "imap.pl: short literal\n" unless $got;
 		}
 		print $buf;
+		if (defined $ENV{IMAP_SAVE}) {
+			my $name = $ENV{IMAP_SAVE} . '.' . ++$saved;
+			open my $f, '>:raw', $name or die "imap.pl: $name: $!\n";
+			print $f $buf;
+			close $f or die "imap.pl: $name: $!\n";
+		}
 		line();    # the rest of the response
 	}
 	return $l;

@@ -35,12 +35,14 @@ mkdir "$TB" && cp "$BIN"/md-* "$TB" && chmod 755 "$TB" "$TB"/md-* || {
 }
 
 _interop_cleanup() {
+	# The servers' processes: their masters and the masters' children.
+	_kids=$(for _m in $_pf_up $_dv_up; do pgrep -P "$_m"; done 2>/dev/null)
 	[ -z "$_pf_up" ] || postfix -c "$PF" stop >/dev/null 2>&1
 	[ -z "$_dv_up" ] || dovecot -c "$DV/dovecot.conf" stop >/dev/null 2>&1
-	# Their masters gone (10 s at most), then anything left of the test
+	# All of them gone (10 s at most), then anything left of the test
 	# users, then the users.
 	_i=0
-	while [ $_i -lt 100 ] && _alive $_pf_up $_dv_up; do
+	while [ $_i -lt 100 ] && _alive $_pf_up $_dv_up $_kids; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
@@ -52,10 +54,13 @@ _interop_cleanup() {
 }
 trap _interop_cleanup EXIT
 
-# _alive PID...: one of them is still running.
+# _alive PID...: one of them is still running (a zombie is not).
 _alive() {
 	for _p; do
-		kill -0 "$_p" 2>/dev/null && return 0
+		case $(ps -o stat= -p "$_p" 2>/dev/null) in
+		'' | Z*) ;;
+		*) return 0 ;;
+		esac
 	done
 	return 1
 }
@@ -324,9 +329,23 @@ EOC
 		cat "$T/dv.out" "$DV/log" >&2
 		return 1
 	}
+	_dv_up=none
+	wait_port "$IMAP_PORT" || return 1
 	_dv_up=$(master_pid "$DV/run/master.pid")
 	: "${_dv_up:=none}"
-	wait_port "$IMAP_PORT"
+}
+
+# dovecot_stop: stop it and wait (10 s at most) until it is gone.
+dovecot_stop() {
+	_kids=$(pgrep -P "$_dv_up")
+	dovecot -c "$DV/dovecot.conf" stop >/dev/null 2>&1
+	_i=0
+	while [ $_i -lt 100 ] && _alive "$_dv_up" $_kids; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	_alive "$_dv_up" $_kids && return 1
+	_dv_up=
 }
 
 # imap USER <COMMANDS: imap.pl as test user USER (a make_user NAME); its
