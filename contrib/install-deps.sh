@@ -26,9 +26,12 @@ need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf $*"
 # maildirmake and deliverquota, for the Maildir++ quota (t/0440).
 peers="maildrop"
 # Servers for --interop, without recommends too (postfix's would add
-# python3 and more; dovecot-core's ssl-cert is a hard dependency).
+# python3 and more; dovecot-core's ssl-cert is a hard dependency), and
+# what the tests watch and run them with: ps and pgrep (procps), ss
+# (iproute2), useradd (passwd), not in every minimal Debian.
 servers=
-[ -z "$interop" ] || servers="postfix swaks dovecot-imapd"
+[ -z "$interop" ] ||
+    servers="postfix swaks dovecot-imapd procps iproute2 passwd"
 
 # not_installed PACKAGE...: those of them dpkg does not have.
 not_installed() {

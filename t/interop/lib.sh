@@ -74,7 +74,10 @@ master_pid() {
 # the servers and add users) and each of WHAT is installed.
 need_servers() {
 	is_root || skip_all "not root: cannot run Postfix and Dovecot or add users"
-	command -v useradd >/dev/null 2>&1 || skip_all "no useradd"
+	for _c in useradd userdel setpriv ps pgrep pkill ss perl; do
+		command -v "$_c" >/dev/null 2>&1 ||
+		    skip_all "no $_c (make check-interop installs it as root)"
+	done
 	for _w; do
 		case $_w in
 		postfix) _p=/usr/sbin/postfix ;;
