@@ -11,7 +11,7 @@ MDKIT_BIN=${MDKIT_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}
 . "$(dirname "$0")/lib.sh"
 
 need_servers postfix swaks
-plan 51
+plan 54
 
 # ---- the documented lines, the same in the man page ----
 snippet mta/README 'mailbox_command = /usr/local/bin/md-deliver -e' \
@@ -76,6 +76,7 @@ arrived() {
 
 make_user alice
 make_user bob
+make_user carol
 make_user vmail
 A=$U_alice
 MA=$T/u/alice/Maildir
@@ -196,6 +197,19 @@ grep -q "to=<$A@localhost>.*status=bounced.*larger than the size limit" \
     "$PFL/maillog"
 ok $? "with md-deliver's reason in the log"
 is "$(arrived "$MA" l1) $(arrived "$MA" s1)" "0 0" "neither was stored"
+pf_set "$(adapt <"$T/mbox.cf")"
+
+# The -c line: the first message makes ~/Maildir.
+snippet mta/README 'mailbox_command = /usr/local/bin/md-deliver -c -e' \
+    >"$T/mbox-c.cf"
+pf_set "$(adapt <"$T/mbox-c.cf")"
+message c1 "$T/c1"
+send "$U_carol@localhost" "$T/c1"
+is "$(logged "to=<$U_carol@localhost>.*status=sent" 1)" 1 \
+    "with md-deliver -c -e, a user without ~/Maildir: sent"
+is "$(arrived "$T/u/carol/Maildir" c1)" 1 "it arrived once"
+is "$(fmode "$T/u/carol/Maildir") $(stat -c %U "$T/u/carol/Maildir")" \
+    "700 $U_carol" "in a maildir of the user's, mode 0700"
 pf_set "$(adapt <"$T/mbox.cf")"
 
 # ---- pipe(8), virtual users ----

@@ -10,7 +10,19 @@ MDKIT_BIN=${MDKIT_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}
 . "$(dirname "$0")/lib.sh"
 
 need_servers dovecot
-plan 41
+plan 44
+
+# ---- the documented lines, the same in the man pages ----
+snippet mta/dovecot.conf mail_location >"$T/location.conf"
+is "$(lines "$T/location.conf")" 5 "contrib/mta/dovecot.conf has the mail_location block"
+in_man "$T/location.conf" "$TOP/man/mdkit.7"
+ok $? "mdkit(7) shows the same lines"
+n=0
+for p in md-deliver.1 mdkit.7; do
+	quota=$(sed -n 's/^\.Ql \(quota = maildir:.*\)/\1/p' "$TOP/man/$p")
+	snippet mta/dovecot.conf mail_plugins | grep -qxF "  $quota" && n=$((n + 1))
+done
+is "$n" 2 "the quota line md-deliver(1) and mdkit(7) name is contrib's"
 
 make_user alice
 M=$T/u/alice/Maildir
