@@ -7,13 +7,17 @@
 #	need_servers postfix swaks      # skips the whole test unless there
 #	make_user alice                 # $U_alice: its name; home $T/u/alice
 #	postfix_start                   # SMTP on 127.0.0.1:$SMTP_PORT
-#	send alice "$T/msg"             # one message by SMTP (swaks)
+#	send "$U_alice@localhost" "$T/msg"   # one message by SMTP (swaks)
+#	dovecot_start                   # IMAP on 127.0.0.1:$IMAP_PORT
+#	imap alice <"$T/commands"       # the answers in $T/imap.out
 #
 # Nothing is configured or started on the machine itself: Postfix runs
-# as `postfix -c $T/postfix`, with its own queue, data and log
+# as `postfix -c $T/postfix/etc`, with its own queue, data and log
 # directories, and relays nowhere (every non-local transport is error:);
 # Dovecot as `dovecot -c $T/dovecot/dovecot.conf`, with its own base,
-# state and log paths. Test users are named mdkit-tNNNNN-NAME.
+# state and log paths. Test users are named mdkit-tPID-NAME. As root,
+# neither needs the system's own configuration (no main.cf of Debian's,
+# no alternate_config_directories).
 
 IDIR=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$IDIR/../.." && pwd)
