@@ -11,7 +11,7 @@ MDKIT_BIN=${MDKIT_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}
 . "$(dirname "$0")/lib.sh"
 
 need_servers postfix swaks
-plan 54
+plan 56
 
 # ---- the documented lines, the same in the man page ----
 snippet mta/README 'mailbox_command = /usr/local/bin/md-deliver -e' \
@@ -271,6 +271,11 @@ is "$(arrived "$V/u2/Maildir" v4) $(count_files "$V/u2/Maildir")" "1 1" \
     "it arrived once"
 
 # ---- nothing else ----
+message x1 "$T/x1"
+send someone@example.com "$T/x1"
+isnt "$?" 0 "mail for elsewhere is refused"
+is "$(pf_log 'reject: RCPT .*<someone@example.com>: Recipient address rejected: no mail leaves a test')" \
+    1 "at RCPT, by the error: transports (nothing relayed)"
 pf_idle
 is "$(postqueue -c "$PF" -p 2>&1 | grep -v '^--' | grep -c "$A\|$B\|@example.org")" \
     0 "no message for our users is left in the queue"
