@@ -1,6 +1,6 @@
-# mdkit: one Makefile. `make`, `make check`, `make stress`, `make fuzz`,
-# `make demo`, `make bench`, `make install PREFIX=... DESTDIR=...`,
-# `make uninstall`, `make deb`.
+# mdkit: one Makefile. `make`, `make check`, `make check-interop`,
+# `make stress`, `make fuzz`, `make demo`, `make bench`,
+# `make install PREFIX=... DESTDIR=...`, `make uninstall`, `make deb`.
 
 VERSION = 0.9.0
 SOVERSION = 0 # the shared library's ABI: bump on an incompatible change
@@ -165,6 +165,21 @@ valgrind-units: $(UNITS)
 	set -e; for u in $(UNITS); do echo "== valgrind $$u"; \
 	    $(VALGRIND) $$u >/dev/null; done
 
+# mdkit beside a real Postfix and a real Dovecot (t/interop/): installed
+# from Debian's packages when missing (as root), run on 127.0.0.1 from
+# private configuration directories, stopped and removed afterwards.
+# The tests skip, saying why, when that cannot be done here; what they
+# could leave behind is compared before and after (t/interop/state.sh).
+check-interop: deps
+	@sh contrib/install-deps.sh --interop || \
+	    echo "mdkit: check-interop: the tests will skip what is missing" >&2
+	@$(MAKE) --no-print-directory all
+	@sh t/interop/state.sh >$(O)/interop.before
+	MDKIT_BIN=$(CURDIR)/$(O)/bin prove -v t/interop/*.t
+	@sh t/interop/state.sh >$(O)/interop.after
+	@diff -u $(O)/interop.before $(O)/interop.after && \
+	    echo "check-interop: the machine is as it was (t/interop/state.sh)"
+
 # The same suite under AddressSanitizer and UBSan, in its own build tree.
 check-asan:
 	@sh contrib/install-deps.sh clang
@@ -288,6 +303,7 @@ clean:
 
 -include $(wildcard $(O)/*/*.d)
 
-.PHONY: all libs deb deps check all-tests run-tests valgrind-units check-asan stress \
+.PHONY: all libs deb deps check all-tests run-tests valgrind-units check-asan \
+    check-interop stress \
     stress-faults stress-crash stress-concurrency fuzz fuzzers lint-man demo \
     bench format install uninstall clean
