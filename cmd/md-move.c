@@ -34,8 +34,10 @@ struct run {
 	struct md_quota_ledger quota;
 	struct md_quota_root *to_root;
 	struct md_namegen gen;
-	char last_src[PATH_MAX];         /* the last source maildir looked at */
-	int last_same;                   /* ... is the target itself */
+	struct md_keywords to_kw; /* the target's dovecot-keywords */
+	char kmap[26];            /* keyword letters from the last source */
+	char last_src[PATH_MAX];  /* the last source maildir looked at */
+	int last_same;            /* ... is the target itself */
 	struct md_quota_root *last_root; /* ... its root, NULL if uncounted */
 	struct cmd_progress pg;          /* stderr a terminal, no -q */
 	uint64_t done, total;            /* paths taken; given (0: stdin) */
@@ -80,6 +82,8 @@ open_target(struct run *r)
 		err(1, "%s", cmd_shown(r->to.path, 0));
 	r->to_dev = st.st_dev;
 	r->to_ino = st.st_ino;
+	if (md_keywords_read(r->to.path, &r->to_kw) == -1)
+		err(1, "%s/dovecot-keywords", cmd_shown(r->to.path, 0));
 	/* The root whose quota counts the target; NULL for the Trash. One
 	 * that cannot be told stops the run: moved in, a message would go
 	 * uncounted. */
@@ -106,11 +110,21 @@ load_source(struct run *r, const char *root, struct md_err *e)
 	r->last_src[0] = '\0';
 	r->last_same = 0;
 	r->last_root = NULL;
+	for (int i = 0; i < 26; i++)
+		r->kmap[i] = (char)('a' + i);
 	if (stat(root, &st) == -1)
 		return errno == ENOENT ? 0 : md_err_set(e, "stat", root, NULL);
 	if (md_quota_ledger_find(&r->quota, root, &r->last_root, e) == -1)
 		return -1;
 	r->last_same = st.st_dev == r->to_dev && st.st_ino == r->to_ino;
+	if (!r->last_same) {
+		struct md_keywords kw;
+
+		if (md_keywords_read(root, &kw) == -1)
+			return md_err_set(e, "read", root, "dovecot-keywords");
+		md_keywords_map(&kw, &r->to_kw, r->kmap);
+		md_keywords_free(&kw);
+	}
 	strlcpy(r->last_src, root, sizeof(r->last_src));
 	return 0;
 }
@@ -184,10 +198,15 @@ move_one(struct run *r, const char *path)
 		    cmd_shown(r->to_root->path, 1));
 		return -1;
 	}
-	if (md_move(&mp, &r->to, r->o.keep, &r->gen, out, sizeof(out), &size,
-	        &e) == -1) {
+	if (md_move(&mp, &r->to, r->o.keep, r->kmap, &r->gen, out, sizeof(out),
+	        &size, &e) == -1) {
 		cmd_progress_clear(&r->pg);
-		cmd_warn_message(path, mp.root, &e);
+		if (e.kind == MD_ERR_KEYWORD)
+			warnx("%s: not moved: a keyword of it has no letter in "
+			      "%s (md-move never writes Dovecot's file)",
+			    cmd_shown(path, 0), cmd_shown(e.path, 1));
+		else
+			cmd_warn_message(path, mp.root, &e);
 		return -1;
 	}
 	account(r, size);
@@ -335,6 +354,7 @@ main(int argc, char *argv[])
 		failed = 1;
 	}
 	md_maildir_close(&r->to);
+	md_keywords_free(&r->to_kw);
 	md_quota_ledger_free(&r->quota);
 	free(r);
 	return failed;

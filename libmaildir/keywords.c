@@ -123,6 +123,19 @@ md_keywords_find(const struct md_keywords *kw, const char *name)
 	return -1;
 }
 
+void
+md_keywords_map(
+    const struct md_keywords *from, const struct md_keywords *to, char map[26])
+{
+	for (int i = 0; i < 26; i++) {
+		int c = 'a' + i;
+
+		if (from->name[i] != NULL)
+			c = md_keywords_find(to, from->name[i]);
+		map[i] = c == -1 ? '\0' : (char)c;
+	}
+}
+
 size_t
 md_keywords_format(const struct md_keywords *kw, const struct md_flags *f,
     char *buf, size_t size)

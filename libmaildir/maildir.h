@@ -37,7 +37,8 @@ enum md_err_kind {
 	MD_ERR_DAMAGED,     /* a cache that fails its checks */
 	MD_ERR_TIMEOUT,     /* no input for the time allowed */
 	MD_ERR_LOOP,        /* permanent: the message has our Delivered-To */
-	MD_ERR_TOO_BIG      /* permanent: larger than the size limit */
+	MD_ERR_TOO_BIG,     /* permanent: larger than the size limit */
+	MD_ERR_KEYWORD      /* a keyword the target's dovecot-keywords lacks */
 };
 
 /* Where a failed call failed: its kind, a short verb for messages (never
@@ -340,10 +341,13 @@ int md_quota_ledger_flush(struct md_quota_ledger *l, struct md_err *e);
  * then the unlink of the source and an fsync of its directory. OUT gets
  * the new path, *SIZE the message's size. A source renamed meanwhile is
  * found by its base (as md_change); one that is gone gives ENOENT.
+ * KMAP (md_keywords_map; NULL: letters as they are) renames keyword
+ * letters for TO; a letter it cannot carry fails with MD_ERR_KEYWORD
+ * (ENOENT), E naming TO's dovecot-keywords, and the message stays.
  */
 int md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
-    struct md_namegen *g, char *out, size_t outsize, uint64_t *size,
-    struct md_err *e);
+    const char *kmap, struct md_namegen *g, char *out, size_t outsize,
+    uint64_t *size, struct md_err *e);
 
 /* ---- expunge.c: removing messages and stale tmp/ files ---- */
 
@@ -741,6 +745,13 @@ int md_keywords_find(const struct md_keywords *kw, const char *name);
  * length, which may be SIZE or more, as snprintf(3) does. */
 size_t md_keywords_format(const struct md_keywords *kw,
     const struct md_flags *f, char *buf, size_t size);
+/* How letters carry from a maildir naming keywords as FROM does to one
+ * naming them as TO does, into MAP: MAP[i] is the letter 'a' + i
+ * becomes, the one TO gives FROM's name; '\0' where TO does not name
+ * it (the keyword cannot go there without writing Dovecot's file); the
+ * letter itself where FROM names none (nothing to lose). */
+void md_keywords_map(
+    const struct md_keywords *from, const struct md_keywords *to, char map[26]);
 
 /* ---- commit.c: making a file durable and visible, the one way ---- */
 

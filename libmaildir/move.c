@@ -20,18 +20,54 @@
 /* Another client renaming the source, or a name clash, each bounded. */
 #define MOVE_TRIES 8
 
-/* "<fresh base>,S=<size><info of the old name>" into NAME. */
+/* NAME with its keyword letters renamed by KMAP into OUT; -1/ENOENT for
+ * a letter that cannot be carried. Keyword letters are each maildir's
+ * own (its dovecot-keywords): carried as they are, one would name
+ * another keyword in the target, or none. */
 static int
-new_name(const struct md_msgpath *mp, uint64_t size, struct md_namegen *g,
-    char *name, size_t namesize)
+carry_keywords(const char *name, const char *kmap, char *out, size_t size)
 {
-	char base[NAME_MAX + 1];
+	struct md_name n;
+	struct md_flags f;
+
+	md_name_parse(name, &n);
+	md_flags_zero(&f);
+	for (int c = 1; c < 256; c++) {
+		if (!md_flags_has(&n.flags, (unsigned char)c))
+			continue;
+		if (c >= 'a' && c <= 'z' && kmap[c - 'a'] == '\0') {
+			errno = ENOENT;
+			return -1;
+		}
+		md_flags_set(&f,
+		    c >= 'a' && c <= 'z' ? (unsigned char)kmap[c - 'a']
+		                         : (unsigned char)c,
+		    1);
+	}
+	if (n.kind != MD_INFO_2)
+		return strlcpy(out, name, size) < size ? 0 : -1;
+	return md_name_format(out, size, name, &n, &f);
+}
+
+/* "<fresh base>,S=<size><info of the old name>" into NAME, keywords
+ * carried by KMAP (NULL: as they are). */
+static int
+new_name(const struct md_msgpath *mp, uint64_t size, const char *kmap,
+    struct md_namegen *g, char *name, size_t namesize)
+{
+	char base[NAME_MAX + 1], info[NAME_MAX + 1];
+	const char *old = mp->name;
 	int n;
 
+	if (kmap != NULL) {
+		if (carry_keywords(mp->name, kmap, info, sizeof(info)) == -1)
+			return -1;
+		old = info;
+	}
 	if (md_name_unique(g, base, sizeof(base)) == -1)
 		return -1;
 	n = snprintf(name, namesize, "%s,S=%llu%s", base,
-	    (unsigned long long)size, mp->name + md_name_baselen(mp->name));
+	    (unsigned long long)size, old + md_name_baselen(old));
 	if (n < 0 || (size_t)n >= namesize || (size_t)n > NAME_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -133,8 +169,8 @@ msg_size(const char *name, const struct stat *st)
 
 int
 md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
-    struct md_namegen *g, char *out, size_t outsize, uint64_t *size,
-    struct md_err *e)
+    const char *kmap, struct md_namegen *g, char *out, size_t outsize,
+    uint64_t *size, struct md_err *e)
 {
 	char from[PATH_MAX], name[NAME_MAX + 1], placed[NAME_MAX + 5];
 	int dir = mp->sub == MD_NEW ? to->newfd : to->curfd;
@@ -160,8 +196,11 @@ md_move(struct md_msgpath *mp, const struct md_maildir *to, int keep,
 			    e, MD_ERR_NOT_MESSAGE, "not a message", from, NULL);
 		}
 		*size = msg_size(mp->name, &st);
-		if (new_name(mp, *size, g, name, sizeof(name)) == -1)
-			return md_err_set(e, "name", to->path, NULL);
+		if (new_name(mp, *size, kmap, g, name, sizeof(name)) == -1)
+			return errno == ENOENT
+			           ? md_err_kind(e, MD_ERR_KEYWORD, "keyword",
+			                 to->path, "dovecot-keywords")
+			           : md_err_set(e, "name", to->path, NULL);
 		if (keep)
 			r = md_link(AT_FDCWD, from, dir, name);
 		else

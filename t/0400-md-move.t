@@ -7,7 +7,7 @@
 # quota lines for Trash; bad input refused with nothing moved.
 . "$(dirname "$0")/lib.sh"
 
-plan 107
+plan 111
 
 MV=$BIN/md-move
 F=$BIN/md-flag
@@ -254,3 +254,28 @@ done
 is "$(tree "$T")" "$before" "usage errors: nothing moved"
 mv_ -h
 is "$RC:$(head -c 14 "$T/out")" "0:usage: md-move" "-h: usage on stdout, exit 0"
+
+# ---- keywords: each maildir's letters are its own ----
+
+# Letters name keywords through each maildir's dovecot-keywords: a
+# message keeps its keywords' names, under the target's letters; one
+# whose keyword the target does not name is not moved (md-move never
+# writes Dovecot's file); letters the source names nothing with stay.
+K=$T/K
+mkmd "$K" "$K/.In" "$K/.Out" "$K/.None"
+printf '0 $Work\n1 $Done\n' >"$K/.In/dovecot-keywords"
+printf '0 $Junk\n1 $work\n2 $Later\n' >"$K/.Out/dovecot-keywords"
+printf 'Subject: k\n\n' >"$K/.In/cur/k1:2,Sa"
+printf 'Subject: k\n\n' >"$K/.In/cur/k2:2,Sb"
+printf 'Subject: k\n\n' >"$K/.None/cur/k3:2,Sc"
+mv_ "$K/.In/cur/k1:2,Sa" "$K/.Out"
+is "$RC:$(name_info "$(cat "$T/out")")" "0:2,Sb" \
+    "\$Work (a in the source) takes the target's letter for it (b, names compared without case)"
+mv_ "$K/.In/cur/k2:2,Sb" "$K/.Out"
+is "$RC:$(lines "$T/err"):$(ls "$K/.In/cur")" "1:1:k2:2,Sb" \
+    "a keyword the target does not name: exit 1, one line, the message stays"
+err_has "not moved: a keyword of it has no letter in $K/.Out/dovecot-keywords" \
+    "... and the line says why"
+mv_ "$K/.None/cur/k3:2,Sc" "$K/.Out"
+is "$RC:$(name_info "$(cat "$T/out")")" "0:2,Sc" \
+    "a letter the source names nothing with: kept as it is"

@@ -268,14 +268,14 @@ msgpaths(void **state)
 	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
 
 	(void)state;
-	assert_int_equal(cmd_msgpath("M/cur/1.a.h:2,S", &mp), 0);
+	assert_int_equal(cmd_msgpath("M/cur/1.a.h:2,S", &mp, NULL), 0);
 	assert_string_equal(mp.root, "M");
 	assert_string_equal(mp.name, "1.a.h:2,S");
 	/* the one line said goes to /dev/null here */
 	assert_true(saved >= 0 && null >= 0);
 	assert_int_equal(dup2(null, STDERR_FILENO), STDERR_FILENO);
-	assert_int_equal(cmd_msgpath("M/tmp/1.a.h", &mp), -1);
-	assert_int_equal(cmd_msgpath("M/cur/.hidden", &mp), -1);
+	assert_int_equal(cmd_msgpath("M/tmp/1.a.h", &mp, NULL), -1);
+	assert_int_equal(cmd_msgpath("M/cur/.hidden", &mp, NULL), -1);
 	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
 	close(null);
 	close(saved);

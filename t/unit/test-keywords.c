@@ -261,11 +261,36 @@ clash(void **state)
 	assert_int_equal(md_keywords_clash(a, 3, b, 0), -1);
 }
 
+/* Letters carry by name: FROM's a ($Work) is TO's c; FROM's b ($Done)
+ * has none in TO; letters FROM names nothing with stay as they are. */
+static void
+map_by_name(void **state)
+{
+	struct md_keywords from, to;
+	char from_buf[] = "$Work\0$Done", to_buf[] = "x";
+	char map[26];
+
+	(void)state;
+	memset(&from, 0, sizeof(from));
+	memset(&to, 0, sizeof(to));
+	from.name[0] = from_buf;
+	from.name[1] = from_buf + 6;
+	to.name[0] = "$Junk";
+	to.name[2] = "$WORK";
+	to.buf = to_buf;
+	md_keywords_map(&from, &to, map);
+	assert_int_equal(map[0], 'c');
+	assert_int_equal(map[1], '\0');
+	for (int i = 2; i < 26; i++)
+		assert_int_equal(map[i], 'a' + i);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(clash),
+		cmocka_unit_test(map_by_name),
 		cmocka_unit_test(file_missing),
 		cmocka_unit_test(names_found),
 		cmocka_unit_test(case_insensitive),

@@ -79,7 +79,8 @@ renames_with_fresh_base(void **state)
 	    0);
 	scratch_msgpath(&mp, p->from, "cur/old,S=5,U=9:2,FS,x");
 	assert_int_equal(
-	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), 0);
+	    md_move(&mp, &p->m, 0, NULL, &p->g, out, sizeof(out), &size, &e),
+	    0);
 	assert_int_equal(size, 5);
 	name = name_in(out, p->to, "cur");
 	assert_null(strstr(name, "old"));
@@ -107,7 +108,8 @@ new_stays_new_and_size_by_stat(void **state)
 	scratch_put(p->from, "new/plain", "1234567");
 	scratch_msgpath(&mp, p->from, "new/plain");
 	assert_int_equal(
-	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), 0);
+	    md_move(&mp, &p->m, 0, NULL, &p->g, out, sizeof(out), &size, &e),
+	    0);
 	assert_int_equal(size, 7);
 	name = name_in(out, p->to, "new");
 	assert_null(strchr(name, ':'));
@@ -129,7 +131,8 @@ keep_links(void **state)
 	scratch_put(p->from, "cur/k:2,S", "abc");
 	scratch_msgpath(&mp, p->from, "cur/k:2,S");
 	assert_int_equal(
-	    md_move(&mp, &p->m, 1, &p->g, out, sizeof(out), &size, &e), 0);
+	    md_move(&mp, &p->m, 1, NULL, &p->g, out, sizeof(out), &size, &e),
+	    0);
 	assert_true(scratch_exists(p->from, "cur/k:2,S", NULL));
 	assert_int_equal(lstat(out, &st), 0);
 	assert_int_equal(st.st_nlink, 2);
@@ -150,7 +153,8 @@ finds_renamed_source(void **state)
 	scratch_put(p->from, "cur/moved:2,RS", "x");
 	scratch_msgpath(&mp, p->from, "new/moved");
 	assert_int_equal(
-	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), 0);
+	    md_move(&mp, &p->m, 0, NULL, &p->g, out, sizeof(out), &size, &e),
+	    0);
 	assert_non_null(strstr(name_in(out, p->to, "cur"), ":2,RS"));
 	assert_false(scratch_exists(p->from, "cur/moved:2,RS", NULL));
 	pair_free(p);
@@ -169,7 +173,8 @@ gone_and_directory(void **state)
 	scratch_msgpath(&mp, p->from, "cur/nothing:2,S");
 	errno = 0;
 	assert_int_equal(
-	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), -1);
+	    md_move(&mp, &p->m, 0, NULL, &p->g, out, sizeof(out), &size, &e),
+	    -1);
 	assert_int_equal(errno, ENOENT);
 	assert_string_equal(e.step, "find");
 	assert_int_equal(e.kind, MD_ERR_GONE);
@@ -179,9 +184,44 @@ gone_and_directory(void **state)
 	scratch_msgpath(&mp, p->from, "cur/dir:2,");
 	errno = 0;
 	assert_int_equal(
-	    md_move(&mp, &p->m, 0, &p->g, out, sizeof(out), &size, &e), -1);
+	    md_move(&mp, &p->m, 0, NULL, &p->g, out, sizeof(out), &size, &e),
+	    -1);
 	assert_int_equal(errno, EISDIR);
 	assert_true(scratch_exists(p->from, "cur/dir:2,", NULL));
+	pair_free(p);
+}
+
+/* A keyword map renames letters in the new name; a letter it cannot
+ * carry fails with MD_ERR_KEYWORD and leaves the message where it was. */
+static void
+keywords_carried(void **state)
+{
+	struct pair *p = pair("kwfrom", "kwto");
+	struct md_msgpath mp;
+	struct md_err e;
+	char out[PATH_MAX + NAME_MAX + 8], map[26];
+	uint64_t size = 0;
+
+	(void)state;
+	for (int i = 0; i < 26; i++)
+		map[i] = (char)('a' + i);
+	map[0] = 'd';
+	map[1] = '\0';
+	scratch_put(p->from, "cur/one:2,Sa", "hello");
+	scratch_put(p->from, "cur/two:2,Sab", "hello");
+	scratch_msgpath(&mp, p->from, "cur/one:2,Sa");
+	assert_int_equal(
+	    md_move(&mp, &p->m, 0, map, &p->g, out, sizeof(out), &size, &e),
+	    0);
+	assert_string_equal(out + strlen(out) - 5, ":2,Sd");
+	scratch_msgpath(&mp, p->from, "cur/two:2,Sab");
+	assert_int_equal(
+	    md_move(&mp, &p->m, 0, map, &p->g, out, sizeof(out), &size, &e),
+	    -1);
+	assert_int_equal(e.kind, MD_ERR_KEYWORD);
+	assert_int_equal(errno, ENOENT);
+	strcat(strcpy(out, p->from), "/cur/two:2,Sab");
+	assert_int_equal(access(out, F_OK), 0);
 	pair_free(p);
 }
 
@@ -192,6 +232,7 @@ main(void)
 		cmocka_unit_test(renames_with_fresh_base),
 		cmocka_unit_test(new_stays_new_and_size_by_stat),
 		cmocka_unit_test(keep_links),
+		cmocka_unit_test(keywords_carried),
 		cmocka_unit_test(finds_renamed_source),
 		cmocka_unit_test(gone_and_directory),
 	};
