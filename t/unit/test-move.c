@@ -211,8 +211,7 @@ keywords_carried(void **state)
 	scratch_put(p->from, "cur/two:2,Sab", "hello");
 	scratch_msgpath(&mp, p->from, "cur/one:2,Sa");
 	assert_int_equal(
-	    md_move(&mp, &p->m, 0, map, &p->g, out, sizeof(out), &size, &e),
-	    0);
+	    md_move(&mp, &p->m, 0, map, &p->g, out, sizeof(out), &size, &e), 0);
 	assert_string_equal(out + strlen(out) - 5, ":2,Sd");
 	scratch_msgpath(&mp, p->from, "cur/two:2,Sab");
 	assert_int_equal(
