@@ -11,8 +11,9 @@ set -eu
 need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf $*"
 # Peers the tests check us against, installed without their recommended
 # packages (maildrop's would bring a whole MTA): maildrop has Courier's
-# maildirmake and deliverquota, for the Maildir++ quota (t/0440).
-peers="maildrop"
+# maildirmake and deliverquota, for the Maildir++ quota (t/0440);
+# dovecot-sieve has Pigeonhole's sieve-test, the Sieve oracle (t/0610).
+peers="maildrop dovecot-sieve"
 
 # not_installed PACKAGE...: those of them dpkg does not have.
 not_installed() {

@@ -213,3 +213,68 @@ md_msgids(const char *value, char *out, size_t size)
 	out[n] = '\0';
 	return count;
 }
+
+/* [S, E) without comments and the blanks outside quotes, quotes undone
+ * (as an addr-spec means it), into OUT; its length, or 0 if it is cut. */
+static size_t
+bare_spec(const char *s, const char *e, char *out, size_t size)
+{
+	int quote = 0, comment = 0;
+	size_t n = 0;
+
+	for (; s < e; s++) {
+		char c = *s;
+
+		if ((quote || comment) && c == '\\' && s + 1 < e)
+			c = *++s;
+		else if (comment) {
+			comment += (c == '(') - (c == ')');
+			continue;
+		} else if (c == '"') {
+			quote = !quote;
+			continue;
+		} else if (!quote && c == '(') {
+			comment = 1;
+			continue;
+		} else if (!quote && is_space(c))
+			continue;
+		if (comment)
+			continue;
+		if (n + 1 >= size)
+			return 0;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+int
+md_addr_next(const char **pos, char *out, size_t size)
+{
+	const char *s = *pos;
+
+	while (*s != '\0') {
+		const char *end = first_mailbox(s), *colon, *lt, *gt, *at;
+		size_t n;
+
+		*pos = *end ? end + 1 : end;
+		colon = group_colon(s, end);
+		if (colon != NULL) /* "Team: a@x, ..." the first member */
+			s = colon + 1;
+		if (end > s && end[-1] == ';') /* a group's end */
+			end--;
+		if ((lt = angle(s, end)) != NULL) {
+			gt = memchr(lt, '>', (size_t)(end - lt));
+			s = lt + 1;
+			end = gt ? gt : end;
+			/* an obsolete route "@a,@b:" before the address */
+			if (*s == '@' && (at = memchr(s, ':', end - s)) != NULL)
+				s = at + 1;
+		}
+		n = bare_spec(s, end, out, size);
+		if (n > 0)
+			return 1;
+		s = *pos;
+	}
+	return 0;
+}

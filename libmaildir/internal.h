@@ -78,6 +78,11 @@ size_t md_from_name(
 /* The ids "<...>" of VALUE without brackets or blanks, separated by one
  * space, into OUT (ids that do not fit are left out); their number. */
 int md_msgids(const char *value, char *out, size_t size);
+/* The next address of the address list at *POS (a header's raw value)
+ * as its addr-spec "local@domain" (comments, blanks and quotes gone,
+ * groups opened) into OUT, *POS moved past it: 1, or 0 at the end. An
+ * address that does not fit SIZE is skipped. */
+int md_addr_next(const char **pos, char *out, size_t size);
 
 /* ---- clock.c: local time, many times over ---- */
 
@@ -443,5 +448,7 @@ void md_sorter_sort(struct md_sorter *s);
 /* Message I (below s->n) into M, pointing into S. */
 void md_sorter_get(const struct md_sorter *s, size_t i, struct md_listed *m);
 void md_sorter_free(struct md_sorter *s);
+
+#include "sieve.h"
 
 #endif

@@ -1,0 +1,327 @@
+/*
+ * sieve-lex.c: the tokens of a Sieve script (RFC 5228 section 8.1):
+ * identifiers, tags, numbers with their K, M, G quantifiers, quoted
+ * strings with their two escapes, multi-line "text:" strings with dot
+ * stuffing, both kinds of comment. Each token knows its line and column
+ * so that every later error can name its place.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int
+md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
+    unsigned line, unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e != NULL) {
+		e->kind = kind;
+		e->line = line;
+		e->col = col;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	if (kind == MD_SIEVE_SYSTEM && errno == 0)
+		errno = ENOMEM;
+	else if (kind != MD_SIEVE_SYSTEM)
+		errno = EINVAL;
+	return -1;
+}
+
+void
+md_sieve_lex_init(struct md_sieve_lexer *lx, const char *buf, size_t len)
+{
+	lx->p = buf;
+	lx->end = buf + len;
+	lx->line = 1;
+	lx->col = 1;
+}
+
+static int
+peek(const struct md_sieve_lexer *lx, size_t k)
+{
+	return lx->p + k < lx->end ? (unsigned char)lx->p[k] : -1;
+}
+
+static void
+step(struct md_sieve_lexer *lx)
+{
+	if (*lx->p == '\n') {
+		lx->line++;
+		lx->col = 1;
+	} else
+		lx->col++;
+	lx->p++;
+}
+
+static int
+is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A growing string for a token's text. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static int
+put(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 32;
+		char *p;
+
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		if ((p = realloc(b->s, cap)) == NULL)
+			return -1;
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+/* Blanks and comments; -1 for a bracket comment left open. */
+static int
+skip_space(struct md_sieve_lexer *lx, struct md_sieve_err *e)
+{
+	for (;;) {
+		int c = peek(lx, 0);
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			step(lx);
+		else if (c == '#') {
+			while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
+				step(lx);
+		} else if (c == '/' && peek(lx, 1) == '*') {
+			unsigned line = lx->line, col = lx->col;
+
+			step(lx);
+			step(lx);
+			while (!(peek(lx, 0) == '*' && peek(lx, 1) == '/')) {
+				if (peek(lx, 0) == -1)
+					return md_sieve_errf(e, MD_SIEVE_SYNTAX,
+					    line, col,
+					    "comment not closed with */");
+				step(lx);
+			}
+			step(lx);
+			step(lx);
+		} else
+			return 0;
+	}
+}
+
+static int
+lex_number(
+    struct md_sieve_lexer *lx, struct md_sieve_token *t, struct md_sieve_err *e)
+{
+	uint64_t n = 0, mul = 1;
+	int c;
+
+	while (is_digit(c = peek(lx, 0))) {
+		if (n > (UINT64_MAX - 9) / 10)
+			return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line,
+			    t->col, "number too large");
+		n = n * 10 + (uint64_t)(c - '0');
+		step(lx);
+	}
+	switch (c) {
+	case 'K':
+	case 'k':
+		mul = 1ULL << 10;
+		break;
+	case 'M':
+	case 'm':
+		mul = 1ULL << 20;
+		break;
+	case 'G':
+	case 'g':
+		mul = 1ULL << 30;
+		break;
+	}
+	if (mul != 1) {
+		step(lx);
+		if (n > UINT64_MAX / mul)
+			return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line,
+			    t->col, "number too large");
+		n *= mul;
+	}
+	if (is_alpha(peek(lx, 0)) || is_digit(peek(lx, 0)))
+		return md_sieve_errf(e, MD_SIEVE_SYNTAX, lx->line, lx->col,
+		    "unexpected character after a number");
+	t->kind = MD_TOK_NUMBER;
+	t->num = n;
+	return 0;
+}
+
+static int
+lex_word(struct md_sieve_lexer *lx, struct md_sieve_token *t, int tag,
+    struct md_sieve_err *e)
+{
+	const char *s;
+
+	if (tag)
+		step(lx);
+	if (!is_alpha(peek(lx, 0)))
+		return md_sieve_errf(e, MD_SIEVE_SYNTAX, lx->line, lx->col,
+		    "':' not followed by a tag name");
+	s = lx->p;
+	while (is_alpha(peek(lx, 0)) || is_digit(peek(lx, 0)))
+		step(lx);
+	t->len = (size_t)(lx->p - s);
+	if ((t->s = strndup(s, t->len)) == NULL)
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	t->kind = tag ? MD_TOK_TAG : MD_TOK_IDENT;
+	return 0;
+}
+
+/* "...": \" and \\ stand for the character; any other \x for x. */
+static int
+lex_quoted(
+    struct md_sieve_lexer *lx, struct md_sieve_token *t, struct md_sieve_err *e)
+{
+	struct buf b = { 0 };
+	int c;
+
+	step(lx);
+	while ((c = peek(lx, 0)) != '"') {
+		if (c == -1) {
+			free(b.s);
+			return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line,
+			    t->col, "string not closed with \"");
+		}
+		if (c == '\\' && peek(lx, 1) != -1)
+			step(lx);
+		if (put(&b, lx->p, 1) < 0)
+			goto nomem;
+		step(lx);
+	}
+	step(lx);
+	if (b.s == NULL && put(&b, "", 0) < 0)
+		goto nomem;
+	t->kind = MD_TOK_STRING;
+	t->s = b.s;
+	t->len = b.len;
+	return 0;
+nomem:
+	free(b.s);
+	return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+}
+
+/* The end of the line at P: past its LF, or the end of the script. */
+static const char *
+line_end(const struct md_sieve_lexer *lx)
+{
+	const char *nl = memchr(lx->p, '\n', (size_t)(lx->end - lx->p));
+
+	return nl ? nl + 1 : lx->end;
+}
+
+/* text: [blanks] [# comment] CRLF, then lines up to one of a lone ".";
+ * a line starting ".." loses one dot. Lines end in CRLF in the value. */
+static int
+lex_text(
+    struct md_sieve_lexer *lx, struct md_sieve_token *t, struct md_sieve_err *e)
+{
+	struct buf b = { 0 };
+
+	for (int i = 0; i < 5; i++)
+		step(lx);
+	while (peek(lx, 0) == ' ' || peek(lx, 0) == '\t')
+		step(lx);
+	if (peek(lx, 0) == '#')
+		while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
+			step(lx);
+	if (peek(lx, 0) == '\r')
+		step(lx);
+	if (peek(lx, 0) != '\n')
+		return md_sieve_errf(e, MD_SIEVE_SYNTAX, lx->line, lx->col,
+		    "text: must end its line");
+	step(lx);
+	for (;;) {
+		const char *s = lx->p, *end = line_end(lx);
+		size_t n = (size_t)(end - s);
+
+		if (s == lx->end) {
+			free(b.s);
+			return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line,
+			    t->col, "text: not ended by a line with a dot");
+		}
+		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+			n--;
+		while (lx->p < end)
+			step(lx);
+		if (n == 1 && s[0] == '.')
+			break;
+		if (n > 0 && s[0] == '.')
+			s++, n--;
+		if (put(&b, s, n) < 0 || put(&b, "\r\n", 2) < 0) {
+			free(b.s);
+			return md_sieve_errf(
+			    e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+		}
+	}
+	if (b.s == NULL && put(&b, "", 0) < 0)
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	t->kind = MD_TOK_STRING;
+	t->s = b.s;
+	t->len = b.len;
+	return 0;
+}
+
+int
+md_sieve_lex(
+    struct md_sieve_lexer *lx, struct md_sieve_token *t, struct md_sieve_err *e)
+{
+	int c;
+
+	memset(t, 0, sizeof(*t));
+	if (skip_space(lx, e) < 0)
+		return -1;
+	t->line = lx->line;
+	t->col = lx->col;
+	c = peek(lx, 0);
+	if (c == -1) {
+		t->kind = MD_TOK_EOF;
+		return 0;
+	}
+	if (strchr(";,()[]{}", c) != NULL && c != '\0') {
+		t->kind = MD_TOK_PUNCT;
+		t->punct = (char)c;
+		step(lx);
+		return 0;
+	}
+	if (is_digit(c))
+		return lex_number(lx, t, e);
+	if (c == ':')
+		return lex_word(lx, t, 1, e);
+	if (c == '"')
+		return lex_quoted(lx, t, e);
+	if (lx->end - lx->p >= 5 && strncasecmp(lx->p, "text:", 5) == 0)
+		return lex_text(lx, t, e);
+	if (is_alpha(c))
+		return lex_word(lx, t, 0, e);
+	if (c >= 0x21 && c < 0x7f)
+		return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line, t->col,
+		    "unexpected character '%c'", c);
+	return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line, t->col,
+	    "unexpected byte 0x%02x", (unsigned)c);
+}

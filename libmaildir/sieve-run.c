@@ -1,0 +1,697 @@
+/*
+ * sieve-run.c: a checked script over one message. Tests read the header
+ * through header.c (values RFC 2047 decoded by decode.c for header, the
+ * addresses of addr.c for address), compare with the script's comparator
+ * and match type, and commands collect actions into a result by the
+ * RFC's rules; nothing is stored or sent here.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+struct runner {
+	const struct md_sieve_msg *m;
+	struct md_sieve_result *r;
+	struct md_sieve_err *e;
+	int keep;    /* the implicit keep still stands */
+	int stopped; /* stop, or a reject that ends the script */
+	char *flags; /* imap4flags' internal variable, space-separated */
+	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
+};
+
+/* ---- comparators ---- */
+
+static int
+fold(int c, int cmp)
+{
+	return cmp == MD_CMP_CASEMAP && c >= 'a' && c <= 'z' ? c - 32 : c;
+}
+
+/* i;ascii-numeric: the leading digits' value; no digit is infinity,
+ * returned as 1 in *INF. Digits beyond 19 saturate. */
+static uint64_t
+numeric(const char *s, int *inf)
+{
+	uint64_t v = 0;
+
+	*inf = !(*s >= '0' && *s <= '9');
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX
+		                              : v * 10 + (uint64_t)(*s - '0');
+	return v;
+}
+
+/* <0, 0, >0 as A sorts before, with or after B under CMP. */
+static int
+order(const char *a, const char *b, int cmp)
+{
+	if (cmp == MD_CMP_NUMERIC) {
+		int ia, ib;
+		uint64_t va = numeric(a, &ia), vb = numeric(b, &ib);
+
+		if (ia || ib)
+			return ia - ib;
+		return (va > vb) - (va < vb);
+	}
+	for (;; a++, b++) {
+		int ca = fold((unsigned char)*a, cmp);
+		int cb = fold((unsigned char)*b, cmp);
+
+		if (ca != cb || ca == 0)
+			return ca - cb;
+	}
+}
+
+static int
+relation(int rel, int c)
+{
+	switch (rel) {
+	case MD_REL_GT:
+		return c > 0;
+	case MD_REL_GE:
+		return c >= 0;
+	case MD_REL_LT:
+		return c < 0;
+	case MD_REL_LE:
+		return c <= 0;
+	case MD_REL_EQ:
+		return c == 0;
+	default:
+		return c != 0;
+	}
+}
+
+static int
+contains(const char *v, const char *key, int cmp)
+{
+	size_t k = strlen(key);
+
+	for (; *v; v++) {
+		size_t i = 0;
+
+		while (i < k && v[i] &&
+		       fold((unsigned char)v[i], cmp) ==
+		           fold((unsigned char)key[i], cmp))
+			i++;
+		if (i == k)
+			return 1;
+	}
+	return k == 0;
+}
+
+/* One character of V: a whole UTF-8 sequence where there is one. */
+static size_t
+char_len(const char *v)
+{
+	size_t n = md_utf8_len((const unsigned char *)v, strlen(v));
+
+	return n ? n : 1;
+}
+
+/* The pattern element at *P: '*', '?' or a literal (an escaped one too);
+ * returns its kind, the literal in *LIT, *P moved past it. */
+static int
+element(const char **p, int *lit)
+{
+	int c = (unsigned char)*(*p)++;
+
+	if (c == '\\' && **p != '\0') {
+		*lit = (unsigned char)*(*p)++;
+		return 'l';
+	}
+	*lit = c;
+	return c == '*' || c == '?' ? c : 'l';
+}
+
+/* :matches, '*' any run, '?' one character, '\' quotes the next: a
+ * walk that returns to the last '*' on a mismatch (linear in practice,
+ * never worse than |pattern| x |value|). */
+static int
+glob(const char *pat, const char *v, int cmp)
+{
+	const char *star = NULL, *resume = NULL;
+
+	for (;;) {
+		const char *p = pat;
+		int lit, k = *p ? element(&p, &lit) : 0;
+
+		if (k == '*') {
+			star = pat = p;
+			resume = v;
+			continue;
+		}
+		if (k == '?' && *v) {
+			v += char_len(v);
+			pat = p;
+			continue;
+		}
+		if (k == 'l' && *v &&
+		    fold((unsigned char)*v, cmp) == fold(lit, cmp)) {
+			v++;
+			pat = p;
+			continue;
+		}
+		if (k == 0 && *v == '\0')
+			return 1;
+		if (star == NULL || *resume == '\0')
+			return 0;
+		resume += char_len(resume);
+		v = resume;
+		pat = star;
+	}
+}
+
+static int
+regex_match(struct runner *rn, const char *v, const char *key, int cmp)
+{
+	regex_t re;
+	int flags = REG_EXTENDED | REG_NOSUB |
+	            (cmp == MD_CMP_CASEMAP ? REG_ICASE : 0),
+	    rc;
+
+	if (regcomp(&re, key, flags) != 0)
+		return md_sieve_errf(
+		    rn->e, MD_SIEVE_RUNTIME, 0, 0, "invalid regex '%s'", key);
+	rc = regexec(&re, v, 0, NULL, 0) == 0;
+	regfree(&re);
+	return rc;
+}
+
+/* Does V match KEY by SP's match type and comparator? -1 on error. */
+static int
+match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
+    const char *key)
+{
+	switch (sp->match) {
+	case MD_MATCH_IS:
+		return order(v, key, sp->comparator) == 0;
+	case MD_MATCH_CONTAINS:
+		return contains(v, key, sp->comparator);
+	case MD_MATCH_MATCHES:
+		return glob(key, v, sp->comparator);
+	case MD_MATCH_REGEX:
+		return regex_match(rn, v, key, sp->comparator);
+	default:
+		return relation(sp->rel, order(v, key, sp->comparator));
+	}
+}
+
+/* V against any of SP's keys (its last positional argument). */
+static int
+match_keys(struct runner *rn, const struct md_sieve_spec *sp,
+    const struct md_sieve_arg *keys, const char *v)
+{
+	for (size_t i = 0; i < keys->n; i++) {
+		int rc = match(rn, sp, v, keys->s[i]);
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- the values a test looks at ---- */
+
+static int
+copy_part(const char *s, size_t n, char *out, size_t size)
+{
+	n = n < size ? n : size - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 1;
+}
+
+/* The address part PART of ADDR ("local@domain") into OUT; 0 when it
+ * has none (a detail without a separator). */
+static int
+addr_part(const char *addr, int part, char *out, size_t size)
+{
+	const char *at = strrchr(addr, '@'), *plus;
+	size_t local = at ? (size_t)(at - addr) : strlen(addr);
+
+	switch (part) {
+	case MD_PART_DOMAIN:
+		if (at == NULL)
+			return 0;
+		strlcpy(out, at + 1, size);
+		return 1;
+	case MD_PART_LOCAL:
+		return copy_part(addr, local, out, size);
+	case MD_PART_USER:
+		plus = memchr(addr, '+', local);
+		return copy_part(
+		    addr, plus ? (size_t)(plus - addr) : local, out, size);
+	case MD_PART_DETAIL:
+		if ((plus = memchr(addr, '+', local)) == NULL)
+			return 0;
+		return copy_part(
+		    plus + 1, local - (size_t)(plus + 1 - addr), out, size);
+	default:
+		strlcpy(out, addr, size);
+		return 1;
+	}
+}
+
+/* Each value a test looks at, to VISIT: 1 (a match) ends the walk. */
+typedef int (*visit_fn)(
+    struct runner *, const struct md_sieve_spec *, const char *, size_t *);
+
+static int
+visit_match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
+    size_t *count)
+{
+	if (sp->match == MD_MATCH_COUNT) {
+		(*count)++;
+		return 0;
+	}
+	return match_keys(rn, sp, sp->pos[1], v);
+}
+
+/* The addresses of one header value (or an envelope address) by part. */
+static int
+visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
+    const char *value, size_t *count)
+{
+	char addr[1024], part[1024];
+	const char *p = value;
+	int rc;
+
+	while (md_addr_next(&p, addr, sizeof(addr)))
+		if (addr_part(addr, sp->part, part, sizeof(part)) &&
+		    (rc = visit_match(rn, sp, part, count)) != 0)
+			return rc;
+	return 0;
+}
+
+static int
+test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
+{
+	const struct md_sieve_arg *names = sp->pos[0];
+	size_t count = 0;
+	int rc;
+
+	for (size_t i = 0; i < names->n; i++)
+		for (size_t k = 0; md_header_field(rn->m->h, names->s[i], k,
+		                       rn->raw, sizeof(rn->raw)) >= 0;
+		     k++) {
+			if (address)
+				rc = visit_addrs(rn, sp, rn->raw, &count);
+			else {
+				md_decode_text(rn->m->d, rn->raw,
+				    strlen(rn->raw), rn->text,
+				    sizeof(rn->text));
+				rc = visit_match(rn, sp, rn->text, &count);
+			}
+			if (rc != 0)
+				return rc;
+		}
+	if (sp->match == MD_MATCH_COUNT) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%zu", count);
+		return match_keys(rn, sp, sp->pos[1], n);
+	}
+	return 0;
+}
+
+static int
+test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	const struct md_sieve_arg *parts = sp->pos[0];
+	size_t count = 0;
+	int rc;
+
+	for (size_t i = 0; i < parts->n; i++) {
+		const char *v = strcasecmp(parts->s[i], "from") == 0
+		                    ? rn->m->from
+		                    : rn->m->to;
+
+		if (v == NULL)
+			continue;
+		if (*v == '\0') /* the null sender: "" for :all alone */
+			rc = sp->part == MD_PART_ALL
+			         ? visit_match(rn, sp, "", &count)
+			         : 0;
+		else
+			rc = visit_addrs(rn, sp, v, &count);
+		if (rc != 0)
+			return rc;
+	}
+	if (sp->match == MD_MATCH_COUNT) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%zu", count);
+		return match_keys(rn, sp, sp->pos[1], n);
+	}
+	return 0;
+}
+
+static int
+test_exists(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	for (size_t i = 0; i < sp->pos[0]->n; i++)
+		if (md_header_field(rn->m->h, sp->pos[0]->s[i], 0, rn->raw,
+		        sizeof(rn->raw)) < 0)
+			return 0;
+	return 1;
+}
+
+/* ---- imap4flags: sets of flags as space-separated words ---- */
+
+/* Is the word F (N bytes) in SET? Flags are case-insensitive. */
+static int
+has_flag(const char *set, const char *f, size_t n)
+{
+	for (const char *p = set; p && *p;) {
+		size_t k = strcspn(p, " ");
+
+		if (k == n && strncasecmp(p, f, n) == 0)
+			return 1;
+		p += k + (p[k] == ' ');
+	}
+	return 0;
+}
+
+/* Each word of WORDS into *SET, once; REMOVE takes them out instead. */
+static int
+change_words(char **set, const char *words, int remove)
+{
+	size_t have = *set ? strlen(*set) : 0, n = 0;
+	char *out = malloc(have + strlen(words) + 2);
+	const char *p;
+
+	if (out == NULL)
+		return -1;
+	out[0] = '\0';
+	have = 0;
+	for (int pass = 0; pass < 2 - !!remove; pass++)
+		for (p = pass == 0 ? *set : words; p && *p;) {
+			n = strcspn(p, " ");
+			if (n > 0 && !has_flag(out, p, n) &&
+			    !(remove && has_flag(words, p, n))) {
+				if (have > 0)
+					out[have++] = ' ';
+				memcpy(out + have, p, n);
+				out[have += n] = '\0';
+			}
+			p += n + (p[n] == ' ');
+		}
+	free(*set);
+	*set = out;
+	return 0;
+}
+
+/* The words of each string of LIST into *SET (or out of it). */
+static int
+change_flags(
+    struct runner *rn, char **set, const struct md_sieve_arg *list, int remove)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (change_words(set, list->s[i], remove) < 0)
+			return md_sieve_errf(
+			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	return 0;
+}
+
+/* ---- actions ---- */
+
+void
+md_sieve_result_free(struct md_sieve_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->a[i].arg);
+		free(r->a[i].flags);
+	}
+	free(r->a);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+is_inbox(const char *folder)
+{
+	return folder == NULL || strcasecmp(folder, "INBOX") == 0;
+}
+
+/* Two actions that are one: the same folder (keep is INBOX), the same
+ * address, a second discard. */
+static int
+same_action(const struct md_sieve_action *a, int kind, const char *arg)
+{
+	int store = kind == MD_ACT_KEEP || kind == MD_ACT_FILEINTO;
+
+	if (store)
+		return (a->kind == MD_ACT_KEEP || a->kind == MD_ACT_FILEINTO) &&
+		       (is_inbox(a->arg) ? is_inbox(arg)
+		                         : arg && strcmp(a->arg, arg) == 0);
+	if (kind == MD_ACT_REDIRECT)
+		return (int)a->kind == kind && strcasecmp(a->arg, arg) == 0;
+	return (int)a->kind == kind && kind == MD_ACT_DISCARD;
+}
+
+static const char *
+act_name(int kind)
+{
+	static const char *const names[] = { "keep", "fileinto", "discard",
+		"redirect", "reject", "ereject" };
+
+	return names[kind];
+}
+
+/* reject and ereject exclude delivering the message in any way. */
+static int
+conflicts(struct runner *rn, int kind, unsigned line)
+{
+	int rej = kind == MD_ACT_REJECT || kind == MD_ACT_EREJECT;
+
+	for (size_t i = 0; i < rn->r->n; i++) {
+		int k = rn->r->a[i].kind,
+		    krej = k == MD_ACT_REJECT || k == MD_ACT_EREJECT;
+
+		if (k != MD_ACT_DISCARD && kind != MD_ACT_DISCARD &&
+		    (rej || krej))
+			return md_sieve_errf(rn->e, MD_SIEVE_RUNTIME, line, 0,
+			    "%s conflicts with an earlier %s", act_name(kind),
+			    act_name(k));
+	}
+	return 0;
+}
+
+static int
+add_action(struct runner *rn, int kind, const char *arg, const char *flags,
+    unsigned line)
+{
+	struct md_sieve_result *r = rn->r;
+	struct md_sieve_action *a;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (same_action(&r->a[i], kind, arg)) {
+			a = &r->a[i];
+			goto flags; /* once, with the flags of both */
+		}
+	if (conflicts(rn, kind, line) < 0)
+		return -1;
+	if (r->n >= MD_SIEVE_ACTIONS)
+		return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, line, 0,
+		    "more than %d actions", MD_SIEVE_ACTIONS);
+	if (kind == MD_ACT_REDIRECT && ++r->redirects > MD_SIEVE_REDIRECTS)
+		return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, line, 0,
+		    "more than %d redirects", MD_SIEVE_REDIRECTS);
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 4;
+
+		if ((a = reallocarray(r->a, cap, sizeof(*a))) == NULL)
+			return md_sieve_errf(
+			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+		r->a = a;
+		r->cap = cap;
+	}
+	a = &r->a[r->n];
+	memset(a, 0, sizeof(*a));
+	a->kind = kind == MD_ACT_FILEINTO && is_inbox(arg) ? MD_ACT_KEEP : kind;
+	a->line = line;
+	if (arg != NULL && a->kind != MD_ACT_KEEP &&
+	    (a->arg = strdup(arg)) == NULL)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	r->n++;
+flags:
+	if (kind != MD_ACT_KEEP && kind != MD_ACT_FILEINTO)
+		return 0;
+	if (flags != NULL && change_words(&a->flags, flags, 0) < 0)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	return 0;
+}
+
+/* ---- tests and commands ---- */
+
+static int
+test(struct runner *rn, const struct md_sieve_node *t)
+{
+	const struct md_sieve_spec *sp = &t->spec;
+	int rc;
+
+	switch (sp->id) {
+	case MD_SV_TRUE:
+		return 1;
+	case MD_SV_FALSE:
+		return 0;
+	case MD_SV_NOT:
+		return (rc = test(rn, &t->tests[0])) < 0 ? rc : !rc;
+	case MD_SV_ALLOF:
+	case MD_SV_ANYOF:
+		for (size_t i = 0; i < t->ntests; i++) {
+			if ((rc = test(rn, &t->tests[i])) < 0)
+				return rc;
+			if (rc != (sp->id == MD_SV_ALLOF))
+				return rc; /* short-circuit */
+		}
+		return sp->id == MD_SV_ALLOF;
+	case MD_SV_EXISTS:
+		return test_exists(rn, sp);
+	case MD_SV_SIZE:
+		return sp->over ? rn->m->size > sp->pos[0]->num
+		                : rn->m->size < sp->pos[0]->num;
+	case MD_SV_HEADER:
+		return test_header(rn, sp, 0);
+	case MD_SV_ADDRESS:
+		return test_header(rn, sp, 1);
+	case MD_SV_ENVELOPE:
+		return test_envelope(rn, sp);
+	default: /* MD_SV_HASFLAG */
+		for (const char *p = rn->flags; p && *p;) {
+			size_t n = strcspn(p, " ");
+			char w[256];
+
+			snprintf(w, sizeof(w), "%.*s", (int)n, p);
+			if ((rc = match_keys(rn, sp, sp->pos[0], w)) != 0)
+				return rc;
+			p += n + (p[n] == ' ');
+		}
+		return 0;
+	}
+}
+
+static int run_block(
+    struct runner *rn, const struct md_sieve_node *v, size_t n);
+
+/* The flags a store takes: its :flags, else the internal variable. */
+static int
+store(
+    struct runner *rn, const struct md_sieve_node *c, int kind, const char *arg)
+{
+	char *own = NULL;
+	int rc;
+
+	if (c->spec.flags != NULL &&
+	    change_flags(rn, &own, c->spec.flags, 0) < 0)
+		return -1;
+	rc =
+	    add_action(rn, kind, arg, c->spec.flags ? own : rn->flags, c->line);
+	free(own);
+	return rc;
+}
+
+static int
+command(struct runner *rn, const struct md_sieve_node *c)
+{
+	const struct md_sieve_spec *sp = &c->spec;
+	const char *arg = sp->pos[0] ? sp->pos[0]->s[0] : NULL;
+
+	switch (sp->id) {
+	case MD_SV_STOP:
+		rn->stopped = 1;
+		return 0;
+	case MD_SV_KEEP:
+		rn->keep = 0;
+		return store(rn, c, MD_ACT_KEEP, NULL);
+	case MD_SV_FILEINTO:
+		rn->keep = rn->keep && sp->copy;
+		return store(rn, c, MD_ACT_FILEINTO, arg);
+	case MD_SV_REDIRECT:
+		rn->keep = rn->keep && sp->copy;
+		return add_action(rn, MD_ACT_REDIRECT, arg, NULL, c->line);
+	case MD_SV_DISCARD:
+		rn->keep = 0;
+		return add_action(rn, MD_ACT_DISCARD, NULL, NULL, c->line);
+	case MD_SV_REJECT:
+	case MD_SV_EREJECT:
+		rn->keep = 0;
+		return add_action(rn,
+		    sp->id == MD_SV_REJECT ? MD_ACT_REJECT : MD_ACT_EREJECT,
+		    arg, NULL, c->line);
+	case MD_SV_SETFLAG:
+		free(rn->flags);
+		rn->flags = NULL;
+		return change_flags(rn, &rn->flags, sp->pos[0], 0);
+	case MD_SV_ADDFLAG:
+	case MD_SV_REMOVEFLAG:
+		return change_flags(
+		    rn, &rn->flags, sp->pos[0], sp->id == MD_SV_REMOVEFLAG);
+	default: /* require: done by the check */
+		return 0;
+	}
+}
+
+/* if, elsif, else: the first whose test holds runs its block. */
+static int
+run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
+{
+	int taken = 0, rc;
+
+	for (size_t i = 0; i < n && !rn->stopped; i++) {
+		const struct md_sieve_node *c = &v[i];
+
+		switch (c->spec.id) {
+		case MD_SV_IF:
+			taken = 0;
+			/* FALLTHROUGH */
+		case MD_SV_ELSIF:
+			if (taken)
+				continue;
+			if ((rc = test(rn, &c->tests[0])) < 0)
+				return -1;
+			if (!(taken = rc))
+				continue;
+			/* FALLTHROUGH */
+		case MD_SV_ELSE:
+			if (c->spec.id == MD_SV_ELSE && taken)
+				continue;
+			taken = 1;
+			if (run_block(rn, c->block, c->nblock) < 0)
+				return -1;
+			continue;
+		default:
+			if (command(rn, c) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
+    struct md_sieve_result *r, struct md_sieve_err *e)
+{
+	struct runner *rn = calloc(1, sizeof(*rn));
+	int rc;
+
+	if (rn == NULL)
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	rn->m = m;
+	rn->r = r;
+	rn->e = e;
+	rn->keep = 1;
+	rc = run_block(rn, s->cmds, s->ncmds);
+	if (rc == 0 && rn->keep) {
+		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);
+		if (rc == 0 && r->a[r->n - 1].kind == MD_ACT_KEEP &&
+		    r->a[r->n - 1].line == 0)
+			r->a[r->n - 1].implicit = 1;
+	}
+	free(rn->flags);
+	free(rn);
+	return rc;
+}

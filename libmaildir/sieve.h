@@ -1,0 +1,252 @@
+/*
+ * sieve.h: Sieve (RFC 5228) for delivery, in four steps each of its own
+ * file: sieve-lex.c (tokens), sieve-parse.c (the tree), sieve-check.c
+ * (commands, tests, tags and arguments against the required
+ * extensions) and sieve-run.c (the script over one message, giving the
+ * list of actions it asks for; doing them is the caller's). Included by
+ * internal.h; nothing here is promised to stay.
+ */
+#ifndef MDKIT_SIEVE_H
+#define MDKIT_SIEVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MD_SIEVE_SIZE (1024 * 1024) /* bytes of script, Pigeonhole's */
+#define MD_SIEVE_DEPTH 32           /* blocks and tests within tests */
+#define MD_SIEVE_ACTIONS 32         /* actions of one run, Pigeonhole's */
+#define MD_SIEVE_REDIRECTS 4        /* redirects of one run */
+#define MD_SIEVE_VALUE 8192         /* bytes of a header value tested */
+
+/* What went wrong, with where: LINE and COL from 1 (0 when the error has
+ * no place in the script, as a read error). */
+enum md_sieve_err_kind {
+	MD_SIEVE_SYNTAX,  /* not a script: a bad token or grammar */
+	MD_SIEVE_INVALID, /* parses, but a command, test, tag or argument
+	                     is unknown, misplaced or of the wrong type */
+	MD_SIEVE_LIMIT,   /* a limit of size, nesting or actions */
+	MD_SIEVE_RUNTIME, /* conflicting actions, or one not possible */
+	MD_SIEVE_SYSTEM   /* memory, or reading the script; errno */
+};
+
+struct md_sieve_err {
+	enum md_sieve_err_kind kind;
+	unsigned line, col;
+	char msg[256];
+};
+
+/* ---- sieve-lex.c ---- */
+
+enum md_sieve_tok {
+	MD_TOK_EOF,
+	MD_TOK_IDENT,  /* if, header */
+	MD_TOK_TAG,    /* :is (s without the colon) */
+	MD_TOK_NUMBER, /* 10K as 10240 in num */
+	MD_TOK_STRING, /* "..." or text: ... . (s decoded, len bytes) */
+	MD_TOK_PUNCT   /* one of ; , ( ) [ ] { } in punct */
+};
+
+struct md_sieve_token {
+	enum md_sieve_tok kind;
+	unsigned line, col;
+	char punct;
+	uint64_t num;
+	char *s; /* malloc'd for IDENT, TAG and STRING; the taker frees */
+	size_t len;
+};
+
+struct md_sieve_lexer {
+	const char *p, *end;
+	unsigned line, col;
+};
+
+void md_sieve_lex_init(struct md_sieve_lexer *lx, const char *buf, size_t len);
+/* The next token into T; -1 with E (MD_SIEVE_SYNTAX, or SYSTEM/ENOMEM). */
+int md_sieve_lex(struct md_sieve_lexer *lx, struct md_sieve_token *t,
+    struct md_sieve_err *e);
+
+/* ---- sieve-parse.c ---- */
+
+enum md_sieve_arg_kind { MD_ARG_STRINGS, MD_ARG_NUMBER, MD_ARG_TAG };
+
+struct md_sieve_arg {
+	enum md_sieve_arg_kind kind;
+	unsigned line, col;
+	int list; /* written as [ ... ] */
+	char **s; /* the strings (NUL-terminated), or the tag's name in s[0] */
+	size_t *len, n;
+	uint64_t num;
+};
+
+/* Filled by sieve-check.c: what a command or test is, its tags read. */
+struct md_sieve_spec {
+	int id;                           /* enum md_sieve_id (sieve-check.c) */
+	int comparator, match, part, rel; /* enums of sieve-run.c */
+	int over, copy;                   /* size :over; :copy */
+	const struct md_sieve_arg *pos[3]; /* the positional arguments */
+	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+};
+
+/* A command or a test: a name, arguments, then tests, then a block. */
+struct md_sieve_node {
+	char *name;
+	unsigned line, col;
+	struct md_sieve_arg *args;
+	size_t nargs;
+	struct md_sieve_node *tests;
+	size_t ntests;
+	int testlist; /* tests written as ( ... ) */
+	struct md_sieve_node *block;
+	size_t nblock;
+	int has_block;
+	struct md_sieve_spec spec;
+};
+
+struct md_sieve_script {
+	struct md_sieve_node *cmds;
+	size_t ncmds;
+	unsigned caps; /* MD_CAP_ bits required */
+};
+
+/* Parse the LEN bytes at BUF (no larger than MD_SIEVE_SIZE) into S: the
+ * grammar only. -1 with E. S is empty after md_sieve_free either way. */
+int md_sieve_parse(struct md_sieve_script *s, const char *buf, size_t len,
+    struct md_sieve_err *e);
+void md_sieve_free(struct md_sieve_script *s);
+
+/* ---- sieve-check.c ---- */
+
+/* What a node is, once checked (spec.id). */
+enum md_sieve_id {
+	MD_SV_REQUIRE,
+	MD_SV_IF,
+	MD_SV_ELSIF,
+	MD_SV_ELSE,
+	MD_SV_STOP,
+	MD_SV_KEEP,
+	MD_SV_DISCARD,
+	MD_SV_FILEINTO,
+	MD_SV_REDIRECT,
+	MD_SV_REJECT,
+	MD_SV_EREJECT,
+	MD_SV_SETFLAG,
+	MD_SV_ADDFLAG,
+	MD_SV_REMOVEFLAG,
+	/* tests */
+	MD_SV_ADDRESS,
+	MD_SV_ENVELOPE,
+	MD_SV_HEADER,
+	MD_SV_EXISTS,
+	MD_SV_SIZE,
+	MD_SV_ALLOF,
+	MD_SV_ANYOF,
+	MD_SV_NOT,
+	MD_SV_TRUE,
+	MD_SV_FALSE,
+	MD_SV_HASFLAG
+};
+
+enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
+enum md_sieve_match {
+	MD_MATCH_IS,
+	MD_MATCH_CONTAINS,
+	MD_MATCH_MATCHES,
+	MD_MATCH_REGEX,
+	MD_MATCH_VALUE,
+	MD_MATCH_COUNT
+};
+enum md_sieve_part {
+	MD_PART_ALL,
+	MD_PART_LOCAL,
+	MD_PART_DOMAIN,
+	MD_PART_USER,
+	MD_PART_DETAIL
+};
+/* Relations of :value and :count (RFC 5231). */
+enum md_sieve_rel {
+	MD_REL_GT,
+	MD_REL_GE,
+	MD_REL_LT,
+	MD_REL_LE,
+	MD_REL_EQ,
+	MD_REL_NE
+};
+
+enum md_sieve_cap {
+	MD_CAP_FILEINTO = 1 << 0,
+	MD_CAP_ENVELOPE = 1 << 1,
+	MD_CAP_COPY = 1 << 2,
+	MD_CAP_REJECT = 1 << 3,
+	MD_CAP_EREJECT = 1 << 4,
+	MD_CAP_SUBADDRESS = 1 << 5,
+	MD_CAP_RELATIONAL = 1 << 6,
+	MD_CAP_NUMERIC = 1 << 7, /* comparator-i;ascii-numeric */
+	MD_CAP_REGEX = 1 << 8,
+	MD_CAP_IMAP4FLAGS = 1 << 9
+};
+
+/* Check the parsed S: requires first and known, each command and test
+ * known, allowed by what is required, in its place, with the tags and
+ * arguments it takes; fills each node's spec. -1 with E (the first
+ * fault, MD_SIEVE_INVALID). */
+int md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e);
+/* md_sieve_parse then md_sieve_check. */
+int md_sieve_compile(struct md_sieve_script *s, const char *buf, size_t len,
+    struct md_sieve_err *e);
+/* Read the script file PATH (no larger than MD_SIEVE_SIZE) and
+ * compile it: -1 with E, MD_SIEVE_SYSTEM and errno when it cannot be
+ * read. */
+int md_sieve_compile_file(
+    struct md_sieve_script *s, const char *path, struct md_sieve_err *e);
+
+/* ---- sieve-run.c ---- */
+
+enum md_sieve_action_kind {
+	MD_ACT_KEEP, /* store into INBOX (implicit or explicit) */
+	MD_ACT_FILEINTO,
+	MD_ACT_DISCARD,
+	MD_ACT_REDIRECT,
+	MD_ACT_REJECT,
+	MD_ACT_EREJECT
+};
+
+struct md_sieve_action {
+	enum md_sieve_action_kind kind;
+	int implicit; /* the implicit keep */
+	unsigned line;
+	char *arg;   /* folder, address or reason; NULL for keep, discard */
+	char *flags; /* imap4flags: space-separated, NULL for none */
+};
+
+struct md_sieve_result {
+	struct md_sieve_action *a;
+	size_t n, cap;
+	size_t redirects;
+};
+
+/* What a script sees of one message. */
+struct md_sieve_msg {
+	const struct md_header *h;
+	struct md_decoder *d;
+	uint64_t size;
+	const char *from, *to; /* the envelope, or NULL when not known */
+};
+
+void md_sieve_result_free(struct md_sieve_result *r);
+/*
+ * Run the checked script S over M, into R (zeroed by the caller): the
+ * actions asked for, merged by the RFC's rules (a folder filed into
+ * twice once, keep and fileinto "INBOX" one store), the implicit keep
+ * added where nothing cancelled it. -1 with E (MD_SIEVE_RUNTIME,
+ * MD_SIEVE_LIMIT, or SYSTEM) when the run fails: then R is to be
+ * ignored, and the caller keeps the message.
+ */
+int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
+    struct md_sieve_result *r, struct md_sieve_err *e);
+
+/* Set E: KIND at LINE, COL, the message from FMT; returns -1. */
+int md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
+    unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+#endif
