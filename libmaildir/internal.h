@@ -449,6 +449,16 @@ void md_sorter_sort(struct md_sorter *s);
 void md_sorter_get(const struct md_sorter *s, size_t i, struct md_listed *m);
 void md_sorter_free(struct md_sorter *s);
 
+/* ---- dir.c: IMAP folder names on disk ---- */
+
+/* The IMAP (and Sieve) folder NAME as the Maildir++ folder name Dovecot
+ * stores it under: "INBOX" (any case) stays "INBOX", the root; an
+ * "INBOX." prefix goes; '&' and what is not printable ASCII are written
+ * in modified UTF-7 (RFC 3501 5.1.3: "Entwürfe" as "Entw&APw-rfe").
+ * -1 with EINVAL (not UTF-8, controls, not a valid folder name) or
+ * ENAMETOOLONG. */
+int md_folder_from_imap(const char *name, char *out, size_t size);
+
 #include "sieve.h"
 
 #endif

@@ -695,3 +695,23 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	free(rn);
 	return rc;
 }
+
+int
+md_sieve_flags(const char *words, struct md_flags *f)
+{
+	static const struct {
+		const char *name;
+		char letter;
+	} sys[] = { { "\\Seen", 'S' }, { "\\Answered", 'R' },
+		{ "\\Flagged", 'F' }, { "\\Deleted", 'T' },
+		{ "\\Draft", 'D' } };
+	int n = 0;
+
+	md_flags_zero(f);
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+		if (has_flag(words, sys[i].name, strlen(sys[i].name))) {
+			md_flags_set(f, (unsigned char)sys[i].letter, 1);
+			n++;
+		}
+	return n;
+}
