@@ -137,7 +137,7 @@ lex_number(
 	int c;
 
 	while (is_digit(c = peek(lx, 0))) {
-		if (n > (UINT64_MAX - 9) / 10)
+		if (n > (UINT64_MAX - (uint64_t)(c - '0')) / 10)
 			return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line,
 			    t->col, "number too large");
 		n = n * 10 + (uint64_t)(c - '0');
