@@ -72,7 +72,8 @@ usage(void)
 	printf("usage: md-deliver [-cehMv] [-d addr] [-F flags] [-f folder] "
 	       "[-r addr] [-s size]\n"
 	       "                  [-t seconds] [--qmail] [--quota-permanent] "
-	       "[maildir ...]\n");
+	       "[--sieve script]\n"
+	       "                  [maildir ...]\n");
 	exit(EX_OK);
 }
 

@@ -158,6 +158,7 @@ main(int argc, char *argv[])
 		{ "check", no_argument, NULL, 'c' },
 		{ "test", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *from = NULL, *to = NULL;
@@ -182,6 +183,8 @@ main(int argc, char *argv[])
 		case 'h':
 			usage();
 			return 0;
+		case CMD_OPT_VERSION:
+			cmd_version();
 		default:
 			warnx("%s",
 			    cmd_opt_error(c, argv, longopts, why, sizeof(why)));

@@ -436,6 +436,13 @@ is_inbox(const char *folder)
 	return folder == NULL || strcasecmp(folder, "INBOX") == 0;
 }
 
+/* A folder without an "INBOX." prefix (any case): the same folder. */
+static const char *
+unprefixed(const char *folder)
+{
+	return strncasecmp(folder, "INBOX.", 6) == 0 ? folder + 6 : folder;
+}
+
 /* Two actions that are one: the same folder (keep is INBOX), the same
  * address, a second discard. */
 static int
@@ -446,7 +453,8 @@ same_action(const struct md_sieve_action *a, int kind, const char *arg)
 	if (store)
 		return (a->kind == MD_ACT_KEEP || a->kind == MD_ACT_FILEINTO) &&
 		       (is_inbox(a->arg) ? is_inbox(arg)
-		                         : arg && strcmp(a->arg, arg) == 0);
+		                         : arg && strcmp(unprefixed(a->arg),
+		                                      unprefixed(arg)) == 0);
 	if (kind == MD_ACT_REDIRECT)
 		return (int)a->kind == kind && strcasecmp(a->arg, arg) == 0;
 	return (int)a->kind == kind && kind == MD_ACT_DISCARD;

@@ -295,6 +295,10 @@ actions(void **state)
 	                          "fileinto \"INBOX\"; keep;",
 	                        msg1, NULL, NULL),
 	    "fileinto:A keep");
+	assert_string_equal(run(F "fileinto \"inbox.A\"; fileinto \"A\";"
+	                          "fileinto \"INBOX.a\"; fileinto \"inbox\";",
+	                        msg1, NULL, NULL),
+	    "fileinto:inbox.A fileinto:INBOX.a keep");
 	assert_string_equal(run(F "fileinto :copy \"A\";", msg1, NULL, NULL),
 	    "fileinto:A keep*");
 	assert_string_equal(
