@@ -86,6 +86,7 @@ static const struct {
 	{ "comparator-i;ascii-numeric", MD_CAP_NUMERIC },
 	{ "regex", MD_CAP_REGEX },
 	{ "imap4flags", MD_CAP_IMAP4FLAGS },
+	{ "encoded-character", MD_CAP_ENCODED },
 	{ "comparator-i;octet", 0 },
 	{ "comparator-i;ascii-casemap", 0 },
 };
@@ -412,11 +413,56 @@ check_nodes(struct checker *c, struct md_sieve_node *v, size_t n, int top)
 	return 0;
 }
 
+/* Does a require at the start of S name encoded-character? */
+static int
+wants_encoded(const struct md_sieve_script *s)
+{
+	for (size_t i = 0;
+	     i < s->ncmds && strcasecmp(s->cmds[i].name, "require") == 0; i++)
+		for (size_t k = 0; k < s->cmds[i].nargs; k++)
+			for (size_t j = 0; j < s->cmds[i].args[k].n; j++)
+				if (s->cmds[i].args[k].kind == MD_ARG_STRINGS &&
+				    strcmp(s->cmds[i].args[k].s[j],
+				        "encoded-character") == 0)
+					return 1;
+	return 0;
+}
+
+/* encoded-character: every string of N and below it decoded. */
+static int
+decode_node(struct checker *c, struct md_sieve_node *n)
+{
+	for (size_t i = 0; i < n->nargs; i++) {
+		struct md_sieve_arg *a = &n->args[i];
+
+		for (size_t k = 0; a->kind == MD_ARG_STRINGS && k < a->n; k++)
+			if (md_sieve_decode_encoded(a->s[k], &a->len[k]) < 0)
+				return errno == ENOMEM
+				           ? md_sieve_errf(c->e,
+				                 MD_SIEVE_SYSTEM, 0, 0,
+				                 "out of memory")
+				           : bad(c, a->line, a->col,
+				                 "%s: a code point out of "
+				                 "range",
+				                 "encoded character");
+	}
+	for (size_t i = 0; i < n->ntests; i++)
+		if (decode_node(c, &n->tests[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < n->nblock; i++)
+		if (decode_node(c, &n->block[i]) < 0)
+			return -1;
+	return 0;
+}
+
 int
 md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
 {
 	struct checker c = { .e = e };
 
+	for (size_t i = 0; wants_encoded(s) && i < s->ncmds; i++)
+		if (decode_node(&c, &s->cmds[i]) < 0)
+			return -1;
 	if (check_nodes(&c, s->cmds, s->ncmds, 1) < 0)
 		return -1;
 	s->caps = c.caps;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -324,4 +325,118 @@ md_sieve_lex(
 		    "unexpected character '%c'", c);
 	return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line, t->col,
 	    "unexpected byte 0x%02x", (unsigned)c);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static size_t
+put_utf8(char *out, unsigned long c)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/* One "${hex:...}" or "${unicode:...}" at S (up to END): its decoded
+ * bytes into OUT and its length in *USED; 0 when S starts none (or a
+ * malformed one, which stays as written), -1 for a code point out of
+ * range. OUT has room: no encoding is shorter than what it encodes. */
+static int
+encoded_one(const char *s, const char *end, char *out, size_t *n, size_t *used)
+{
+	int uni;
+	const char *p;
+
+	if (end - s > 6 && strncasecmp(s, "${hex:", 6) == 0)
+		uni = 0, p = s + 6;
+	else if (end - s > 10 && strncasecmp(s, "${unicode:", 10) == 0)
+		uni = 1, p = s + 10;
+	else
+		return 0;
+	*n = 0;
+	for (;;) {
+		unsigned long v = 0;
+		int digits = 0;
+
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < end && *p == '}' && digits == 0 && *n > 0)
+			break;
+		while (p < end && hexval((unsigned char)*p) >= 0) {
+			if (v <= 0x10ffff)
+				v = v << 4 |
+				    (unsigned long)hexval((unsigned char)*p);
+			p++;
+			digits++;
+		}
+		if (digits == 0 || (!uni && digits != 2) ||
+		    (p < end && *p != ' ' && *p != '\t' && *p != '}'))
+			return 0; /* not well formed: left as it is */
+		if (uni && (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)))
+			return -1;
+		if (uni)
+			*n += put_utf8(out + *n, v);
+		else
+			out[(*n)++] = (char)v;
+	}
+	*used = (size_t)(p + 1 - s);
+	return 1;
+}
+
+int
+md_sieve_decode_encoded(char *s, size_t *len)
+{
+	const char *end = s + *len;
+	char *out = malloc(*len + 1), *w = out;
+
+	if (out == NULL)
+		return -1;
+	for (const char *r = s; r < end;) {
+		size_t n, used;
+		int rc = *r == '$' ? encoded_one(r, end, w, &n, &used) : 0;
+
+		if (rc < 0) {
+			free(out);
+			errno = EINVAL;
+			return -1;
+		}
+		if (rc == 0) {
+			*w++ = *r++;
+			continue;
+		}
+		w += n;
+		r += used;
+	}
+	*len = (size_t)(w - out);
+	memcpy(s, out, *len);
+	s[*len] = '\0';
+	free(out);
+	return 0;
 }

@@ -65,6 +65,12 @@ void md_sieve_lex_init(struct md_sieve_lexer *lx, const char *buf, size_t len);
 int md_sieve_lex(struct md_sieve_lexer *lx, struct md_sieve_token *t,
     struct md_sieve_err *e);
 
+/* encoded-character (RFC 5228 2.4.2.4): each well-formed "${hex:..}" and
+ * "${unicode:..}" in the LEN bytes at S replaced, in place, by what it
+ * encodes (malformed ones stay as written); *LEN the new length. -1 with
+ * EINVAL for a code point that is no Unicode scalar value, ENOMEM. */
+int md_sieve_decode_encoded(char *s, size_t *len);
+
 /* ---- sieve-parse.c ---- */
 
 enum md_sieve_arg_kind { MD_ARG_STRINGS, MD_ARG_NUMBER, MD_ARG_TAG };
@@ -182,7 +188,8 @@ enum md_sieve_cap {
 	MD_CAP_RELATIONAL = 1 << 6,
 	MD_CAP_NUMERIC = 1 << 7, /* comparator-i;ascii-numeric */
 	MD_CAP_REGEX = 1 << 8,
-	MD_CAP_IMAP4FLAGS = 1 << 9
+	MD_CAP_IMAP4FLAGS = 1 << 9,
+	MD_CAP_ENCODED = 1 << 10 /* encoded-character */
 };
 
 /* Check the parsed S: requires first and known, each command and test

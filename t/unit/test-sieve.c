@@ -218,6 +218,49 @@ valid_scripts(void **state)
 	         "\"to\" \"3\" {}");
 }
 
+/* encoded-character (RFC 5228 2.4.2.4): IN as the first string of a
+ * script that requires it decodes to WANT. */
+static void
+encoded(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{ "${hex:40}", "@" }, { "${HEX: 40 41 }x", "@Ax" },
+		{ "${unicode:40}", "@" },
+		{ "${Unicode:  e9 1F600 }", "\xc3\xa9\xf0\x9f\x98\x80" },
+		{ "$${hex:24}{hex:40}", "$${hex:40}" }, /* once only */
+		{ "${hex:4}", "${hex:4}" },             /* odd: as written */
+		{ "${hex:40", "${hex:40" }, { "${hex:}", "${hex:}" },
+		{ "${hex:4g}", "${hex:4g}" }, { "${hex:4041}", "${hex:4041}" },
+		{ "${unicode:0000000041}", "A" },
+		{ "a${hex:00}b", "a" }, /* a NUL ends the C string */
+	};
+	char src[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct md_sieve_script s;
+		struct md_sieve_err e;
+
+		snprintf(src, sizeof(src),
+		    "require [\"encoded-character\", \"fileinto\"];\n"
+		    "fileinto \"%s\";",
+		    t[i].in);
+		if (md_sieve_compile(&s, src, strlen(src), &e) != 0)
+			fail_msg("%s: %s", t[i].in, e.msg);
+		assert_string_equal(s.cmds[1].args[0].s[0], t[i].want);
+		md_sieve_free(&s);
+	}
+	fails_at("require \"encoded-character\";\n"
+	         "if header \"a\" \"${unicode:d800}\" {}",
+	    2, 15, "code point out of range");
+	fails_at("require \"encoded-character\";\n"
+	         "if header \"a\" \"${unicode:110000}\" {}",
+	    2, 15, "code point out of range");
+	compiles("if header \"a\" \"${unicode:110000}\" {}"); /* not asked */
+}
+
 /* ---- running ---- */
 
 static struct md_decoder dec;
@@ -510,6 +553,7 @@ main(void)
 		cmocka_unit_test(check_errors),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(valid_scripts),
+		cmocka_unit_test(encoded),
 		cmocka_unit_test(actions),
 		cmocka_unit_test(too_many),
 		cmocka_unit_test(tests),
