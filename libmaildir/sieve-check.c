@@ -23,7 +23,8 @@ enum {
 	T_PART = 1 << 2,  /* :all :localpart :domain (:user :detail) */
 	T_SIZE = 1 << 3,  /* :over :under, one of them */
 	T_COPY = 1 << 4,  /* :copy */
-	T_FLAGS = 1 << 5  /* :flags list */
+	T_FLAGS = 1 << 5, /* :flags list */
+	T_MOD = 1 << 6    /* set's :lower ... :length, several */
 };
 
 enum { NO_TESTS, ONE_TEST, TEST_LIST };
@@ -55,6 +56,7 @@ static const struct def defs[] = {
 	{ "addflag", MD_SV_ADDFLAG, MD_CAP_IMAP4FLAGS, 0, "L", 0, NO_TESTS, 0 },
 	{ "removeflag", MD_SV_REMOVEFLAG, MD_CAP_IMAP4FLAGS, 0, "L", 0,
 	    NO_TESTS, 0 },
+	{ "set", MD_SV_SET, MD_CAP_VARIABLES, 0, "SS", T_MOD, NO_TESTS, 0 },
 	{ "address", MD_SV_ADDRESS, 0, 1, "LL", T_CMP | T_MATCH | T_PART,
 	    NO_TESTS, 0 },
 	{ "envelope", MD_SV_ENVELOPE, MD_CAP_ENVELOPE, 1, "LL",
@@ -67,6 +69,8 @@ static const struct def defs[] = {
 	{ "not", MD_SV_NOT, 0, 1, "", 0, ONE_TEST, 0 },
 	{ "true", MD_SV_TRUE, 0, 1, "", 0, NO_TESTS, 0 },
 	{ "false", MD_SV_FALSE, 0, 1, "", 0, NO_TESTS, 0 },
+	{ "string", MD_SV_STRING, MD_CAP_VARIABLES, 1, "LL", T_CMP | T_MATCH,
+	    NO_TESTS, 0 },
 	{ "hasflag", MD_SV_HASFLAG, MD_CAP_IMAP4FLAGS, 1, "L", T_CMP | T_MATCH,
 	    NO_TESTS, 0 },
 };
@@ -86,6 +90,7 @@ static const struct {
 	{ "comparator-i;ascii-numeric", MD_CAP_NUMERIC },
 	{ "regex", MD_CAP_REGEX },
 	{ "imap4flags", MD_CAP_IMAP4FLAGS },
+	{ "variables", MD_CAP_VARIABLES },
 	{ "encoded-character", MD_CAP_ENCODED },
 	{ "comparator-i;octet", 0 },
 	{ "comparator-i;ascii-casemap", 0 },
@@ -116,7 +121,24 @@ static const struct tagdef tagdefs[] = {
 	{ "copy", T_COPY, 1, MD_CAP_COPY },
 	{ "flags", T_FLAGS, 1, MD_CAP_IMAP4FLAGS },
 	{ "comparator", T_CMP, 0, 0 },
+	{ "lower", T_MOD, MD_MOD_LOWER, MD_CAP_VARIABLES },
+	{ "upper", T_MOD, MD_MOD_UPPER, MD_CAP_VARIABLES },
+	{ "lowerfirst", T_MOD, MD_MOD_LOWERFIRST, MD_CAP_VARIABLES },
+	{ "upperfirst", T_MOD, MD_MOD_UPPERFIRST, MD_CAP_VARIABLES },
+	{ "quotewildcard", T_MOD, MD_MOD_QUOTE, MD_CAP_VARIABLES },
+	{ "length", T_MOD, MD_MOD_LENGTH, MD_CAP_VARIABLES },
 };
+
+/* set's modifiers of one precedence exclude each other (RFC 5229 4). */
+static int
+mod_group(int m)
+{
+	if (m & (MD_MOD_LOWER | MD_MOD_UPPER))
+		return MD_MOD_LOWER | MD_MOD_UPPER;
+	if (m & (MD_MOD_LOWERFIRST | MD_MOD_UPPERFIRST))
+		return MD_MOD_LOWERFIRST | MD_MOD_UPPERFIRST;
+	return m;
+}
 
 static const char *const rels[] = { "gt", "ge", "lt", "le", "eq", "ne" };
 
@@ -220,7 +242,8 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 	if (t == NULL)
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line, a->col,
 		    "unknown tag ':%s' for '%s'", a->s[0], d->name);
-	if (*seen & t->kind)
+	if (t->kind == T_MOD ? (sp->mods & mod_group(t->value)) != 0
+	                     : (*seen & t->kind) != 0)
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line, a->col,
 		    "':%s' conflicts with an earlier tag of '%s'", a->s[0],
 		    d->name);
@@ -245,6 +268,9 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 		return 0;
 	case T_COPY:
 		sp->copy = 1;
+		return 0;
+	case T_MOD:
+		sp->mods |= t->value;
 		return 0;
 	default: /* T_FLAGS */
 		if (*i + 1 >= n->nargs ||
@@ -318,6 +344,8 @@ check_match(struct checker *c, struct md_sieve_node *n)
 	if (sp->match != MD_MATCH_REGEX)
 		return 0;
 	for (size_t i = 0; i < keys->n; i++) {
+		if ((c->caps & MD_CAP_VARIABLES) && strstr(keys->s[i], "${"))
+			continue; /* known only once expanded, at run time */
 		const char *why;
 		regex_t re;
 
@@ -329,6 +357,18 @@ check_match(struct checker *c, struct md_sieve_node *n)
 			    "invalid regex '%s'", keys->s[i]);
 		regfree(&re);
 	}
+	return 0;
+}
+
+/* set's name: a constant variable name (RFC 5229 3). */
+static int
+check_set(struct checker *c, const struct md_sieve_node *n)
+{
+	const struct md_sieve_arg *a = n->spec.pos[0];
+
+	if (!md_sieve_var_name(a->s[0], a->len[0]))
+		return bad(
+		    c, a->line, a->col, "invalid variable name '%s'", a->s[0]);
 	return 0;
 }
 
@@ -379,6 +419,8 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	if ((d->tags & T_MATCH) && check_match(c, n) < 0)
 		return -1;
 	if (d->id == MD_SV_ENVELOPE && check_envelope(c, n) < 0)
+		return -1;
+	if (d->id == MD_SV_SET && check_set(c, n) < 0)
 		return -1;
 	for (size_t i = 0; i < n->ntests; i++)
 		if (check_node(c, &n->tests[i], 1) < 0)

@@ -440,3 +440,15 @@ md_sieve_decode_encoded(char *s, size_t *len)
 	free(out);
 	return 0;
 }
+
+int
+md_sieve_var_name(const char *s, size_t len)
+{
+	if (len == 0 || len > 64 || !is_alpha((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if (!is_alpha((unsigned char)s[i]) &&
+		    !is_digit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}

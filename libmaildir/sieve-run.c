@@ -17,168 +17,79 @@ struct runner {
 	const struct md_sieve_msg *m;
 	struct md_sieve_result *r;
 	struct md_sieve_err *e;
-	int keep;    /* the implicit keep still stands */
-	int stopped; /* stop, or a reject that ends the script */
-	char *flags; /* imap4flags' internal variable, space-separated */
+	int keep;      /* the implicit keep still stands */
+	int stopped;   /* stop, or a reject that ends the script */
+	char *flags;   /* imap4flags' internal variable, space-separated */
+	int variables; /* the script requires them */
+	struct md_sieve_vars vars; /* and these are they */
 	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 };
 
-/* ---- comparators ---- */
-
-static int
-fold(int c, int cmp)
+/* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
+static const char *
+xs(struct runner *rn, const char *s)
 {
-	return cmp == MD_CMP_CASEMAP && c >= 'a' && c <= 'z' ? c - 32 : c;
+	const char *x = rn->variables ? md_sieve_expand(&rn->vars, s) : s;
+
+	if (x == NULL)
+		md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	return x;
 }
 
-/* i;ascii-numeric: the leading digits' value; no digit is infinity,
- * returned as 1 in *INF. Digits beyond 19 saturate. */
-static uint64_t
-numeric(const char *s, int *inf)
-{
-	uint64_t v = 0;
-
-	*inf = !(*s >= '0' && *s <= '9');
-	for (; *s >= '0' && *s <= '9'; s++)
-		v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX
-		                              : v * 10 + (uint64_t)(*s - '0');
-	return v;
-}
-
-/* <0, 0, >0 as A sorts before, with or after B under CMP. */
+/* A match succeeded: its spans of V are the match variables now. */
 static int
-order(const char *a, const char *b, int cmp)
+set_matches(struct runner *rn, const char *v, const size_t (*cap)[2], size_t n)
 {
-	if (cmp == MD_CMP_NUMERIC) {
-		int ia, ib;
-		uint64_t va = numeric(a, &ia), vb = numeric(b, &ib);
-
-		if (ia || ib)
-			return ia - ib;
-		return (va > vb) - (va < vb);
-	}
-	for (;; a++, b++) {
-		int ca = fold((unsigned char)*a, cmp);
-		int cb = fold((unsigned char)*b, cmp);
-
-		if (ca != cb || ca == 0)
-			return ca - cb;
-	}
+	if (md_sieve_set_matches(&rn->vars, v, cap, n) < 0)
+		return md_sieve_errf(
+		    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	return 1;
 }
 
 static int
-relation(int rel, int c)
+glob_match(struct runner *rn, const char *v, const char *key, int cmp)
 {
-	switch (rel) {
-	case MD_REL_GT:
-		return c > 0;
-	case MD_REL_GE:
-		return c >= 0;
-	case MD_REL_LT:
-		return c < 0;
-	case MD_REL_LE:
-		return c <= 0;
-	case MD_REL_EQ:
-		return c == 0;
-	default:
-		return c != 0;
-	}
+	size_t cap[MD_SIEVE_MATCHVARS][2], n;
+	int rc;
+
+	/* The table of the captures only once the walk says it matches. */
+	if (!md_sieve_glob(key, v, cmp))
+		return 0;
+	if (!rn->variables)
+		return 1;
+	rc = md_sieve_glob_capture(key, v, cmp, cap, MD_SIEVE_MATCHVARS, &n);
+	if (rc < 0)
+		return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, 0, 0,
+		    ":matches of %zu bytes: %s", strlen(v), strerror(errno));
+	return rc == 1 ? set_matches(rn, v, (const size_t(*)[2])cap, n) : 0;
 }
 
-static int
-contains(const char *v, const char *key, int cmp)
-{
-	size_t k = strlen(key);
-
-	for (; *v; v++) {
-		size_t i = 0;
-
-		while (i < k && v[i] &&
-		       fold((unsigned char)v[i], cmp) ==
-		           fold((unsigned char)key[i], cmp))
-			i++;
-		if (i == k)
-			return 1;
-	}
-	return k == 0;
-}
-
-/* One character of V: a whole UTF-8 sequence where there is one. */
-static size_t
-char_len(const char *v)
-{
-	size_t n = md_utf8_len((const unsigned char *)v, strlen(v));
-
-	return n ? n : 1;
-}
-
-/* The pattern element at *P: '*', '?' or a literal (an escaped one too);
- * returns its kind, the literal in *LIT, *P moved past it. */
-static int
-element(const char **p, int *lit)
-{
-	int c = (unsigned char)*(*p)++;
-
-	if (c == '\\' && **p != '\0') {
-		*lit = (unsigned char)*(*p)++;
-		return 'l';
-	}
-	*lit = c;
-	return c == '*' || c == '?' ? c : 'l';
-}
-
-/* :matches, '*' any run, '?' one character, '\' quotes the next: a
- * walk that returns to the last '*' on a mismatch (linear in practice,
- * never worse than |pattern| x |value|). */
-static int
-glob(const char *pat, const char *v, int cmp)
-{
-	const char *star = NULL, *resume = NULL;
-
-	for (;;) {
-		const char *p = pat;
-		int lit, k = *p ? element(&p, &lit) : 0;
-
-		if (k == '*') {
-			star = pat = p;
-			resume = v;
-			continue;
-		}
-		if (k == '?' && *v) {
-			v += char_len(v);
-			pat = p;
-			continue;
-		}
-		if (k == 'l' && *v &&
-		    fold((unsigned char)*v, cmp) == fold(lit, cmp)) {
-			v++;
-			pat = p;
-			continue;
-		}
-		if (k == 0 && *v == '\0')
-			return 1;
-		if (star == NULL || *resume == '\0')
-			return 0;
-		resume += char_len(resume);
-		v = resume;
-		pat = star;
-	}
-}
-
+/* :regex (POSIX extended), within regex.c's bounds; with variables, its
+ * groups become the match variables as a :matches' wildcards do. */
 static int
 regex_match(struct runner *rn, const char *v, const char *key, int cmp)
 {
+	regmatch_t pm[MD_SIEVE_MATCHVARS];
+	size_t cap[MD_SIEVE_MATCHVARS][2], n = 0;
+	const char *why;
 	regex_t re;
-	int flags = REG_EXTENDED | REG_NOSUB |
-	            (cmp == MD_CMP_CASEMAP ? REG_ICASE : 0),
+	int flags = REG_EXTENDED | (cmp == MD_CMP_CASEMAP ? REG_ICASE : 0) |
+	            (rn->variables ? 0 : REG_NOSUB),
 	    rc;
 
-	if (regcomp(&re, key, flags) != 0)
+	if (md_regex_check(key, &why) < 0 || regcomp(&re, key, flags) != 0)
 		return md_sieve_errf(
 		    rn->e, MD_SIEVE_RUNTIME, 0, 0, "invalid regex '%s'", key);
-	rc = regexec(&re, v, 0, NULL, 0) == 0;
+	rc = regexec(&re, v, rn->variables ? MD_SIEVE_MATCHVARS : 0,
+	         rn->variables ? pm : NULL, 0) == 0;
 	regfree(&re);
-	return rc;
+	if (!rc || !rn->variables)
+		return rc;
+	for (; n < MD_SIEVE_MATCHVARS; n++) { /* an unused group is "" */
+		cap[n][0] = pm[n].rm_so < 0 ? 0 : (size_t)pm[n].rm_so;
+		cap[n][1] = pm[n].rm_so < 0 ? 0 : (size_t)pm[n].rm_eo;
+	}
+	return set_matches(rn, v, (const size_t(*)[2])cap, n);
 }
 
 /* Does V match KEY by SP's match type and comparator? -1 on error. */
@@ -186,17 +97,20 @@ static int
 match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
     const char *key)
 {
+	if ((key = xs(rn, key)) == NULL)
+		return -1;
 	switch (sp->match) {
 	case MD_MATCH_IS:
-		return order(v, key, sp->comparator) == 0;
+		return md_sieve_order(v, key, sp->comparator) == 0;
 	case MD_MATCH_CONTAINS:
-		return contains(v, key, sp->comparator);
+		return md_sieve_contains(v, key, sp->comparator);
 	case MD_MATCH_MATCHES:
-		return glob(key, v, sp->comparator);
+		return glob_match(rn, v, key, sp->comparator);
 	case MD_MATCH_REGEX:
 		return regex_match(rn, v, key, sp->comparator);
 	default:
-		return relation(sp->rel, order(v, key, sp->comparator));
+		return md_sieve_relation(
+		    sp->rel, md_sieve_order(v, key, sp->comparator));
 	}
 }
 
@@ -294,9 +208,13 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 	size_t count = 0;
 	int rc;
 
-	for (size_t i = 0; i < names->n; i++)
-		for (size_t k = 0; md_header_field(rn->m->h, names->s[i], k,
-		                       rn->raw, sizeof(rn->raw)) >= 0;
+	for (size_t i = 0; i < names->n; i++) {
+		const char *name = xs(rn, names->s[i]);
+
+		if (name == NULL)
+			return -1;
+		for (size_t k = 0; md_header_field(rn->m->h, name, k, rn->raw,
+		                       sizeof(rn->raw)) >= 0;
 		     k++) {
 			if (address)
 				rc = visit_addrs(rn, sp, rn->raw, &count);
@@ -309,6 +227,7 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 			if (rc != 0)
 				return rc;
 		}
+	}
 	if (sp->match == MD_MATCH_COUNT) {
 		char n[24];
 
@@ -353,11 +272,43 @@ test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
 static int
 test_exists(struct runner *rn, const struct md_sieve_spec *sp)
 {
-	for (size_t i = 0; i < sp->pos[0]->n; i++)
-		if (md_header_field(rn->m->h, sp->pos[0]->s[i], 0, rn->raw,
-		        sizeof(rn->raw)) < 0)
+	for (size_t i = 0; i < sp->pos[0]->n; i++) {
+		const char *name = xs(rn, sp->pos[0]->s[i]);
+
+		if (name == NULL)
+			return -1;
+		if (md_header_field(
+		        rn->m->h, name, 0, rn->raw, sizeof(rn->raw)) < 0)
 			return 0;
+	}
 	return 1;
+}
+
+/* string (RFC 5229 5): the sources, expanded, against the keys; :count
+ * counts the sources that are not empty. */
+static int
+test_string(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	size_t count = 0;
+	int rc;
+
+	for (size_t i = 0; i < sp->pos[0]->n; i++) {
+		const char *v = xs(rn, sp->pos[0]->s[i]);
+
+		if (v == NULL)
+			return -1;
+		if (sp->match == MD_MATCH_COUNT)
+			count += *v != '\0';
+		else if ((rc = match_keys(rn, sp, sp->pos[1], v)) != 0)
+			return rc;
+	}
+	if (sp->match == MD_MATCH_COUNT) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%zu", count);
+		return match_keys(rn, sp, sp->pos[1], n);
+	}
+	return 0;
 }
 
 /* ---- imap4flags: sets of flags as space-separated words ---- */
@@ -410,10 +361,15 @@ static int
 change_flags(
     struct runner *rn, char **set, const struct md_sieve_arg *list, int remove)
 {
-	for (size_t i = 0; i < list->n; i++)
-		if (change_words(set, list->s[i], remove) < 0)
+	for (size_t i = 0; i < list->n; i++) {
+		const char *words = xs(rn, list->s[i]);
+
+		if (words == NULL)
+			return -1;
+		if (change_words(set, words, remove) < 0)
 			return md_sieve_errf(
 			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	}
 	return 0;
 }
 
@@ -568,6 +524,8 @@ test(struct runner *rn, const struct md_sieve_node *t)
 		return test_header(rn, sp, 1);
 	case MD_SV_ENVELOPE:
 		return test_envelope(rn, sp);
+	case MD_SV_STRING:
+		return test_string(rn, sp);
 	default: /* MD_SV_HASFLAG */
 		for (const char *p = rn->flags; p && *p;) {
 			size_t n = strcspn(p, " ");
@@ -608,6 +566,9 @@ command(struct runner *rn, const struct md_sieve_node *c)
 	const struct md_sieve_spec *sp = &c->spec;
 	const char *arg = sp->pos[0] ? sp->pos[0]->s[0] : NULL;
 
+	if (arg != NULL && sp->pos[0]->kind == MD_ARG_STRINGS &&
+	    sp->id != MD_SV_SET && (arg = xs(rn, arg)) == NULL)
+		return -1;
 	switch (sp->id) {
 	case MD_SV_STOP:
 		rn->stopped = 1;
@@ -638,9 +599,29 @@ command(struct runner *rn, const struct md_sieve_node *c)
 	case MD_SV_REMOVEFLAG:
 		return change_flags(
 		    rn, &rn->flags, sp->pos[0], sp->id == MD_SV_REMOVEFLAG);
+	case MD_SV_SET:
+		if ((arg = xs(rn, sp->pos[1]->s[0])) == NULL)
+			return -1;
+		if (md_sieve_set(&rn->vars, sp->pos[0]->s[0], arg, sp->mods) <
+		    0)
+			return md_sieve_errf(rn->e,
+			    errno == E2BIG ? MD_SIEVE_LIMIT : MD_SIEVE_SYSTEM,
+			    c->line, 0, "set: %s",
+			    errno == E2BIG ? "too many variables"
+			                   : "out of memory");
+		return 0;
 	default: /* require: done by the check */
 		return 0;
 	}
+}
+
+/* An error of the command or test C: its line where it has none. */
+static int
+failed(struct runner *rn, const struct md_sieve_node *c)
+{
+	if (rn->e != NULL && rn->e->line == 0)
+		rn->e->line = c->line;
+	return -1;
 }
 
 /* if, elsif, else: the first whose test holds runs its block. */
@@ -659,8 +640,10 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 		case MD_SV_ELSIF:
 			if (taken)
 				continue;
-			if ((rc = test(rn, &c->tests[0])) < 0)
-				return -1;
+			rc = test(rn, &c->tests[0]);
+			md_sieve_vars_reset(&rn->vars);
+			if (rc < 0)
+				return failed(rn, c);
 			if (!(taken = rc))
 				continue;
 			/* FALLTHROUGH */
@@ -672,8 +655,10 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 				return -1;
 			continue;
 		default:
-			if (command(rn, c) < 0)
-				return -1;
+			rc = command(rn, c);
+			md_sieve_vars_reset(&rn->vars);
+			if (rc < 0)
+				return failed(rn, c);
 		}
 	}
 	return 0;
@@ -692,6 +677,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->r = r;
 	rn->e = e;
 	rn->keep = 1;
+	rn->variables = (s->caps & MD_CAP_VARIABLES) != 0;
 	rc = run_block(rn, s->cmds, s->ncmds);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);
@@ -700,6 +686,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 			r->a[r->n - 1].implicit = 1;
 	}
 	free(rn->flags);
+	md_sieve_vars_free(&rn->vars);
 	free(rn);
 	return rc;
 }

@@ -71,6 +71,10 @@ int md_sieve_lex(struct md_sieve_lexer *lx, struct md_sieve_token *t,
  * EINVAL for a code point that is no Unicode scalar value, ENOMEM. */
 int md_sieve_decode_encoded(char *s, size_t *len);
 
+/* Are the LEN bytes at S a variable name (an identifier of at most 64
+ * bytes, RFC 5229 3)? */
+int md_sieve_var_name(const char *s, size_t len);
+
 /* ---- sieve-parse.c ---- */
 
 enum md_sieve_arg_kind { MD_ARG_STRINGS, MD_ARG_NUMBER, MD_ARG_TAG };
@@ -89,6 +93,7 @@ struct md_sieve_spec {
 	int id;                           /* enum md_sieve_id (sieve-check.c) */
 	int comparator, match, part, rel; /* enums of sieve-run.c */
 	int over, copy;                   /* size :over; :copy */
+	int mods;                         /* set's MD_MOD_ bits */
 	const struct md_sieve_arg *pos[3]; /* the positional arguments */
 	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
 };
@@ -138,6 +143,7 @@ enum md_sieve_id {
 	MD_SV_SETFLAG,
 	MD_SV_ADDFLAG,
 	MD_SV_REMOVEFLAG,
+	MD_SV_SET,
 	/* tests */
 	MD_SV_ADDRESS,
 	MD_SV_ENVELOPE,
@@ -149,7 +155,8 @@ enum md_sieve_id {
 	MD_SV_NOT,
 	MD_SV_TRUE,
 	MD_SV_FALSE,
-	MD_SV_HASFLAG
+	MD_SV_HASFLAG,
+	MD_SV_STRING
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -168,6 +175,19 @@ enum md_sieve_part {
 	MD_PART_USER,
 	MD_PART_DETAIL
 };
+/* set's modifiers (RFC 5229 4). */
+enum {
+	MD_MOD_LOWER = 1,
+	MD_MOD_UPPER = 2,
+	MD_MOD_LOWERFIRST = 4,
+	MD_MOD_UPPERFIRST = 8,
+	MD_MOD_QUOTE = 16,
+	MD_MOD_LENGTH = 32
+};
+#define MD_SIEVE_VARS 255     /* variables a script may set */
+#define MD_SIEVE_VARLEN 4000  /* bytes of a variable's value */
+#define MD_SIEVE_MATCHVARS 32 /* ${0} to ${31}; later ones are "" */
+
 /* Relations of :value and :count (RFC 5231). */
 enum md_sieve_rel {
 	MD_REL_GT,
@@ -189,7 +209,8 @@ enum md_sieve_cap {
 	MD_CAP_NUMERIC = 1 << 7, /* comparator-i;ascii-numeric */
 	MD_CAP_REGEX = 1 << 8,
 	MD_CAP_IMAP4FLAGS = 1 << 9,
-	MD_CAP_ENCODED = 1 << 10 /* encoded-character */
+	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
+	MD_CAP_VARIABLES = 1 << 11
 };
 
 /* Check the parsed S: requires first and known, each command and test
@@ -205,6 +226,54 @@ int md_sieve_compile(struct md_sieve_script *s, const char *buf, size_t len,
  * read. */
 int md_sieve_compile_file(
     struct md_sieve_script *s, const char *path, struct md_sieve_err *e);
+
+/* ---- sieve-match.c: comparators (enum md_sieve_cmp), match types ---- */
+
+/* <0, 0, >0 as A sorts before, with or after B under CMP (i;ascii-numeric:
+ * by the leading digits' value, no digits sorting last). */
+int md_sieve_order(const char *a, const char *b, int cmp);
+/* Does the order C (of md_sieve_order) hold relation REL? */
+int md_sieve_relation(int rel, int c);
+/* Does V contain KEY under CMP? */
+int md_sieve_contains(const char *v, const char *key, int cmp);
+/* :matches: does V match PAT ('*' any run, '?' one UTF-8 character, '\'
+ * quotes the next)? */
+int md_sieve_glob(const char *pat, const char *v, int cmp);
+/* md_sieve_glob, and when it matches (1) the match variables: CAP[0] all
+ * of V, then each wildcard's [start, end) in V, each taking as little as
+ * will do (RFC 5229 3.2), up to NCAP, their number in *N. 0 when it does
+ * not match; -1 with ENOMEM, or E2BIG when PAT x V is too large. */
+int md_sieve_glob_capture(const char *pat, const char *v, int cmp,
+    size_t (*cap)[2], size_t ncap, size_t *n);
+
+/* ---- sieve-vars.c: variables (RFC 5229) while a script runs ---- */
+
+struct md_sieve_vars {
+	char *name[MD_SIEVE_VARS], *value[MD_SIEVE_VARS];
+	size_t n;
+	char *match[MD_SIEVE_MATCHVARS]; /* ${0}, ${1}... */
+	size_t nmatch;
+	char **arena; /* expanded strings, until md_sieve_vars_reset */
+	size_t narena, carena;
+};
+
+/* Free the expanded strings; md_sieve_vars_free frees everything. */
+void md_sieve_vars_reset(struct md_sieve_vars *v);
+void md_sieve_vars_free(struct md_sieve_vars *v);
+/* S with each "${name}" and "${digits}" replaced by the value ("" for
+ * one never set), cut to MD_SIEVE_VALUE bytes: S itself when it has no
+ * reference, else a string valid until md_sieve_vars_reset. NULL with
+ * ENOMEM. A malformed reference stays as written. */
+const char *md_sieve_expand(struct md_sieve_vars *v, const char *s);
+/* set: NAME (any case) to VALUE cut to MD_SIEVE_VARLEN bytes, then the
+ * MD_MOD_ modifiers MODS applied. -1 with ENOMEM, or E2BIG for more
+ * than MD_SIEVE_VARS variables. */
+int md_sieve_set(
+    struct md_sieve_vars *v, const char *name, const char *value, int mods);
+/* The match variables anew: the N (at most MD_SIEVE_MATCHVARS) spans
+ * CAP of VALUE. -1/ENOMEM, the old ones kept. */
+int md_sieve_set_matches(struct md_sieve_vars *v, const char *value,
+    const size_t (*cap)[2], size_t n);
 
 /* ---- sieve-run.c ---- */
 

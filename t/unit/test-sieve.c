@@ -478,6 +478,93 @@ tests(void **state)
 	    holds("envelope :matches \"to\" \"*\"", NULL, NULL), 0);
 }
 
+/* :matches with its wildcards' strings, non-greedy (RFC 5229 3.2). */
+static void
+captures(void **state)
+{
+	static const struct {
+		const char *pat, *v, *want; /* want: the spans as [a|b|...] */
+	} t[] = {
+		{ "*<*@*", "Ann <a@b@c>", "[Ann <a@b@c>|Ann |a|b@c>]" },
+		{ "[*] *", "[acme-users] [fwd] v1",
+		    "[[acme-users] [fwd] v1|"
+		    "acme-users|[fwd] v1]" },
+		{ "coyote@**.com", "coyote@ACME.Example.COM",
+		    "[coyote@ACME.Example.COM||ACME.Example]" },
+		{ "?\\*?", "\xc3\xa9*x", "[\xc3\xa9*x|\xc3\xa9|x]" },
+		{ "*", "", "[|]" },
+		{ "a*", "b", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t cap[8][2], n;
+		char got[256] = "[";
+		int rc = md_sieve_glob_capture(
+		    t[i].pat, t[i].v, MD_CMP_CASEMAP, cap, 8, &n);
+
+		assert_int_equal(rc, t[i].want != NULL);
+		assert_int_equal(
+		    rc, md_sieve_glob(t[i].pat, t[i].v, MD_CMP_CASEMAP));
+		if (rc == 0)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			size_t at = strlen(got);
+
+			snprintf(got + at, sizeof(got) - at, "%s%.*s",
+			    k ? "|" : "", (int)(cap[k][1] - cap[k][0]),
+			    t[i].v + cap[k][0]);
+		}
+		strlcat(got, "]", sizeof(got));
+		assert_string_equal(got, t[i].want);
+	}
+}
+
+static void
+variables(void **state)
+{
+	struct md_sieve_vars v = { 0 };
+
+	(void)state;
+	assert_int_equal(md_sieve_set(&v, "a", "Hello World", MD_MOD_LOWER), 0);
+	assert_string_equal(md_sieve_expand(&v, "<${a}>"), "<hello world>");
+	assert_int_equal(
+	    md_sieve_set(&v, "B", "hello", MD_MOD_UPPERFIRST | MD_MOD_QUOTE),
+	    0);
+	assert_string_equal(md_sieve_expand(&v, "${b}"), "Hello");
+	assert_int_equal(md_sieve_set(&v, "q", "a*b?\\", MD_MOD_QUOTE), 0);
+	assert_string_equal(md_sieve_expand(&v, "${q}"), "a\\*b\\?\\\\");
+	assert_int_equal(md_sieve_set(&v, "n", "\xc3\xa9t\xc3\xa9",
+	                     MD_MOD_LENGTH | MD_MOD_UPPER),
+	    0);
+	assert_string_equal(md_sieve_expand(&v, "${n}"), "3");
+	assert_string_equal(
+	    md_sieve_expand(&v, "${none}|${1}|${ a}|${a"), "||${ a}|${a");
+	assert_string_equal(md_sieve_expand(&v, "$${a}}"), "$hello world}");
+	md_sieve_vars_free(&v);
+	for (int i = 0; i < MD_SIEVE_VARS; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "v%d", i);
+		assert_int_equal(md_sieve_set(&v, name, "x", 0), 0);
+	}
+	assert_int_equal(md_sieve_set(&v, "v0", "y", 0), 0); /* a known one */
+	errno = 0;
+	assert_int_equal(md_sieve_set(&v, "another", "x", 0), -1);
+	assert_int_equal(errno, E2BIG);
+	md_sieve_vars_free(&v);
+	fails_at("require \"variables\";\nset \"1\" \"x\";", 2, 5,
+	    "invalid variable name");
+	fails_at("require \"variables\";\nset :upper :lower \"a\" \"x\";", 2,
+	    12, "conflicts");
+	fails_at("set \"a\" \"x\";", 1, 1, "needs its extension");
+	assert_string_equal(run("require [\"variables\", \"fileinto\"];\n"
+	                        "if header :matches \"from\" \"*<*+*@*\" {"
+	                        "  fileinto \"${2}.${3}\"; }",
+	                        msg1, NULL, NULL),
+	    "fileinto:Bob.Lists");
+}
+
 /* ---- names of folders, addresses ---- */
 
 static void
@@ -557,6 +644,8 @@ main(void)
 		cmocka_unit_test(actions),
 		cmocka_unit_test(too_many),
 		cmocka_unit_test(tests),
+		cmocka_unit_test(captures),
+		cmocka_unit_test(variables),
 		cmocka_unit_test(folder_names),
 		cmocka_unit_test(addresses),
 	};
