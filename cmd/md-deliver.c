@@ -582,23 +582,35 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 	return rc;
 }
 
+static int sieve_folder(
+    struct run *r, const struct md_sieve_action *a, struct target *t);
+
 /* The target for the store A: INBOX is the root, a folder is opened and
- * made as md-mkdir makes it. -1, said, when it cannot be. */
+ * made as md-mkdir makes it; the flags of A, as the letters of its
+ * maildir. -1, said, when it cannot be. */
 static int
 sieve_target(struct run *r, const struct md_sieve_action *a, struct target *t)
+{
+	*t = *r->root;
+	t->batch = NULL;
+	t->batchlen = t->batchcap = 0;
+	if (a->kind != MD_ACT_KEEP && sieve_folder(r, a, t) == -1)
+		return -1;
+	if (a->flags != NULL)
+		t->have_sflags =
+		    md_sieve_flags(a->flags, t->m.path, &t->sflags) > 0;
+	if (r->o.have_flags && t->have_sflags)
+		md_flags_merge(&t->sflags, &r->o.flags);
+	return 0;
+}
+
+/* The folder of fileinto A, opened (made if need be) as T's maildir. */
+static int
+sieve_folder(struct run *r, const struct md_sieve_action *a, struct target *t)
 {
 	char name[NAME_MAX + 1];
 	struct md_err e;
 
-	*t = *r->root;
-	t->batch = NULL;
-	t->batchlen = t->batchcap = 0;
-	if (a->flags != NULL)
-		t->have_sflags = md_sieve_flags(a->flags, &t->sflags) > 0;
-	if (r->o.have_flags && t->have_sflags)
-		md_flags_merge(&t->sflags, &r->o.flags);
-	if (a->kind == MD_ACT_KEEP)
-		return 0;
 	if (md_folder_from_imap(a->arg, name, sizeof(name)) == -1) {
 		warnx("%s:%u: fileinto \"%s\": %s; kept in INBOX", r->o.sieve,
 		    a->line, a->arg,

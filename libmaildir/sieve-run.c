@@ -692,7 +692,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 }
 
 int
-md_sieve_flags(const char *words, struct md_flags *f)
+md_sieve_flags(const char *words, const char *dir, struct md_flags *f)
 {
 	static const struct {
 		const char *name;
@@ -700,13 +700,30 @@ md_sieve_flags(const char *words, struct md_flags *f)
 	} sys[] = { { "\\Seen", 'S' }, { "\\Answered", 'R' },
 		{ "\\Flagged", 'F' }, { "\\Deleted", 'T' },
 		{ "\\Draft", 'D' } };
-	int n = 0;
+	struct md_keywords kw;
+	int n = 0, have_kw = dir != NULL && md_keywords_read(dir, &kw) == 0;
 
 	md_flags_zero(f);
-	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
-		if (has_flag(words, sys[i].name, strlen(sys[i].name))) {
-			md_flags_set(f, (unsigned char)sys[i].letter, 1);
+	for (const char *p = words; *p;) {
+		size_t k = strcspn(p, " "), i = 0;
+		char w[256];
+		int c = -1;
+
+		snprintf(w, sizeof(w), "%.*s", (int)k, p);
+		p += k + (p[k] == ' ');
+		while (i < sizeof(sys) / sizeof(sys[0]) &&
+		       strcasecmp(w, sys[i].name) != 0)
+			i++;
+		if (i < sizeof(sys) / sizeof(sys[0]))
+			c = sys[i].letter;
+		else if (have_kw && w[0] != '\\')
+			c = md_keywords_find(&kw, w);
+		if (c > 0 && !md_flags_has(f, (unsigned char)c)) {
+			md_flags_set(f, (unsigned char)c, 1);
 			n++;
 		}
+	}
+	if (have_kw)
+		md_keywords_free(&kw);
 	return n;
 }

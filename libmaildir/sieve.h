@@ -320,10 +320,13 @@ void md_sieve_result_free(struct md_sieve_result *r);
 int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
     struct md_sieve_result *r, struct md_sieve_err *e);
 
-/* The system flags among WORDS (an action's flags) as the letters of a
- * file name (\Seen S, \Answered R, \Flagged F, \Deleted T, \Draft D)
- * into F; their number. Keywords are not mapped yet. */
-int md_sieve_flags(const char *words, struct md_flags *f);
+/* The flags among WORDS (an action's flags) as the letters of a file
+ * name in the maildir DIR, into F: the system flags (\\Seen S, \\Answered
+ * R, \\Flagged F, \\Deleted T, \\Draft D) and, DIR not NULL, the keywords
+ * DIR/dovecot-keywords names; their number. A keyword the file does not
+ * name is left out: Dovecot owns that file and rewrites it under its own
+ * lock, which mdkit does not take. */
+int md_sieve_flags(const char *words, const char *dir, struct md_flags *f);
 
 /* Set E: KIND at LINE, COL, the message from FMT; returns -1. */
 int md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,

@@ -5,7 +5,7 @@
 # stderr; discard stores nothing; reject exits 77 with the reason.
 . "$(dirname "$0")/lib.sh"
 
-plan 27
+plan 28
 
 M=$T/M
 S=$T/s.sieve
@@ -97,6 +97,14 @@ is "$RC:$(files "$M")" "0:new" "a folder name that cannot be: kept in INBOX"
 sieve 'require ["fileinto", "imap4flags"];
 addflag "\\Seen"; fileinto "Read"; fileinto :flags "\\Flagged" "Flagged";'
 is "$(files "$M")" ".Flagged/cur:2,F .Read/cur:2,S" "imap4flags: system flags in the file name"
+
+printf 'require "imap4flags";\nkeep :flags ["\\\\Seen", "junk", "NotListed"];\n' >"$S"
+rm -rf "$M"
+mkmd "$M"
+printf '0 Junk\n1 $Label1\n' >"$M/dovecot-keywords"
+deliver --sieve "$S" "$M" <"$T/in"
+is "$(files "$M")" "cur:2,Sa" \
+    "imap4flags: a keyword by its letter in dovecot-keywords, one not listed left out"
 
 rm -rf "$M"
 mkmd "$M"
