@@ -6,6 +6,7 @@
  * node's spec so that sieve-run.c never meets a surprise. The first
  * fault is returned with its line and column.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -157,8 +158,10 @@ bad(struct checker *c, unsigned line, unsigned col, const char *fmt,
 static const struct def *
 find_def(const char *name)
 {
+	int c = tolower((unsigned char)name[0]);
+
 	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
-		if (strcasecmp(defs[i].name, name) == 0)
+		if (defs[i].name[0] == c && strcasecmp(defs[i].name, name) == 0)
 			return &defs[i];
 	return NULL;
 }

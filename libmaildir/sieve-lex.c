@@ -199,32 +199,31 @@ static int
 lex_quoted(
     struct md_sieve_lexer *lx, struct md_sieve_token *t, struct md_sieve_err *e)
 {
-	struct buf b = { 0 };
-	int c;
+	const char *q = lx->p + 1;
+	size_t n = 0;
+	char *out;
 
+	/* To the closing quote first: one allocation for the string. */
+	while (q < lx->end && *q != '"')
+		q += *q == '\\' && q + 1 < lx->end ? 2 : 1;
+	if (q >= lx->end)
+		return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line, t->col,
+		    "string not closed with \"");
+	if ((out = malloc((size_t)(q - lx->p))) == NULL)
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 	step(lx);
-	while ((c = peek(lx, 0)) != '"') {
-		if (c == -1) {
-			free(b.s);
-			return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line,
-			    t->col, "string not closed with \"");
-		}
-		if (c == '\\' && peek(lx, 1) != -1)
+	while (lx->p < q) {
+		if (*lx->p == '\\')
 			step(lx);
-		if (put(&b, lx->p, 1) < 0)
-			goto nomem;
+		out[n++] = *lx->p;
 		step(lx);
 	}
 	step(lx);
-	if (b.s == NULL && put(&b, "", 0) < 0)
-		goto nomem;
+	out[n] = '\0';
 	t->kind = MD_TOK_STRING;
-	t->s = b.s;
-	t->len = b.len;
+	t->s = out;
+	t->len = n;
 	return 0;
-nomem:
-	free(b.s);
-	return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 }
 
 /* The end of the line at P: past its LF, or the end of the script. */

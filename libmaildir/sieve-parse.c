@@ -97,9 +97,9 @@ md_sieve_free(struct md_sieve_script *s)
 static void *
 grow(void *v, size_t n, size_t size)
 {
-	if ((n & (n - 1)) != 0 && n > 4)
-		return v; /* a power of two is where room runs out */
-	return reallocarray(v, n < 4 ? 4 : n * 2, size);
+	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+		return v; /* room runs out at 4, 8, 16... */
+	return reallocarray(v, n == 0 ? 4 : n * 2, size);
 }
 
 static int

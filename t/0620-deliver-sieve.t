@@ -5,7 +5,7 @@
 # stderr; discard stores nothing; reject exits 77 with the reason.
 . "$(dirname "$0")/lib.sh"
 
-plan 28
+plan 29
 
 M=$T/M
 S=$T/s.sieve
@@ -75,6 +75,8 @@ reject "we do not want it";'
 is "$RC" 77 "reject: exit 77"
 err_has "we do not want it" "reject: the reason on stderr"
 is "$(files "$M")" "" "reject: stored nowhere"
+deliver --qmail --sieve "$S" "$M" <"$T/in"
+is "$RC:$(files "$M")" "100:" "reject with --qmail: 100, qmail's bounce"
 
 sieve 'require "fileinto";
 if header :is "subject" { keep; }'
