@@ -555,7 +555,8 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 		.d = &d,
 		.size = r->tmp.size,
 		.to = r->o.dt,
-		.from = rp ? from : NULL };
+		.from = rp ? from : NULL,
+		.root = r->root->m.path };
 	int fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
 	int rc = -1;
 

@@ -25,7 +25,8 @@ enum {
 	T_SIZE = 1 << 3,  /* :over :under, one of them */
 	T_COPY = 1 << 4,  /* :copy */
 	T_FLAGS = 1 << 5, /* :flags list */
-	T_MOD = 1 << 6    /* set's :lower ... :length, several */
+	T_MOD = 1 << 6,   /* set's :lower ... :length, several */
+	T_CREATE = 1 << 7 /* fileinto :create (mailbox) */
 };
 
 enum { NO_TESTS, ONE_TEST, TEST_LIST };
@@ -48,8 +49,8 @@ static const struct def defs[] = {
 	{ "stop", MD_SV_STOP, 0, 0, "", 0, NO_TESTS, 0 },
 	{ "keep", MD_SV_KEEP, 0, 0, "", T_FLAGS, NO_TESTS, 0 },
 	{ "discard", MD_SV_DISCARD, 0, 0, "", 0, NO_TESTS, 0 },
-	{ "fileinto", MD_SV_FILEINTO, MD_CAP_FILEINTO, 0, "S", T_COPY | T_FLAGS,
-	    NO_TESTS, 0 },
+	{ "fileinto", MD_SV_FILEINTO, MD_CAP_FILEINTO, 0, "S",
+	    T_COPY | T_FLAGS | T_CREATE, NO_TESTS, 0 },
 	{ "redirect", MD_SV_REDIRECT, 0, 0, "S", T_COPY, NO_TESTS, 0 },
 	{ "reject", MD_SV_REJECT, MD_CAP_REJECT, 0, "S", 0, NO_TESTS, 0 },
 	{ "ereject", MD_SV_EREJECT, MD_CAP_EREJECT, 0, "S", 0, NO_TESTS, 0 },
@@ -72,6 +73,8 @@ static const struct def defs[] = {
 	{ "false", MD_SV_FALSE, 0, 1, "", 0, NO_TESTS, 0 },
 	{ "string", MD_SV_STRING, MD_CAP_VARIABLES, 1, "LL", T_CMP | T_MATCH,
 	    NO_TESTS, 0 },
+	{ "mailboxexists", MD_SV_MAILBOXEXISTS, MD_CAP_MAILBOX, 1, "L", 0,
+	    NO_TESTS, 0 },
 	{ "hasflag", MD_SV_HASFLAG, MD_CAP_IMAP4FLAGS, 1, "L", T_CMP | T_MATCH,
 	    NO_TESTS, 0 },
 };
@@ -92,6 +95,7 @@ static const struct {
 	{ "regex", MD_CAP_REGEX },
 	{ "imap4flags", MD_CAP_IMAP4FLAGS },
 	{ "variables", MD_CAP_VARIABLES },
+	{ "mailbox", MD_CAP_MAILBOX },
 	{ "encoded-character", MD_CAP_ENCODED },
 	{ "comparator-i;octet", 0 },
 	{ "comparator-i;ascii-casemap", 0 },
@@ -122,6 +126,7 @@ static const struct tagdef tagdefs[] = {
 	{ "copy", T_COPY, 1, MD_CAP_COPY },
 	{ "flags", T_FLAGS, 1, MD_CAP_IMAP4FLAGS },
 	{ "comparator", T_CMP, 0, 0 },
+	{ "create", T_CREATE, 1, MD_CAP_MAILBOX },
 	{ "lower", T_MOD, MD_MOD_LOWER, MD_CAP_VARIABLES },
 	{ "upper", T_MOD, MD_MOD_UPPER, MD_CAP_VARIABLES },
 	{ "lowerfirst", T_MOD, MD_MOD_LOWERFIRST, MD_CAP_VARIABLES },
@@ -271,6 +276,8 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 		return 0;
 	case T_COPY:
 		sp->copy = 1;
+		return 0;
+	case T_CREATE: /* folders are always made: nothing to note */
 		return 0;
 	case T_MOD:
 		sp->mods |= t->value;

@@ -284,6 +284,27 @@ test_exists(struct runner *rn, const struct md_sieve_spec *sp)
 	return 1;
 }
 
+/* mailboxexists (RFC 5490 3.1): is each folder there, as md-deliver
+ * would name it on disk? None is without a maildir. */
+static int
+test_mailboxes(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	char name[NAME_MAX + 1], path[PATH_MAX];
+
+	for (size_t i = 0; i < sp->pos[0]->n; i++) {
+		const char *f = xs(rn, sp->pos[0]->s[i]);
+
+		if (f == NULL)
+			return -1;
+		if (rn->m->root == NULL ||
+		    md_folder_from_imap(f, name, sizeof(name)) < 0 ||
+		    md_folder_path(path, sizeof(path), rn->m->root, name) < 0 ||
+		    md_maildir_check(path, NULL) < 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* string (RFC 5229 5): the sources, expanded, against the keys; :count
  * counts the sources that are not empty. */
 static int
@@ -526,6 +547,8 @@ test(struct runner *rn, const struct md_sieve_node *t)
 		return test_envelope(rn, sp);
 	case MD_SV_STRING:
 		return test_string(rn, sp);
+	case MD_SV_MAILBOXEXISTS:
+		return test_mailboxes(rn, sp);
 	default: /* MD_SV_HASFLAG */
 		for (const char *p = rn->flags; p && *p;) {
 			size_t n = strcspn(p, " ");

@@ -156,7 +156,8 @@ enum md_sieve_id {
 	MD_SV_TRUE,
 	MD_SV_FALSE,
 	MD_SV_HASFLAG,
-	MD_SV_STRING
+	MD_SV_STRING,
+	MD_SV_MAILBOXEXISTS
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -210,7 +211,8 @@ enum md_sieve_cap {
 	MD_CAP_REGEX = 1 << 8,
 	MD_CAP_IMAP4FLAGS = 1 << 9,
 	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
-	MD_CAP_VARIABLES = 1 << 11
+	MD_CAP_VARIABLES = 1 << 11,
+	MD_CAP_MAILBOX = 1 << 12
 };
 
 /* Check the parsed S: requires first and known, each command and test
@@ -306,6 +308,7 @@ struct md_sieve_msg {
 	struct md_decoder *d;
 	uint64_t size;
 	const char *from, *to; /* the envelope, or NULL when not known */
+	const char *root;      /* the maildir, for mailboxexists; NULL: none */
 };
 
 void md_sieve_result_free(struct md_sieve_result *r);

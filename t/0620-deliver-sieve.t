@@ -5,7 +5,7 @@
 # stderr; discard stores nothing; reject exits 77 with the reason.
 . "$(dirname "$0")/lib.sh"
 
-plan 29
+plan 31
 
 M=$T/M
 S=$T/s.sieve
@@ -99,6 +99,15 @@ is "$RC:$(files "$M")" "0:new" "a folder name that cannot be: kept in INBOX"
 sieve 'require ["fileinto", "imap4flags"];
 addflag "\\Seen"; fileinto "Read"; fileinto :flags "\\Flagged" "Flagged";'
 is "$(files "$M")" ".Flagged/cur:2,F .Read/cur:2,S" "imap4flags: system flags in the file name"
+
+sieve 'require ["mailbox", "fileinto"];
+if mailboxexists "INBOX.Lists" { fileinto "Lists"; } else { fileinto :create "Other"; }'
+is "$(files "$M")" ".Other/new" "mailboxexists: a folder not there"
+printf 'require ["mailbox", "fileinto"];\nif mailboxexists ["INBOX", "INBOX.Lists"] { fileinto "Lists"; }\n' >"$S"
+rm -rf "$M"
+mkmd "$M" "$M/.Lists"
+deliver --sieve "$S" "$M" <"$T/in"
+is "$(files "$M")" ".Lists/new" "mailboxexists: folders there"
 
 printf 'require "imap4flags";\nkeep :flags ["\\\\Seen", "junk", "NotListed"];\n' >"$S"
 rm -rf "$M"
