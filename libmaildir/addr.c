@@ -272,7 +272,7 @@ md_addr_next(const char **pos, char *out, size_t size)
 				s = at + 1;
 		}
 		n = bare_spec(s, end, out, size);
-		if (n > 0)
+		if (n > 0 && strchr(out, '@') != NULL) /* else no address */
 			return 1;
 		s = *pos;
 	}

@@ -81,7 +81,7 @@ int md_msgids(const char *value, char *out, size_t size);
 /* The next address of the address list at *POS (a header's raw value)
  * as its addr-spec "local@domain" (comments, blanks and quotes gone,
  * groups opened) into OUT, *POS moved past it: 1, or 0 at the end. An
- * address that does not fit SIZE is skipped. */
+ * address without '@', or that does not fit SIZE, is skipped. */
 int md_addr_next(const char **pos, char *out, size_t size);
 
 /* ---- clock.c: local time, many times over ---- */

@@ -185,20 +185,26 @@ visit_match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
 	return match_keys(rn, sp, sp->pos[1], v);
 }
 
-/* The addresses of one header value (or an envelope address) by part. */
+/* The addresses of one header value (or an envelope address) by part.
+ * A value with no address in it is, as Pigeonhole has it, compared
+ * whole by :all and not at all by the other parts. */
 static int
 visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
     const char *value, size_t *count)
 {
 	char addr[1024], part[1024];
 	const char *p = value;
-	int rc;
+	int rc, any = 0;
 
-	while (md_addr_next(&p, addr, sizeof(addr)))
+	while (md_addr_next(&p, addr, sizeof(addr))) {
+		any = 1;
 		if (addr_part(addr, sp->part, part, sizeof(part)) &&
 		    (rc = visit_match(rn, sp, part, count)) != 0)
 			return rc;
-	return 0;
+	}
+	if (any || sp->part != MD_PART_ALL || *value == '\0')
+		return 0;
+	return visit_match(rn, sp, value, count);
 }
 
 static int
@@ -420,6 +426,18 @@ unprefixed(const char *folder)
 	return strncasecmp(folder, "INBOX.", 6) == 0 ? folder + 6 : folder;
 }
 
+/* One address: the local part as written, the domain in any case. */
+static int
+same_address(const char *a, const char *b)
+{
+	const char *at = strrchr(a, '@'), *bt = strrchr(b, '@');
+	size_t la = at ? (size_t)(at - a) : strlen(a);
+	size_t lb = bt ? (size_t)(bt - b) : strlen(b);
+
+	return la == lb && strncmp(a, b, la) == 0 && !at == !bt &&
+	       (at == NULL || strcasecmp(at, bt) == 0);
+}
+
 /* Two actions that are one: the same folder (keep is INBOX), the same
  * address, a second discard. */
 static int
@@ -433,7 +451,7 @@ same_action(const struct md_sieve_action *a, int kind, const char *arg)
 		                         : arg && strcmp(unprefixed(a->arg),
 		                                      unprefixed(arg)) == 0);
 	if (kind == MD_ACT_REDIRECT)
-		return (int)a->kind == kind && strcasecmp(a->arg, arg) == 0;
+		return (int)a->kind == kind && same_address(a->arg, arg);
 	return (int)a->kind == kind && kind == MD_ACT_DISCARD;
 }
 

@@ -39,7 +39,7 @@ oracle() {
 	    -e 's/^ \* store message in folder: /store /p' \
 	    -e 's/^ \* keep$/store INBOX/p' \
 	    -e 's/^ \* discard$/discard/p' \
-	    -e 's/^ \* redirect message to: /redirect /p' \
+	    -e 's/^ \* redirect message to: <\(.*\)>$/redirect \1/p' \
 	    -e 's/^ \* reject message with reason: .*/reject/p' |
 	    sort -u
 }
@@ -56,11 +56,29 @@ msgs=$(ls "$D"/*.eml)
 all=$(ls "$D"/*.sieve)
 plan $(($(echo "$good" | wc -l) * $(echo "$msgs" | wc -l) + $(echo "$all" | wc -l)))
 
+# Where Pigeonhole 2.3.19 (Debian 12) departs from the RFCs, md-sieve
+# keeps to them (see md-sieve.1, CAVEATS): those pairs are TODO tests,
+# which start to pass once a Pigeonhole behaves. SCRIPT:MESSAGE reason.
+known() {
+	case $(basename "$1" .sieve):$(basename "$2" .eml) in
+	43-matches-qmark-space:m[1-4])
+		echo 'its :matches takes "?" then a literal and "*" to match any value' ;;
+	33-variables-nongreedy:m4)
+		echo "a '?' over a 4-byte UTF-8 character fails its fileinto" ;;
+	*) return 1 ;;
+	esac
+}
+
 for s in $good; do
 	for m in $msgs; do
 		want=$(oracle "$s" "$m")
 		got=$(ours "$s" "$m")
-		is "$got" "$want" "$(basename "$s") on $(basename "$m")"
+		d="$(basename "$s") on $(basename "$m")"
+		if why=$(known "$s" "$m"); then
+			todo_is "$got" "$want" "$d" "Pigeonhole 2.3.19: $why"
+		else
+			is "$got" "$want" "$d"
+		fi
 	done
 done
 

@@ -353,8 +353,9 @@ actions(void **state)
 	assert_string_equal(run(F "discard; reject \"no\";", msg1, NULL, NULL),
 	    "discard reject:no");
 	assert_string_equal(
-	    run("redirect \"a@b\"; redirect \"A@B\";", msg1, NULL, NULL),
-	    "redirect:a@b");
+	    run("redirect \"a@b\"; redirect \"a@B\"; redirect \"A@b\";", msg1,
+	        NULL, NULL),
+	    "redirect:a@b redirect:A@b"); /* local parts are case-sensitive */
 	assert_string_equal(run(F "addflag [\"\\\\Seen\", \"b a\"];"
 	                          "removeflag \"A\"; keep;"
 	                          "fileinto :flags \"\\\\Draft\" \"D\";",
@@ -436,6 +437,10 @@ tests(void **state)
 		{ "address :is \"to\" \"c@z.org\"", 1 },
 		{ "address :is \"to\" \"doe, a.\"", 0 },
 		{ "address :is \"cc\" \"d@w.org\"", 1 },
+		/* no address at all: :all sees the value (as Pigeonhole) */
+		{ "address :is \"subject\" \"caf\xc3\xa9 weekly [list]\"", 0 },
+		{ "address :is \"x-score\" \"12\"", 1 },
+		{ "address :localpart \"x-score\" \"12\"", 0 },
 		{ "address :count \"eq\" :comparator \"i;ascii-numeric\" "
 		  "[\"to\", \"cc\"] \"4\"",
 		    1 },
@@ -608,6 +613,8 @@ addresses(void **state)
 		{ "a@x (Ann), (c) b@y", "a@x b@y" },
 		{ "Team: a@x, b@y;, c@z", "a@x b@y c@z" },
 		{ "undisclosed-recipients:;", "" },
+		{ "not an address, b@x", "b@x" }, /* no '@': none */
+		{ "alice", "" },
 		{ "<@route,@r2:a@x>", "a@x" },
 		{ "\"a b\"@x", "a b@x" },
 		{ " ,, a@x ,", "a@x" },
