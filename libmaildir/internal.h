@@ -80,8 +80,9 @@ size_t md_from_name(
 int md_msgids(const char *value, char *out, size_t size);
 /* The next address of the address list at *POS (a header's raw value)
  * as its addr-spec "local@domain" (comments, blanks and quotes gone,
- * groups opened) into OUT, *POS moved past it: 1, or 0 at the end. An
- * address without '@', or that does not fit SIZE, is skipped. */
+ * groups opened) into OUT, *POS moved past it: 1, or 0 at the end; -1
+ * for one that is no address (no '@', nothing before or after it, a
+ * blank inside, a quote, comment or '<' left open, longer than SIZE). */
 int md_addr_next(const char **pos, char *out, size_t size);
 
 /* ---- clock.c: local time, many times over ---- */

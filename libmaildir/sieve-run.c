@@ -139,6 +139,44 @@ copy_part(const char *s, size_t n, char *out, size_t size)
 	return 1;
 }
 
+/* Can the local part S (N bytes) stand unquoted: a dot-atom? */
+static int
+dot_atom(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') ||
+		        (s[i] != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", s[i])) ||
+		        (s[i] == '.' && s[i + 1] != '.')))
+			return 0;
+	return 1;
+}
+
+/* :all, the address as written in a header: a local part (LOCAL bytes)
+ * that is no dot-atom quoted again, as Pigeonhole gives it. */
+static int
+all_part(const char *addr, size_t local, char *out, size_t size)
+{
+	size_t n = 0;
+
+	if (dot_atom(addr, local) || size < 3) {
+		strlcpy(out, addr, size);
+		return 1;
+	}
+	out[n++] = '"';
+	for (size_t i = 0; i < local && n + 3 < size; i++) {
+		if (addr[i] == '"' || addr[i] == '\\')
+			out[n++] = '\\';
+		out[n++] = addr[i];
+	}
+	out[n++] = '"';
+	strlcpy(out + n, addr + local, size - n);
+	return 1;
+}
+
 /* The address part PART of ADDR ("local@domain") into OUT; 0 when it
  * has none (a detail without a separator). */
 static int
@@ -165,8 +203,7 @@ addr_part(const char *addr, int part, char *out, size_t size)
 		return copy_part(
 		    plus + 1, local - (size_t)(plus + 1 - addr), out, size);
 	default:
-		strlcpy(out, addr, size);
-		return 1;
+		return all_part(addr, local, out, size);
 	}
 }
 
@@ -185,26 +222,33 @@ visit_match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
 	return match_keys(rn, sp, sp->pos[1], v);
 }
 
-/* The addresses of one header value (or an envelope address) by part.
- * A value with no address in it is, as Pigeonhole has it, compared
- * whole by :all and not at all by the other parts. */
+/* The addresses of one header value (or an envelope address) by part,
+ * those that are none passed over; a value with no
+ * address at all is, as Pigeonhole has it, one value that :all compares
+ * whole and the other parts have nothing of (but :count counts). */
 static int
 visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
     const char *value, size_t *count)
 {
 	char addr[1024], part[1024];
 	const char *p = value;
-	int rc, any = 0;
+	int rc, any = 0, k;
 
-	while (md_addr_next(&p, addr, sizeof(addr))) {
+	while ((k = md_addr_next(&p, addr, sizeof(addr))) != 0) {
+		if (k < 0) /* passed over, as Pigeonhole does */
+			continue;
 		any = 1;
 		if (addr_part(addr, sp->part, part, sizeof(part)) &&
 		    (rc = visit_match(rn, sp, part, count)) != 0)
 			return rc;
 	}
-	if (any || sp->part != MD_PART_ALL || *value == '\0')
+	if (any || *value == '\0')
 		return 0;
-	return visit_match(rn, sp, value, count);
+	if (sp->match == MD_MATCH_COUNT)
+		(*count)++;
+	else if (sp->part == MD_PART_ALL)
+		return visit_match(rn, sp, value, count);
+	return 0;
 }
 
 static int

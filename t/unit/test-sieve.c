@@ -442,6 +442,9 @@ tests(void **state)
 		{ "address :is \"x-score\" \"12\"", 1 },
 		{ "address :localpart \"x-score\" \"12\"", 0 },
 		{ "address :count \"eq\" :comparator \"i;ascii-numeric\" "
+		  ":domain \"x-score\" \"1\"",
+		    1 },
+		{ "address :count \"eq\" :comparator \"i;ascii-numeric\" "
 		  "[\"to\", \"cc\"] \"4\"",
 		    1 },
 		/* envelope */
@@ -613,8 +616,16 @@ addresses(void **state)
 		{ "a@x (Ann), (c) b@y", "a@x b@y" },
 		{ "Team: a@x, b@y;, c@z", "a@x b@y c@z" },
 		{ "undisclosed-recipients:;", "" },
-		{ "not an address, b@x", "b@x" }, /* no '@': none */
+		{ "b@x, not an address, c@y", "b@x c@y" }, /* none: passed */
+		{ "a @ x . y", "a@x.y" },
+		{ "a@b@c", "a@b" },
 		{ "alice", "" },
+		{ "a b@x", "" },
+		{ "@x", "" },
+		{ "a@", "" },
+		{ "Name <a@x", "" },
+		{ "\"open <a@x>", "" },
+		{ "<>", "" },
 		{ "<@route,@r2:a@x>", "a@x" },
 		{ "\"a b\"@x", "a b@x" },
 		{ " ,, a@x ,", "a@x" },
@@ -626,7 +637,9 @@ addresses(void **state)
 		char out[256] = "", one[128];
 		const char *p = t[i].in;
 
-		while (md_addr_next(&p, one, sizeof(one))) {
+		for (int k; (k = md_addr_next(&p, one, sizeof(one))) != 0;) {
+			if (k < 0)
+				continue;
 			if (out[0])
 				strlcat(out, " ", sizeof(out));
 			strlcat(out, one, sizeof(out));
