@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -17,10 +18,11 @@ struct runner {
 	const struct md_sieve_msg *m;
 	struct md_sieve_result *r;
 	struct md_sieve_err *e;
-	int keep;      /* the implicit keep still stands */
-	int stopped;   /* stop, or a reject that ends the script */
-	char *flags;   /* imap4flags' internal variable, space-separated */
-	int variables; /* the script requires them */
+	int keep;         /* the implicit keep still stands */
+	int stopped;      /* stop, or a reject that ends the script */
+	char *flags;      /* imap4flags' internal variable, space-separated */
+	int variables;    /* the script requires them */
+	int64_t deadline; /* CLOCK_MONOTONIC ns */
 	struct md_sieve_vars vars; /* and these are they */
 	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 };
@@ -700,6 +702,25 @@ command(struct runner *rn, const struct md_sieve_node *c)
 	}
 }
 
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Checked before each command and test: no script runs for ever. */
+static int
+in_time(struct runner *rn, const struct md_sieve_node *c)
+{
+	if (now_ns() <= rn->deadline)
+		return 0;
+	return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, c->line, 0,
+	    "ran longer than %d seconds", MD_SIEVE_SECONDS);
+}
+
 /* An error of the command or test C: its line where it has none. */
 static int
 failed(struct runner *rn, const struct md_sieve_node *c)
@@ -718,6 +739,8 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 	for (size_t i = 0; i < n && !rn->stopped; i++) {
 		const struct md_sieve_node *c = &v[i];
 
+		if (in_time(rn, c) < 0)
+			return -1;
 		switch (c->spec.id) {
 		case MD_SV_IF:
 			taken = 0;
@@ -763,6 +786,8 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->e = e;
 	rn->keep = 1;
 	rn->variables = (s->caps & MD_CAP_VARIABLES) != 0;
+	rn->deadline = m->deadline ? m->deadline
+	                           : now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
 	rc = run_block(rn, s->cmds, s->ncmds);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);

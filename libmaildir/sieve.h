@@ -17,6 +17,7 @@
 #define MD_SIEVE_ACTIONS 32         /* actions of one run, Pigeonhole's */
 #define MD_SIEVE_REDIRECTS 4        /* redirects of one run */
 #define MD_SIEVE_VALUE 8192         /* bytes of a header value tested */
+#define MD_SIEVE_SECONDS 10         /* of one run, at most */
 
 /* What went wrong, with where: LINE and COL from 1 (0 when the error has
  * no place in the script, as a read error). */
@@ -309,6 +310,9 @@ struct md_sieve_msg {
 	uint64_t size;
 	const char *from, *to; /* the envelope, or NULL when not known */
 	const char *root;      /* the maildir, for mailboxexists; NULL: none */
+	/* CLOCK_MONOTONIC nanoseconds past which the run stops with a limit
+	 * error; 0: MD_SIEVE_SECONDS from its start. */
+	int64_t deadline;
 };
 
 void md_sieve_result_free(struct md_sieve_result *r);

@@ -367,6 +367,31 @@ actions(void **state)
 	    "discard");
 }
 
+/* A run past its deadline stops with a limit error (no clock races:
+ * the deadline is long past before it starts). */
+static void
+deadline(void **state)
+{
+	struct md_sieve_script s;
+	struct md_sieve_result r = { 0 };
+	struct md_sieve_err e;
+	struct md_header h;
+	struct md_sieve_msg m = { .h = &h, .d = &dec, .deadline = 1 };
+	const char *src = "if true { keep; }";
+
+	(void)state;
+	md_header_init(&h);
+	assert_int_equal(md_header_parse(&h, msg1, strlen(msg1)), 0);
+	assert_int_equal(md_sieve_compile(&s, src, strlen(src), &e), 0);
+	assert_int_equal(md_sieve_run(&s, &m, &r, &e), -1);
+	assert_int_equal(e.kind, MD_SIEVE_LIMIT);
+	assert_int_equal(e.line, 1);
+	assert_non_null(strstr(e.msg, "ran longer than"));
+	md_sieve_result_free(&r);
+	md_sieve_free(&s);
+	md_header_free(&h);
+}
+
 static void
 too_many(void **state)
 {
@@ -663,6 +688,7 @@ main(void)
 		cmocka_unit_test(encoded),
 		cmocka_unit_test(actions),
 		cmocka_unit_test(too_many),
+		cmocka_unit_test(deadline),
 		cmocka_unit_test(tests),
 		cmocka_unit_test(captures),
 		cmocka_unit_test(variables),
