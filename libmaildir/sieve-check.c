@@ -243,7 +243,8 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 	const struct tagdef *t = NULL;
 
 	for (size_t k = 0; k < sizeof(tagdefs) / sizeof(tagdefs[0]); k++)
-		if (strcasecmp(tagdefs[k].name, a->s[0]) == 0 &&
+		if (tagdefs[k].name[0] == tolower((unsigned char)a->s[0][0]) &&
+		    strcasecmp(tagdefs[k].name, a->s[0]) == 0 &&
 		    (d->tags & tagdefs[k].kind) &&
 		    (tagdefs[k].cap == 0 || (c->caps & tagdefs[k].cap)))
 			t = &tagdefs[k];

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,55 @@ md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
 	return -1;
 }
 
+struct md_sieve_chunk {
+	struct md_sieve_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define CHUNK (32 * 1024)
+
+void *
+md_sieve_alloc(struct md_sieve_arena *a, size_t n)
+{
+	struct md_sieve_chunk *c = a->head;
+	size_t al = sizeof(max_align_t);
+	void *p;
+
+	n = (n + al - 1) / al * al;
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > CHUNK ? n : CHUNK;
+
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+void
+md_sieve_arena_free(struct md_sieve_arena *a)
+{
+	while (a->head != NULL) {
+		struct md_sieve_chunk *c = a->head;
+
+		a->head = c->next;
+		free(c);
+	}
+}
+
+/* N bytes for a token's string: from the arena, else malloc. */
+static char *
+token_mem(struct md_sieve_lexer *lx, size_t n)
+{
+	return lx->arena ? md_sieve_alloc(lx->arena, n) : malloc(n);
+}
+
 void
 md_sieve_lex_init(struct md_sieve_lexer *lx, const char *buf, size_t len)
 {
@@ -42,6 +92,7 @@ md_sieve_lex_init(struct md_sieve_lexer *lx, const char *buf, size_t len)
 	lx->end = buf + len;
 	lx->line = 1;
 	lx->col = 1;
+	lx->arena = NULL;
 }
 
 static int
@@ -59,6 +110,22 @@ step(struct md_sieve_lexer *lx)
 	} else
 		lx->col++;
 	lx->p++;
+}
+
+/* Move on to P, past no more than one line's worth of checks: the
+ * line and column counted over the bytes skipped. */
+static void
+advance(struct md_sieve_lexer *lx, const char *p)
+{
+	const char *nl;
+
+	while ((nl = memchr(lx->p, '\n', (size_t)(p - lx->p))) != NULL) {
+		lx->line++;
+		lx->col = 1;
+		lx->p = nl + 1;
+	}
+	lx->col += (unsigned)(p - lx->p);
+	lx->p = p;
 }
 
 static int
@@ -188,7 +255,11 @@ lex_word(struct md_sieve_lexer *lx, struct md_sieve_token *t, int tag,
 	while (is_alpha(peek(lx, 0)) || is_digit(peek(lx, 0)))
 		step(lx);
 	t->len = (size_t)(lx->p - s);
-	if ((t->s = strndup(s, t->len)) == NULL)
+	if ((t->s = token_mem(lx, t->len + 1)) != NULL) {
+		memcpy(t->s, s, t->len);
+		t->s[t->len] = '\0';
+	}
+	if (t->s == NULL)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 	t->kind = tag ? MD_TOK_TAG : MD_TOK_IDENT;
 	return 0;
@@ -209,17 +280,15 @@ lex_quoted(
 	if (q >= lx->end)
 		return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line, t->col,
 		    "string not closed with \"");
-	if ((out = malloc((size_t)(q - lx->p))) == NULL)
+	if ((out = token_mem(lx, (size_t)(q - lx->p))) == NULL)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
-	step(lx);
-	while (lx->p < q) {
-		if (*lx->p == '\\')
-			step(lx);
-		out[n++] = *lx->p;
-		step(lx);
+	for (const char *r = lx->p + 1; r < q; r++) { /* line and column */
+		if (*r == '\\' && r + 1 < q)
+			r++;
+		out[n++] = *r;
 	}
-	step(lx);
 	out[n] = '\0';
+	advance(lx, q + 1);
 	t->kind = MD_TOK_STRING;
 	t->s = out;
 	t->len = n;
@@ -279,10 +348,15 @@ lex_text(
 			    e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 		}
 	}
-	if (b.s == NULL && put(&b, "", 0) < 0)
+	t->s = token_mem(lx, b.len + 1);
+	if (t->s != NULL) {
+		memcpy(t->s, b.s ? b.s : "", b.len);
+		t->s[b.len] = '\0';
+	}
+	free(b.s);
+	if (t->s == NULL)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 	t->kind = MD_TOK_STRING;
-	t->s = b.s;
 	t->len = b.len;
 	return 0;
 }
@@ -303,7 +377,15 @@ md_sieve_lex(
 		t->kind = MD_TOK_EOF;
 		return 0;
 	}
-	if (strchr(";,()[]{}", c) != NULL && c != '\0') {
+	switch (c) {
+	case ';':
+	case ',':
+	case '(':
+	case ')':
+	case '[':
+	case ']':
+	case '{':
+	case '}':
 		t->kind = MD_TOK_PUNCT;
 		t->punct = (char)c;
 		step(lx);
@@ -315,7 +397,8 @@ md_sieve_lex(
 		return lex_word(lx, t, 1, e);
 	if (c == '"')
 		return lex_quoted(lx, t, e);
-	if (lx->end - lx->p >= 5 && strncasecmp(lx->p, "text:", 5) == 0)
+	if ((c == 't' || c == 'T') && lx->end - lx->p >= 5 &&
+	    strncasecmp(lx->p, "text:", 5) == 0)
 		return lex_text(lx, t, e);
 	if (is_alpha(c))
 		return lex_word(lx, t, 0, e);

@@ -21,7 +21,6 @@ struct parser {
 static int
 next(struct parser *p)
 {
-	free(p->t.s);
 	return md_sieve_lex(&p->lx, &p->t, p->e);
 }
 
@@ -60,46 +59,27 @@ expected(struct parser *p, const char *what)
 	    "expected %s, found %s", what, describe(&p->t));
 }
 
-static void
-free_arg(struct md_sieve_arg *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->s[i]);
-	free(a->s);
-	free(a->len);
-}
-
-static void
-free_node(struct md_sieve_node *n)
-{
-	free(n->name);
-	for (size_t i = 0; i < n->nargs; i++)
-		free_arg(&n->args[i]);
-	free(n->args);
-	for (size_t i = 0; i < n->ntests; i++)
-		free_node(&n->tests[i]);
-	free(n->tests);
-	for (size_t i = 0; i < n->nblock; i++)
-		free_node(&n->block[i]);
-	free(n->block);
-}
-
 void
 md_sieve_free(struct md_sieve_script *s)
 {
-	for (size_t i = 0; i < s->ncmds; i++)
-		free_node(&s->cmds[i]);
-	free(s->cmds);
+	md_sieve_arena_free(&s->arena);
 	memset(s, 0, sizeof(*s));
 }
 
-/* Room for one more element of *V (N used, element SIZE bytes). */
+/* Room for one more element of V (N used, element SIZE bytes), from the
+ * arena: a new array, twice as large, when it runs out at 4, 8, 16... */
 static void *
-grow(void *v, size_t n, size_t size)
+grow(struct parser *p, void *v, size_t n, size_t size)
 {
+	void *w;
+
 	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
-		return v; /* room runs out at 4, 8, 16... */
-	return reallocarray(v, n == 0 ? 4 : n * 2, size);
+		return v;
+	if ((w = md_sieve_alloc(p->lx.arena, (n == 0 ? 4 : n * 2) * size)) !=
+	        NULL &&
+	    n > 0)
+		memcpy(w, v, n * size);
+	return w;
 }
 
 static int
@@ -112,13 +92,13 @@ nomem(struct parser *p)
 static int
 take_string(struct parser *p, struct md_sieve_arg *a)
 {
-	char **s = grow(a->s, a->n, sizeof(*s));
+	char **s = grow(p, a->s, a->n, sizeof(*s));
 	size_t *len;
 
 	if (s == NULL)
 		return nomem(p);
 	a->s = s;
-	if ((len = grow(a->len, a->n, sizeof(*len))) == NULL)
+	if ((len = grow(p, a->len, a->n, sizeof(*len))) == NULL)
 		return nomem(p);
 	a->len = len;
 	a->s[a->n] = p->t.s;
@@ -154,7 +134,8 @@ parse_strings(struct parser *p, struct md_sieve_arg *a)
 static int
 parse_arg(struct parser *p, struct md_sieve_node *n)
 {
-	struct md_sieve_arg *args = grow(n->args, n->nargs, sizeof(*args)), *a;
+	struct md_sieve_arg *args = grow(p, n->args, n->nargs, sizeof(*args)),
+	                    *a;
 
 	if (args == NULL)
 		return nomem(p);
@@ -189,7 +170,7 @@ deeper(struct parser *p)
 static int
 add_test(struct parser *p, struct md_sieve_node *n)
 {
-	struct md_sieve_node *t = grow(n->tests, n->ntests, sizeof(*t));
+	struct md_sieve_node *t = grow(p, n->tests, n->ntests, sizeof(*t));
 
 	if (t == NULL)
 		return nomem(p);
@@ -283,7 +264,7 @@ parse_commands(
 		if (p->t.kind != MD_TOK_IDENT)
 			return expected(
 			    p, block ? "a command or '}'" : "a command");
-		if ((c = grow(*v, *nv, sizeof(*c))) == NULL)
+		if ((c = grow(p, *v, *nv, sizeof(*c))) == NULL)
 			return nomem(p);
 		*v = c;
 		memset(&c[*nv], 0, sizeof(*c));
@@ -304,10 +285,10 @@ md_sieve_parse(struct md_sieve_script *s, const char *buf, size_t len,
 		return md_sieve_errf(e, MD_SIEVE_LIMIT, 0, 0,
 		    "script larger than %d bytes", MD_SIEVE_SIZE);
 	md_sieve_lex_init(&p.lx, buf, len);
+	p.lx.arena = &s->arena;
 	rc = md_sieve_lex(&p.lx, &p.t, e) < 0
 	         ? -1
 	         : parse_commands(&p, &s->cmds, &s->ncmds, 0);
-	free(p.t.s);
 	if (rc < 0) {
 		int saved = errno;
 

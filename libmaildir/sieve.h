@@ -38,6 +38,18 @@ struct md_sieve_err {
 
 /* ---- sieve-lex.c ---- */
 
+/* What a script's tree and strings are made of, freed at once: a
+ * delivery compiles a script each time, and one malloc a token cost
+ * more than the rest of the parse. */
+struct md_sieve_chunk;
+struct md_sieve_arena {
+	struct md_sieve_chunk *head;
+};
+
+/* N bytes from A, aligned for any type; NULL/ENOMEM. */
+void *md_sieve_alloc(struct md_sieve_arena *a, size_t n);
+void md_sieve_arena_free(struct md_sieve_arena *a);
+
 enum md_sieve_tok {
 	MD_TOK_EOF,
 	MD_TOK_IDENT,  /* if, header */
@@ -52,13 +64,15 @@ struct md_sieve_token {
 	unsigned line, col;
 	char punct;
 	uint64_t num;
-	char *s; /* malloc'd for IDENT, TAG and STRING; the taker frees */
+	char *s; /* IDENT, TAG and STRING: NUL-terminated, see arena */
 	size_t len;
 };
 
 struct md_sieve_lexer {
 	const char *p, *end;
 	unsigned line, col;
+	/* Where token strings are made; NULL: malloc, the taker frees. */
+	struct md_sieve_arena *arena;
 };
 
 void md_sieve_lex_init(struct md_sieve_lexer *lx, const char *buf, size_t len);
@@ -117,7 +131,8 @@ struct md_sieve_node {
 struct md_sieve_script {
 	struct md_sieve_node *cmds;
 	size_t ncmds;
-	unsigned caps; /* MD_CAP_ bits required */
+	unsigned caps;               /* MD_CAP_ bits required */
+	struct md_sieve_arena arena; /* all of the above */
 };
 
 /* Parse the LEN bytes at BUF (no larger than MD_SIEVE_SIZE) into S: the
