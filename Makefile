@@ -34,7 +34,8 @@ LIBS = $(BSD_LIBS) -pthread
 MDCFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilibmaildir $(BSD_CFLAGS) \
     -MMD -MP -DMDKIT_VERSION='"$(VERSION)"' $(CPPFLAGS)
 
-PROGS = md-deliver md-list md-flag md-move md-expunge md-mkdir md-check md-index
+PROGS = md-deliver md-list md-flag md-move md-expunge md-mkdir md-check md-index \
+    md-sieve
 LIBSRC = $(wildcard libmaildir/*.c)
 LIBOBJ = $(LIBSRC:libmaildir/%.c=$(O)/lib/%.o)
 LIB = $(O)/libmaildir.a

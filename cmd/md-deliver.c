@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libutil.h>
 #include <signal.h>
@@ -27,6 +28,7 @@ struct opts {
 	int create, verbose, quiet, mbox, qmail, use_env, have_flags;
 	int quota_perm;
 	const char *folder;
+	const char *sieve; /* --sieve FILE */
 	struct md_flags flags;
 	uint64_t limit;
 	unsigned timeout;
@@ -41,6 +43,8 @@ struct target {
 	struct md_quota_root *qr; /* NULL: no quota here (.Trash) */
 	int64_t qbytes, qcount;   /* placed here since the last sync */
 	char name[NAME_MAX + 8];  /* where the last message went */
+	struct md_flags sflags;   /* --sieve: imap4flags of this store */
+	int have_sflags;
 	/* The names placed since the last sync, each ending in a NUL:
 	 * printed with -v once synced, taken back if the sync fails. */
 	char *batch;
@@ -54,6 +58,7 @@ struct run {
 	size_t ntg;
 	struct md_quota_ledger quota; /* the roots of the targets */
 	struct md_maildir *home;
+	struct target *root; /* --sieve: the target given, holding tmp/ */
 	struct md_namegen gen;
 	size_t nbatch;          /* messages placed since the last sync */
 	unsigned timeout;       /* -t, bounded by the MTA's alarm */
@@ -71,7 +76,8 @@ usage(void)
 	printf("usage: md-deliver [-cehMqv] [-d addr] [-F flags] [-f folder] "
 	       "[-r addr] [-s size]\n"
 	       "                  [-t seconds] [--qmail] [--quota-permanent] "
-	       "[maildir ...]\n");
+	       "[--sieve script]\n"
+	       "                  [maildir ...]\n");
 	exit(EX_OK);
 }
 
@@ -133,6 +139,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "quota-permanent", no_argument, NULL, 'P' },
 		{ "return-path", required_argument, NULL, 'r' },
+		{ "sieve", required_argument, NULL, 'S' },
 		{ "size-limit", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 } };
@@ -185,6 +192,9 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		case 'r':
 			o->rp = sanitize(optarg, 1);
 			break;
+		case 'S':
+			o->sieve = optarg;
+			break;
 		case 's':
 			/* Decimal digits first: expand_number(3) would wrap
 			 * "-1" to a huge size and read "010" as octal. */
@@ -227,6 +237,10 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		take_env(o);
 	*argc -= optind;
 	*argv += optind;
+	if (o->sieve != NULL && (o->mbox || o->folder || *argc > 1)) {
+		warnx("--sieve: one maildir, without -M or -f");
+		bad_usage(o->qmail);
+	}
 }
 
 /* Never outlive an alarm the MTA set: stop reading just before it. */
@@ -397,6 +411,8 @@ place_all(struct run *r, const struct md_flags *flags)
 			continue;
 		if (quota_room(r, t) != 1 || batch_room(t) == -1)
 			goto failed;
+		if (t->have_sflags)
+			flags = &t->sflags;
 		if (md_place(&r->tmp, &t->m, flags, &r->gen, t->name,
 		        sizeof(t->name), &e) == -1) {
 			cmd_progress_clear(&r->pg);
@@ -528,11 +544,181 @@ targets_status(const struct run *r)
 	return bad == over && r->o.quota_perm ? EX_NOPERM : EX_TEMPFAIL;
 }
 
+/* --sieve: one line for a script that could not decide, and the message
+ * goes to INBOX (the implicit keep). */
+static void
+sieve_failed(const char *path, const struct md_sieve_err *e)
+{
+	if (e->line > 0)
+		warnx("%s:%u: %s; kept in INBOX", path, e->line, e->msg);
+	else
+		warnx("%s: %s; kept in INBOX", path, e->msg);
+}
+
+/* Run the script over the message now in tmp/: its actions in RES; -1
+ * (said) when it failed and the implicit keep holds. */
+static int
+sieve_run(struct run *r, struct md_sieve_result *res)
+{
+	struct md_sieve_script s;
+	struct md_sieve_err e = { .line = 0 };
+	struct md_header h;
+	struct md_decoder d;
+	const char *rp = r->o.rp;
+	char from[1024] = "";
+	struct md_sieve_msg m = { .h = &h,
+		.d = &d,
+		.size = r->tmp.size,
+		.to = r->o.dt,
+		.from = rp ? from : NULL,
+		.root = r->root->m.path };
+	int fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
+	int rc = -1;
+
+	if (rp != NULL) /* "<a@b>" as sanitize made it: a@b */
+		snprintf(from, sizeof(from), "%.*s",
+		    (int)strlen(rp) - 2 * (rp[0] == '<'), rp + (rp[0] == '<'));
+	md_header_init(&h);
+	md_decoder_init(&d);
+	if (fd == -1 || md_header_read(&h, fd) == -1)
+		md_sieve_errf(&e, MD_SIEVE_SYSTEM, 0, 0,
+		    "reading the message: %s", strerror(errno));
+	else if (md_sieve_compile_file(&s, r->o.sieve, &e) == 0) {
+		rc = md_sieve_run(&s, &m, res, &e);
+		md_sieve_free(&s);
+	}
+	if (fd != -1)
+		close(fd);
+	md_header_free(&h);
+	md_decoder_free(&d);
+	if (rc == -1) {
+		sieve_failed(r->o.sieve, &e);
+		md_sieve_result_free(res);
+	}
+	return rc;
+}
+
+static int sieve_folder(
+    struct run *r, const struct md_sieve_action *a, struct target *t);
+
+/* The target for the store A: INBOX is the root, a folder is opened and
+ * made as md-mkdir makes it; the flags of A, as the letters of its
+ * maildir. -1, said, when it cannot be. */
+static int
+sieve_target(struct run *r, const struct md_sieve_action *a, struct target *t)
+{
+	*t = *r->root;
+	t->batch = NULL;
+	t->batchlen = t->batchcap = 0;
+	if (a->kind != MD_ACT_KEEP && sieve_folder(r, a, t) == -1)
+		return -1;
+	if (a->flags != NULL)
+		t->have_sflags =
+		    md_sieve_flags(a->flags, t->m.path, &t->sflags) > 0;
+	if (r->o.have_flags && t->have_sflags)
+		md_flags_merge(&t->sflags, &r->o.flags);
+	return 0;
+}
+
+/* The folder of fileinto A, opened (made if need be) as T's maildir. */
+static int
+sieve_folder(struct run *r, const struct md_sieve_action *a, struct target *t)
+{
+	char name[NAME_MAX + 1];
+	struct md_err e;
+
+	if (md_folder_from_imap(a->arg, name, sizeof(name)) == -1) {
+		warnx("%s:%u: fileinto \"%s\": %s; kept in INBOX", r->o.sieve,
+		    a->line, a->arg,
+		    errno == EINVAL ? "not a valid folder name"
+		                    : strerror(errno));
+		return -1;
+	}
+	if (md_folder_open(&t->m, r->root->m.path, name, MD_CREATE, &e) == -1 ||
+	    find_quota(r, t, &e) == -1) {
+		cmd_warn_err(&e);
+		warnx("%s:%u: fileinto \"%s\" failed; kept in INBOX",
+		    r->o.sieve, a->line, a->arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Make the targets what the actions in RES store; -1 on failure (said):
+ * then only the implicit keep into the root. */
+static int
+sieve_stores(struct run *r, const struct md_sieve_result *res)
+{
+	struct target *tg = calloc(res->n + 1, sizeof(*tg));
+	size_t n = 0;
+
+	if (tg == NULL)
+		err(EX_TEMPFAIL, "calloc");
+	for (size_t i = 0; i < res->n; i++) {
+		const struct md_sieve_action *a = &res->a[i];
+
+		if (a->kind == MD_ACT_REDIRECT) {
+			warnx("%s:%u: redirect is not supported yet; kept in "
+			      "INBOX",
+			    r->o.sieve, a->line);
+			goto fail;
+		}
+		if (a->kind != MD_ACT_KEEP && a->kind != MD_ACT_FILEINTO)
+			continue;
+		if (sieve_target(r, a, &tg[n]) == -1)
+			goto fail;
+		n++;
+	}
+	r->tg = tg;
+	r->ntg = n;
+	return 0;
+fail:
+	for (size_t i = 0; i < n; i++)
+		if (tg[i].m.fd != r->root->m.fd)
+			md_maildir_close(&tg[i].m);
+	free(tg);
+	return -1;
+}
+
+/* --sieve, once the message is in tmp/: the script's stores become the
+ * targets (one file, linked into each). Returns -1 to place the message
+ * (also as the implicit keep after any script error), else the exit
+ * status for a message stored nowhere: discarded, or rejected (77). */
+static int
+sieve_targets(struct run *r)
+{
+	struct md_sieve_result res = { 0 };
+	int rc = -1;
+
+	r->root = r->tg; /* the one target given */
+	r->tg = NULL;
+	r->ntg = 0;
+	if (sieve_run(r, &res) == -1 || sieve_stores(r, &res) == -1) {
+		r->tg = calloc(1, sizeof(*r->tg));
+		if (r->tg == NULL)
+			err(EX_TEMPFAIL, "calloc");
+		r->tg[0] = *r->root;
+		r->ntg = 1;
+	}
+	for (size_t i = 0; i < res.n; i++)
+		if (res.a[i].kind == MD_ACT_REJECT ||
+		    res.a[i].kind == MD_ACT_EREJECT) {
+			warnx("rejected: %s",
+			    cmd_vis(res.a[i].arg, (char[512]){ 0 }, 512));
+			rc = EX_NOPERM;
+		}
+	if (rc == -1 && r->ntg == 0)
+		rc = EX_OK; /* discarded */
+	md_sieve_result_free(&res);
+	return rc;
+}
+
 static int
 deliver_one(struct run *r)
 {
 	struct md_filter f;
 	struct md_err e;
+	int errnum;
 
 	if (md_tmp_create(&r->tmp, r->home, &r->gen, &e) == -1)
 		return classify(errno, &e, r);
@@ -540,10 +726,13 @@ deliver_one(struct run *r)
 	md_filter_begin(&f, &r->fo, &r->tmp);
 	if (md_deliver_read(&r->in, &f, &e) == -1 ||
 	    md_tmp_finish(&r->tmp, NULL, &e) == -1) {
-		int errnum = errno;
-
+		errnum = errno;
 		md_tmp_remove(&r->tmp);
 		return classify(errnum, &e, r);
+	}
+	if (r->o.sieve != NULL && (errnum = sieve_targets(r)) != -1) {
+		md_tmp_remove(&r->tmp); /* discarded or rejected */
+		return errnum;
 	}
 	place_all(r, r->o.have_flags ? &r->o.flags : NULL);
 	note_placed(r);
@@ -676,6 +865,7 @@ free_run(struct run *r)
 	for (size_t i = 0; i < r->ntg; i++)
 		free(r->tg[i].batch); /* descriptors go with the process */
 	free(r->tg);
+	free(r->root);
 	md_quota_ledger_free(&r->quota);
 	free(r->o.rp);
 	free(r->o.dt);

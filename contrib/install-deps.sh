@@ -30,8 +30,9 @@ need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf
 # packages (maildrop's would bring a whole MTA): maildrop has Courier's
 # maildirmake and deliverquota, for the Maildir++ quota (t/0440); zsh
 # runs the zsh completion (t/0965, t/0967); bash-completion loads the bash
-# one as it is installed (t/0965).
-peers="maildrop zsh bash-completion"
+# one as it is installed (t/0965); dovecot-sieve has Pigeonhole's
+# sieve-test, the Sieve oracle (t/0610).
+peers="maildrop zsh bash-completion dovecot-sieve"
 # Servers for --interop, without recommends too (postfix's would add
 # python3 and more; dovecot-core's ssl-cert is a hard dependency), and
 # what the tests watch and run them with: ps and pgrep (procps), ss

@@ -213,3 +213,93 @@ md_msgids(const char *value, char *out, size_t size)
 	out[n] = '\0';
 	return count;
 }
+
+/* The addr-spec in [S, E) without comments and the blanks around its
+ * parts, quotes undone (as an addr-spec means it), into OUT: its length,
+ * 0 when there is none; -1 when it is no address: a quote or comment
+ * left open, a blank between two words, no '@', nothing before or after
+ * it, or too long for SIZE. What follows a second '@' is left out, as
+ * Pigeonhole does. */
+static long
+bare_spec(const char *s, const char *e, char *out, size_t size)
+{
+	int quote = 0, comment = 0, gap = 0, ats = 0, closed = 0;
+	size_t n = 0;
+	const char *at;
+
+	for (; s < e; s++) {
+		char c = *s;
+		int esc = (quote || comment) && c == '\\' && s + 1 < e;
+
+		if (esc)
+			c = *++s;
+		else if (comment) {
+			comment += (c == '(') - (c == ')');
+			continue;
+		} else if (!quote && c == '(') {
+			comment = 1;
+			continue;
+		} else if (!quote && is_space(c)) {
+			gap = n > 0;
+			continue;
+		} else if (!quote && c == '@' && ++ats == 2)
+			break;
+		if (comment)
+			continue;
+		/* blanks may stand around '@' and '.', not between words */
+		if (gap && c != '@' && c != '.' && out[n - 1] != '@' &&
+		    out[n - 1] != '.')
+			return -1;
+		gap = 0;
+		/* a quoted local part is quoted whole: '@' follows it */
+		if (closed && c != '@')
+			return -1;
+		closed = 0;
+		if (!esc && c == '"' && (quote || n == 0)) {
+			closed = quote;
+			quote = !quote;
+			continue;
+		}
+		if (n + 1 >= size)
+			return -1;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	if (n == 0 && !quote && !comment)
+		return 0;
+	at = strrchr(out, '@');
+	if (quote || comment || at == NULL || at == out || at[1] == '\0')
+		return -1;
+	return (long)n;
+}
+
+int
+md_addr_next(const char **pos, char *out, size_t size)
+{
+	const char *s = *pos;
+
+	while (*s != '\0') {
+		const char *end = first_mailbox(s), *colon, *lt, *gt, *at;
+		long n;
+
+		*pos = *end ? end + 1 : end;
+		colon = group_colon(s, end);
+		if (colon != NULL) /* "Team: a@x, ..." the first member */
+			s = colon + 1;
+		if (end > s && end[-1] == ';') /* a group's end */
+			end--;
+		if ((lt = angle(s, end)) != NULL) {
+			if ((gt = memchr(lt, '>', (size_t)(end - lt))) == NULL)
+				return -1;
+			s = lt + 1;
+			end = gt;
+			/* an obsolete route "@a,@b:" before the address */
+			if (*s == '@' && (at = memchr(s, ':', end - s)) != NULL)
+				s = at + 1;
+		}
+		if ((n = bare_spec(s, end, out, size)) != 0)
+			return n > 0 ? 1 : -1;
+		s = *pos;
+	}
+	return 0;
+}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -437,4 +438,99 @@ md_target_folders(const char *path, int folder, char ***list, size_t *n)
 	else
 		root[base - root] = '\0';
 	return md_folder_list(root, prefix, list, n);
+}
+
+/* The code point of the UTF-8 character at *S, *S moved past it; -1 for
+ * an invalid sequence. */
+static long
+utf8_next(const unsigned char **s)
+{
+	size_t n = md_utf8_len(*s, strlen((const char *)*s));
+	long c;
+
+	if (n == 0)
+		return -1;
+	c = n == 1 ? **s : **s & (0x7f >> n);
+	for (size_t i = 1; i < n; i++)
+		c = c << 6 | ((*s)[i] & 0x3f);
+	*s += n;
+	return c;
+}
+
+/* Append the UTF-16 units U[0..N) as modified base64 (',' for '/', no
+ * padding) to OUT at *AT; -1 when it does not fit. */
+static int
+put_base64(const uint16_t *u, size_t n, char *out, size_t size, size_t *at)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
+	    "tuvwxyz0123456789+,";
+	uint32_t acc = 0;
+	int bits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		acc = acc << 16 | u[i];
+		bits += 16;
+		while (bits >= 6) {
+			if (*at + 1 >= size)
+				return -1;
+			out[(*at)++] = b64[(acc >> (bits -= 6)) & 0x3f];
+		}
+	}
+	if (bits > 0) {
+		if (*at + 1 >= size)
+			return -1;
+		out[(*at)++] = b64[(acc << (6 - bits)) & 0x3f];
+	}
+	return 0;
+}
+
+int
+md_folder_from_imap(const char *name, char *out, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t at = 0;
+
+	if (strcasecmp(name, "INBOX") == 0)
+		return strlcpy(out, "INBOX", size) < size ? 0 : -1;
+	if (strncasecmp(name, "INBOX.", 6) == 0)
+		s += 6;
+	while (*s) {
+		uint16_t u[256];
+		size_t n = 0;
+
+		if (*s >= 0x20 && *s < 0x7f) {
+			if (at + 2 + (*s == '&') >= size)
+				goto toolong;
+			out[at++] = (char)*s;
+			if (*s++ == '&')
+				out[at++] = '-';
+			continue;
+		}
+		while (*s && !(*s >= 0x20 && *s < 0x7f) && n + 2 <= 256) {
+			long c = utf8_next(&s);
+
+			if (c < 0 || c < 0x20 || c == 0x7f) {
+				errno = EINVAL;
+				return -1;
+			}
+			if (c >= 0x10000) { /* a surrogate pair */
+				c -= 0x10000;
+				u[n++] = (uint16_t)(0xd800 | c >> 10);
+				u[n++] = (uint16_t)(0xdc00 | (c & 0x3ff));
+			} else
+				u[n++] = (uint16_t)c;
+		}
+		if (at + 1 >= size)
+			goto toolong;
+		out[at++] = '&';
+		if (put_base64(u, n, out, size, &at) < 0 || at + 1 >= size)
+			goto toolong;
+		out[at++] = '-';
+	}
+	out[at] = '\0';
+	return md_folder_valid(out);
+toolong:
+	errno = ENAMETOOLONG;
+	return -1;
 }

@@ -78,6 +78,12 @@ size_t md_from_name(
 /* The ids "<...>" of VALUE without brackets or blanks, separated by one
  * space, into OUT (ids that do not fit are left out); their number. */
 int md_msgids(const char *value, char *out, size_t size);
+/* The next address of the address list at *POS (a header's raw value)
+ * as its addr-spec "local@domain" (comments, blanks and quotes gone,
+ * groups opened) into OUT, *POS moved past it: 1, or 0 at the end; -1
+ * for one that is no address (no '@', nothing before or after it, a
+ * blank inside, a quote, comment or '<' left open, longer than SIZE). */
+int md_addr_next(const char **pos, char *out, size_t size);
 
 /* ---- clock.c: local time, many times over ---- */
 
@@ -574,5 +580,17 @@ void md_tally_add(struct md_tally *t, int dirfd, const char *name,
 /* T's counts added to TO's; keywords are not, as letters mean other
  * names in each maildir. */
 void md_tally_sum(struct md_tally *to, const struct md_tally *t);
+
+/* ---- dir.c: IMAP folder names on disk ---- */
+
+/* The IMAP (and Sieve) folder NAME as the Maildir++ folder name Dovecot
+ * stores it under: "INBOX" (any case) stays "INBOX", the root; an
+ * "INBOX." prefix goes; '&' and what is not printable ASCII are written
+ * in modified UTF-7 (RFC 3501 5.1.3: "Entwürfe" as "Entw&APw-rfe").
+ * -1 with EINVAL (not UTF-8, controls, not a valid folder name) or
+ * ENAMETOOLONG. */
+int md_folder_from_imap(const char *name, char *out, size_t size);
+
+#include "sieve.h"
 
 #endif

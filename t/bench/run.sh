@@ -27,13 +27,17 @@
 #      warm cache; the system calls per message of the listings
 #      (strace -c); then md-index after 100 deliveries: the message files
 #      it opens (strace) and its time
+#   g) single deliveries with a realistic 100-rule Sieve script (lists,
+#      senders, subjects, a regex; no body test yet) beside the same
+#      deliveries without a script and beside floor-deliver; the script
+#      may add at most 10 % to a delivery (issue 16)
 set -eu
 # Byte order for sort and ls, '.' in numbers.
 LC_ALL=C
 export LC_ALL
 
 B=$(cd "${1:-build}" && pwd)
-SECTIONS=${2:-a b c d e f}
+SECTIONS=${2:-a b c d e f g}
 # want X: is section X to run?
 want() {
 	case " $SECTIONS " in *" $1 "*) return 0 ;; esac
@@ -949,9 +953,72 @@ fi
 row() {
 	printf '%-33s%9s %10s %10s\n' "$@"
 }
+# ---- g) single deliveries with a 100-rule Sieve script ----
+if want g; then
+N=$((SINGLE_ROUNDS * SINGLE_PER_ROUND))
+echo "g) $N single deliveries with a 100-rule Sieve script, beside $N" \
+    "without and $N of floor-deliver"
+{
+	echo 'require ["fileinto", "envelope", "regex", "relational", "comparator-i;ascii-numeric"];'
+	i=0
+	while [ $i -lt 40 ]; do
+		echo "if header :contains \"List-Id\" \"list$i.example.org\" { fileinto \"Lists.L$i\"; stop; }"
+		i=$((i + 1))
+	done
+	while [ $i -lt 70 ]; do
+		echo "if address :domain :is \"from\" \"sender$i.example.com\" { fileinto \"Senders.S$i\"; stop; }"
+		i=$((i + 1))
+	done
+	while [ $i -lt 99 ]; do
+		echo "if header :matches \"subject\" \"*[project$i]*\" { fileinto \"Projects.P$i\"; stop; }"
+		i=$((i + 1))
+	done
+	echo 'if header :regex "x-mailer" "^bulk[0-9]+ " { fileinto "Bulk"; }'
+} >"$W/rules.sieve"
+"$B/bin/md-sieve" -c "$W/rules.sieve" || die "the bench script does not compile"
+T_SV=0
+T_NO=0
+T_FL=0
+r=1
+while [ "$r" -le "$SINGLE_ROUNDS" ]; do
+	if [ $((r % 2)) -eq 1 ]; then order="sieve plain floor"; else order="floor plain sieve"; fi
+	for p in $order; do
+		fresh
+		case $p in
+		sieve) out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
+			    -- "$MD" --sieve "$W/rules.sieve" "$D")
+			check "md-deliver --sieve round $r" "$SINGLE_PER_ROUND" 0
+			T_SV=$(add "$T_SV" "$(echo "$out" | secs)") ;;
+		plain) out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
+			    -- "$MD" "$D")
+			check "md-deliver round $r" "$SINGLE_PER_ROUND" 0
+			T_NO=$(add "$T_NO" "$(echo "$out" | secs)") ;;
+		floor) out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
+			    -- "$FLOOR" "$D")
+			check "floor-deliver round $r" "$SINGLE_PER_ROUND" 0
+			T_FL=$(add "$T_FL" "$(echo "$out" | secs)") ;;
+		esac
+		printf '   round %d %-6s %s\n' "$r" "$p" "$out"
+	done
+	r=$((r + 1))
+done
+Q_SV=$(us "$T_SV" "$N")
+Q_NO=$(us "$T_NO" "$N")
+Q_FL=$(us "$T_FL" "$N")
+Q_R=$(ratio "$Q_SV" "$Q_NO")
+Q_RF=$(ratio "$Q_SV" "$Q_FL")
+echo "   md-deliver --sieve  $Q_SV us/message"
+echo "   md-deliver          $Q_NO us/message"
+echo "   floor-deliver       $Q_FL us/message"
+echo "   ratio sieve/plain   $Q_R (at most 1.10 wanted)"
+echo
+fi
+
 echo "== summary                           mdkit      floor   md/floor"
 row "single delivery, us/message" "${A_MD:--}" "${A_FL:--}" "${A_R:--}"
 row "single delivery, calls" "${B_MD:--}" "${B_FL:--}" "${B_R:--}"
+row "  with 100 Sieve rules, us/msg" "${Q_SV:--}" "${Q_FL:--}" "${Q_RF:--}"
+row "  vs md-deliver without" "${Q_SV:--}" "${Q_NO:--}" "${Q_R:--}"
 row "mbox import, us/message" "${C_MD:--}" "${C_FL:--}" "${C_R:--}"
 row "  vs floor-b (one dir sync)" "${C_MD:--}" "${C_FB:--}" "${C_RB:--}"
 row "mbox import, calls/message" "${S_MD:--}" "${S_FL:--}" "${S_R:--}"

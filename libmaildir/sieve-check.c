@@ -1,0 +1,583 @@
+/*
+ * sieve-check.c: is a parsed script one that can run? Each command and
+ * test is looked up in one table (its extension, positional arguments,
+ * tags, tests, block), requires come first and name only extensions
+ * mdkit has, elsif and else follow an if, and each tag is read into the
+ * node's spec so that sieve-run.c never meets a surprise. The first
+ * fault is returned with its line and column.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+enum {
+	T_CMP = 1 << 0,   /* :comparator "name" */
+	T_MATCH = 1 << 1, /* :is :contains :matches (:regex :value :count) */
+	T_PART = 1 << 2,  /* :all :localpart :domain (:user :detail) */
+	T_SIZE = 1 << 3,  /* :over :under, one of them */
+	T_COPY = 1 << 4,  /* :copy */
+	T_FLAGS = 1 << 5, /* :flags list */
+	T_MOD = 1 << 6,   /* set's :lower ... :length, several */
+	T_CREATE = 1 << 7 /* fileinto :create (mailbox) */
+};
+
+enum { NO_TESTS, ONE_TEST, TEST_LIST };
+
+struct def {
+	const char *name;
+	int id;
+	unsigned cap;    /* MD_CAP_ needed, 0 for the base */
+	int test;        /* a test, not a command */
+	const char *pos; /* positional: L string list, S string, N number */
+	unsigned tags;
+	int tests, block;
+};
+
+static const struct def defs[] = {
+	{ "require", MD_SV_REQUIRE, 0, 0, "L", 0, NO_TESTS, 0 },
+	{ "if", MD_SV_IF, 0, 0, "", 0, ONE_TEST, 1 },
+	{ "elsif", MD_SV_ELSIF, 0, 0, "", 0, ONE_TEST, 1 },
+	{ "else", MD_SV_ELSE, 0, 0, "", 0, NO_TESTS, 1 },
+	{ "stop", MD_SV_STOP, 0, 0, "", 0, NO_TESTS, 0 },
+	{ "keep", MD_SV_KEEP, 0, 0, "", T_FLAGS, NO_TESTS, 0 },
+	{ "discard", MD_SV_DISCARD, 0, 0, "", 0, NO_TESTS, 0 },
+	{ "fileinto", MD_SV_FILEINTO, MD_CAP_FILEINTO, 0, "S",
+	    T_COPY | T_FLAGS | T_CREATE, NO_TESTS, 0 },
+	{ "redirect", MD_SV_REDIRECT, 0, 0, "S", T_COPY, NO_TESTS, 0 },
+	{ "reject", MD_SV_REJECT, MD_CAP_REJECT, 0, "S", 0, NO_TESTS, 0 },
+	{ "ereject", MD_SV_EREJECT, MD_CAP_EREJECT, 0, "S", 0, NO_TESTS, 0 },
+	{ "setflag", MD_SV_SETFLAG, MD_CAP_IMAP4FLAGS, 0, "L", 0, NO_TESTS, 0 },
+	{ "addflag", MD_SV_ADDFLAG, MD_CAP_IMAP4FLAGS, 0, "L", 0, NO_TESTS, 0 },
+	{ "removeflag", MD_SV_REMOVEFLAG, MD_CAP_IMAP4FLAGS, 0, "L", 0,
+	    NO_TESTS, 0 },
+	{ "set", MD_SV_SET, MD_CAP_VARIABLES, 0, "SS", T_MOD, NO_TESTS, 0 },
+	{ "address", MD_SV_ADDRESS, 0, 1, "LL", T_CMP | T_MATCH | T_PART,
+	    NO_TESTS, 0 },
+	{ "envelope", MD_SV_ENVELOPE, MD_CAP_ENVELOPE, 1, "LL",
+	    T_CMP | T_MATCH | T_PART, NO_TESTS, 0 },
+	{ "header", MD_SV_HEADER, 0, 1, "LL", T_CMP | T_MATCH, NO_TESTS, 0 },
+	{ "exists", MD_SV_EXISTS, 0, 1, "L", 0, NO_TESTS, 0 },
+	{ "size", MD_SV_SIZE, 0, 1, "N", T_SIZE, NO_TESTS, 0 },
+	{ "allof", MD_SV_ALLOF, 0, 1, "", 0, TEST_LIST, 0 },
+	{ "anyof", MD_SV_ANYOF, 0, 1, "", 0, TEST_LIST, 0 },
+	{ "not", MD_SV_NOT, 0, 1, "", 0, ONE_TEST, 0 },
+	{ "true", MD_SV_TRUE, 0, 1, "", 0, NO_TESTS, 0 },
+	{ "false", MD_SV_FALSE, 0, 1, "", 0, NO_TESTS, 0 },
+	{ "string", MD_SV_STRING, MD_CAP_VARIABLES, 1, "LL", T_CMP | T_MATCH,
+	    NO_TESTS, 0 },
+	{ "mailboxexists", MD_SV_MAILBOXEXISTS, MD_CAP_MAILBOX, 1, "L", 0,
+	    NO_TESTS, 0 },
+	{ "hasflag", MD_SV_HASFLAG, MD_CAP_IMAP4FLAGS, 1, "L", T_CMP | T_MATCH,
+	    NO_TESTS, 0 },
+};
+
+/* The extensions mdkit has, as require names them. */
+static const struct {
+	const char *name;
+	unsigned cap;
+} caps[] = {
+	{ "fileinto", MD_CAP_FILEINTO },
+	{ "envelope", MD_CAP_ENVELOPE },
+	{ "copy", MD_CAP_COPY },
+	{ "reject", MD_CAP_REJECT },
+	{ "ereject", MD_CAP_EREJECT },
+	{ "subaddress", MD_CAP_SUBADDRESS },
+	{ "relational", MD_CAP_RELATIONAL },
+	{ "comparator-i;ascii-numeric", MD_CAP_NUMERIC },
+	{ "regex", MD_CAP_REGEX },
+	{ "imap4flags", MD_CAP_IMAP4FLAGS },
+	{ "variables", MD_CAP_VARIABLES },
+	{ "mailbox", MD_CAP_MAILBOX },
+	{ "encoded-character", MD_CAP_ENCODED },
+	{ "comparator-i;octet", 0 },
+	{ "comparator-i;ascii-casemap", 0 },
+};
+
+/* Tags of one kind: name, what it sets, the extension it needs. */
+struct tagdef {
+	const char *name;
+	unsigned kind; /* T_ */
+	int value;
+	unsigned cap;
+};
+
+static const struct tagdef tagdefs[] = {
+	{ "is", T_MATCH, MD_MATCH_IS, 0 },
+	{ "contains", T_MATCH, MD_MATCH_CONTAINS, 0 },
+	{ "matches", T_MATCH, MD_MATCH_MATCHES, 0 },
+	{ "regex", T_MATCH, MD_MATCH_REGEX, MD_CAP_REGEX },
+	{ "value", T_MATCH, MD_MATCH_VALUE, MD_CAP_RELATIONAL },
+	{ "count", T_MATCH, MD_MATCH_COUNT, MD_CAP_RELATIONAL },
+	{ "all", T_PART, MD_PART_ALL, 0 },
+	{ "localpart", T_PART, MD_PART_LOCAL, 0 },
+	{ "domain", T_PART, MD_PART_DOMAIN, 0 },
+	{ "user", T_PART, MD_PART_USER, MD_CAP_SUBADDRESS },
+	{ "detail", T_PART, MD_PART_DETAIL, MD_CAP_SUBADDRESS },
+	{ "over", T_SIZE, 1, 0 },
+	{ "under", T_SIZE, 0, 0 },
+	{ "copy", T_COPY, 1, MD_CAP_COPY },
+	{ "flags", T_FLAGS, 1, MD_CAP_IMAP4FLAGS },
+	{ "comparator", T_CMP, 0, 0 },
+	{ "create", T_CREATE, 1, MD_CAP_MAILBOX },
+	{ "lower", T_MOD, MD_MOD_LOWER, MD_CAP_VARIABLES },
+	{ "upper", T_MOD, MD_MOD_UPPER, MD_CAP_VARIABLES },
+	{ "lowerfirst", T_MOD, MD_MOD_LOWERFIRST, MD_CAP_VARIABLES },
+	{ "upperfirst", T_MOD, MD_MOD_UPPERFIRST, MD_CAP_VARIABLES },
+	{ "quotewildcard", T_MOD, MD_MOD_QUOTE, MD_CAP_VARIABLES },
+	{ "length", T_MOD, MD_MOD_LENGTH, MD_CAP_VARIABLES },
+};
+
+/* set's modifiers of one precedence exclude each other (RFC 5229 4). */
+static int
+mod_group(int m)
+{
+	if (m & (MD_MOD_LOWER | MD_MOD_UPPER))
+		return MD_MOD_LOWER | MD_MOD_UPPER;
+	if (m & (MD_MOD_LOWERFIRST | MD_MOD_UPPERFIRST))
+		return MD_MOD_LOWERFIRST | MD_MOD_UPPERFIRST;
+	return m;
+}
+
+static const char *const rels[] = { "gt", "ge", "lt", "le", "eq", "ne" };
+
+struct checker {
+	unsigned caps;
+	struct md_sieve_err *e;
+};
+
+static int
+bad(struct checker *c, unsigned line, unsigned col, const char *fmt,
+    const char *what)
+{
+	return md_sieve_errf(c->e, MD_SIEVE_INVALID, line, col, fmt, what);
+}
+
+static const struct def *
+find_def(const char *name)
+{
+	int c = tolower((unsigned char)name[0]);
+
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		if (defs[i].name[0] == c && strcasecmp(defs[i].name, name) == 0)
+			return &defs[i];
+	return NULL;
+}
+
+static int
+do_require(struct checker *c, const struct md_sieve_arg *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		size_t k = 0;
+
+		while (k < sizeof(caps) / sizeof(caps[0]) &&
+		       strcmp(caps[k].name, a->s[i]) != 0)
+			k++;
+		if (k == sizeof(caps) / sizeof(caps[0]))
+			return bad(c, a->line, a->col,
+			    "unsupported extension '%s'", a->s[i]);
+		c->caps |= caps[k].cap;
+	}
+	return 0;
+}
+
+/* The string after a tag (:comparator "x", :value "gt"), at args[*i+1]. */
+static const struct md_sieve_arg *
+tag_string(struct checker *c, const struct md_sieve_node *n, size_t *i)
+{
+	const struct md_sieve_arg *a = &n->args[*i];
+
+	if (*i + 1 >= n->nargs || n->args[*i + 1].kind != MD_ARG_STRINGS ||
+	    n->args[*i + 1].n != 1) {
+		bad(c, a->line, a->col, "':%s' needs a string after it",
+		    a->s[0]);
+		return NULL;
+	}
+	return &n->args[++*i];
+}
+
+static int
+set_comparator(
+    struct checker *c, struct md_sieve_spec *sp, const struct md_sieve_arg *v)
+{
+	const char *s = v->s[0];
+
+	if (strcmp(s, "i;ascii-casemap") == 0)
+		sp->comparator = MD_CMP_CASEMAP;
+	else if (strcmp(s, "i;octet") == 0)
+		sp->comparator = MD_CMP_OCTET;
+	else if (strcmp(s, "i;ascii-numeric") == 0 &&
+	         (c->caps & MD_CAP_NUMERIC))
+		sp->comparator = MD_CMP_NUMERIC;
+	else
+		return bad(c, v->line, v->col, "unknown comparator '%s'", s);
+	return 0;
+}
+
+static int
+set_relation(
+    struct checker *c, struct md_sieve_spec *sp, const struct md_sieve_arg *v)
+{
+	for (size_t k = 0; k < sizeof(rels) / sizeof(rels[0]); k++)
+		if (strcasecmp(rels[k], v->s[0]) == 0) {
+			sp->rel = (int)k;
+			return 0;
+		}
+	return bad(c, v->line, v->col, "unknown relation '%s'", v->s[0]);
+}
+
+/* The tag at N's args[*I] into SP; *SEEN the kinds met so far. */
+static int
+read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
+    size_t *i, unsigned *seen)
+{
+	struct md_sieve_spec *sp = &n->spec;
+	const struct md_sieve_arg *a = &n->args[*i], *v;
+	const struct tagdef *t = NULL;
+
+	for (size_t k = 0; k < sizeof(tagdefs) / sizeof(tagdefs[0]); k++)
+		if (tagdefs[k].name[0] == tolower((unsigned char)a->s[0][0]) &&
+		    strcasecmp(tagdefs[k].name, a->s[0]) == 0 &&
+		    (d->tags & tagdefs[k].kind) &&
+		    (tagdefs[k].cap == 0 || (c->caps & tagdefs[k].cap)))
+			t = &tagdefs[k];
+	if (t == NULL)
+		return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line, a->col,
+		    "unknown tag ':%s' for '%s'", a->s[0], d->name);
+	if (t->kind == T_MOD ? (sp->mods & mod_group(t->value)) != 0
+	                     : (*seen & t->kind) != 0)
+		return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line, a->col,
+		    "':%s' conflicts with an earlier tag of '%s'", a->s[0],
+		    d->name);
+	*seen |= t->kind;
+	switch (t->kind) {
+	case T_CMP:
+		if ((v = tag_string(c, n, i)) == NULL)
+			return -1;
+		return set_comparator(c, sp, v);
+	case T_MATCH:
+		sp->match = t->value;
+		if (t->value != MD_MATCH_VALUE && t->value != MD_MATCH_COUNT)
+			return 0;
+		if ((v = tag_string(c, n, i)) == NULL)
+			return -1;
+		return set_relation(c, sp, v);
+	case T_PART:
+		sp->part = t->value;
+		return 0;
+	case T_SIZE:
+		sp->over = t->value;
+		return 0;
+	case T_COPY:
+		sp->copy = 1;
+		return 0;
+	case T_CREATE: /* folders are always made: nothing to note */
+		return 0;
+	case T_MOD:
+		sp->mods |= t->value;
+		return 0;
+	default: /* T_FLAGS */
+		if (*i + 1 >= n->nargs ||
+		    n->args[*i + 1].kind != MD_ARG_STRINGS)
+			return bad(c, a->line, a->col,
+			    "':%s' needs a string list after it", a->s[0]);
+		sp->flags = &n->args[++*i];
+		return 0;
+	}
+}
+
+static const char *
+arg_name(char k)
+{
+	return k == 'N' ? "a number" : k == 'S' ? "a string" : "a string list";
+}
+
+/* N's arguments against D: tags anywhere before the positional ones. */
+static int
+check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
+{
+	size_t npos = 0, want = strlen(d->pos);
+	unsigned seen = 0;
+
+	for (size_t i = 0; i < n->nargs; i++) {
+		const struct md_sieve_arg *a = &n->args[i];
+
+		if (a->kind == MD_ARG_TAG) {
+			if (npos > 0)
+				return bad(c, a->line, a->col,
+				    "tag ':%s' after the positional arguments",
+				    a->s[0]);
+			if (read_tag(c, d, n, &i, &seen) < 0)
+				return -1;
+			continue;
+		}
+		if (npos == want)
+			return bad(c, a->line, a->col,
+			    "too many arguments for '%s'", d->name);
+		if ((d->pos[npos] == 'N') != (a->kind == MD_ARG_NUMBER) ||
+		    (d->pos[npos] == 'S' && (a->list || a->n != 1)))
+			return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line,
+			    a->col, "argument %zu of '%s' must be %s", npos + 1,
+			    d->name, arg_name(d->pos[npos]));
+		n->spec.pos[npos++] = a;
+	}
+	if (npos < want)
+		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
+		    "'%s' needs %s as argument %zu", d->name,
+		    arg_name(d->pos[npos]), npos + 1);
+	if ((d->tags & T_SIZE) && !(seen & T_SIZE))
+		return bad(
+		    c, n->line, n->col, "'%s' needs :over or :under", d->name);
+	return 0;
+}
+
+/* What a match type and comparator allow, and keys that must compile. */
+static int
+check_match(struct checker *c, struct md_sieve_node *n)
+{
+	const struct md_sieve_spec *sp = &n->spec;
+	const struct md_sieve_arg *keys =
+	    sp->pos[sp->id == MD_SV_HASFLAG || sp->id == MD_SV_EXISTS ? 0 : 1];
+
+	if (sp->comparator == MD_CMP_NUMERIC &&
+	    (sp->match == MD_MATCH_CONTAINS || sp->match == MD_MATCH_MATCHES ||
+	        sp->match == MD_MATCH_REGEX))
+		return bad(c, n->line, n->col,
+		    "comparator i;ascii-numeric cannot do '%s'",
+		    "substring matches");
+	if (sp->match != MD_MATCH_REGEX)
+		return 0;
+	for (size_t i = 0; i < keys->n; i++) {
+		if ((c->caps & MD_CAP_VARIABLES) && strstr(keys->s[i], "${"))
+			continue; /* known only once expanded, at run time */
+		const char *why;
+		regex_t re;
+
+		if (md_regex_check(keys->s[i], &why) < 0)
+			return md_sieve_errf(c->e, MD_SIEVE_INVALID, keys->line,
+			    keys->col, "regex '%s': %s", keys->s[i], why);
+		if (regcomp(&re, keys->s[i], REG_EXTENDED | REG_NOSUB) != 0)
+			return bad(c, keys->line, keys->col,
+			    "invalid regex '%s'", keys->s[i]);
+		regfree(&re);
+	}
+	return 0;
+}
+
+/* set's name: a constant variable name (RFC 5229 3). */
+static int
+check_set(struct checker *c, const struct md_sieve_node *n)
+{
+	const struct md_sieve_arg *a = n->spec.pos[0];
+
+	if (!md_sieve_var_name(a->s[0], a->len[0]))
+		return bad(
+		    c, a->line, a->col, "invalid variable name '%s'", a->s[0]);
+	return 0;
+}
+
+/* envelope "from" / "to": the parts mdkit knows of an envelope. */
+static int
+check_envelope(struct checker *c, const struct md_sieve_node *n)
+{
+	const struct md_sieve_arg *a = n->spec.pos[0];
+
+	for (size_t i = 0; i < a->n; i++)
+		if (strcasecmp(a->s[i], "from") != 0 &&
+		    strcasecmp(a->s[i], "to") != 0)
+			return bad(c, a->line, a->col,
+			    "unknown envelope part '%s'", a->s[i]);
+	return 0;
+}
+
+static int check_nodes(
+    struct checker *c, struct md_sieve_node *v, size_t n, int top);
+
+static int
+check_node(struct checker *c, struct md_sieve_node *n, int test)
+{
+	const struct def *d = find_def(n->name);
+
+	if (d == NULL || d->test != test)
+		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
+		    d == NULL ? "unknown %s '%s'" : "'%2$s' is no %1$s",
+		    test ? "test" : "command", n->name);
+	if (d->cap != 0 && !(c->caps & d->cap))
+		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
+		    "'%s' needs its extension required", n->name);
+	n->spec.id = d->id;
+	if (check_args(c, d, n) < 0)
+		return -1;
+	if (d->tests == NO_TESTS && n->ntests > 0)
+		return bad(c, n->line, n->col, "'%s' takes no test", d->name);
+	if (d->tests == ONE_TEST && (n->ntests != 1 || n->testlist))
+		return bad(c, n->line, n->col, "'%s' needs one test", d->name);
+	if (d->tests == TEST_LIST && !n->testlist)
+		return bad(
+		    c, n->line, n->col, "'%s' needs a test list ( )", d->name);
+	if (d->block && !n->has_block)
+		return bad(
+		    c, n->line, n->col, "'%s' needs a block { }", d->name);
+	if (!d->block && n->has_block)
+		return bad(c, n->line, n->col, "'%s' takes no block", d->name);
+	if ((d->tags & T_MATCH) && check_match(c, n) < 0)
+		return -1;
+	if (d->id == MD_SV_ENVELOPE && check_envelope(c, n) < 0)
+		return -1;
+	if (d->id == MD_SV_SET && check_set(c, n) < 0)
+		return -1;
+	for (size_t i = 0; i < n->ntests; i++)
+		if (check_node(c, &n->tests[i], 1) < 0)
+			return -1;
+	return check_nodes(c, n->block, n->nblock, 0);
+}
+
+static int
+check_nodes(struct checker *c, struct md_sieve_node *v, size_t n, int top)
+{
+	int prev = -1, requires = top;
+
+	for (size_t i = 0; i < n; i++) {
+		int is_req = strcasecmp(v[i].name, "require") == 0;
+
+		if (is_req && !requires)
+			return bad(c, v[i].line, v[i].col,
+			    "'%s' only at the start of the script", "require");
+		requires = requires && is_req;
+		if (is_req && check_args(c, &defs[0], &v[i]) == 0 &&
+		    do_require(c, v[i].spec.pos[0]) < 0)
+			return -1;
+		if (check_node(c, &v[i], 0) < 0)
+			return -1;
+		if ((v[i].spec.id == MD_SV_ELSIF ||
+		        v[i].spec.id == MD_SV_ELSE) &&
+		    prev != MD_SV_IF && prev != MD_SV_ELSIF)
+			return bad(c, v[i].line, v[i].col,
+			    "'%s' without an if before it", v[i].name);
+		prev = v[i].spec.id;
+	}
+	return 0;
+}
+
+/* Does a require at the start of S name encoded-character? */
+static int
+wants_encoded(const struct md_sieve_script *s)
+{
+	for (size_t i = 0;
+	     i < s->ncmds && strcasecmp(s->cmds[i].name, "require") == 0; i++)
+		for (size_t k = 0; k < s->cmds[i].nargs; k++)
+			for (size_t j = 0; j < s->cmds[i].args[k].n; j++)
+				if (s->cmds[i].args[k].kind == MD_ARG_STRINGS &&
+				    strcmp(s->cmds[i].args[k].s[j],
+				        "encoded-character") == 0)
+					return 1;
+	return 0;
+}
+
+/* encoded-character: every string of N and below it decoded. */
+static int
+decode_node(struct checker *c, struct md_sieve_node *n)
+{
+	for (size_t i = 0; i < n->nargs; i++) {
+		struct md_sieve_arg *a = &n->args[i];
+
+		for (size_t k = 0; a->kind == MD_ARG_STRINGS && k < a->n; k++)
+			if (md_sieve_decode_encoded(a->s[k], &a->len[k]) < 0)
+				return errno == ENOMEM
+				           ? md_sieve_errf(c->e,
+				                 MD_SIEVE_SYSTEM, 0, 0,
+				                 "out of memory")
+				           : bad(c, a->line, a->col,
+				                 "%s: a code point out of "
+				                 "range",
+				                 "encoded character");
+	}
+	for (size_t i = 0; i < n->ntests; i++)
+		if (decode_node(c, &n->tests[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < n->nblock; i++)
+		if (decode_node(c, &n->block[i]) < 0)
+			return -1;
+	return 0;
+}
+
+int
+md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
+{
+	struct checker c = { .e = e };
+
+	for (size_t i = 0; wants_encoded(s) && i < s->ncmds; i++)
+		if (decode_node(&c, &s->cmds[i]) < 0)
+			return -1;
+	if (check_nodes(&c, s->cmds, s->ncmds, 1) < 0)
+		return -1;
+	s->caps = c.caps;
+	return 0;
+}
+
+int
+md_sieve_compile(struct md_sieve_script *s, const char *buf, size_t len,
+    struct md_sieve_err *e)
+{
+	if (md_sieve_parse(s, buf, len, e) < 0)
+		return -1;
+	if (md_sieve_check(s, e) < 0) {
+		md_sieve_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+md_sieve_compile_file(
+    struct md_sieve_script *s, const char *path, struct md_sieve_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc;
+	struct stat st;
+	char *buf;
+	ssize_t got = 0, k = 1;
+
+	memset(s, 0, sizeof(*s));
+	if (fd < 0 || fstat(fd, &st) < 0)
+		goto sys;
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return md_sieve_errf(
+		    e, MD_SIEVE_SYSTEM, 0, 0, "not a regular file");
+	}
+	if (st.st_size > MD_SIEVE_SIZE) {
+		close(fd);
+		return md_sieve_errf(e, MD_SIEVE_LIMIT, 0, 0,
+		    "script larger than %d bytes", MD_SIEVE_SIZE);
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		goto sys;
+	while (k > 0 && got <= st.st_size)
+		if ((k = read(fd, buf + got, (size_t)(st.st_size + 1 - got))) >
+		    0)
+			got += k;
+	if (k < 0 || got > st.st_size) { /* grew while read: try later */
+		if (got > st.st_size)
+			errno = EAGAIN;
+		free(buf);
+		goto sys;
+	}
+	close(fd);
+	rc = md_sieve_compile(s, buf, (size_t)got, e);
+	free(buf);
+	return rc;
+sys:
+	rc = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = rc;
+	return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "%s", strerror(rc));
+}

@@ -1,0 +1,237 @@
+/*
+ * sieve-match.c: comparators (i;octet, i;ascii-casemap, i;ascii-numeric)
+ * and match types (:is, :contains, :matches, the relations of :value)
+ * over NUL-terminated strings, and :matches with the strings its
+ * wildcards took, for the variables extension's ${1}...
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int
+fold(int c, int cmp)
+{
+	return cmp == MD_CMP_CASEMAP && c >= 'a' && c <= 'z' ? c - 32 : c;
+}
+
+/* i;ascii-numeric: the leading digits' value; no digit is infinity,
+ * returned as 1 in *INF. Digits beyond 19 saturate. */
+static uint64_t
+numeric(const char *s, int *inf)
+{
+	uint64_t v = 0;
+
+	*inf = !(*s >= '0' && *s <= '9');
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX
+		                              : v * 10 + (uint64_t)(*s - '0');
+	return v;
+}
+
+int
+md_sieve_order(const char *a, const char *b, int cmp)
+{
+	if (cmp == MD_CMP_NUMERIC) {
+		int ia, ib;
+		uint64_t va = numeric(a, &ia), vb = numeric(b, &ib);
+
+		if (ia || ib)
+			return ia - ib;
+		return (va > vb) - (va < vb);
+	}
+	for (;; a++, b++) {
+		int ca = fold((unsigned char)*a, cmp);
+		int cb = fold((unsigned char)*b, cmp);
+
+		if (ca != cb || ca == 0)
+			return ca - cb;
+	}
+}
+
+int
+md_sieve_relation(int rel, int c)
+{
+	switch (rel) {
+	case MD_REL_GT:
+		return c > 0;
+	case MD_REL_GE:
+		return c >= 0;
+	case MD_REL_LT:
+		return c < 0;
+	case MD_REL_LE:
+		return c <= 0;
+	case MD_REL_EQ:
+		return c == 0;
+	default:
+		return c != 0;
+	}
+}
+
+int
+md_sieve_contains(const char *v, const char *key, int cmp)
+{
+	size_t k = strlen(key);
+
+	for (; *v; v++) {
+		size_t i = 0;
+
+		while (i < k && v[i] &&
+		       fold((unsigned char)v[i], cmp) ==
+		           fold((unsigned char)key[i], cmp))
+			i++;
+		if (i == k)
+			return 1;
+	}
+	return k == 0;
+}
+
+/* One character of V: a whole UTF-8 sequence where there is one. */
+static size_t
+char_len(const char *v)
+{
+	size_t n = md_utf8_len((const unsigned char *)v, strlen(v));
+
+	return n ? n : 1;
+}
+
+/* The pattern element at *P: '*', '?' or a literal (an escaped one too);
+ * returns its kind, the literal in *LIT, *P moved past it. */
+static int
+element(const char **p, int *lit)
+{
+	int c = (unsigned char)*(*p)++;
+
+	if (c == '\\' && **p != '\0') {
+		*lit = (unsigned char)*(*p)++;
+		return 'l';
+	}
+	*lit = c;
+	return c == '*' || c == '?' ? c : 'l';
+}
+
+/* A walk that returns to the last '*' on a mismatch: never worse than
+ * |pattern| x |value|. */
+int
+md_sieve_glob(const char *pat, const char *v, int cmp)
+{
+	const char *star = NULL, *resume = NULL;
+
+	for (;;) {
+		const char *p = pat;
+		int lit, k = *p ? element(&p, &lit) : 0;
+
+		if (k == '*') {
+			star = pat = p;
+			resume = v;
+			continue;
+		}
+		if (k == '?' && *v) {
+			v += char_len(v);
+			pat = p;
+			continue;
+		}
+		if (k == 'l' && *v &&
+		    fold((unsigned char)*v, cmp) == fold(lit, cmp)) {
+			v++;
+			pat = p;
+			continue;
+		}
+		if (k == 0 && *v == '\0')
+			return 1;
+		if (star == NULL || *resume == '\0')
+			return 0;
+		resume += char_len(resume);
+		v = resume;
+		pat = star;
+	}
+}
+
+#define CAPTURE_CELLS (16u << 20) /* bytes of the table, at most */
+
+/* can[i * (nv + 1) + j]: do the elements from I on match V from J? */
+static void
+fill(unsigned char *can, const int *kind, const int *lit, size_t np,
+    const char *v, size_t nv, int cmp)
+{
+	size_t w = nv + 1;
+
+	for (size_t j = 0; j <= nv; j++)
+		can[np * w + j] = j == nv;
+	for (size_t i = np; i-- > 0;)
+		for (size_t j = nv + 1; j-- > 0;) {
+			size_t cl = j < nv ? char_len(v + j) : 0;
+			unsigned char *c = &can[i * w + j];
+
+			if (kind[i] == '*')
+				*c = can[(i + 1) * w + j] ||
+				     (j < nv && can[i * w + j + cl]);
+			else if (kind[i] == '?')
+				*c = j < nv && can[(i + 1) * w + j + cl];
+			else
+				*c = j < nv &&
+				     fold((unsigned char)v[j], cmp) ==
+				         fold(lit[i], cmp) &&
+				     can[(i + 1) * w + j + 1];
+		}
+}
+
+int
+md_sieve_glob_capture(const char *pat, const char *v, int cmp, size_t (*cap)[2],
+    size_t ncap, size_t *n)
+{
+	size_t np = 0, nv = strlen(v), w = nv + 1, j = 0;
+	int *kind, *lit, rc = 0;
+	unsigned char *can;
+
+	*n = 0;
+	for (const char *p = pat; *p; np++)
+		element(&p, &(int){ 0 });
+	if ((np + 1) > CAPTURE_CELLS / w) {
+		errno = E2BIG;
+		return -1;
+	}
+	kind = calloc(np + 1, sizeof(*kind));
+	lit = calloc(np + 1, sizeof(*lit));
+	can = malloc((np + 1) * w);
+	if (kind == NULL || lit == NULL || can == NULL) {
+		rc = -1;
+		goto out;
+	}
+	np = 0;
+	for (const char *p = pat; *p; np++)
+		kind[np] = element(&p, &lit[np]);
+	fill(can, kind, lit, np, v, nv, cmp);
+	if (!can[0])
+		goto out;
+	rc = 1;
+	if (ncap > 0) {
+		cap[0][0] = 0;
+		cap[0][1] = nv;
+		*n = 1;
+	}
+	for (size_t i = 0; i < np; i++) {
+		size_t k = j;
+
+		if (kind[i] == 'l') {
+			j++;
+			continue;
+		}
+		if (kind[i] == '?')
+			k += char_len(v + j);
+		else /* as little as will do (RFC 5229 3.2) */
+			while (!can[(i + 1) * w + k])
+				k += char_len(v + k);
+		if (*n < ncap) {
+			cap[*n][0] = j;
+			cap[(*n)++][1] = k;
+		}
+		j = k;
+	}
+out:
+	free(kind);
+	free(lit);
+	free(can);
+	return rc;
+}

@@ -1,0 +1,839 @@
+/*
+ * sieve-run.c: a checked script over one message. Tests read the header
+ * through header.c (values RFC 2047 decoded by decode.c for header, the
+ * addresses of addr.c for address), compare with the script's comparator
+ * and match type, and commands collect actions into a result by the
+ * RFC's rules; nothing is stored or sent here.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "internal.h"
+
+struct runner {
+	const struct md_sieve_msg *m;
+	struct md_sieve_result *r;
+	struct md_sieve_err *e;
+	int keep;         /* the implicit keep still stands */
+	int stopped;      /* stop, or a reject that ends the script */
+	char *flags;      /* imap4flags' internal variable, space-separated */
+	int variables;    /* the script requires them */
+	int64_t deadline; /* CLOCK_MONOTONIC ns */
+	struct md_sieve_vars vars; /* and these are they */
+	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
+};
+
+/* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
+static const char *
+xs(struct runner *rn, const char *s)
+{
+	const char *x = rn->variables ? md_sieve_expand(&rn->vars, s) : s;
+
+	if (x == NULL)
+		md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	return x;
+}
+
+/* A match succeeded: its spans of V are the match variables now. */
+static int
+set_matches(struct runner *rn, const char *v, const size_t (*cap)[2], size_t n)
+{
+	if (md_sieve_set_matches(&rn->vars, v, cap, n) < 0)
+		return md_sieve_errf(
+		    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	return 1;
+}
+
+static int
+glob_match(struct runner *rn, const char *v, const char *key, int cmp)
+{
+	size_t cap[MD_SIEVE_MATCHVARS][2], n;
+	int rc;
+
+	/* The table of the captures only once the walk says it matches. */
+	if (!md_sieve_glob(key, v, cmp))
+		return 0;
+	if (!rn->variables)
+		return 1;
+	rc = md_sieve_glob_capture(key, v, cmp, cap, MD_SIEVE_MATCHVARS, &n);
+	if (rc < 0)
+		return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, 0, 0,
+		    ":matches of %zu bytes: %s", strlen(v), strerror(errno));
+	return rc == 1 ? set_matches(rn, v, (const size_t(*)[2])cap, n) : 0;
+}
+
+/* :regex (POSIX extended), within regex.c's bounds; with variables, its
+ * groups become the match variables as a :matches' wildcards do. */
+static int
+regex_match(struct runner *rn, const char *v, const char *key, int cmp)
+{
+	regmatch_t pm[MD_SIEVE_MATCHVARS];
+	size_t cap[MD_SIEVE_MATCHVARS][2], n = 0;
+	const char *why;
+	regex_t re;
+	int flags = REG_EXTENDED | (cmp == MD_CMP_CASEMAP ? REG_ICASE : 0) |
+	            (rn->variables ? 0 : REG_NOSUB),
+	    rc;
+
+	if (md_regex_check(key, &why) < 0 || regcomp(&re, key, flags) != 0)
+		return md_sieve_errf(
+		    rn->e, MD_SIEVE_RUNTIME, 0, 0, "invalid regex '%s'", key);
+	rc = regexec(&re, v, rn->variables ? MD_SIEVE_MATCHVARS : 0,
+	         rn->variables ? pm : NULL, 0) == 0;
+	regfree(&re);
+	if (!rc || !rn->variables)
+		return rc;
+	for (; n < MD_SIEVE_MATCHVARS; n++) { /* an unused group is "" */
+		cap[n][0] = pm[n].rm_so < 0 ? 0 : (size_t)pm[n].rm_so;
+		cap[n][1] = pm[n].rm_so < 0 ? 0 : (size_t)pm[n].rm_eo;
+	}
+	return set_matches(rn, v, (const size_t(*)[2])cap, n);
+}
+
+/* Does V match KEY by SP's match type and comparator? -1 on error. */
+static int
+match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
+    const char *key)
+{
+	if ((key = xs(rn, key)) == NULL)
+		return -1;
+	switch (sp->match) {
+	case MD_MATCH_IS:
+		return md_sieve_order(v, key, sp->comparator) == 0;
+	case MD_MATCH_CONTAINS:
+		return md_sieve_contains(v, key, sp->comparator);
+	case MD_MATCH_MATCHES:
+		return glob_match(rn, v, key, sp->comparator);
+	case MD_MATCH_REGEX:
+		return regex_match(rn, v, key, sp->comparator);
+	default:
+		return md_sieve_relation(
+		    sp->rel, md_sieve_order(v, key, sp->comparator));
+	}
+}
+
+/* V against any of SP's keys (its last positional argument). */
+static int
+match_keys(struct runner *rn, const struct md_sieve_spec *sp,
+    const struct md_sieve_arg *keys, const char *v)
+{
+	for (size_t i = 0; i < keys->n; i++) {
+		int rc = match(rn, sp, v, keys->s[i]);
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- the values a test looks at ---- */
+
+static int
+copy_part(const char *s, size_t n, char *out, size_t size)
+{
+	n = n < size ? n : size - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 1;
+}
+
+/* Can the local part S (N bytes) stand unquoted: a dot-atom? */
+static int
+dot_atom(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') ||
+		        (s[i] != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", s[i])) ||
+		        (s[i] == '.' && s[i + 1] != '.')))
+			return 0;
+	return 1;
+}
+
+/* :all, the address as written in a header: a local part (LOCAL bytes)
+ * that is no dot-atom quoted again, as Pigeonhole gives it. */
+static int
+all_part(const char *addr, size_t local, char *out, size_t size)
+{
+	size_t n = 0;
+
+	if (dot_atom(addr, local) || size < 3) {
+		strlcpy(out, addr, size);
+		return 1;
+	}
+	out[n++] = '"';
+	for (size_t i = 0; i < local && n + 3 < size; i++) {
+		if (addr[i] == '"' || addr[i] == '\\')
+			out[n++] = '\\';
+		out[n++] = addr[i];
+	}
+	out[n++] = '"';
+	strlcpy(out + n, addr + local, size - n);
+	return 1;
+}
+
+/* The address part PART of ADDR ("local@domain") into OUT; 0 when it
+ * has none (a detail without a separator). */
+static int
+addr_part(const char *addr, int part, char *out, size_t size)
+{
+	const char *at = strrchr(addr, '@'), *plus;
+	size_t local = at ? (size_t)(at - addr) : strlen(addr);
+
+	switch (part) {
+	case MD_PART_DOMAIN:
+		if (at == NULL)
+			return 0;
+		strlcpy(out, at + 1, size);
+		return 1;
+	case MD_PART_LOCAL:
+		return copy_part(addr, local, out, size);
+	case MD_PART_USER:
+		plus = memchr(addr, '+', local);
+		return copy_part(
+		    addr, plus ? (size_t)(plus - addr) : local, out, size);
+	case MD_PART_DETAIL:
+		if ((plus = memchr(addr, '+', local)) == NULL)
+			return 0;
+		return copy_part(
+		    plus + 1, local - (size_t)(plus + 1 - addr), out, size);
+	default:
+		return all_part(addr, local, out, size);
+	}
+}
+
+/* Each value a test looks at, to VISIT: 1 (a match) ends the walk. */
+typedef int (*visit_fn)(
+    struct runner *, const struct md_sieve_spec *, const char *, size_t *);
+
+static int
+visit_match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
+    size_t *count)
+{
+	if (sp->match == MD_MATCH_COUNT) {
+		(*count)++;
+		return 0;
+	}
+	return match_keys(rn, sp, sp->pos[1], v);
+}
+
+/* The addresses of one header value (or an envelope address) by part,
+ * those that are none passed over; a value with no
+ * address at all is, as Pigeonhole has it, one value that :all compares
+ * whole and the other parts have nothing of (but :count counts). */
+static int
+visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
+    const char *value, size_t *count)
+{
+	char addr[1024], part[1024];
+	const char *p = value;
+	int rc, any = 0, k;
+
+	while ((k = md_addr_next(&p, addr, sizeof(addr))) != 0) {
+		if (k < 0) /* passed over, as Pigeonhole does */
+			continue;
+		any = 1;
+		if (addr_part(addr, sp->part, part, sizeof(part)) &&
+		    (rc = visit_match(rn, sp, part, count)) != 0)
+			return rc;
+	}
+	if (any || *value == '\0')
+		return 0;
+	if (sp->match == MD_MATCH_COUNT)
+		(*count)++;
+	else if (sp->part == MD_PART_ALL)
+		return visit_match(rn, sp, value, count);
+	return 0;
+}
+
+static int
+test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
+{
+	const struct md_sieve_arg *names = sp->pos[0];
+	size_t count = 0;
+	int rc;
+
+	for (size_t i = 0; i < names->n; i++) {
+		const char *name = xs(rn, names->s[i]);
+
+		if (name == NULL)
+			return -1;
+		for (size_t k = 0; md_header_field(rn->m->h, name, k, rn->raw,
+		                       sizeof(rn->raw)) >= 0;
+		     k++) {
+			if (address)
+				rc = visit_addrs(rn, sp, rn->raw, &count);
+			else {
+				md_decode_text(rn->m->d, rn->raw,
+				    strlen(rn->raw), rn->text,
+				    sizeof(rn->text));
+				rc = visit_match(rn, sp, rn->text, &count);
+			}
+			if (rc != 0)
+				return rc;
+		}
+	}
+	if (sp->match == MD_MATCH_COUNT) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%zu", count);
+		return match_keys(rn, sp, sp->pos[1], n);
+	}
+	return 0;
+}
+
+static int
+test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	const struct md_sieve_arg *parts = sp->pos[0];
+	size_t count = 0;
+	int rc;
+
+	for (size_t i = 0; i < parts->n; i++) {
+		const char *v = strcasecmp(parts->s[i], "from") == 0
+		                    ? rn->m->from
+		                    : rn->m->to;
+
+		if (v == NULL)
+			continue;
+		if (*v == '\0') /* the null sender: "" for :all alone */
+			rc = sp->part == MD_PART_ALL
+			         ? visit_match(rn, sp, "", &count)
+			         : 0;
+		else
+			rc = visit_addrs(rn, sp, v, &count);
+		if (rc != 0)
+			return rc;
+	}
+	if (sp->match == MD_MATCH_COUNT) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%zu", count);
+		return match_keys(rn, sp, sp->pos[1], n);
+	}
+	return 0;
+}
+
+static int
+test_exists(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	for (size_t i = 0; i < sp->pos[0]->n; i++) {
+		const char *name = xs(rn, sp->pos[0]->s[i]);
+
+		if (name == NULL)
+			return -1;
+		if (md_header_field(
+		        rn->m->h, name, 0, rn->raw, sizeof(rn->raw)) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* mailboxexists (RFC 5490 3.1): is each folder there, as md-deliver
+ * would name it on disk? None is without a maildir. */
+static int
+test_mailboxes(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	char name[NAME_MAX + 1], path[PATH_MAX];
+
+	for (size_t i = 0; i < sp->pos[0]->n; i++) {
+		const char *f = xs(rn, sp->pos[0]->s[i]);
+
+		if (f == NULL)
+			return -1;
+		if (rn->m->root == NULL ||
+		    md_folder_from_imap(f, name, sizeof(name)) < 0 ||
+		    md_folder_path(path, sizeof(path), rn->m->root, name) < 0 ||
+		    md_maildir_check(path, NULL) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* string (RFC 5229 5): the sources, expanded, against the keys; :count
+ * counts the sources that are not empty. */
+static int
+test_string(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	size_t count = 0;
+	int rc;
+
+	for (size_t i = 0; i < sp->pos[0]->n; i++) {
+		const char *v = xs(rn, sp->pos[0]->s[i]);
+
+		if (v == NULL)
+			return -1;
+		if (sp->match == MD_MATCH_COUNT)
+			count += *v != '\0';
+		else if ((rc = match_keys(rn, sp, sp->pos[1], v)) != 0)
+			return rc;
+	}
+	if (sp->match == MD_MATCH_COUNT) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%zu", count);
+		return match_keys(rn, sp, sp->pos[1], n);
+	}
+	return 0;
+}
+
+/* ---- imap4flags: sets of flags as space-separated words ---- */
+
+/* Is the word F (N bytes) in SET? Flags are case-insensitive. */
+static int
+has_flag(const char *set, const char *f, size_t n)
+{
+	for (const char *p = set; p && *p;) {
+		size_t k = strcspn(p, " ");
+
+		if (k == n && strncasecmp(p, f, n) == 0)
+			return 1;
+		p += k + (p[k] == ' ');
+	}
+	return 0;
+}
+
+/* Each word of WORDS into *SET, once; REMOVE takes them out instead. */
+static int
+change_words(char **set, const char *words, int remove)
+{
+	size_t have = *set ? strlen(*set) : 0, n = 0;
+	char *out = malloc(have + strlen(words) + 2);
+	const char *p;
+
+	if (out == NULL)
+		return -1;
+	out[0] = '\0';
+	have = 0;
+	for (int pass = 0; pass < 2 - !!remove; pass++)
+		for (p = pass == 0 ? *set : words; p && *p;) {
+			n = strcspn(p, " ");
+			if (n > 0 && !has_flag(out, p, n) &&
+			    !(remove && has_flag(words, p, n))) {
+				if (have > 0)
+					out[have++] = ' ';
+				memcpy(out + have, p, n);
+				out[have += n] = '\0';
+			}
+			p += n + (p[n] == ' ');
+		}
+	free(*set);
+	*set = out;
+	return 0;
+}
+
+/* The words of each string of LIST into *SET (or out of it). */
+static int
+change_flags(
+    struct runner *rn, char **set, const struct md_sieve_arg *list, int remove)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		const char *words = xs(rn, list->s[i]);
+
+		if (words == NULL)
+			return -1;
+		if (change_words(set, words, remove) < 0)
+			return md_sieve_errf(
+			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	}
+	return 0;
+}
+
+/* ---- actions ---- */
+
+void
+md_sieve_result_free(struct md_sieve_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->a[i].arg);
+		free(r->a[i].flags);
+	}
+	free(r->a);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+is_inbox(const char *folder)
+{
+	return folder == NULL || strcasecmp(folder, "INBOX") == 0;
+}
+
+/* A folder without an "INBOX." prefix (any case): the same folder. */
+static const char *
+unprefixed(const char *folder)
+{
+	return strncasecmp(folder, "INBOX.", 6) == 0 ? folder + 6 : folder;
+}
+
+/* One address: the local part as written, the domain in any case. */
+static int
+same_address(const char *a, const char *b)
+{
+	const char *at = strrchr(a, '@'), *bt = strrchr(b, '@');
+	size_t la = at ? (size_t)(at - a) : strlen(a);
+	size_t lb = bt ? (size_t)(bt - b) : strlen(b);
+
+	return la == lb && strncmp(a, b, la) == 0 && !at == !bt &&
+	       (at == NULL || strcasecmp(at, bt) == 0);
+}
+
+/* Two actions that are one: the same folder (keep is INBOX), the same
+ * address, a second discard. */
+static int
+same_action(const struct md_sieve_action *a, int kind, const char *arg)
+{
+	int store = kind == MD_ACT_KEEP || kind == MD_ACT_FILEINTO;
+
+	if (store)
+		return (a->kind == MD_ACT_KEEP || a->kind == MD_ACT_FILEINTO) &&
+		       (is_inbox(a->arg) ? is_inbox(arg)
+		                         : arg && strcmp(unprefixed(a->arg),
+		                                      unprefixed(arg)) == 0);
+	if (kind == MD_ACT_REDIRECT)
+		return (int)a->kind == kind && same_address(a->arg, arg);
+	return (int)a->kind == kind && kind == MD_ACT_DISCARD;
+}
+
+static const char *
+act_name(int kind)
+{
+	static const char *const names[] = { "keep", "fileinto", "discard",
+		"redirect", "reject", "ereject" };
+
+	return names[kind];
+}
+
+/* reject and ereject exclude delivering the message in any way. */
+static int
+conflicts(struct runner *rn, int kind, unsigned line)
+{
+	int rej = kind == MD_ACT_REJECT || kind == MD_ACT_EREJECT;
+
+	for (size_t i = 0; i < rn->r->n; i++) {
+		int k = rn->r->a[i].kind,
+		    krej = k == MD_ACT_REJECT || k == MD_ACT_EREJECT;
+
+		if (k != MD_ACT_DISCARD && kind != MD_ACT_DISCARD &&
+		    (rej || krej))
+			return md_sieve_errf(rn->e, MD_SIEVE_RUNTIME, line, 0,
+			    "%s conflicts with an earlier %s", act_name(kind),
+			    act_name(k));
+	}
+	return 0;
+}
+
+static int
+add_action(struct runner *rn, int kind, const char *arg, const char *flags,
+    unsigned line)
+{
+	struct md_sieve_result *r = rn->r;
+	struct md_sieve_action *a;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (same_action(&r->a[i], kind, arg)) {
+			a = &r->a[i];
+			goto flags; /* once, with the flags of both */
+		}
+	if (conflicts(rn, kind, line) < 0)
+		return -1;
+	if (r->n >= MD_SIEVE_ACTIONS)
+		return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, line, 0,
+		    "more than %d actions", MD_SIEVE_ACTIONS);
+	if (kind == MD_ACT_REDIRECT && ++r->redirects > MD_SIEVE_REDIRECTS)
+		return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, line, 0,
+		    "more than %d redirects", MD_SIEVE_REDIRECTS);
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 4;
+
+		if ((a = reallocarray(r->a, cap, sizeof(*a))) == NULL)
+			return md_sieve_errf(
+			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+		r->a = a;
+		r->cap = cap;
+	}
+	a = &r->a[r->n];
+	memset(a, 0, sizeof(*a));
+	a->kind = kind == MD_ACT_FILEINTO && is_inbox(arg) ? MD_ACT_KEEP : kind;
+	a->line = line;
+	if (arg != NULL && a->kind != MD_ACT_KEEP &&
+	    (a->arg = strdup(arg)) == NULL)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	r->n++;
+flags:
+	if (kind != MD_ACT_KEEP && kind != MD_ACT_FILEINTO)
+		return 0;
+	if (flags != NULL && change_words(&a->flags, flags, 0) < 0)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	return 0;
+}
+
+/* ---- tests and commands ---- */
+
+static int
+test(struct runner *rn, const struct md_sieve_node *t)
+{
+	const struct md_sieve_spec *sp = &t->spec;
+	int rc;
+
+	switch (sp->id) {
+	case MD_SV_TRUE:
+		return 1;
+	case MD_SV_FALSE:
+		return 0;
+	case MD_SV_NOT:
+		return (rc = test(rn, &t->tests[0])) < 0 ? rc : !rc;
+	case MD_SV_ALLOF:
+	case MD_SV_ANYOF:
+		for (size_t i = 0; i < t->ntests; i++) {
+			if ((rc = test(rn, &t->tests[i])) < 0)
+				return rc;
+			if (rc != (sp->id == MD_SV_ALLOF))
+				return rc; /* short-circuit */
+		}
+		return sp->id == MD_SV_ALLOF;
+	case MD_SV_EXISTS:
+		return test_exists(rn, sp);
+	case MD_SV_SIZE:
+		return sp->over ? rn->m->size > sp->pos[0]->num
+		                : rn->m->size < sp->pos[0]->num;
+	case MD_SV_HEADER:
+		return test_header(rn, sp, 0);
+	case MD_SV_ADDRESS:
+		return test_header(rn, sp, 1);
+	case MD_SV_ENVELOPE:
+		return test_envelope(rn, sp);
+	case MD_SV_STRING:
+		return test_string(rn, sp);
+	case MD_SV_MAILBOXEXISTS:
+		return test_mailboxes(rn, sp);
+	default: /* MD_SV_HASFLAG */
+		for (const char *p = rn->flags; p && *p;) {
+			size_t n = strcspn(p, " ");
+			char w[256];
+
+			snprintf(w, sizeof(w), "%.*s", (int)n, p);
+			if ((rc = match_keys(rn, sp, sp->pos[0], w)) != 0)
+				return rc;
+			p += n + (p[n] == ' ');
+		}
+		return 0;
+	}
+}
+
+static int run_block(
+    struct runner *rn, const struct md_sieve_node *v, size_t n);
+
+/* The flags a store takes: its :flags, else the internal variable. */
+static int
+store(
+    struct runner *rn, const struct md_sieve_node *c, int kind, const char *arg)
+{
+	char *own = NULL;
+	int rc;
+
+	if (c->spec.flags != NULL &&
+	    change_flags(rn, &own, c->spec.flags, 0) < 0)
+		return -1;
+	rc =
+	    add_action(rn, kind, arg, c->spec.flags ? own : rn->flags, c->line);
+	free(own);
+	return rc;
+}
+
+static int
+command(struct runner *rn, const struct md_sieve_node *c)
+{
+	const struct md_sieve_spec *sp = &c->spec;
+	const char *arg = sp->pos[0] ? sp->pos[0]->s[0] : NULL;
+
+	if (arg != NULL && sp->pos[0]->kind == MD_ARG_STRINGS &&
+	    sp->id != MD_SV_SET && (arg = xs(rn, arg)) == NULL)
+		return -1;
+	switch (sp->id) {
+	case MD_SV_STOP:
+		rn->stopped = 1;
+		return 0;
+	case MD_SV_KEEP:
+		rn->keep = 0;
+		return store(rn, c, MD_ACT_KEEP, NULL);
+	case MD_SV_FILEINTO:
+		rn->keep = rn->keep && sp->copy;
+		return store(rn, c, MD_ACT_FILEINTO, arg);
+	case MD_SV_REDIRECT:
+		rn->keep = rn->keep && sp->copy;
+		return add_action(rn, MD_ACT_REDIRECT, arg, NULL, c->line);
+	case MD_SV_DISCARD:
+		rn->keep = 0;
+		return add_action(rn, MD_ACT_DISCARD, NULL, NULL, c->line);
+	case MD_SV_REJECT:
+	case MD_SV_EREJECT:
+		rn->keep = 0;
+		return add_action(rn,
+		    sp->id == MD_SV_REJECT ? MD_ACT_REJECT : MD_ACT_EREJECT,
+		    arg, NULL, c->line);
+	case MD_SV_SETFLAG:
+		free(rn->flags);
+		rn->flags = NULL;
+		return change_flags(rn, &rn->flags, sp->pos[0], 0);
+	case MD_SV_ADDFLAG:
+	case MD_SV_REMOVEFLAG:
+		return change_flags(
+		    rn, &rn->flags, sp->pos[0], sp->id == MD_SV_REMOVEFLAG);
+	case MD_SV_SET:
+		if ((arg = xs(rn, sp->pos[1]->s[0])) == NULL)
+			return -1;
+		if (md_sieve_set(&rn->vars, sp->pos[0]->s[0], arg, sp->mods) <
+		    0)
+			return md_sieve_errf(rn->e,
+			    errno == E2BIG ? MD_SIEVE_LIMIT : MD_SIEVE_SYSTEM,
+			    c->line, 0, "set: %s",
+			    errno == E2BIG ? "too many variables"
+			                   : "out of memory");
+		return 0;
+	default: /* require: done by the check */
+		return 0;
+	}
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Checked before each command and test: no script runs for ever. */
+static int
+in_time(struct runner *rn, const struct md_sieve_node *c)
+{
+	if (now_ns() <= rn->deadline)
+		return 0;
+	return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, c->line, 0,
+	    "ran longer than %d seconds", MD_SIEVE_SECONDS);
+}
+
+/* An error of the command or test C: its line where it has none. */
+static int
+failed(struct runner *rn, const struct md_sieve_node *c)
+{
+	if (rn->e != NULL && rn->e->line == 0)
+		rn->e->line = c->line;
+	return -1;
+}
+
+/* if, elsif, else: the first whose test holds runs its block. */
+static int
+run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
+{
+	int taken = 0, rc;
+
+	for (size_t i = 0; i < n && !rn->stopped; i++) {
+		const struct md_sieve_node *c = &v[i];
+
+		if (in_time(rn, c) < 0)
+			return -1;
+		switch (c->spec.id) {
+		case MD_SV_IF:
+			taken = 0;
+			/* FALLTHROUGH */
+		case MD_SV_ELSIF:
+			if (taken)
+				continue;
+			rc = test(rn, &c->tests[0]);
+			md_sieve_vars_reset(&rn->vars);
+			if (rc < 0)
+				return failed(rn, c);
+			if (!(taken = rc))
+				continue;
+			/* FALLTHROUGH */
+		case MD_SV_ELSE:
+			if (c->spec.id == MD_SV_ELSE && taken)
+				continue;
+			taken = 1;
+			if (run_block(rn, c->block, c->nblock) < 0)
+				return -1;
+			continue;
+		default:
+			rc = command(rn, c);
+			md_sieve_vars_reset(&rn->vars);
+			if (rc < 0)
+				return failed(rn, c);
+		}
+	}
+	return 0;
+}
+
+int
+md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
+    struct md_sieve_result *r, struct md_sieve_err *e)
+{
+	struct runner *rn = calloc(1, sizeof(*rn));
+	int rc;
+
+	if (rn == NULL)
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	rn->m = m;
+	rn->r = r;
+	rn->e = e;
+	rn->keep = 1;
+	rn->variables = (s->caps & MD_CAP_VARIABLES) != 0;
+	rn->deadline = m->deadline ? m->deadline
+	                           : now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
+	rc = run_block(rn, s->cmds, s->ncmds);
+	if (rc == 0 && rn->keep) {
+		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);
+		if (rc == 0 && r->a[r->n - 1].kind == MD_ACT_KEEP &&
+		    r->a[r->n - 1].line == 0)
+			r->a[r->n - 1].implicit = 1;
+	}
+	free(rn->flags);
+	md_sieve_vars_free(&rn->vars);
+	free(rn);
+	return rc;
+}
+
+int
+md_sieve_flags(const char *words, const char *dir, struct md_flags *f)
+{
+	static const struct {
+		const char *name;
+		char letter;
+	} sys[] = { { "\\Seen", 'S' }, { "\\Answered", 'R' },
+		{ "\\Flagged", 'F' }, { "\\Deleted", 'T' },
+		{ "\\Draft", 'D' } };
+	struct md_keywords kw;
+	int n = 0, have_kw = dir != NULL && md_keywords_read(dir, &kw) == 0;
+
+	md_flags_zero(f);
+	for (const char *p = words; *p;) {
+		size_t k = strcspn(p, " "), i = 0;
+		char w[256];
+		int c = -1;
+
+		snprintf(w, sizeof(w), "%.*s", (int)k, p);
+		p += k + (p[k] == ' ');
+		while (i < sizeof(sys) / sizeof(sys[0]) &&
+		       strcasecmp(w, sys[i].name) != 0)
+			i++;
+		if (i < sizeof(sys) / sizeof(sys[0]))
+			c = sys[i].letter;
+		else if (have_kw && w[0] != '\\')
+			c = md_keywords_find(&kw, w);
+		if (c > 0 && !md_flags_has(f, (unsigned char)c)) {
+			md_flags_set(f, (unsigned char)c, 1);
+			n++;
+		}
+	}
+	if (have_kw)
+		md_keywords_free(&kw);
+	return n;
+}

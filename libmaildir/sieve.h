@@ -1,0 +1,358 @@
+/*
+ * sieve.h: Sieve (RFC 5228) for delivery, in four steps each of its own
+ * file: sieve-lex.c (tokens), sieve-parse.c (the tree), sieve-check.c
+ * (commands, tests, tags and arguments against the required
+ * extensions) and sieve-run.c (the script over one message, giving the
+ * list of actions it asks for; doing them is the caller's). Included by
+ * internal.h; nothing here is promised to stay.
+ */
+#ifndef MDKIT_SIEVE_H
+#define MDKIT_SIEVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MD_SIEVE_SIZE (1024 * 1024) /* bytes of script, Pigeonhole's */
+#define MD_SIEVE_DEPTH 32           /* blocks and tests within tests */
+#define MD_SIEVE_ACTIONS 32         /* actions of one run, Pigeonhole's */
+#define MD_SIEVE_REDIRECTS 4        /* redirects of one run */
+#define MD_SIEVE_VALUE 8192         /* bytes of a header value tested */
+#define MD_SIEVE_SECONDS 10         /* of one run, at most */
+
+/* What went wrong, with where: LINE and COL from 1 (0 when the error has
+ * no place in the script, as a read error). */
+enum md_sieve_err_kind {
+	MD_SIEVE_SYNTAX,  /* not a script: a bad token or grammar */
+	MD_SIEVE_INVALID, /* parses, but a command, test, tag or argument
+	                     is unknown, misplaced or of the wrong type */
+	MD_SIEVE_LIMIT,   /* a limit of size, nesting or actions */
+	MD_SIEVE_RUNTIME, /* conflicting actions, or one not possible */
+	MD_SIEVE_SYSTEM   /* memory, or reading the script; errno */
+};
+
+struct md_sieve_err {
+	enum md_sieve_err_kind kind;
+	unsigned line, col;
+	char msg[256];
+};
+
+/* ---- sieve-lex.c ---- */
+
+/* What a script's tree and strings are made of, freed at once: a
+ * delivery compiles a script each time, and one malloc a token cost
+ * more than the rest of the parse. */
+struct md_sieve_chunk;
+struct md_sieve_arena {
+	struct md_sieve_chunk *head;
+};
+
+/* N bytes from A, aligned for any type; NULL/ENOMEM. */
+void *md_sieve_alloc(struct md_sieve_arena *a, size_t n);
+void md_sieve_arena_free(struct md_sieve_arena *a);
+
+enum md_sieve_tok {
+	MD_TOK_EOF,
+	MD_TOK_IDENT,  /* if, header */
+	MD_TOK_TAG,    /* :is (s without the colon) */
+	MD_TOK_NUMBER, /* 10K as 10240 in num */
+	MD_TOK_STRING, /* "..." or text: ... . (s decoded, len bytes) */
+	MD_TOK_PUNCT   /* one of ; , ( ) [ ] { } in punct */
+};
+
+struct md_sieve_token {
+	enum md_sieve_tok kind;
+	unsigned line, col;
+	char punct;
+	uint64_t num;
+	char *s; /* IDENT, TAG and STRING: NUL-terminated, see arena */
+	size_t len;
+};
+
+struct md_sieve_lexer {
+	const char *p, *end;
+	unsigned line, col;
+	/* Where token strings are made; NULL: malloc, the taker frees. */
+	struct md_sieve_arena *arena;
+};
+
+void md_sieve_lex_init(struct md_sieve_lexer *lx, const char *buf, size_t len);
+/* The next token into T; -1 with E (MD_SIEVE_SYNTAX, or SYSTEM/ENOMEM). */
+int md_sieve_lex(struct md_sieve_lexer *lx, struct md_sieve_token *t,
+    struct md_sieve_err *e);
+
+/* encoded-character (RFC 5228 2.4.2.4): each well-formed "${hex:..}" and
+ * "${unicode:..}" in the LEN bytes at S replaced, in place, by what it
+ * encodes (malformed ones stay as written); *LEN the new length. -1 with
+ * EINVAL for a code point that is no Unicode scalar value, ENOMEM. */
+int md_sieve_decode_encoded(char *s, size_t *len);
+
+/* Are the LEN bytes at S a variable name (an identifier of at most 64
+ * bytes, RFC 5229 3)? */
+int md_sieve_var_name(const char *s, size_t len);
+
+/* ---- sieve-parse.c ---- */
+
+enum md_sieve_arg_kind { MD_ARG_STRINGS, MD_ARG_NUMBER, MD_ARG_TAG };
+
+struct md_sieve_arg {
+	enum md_sieve_arg_kind kind;
+	unsigned line, col;
+	int list; /* written as [ ... ] */
+	char **s; /* the strings (NUL-terminated), or the tag's name in s[0] */
+	size_t *len, n;
+	uint64_t num;
+};
+
+/* Filled by sieve-check.c: what a command or test is, its tags read. */
+struct md_sieve_spec {
+	int id;                           /* enum md_sieve_id (sieve-check.c) */
+	int comparator, match, part, rel; /* enums of sieve-run.c */
+	int over, copy;                   /* size :over; :copy */
+	int mods;                         /* set's MD_MOD_ bits */
+	const struct md_sieve_arg *pos[3]; /* the positional arguments */
+	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+};
+
+/* A command or a test: a name, arguments, then tests, then a block. */
+struct md_sieve_node {
+	char *name;
+	unsigned line, col;
+	struct md_sieve_arg *args;
+	size_t nargs;
+	struct md_sieve_node *tests;
+	size_t ntests;
+	int testlist; /* tests written as ( ... ) */
+	struct md_sieve_node *block;
+	size_t nblock;
+	int has_block;
+	struct md_sieve_spec spec;
+};
+
+struct md_sieve_script {
+	struct md_sieve_node *cmds;
+	size_t ncmds;
+	unsigned caps;               /* MD_CAP_ bits required */
+	struct md_sieve_arena arena; /* all of the above */
+};
+
+/* Parse the LEN bytes at BUF (no larger than MD_SIEVE_SIZE) into S: the
+ * grammar only. -1 with E. S is empty after md_sieve_free either way. */
+int md_sieve_parse(struct md_sieve_script *s, const char *buf, size_t len,
+    struct md_sieve_err *e);
+void md_sieve_free(struct md_sieve_script *s);
+
+/* ---- sieve-check.c ---- */
+
+/* What a node is, once checked (spec.id). */
+enum md_sieve_id {
+	MD_SV_REQUIRE,
+	MD_SV_IF,
+	MD_SV_ELSIF,
+	MD_SV_ELSE,
+	MD_SV_STOP,
+	MD_SV_KEEP,
+	MD_SV_DISCARD,
+	MD_SV_FILEINTO,
+	MD_SV_REDIRECT,
+	MD_SV_REJECT,
+	MD_SV_EREJECT,
+	MD_SV_SETFLAG,
+	MD_SV_ADDFLAG,
+	MD_SV_REMOVEFLAG,
+	MD_SV_SET,
+	/* tests */
+	MD_SV_ADDRESS,
+	MD_SV_ENVELOPE,
+	MD_SV_HEADER,
+	MD_SV_EXISTS,
+	MD_SV_SIZE,
+	MD_SV_ALLOF,
+	MD_SV_ANYOF,
+	MD_SV_NOT,
+	MD_SV_TRUE,
+	MD_SV_FALSE,
+	MD_SV_HASFLAG,
+	MD_SV_STRING,
+	MD_SV_MAILBOXEXISTS
+};
+
+enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
+enum md_sieve_match {
+	MD_MATCH_IS,
+	MD_MATCH_CONTAINS,
+	MD_MATCH_MATCHES,
+	MD_MATCH_REGEX,
+	MD_MATCH_VALUE,
+	MD_MATCH_COUNT
+};
+enum md_sieve_part {
+	MD_PART_ALL,
+	MD_PART_LOCAL,
+	MD_PART_DOMAIN,
+	MD_PART_USER,
+	MD_PART_DETAIL
+};
+/* set's modifiers (RFC 5229 4). */
+enum {
+	MD_MOD_LOWER = 1,
+	MD_MOD_UPPER = 2,
+	MD_MOD_LOWERFIRST = 4,
+	MD_MOD_UPPERFIRST = 8,
+	MD_MOD_QUOTE = 16,
+	MD_MOD_LENGTH = 32
+};
+#define MD_SIEVE_VARS 255     /* variables a script may set */
+#define MD_SIEVE_VARLEN 4000  /* bytes of a variable's value */
+#define MD_SIEVE_MATCHVARS 32 /* ${0} to ${31}; later ones are "" */
+
+/* Relations of :value and :count (RFC 5231). */
+enum md_sieve_rel {
+	MD_REL_GT,
+	MD_REL_GE,
+	MD_REL_LT,
+	MD_REL_LE,
+	MD_REL_EQ,
+	MD_REL_NE
+};
+
+enum md_sieve_cap {
+	MD_CAP_FILEINTO = 1 << 0,
+	MD_CAP_ENVELOPE = 1 << 1,
+	MD_CAP_COPY = 1 << 2,
+	MD_CAP_REJECT = 1 << 3,
+	MD_CAP_EREJECT = 1 << 4,
+	MD_CAP_SUBADDRESS = 1 << 5,
+	MD_CAP_RELATIONAL = 1 << 6,
+	MD_CAP_NUMERIC = 1 << 7, /* comparator-i;ascii-numeric */
+	MD_CAP_REGEX = 1 << 8,
+	MD_CAP_IMAP4FLAGS = 1 << 9,
+	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
+	MD_CAP_VARIABLES = 1 << 11,
+	MD_CAP_MAILBOX = 1 << 12
+};
+
+/* Check the parsed S: requires first and known, each command and test
+ * known, allowed by what is required, in its place, with the tags and
+ * arguments it takes; fills each node's spec. -1 with E (the first
+ * fault, MD_SIEVE_INVALID). */
+int md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e);
+/* md_sieve_parse then md_sieve_check. */
+int md_sieve_compile(struct md_sieve_script *s, const char *buf, size_t len,
+    struct md_sieve_err *e);
+/* Read the script file PATH (no larger than MD_SIEVE_SIZE) and
+ * compile it: -1 with E, MD_SIEVE_SYSTEM and errno when it cannot be
+ * read. */
+int md_sieve_compile_file(
+    struct md_sieve_script *s, const char *path, struct md_sieve_err *e);
+
+/* ---- sieve-match.c: comparators (enum md_sieve_cmp), match types ---- */
+
+/* <0, 0, >0 as A sorts before, with or after B under CMP (i;ascii-numeric:
+ * by the leading digits' value, no digits sorting last). */
+int md_sieve_order(const char *a, const char *b, int cmp);
+/* Does the order C (of md_sieve_order) hold relation REL? */
+int md_sieve_relation(int rel, int c);
+/* Does V contain KEY under CMP? */
+int md_sieve_contains(const char *v, const char *key, int cmp);
+/* :matches: does V match PAT ('*' any run, '?' one UTF-8 character, '\'
+ * quotes the next)? */
+int md_sieve_glob(const char *pat, const char *v, int cmp);
+/* md_sieve_glob, and when it matches (1) the match variables: CAP[0] all
+ * of V, then each wildcard's [start, end) in V, each taking as little as
+ * will do (RFC 5229 3.2), up to NCAP, their number in *N. 0 when it does
+ * not match; -1 with ENOMEM, or E2BIG when PAT x V is too large. */
+int md_sieve_glob_capture(const char *pat, const char *v, int cmp,
+    size_t (*cap)[2], size_t ncap, size_t *n);
+
+/* ---- sieve-vars.c: variables (RFC 5229) while a script runs ---- */
+
+struct md_sieve_vars {
+	char *name[MD_SIEVE_VARS], *value[MD_SIEVE_VARS];
+	size_t n;
+	char *match[MD_SIEVE_MATCHVARS]; /* ${0}, ${1}... */
+	size_t nmatch;
+	char **arena; /* expanded strings, until md_sieve_vars_reset */
+	size_t narena, carena;
+};
+
+/* Free the expanded strings; md_sieve_vars_free frees everything. */
+void md_sieve_vars_reset(struct md_sieve_vars *v);
+void md_sieve_vars_free(struct md_sieve_vars *v);
+/* S with each "${name}" and "${digits}" replaced by the value ("" for
+ * one never set), cut to MD_SIEVE_VALUE bytes: S itself when it has no
+ * reference, else a string valid until md_sieve_vars_reset. NULL with
+ * ENOMEM. A malformed reference stays as written. */
+const char *md_sieve_expand(struct md_sieve_vars *v, const char *s);
+/* set: NAME (any case) to VALUE cut to MD_SIEVE_VARLEN bytes, then the
+ * MD_MOD_ modifiers MODS applied. -1 with ENOMEM, or E2BIG for more
+ * than MD_SIEVE_VARS variables. */
+int md_sieve_set(
+    struct md_sieve_vars *v, const char *name, const char *value, int mods);
+/* The match variables anew: the N (at most MD_SIEVE_MATCHVARS) spans
+ * CAP of VALUE. -1/ENOMEM, the old ones kept. */
+int md_sieve_set_matches(struct md_sieve_vars *v, const char *value,
+    const size_t (*cap)[2], size_t n);
+
+/* ---- sieve-run.c ---- */
+
+enum md_sieve_action_kind {
+	MD_ACT_KEEP, /* store into INBOX (implicit or explicit) */
+	MD_ACT_FILEINTO,
+	MD_ACT_DISCARD,
+	MD_ACT_REDIRECT,
+	MD_ACT_REJECT,
+	MD_ACT_EREJECT
+};
+
+struct md_sieve_action {
+	enum md_sieve_action_kind kind;
+	int implicit; /* the implicit keep */
+	unsigned line;
+	char *arg;   /* folder, address or reason; NULL for keep, discard */
+	char *flags; /* imap4flags: space-separated, NULL for none */
+};
+
+struct md_sieve_result {
+	struct md_sieve_action *a;
+	size_t n, cap;
+	size_t redirects;
+};
+
+/* What a script sees of one message. */
+struct md_sieve_msg {
+	const struct md_header *h;
+	struct md_decoder *d;
+	uint64_t size;
+	const char *from, *to; /* the envelope, or NULL when not known */
+	const char *root;      /* the maildir, for mailboxexists; NULL: none */
+	/* CLOCK_MONOTONIC nanoseconds past which the run stops with a limit
+	 * error; 0: MD_SIEVE_SECONDS from its start. */
+	int64_t deadline;
+};
+
+void md_sieve_result_free(struct md_sieve_result *r);
+/*
+ * Run the checked script S over M, into R (zeroed by the caller): the
+ * actions asked for, merged by the RFC's rules (a folder filed into
+ * twice once, keep and fileinto "INBOX" one store), the implicit keep
+ * added where nothing cancelled it. -1 with E (MD_SIEVE_RUNTIME,
+ * MD_SIEVE_LIMIT, or SYSTEM) when the run fails: then R is to be
+ * ignored, and the caller keeps the message.
+ */
+int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
+    struct md_sieve_result *r, struct md_sieve_err *e);
+
+/* The flags among WORDS (an action's flags) as the letters of a file
+ * name in the maildir DIR, into F: the system flags (\\Seen S, \\Answered
+ * R, \\Flagged F, \\Deleted T, \\Draft D) and, DIR not NULL, the keywords
+ * DIR/dovecot-keywords names; their number. A keyword the file does not
+ * name is left out: Dovecot owns that file and rewrites it under its own
+ * lock, which mdkit does not take. */
+int md_sieve_flags(const char *words, const char *dir, struct md_flags *f);
+
+/* Set E: KIND at LINE, COL, the message from FMT; returns -1. */
+int md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
+    unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+#endif

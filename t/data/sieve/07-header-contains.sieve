@@ -1,0 +1,2 @@
+require "fileinto";
+if header :contains "List-Id" "debian-devel" { fileinto "Lists.Debian"; }

@@ -1,0 +1,3 @@
+require "fileinto";
+if header :matches "Subject" "*[SPAM]*" { fileinto "Junk"; stop; }
+fileinto "Other";

@@ -1,0 +1,2 @@
+require "fileinto";
+if address :is "from" "carol@example.net" { fileinto "Carol"; }

@@ -1,0 +1,3 @@
+require "fileinto";
+if exists ["X-Priority", "Subject"] { fileinto "Prio"; }
+if not exists "X-None" { fileinto "NoNone"; }

@@ -1,0 +1,3 @@
+require ["fileinto", "subaddress"];
+if address :detail "from" "lists" { fileinto "Detail"; }
+if address :user "from" "bob" { fileinto "User"; }

@@ -1,0 +1,3 @@
+require "fileinto";
+if header :contains "subject" "" { fileinto "AnySubject"; }
+if header :contains "x-none" "" { fileinto "Never"; }

@@ -1,0 +1,1 @@
+if header :nosuch "a" "b" { keep; }

@@ -1,0 +1,1 @@
+if header :comparator "i;nosuch" "a" "b" { keep; }

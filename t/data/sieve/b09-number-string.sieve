@@ -1,0 +1,1 @@
+if size :over "10" { keep; }

@@ -1,0 +1,1 @@
+if size 10 { keep; }

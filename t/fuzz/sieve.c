@@ -1,0 +1,97 @@
+/*
+ * Fuzz target "sieve": a Sieve script through the lexer, parser and
+ * checker (sieve-lex.c, sieve-parse.c, sieve-check.c), and when it
+ * compiles, through the interpreter (sieve-run.c) over a message. The
+ * input is the script, a NUL, then the message (its header is what the
+ * tests read); the envelope is fixed.
+ *
+ * Invariants:
+ *  - a script that does not compile says why, as a syntax, validity or
+ *    limit error with a place inside the script, and EINVAL;
+ *  - compiling the same bytes again gives the same verdict and place;
+ *  - a run either fails as a runtime or limit error, or gives at least
+ *    one action (something cancelled the implicit keep, or it is there)
+ *    and at most MD_SIEVE_ACTIONS + 1, no folder stored in twice, no
+ *    address redirected to twice.
+ */
+#include "fuzz.h"
+
+static struct md_decoder dec;
+static int dec_ready;
+
+static void
+check_place(const struct md_sieve_err *e, const char *src, size_t len)
+{
+	unsigned lines = 1;
+
+	for (size_t i = 0; i < len; i++)
+		lines += src[i] == '\n';
+	FUZZ_CHECK(e->msg[0] != '\0');
+	FUZZ_CHECK(e->line <= lines);
+	FUZZ_CHECK(e->kind == MD_SIEVE_SYNTAX || e->kind == MD_SIEVE_INVALID ||
+	           e->kind == MD_SIEVE_LIMIT);
+}
+
+static void
+check_result(const struct md_sieve_result *r)
+{
+	FUZZ_CHECK(r->n >= 1 && r->n <= MD_SIEVE_ACTIONS + 1);
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t k = i + 1; k < r->n; k++) {
+			const struct md_sieve_action *a = &r->a[i],
+			                             *b = &r->a[k];
+
+			FUZZ_CHECK(!(
+			    a->kind == MD_ACT_KEEP && b->kind == MD_ACT_KEEP));
+			FUZZ_CHECK(!(a->kind == b->kind && a->arg && b->arg &&
+			             strcmp(a->arg, b->arg) == 0));
+		}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *src = (const char *)data;
+	const uint8_t *nul = memchr(data, 0, size);
+	size_t len = nul ? (size_t)(nul - data) : size;
+	const char *msg = nul ? (const char *)nul + 1 : "";
+	size_t mlen = nul ? size - len - 1 : 0;
+	struct md_sieve_script s, again;
+	struct md_sieve_result r = { 0 };
+	struct md_sieve_err e, e2;
+	struct md_header h;
+	struct md_sieve_msg m = { .h = &h,
+		.d = &dec,
+		.size = mlen,
+		.from = "sender@example.org",
+		.to = "rcpt+box@example.net" };
+	int rc, rc2;
+
+	if (!dec_ready) {
+		md_decoder_init(&dec);
+		dec_ready = 1;
+	}
+	errno = 0;
+	rc = md_sieve_compile(&s, src, len, &e);
+	rc2 = md_sieve_compile(&again, src, len, &e2);
+	FUZZ_CHECK(rc == rc2);
+	if (rc != 0) {
+		FUZZ_CHECK(errno == EINVAL);
+		check_place(&e, src, len);
+		FUZZ_CHECK(e.line == e2.line && e.col == e2.col);
+		return 0;
+	}
+	md_sieve_free(&again);
+	md_header_init(&h);
+	if (md_header_parse(&h, msg, mlen) == 0) {
+		if (md_sieve_run(&s, &m, &r, &e) == 0)
+			check_result(&r);
+		else
+			FUZZ_CHECK(e.kind == MD_SIEVE_RUNTIME ||
+			           e.kind == MD_SIEVE_LIMIT);
+		md_sieve_result_free(&r);
+	}
+	md_header_free(&h);
+	md_sieve_free(&s);
+	return 0;
+}
