@@ -34,10 +34,9 @@ struct run {
 	struct md_quota_ledger quota;
 	struct md_quota_root *to_root;
 	struct md_namegen gen;
-	struct md_keywords to_kw; /* the target's dovecot-keywords */
-	char kmap[26];            /* keyword letters from the last source */
-	char last_src[PATH_MAX];  /* the last source maildir looked at */
-	int last_same;            /* ... is the target itself */
+	char kmap[26];           /* keyword letters from the last source */
+	char last_src[PATH_MAX]; /* the last source maildir looked at */
+	int last_same;           /* ... is the target itself */
 	struct md_quota_root *last_root; /* ... its root, NULL if uncounted */
 	struct cmd_progress pg;          /* stderr a terminal, no -q */
 	uint64_t done, total;            /* paths taken; given (0: stdin) */
@@ -82,8 +81,6 @@ open_target(struct run *r)
 		err(1, "%s", cmd_shown(r->to.path, 0));
 	r->to_dev = st.st_dev;
 	r->to_ino = st.st_ino;
-	if (md_keywords_read(r->to.path, &r->to_kw) == -1)
-		err(1, "%s/dovecot-keywords", cmd_shown(r->to.path, 0));
 	/* The root whose quota counts the target; NULL for the Trash. One
 	 * that cannot be told stops the run: moved in, a message would go
 	 * uncounted. */
@@ -117,14 +114,9 @@ load_source(struct run *r, const char *root, struct md_err *e)
 	if (md_quota_ledger_find(&r->quota, root, &r->last_root, e) == -1)
 		return -1;
 	r->last_same = st.st_dev == r->to_dev && st.st_ino == r->to_ino;
-	if (!r->last_same) {
-		struct md_keywords kw;
-
-		if (md_keywords_read(root, &kw) == -1)
-			return md_err_set(e, "read", root, "dovecot-keywords");
-		md_keywords_map(&kw, &r->to_kw, r->kmap);
-		md_keywords_free(&kw);
-	}
+	if (!r->last_same &&
+	    md_keywords_map_dirs(root, r->to.path, r->kmap, e) == -1)
+		return -1;
 	strlcpy(r->last_src, root, sizeof(r->last_src));
 	return 0;
 }
@@ -354,7 +346,6 @@ main(int argc, char *argv[])
 		failed = 1;
 	}
 	md_maildir_close(&r->to);
-	md_keywords_free(&r->to_kw);
 	md_quota_ledger_free(&r->quota);
 	free(r);
 	return failed;

@@ -17,22 +17,22 @@
 #include "common.h"
 
 #define EXIT_USAGE 64
+#define OPTSTRING ":cd:ehnr:t"
 #define MSG_MAX (64 * 1024 * 1024) /* -t reads at most this much */
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: md-sieve -c script ...\n"
-	                "       md-sieve -t script [-r sender] [-d recipient] "
-	                "< message\n"
-	                "       md-sieve -e script [-n] [maildir ...]\n");
+	printf("usage: md-sieve -c script ...\n"
+	       "       md-sieve -t script [-r sender] [-d recipient] "
+	       "< message\n"
+	       "       md-sieve -e script [-n] [maildir ...]\n");
 }
 
 static void
-bad_usage(void)
+bad_usage(const char *why)
 {
-	usage();
-	exit(EXIT_USAGE);
+	errx(EXIT_USAGE, "%s (see md-sieve -h)", why);
 }
 
 /* FILE:LINE:COLUMN: message, or FILE: message without a place. */
@@ -233,7 +233,7 @@ static int
 file_into(struct refile *rf, struct md_msgpath *mp, const char *root,
     const struct md_sieve_action *a, int keep)
 {
-	char name[NAME_MAX + 1], out[PATH_MAX + NAME_MAX + 8];
+	char name[NAME_MAX + 1], out[PATH_MAX + NAME_MAX + 8], kmap[26];
 	struct md_quota_root *qr = NULL;
 	struct md_maildir m;
 	struct md_msgpath np;
@@ -252,8 +252,10 @@ file_into(struct refile *rf, struct md_msgpath *mp, const char *root,
 	}
 	if (keep && md_quota_ledger_find(&rf->quota, m.path, &qr, &e) == -1)
 		cmd_warn_err(&e);
-	else if (md_move(mp, &m, keep, &rf->gen, out, sizeof(out), &size, &e) ==
-	         -1)
+	else if (md_keywords_map_dirs(mp->root, m.path, kmap, &e) == -1)
+		cmd_warn_err(&e);
+	else if (md_move(mp, &m, keep, kmap, &rf->gen, out, sizeof(out), &size,
+	             &e) == -1)
 		cmd_warn_err(&e);
 	else if (md_msgpath_parse(out, &np) == 0)
 		rc = add_flags(rf, &np, a->flags, 1);
@@ -411,15 +413,13 @@ main(int argc, char *argv[])
 	char why[128];
 	int c, mode = 0, dry = 0;
 
-	while (
-	    (c = getopt_long(argc, argv, ":cd:ehnr:t", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1)
 		switch (c) {
 		case 'c':
 		case 'e':
 		case 't':
 			if (mode != 0 && mode != c)
-				errx(EXIT_USAGE,
-				    "-c, -e and -t exclude each other");
+				bad_usage("-c, -e and -t exclude each other");
 			mode = c;
 			break;
 		case 'd':
@@ -437,15 +437,19 @@ main(int argc, char *argv[])
 		case CMD_OPT_VERSION:
 			cmd_version();
 		default:
-			warnx("%s",
+			bad_usage(
 			    cmd_opt_error(c, argv, longopts, why, sizeof(why)));
-			bad_usage();
 		}
 	argc -= optind;
 	argv += optind;
-	if (mode == 0 || argc == 0 || (mode == 't' && argc != 1) ||
-	    (dry && mode != 'e'))
-		bad_usage();
+	if (mode == 0)
+		bad_usage("one of -c, -t and -e is needed");
+	if (argc == 0)
+		bad_usage("no script given");
+	if (mode == 't' && argc != 1)
+		bad_usage("-t takes one script, the message on stdin");
+	if (dry && mode != 'e')
+		bad_usage("-n goes with -e only");
 	if (mode == 'c')
 		return check(argc, argv);
 	if (mode == 'e' && argc == 1) {

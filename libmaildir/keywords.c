@@ -136,6 +136,24 @@ md_keywords_map(
 	}
 }
 
+int
+md_keywords_map_dirs(
+    const char *from, const char *to, char map[26], struct md_err *e)
+{
+	struct md_keywords a, b;
+
+	if (md_keywords_read(from, &a) == -1)
+		return md_err_set(e, "read", from, "dovecot-keywords");
+	if (md_keywords_read(to, &b) == -1) {
+		md_keywords_free(&a);
+		return md_err_set(e, "read", to, "dovecot-keywords");
+	}
+	md_keywords_map(&a, &b, map);
+	md_keywords_free(&a);
+	md_keywords_free(&b);
+	return 0;
+}
+
 size_t
 md_keywords_format(const struct md_keywords *kw, const struct md_flags *f,
     char *buf, size_t size)

@@ -752,6 +752,10 @@ size_t md_keywords_format(const struct md_keywords *kw,
  * letter itself where FROM names none (nothing to lose). */
 void md_keywords_map(
     const struct md_keywords *from, const struct md_keywords *to, char map[26]);
+/* The same from maildir FROM's dovecot-keywords to maildir TO's: 0, or
+ * -1 with errno and E naming the file that could not be read. */
+int md_keywords_map_dirs(
+    const char *from, const char *to, char map[26], struct md_err *e);
 
 /* ---- commit.c: making a file durable and visible, the one way ---- */
 

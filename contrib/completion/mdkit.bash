@@ -10,6 +10,7 @@
 #   dir      a directory
 #   root     a directory that is the root of -f's folder
 #   message  a message file (or, for md-move, the target maildir)
+#   file     any file (a Sieve script)
 #   folder   a Maildir++ folder name under the root on the line
 #   keyword  a keyword name from the maildirs' dovecot-keywords
 #   flags    flag letters; sort: an md-list sort key; none: anything
@@ -23,8 +24,8 @@ _mdkit_args_md_check=maildir
 _mdkit_opts_md_deliver='-c --create -d=none --delivered-to=none -e --env
     -F=flags --flags=flags -f=folder --folder=folder -h --help --version
     -M --mbox -q --quiet --qmail --quota-permanent -r=none
-    --return-path=none -s=none --size-limit=none -t=none --timeout=none
-    -v --verbose'
+    --return-path=none --sieve=file -s=none --size-limit=none -t=none
+    --timeout=none -v --verbose'
 _mdkit_args_md_deliver=dir
 
 _mdkit_opts_md_expunge='-0 -a --all -f=folder --folder=folder -h --help
@@ -54,6 +55,10 @@ _mdkit_opts_md_move='-0 -c --create -f=folder --folder=folder -h --help
     --version -k --keep -m=root --root=root -q --quiet -t=dir
     --target=dir'
 _mdkit_args_md_move=message
+
+_mdkit_opts_md_sieve='-c --check -d=none -e --each -h --help --version -n
+    --dry-run -r=none -t --test'
+_mdkit_args_md_sieve=file
 
 # The kind of option OPT's argument in TABLE: "" for an option that
 # takes none, "-" for an unknown one.
@@ -166,7 +171,7 @@ _mdkit_values() {
 		COMPREPLY=($(compgen -d -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		;;
-	message)
+	message | file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		;;
@@ -254,4 +259,4 @@ _mdkit() {
 }
 
 complete -F _mdkit md-check md-deliver md-expunge md-flag md-index md-list \
-    md-mkdir md-move
+    md-mkdir md-move md-sieve
