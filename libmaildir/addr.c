@@ -62,6 +62,17 @@ past_word(const char *s, const char *e)
 	return q + 1 < e && q[0] == '?' ? q + 1 : s;
 }
 
+/* Is C, not NUL, one of the few bytes in SET? strchr(3) without a
+ * call per byte of the field. */
+static int
+in_set(const char *set, char c)
+{
+	for (; *set != '\0'; set++)
+		if (*set == c)
+			return 1;
+	return 0;
+}
+
 /* The first byte of [S, E) that is in SET, outside quotes and comments
  * (and encoded words, with WORDS), or NULL. */
 static const char *
@@ -82,7 +93,7 @@ outside(const char *s, const char *e, const char *set, int words)
 			comment = 1;
 		else if (words && *s == '=')
 			s = past_word(s, e);
-		else if (*s != '\0' && strchr(set, *s))
+		else if (in_set(set, *s))
 			return s;
 	}
 	return NULL;

@@ -58,8 +58,8 @@ field_name(const char *p, const char *e, size_t *colon)
 {
 	size_t n = 0, i;
 
-	while (p + n < e && (unsigned char)p[n] > 32 &&
-	       (unsigned char)p[n] < 127 && p[n] != ':')
+	/* printable ASCII but the colon: 33-126, in one unsigned compare */
+	while (p + n < e && (unsigned char)p[n] - 33u < 94u && p[n] != ':')
 		n++;
 	for (i = n; p + i < e && is_wsp(p[i]); i++)
 		;
@@ -107,13 +107,15 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 	if (is_from_line(p, end))
 		p = line_end(p, end);
 	while (p < end) {
-		const char *e = line_end(p, end), *stop = e;
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl + 1 : end, *stop = nl ? nl : end;
 		size_t colon, n;
 
-		if (is_blank(p, e))
-			break;
-		while (stop > p && (stop[-1] == '\n' || stop[-1] == '\r'))
+		/* the line's end: its one '\n' (the first), the '\r's before */
+		while (stop > p && stop[-1] == '\r')
 			stop--;
+		if (stop == p && is_blank(p, e))
+			break;
 		if (is_wsp(*p)) { /* a continuation line */
 			if (cur != NULL)
 				cur->valuelen =
