@@ -4,7 +4,9 @@
  * without a space after the colon or with one before it, and files that
  * end inside the header; none of that may stop the reader.
  */
+#include <endian.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,16 +53,50 @@ is_blank(const char *p, const char *e)
 	       (e - p == 2 && p[0] == '\r' && p[1] == '\n');
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The bytes of X (little-endian) that are no field name's: below 33,
+ * above 126, or ':'. Each test's lowest flagged byte is exact (a borrow
+ * or carry can flag only bytes above a true one), which is all that is
+ * used. */
+static uint64_t
+not_name(uint64_t x)
+{
+	uint64_t colon = x ^ (ONES * ':');
+
+	return ((x - ONES * 33) & ~x & HIGHS) | (((x + ONES) | x) & HIGHS) |
+	       ((colon - ONES) & ~colon & HIGHS);
+}
+
+/* The length of the run of field name bytes (printable ASCII but the
+ * colon) at P, before E: eight at a time while eight are there. */
+static size_t
+name_run(const char *p, const char *e)
+{
+	size_t n = 0;
+
+	if (BYTE_ORDER == LITTLE_ENDIAN) {
+		for (; e - (p + n) >= 8; n += 8) {
+			uint64_t x, m;
+
+			memcpy(&x, p + n, 8);
+			if ((m = not_name(x)) != 0)
+				return n + (size_t)__builtin_ctzll(m) / 8;
+		}
+	}
+	while (p + n < e && (unsigned char)p[n] - 33u < 94u && p[n] != ':')
+		n++;
+	return n;
+}
+
 /* The length of a field name at the start of [P, E), with the colon at
  * P[*colon]; 0 when the line is no field. WSP may precede the colon. */
 static size_t
 field_name(const char *p, const char *e, size_t *colon)
 {
-	size_t n = 0, i;
+	size_t n = name_run(p, e), i;
 
-	/* printable ASCII but the colon: 33-126, in one unsigned compare */
-	while (p + n < e && (unsigned char)p[n] - 33u < 94u && p[n] != ':')
-		n++;
 	for (i = n; p + i < e && is_wsp(p[i]); i++)
 		;
 	if (n == 0 || p + i >= e || p[i] != ':')
