@@ -21,7 +21,11 @@ first_mailbox(const char *s)
 {
 	int quote = 0, angle = 0, comment = 0;
 
-	for (; *s; s++) {
+	/* Straight to the next byte that matters in the state it is in. */
+	for (;; s++) {
+		s += strcspn(s, quote ? "\\\"" : comment ? "\\()" : "\"(<>,");
+		if (*s == '\0')
+			break;
 		if (quote) {
 			if (*s == '\\' && s[1])
 				s++;
@@ -79,8 +83,17 @@ static const char *
 outside(const char *s, const char *e, const char *set, int words)
 {
 	int quote = 0, comment = 0;
+	char stop[16] = "\"(";
 
+	/* Straight to the next byte that matters in the state it is in (past
+	 * E at worst: the string goes on to its NUL). */
+	if (words)
+		strlcat(stop, "=", sizeof(stop));
+	strlcat(stop, set, sizeof(stop));
 	for (; s < e; s++) {
+		s += strcspn(s, quote ? "\\\"" : comment ? "\\()" : stop);
+		if (s >= e)
+			break;
 		if ((quote || comment) && *s == '\\' && s + 1 < e)
 			s++;
 		else if (quote)

@@ -211,8 +211,11 @@ alias(const char *cs)
 		{ "default", NULL },
 	};
 
+	/* The names begin with a lower-case letter: the first byte, case
+	 * folded, rules out most before strcasecmp(3) is called. */
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcasecmp(cs, t[i].name) == 0)
+		if ((cs[0] | 0x20) == t[i].name[0] &&
+		    strcasecmp(cs, t[i].name) == 0)
 			return t[i].is;
 	return cs;
 }
