@@ -130,6 +130,20 @@ is_from_line(const char *p, const char *e)
 	return e - p >= 5 && memcmp(p, "From ", 5) == 0;
 }
 
+/* The line at P: its '\n' (*NL, NULL when it has none before END), its
+ * end after that (*E) and where its text stops (*STOP), before the '\n'
+ * and the '\r's in front of it. */
+static void
+line_at(const char *p, const char *end, const char **nl, const char **e,
+    const char **stop)
+{
+	*nl = memchr(p, '\n', (size_t)(end - p));
+	*e = *nl ? *nl + 1 : end;
+	*stop = *nl ? *nl : end;
+	while (*stop > p && (*stop)[-1] == '\r')
+		(*stop)--;
+}
+
 int
 md_header_parse(struct md_header *h, const char *buf, size_t len)
 {
@@ -143,16 +157,19 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 	if (is_from_line(p, end))
 		p = line_end(p, end);
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl + 1 : end, *stop = nl ? nl : end;
+		const char *nl, *e, *stop;
 		size_t colon, n;
 
-		/* the line's end: its one '\n' (the first), the '\r's before */
-		while (stop > p && stop[-1] == '\r')
-			stop--;
+		line_at(p, end, &nl, &e, &stop);
 		if (stop == p && is_blank(p, e))
 			break;
 		if (is_wsp(*p)) { /* a continuation line */
+			/* and the ones after it, in a tighter loop: folded
+			 * Received: fields make most lines of a header */
+			while (nl != NULL && end - nl > 1 && is_wsp(nl[1])) {
+				p = nl + 1;
+				line_at(p, end, &nl, &e, &stop);
+			}
 			if (cur != NULL)
 				cur->valuelen =
 				    (size_t)(stop - buf) - cur->value;
