@@ -31,6 +31,7 @@ struct root {
 	int ok;             /* has tmp/, new/ and cur/ */
 	struct md_change c; /* the change with this maildir's keywords */
 	const char *bad_kw; /* a -K/-k name this maildir does not know */
+	struct md_changer ch;
 };
 
 static void
@@ -95,7 +96,7 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 	}
 	strlcpy(given, mp.name, sizeof(given));
 	given_sub = mp.sub;
-	if ((changed = md_change(&mp, &root->c, &e)) == -1) {
+	if ((changed = md_change_in(&root->ch, &mp, &root->c, &e)) == -1) {
 		cmd_warn_message(path, mp.root, &e);
 		return -1;
 	}
@@ -192,6 +193,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((root = calloc(1, sizeof(*root))) == NULL)
 		err(EX_OSERR, "calloc");
+	md_changer_init(&root->ch);
 	if (argc == 0 && isatty(STDIN_FILENO))
 		errx(EX_USAGE, "no messages: name them, or pipe their paths "
 		               "in (see md-flag -h)");

@@ -21,7 +21,11 @@ first_mailbox(const char *s)
 {
 	int quote = 0, angle = 0, comment = 0;
 
-	for (; *s; s++) {
+	/* Straight to the next byte that matters in the state it is in. */
+	for (;; s++) {
+		s += strcspn(s, quote ? "\\\"" : comment ? "\\()" : "\"(<>,");
+		if (*s == '\0')
+			break;
 		if (quote) {
 			if (*s == '\\' && s[1])
 				s++;
@@ -62,14 +66,34 @@ past_word(const char *s, const char *e)
 	return q + 1 < e && q[0] == '?' ? q + 1 : s;
 }
 
+/* Is C, not NUL, one of the few bytes in SET? strchr(3) without a
+ * call per byte of the field. */
+static int
+in_set(const char *set, char c)
+{
+	for (; *set != '\0'; set++)
+		if (*set == c)
+			return 1;
+	return 0;
+}
+
 /* The first byte of [S, E) that is in SET, outside quotes and comments
  * (and encoded words, with WORDS), or NULL. */
 static const char *
 outside(const char *s, const char *e, const char *set, int words)
 {
 	int quote = 0, comment = 0;
+	char stop[16] = "\"(";
 
+	/* Straight to the next byte that matters in the state it is in (past
+	 * E at worst: the string goes on to its NUL). */
+	if (words)
+		strlcat(stop, "=", sizeof(stop));
+	strlcat(stop, set, sizeof(stop));
 	for (; s < e; s++) {
+		s += strcspn(s, quote ? "\\\"" : comment ? "\\()" : stop);
+		if (s >= e)
+			break;
 		if ((quote || comment) && *s == '\\' && s + 1 < e)
 			s++;
 		else if (quote)
@@ -82,7 +106,7 @@ outside(const char *s, const char *e, const char *set, int words)
 			comment = 1;
 		else if (words && *s == '=')
 			s = past_word(s, e);
-		else if (*s != '\0' && strchr(set, *s))
+		else if (in_set(set, *s))
 			return s;
 	}
 	return NULL;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -180,11 +181,79 @@ cur_missing(const char *root)
 	       !is_dir(dir);
 }
 
+/* Messages in a row in one maildir before md_change_in looks at its
+ * link counts: a run that hops between maildirs looks at each message
+ * alone, as before, rather than at two directories per message. */
+#define LEAF_AFTER 4
+/* How long what the link counts said holds, in ms: a directory made in
+ * cur/ during a long run is noticed within this. */
+#define LEAF_FOR 1000
+
+void
+md_changer_init(struct md_changer *ch)
+{
+	memset(ch, 0, sizeof(*ch));
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Does ROOT's SUB hold no directory: is its link count 2 (its own
+ * entry and its '.')? Each subdirectory's ".." adds one. */
+static int
+holds_no_dir(const char *root, int sub)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	return sub_path(dir, sizeof(dir), root, sub, NULL) == 0 &&
+	       stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink == 2;
+}
+
+/* Need MP's file be looked at before its rename, lest a directory be
+ * renamed? Not when CH knows its new/ or cur/ holds none. */
+static int
+must_look(struct md_changer *ch, const struct md_msgpath *mp)
+{
+	int64_t t;
+
+	if (ch == NULL)
+		return 1;
+	if (strcmp(ch->root, mp->root) != 0) {
+		strlcpy(ch->root, mp->root, sizeof(ch->root));
+		ch->run = 0;
+		ch->leaf = 0;
+		ch->at = 0;
+	}
+	if (++ch->run < LEAF_AFTER)
+		return 1;
+	t = now_ms();
+	if (ch->at == 0 || t - ch->at >= LEAF_FOR) {
+		ch->leaf = (holds_no_dir(mp->root, MD_NEW) ? MD_NEW : 0) |
+		           (holds_no_dir(mp->root, MD_CUR) ? MD_CUR : 0);
+		ch->at = t > 0 ? t : 1;
+	}
+	return !(ch->leaf & (unsigned)mp->sub);
+}
+
 /* A client that renames it again and again could keep us busy forever. */
 #define CHANGE_TRIES 5
 
 int
 md_change(struct md_msgpath *mp, const struct md_change *c, struct md_err *e)
+{
+	return md_change_in(NULL, mp, c, e);
+}
+
+int
+md_change_in(struct md_changer *ch, struct md_msgpath *mp,
+    const struct md_change *c, struct md_err *e)
 {
 	char name[NAME_MAX + 1], from[PATH_MAX], to[PATH_MAX];
 	int r;
@@ -203,8 +272,9 @@ md_change(struct md_msgpath *mp, const struct md_change *c, struct md_err *e)
 		    sub_path(to, sizeof(to), mp->root, MD_CUR, name) == -1)
 			return md_err_set(e, "name", mp->root, mp->name);
 		/* A directory in cur/ is no message, though rename would
-		 * take it; this look is the one cost beyond the rename. */
-		if (is_dir(from)) {
+		 * take it; this look is the one cost beyond the rename,
+		 * saved where the link counts say there is none. */
+		if ((i > 0 || must_look(ch, mp)) && is_dir(from)) {
 			errno = EISDIR;
 			return md_err_kind(
 			    e, MD_ERR_NOT_MESSAGE, "not a message", from, NULL);

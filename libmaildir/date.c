@@ -81,10 +81,18 @@ token(const char **s, const char *end)
 static int
 name_index(const char *t, size_t n, const char (*list)[4], int count)
 {
+	/* The names are lower-case letters, which OR 0x20 makes of their
+	 * upper-case forms and of nothing else: strncasecmp(3) without a
+	 * call per name, nor the locale. */
+	char a, b, c;
+
 	if (n < 3)
 		return -1;
+	a = (char)(t[0] | 0x20);
+	b = (char)(t[1] | 0x20);
+	c = (char)(t[2] | 0x20);
 	for (int i = 0; i < count; i++)
-		if (strncasecmp(t, list[i], 3) == 0)
+		if (a == list[i][0] && b == list[i][1] && c == list[i][2])
 			return i;
 	return -1;
 }
@@ -255,6 +263,34 @@ one_token(struct when *w, const char *t, size_t n)
 	return -1;
 }
 
+/* Days from 1970-01-01 to the first of month MON (0-11) of YEAR in the
+ * proleptic Gregorian calendar: timegm(3) without its normalizing and
+ * time zone machinery (a listing parses a date per message). */
+static int64_t
+days_to(int64_t year, int mon)
+{
+	int64_t y = mon < 2 ? year - 1 : year;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;          /* 0-399 */
+	int m = mon < 2 ? mon + 10 : mon - 2; /* March is 0 */
+	int64_t doy = (153 * m + 2) / 5;      /* day of year, from March */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+/* W's date and time as seconds since the epoch, UTC; a day past the
+ * month's end or a leap second runs on into the next, as timegm(3)
+ * has them. */
+static time_t
+utc_seconds(const struct when *w)
+{
+	/* an ISO date's month may be past 12 (2024-13-01) */
+	int64_t d = days_to(w->year + w->mon / 12, w->mon % 12) + w->day - 1;
+
+	return (time_t)(d * 86400 + w->hour * 3600 + w->min * 60 + w->sec);
+}
+
 static int
 to_time(const struct when *w, time_t *t, int local)
 {
@@ -269,12 +305,10 @@ to_time(const struct when *w, time_t *t, int local)
 
 	if (w->year < 0 || w->mon < 0 || w->day == 0)
 		return -1;
-	if (local && !w->has_zone) {
+	if (local && !w->has_zone)
 		r = mktime(&tm);
-	} else {
-		r = timegm(&tm);
-		r -= w->off;
-	}
+	else
+		r = utc_seconds(w) - w->off;
 	*t = r;
 	return 0;
 }

@@ -149,6 +149,11 @@ convert(struct out *o, iconv_t cd, const char *s, size_t n)
 static void
 utf8(struct out *o, const char *s, size_t n)
 {
+	/* Valid and room for it, as most is: all of it at once. */
+	if (!o->full && o->n + n < o->size && valid_utf8(s, n)) {
+		put(o, s, n);
+		return;
+	}
 	for (size_t i = 0, l; i < n; i += l) {
 		l = md_utf8_len((const unsigned char *)s + i, n - i);
 		if (l == 0) {
@@ -206,8 +211,11 @@ alias(const char *cs)
 		{ "default", NULL },
 	};
 
+	/* The names begin with a lower-case letter: the first byte, case
+	 * folded, rules out most before strcasecmp(3) is called. */
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcasecmp(cs, t[i].name) == 0)
+		if ((cs[0] | 0x20) == t[i].name[0] &&
+		    strcasecmp(cs, t[i].name) == 0)
 			return t[i].is;
 	return cs;
 }
@@ -447,8 +455,17 @@ md_decode_text(
 		const char *text;
 		size_t tl, w = 0;
 
-		if (in[i] == '=') /* only there may a word begin */
-			w = word(in + i, len - i, cs, &enc, &text, &tl);
+		if (in[i] != '=') { /* only at a '=' may a word begin */
+			const char *eq = memchr(in + i, '=', len - i);
+			size_t k = eq ? (size_t)(eq - in) : len;
+
+			if (plain == 0)
+				flush(d, &o, r);
+			plain += k - i;
+			i = k;
+			continue;
+		}
+		w = word(in + i, len - i, cs, &enc, &text, &tl);
 
 		if (w > 0 && add_word(d, &o, r, cs, enc, text, tl)) {
 			if (plain > 0) /* text before the word */

@@ -4,7 +4,9 @@
  * without a space after the colon or with one before it, and files that
  * end inside the header; none of that may stop the reader.
  */
+#include <endian.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,16 +53,50 @@ is_blank(const char *p, const char *e)
 	       (e - p == 2 && p[0] == '\r' && p[1] == '\n');
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The bytes of X (little-endian) that are no field name's: below 33,
+ * above 126, or ':'. Each test's lowest flagged byte is exact (a borrow
+ * or carry can flag only bytes above a true one), which is all that is
+ * used. */
+static uint64_t
+not_name(uint64_t x)
+{
+	uint64_t colon = x ^ (ONES * ':');
+
+	return ((x - ONES * 33) & ~x & HIGHS) | (((x + ONES) | x) & HIGHS) |
+	       ((colon - ONES) & ~colon & HIGHS);
+}
+
+/* The length of the run of field name bytes (printable ASCII but the
+ * colon) at P, before E: eight at a time while eight are there. */
+static size_t
+name_run(const char *p, const char *e)
+{
+	size_t n = 0;
+
+	if (BYTE_ORDER == LITTLE_ENDIAN) {
+		for (; e - (p + n) >= 8; n += 8) {
+			uint64_t x, m;
+
+			memcpy(&x, p + n, 8);
+			if ((m = not_name(x)) != 0)
+				return n + (size_t)__builtin_ctzll(m) / 8;
+		}
+	}
+	while (p + n < e && (unsigned char)p[n] - 33u < 94u && p[n] != ':')
+		n++;
+	return n;
+}
+
 /* The length of a field name at the start of [P, E), with the colon at
  * P[*colon]; 0 when the line is no field. WSP may precede the colon. */
 static size_t
 field_name(const char *p, const char *e, size_t *colon)
 {
-	size_t n = 0, i;
+	size_t n = name_run(p, e), i;
 
-	while (p + n < e && (unsigned char)p[n] > 32 &&
-	       (unsigned char)p[n] < 127 && p[n] != ':')
-		n++;
 	for (i = n; p + i < e && is_wsp(p[i]); i++)
 		;
 	if (n == 0 || p + i >= e || p[i] != ':')
@@ -94,6 +130,20 @@ is_from_line(const char *p, const char *e)
 	return e - p >= 5 && memcmp(p, "From ", 5) == 0;
 }
 
+/* The line at P: its '\n' (*NL, NULL when it has none before END), its
+ * end after that (*E) and where its text stops (*STOP), before the '\n'
+ * and the '\r's in front of it. */
+static void
+line_at(const char *p, const char *end, const char **nl, const char **e,
+    const char **stop)
+{
+	*nl = memchr(p, '\n', (size_t)(end - p));
+	*e = *nl ? *nl + 1 : end;
+	*stop = *nl ? *nl : end;
+	while (*stop > p && (*stop)[-1] == '\r')
+		(*stop)--;
+}
+
 int
 md_header_parse(struct md_header *h, const char *buf, size_t len)
 {
@@ -107,14 +157,19 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 	if (is_from_line(p, end))
 		p = line_end(p, end);
 	while (p < end) {
-		const char *e = line_end(p, end), *stop = e;
+		const char *nl, *e, *stop;
 		size_t colon, n;
 
-		if (is_blank(p, e))
+		line_at(p, end, &nl, &e, &stop);
+		if (stop == p && is_blank(p, e))
 			break;
-		while (stop > p && (stop[-1] == '\n' || stop[-1] == '\r'))
-			stop--;
 		if (is_wsp(*p)) { /* a continuation line */
+			/* and the ones after it, in a tighter loop: folded
+			 * Received: fields make most lines of a header */
+			while (nl != NULL && end - nl > 1 && is_wsp(nl[1])) {
+				p = nl + 1;
+				line_at(p, end, &nl, &e, &stop);
+			}
 			if (cur != NULL)
 				cur->valuelen =
 				    (size_t)(stop - buf) - cur->value;

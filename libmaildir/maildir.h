@@ -215,6 +215,22 @@ int md_change_name(const struct md_msgpath *mp, const struct md_change *c,
  * there; one that is gone gives ENOENT. */
 int md_change(
     struct md_msgpath *mp, const struct md_change *c, struct md_err *e);
+/* What md_change_in knows of the maildir its last messages were in:
+ * whether new/ and cur/ hold no directory at all, as their link counts
+ * say (2: none; 1, as btrfs has it, says nothing). A message in one
+ * that holds none is renamed without a look (lstat) of its own first;
+ * the counts are looked at again after a second. */
+struct md_changer {
+	char root[PATH_MAX];
+	unsigned long run; /* messages in a row in ROOT */
+	unsigned leaf;     /* MD_NEW, MD_CUR: holds no directory */
+	int64_t at;        /* when LEAF was looked at, ms (monotonic) */
+};
+void md_changer_init(struct md_changer *ch);
+/* md_change for a run of messages: CH (from md_changer_init) carries
+ * what one call learnt of the maildir to the next. */
+int md_change_in(struct md_changer *ch, struct md_msgpath *mp,
+    const struct md_change *c, struct md_err *e);
 /* MP as a path again: ROOT/cur/NAME, or cur/NAME when given bare. */
 int md_msgpath_format(const struct md_msgpath *mp, char *buf, size_t size);
 /* Find MP's base in new/ or cur/; on success MP names what is there now. */

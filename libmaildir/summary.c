@@ -43,6 +43,19 @@ enum hf {
 };
 static const char *const hf_name[H_N] = { "From", "To", "Cc", "Subject",
 	"List-Id", "Message-ID", "In-Reply-To", "References", "Date" };
+/* The summary fields (1 << MD_S_x) each header field is read for; the
+ * date is always read. */
+static const unsigned hf_for[H_N] = {
+	[H_FROM] = 1u << MD_S_FROM | 1u << MD_S_NAME,
+	[H_TO] = 1u << MD_S_TO,
+	[H_CC] = 1u << MD_S_CC,
+	[H_SUBJECT] = 1u << MD_S_SUBJECT,
+	[H_LISTID] = 1u << MD_S_LISTID,
+	[H_MSGID] = 1u << MD_S_MSGID,
+	[H_IRT] = 1u << MD_S_IRT,
+	[H_REFS] = 1u << MD_S_REFS,
+	[H_DATE] = ~0u,
+};
 
 /* Field F (an index from md_header_find, -1 when absent) raw (unfolded)
  * into z->raw; its length, 0 when absent. */
@@ -95,6 +108,28 @@ ids(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, long f)
 	set(z, s, k, strlen(z->text[k]));
 }
 
+/* The header fields in F (indexes, -1 when absent) that the wanted
+ * summary fields read: a listing showing two of them looks for three,
+ * and stops at the last it finds. */
+static void
+find(struct md_summarizer *z, long *f)
+{
+	const char *name[H_N];
+	long at[H_N];
+	size_t k = 0, map[H_N];
+
+	for (size_t i = 0; i < H_N; i++) {
+		f[i] = -1;
+		if (z->want == 0 || (z->want & hf_for[i])) {
+			map[k] = i;
+			name[k++] = hf_name[i];
+		}
+	}
+	md_header_find(&z->h, name, k, at);
+	for (size_t i = 0; i < k; i++)
+		f[map[i]] = at[i];
+}
+
 /* The fields of the header indexed in z->h. */
 static void
 fill(struct md_summarizer *z, struct md_summary *s)
@@ -102,7 +137,7 @@ fill(struct md_summarizer *z, struct md_summary *s)
 	long f[H_N];
 	time_t t;
 
-	md_header_find(&z->h, hf_name, H_N, f);
+	find(z, f);
 	if (wanted(z, s, MD_S_NAME)) {
 		raw_field(z, f[H_FROM]);
 		set(z, s, MD_S_NAME,

@@ -7,7 +7,7 @@
 # RENAME_NOREPLACE, name taken).
 . "$(dirname "$0")/lib.sh"
 
-plan 160
+plan 168
 
 F=$BIN/md-flag
 L=$BIN/md-list
@@ -291,6 +291,50 @@ grep -q '^usage: md-flag' "$T/out"
 ok $? "-h: usage on stdout"
 mf --help
 is "$RC:$(head -c 14 "$T/out")" "0:usage: md-flag" "--help: the same"
+
+# ---- a run of messages: one rename each, no look; directories still refused ----
+
+# Many messages of one maildir on stdin: where new/ and cur/ hold no
+# directory (their link counts say so) each is renamed without a look of
+# its own; where they hold one, it is refused however long the run.
+Q=$T/Q
+mkmd "$Q"
+i=1
+while [ "$i" -le 12 ]; do
+	msg "$Q" "new/q$i" "cur/c$i:2,"
+	printf '%s\n%s\n' "$Q/new/q$i" "$Q/cur/c$i:2," >>"$T/qpaths"
+	i=$((i + 1))
+done
+if have_strace; then
+	strace -o "$T/qtrace" -e trace=stat,lstat,newfstatat,statx,rename,renameat,renameat2 \
+	    "$F" -S -q <"$T/qpaths" >"$T/out" 2>"$T/err"
+	is "$?:$(bytes "$T/err")" "0:0" "24 messages on stdin under strace: exit 0, nothing on stderr"
+	is "$(grep -c '^rename' "$T/qtrace")" 24 "24 messages: 24 renames"
+	# the maildir checked once (3), its new/ and cur/ (2), the first
+	# messages looked at alone (3): no look per message
+	n=$(grep -c "^[a-z0-9]*stat[a-z0-9]*(AT_FDCWD, \"$Q/" "$T/qtrace")
+	check "24 messages: $n looks in the maildir, not one per message" \
+	    test "$n" -le 8
+else
+	skip_n 3 "no usable strace"
+	"$F" -S -q <"$T/qpaths"
+fi
+is "$(ls "$Q/cur" | grep -c ':2,S$')" 24 "24 messages: all seen, in cur/"
+mkdir "$Q/cur/d1:2," "$Q/new/d2"
+: >"$T/qpaths"
+i=1
+while [ "$i" -le 6 ]; do
+	printf '%s\n' "$Q/cur/q$i:2,S" >>"$T/qpaths"
+	i=$((i + 1))
+done
+printf '%s\n' "$Q/cur/d1:2," "$Q/new/d2" "$Q/cur/q7:2,S" >>"$T/qpaths"
+"$F" -F -q <"$T/qpaths" >"$T/out" 2>"$T/err"
+is "$?:$(lines "$T/err")" "1:2" "a run reaching two directories: exit 1, a line for each"
+check "a run reaching two directories: both kept their names" \
+    test -d "$Q/cur/d1:2," -a -d "$Q/new/d2"
+is "$(ls "$Q/cur" | grep -c ':2,FS$')" 7 "a run reaching two directories: the 7 messages flagged"
+grep -q "d1:2,: a directory, not a message" "$T/err"
+ok $? "a directory at the end of a run: stderr says so: $(head -1 "$T/err")"
 
 # ---- -q, option order, stdout ----
 
