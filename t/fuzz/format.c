@@ -33,19 +33,6 @@ take_int(struct fuzz_in *in)
 	return (int64_t)v;
 }
 
-/* The next NUL-terminated string of IN (its rest at the end), copied. */
-static char *
-take_str(struct fuzz_in *in)
-{
-	const uint8_t *nul = memchr(in->p, '\0', in->n);
-	size_t len = nul != NULL ? (size_t)(nul - in->p) : in->n;
-	char *s = fuzz_str(in->p, len);
-
-	in->p += len + (nul != NULL);
-	in->n -= len + (nul != NULL);
-	return s;
-}
-
 /* Characters of the N bytes at P as put_width counts them. */
 static size_t
 chars(const char *p, size_t n)
@@ -96,11 +83,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.s.size = (uint64_t)take_int(&in);
 	m.s.mtime = take_int(&in);
 	m.s.date = take_int(&in);
-	text = take_str(&in);
-	path = take_str(&in);
-	name = take_str(&in);
-	folder = take_str(&in);
-	kw = take_str(&in);
+	text = fuzz_take_str(&in);
+	path = fuzz_take_str(&in);
+	name = fuzz_take_str(&in);
+	folder = fuzz_take_str(&in);
+	kw = fuzz_take_str(&in);
 	m.path = path;
 	m.pathlen = strlen(path);
 	m.name = name;
@@ -108,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.kw = kw;
 	m.kwn = strlen(kw);
 	for (int i = 0; i < MD_S_N; i++) {
-		field[i] = take_str(&in);
+		field[i] = fuzz_take_str(&in);
 		m.s.s[i].p = field[i];
 		m.s.s[i].n = strlen(field[i]);
 		if (m.s.s[i].n >= MD_SUMMARY_FIELD) /* as a summary holds */

@@ -21,6 +21,8 @@
 
 #include "fuzz.h"
 
+/* The field names as md-list(1) gives them: the target's own table, not
+ * match.c's, so that a wrong entry there is caught here. */
 static const struct {
 	const char *name;
 	enum md_sfield field;
@@ -34,18 +36,6 @@ static const struct {
 	{ "references", MD_S_REFS },
 	{ "list-id", MD_S_LISTID },
 };
-
-static char *
-take_str(struct fuzz_in *in)
-{
-	const uint8_t *nul = memchr(in->p, '\0', in->n);
-	size_t len = nul != NULL ? (size_t)(nul - in->p) : in->n;
-	char *s = fuzz_str(in->p, len);
-
-	in->p += len + (nul != NULL);
-	in->n -= len + (nul != NULL);
-	return s;
-}
 
 static int
 lower(int c)
@@ -156,13 +146,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	unsigned opt = fuzz_byte(&in);
-	char *e1 = take_str(&in), *e2 = take_str(&in), *field[MD_S_N];
+	char *e1 = fuzz_take_str(&in), *e2 = fuzz_take_str(&in), *field[MD_S_N];
 	struct md_summary s = { 0 };
 	struct md_match m = { 0 };
 	int a, b, ok1, ok2;
 
 	for (int i = 0; i < MD_S_N; i++) {
-		field[i] = take_str(&in);
+		field[i] = fuzz_take_str(&in);
 		s.s[i].p = field[i];
 		s.s[i].n = strlen(field[i]);
 		if (s.s[i].n >= MD_SUMMARY_FIELD) /* as a summary holds */
