@@ -10,11 +10,13 @@
 # (bytes, mode, mtime) and nothing else appeared beside it; the exit
 # status is one the man page gives; no message was lost (a message
 # delivered with exit 0 is in new/, every message of the fixture is still
-# somewhere, but for those md-expunge removes on purpose).
+# somewhere, but for those md-expunge removes on purpose). The victim
+# reads as a maildirsize with sound sums, the file a planted symlink
+# most tempts a program to write through.
 . "$(dirname "$0")/lib.sh"
 
-OPS="deliver folder import flag move expunge repair index mkdir folders"
-plan 20
+OPS="deliver bare folder import flag move expunge repair index mkdir folders"
+plan 25
 
 have_faultlib || skip_all "no fault shim ($FAULTLIB): make all-tests"
 
@@ -40,6 +42,15 @@ fix_deliver() {
 	mkmd "$P/M"
 	mail "$P/M/cur" 1.M1P1.h:2,S one
 	quota "$P/M"
+	printf 'Subject: delivered\n\ndelivered\n' >"$T/in"
+	CMD="$MD $R/M"
+	FAILS=75
+}
+
+# No maildirsize: one planted where it is looked for is a quota file of
+# sound sums (the victim's text), which must not be appended to.
+fix_bare() {
+	mkmd "$P/M"
 	printf 'Subject: delivered\n\ndelivered\n' >"$T/in"
 	CMD="$MD $R/M"
 	FAILS=75
@@ -149,7 +160,7 @@ run_op() {
 }
 
 mkdir "$O"
-printf 'precious\n' >"$O/victim"
+printf '1000000S,100C\n0 0\n' >"$O/victim"
 chmod 640 "$O/victim"
 touch -d @1000000000 "$O/victim"
 victim >"$T/victim"
@@ -178,7 +189,7 @@ for op in $OPS; do
 				# the next run needs the victim whole
 				rm -rf "$O"
 				mkdir "$O"
-				printf 'precious\n' >"$O/victim"
+				printf '1000000S,100C\n0 0\n' >"$O/victim"
 				chmod 640 "$O/victim"
 				touch -d @1000000000 "$O/victim"
 			fi
@@ -205,3 +216,18 @@ for op in $OPS; do
 	is "${bad# }" "" "$op: $runs planted symlinks, none followed to write outside"
 	is "${lost# }" "" "$op: exit statuses documented, no message lost"
 done
+
+# A maildirsize that is a symlink (to a file of another mode) is read
+# for its limits, then replaced by a file of the maildir's own, 0600.
+rm -rf "$R"
+mkmd "$R/M"
+chmod 700 "$R/M"
+ln -s "$O/victim" "$R/M/maildirsize"
+printf 'Subject: delivered\n\ndelivered\n' | "$MD" "$R/M" 2>"$T/err"
+is "$?" 0 "symlinked maildirsize: delivered"
+victim | cmp -s - "$T/victim"
+ok $? "symlinked maildirsize: the file it pointed to as it was"
+f=$R/M/maildirsize
+is "$(test -L "$f" || stat -c '%F %a' "$f") $(head -n 1 "$f")" \
+    "regular file 600 1000000S,100C" \
+    "symlinked maildirsize: replaced by a file 0600 with its limits"
