@@ -136,7 +136,7 @@ check: deps
 	@$(MAKE) --no-print-directory run-tests
 
 all-tests: $(BINS) $(UNITS) $(REPLAYS) $(O)/fault/inject.so $(CRASHBINS) \
-    $(O)/stress/shim.so
+    $(O)/stress/shim.so $(O)/bench/mkmaildir
 
 # LD_PRELOAD shim for fault tests: plain cc, never sanitized.
 $(O)/fault/inject.so: t/fault/inject.c
@@ -193,8 +193,9 @@ check-asan:
 # rows to $(O)/stress/NAME.rows).
 KILLS = 200
 STRESS_ENV = MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_STRESS_ROWS=$(CURDIR)/$(O)/stress/$(@:stress-%=%).rows
-stress: stress-faults stress-crash stress-concurrency
+stress: stress-faults stress-crash stress-concurrency stress-memory
 	@sh t/stress/table.sh $(O)/stress/*.rows
+	@echo; echo "peak memory (KiB):"; cat $(O)/stress/memory.txt
 
 # Every call of every operation failed in turn, with every errno it can
 # meet (t/fault/sweep.sh; t/0920-fault-sweep.t is its short form).
@@ -215,6 +216,25 @@ stress-concurrency: deps
 	$(STRESS_ENV) MDKIT_STRESS_DELIVERERS=4 MDKIT_STRESS_MESSAGES=1000 \
 	    MDKIT_STRESS_OPS=100000 MDKIT_STRESS_HOST_MESSAGES=1000 \
 	    prove -v t/0985-concurrency.t t/0990-hosts.t
+
+# Peak RSS of each program at full size (t/0186-memory.t, which make
+# check runs small): a 1 GiB message and a 100 MiB header line through a
+# pipe, a 10,000,000-line mbox, a maildir of 1,000,000 entries. The
+# figures go to $(O)/stress/memory.txt.
+stress-memory: deps
+	@$(MAKE) --no-print-directory all-tests
+	@mkdir -p $(O)/stress
+	@rm -f $(O)/stress/memory.txt
+	MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_MEM_REPORT=$(CURDIR)/$(O)/stress/memory.txt \
+	    MDKIT_MEM_MESSAGE_MB=1024 MDKIT_MEM_LINE_MB=100 \
+	    MDKIT_MEM_MBOX_LINES=10000000 MDKIT_MEM_ENTRIES=1000000 \
+	    prove -v t/0186-memory.t
+
+# Each program once or more under valgrind, doing real work
+# (t/valgrind.sh): no error, no definite or possible leak.
+check-valgrind: deps
+	@$(MAKE) --no-print-directory all
+	sh t/valgrind.sh $(O)/bin
 
 # libFuzzer over each target (t/fuzz/README): clang's fuzzer, ASan and
 # UBSan, in its own build tree; FUZZ_TIME seconds a target, one at a
@@ -305,6 +325,6 @@ clean:
 -include $(wildcard $(O)/*/*.d)
 
 .PHONY: all libs deb deps check all-tests run-tests valgrind-units check-asan \
-    check-interop stress \
-    stress-faults stress-crash stress-concurrency fuzz fuzzers lint-man demo \
+    check-interop check-valgrind stress stress-faults stress-crash \
+    stress-concurrency stress-memory fuzz fuzzers lint-man demo \
     bench format install uninstall clean

@@ -167,7 +167,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			break;
 		case 'F':
 			if (md_flags_from_user(optarg, &o->flags) == -1) {
-				warnx("-F %s: flags must be letters", optarg);
+				warnx("-F %s: flags must be letters",
+				    cmd_shown(optarg, 0));
 				bad_usage(o->qmail);
 			}
 			o->have_flags = 1;
@@ -175,7 +176,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		case 'f':
 			if (md_folder_path((char[PATH_MAX]){ 0 }, PATH_MAX, ".",
 			        optarg) == -1) {
-				warnx("-f %s: not a valid folder name", optarg);
+				warnx("-f %s: not a valid folder name",
+				    cmd_shown(optarg, 0));
 				bad_usage(o->qmail);
 			}
 			o->folder = optarg;
@@ -202,7 +204,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			    (optarg[0] == '0' &&
 			        isalnum((unsigned char)optarg[1])) ||
 			    expand_number(optarg, &o->limit) == -1) {
-				warnx("-s %s: not a size (like 10M)", optarg);
+				warnx("-s %s: not a size (like 10M)",
+				    cmd_shown(optarg, 0));
 				bad_usage(o->qmail);
 			}
 			break;
@@ -210,7 +213,8 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			o->timeout =
 			    (unsigned)strtonum(optarg, 1, 7 * 86400, &errstr);
 			if (errstr != NULL) {
-				warnx("-t %s: seconds are %s", optarg, errstr);
+				warnx("-t %s: seconds are %s",
+				    cmd_shown(optarg, 0), errstr);
 				bad_usage(o->qmail);
 			}
 			break;

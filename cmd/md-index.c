@@ -274,8 +274,9 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			    optarg, 1, MD_INDEX_READERS_MAX, &errstr);
 			if (errstr != NULL)
 				errx(EX_USAGE,
-				    "-j %s: readers are %s (1 to %d)", optarg,
-				    errstr, MD_INDEX_READERS_MAX);
+				    "-j %s: readers are %s (1 to %d)",
+				    cmd_shown(optarg, 0), errstr,
+				    MD_INDEX_READERS_MAX);
 			break;
 		case 'q':
 			o->quiet = 1;

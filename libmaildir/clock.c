@@ -79,10 +79,12 @@ int
 md_localtime(struct md_clock *c, int64_t t, struct tm *tm)
 {
 	time_t tt = (time_t)t;
-	int64_t day = t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
-	struct md_clock_day *d = &c->d[(uint64_t)day % MD_CLOCK_DAYS];
 
+	/* Only near times: the day of one near INT64_MIN overflows. */
 	if (t > -FAR && t < FAR) {
+		int64_t day = t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
+		struct md_clock_day *d = &c->d[(uint64_t)day % MD_CLOCK_DAYS];
+
 		if (!d->known || d->day != day)
 			learn(d, day);
 		if (d->usable) {

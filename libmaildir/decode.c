@@ -115,29 +115,48 @@ descriptor(struct md_decoder *d, const char *charset)
 	return d->cd[i];
 }
 
-/* Convert N bytes with CD into O; bad bytes as U+FFFD. */
+/* What iconv made, N bytes at S, into O: whole characters, and U+FFFD
+ * for one that is not UTF-8. glibc writes code points past U+10FFFF
+ * (from UCS-4, or from "UTF-8//", whose decoder takes them) in 4 to 6
+ * bytes, which RFC 3629 forbids: that lead byte and its continuation
+ * bytes are one bad character. */
+static void
+checked(struct out *o, const char *s, size_t n)
+{
+	for (size_t i = 0, l; i < n && !o->full; i += l) {
+		l = md_utf8_len((const unsigned char *)s + i, n - i);
+		if (l > 0) {
+			put(o, s + i, l);
+			continue;
+		}
+		put(o, REPLACEMENT, 3);
+		for (l = 1;
+		     i + l < n && ((unsigned char)s[i + l] & 0xc0) == 0x80;)
+			l++;
+	}
+}
+
+/* Convert N bytes with CD into O, through a buffer that checked()
+ * empties; bad bytes as U+FFFD. */
 static void
 convert(struct out *o, iconv_t cd, const char *s, size_t n)
 {
-	char *in = (char *)s;
+	char *in = (char *)s, buf[1024];
 	size_t inleft = n;
 
 	iconv(cd, NULL, NULL, NULL, NULL);
 	while (inleft > 0 && !o->full) {
-		char *op = o->p + o->n;
-		size_t oleft = o->size - o->n - 1;
+		char *op = buf;
+		size_t oleft = sizeof(buf), rc;
+		int e;
 
-		if (iconv(cd, &in, &inleft, &op, &oleft) != (size_t)-1) {
-			o->n = (size_t)(op - o->p);
-			break;
-		}
-		o->n = (size_t)(op - o->p);
-		if (errno == E2BIG) {
-			o->full = 1;
-			break;
-		}
+		rc = iconv(cd, &in, &inleft, &op, &oleft);
+		e = errno;
+		checked(o, buf, (size_t)(op - buf));
+		if (rc != (size_t)-1 || e == E2BIG)
+			continue;       /* all of it done, or more to come */
 		put(o, REPLACEMENT, 3); /* EILSEQ, or EINVAL: cut short */
-		if (errno == EINVAL)
+		if (e == EINVAL)
 			break;
 		in++;
 		inleft--;

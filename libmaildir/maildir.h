@@ -274,9 +274,9 @@ int md_quota_format(const struct md_quota *q, char *buf, size_t size);
  * read's errno. */
 int md_quota_read(int fd, struct md_quota *q);
 /* The quota of the Maildir++ root ROOT: 1 with Q filled (recalculated
- * and rewritten when the file's verdict is not MD_QUOTA_SOUND, or the
- * Maildir++ rules say its numbers cannot be trusted), 0 when ROOT has no
- * maildirsize (no quota), -1. */
+ * and rewritten when the file's verdict is not MD_QUOTA_SOUND, it is a
+ * symlink, or the Maildir++ rules say its numbers cannot be trusted), 0
+ * when ROOT has no maildirsize (no quota), -1. */
 int md_quota_get(const char *root, struct md_quota *q, struct md_namegen *g,
     struct md_err *e);
 /* md_quota_get for adding BYTES in COUNT messages: sums that would
@@ -288,7 +288,7 @@ int md_quota_get_for(const char *root, int64_t bytes, int64_t count,
 int md_quota_over(const struct md_quota *q, int64_t bytes, int64_t count);
 /* Append "BYTES COUNT" to ROOT/maildirsize in one write (after a newline
  * when the file's last line lacks one): 1, or 0 when there is no such
- * file (no quota is kept), -1. */
+ * file (no quota is kept) or it is a symlink (never written through), -1. */
 int md_quota_add(
     const char *root, int64_t bytes, int64_t count, struct md_err *e);
 /* Count what ROOT and its folders (but .Trash) hold, sizes from ",S="

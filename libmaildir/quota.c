@@ -527,7 +527,7 @@ take_owner(int fd, const char *root, const char *path, struct md_err *e)
 	struct stat st;
 	mode_t mode = 0600;
 
-	if (stat(path, &st) == 0)
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 		mode = st.st_mode & 07777;
 	else if (stat(root, &st) == -1)
 		return 0;
@@ -622,20 +622,27 @@ quota_get(const char *root, int64_t bytes, int64_t count, struct md_quota *q,
 {
 	char path[PATH_MAX];
 	struct stat st;
-	int fd, trust;
+	int fd, trust, symlinked = 0;
 
 	*counted = 0;
 
 	if (join(path, sizeof(path), root, "maildirsize") == -1)
 		return md_err_set(e, "open", root, "maildirsize");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* A symlink is read for its limits, never trusted nor written
+	 * through: the recount below puts a file of our own in its place. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 &&
+	    errno == ELOOP) {
+		symlinked = 1;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd == -1)
 		return errno == ENOENT ? 0 : md_err_set(e, "open", path, NULL);
 	if (md_quota_read(fd, q) == -1) {
 		md_err_set(e, "read", path, NULL);
 		close(fd);
 		return -1;
 	}
-	trust = q->verdict == MD_QUOTA_SOUND;
+	trust = q->verdict == MD_QUOTA_SOUND && !symlinked;
 	/* Sums that would refuse: one fresh line, or count again. */
 	if (trust && md_quota_over(q, bytes, count))
 		trust = q->lines == 1 && fstat(fd, &st) == 0 &&
@@ -699,9 +706,13 @@ md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
 	if (join(path, sizeof(path), root, "maildirsize") == -1)
 		return md_err_set(e, "open", root, "maildirsize");
 	/* No O_CREAT: without the file there is no quota to keep. Read as
-	 * well, for its last byte. */
-	if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : md_err_set(e, "open", path, NULL);
+	 * well, for its last byte. Never through a symlink (one planted
+	 * since the quota was read): the next reader counts again and
+	 * replaces it. */
+	if ((fd = open(path, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return errno == ENOENT || errno == ELOOP
+		           ? 0
+		           : md_err_set(e, "open", path, NULL);
 	if ((n = line_for(fd, bytes, count, line, sizeof(line))) == -1) {
 		md_err_set(e, "read", path, NULL);
 		close(fd);

@@ -11,6 +11,11 @@
  * ENOMEM, EINTR, ...) or a number; two more:
  *   short    (write only) writes half the bytes asked for and says so
  *   LINKED   (link, linkat) makes the link, then says EEXIST, as NFS may
+ *   SYMLINK  fails nothing: first plants a symlink to MDKIT_FAULT_SYMLINK
+ *            (a path) under the name the call is about to create or
+ *            open (its destination: openat's path, link's or rename's
+ *            new name, mkdir's), as an attacker racing the program
+ *            would; then the call goes ahead
  *
  * CALL names what is counted: the function the program calls, except
  * for a few that count only the calls whose failure the tests are after:
@@ -116,8 +121,9 @@ static const char *const names[NCALLS] = { "open", "openat", "opendir", "read",
 	"readdir", "stat", "lstat", "fstat", "newfstatat", "fstatat", "mmap",
 	"malloc" };
 
-#define SHORT (-2)  /* write=short */
-#define LINKED (-1) /* linkat=LINKED */
+#define SHORT (-2)   /* write=short */
+#define LINKED (-1)  /* linkat=LINKED */
+#define SYMLINK (-3) /* CALL=SYMLINK: plant one, fail nothing */
 #define MAXSPECS 32
 
 static struct spec {
@@ -130,6 +136,7 @@ static int armed;          /* counting: set once the constructor is done */
 static pid_t owner;        /* the process that records */
 static const char *record; /* MDKIT_FAULT_RECORD */
 static const char *trace;  /* MDKIT_FAULT_TRACE */
+static const char *plant;  /* MDKIT_FAULT_SYMLINK */
 
 /* ---- the real functions ---- */
 
@@ -278,6 +285,13 @@ hit(int call, const struct what *w, int *err)
 	for (int i = 0; i < nspecs; i++) {
 		if (specs[i].call == call &&
 		    (specs[i].n == 0 || specs[i].n == n)) {
+			if (specs[i].err == SYMLINK) {
+				if (plant != NULL && w->path != NULL)
+					syscall(SYS_symlinkat, plant,
+					    w->fd == -1 ? AT_FDCWD : w->fd,
+					    w->path);
+				continue;
+			}
 			*err = specs[i].err;
 			return 1;
 		}
@@ -298,6 +312,8 @@ errno_value(const char *s, size_t len)
 		return SHORT;
 	if (len == 6 && strncmp(s, "LINKED", 6) == 0)
 		return LINKED;
+	if (len == 7 && strncmp(s, "SYMLINK", 7) == 0)
+		return SYMLINK;
 	v = strtol(s, &end, 10);
 	if (end == s + len && v > 0 && v < 4096)
 		return (int)v;
@@ -419,6 +435,7 @@ start(void)
 	parse(getenv("MDKIT_FAULT"));
 	record = getenv("MDKIT_FAULT_RECORD");
 	trace = getenv("MDKIT_FAULT_TRACE");
+	plant = getenv("MDKIT_FAULT_SYMLINK");
 	owner = (pid_t)syscall(SYS_getpid);
 	armed = 1;
 }

@@ -76,6 +76,20 @@ fuzz_str(const void *p, size_t n)
 	return s;
 }
 
+/* The next NUL-terminated string of IN (its rest, at its end): a
+ * malloc'd copy; IN moves past it and its NUL. */
+static inline char *
+fuzz_take_str(struct fuzz_in *in)
+{
+	const uint8_t *nul = memchr(in->p, '\0', in->n);
+	size_t len = nul != NULL ? (size_t)(nul - in->p) : in->n;
+	char *s = fuzz_str(in->p, len);
+
+	in->p += len + (nul != NULL);
+	in->n -= len + (nul != NULL);
+	return s;
+}
+
 /* A malloc'd copy of exactly the N bytes at P: reading past them is an
  * error AddressSanitizer sees. */
 static inline char *

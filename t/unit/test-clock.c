@@ -140,12 +140,36 @@ patterns(void **state)
 	zone(NULL);
 }
 
+/* Times as far as int64_t goes (a Date: or a cache entry may hold one):
+ * as localtime_r judges them, and no overflow on the way (UBSan, make
+ * check-asan, aborted on the day of INT64_MIN + 1, a format fuzz find). */
+static void
+extremes(void **state)
+{
+	static const int64_t t[] = { INT64_MIN, INT64_MIN + 1,
+		-9223372036854721755LL, INT64_MAX, INT64_MAX - 86400 };
+	struct tm a, b;
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		time_t tt = (time_t)t[i];
+		int want = localtime_r(&tt, &a) == NULL ? -1 : 0;
+
+		assert_int_equal(md_localtime(clk, t[i], &b), want);
+		if (want == -1)
+			assert_int_equal(
+			    md_strftime(clk, buf, sizeof(buf), "%Y", t[i]), 0);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(zones),
 		cmocka_unit_test(patterns),
+		cmocka_unit_test(extremes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

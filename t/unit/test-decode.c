@@ -118,6 +118,26 @@ broken(void **state)
 	assert_string_equal(dcd("=?ISO-8859-1?Q?100=ZZ?="), "100=ZZ");
 }
 
+/* iconv's own output is checked: glibc's UTF-8 decoder (reached by a
+ * charset named "utf-8//") and UCS-4 pass code points past U+10FFFF,
+ * which it writes as 4 to 6 bytes that are not UTF-8 (found by the
+ * decode fuzz target). Each is one U+FFFD. */
+static void
+beyond_unicode(void **state)
+{
+	(void)state;
+	assert_string_equal(dcd("=?utf-8//?Q?a=F4=90=80=80b?="), "a\xef\xbf\xbd"
+	                                                         "b");
+	assert_string_equal(
+	    dcd("=?utf-8/?Q?=F8=88=80=80=80?="), "\xef\xbf\xbd");
+	assert_string_equal(dcd("=?UCS-4BE?B?ABEAAAAAAEE=?="), "\xef\xbf\xbd"
+	                                                       "A");
+	assert_string_equal(dcd("=?UCS-4BE?B?f////w==?="), "\xef\xbf\xbd");
+	/* what is Unicode still passes */
+	assert_string_equal(
+	    dcd("=?utf-8//?Q?=F4=8F=BF=BF?="), "\xf4\x8f\xbf\xbf");
+}
+
 static void
 undeclared_8bit(void **state)
 {
@@ -217,6 +237,7 @@ main(void)
 		cmocka_unit_test(split_multibyte),
 		cmocka_unit_test(charsets),
 		cmocka_unit_test(broken),
+		cmocka_unit_test(beyond_unicode),
 		cmocka_unit_test(undeclared_8bit),
 		cmocka_unit_test(controls),
 		cmocka_unit_test(cutting),
