@@ -4,7 +4,8 @@
 # with -c -f, three targets, -M), md-list (plain, --format, --json,
 # --match with --sort, -r), md-flag, md-move (and -k), md-expunge,
 # md-mkdir (-q, -f), md-check --repair on damage it repairs, md-index
-# (a new cache, then an update). A run is clean when valgrind finds no
+# (a new cache, then an update), md-sieve (-c, -t, -e) and md-deliver
+# --sieve. A run is clean when valgrind finds no
 # error and no definite or possible leak (t/valgrind.supp aside) and the
 # program exits as it should; one line per run, then a count. Exit 1
 # when any run was not clean. make check-valgrind runs it.
@@ -91,6 +92,21 @@ printf '5 1\n' >>"$M/maildirsize"
 printf 'not a cache' >"$M/mdkit-cache"
 vg 1 "md-check --repair" "$BIN/md-check" --repair -r "$M"
 vg 0 "md-check" "$BIN/md-check" -r "$M"
+cat >"$T/script" <<'EOF'
+require ["fileinto", "imap4flags", "variables", "envelope", "copy", "regex"];
+if header :matches "subject" "Re: *" { set "s" "${1}"; }
+if address :domain :is "from" "example.org" {
+	addflag "\\Flagged";
+	fileinto :copy "Lists.${s}x";
+}
+if header :regex "subject" "^(sieve|test)" { fileinto "Work"; stop; }
+EOF
+vg 0 "md-sieve -c" "$BIN/md-sieve" -c "$T/script"
+printf 'From: a@example.org\nSubject: Re: sieve\n\nbody\n' >"$T/in"
+vg 0 "md-sieve -t" "$BIN/md-sieve" -t "$T/script" -r a@example.org
+printf 'From: a@example.org\nSubject: sieve\n\nbody\n' >"$T/in"
+vg 0 "md-deliver --sieve" "$BIN/md-deliver" --sieve "$T/script" "$M"
+vg 0 "md-sieve -e" "$BIN/md-sieve" -e "$T/script" "$M"
 
 echo "valgrind: $runs runs, $((runs - bad)) clean"
 [ "$bad" -eq 0 ]
