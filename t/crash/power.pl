@@ -68,6 +68,7 @@ GetOptions(
 	'max=i' => \$max,
 	'seed=i' => \$seed,
 	'v' => \$verbose,
+	'ops' => \my $list_ops,
 ) && @ARGV == 1 && %roots && $scratch ne '' && $msg ne '' && $bin ne ''
     or die "usage: power.pl --root R=COPY... --maildir M... --scratch D --msg MSG --bin BIN [--want ID=M,...] [--cache M] [--rc N] TRACE\n";
 my $trace = $ARGV[0];
@@ -311,6 +312,17 @@ while (my $line = <$tf>) {
 close $tf;
 my $N = @ops;
 
+# --ops: the changes as the model sees them, one a line.
+if ($list_ops) {
+	for my $o (@ops) {
+		my $what = $o->{t} =~ /^(write|trunc|sync)$/ ?
+		    "inode $o->{ino}" . (defined $o->{off} ? " at $o->{off}, " . length($o->{data}) . " bytes" : "") :
+		    $o->{t} eq "rename" ? "$o->{from} -> $o->{path}" : $o->{path} // "";
+		print "$o->{t} $what\n";
+	}
+	exit 0;
+}
+
 # ---- which changes are on disk after the first K ----
 
 # For each K: the changes still at the cache's mercy, in order.
@@ -520,7 +532,7 @@ sub judge {
 		($st) = run_out("$bin/md-index", '--check', $cm);
 		violation('unexpected', $where, "md-index --check $c: exit $st")
 		    if $st != 0 && $st != 1;
-		my $fmt = '%f %F %s %d %a';
+		my $fmt = '%b\t%X\t%z\t%s\t%f\t%d\t%i';
 		my ($s1, $with) = run_out("$bin/md-list", '--format', $fmt, $cm);
 		my ($s2, $without) = run_out("$bin/md-list", '--no-cache', '--format', $fmt, $cm);
 		violation('unexpected', $where, "md-list with the cache: exit $s1, differs from without")

@@ -1,0 +1,213 @@
+# t/crash/power.sh: power cuts, after ALICE. Sourced after t/lib.sh and
+# t/crash/lib.sh by t/0982-power.t (bounded) and make stress-power.
+#
+# Each scenario makes a fixture, copies it, runs one operation under
+# strace, and hands the trace and the copy to t/crash/power.pl, which
+# builds every state a power cut could leave and judges each (see
+# t/crash/README). Two TAP tests a scenario (POWER_TESTS); a row of make
+# stress's table when MDKIT_STRESS_ROWS names a file.
+#
+# MDKIT_POWER_MAX: states tried at most at one point of a run (all of
+# them when there are fewer); MDKIT_POWER_MESSAGES: messages a move
+# moves and an index run adds.
+
+POWER_PL=$(dirname "$0")/crash/power.pl
+POWER_MAX=${MDKIT_POWER_MAX:-64}
+POWER_N=${MDKIT_POWER_MESSAGES:-2}
+POWER_TESTS=2
+
+# p_record DIR ROOT... -- CMD...: copies of each ROOT in DIR/before/,
+# then CMD under strace (its stdin DIR/in when there is one), the trace
+# in DIR/trace, the exit status in PRC. Sets P_ROOTS (--root options).
+p_record() {
+	p_d=$1
+	shift
+	P_ROOTS=
+	p_i=0
+	mkdir -p "$p_d/before"
+	while [ "$1" != -- ]; do
+		cp -a "$1" "$p_d/before/$p_i" || exit 1
+		P_ROOTS="$P_ROOTS --root=$1=$p_d/before/$p_i"
+		p_i=$((p_i + 1))
+		shift
+	done
+	shift
+	[ -f "$p_d/in" ] || : >"$p_d/in"
+	strace -f -qq -y -x -s 1048576 -o "$p_d/trace" "$@" \
+	    <"$p_d/in" >"$p_d/out" 2>"$p_d/err"
+	PRC=$?
+}
+
+# p_judge NAME DIR TRACE [power.pl OPTION...]: power.pl over TRACE; its
+# summary in PSUM, its exit status in PST, counts in P_LOST P_DUP P_PART
+# P_UNEXP P_STATES.
+p_judge() {
+	p_name=$1
+	p_d=$2
+	p_t=$3
+	shift 3
+	# shellcheck disable=SC2086
+	perl "$POWER_PL" $P_ROOTS --scratch="$p_d/scratch" --msg="$MSG" \
+	    --bin="$BIN" --prefix="$TRACE" --max="$POWER_MAX" \
+	    --seed="$CRASH_SEED" --name="$p_name" --rc="$PRC" "$@" "$p_t" \
+	    >"$p_d/judged" 2>"$p_d/judge.err"
+	PST=$?
+	PSUM=$(tail -n 1 "$p_d/judged")
+	# shellcheck disable=SC2046
+	set -- $(echo "$PSUM" | sed -n \
+	    's/.* \([0-9]*\) states: \([0-9]*\) lost, \([0-9]*\) duplicated, \([0-9]*\) partial, \([0-9]*\) unexpected$/\1 \2 \3 \4 \5/p')
+	P_STATES=${1:-0} P_LOST=${2:-0} P_DUP=${3:-0} P_PART=${4:-0} P_UNEXP=${5:-0}
+}
+
+# p_report NAME DIR MESSAGES NOTE [power.pl OPTION...]: the run exited
+# 0, and power.pl found no violation in any state.
+p_report() {
+	p_rname=power-$1
+	p_d=$2
+	p_msgs=$3
+	p_note=$4
+	shift 4
+	is "$PRC" 0 "$p_rname: the recorded run exits 0" ||
+	    diag "$(cat "$p_d/err")"
+	p_judge "$p_rname" "$p_d" "$p_d/trace" "$@"
+	is "$PST" 0 "$PSUM" ||
+	    diag "$(head -n 20 "$p_d/judged" "$p_d/judge.err")"
+	row "$p_rname" 1 "$p_msgs" "$P_STATES states" "$P_LOST" \
+	    "$P_DUP" "$P_PART" "$((P_UNEXP + (PST > 1)))" "$p_note"
+}
+
+# p_gen ID: a message, small enough for traces to stay short.
+p_gen() {
+	"$MSG" gen -z 3000 "$1"
+}
+
+# p_other: a directory on another file system (P_OTHER), else one in DIR.
+p_other() {
+	P_OTHER=$(other_fs_dir) && cleanup_also "$P_OTHER" && return 0
+	P_OTHER=$1/other
+	mkdir -p "$P_OTHER"
+	return 1
+}
+
+# (a) One message into a maildir with a quota, two there before.
+power_deliver() {
+	p_d=$T/power/deliver
+	M=$p_d/R/M
+	mkdir -p "$p_d/R"
+	"$BIN/md-mkdir" -q 10G,1000C "$M" || exit 1
+	LOG=$p_d/log
+	deliver_ok "$M" old-1 && deliver_ok "$M" old-2 || exit 1
+	p_gen a-1 >"$p_d/in"
+	p_record "$p_d" "$p_d/R" -- "$MD" -r s@x -d r@y "$M"
+	p_report deliver "$p_d" 3 "md-deliver into a quota'd maildir" \
+	    --maildir="$M" --want="a-1=$M"
+}
+
+# (b) One message into two maildirs and one on another file system.
+power_multi() {
+	p_d=$T/power/multi
+	mkdir -p "$p_d/R"
+	p_note="2 maildirs and 1 on another file system (a copy)"
+	p_other "$p_d" || p_note="3 maildirs (no other file system here)"
+	M1=$p_d/R/M1 M2=$p_d/R/M2 M3=$P_OTHER/M3
+	mkmaildir "$M1" "$M2" "$M3"
+	p_gen b-1 >"$p_d/in"
+	p_record "$p_d" "$p_d/R" "$P_OTHER" -- "$MD" -r s@x -d r@y \
+	    "$M1" "$M2" "$M3"
+	p_report multi "$p_d" 3 "$p_note" --maildir="$M1" --maildir="$M2" \
+	    --maildir="$M3" --want="b-1=$M1,$M2,$M3"
+}
+
+# (c) md-move of POWER_N messages to another file system.
+power_movex() {
+	p_d=$T/power/movex
+	mkdir -p "$p_d/R"
+	p_note="$POWER_N messages to another file system (copies)"
+	p_other "$p_d" || p_note="$POWER_N messages (no other file system here)"
+	M=$p_d/R/M N=$P_OTHER/N
+	mkmaildir "$M" "$N"
+	LOG=$p_d/log
+	p_want=
+	p_i=1
+	while [ "$p_i" -le "$POWER_N" ]; do
+		deliver_ok "$M" "c-$p_i" || exit 1
+		p_want="$p_want --want=c-$p_i=$N"
+		p_i=$((p_i + 1))
+	done
+	p_record "$p_d" "$p_d/R" "$P_OTHER" -- "$BIN/md-move" -q -t "$N" \
+	    "$M"/new/*
+	P_MOVEX_ROOTS=$P_ROOTS P_MOVEX_N=$N P_MOVEX_WANT=$p_want
+	# shellcheck disable=SC2086
+	p_report movex "$p_d" "$POWER_N" "$p_note" --maildir="$M" \
+	    --maildir="$N" $p_want
+}
+
+# (d) md-index bringing a cache up to date: POWER_N messages more.
+power_index() {
+	p_d=$T/power/index
+	M=$p_d/R/M
+	mkdir -p "$p_d/R"
+	mkmaildir "$M"
+	LOG=$p_d/log
+	deliver_ok "$M" d-old-1 && deliver_ok "$M" d-old-2 || exit 1
+	"$BIN/md-index" -q "$M" || exit 1
+	p_i=1
+	while [ "$p_i" -le "$POWER_N" ]; do
+		deliver_ok "$M" "d-$p_i" || exit 1
+		p_i=$((p_i + 1))
+	done
+	p_record "$p_d" "$p_d/R" -- "$BIN/md-index" -q -j 1 "$M"
+	p_report index "$p_d" "$((POWER_N + 2))" \
+	    "md-index -j 1 over a cache $POWER_N messages behind" \
+	    --maildir="$M" --cache="$M"
+}
+
+# (e) A delivery that finds maildirsize over 5120 bytes and rewrites it.
+power_recount() {
+	p_d=$T/power/recount
+	M=$p_d/R/M
+	mkdir -p "$p_d/R"
+	"$BIN/md-mkdir" -q 10G,1000C "$M" || exit 1
+	LOG=$p_d/log
+	deliver_ok "$M" e-old-1 || exit 1
+	# Lines that change nothing, until the file is due for a recount.
+	awk 'BEGIN { for (i = 0; i < 1300; i++) print "0 0" }' >>"$M/maildirsize"
+	p_gen e-1 >"$p_d/in"
+	p_record "$p_d" "$p_d/R" -- "$MD" -r s@x -d r@y "$M"
+	grep -q 'rename.*maildirsize' "$p_d/trace" ||
+	    diag "recount: the delivery did not rewrite maildirsize"
+	p_report recount "$p_d" 2 "md-deliver rewriting a maildirsize of $(bytes "$p_d/before/0/M/maildirsize") bytes" \
+	    --maildir="$M" --want="e-1=$M"
+}
+
+# The checker must be able to fail: the deliver trace with the sync of
+# new/ taken out (a link that may never reach the disk though md-deliver
+# said 0), with the message file's fsync taken out (a name on disk for
+# bytes that are not), and the movex trace without the sync of the
+# target's new/ (the source's name may go first). Three tests.
+power_broken() {
+	p_d=$T/power/deliver
+	M=$p_d/R/M
+	P_ROOTS=" --root=$p_d/R=$p_d/before/0"
+	PRC=0
+	grep -v 'fsync([0-9]*<[^>]*/M/new>)' "$p_d/trace" >"$p_d/trace.nodirsync"
+	p_judge broken-dirsync "$p_d" "$p_d/trace.nodirsync" \
+	    --maildir="$M" --want="a-1=$M"
+	ok "$([ "$PST" = 1 ] && [ "$P_LOST" -gt 0 ] && echo 0 || echo 1)" \
+	    "the deliver trace without fsync of new/: power.pl finds it loses a message ($PSUM)"
+	grep -v 'fsync([0-9]*<[^>]*/M/tmp/[^>]*>)' "$p_d/trace" >"$p_d/trace.nofsync"
+	p_judge broken-fsync "$p_d" "$p_d/trace.nofsync" \
+	    --maildir="$M" --want="a-1=$M"
+	ok "$([ "$PST" = 1 ] && [ "$P_PART" -gt 0 ] && echo 0 || echo 1)" \
+	    "the deliver trace without the message's fsync: power.pl finds a partial message ($PSUM)"
+
+	p_d=$T/power/movex
+	N=$P_MOVEX_N
+	P_ROOTS=$P_MOVEX_ROOTS
+	grep -v "fsync([0-9]*<[^>]*/N/new>)" "$p_d/trace" >"$p_d/trace.nodirsync"
+	# shellcheck disable=SC2086
+	p_judge broken-movex "$p_d" "$p_d/trace.nodirsync" \
+	    --maildir="$p_d/R/M" --maildir="$N" $P_MOVEX_WANT
+	ok "$([ "$PST" = 1 ] && [ "$P_LOST" -gt 0 ] && echo 0 || echo 1)" \
+	    "the movex trace without fsync of the target's new/: power.pl finds a move losing its message ($PSUM)"
+}
