@@ -194,6 +194,7 @@ stress-power: deps
 	@$(MAKE) --no-print-directory all-tests
 	@rm -f $(O)/stress/power.rows
 	$(STRESS_ENV) MDKIT_POWER_MAX=4096 MDKIT_POWER_MESSAGES=6 \
+	    MDKIT_POWER_ZMAX=200000 \
 	    prove -v t/0982-power.t
 
 stress-concurrency: deps

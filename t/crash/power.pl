@@ -75,6 +75,8 @@ my $trace = $ARGV[0];
 my @rootlist = sort { length($b) <=> length($a) } keys %roots;
 
 sub fail { print STDERR "power.pl: $trace: @_\n"; exit 2 }
+# A warning means a trace read wrongly: no judgement on a wrong model.
+$SIG{__WARN__} = sub { fail "perl: @_" };
 
 # ---- the model: inodes and names ----
 
@@ -150,10 +152,10 @@ sub split_args {
 	my @args;
 	while ($s ne '') {
 		$s =~ s/^\s+//;
-		if ($s =~ s/^"((?:[^"\\]|\\.)*)"(\.\.\.)?//s) {
+		if ($s =~ s/^"((?:[^"\\]++|\\.)*+)"(\.\.\.)?//s) {
 			fail "a string cut short: record with a larger -s" if $2;
 			push @args, { str => unescape($1) };
-		} elsif ($s =~ s/^([A-Z_]+|-?\d+)<((?:[^>\\]|\\.)*)>//) {
+		} elsif ($s =~ s/^([A-Z_]+|-?\d+)<((?:[^>\\]++|\\.)*+)>//) {
 			push @args, { fd => $1, path => unescape($2) };
 		} elsif ($s =~ s/^([^,]*)//) {
 			push @args, { raw => $1 };

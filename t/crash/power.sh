@@ -9,11 +9,13 @@
 #
 # MDKIT_POWER_MAX: states tried at most at one point of a run (all of
 # them when there are fewer); MDKIT_POWER_MESSAGES: messages a move
-# moves and an index run adds.
+# moves and an index run adds; MDKIT_POWER_ZMAX: the most bytes of a
+# message body (ZMAX of lib.sh; 3000, so that traces stay short).
 
 POWER_PL=$(dirname "$0")/crash/power.pl
 POWER_MAX=${MDKIT_POWER_MAX:-64}
 POWER_N=${MDKIT_POWER_MESSAGES:-2}
+ZMAX=${MDKIT_POWER_ZMAX:-3000}
 POWER_TESTS=2
 
 # p_record DIR ROOT... -- CMD...: copies of each ROOT in DIR/before/,
@@ -78,7 +80,7 @@ p_report() {
 
 # p_gen ID: a message, small enough for traces to stay short.
 p_gen() {
-	"$MSG" gen -z 3000 "$1"
+	"$MSG" gen -z "$ZMAX" "$1"
 }
 
 # p_other: a directory on another file system (P_OTHER), else one in DIR.
