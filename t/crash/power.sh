@@ -182,6 +182,61 @@ power_recount() {
 	    --maildir="$M" --want="e-1=$M"
 }
 
+# More than the issue asks, as cheap: an mbox import (its directories
+# synced once, at the end), md-move on one file system (a rename, synced
+# nowhere: md-move(1) CAVEATS; so only "never lost" is asked) and
+# md-flag (renames in cur/, the same).
+power_import() {
+	p_d=$T/power/import
+	M=$p_d/R/M
+	mkdir -p "$p_d/R"
+	mkmaildir "$M"
+	"$MSG" mbox -z "$ZMAX" f 1 "$((POWER_N + 1))" >"$p_d/in"
+	p_want=
+	p_i=1
+	while [ "$p_i" -le "$((POWER_N + 1))" ]; do
+		p_want="$p_want --want=$(printf f-%06d "$p_i")=$M"
+		p_i=$((p_i + 1))
+	done
+	p_record "$p_d" "$p_d/R" -- "$MD" -M -r s@x -d r@y "$M"
+	# shellcheck disable=SC2086
+	p_report import "$p_d" "$((POWER_N + 1))" \
+	    "md-deliver -M of $((POWER_N + 1)) messages" --maildir="$M" $p_want
+}
+
+power_move() {
+	p_d=$T/power/move
+	M=$p_d/R/M N=$p_d/R/N
+	mkdir -p "$p_d/R"
+	mkmaildir "$M" "$N"
+	LOG=$p_d/log
+	p_i=1
+	while [ "$p_i" -le "$POWER_N" ]; do
+		deliver_ok "$M" "g-$p_i" || exit 1
+		p_i=$((p_i + 1))
+	done
+	p_record "$p_d" "$p_d/R" -- "$BIN/md-move" -q -t "$N" "$M"/new/*
+	p_report move "$p_d" "$POWER_N" \
+	    "$POWER_N messages on one file system (renames)" \
+	    --maildir="$M" --maildir="$N"
+}
+
+power_flag() {
+	p_d=$T/power/flag
+	M=$p_d/R/M
+	mkdir -p "$p_d/R"
+	mkmaildir "$M"
+	LOG=$p_d/log
+	p_i=1
+	while [ "$p_i" -le "$POWER_N" ]; do
+		deliver_ok "$M" "h-$p_i" || exit 1
+		p_i=$((p_i + 1))
+	done
+	p_record "$p_d" "$p_d/R" -- "$BIN/md-flag" -q -S -F "$M"/new/*
+	p_report flag "$p_d" "$POWER_N" "md-flag -S -F of $POWER_N messages" \
+	    --maildir="$M"
+}
+
 # The checker must be able to fail: the deliver trace with the sync of
 # new/ taken out (a link that may never reach the disk though md-deliver
 # said 0), with the message file's fsync taken out (a name on disk for
