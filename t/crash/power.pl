@@ -445,7 +445,7 @@ sub run_out {
 	my @cmd = @_;
 	my $pid = open(my $ph, "-|") // fail "fork: $!";
 	if (!$pid) { # the child: its stdout is $ph
-		open(STDERR, ">", "/dev/null");
+		open(STDERR, ">", "$scratch.err");
 		exec(@cmd) or exit 127;
 	}
 	local $/;
@@ -489,6 +489,16 @@ sub maildir_of {
 	delete $init_ids{partial};
 }
 
+# What the last program run said on stderr, on one line.
+sub errtext {
+	open(my $fh, "<", "$scratch.err") or return ();
+	local $/;
+	my $t = <$fh> // "";
+	close $fh;
+	$t =~ s/\n/ /g;
+	return $t eq "" ? () : ($t);
+}
+
 sub violation {
 	my ($kind, $where, $what) = @_;
 	$v{$kind}++;
@@ -523,10 +533,13 @@ sub judge {
 			}
 		}
 	}
-	my @ms = map { mapped($_) } grep { -d mapped($_) } @maildirs;
-	my ($st, $out) = run_out("$bin/md-check", @ms);
+	# A directory with none of tmp/, new/, cur/ is no maildir yet (one
+	# being made): it holds no mail, and md-check would say so.
+	my @ms = grep { my $m = $_; grep { -d "$m/$_" } qw(tmp new cur) }
+	    map { mapped($_) } @maildirs;
+	my ($st, $out) = @ms ? run_out("$bin/md-check", @ms) : (0, "");
 	my @bad = grep { !/^(missing|mode|misplaced|flags|duplicate|quota|cache)\t/ } split /\n/, $out;
-	violation('unexpected', $where, "md-check exit $st: " . join(' | ', @bad, $out eq '' ? () : ()))
+	violation('unexpected', $where, "md-check exit $st: " . join(' | ', @bad, errtext()))
 	    if ($st != 0 && $st != 1) || @bad;
 	for my $c (@cache) {
 		my $cm = mapped($c);
@@ -588,6 +601,7 @@ for my $k (0 .. $N) {
 	}
 }
 remove_tree($scratch, { keep_root => 1 });
+unlink "$scratch.err";
 my $bad = $v{lost} + $v{duplicated} + $v{partial} + $v{unexpected};
 printf "%s: %d changes, %d points, %d combinations, %d states: %d lost, %d duplicated, %d partial, %d unexpected\n",
     $name, $N, $N + 1, $combos, $states, @v{qw(lost duplicated partial unexpected)};

@@ -237,6 +237,30 @@ power_flag() {
 	    --maildir="$M"
 }
 
+# md-deliver -c into a maildir that is not there yet, and -c -f into a
+# folder not there yet: the new directories' names must be on disk
+# before the exit 0, or a cut takes the delivered message with them.
+power_create() {
+	p_d=$T/power/create
+	M=$p_d/R/M
+	mkdir -p "$p_d/R"
+	p_gen i-1 >"$p_d/in"
+	p_record "$p_d" "$p_d/R" -- "$MD" -c -r s@x -d r@y "$M"
+	p_report create "$p_d" 1 "md-deliver -c into a new maildir" \
+	    --maildir="$M" --want="i-1=$M"
+}
+
+power_folder() {
+	p_d=$T/power/folder
+	M=$p_d/R/M
+	mkdir -p "$p_d/R"
+	mkmaildir "$M"
+	p_gen j-1 >"$p_d/in"
+	p_record "$p_d" "$p_d/R" -- "$MD" -c -f Work -r s@x -d r@y "$M"
+	p_report folder "$p_d" 1 "md-deliver -c -f into a new folder" \
+	    --maildir="$M" --maildir="$M/.Work" --want="j-1=$M/.Work"
+}
+
 # The checker must be able to fail: the deliver trace with the sync of
 # new/ taken out (a link that may never reach the disk though md-deliver
 # said 0), with the message file's fsync taken out (a name on disk for
