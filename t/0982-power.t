@@ -18,7 +18,7 @@ have_crash_helpers || skip_all "no $MSG (make all-tests builds it)"
 have_strace || skip_all "strace is missing or may not trace here"
 command -v perl >/dev/null 2>&1 || skip_all "no perl"
 
-plan $((10 * POWER_TESTS + 3))
+plan $((12 * POWER_TESTS + 3))
 diag "seed $CRASH_SEED (MDKIT_CRASH_SEED repeats this run)"
 
 power_deliver
@@ -31,4 +31,6 @@ power_move
 power_flag
 power_create
 power_folder
+power_expunge
+power_repair
 power_broken
