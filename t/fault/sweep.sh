@@ -524,7 +524,7 @@ quota_line_lost() {
 stress_row() {
 	[ -n "${MDKIT_STRESS_ROWS:-}" ] || return 0
 	printf 'fault-%s\t%s\t-\t%s faults\t-\t-\t-\t%s\t%s\n' "$1" "$2" "$2" \
-	    "$3" "$4 tolerated; violations of any kind counted as unexpected" \
+	    "$3" "$4 tolerated (a violation of any kind is unexpected)" \
 	    >>"$MDKIT_STRESS_ROWS"
 }
 

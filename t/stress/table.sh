@@ -20,6 +20,7 @@ function num(v) { return v ~ /^[0-9]+$/ ? v + 0 : 0 }
 	# What column 4 counts: a bare number is kills.
 	if ($4 ~ /^[0-9]+$/) { unit = "kills"; v = $4 }
 	else { v = $4; unit = $4; sub(/ .*/, "", v); sub(/^[^ ]* /, "", unit) }
+	if ($4 == "-" || $4 == "") next
 	if (!(unit in did)) order[++nu] = unit
 	did[unit] += num(v)
 }
