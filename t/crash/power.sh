@@ -258,7 +258,7 @@ power_repair() {
 	p_fixture repair -q 10G,1000C
 	"$BIN/md-mkdir" -f Work "$M" || exit 1
 	rmdir "$M/.Work/tmp"
-	p_put() { { printf "$TRACE"; "$MSG" gen -z "$ZMAX" "$2"; } >"$1"; }
+	p_put() { { printf '%b' "$TRACE"; "$MSG" gen -z "$ZMAX" "$2"; } >"$1"; }
 	p_put "$M/new/1.M1P1.h:2,S" l-1
 	p_put "$M/cur/2.M2P2.h:2,SF" l-2
 	p_put "$M/.Work/new/3.M3P3.h" l-3
