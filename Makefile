@@ -189,19 +189,25 @@ check-asan:
 	    all-tests run-tests
 
 # make stress: the long runs, each a stress-NAME target of its own, then
-# one table of what the crash and concurrency runs saw (each writes its
-# rows to $(O)/stress/NAME.rows).
+# one table of what the fault, crash, power and concurrency runs saw
+# (each writes its rows to $(O)/stress/NAME.rows), printed even when a
+# run failed (-k): the table says what failed.
 KILLS = 200
 STRESS_ENV = MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_STRESS_ROWS=$(CURDIR)/$(O)/stress/$(@:stress-%=%).rows
-stress: stress-faults stress-crash stress-concurrency stress-memory
-	@sh t/stress/table.sh $(O)/stress/*.rows
-	@echo; echo "peak memory (KiB):"; cat $(O)/stress/memory.txt
+stress:
+	@rm -f $(O)/stress/*.rows
+	@$(MAKE) --no-print-directory -k stress-faults stress-crash \
+	    stress-power stress-concurrency stress-memory; s=$$?; \
+	    sh t/stress/table.sh $(O)/stress/*.rows; t=$$?; \
+	    echo; echo "peak memory (KiB):"; cat $(O)/stress/memory.txt; \
+	    [ $$s -eq 0 ] && [ $$t -eq 0 ]
 
 # Every call of every operation failed in turn, with every errno it can
 # meet (t/fault/sweep.sh; t/0920-fault-sweep.t is its short form).
 stress-faults: deps
 	@$(MAKE) -s --no-print-directory $(BINS) $(O)/fault/inject.so
-	MDKIT_BIN=$(CURDIR)/$(O)/bin MDKIT_FAULTLIB=$(CURDIR)/$(O)/fault/inject.so \
+	@mkdir -p $(O)/stress; rm -f $(O)/stress/faults.rows
+	$(STRESS_ENV) MDKIT_FAULTLIB=$(CURDIR)/$(O)/fault/inject.so \
 	    sh t/fault/sweep.sh
 
 stress-crash: deps
@@ -209,6 +215,15 @@ stress-crash: deps
 	@rm -f $(O)/stress/crash.rows
 	$(STRESS_ENV) MDKIT_CRASH_KILLS=$(KILLS) MDKIT_CRASH_MBOX=2000 \
 	    prove -v t/0980-crash.t
+
+# Every state a power cut can leave after each operation (t/crash/README;
+# t/0982-power.t is its short form): more messages, more states a point.
+stress-power: deps
+	@$(MAKE) --no-print-directory all-tests
+	@rm -f $(O)/stress/power.rows
+	$(STRESS_ENV) MDKIT_POWER_MAX=4096 MDKIT_POWER_MESSAGES=6 \
+	    MDKIT_POWER_ZMAX=200000 \
+	    prove -v t/0982-power.t
 
 stress-concurrency: deps
 	@$(MAKE) --no-print-directory all-tests
@@ -326,5 +341,5 @@ clean:
 
 .PHONY: all libs deb deps check all-tests run-tests valgrind-units check-asan \
     check-interop check-valgrind stress stress-faults stress-crash \
-    stress-concurrency stress-memory fuzz fuzzers lint-man demo \
+    stress-power stress-concurrency stress-memory fuzz fuzzers lint-man demo \
     bench format install uninstall clean

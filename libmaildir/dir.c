@@ -14,34 +14,66 @@
 
 static const char *const subdirs[] = { "tmp", "new", "cur" };
 
-/* mkdir that is content when another process got there first. */
+/* mkdir that is content when another process got there first: 1 when
+ * this call made it, 0 when it was there, -1 on failure. */
 static int
-mkdir_ok(int at, const char *name)
+mkdir_made(int at, const char *name)
 {
-	if (mkdirat(at, name, 0700) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
+	if (mkdirat(at, name, 0700) == 0)
+		return 1;
+	return errno == EEXIST ? 0 : -1;
 }
 
+/* The directory PATH is in ("." for a bare name), synced. */
+static int
+sync_parent(const char *path)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	if (strlcpy(parent, path, sizeof(parent)) >= sizeof(parent)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (size_t n = strlen(parent); n > 1 && parent[n - 1] == '/'; n--)
+		parent[n - 1] = '\0';
+	if ((slash = strrchr(parent, '/')) == NULL)
+		return md_dir_sync(AT_FDCWD, ".");
+	slash[slash == parent] = '\0'; /* "/M": the root itself */
+	return md_dir_sync(AT_FDCWD, parent);
+}
+
+/* What it makes is on disk before it returns: a message synced into a
+ * new/ whose own name a power cut could take would be lost with it. */
 static int
 create_tree(const char *path, struct md_err *e)
 {
-	int fd;
+	int fd, made, sub = 0;
 
 	/* Never parents: a missing parent may be a file system that is not
 	 * mounted, and mail must not go to the disk beneath it. */
-	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+	if ((made = mkdir_made(AT_FDCWD, path)) == -1)
 		return md_err_set(e, "create", path, NULL);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return md_err_set(e, "open", path, NULL);
 	for (size_t i = 0; i < 3; i++) {
-		if (mkdir_ok(fd, subdirs[i]) == -1) {
+		int r = mkdir_made(fd, subdirs[i]);
+
+		if (r == -1) {
 			md_err_set(e, "create", path, subdirs[i]);
 			close(fd);
 			return -1;
 		}
+		sub |= r;
+	}
+	if (sub && md_dir_sync(fd, NULL) == -1) {
+		md_err_set(e, "fsync", path, NULL);
+		close(fd);
+		return -1;
 	}
 	close(fd);
+	if (made && sync_parent(path) == -1)
+		return md_err_set(e, "fsync", path, "..");
 	return 0;
 }
 
@@ -150,13 +182,22 @@ static int
 mark_folder(const char *path, struct md_err *e)
 {
 	char marker[PATH_MAX + 16];
-	int fd;
+	int fd, made = 1;
 
 	snprintf(marker, sizeof(marker), "%s/maildirfolder", path);
-	fd = open(marker, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = open(
+	    marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* There already: a file will do (a symlink fails, unfollowed). */
+	if (fd == -1 && errno == EEXIST) {
+		made = 0;
+		fd = open(marker, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (fd == -1)
 		return md_err_set(e, "create", marker, NULL);
 	close(fd);
+	/* Made: on disk before mail counts by it (whose quota it is in). */
+	if (made && md_dir_sync(AT_FDCWD, path) == -1)
+		return md_err_set(e, "fsync", path, NULL);
 	return 0;
 }
 
