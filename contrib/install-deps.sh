@@ -23,9 +23,9 @@ fi
 # tests run under valgrind's leak check too.
 # pkgconf: t/0950 builds against an installed libmaildir with pkg-config.
 # dpkg-dev, debhelper, lintian: t/0955 builds the Debian packages and
-# lints them.
+# lints them. time: t/0186 reads peak memory from /usr/bin/time.
 need="libbsd-dev libcmocka-dev mandoc perl make gcc strace valgrind pkgconf
-    dpkg-dev debhelper lintian"
+    dpkg-dev debhelper lintian time"
 # Peers the tests check us against, installed without their recommended
 # packages (maildrop's would bring a whole MTA): maildrop has Courier's
 # maildirmake and deliverquota, for the Maildir++ quota (t/0440); zsh
