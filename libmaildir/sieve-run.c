@@ -224,6 +224,19 @@ visit_match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
 	return match_keys(rn, sp, sp->pos[1], v);
 }
 
+/* RFC 5231's :count: the number of values seen (visit_match counted
+ * them) is matched against the keys, as a decimal string. */
+static int
+counted(struct runner *rn, const struct md_sieve_spec *sp, size_t count)
+{
+	char n[24];
+
+	if (sp->match != MD_MATCH_COUNT)
+		return 0;
+	snprintf(n, sizeof(n), "%zu", count);
+	return match_keys(rn, sp, sp->pos[1], n);
+}
+
 /* The addresses of one header value (or an envelope address) by part,
  * those that are none passed over; a value with no
  * address at all is, as Pigeonhole has it, one value that :all compares
@@ -280,13 +293,7 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 				return rc;
 		}
 	}
-	if (sp->match == MD_MATCH_COUNT) {
-		char n[24];
-
-		snprintf(n, sizeof(n), "%zu", count);
-		return match_keys(rn, sp, sp->pos[1], n);
-	}
-	return 0;
+	return counted(rn, sp, count);
 }
 
 static int
@@ -312,13 +319,7 @@ test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
 		if (rc != 0)
 			return rc;
 	}
-	if (sp->match == MD_MATCH_COUNT) {
-		char n[24];
-
-		snprintf(n, sizeof(n), "%zu", count);
-		return match_keys(rn, sp, sp->pos[1], n);
-	}
-	return 0;
+	return counted(rn, sp, count);
 }
 
 static int
@@ -375,13 +376,7 @@ test_string(struct runner *rn, const struct md_sieve_spec *sp)
 		else if ((rc = match_keys(rn, sp, sp->pos[1], v)) != 0)
 			return rc;
 	}
-	if (sp->match == MD_MATCH_COUNT) {
-		char n[24];
-
-		snprintf(n, sizeof(n), "%zu", count);
-		return match_keys(rn, sp, sp->pos[1], n);
-	}
-	return 0;
+	return counted(rn, sp, count);
 }
 
 /* ---- imap4flags: sets of flags as space-separated words ---- */
