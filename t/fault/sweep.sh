@@ -93,12 +93,14 @@ errnos() {
 	getdents64 | readdir) e="EIO ESTALE" ;;
 	open | openat) e="EACCES EIO ESTALE ENOSPC EDQUOT EROFS EINTR" ;;
 	opendir) e="EACCES EIO ESTALE ENOMEM" ;;
+	# ENOENT: on NFS, a rename by another host seen late (the source
+	# gone from under us, or not there yet).
 	link | linkat | rename | renameat | renameat2)
-		e="ENOSPC EDQUOT EIO EACCES EROFS ESTALE" ;;
+		e="ENOSPC EDQUOT EIO EACCES EROFS ESTALE ENOENT" ;;
 	unlink | unlinkat) e="EACCES EIO EROFS ESTALE" ;;
 	mkdir | mkdirat) e="ENOSPC EDQUOT EACCES EIO EROFS" ;;
 	stat | lstat | fstat | newfstatat) e="EACCES EIO ESTALE" ;;
-	futimens | fchmod) e="EIO EROFS EPERM" ;;
+	futimens | fchmod | fchown) e="EIO EROFS EPERM" ;;
 	mmap | malloc) e="ENOMEM" ;;
 	*) e= ;;
 	esac
