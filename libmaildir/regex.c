@@ -104,7 +104,8 @@ number(const char **p)
 
 /* An interval "{m}", "{m,}", "{m,n}" or "{,n}" at P: 1, with M, N, OPEN
  * (no upper bound) and where it ends; 0 when it is not one (regcomp
- * then judges the brace). */
+ * then judges the brace). glibc takes an escaped comma "\," for the
+ * comma, so this does too. */
 static int
 interval(const char *p, unsigned long *m, unsigned long *n, int *open,
     const char **end)
@@ -116,6 +117,8 @@ interval(const char *p, unsigned long *m, unsigned long *n, int *open,
 	*m = number(&p);
 	if ((comma = *p == ','))
 		p++;
+	else if ((comma = p[0] == '\\' && p[1] == ','))
+		p += 2;
 	*open = comma && !(*p >= '0' && *p <= '9');
 	*n = comma ? number(&p) : *m;
 	if (*p != '}' || (!has_m && !comma))
