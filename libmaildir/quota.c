@@ -157,10 +157,14 @@ def_read(const char *p, const char *end, struct md_quota *q)
 			p++;
 			continue;
 		}
-		for (; p < end && is_digit(*p); p++)
-			v = v > (uint64_t)INT64_MAX / 10
+		for (; p < end && is_digit(*p); p++) {
+			uint64_t d = (uint64_t)(*p - '0');
+
+			/* saturated: limits are compared with signed sums */
+			v = v > ((uint64_t)INT64_MAX - d) / 10
 			        ? (uint64_t)INT64_MAX
-			        : v * 10 + (uint64_t)(*p - '0');
+			        : v * 10 + d;
+		}
 		if (p < end && *p == 'S')
 			q->max_bytes = v;
 		else if (p < end && *p == 'C')

@@ -697,6 +697,26 @@ kept_or_recounted(const struct odd *row, const char *md, ino_t before,
 }
 
 /* The one reader itself. */
+/* A limit past INT64_MAX in line 1 is read as INT64_MAX: sums are
+ * signed. 9223372036854775808 (INT64_MAX + 1) got through before (found
+ * by the quota fuzz target). */
+static void
+read_limit_saturates(void **state)
+{
+	const char text[] = "9223372036854775808S,99999999999999999999C\n0 0\n";
+	FILE *f = tmpfile();
+	struct md_quota q;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0 && fflush(f) == 0, 1);
+	rewind(f);
+	assert_int_equal(md_quota_read(fileno(f), &q), 0);
+	assert_true(q.max_bytes == (uint64_t)INT64_MAX);
+	assert_true(q.max_count == (uint64_t)INT64_MAX);
+	fclose(f);
+}
+
 static void
 odd_read(size_t i)
 {
@@ -1113,6 +1133,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_good),
+		cmocka_unit_test(read_limit_saturates),
 		cmocka_unit_test(parse_bad),
 		cmocka_unit_test(format),
 		cmocka_unit_test(over),
