@@ -16,14 +16,7 @@ command -v sievec >/dev/null 2>&1 || skip_all "no sievec (dovecot-sieve)"
 chmod 755 "$T"
 mkdir "$T/o"
 chmod 1777 "$T/o"
-as_user() {
-	if [ "$(id -u)" = 0 ]; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups \
-		    env HOME="$T/o" "$@"
-	else
-		env HOME="$T/o" "$@"
-	fi
-}
+as_user() { as_nobody env HOME="$T/o" "$@"; }
 
 FROM=owner-debian@lists.debian.org
 TO=alice@example.org

@@ -14,14 +14,7 @@ plan "$(wc -l <"$D/addresses.txt")"
 chmod 755 "$T"
 mkdir "$T/o"
 chmod 1777 "$T/o"
-as_user() {
-	if [ "$(id -u)" = 0 ]; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups \
-		    env HOME="$T/o" "$@"
-	else
-		env HOME="$T/o" "$@"
-	fi
-}
+as_user() { as_nobody env HOME="$T/o" "$@"; }
 
 {
 	echo 'require ["fileinto", "relational", "comparator-i;ascii-numeric", "variables"];'
