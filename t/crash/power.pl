@@ -82,7 +82,7 @@ $SIG{__WARN__} = sub { fail "perl: @_" };
 
 # ---- the model: inodes and names ----
 
-my @ino;     # id -> { type => 'f' | 'd', data => bytes, mode => n }
+my @ino;     # id -> { type => 'f' | 'd', data => bytes, mode => n, mtime => s }
 my %ns;      # path -> inode id: what the program sees as it runs
 my %init_ns; # the same before the run
 my @init_data;
@@ -98,8 +98,8 @@ sub under_root {
 sub parent { my $p = shift; $p =~ s{/[^/]*$}{}; $p eq '' ? '/' : $p }
 
 sub newino {
-	my ($type, $data, $mode) = @_;
-	push @ino, { type => $type, data => $data, mode => $mode };
+	my ($type, $data, $mode, $mtime) = @_;
+	push @ino, { type => $type, data => $data, mode => $mode, mtime => $mtime };
 	return $#ino;
 }
 
@@ -125,7 +125,7 @@ sub load_root {
 				local $/;
 				my $d = <$fh> // '';
 				close $fh;
-				$seen{$key} = newino('f', $d, $mode);
+				$seen{$key} = newino('f', $d, $mode, $st[9]);
 			}
 			$ns{ $root . $rel } = $seen{$key};
 		}
@@ -437,6 +437,10 @@ sub materialise {
 			open(my $fh, '>:raw', $to) or fail "$to: $!";
 			print $fh $data->[$i];
 			close $fh or fail "$to: $!";
+			# A file that was there keeps its mtime: a message without
+			# Date: is dated by it, in the cache and in its file alike.
+			utime $ino[$i]{mtime}, $ino[$i]{mtime}, $to
+			    if defined $ino[$i]{mtime};
 			$made{$i} = $to;
 		}
 		chmod $ino[$i]{mode}, $to;
