@@ -314,6 +314,12 @@ struct md_quota_root {
 	int state;         /* 0 not read yet, 1 kept in maildirsize, -1 none */
 	struct md_quota q; /* as read, plus the lines written since */
 	int64_t bytes, count; /* recorded, not written yet */
+	/* maildirsize when the root was found, before the run changed
+	 * anything: replaced by the time a line is written, it may hold a
+	 * count that has the run's changes in it already. */
+	int file; /* 1 noted in fdev, fino; 0 none; -1 not known */
+	dev_t fdev;
+	ino_t fino;
 };
 
 /* The roots of one run (md-deliver, md-move, md-expunge, md-check). */
@@ -341,8 +347,11 @@ int md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
 void md_quota_ledger_record(
     struct md_quota_root *qr, int64_t bytes, int64_t count);
 /* Append what was recorded, one line a root (md_quota_add), to each
- * root that keeps a maildirsize. Every root is tried; 0, or -1 with E
- * for the first that failed. */
+ * root that keeps a maildirsize; a root whose maildirsize was replaced
+ * since it was found (another process counted the maildir while this
+ * run changed it) is counted again instead, since its line could take a
+ * change off twice. Every root is tried; 0, or -1 with E for the first
+ * that failed. */
 int md_quota_ledger_flush(struct md_quota_ledger *l, struct md_err *e);
 
 /* ---- move.c: refiling a message into another maildir ---- */

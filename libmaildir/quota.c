@@ -675,37 +675,62 @@ md_quota_get(const char *root, struct md_quota *q, struct md_namegen *g,
 }
 
 /*
- * The line "BYTES COUNT" into LINE, after a newline when the file FD
- * ends in a line without one (a writer that died in its write, a hand
- * edit): glued onto it, ours would be lost and the line before too. A
- * writer between this look and our write costs a blank line at worst,
- * and that only makes the next reader count again. Its length, or -1.
+ * The line "BYTES COUNT" into LINE, after a newline when the file FD (of
+ * size SIZE) ends in a line without one (a writer that died in its
+ * write, a hand edit): glued onto it, ours would be lost and the line
+ * before too. A writer between this look and our write costs a blank
+ * line at worst, and that only makes the next reader count again. Its
+ * length, or -1.
  */
 static int
-line_for(int fd, int64_t bytes, int64_t count, char *line, size_t size)
+line_for(int fd, off_t size, int64_t bytes, int64_t count, char *line,
+    size_t linesize)
 {
-	struct stat st;
 	char last = '\n';
 	ssize_t n = 0;
 
-	if (fstat(fd, &st) == -1)
-		return -1;
-	while (st.st_size > 0 &&
-	       (n = pread(fd, &last, 1, st.st_size - 1)) == -1 &&
+	while (size > 0 && (n = pread(fd, &last, 1, size - 1)) == -1 &&
 	       errno == EINTR)
 		;
 	if (n == -1)
 		return -1;
-	return snprintf(line, size, "%s%" PRId64 " %" PRId64 "\n",
+	return snprintf(line, linesize, "%s%" PRId64 " %" PRId64 "\n",
 	    last == '\n' ? "" : "\n", bytes, count);
 }
 
-int
-md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
+/* The N bytes of LINE to FD in one write, so that concurrent lines never
+ * interleave. Should it be short, the rest follows at once: the line
+ * ends whole unless a writer came between, and a broken line only makes
+ * the next reader count. */
+static int
+write_line(int fd, const char *line, int n)
+{
+	ssize_t w;
+
+	for (ssize_t off = 0; off < n; off += w) {
+		if ((w = write(fd, line + off, (size_t)(n - off))) > 0)
+			continue;
+		if (w == -1 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		if (w == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* md_quota_add, but when QR (not NULL) noted another maildirsize than
+ * the one there now, or none, nothing is written and 2 returned: the
+ * count that replaced it may have the change in it already. */
+static int
+add_line(const char *root, int64_t bytes, int64_t count,
+    const struct md_quota_root *qr, struct md_err *e)
 {
 	char path[PATH_MAX], line[64];
-	ssize_t w;
-	int fd, n;
+	struct stat st;
+	int fd, n = -1;
 
 	if (join(path, sizeof(path), root, "maildirsize") == -1)
 		return md_err_set(e, "open", root, "maildirsize");
@@ -717,24 +742,21 @@ md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
 		return errno == ENOENT || errno == ELOOP
 		           ? 0
 		           : md_err_set(e, "open", path, NULL);
-	if ((n = line_for(fd, bytes, count, line, sizeof(line))) == -1) {
+	if (fstat(fd, &st) == 0) {
+		if (qr != NULL && qr->file != -1 &&
+		    (qr->file == 0 || st.st_ino != qr->fino ||
+		        st.st_dev != qr->fdev)) {
+			close(fd);
+			return 2;
+		}
+		n = line_for(fd, st.st_size, bytes, count, line, sizeof(line));
+	}
+	if (n == -1) {
 		md_err_set(e, "read", path, NULL);
 		close(fd);
 		return -1;
 	}
-	/* One write, so that concurrent lines never interleave. Should it
-	 * be short, the rest follows at once: the line ends whole unless a
-	 * writer came between, and a broken line only makes the next
-	 * reader count. */
-	for (ssize_t off = 0; off < n; off += w) {
-		if ((w = write(fd, line + off, (size_t)(n - off))) > 0)
-			continue;
-		if (w == -1 && errno == EINTR) {
-			w = 0;
-			continue;
-		}
-		if (w == 0)
-			errno = EIO;
+	if (write_line(fd, line, n) == -1) {
 		md_err_set(e, "write", path, NULL);
 		close(fd);
 		return -1;
@@ -742,6 +764,12 @@ md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
 	if (close(fd) == -1)
 		return md_err_set(e, "write", path, NULL);
 	return 1;
+}
+
+int
+md_quota_add(const char *root, int64_t bytes, int64_t count, struct md_err *e)
+{
+	return add_line(root, bytes, count, NULL, e);
 }
 
 /* ---- the ledger: each root's quota over one run ---- */
@@ -762,6 +790,24 @@ md_quota_ledger_free(struct md_quota_ledger *l)
 		free(l->roots);
 		l->roots = next;
 	}
+}
+
+/* Which maildirsize QR's root has now, before the run changes it. */
+static void
+note_file(struct md_quota_root *qr)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	qr->file = -1;
+	if (join(path, sizeof(path), qr->path, "maildirsize") == -1)
+		return;
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		qr->file = 1;
+		qr->fdev = st.st_dev;
+		qr->fino = st.st_ino;
+	} else if (errno == ENOENT)
+		qr->file = 0;
 }
 
 /* The root ROOT (a path of it) as L knows it, or a new entry for it. */
@@ -785,6 +831,7 @@ root_entry(struct md_quota_ledger *l, const char *root, struct md_err *e)
 	qr->dev = st.st_dev;
 	qr->ino = st.st_ino;
 	strlcpy(qr->path, root, sizeof(qr->path));
+	note_file(qr);
 	qr->next = l->roots;
 	l->roots = qr;
 	return qr;
@@ -817,6 +864,9 @@ md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
 	int64_t b, c;
 	int counted, rc;
 
+	/* None when the root was found: no quota, and no second look. */
+	if (qr->state == 0 && qr->file == 0)
+		qr->state = -1;
 	if (qr->state == -1)
 		return 1;
 	/* What was recorded is ours: counted, written or not. */
@@ -833,6 +883,7 @@ md_quota_ledger_room(struct md_quota_ledger *l, struct md_quota_root *qr,
 		/* What was recorded is in place, so in the count now: its
 		 * line would add it a second time. */
 		if (counted) {
+			note_file(qr);
 			qr->bytes = qr->count = 0;
 			b = bytes;
 			c = count;
@@ -848,21 +899,53 @@ md_quota_ledger_record(struct md_quota_root *qr, int64_t bytes, int64_t count)
 	qr->count += count;
 }
 
+/* QR's root counted again, in place of a line, when its maildirsize
+ * was replaced since the run found it. */
+static int
+recount(struct md_quota_ledger *l, struct md_quota_root *qr, struct md_err *e)
+{
+	struct md_namegen own, *g = l->gen;
+	char path[PATH_MAX];
+	int fd, rc;
+
+	/* The limits are the new file's, which a run that only records
+	 * (md-expunge's) has not read. */
+	if (join(path, sizeof(path), qr->path, "maildirsize") == -1)
+		return md_err_set(e, "open", qr->path, "maildirsize");
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return md_err_set(e, "open", path, NULL);
+	rc = md_quota_read(fd, &qr->q);
+	close(fd);
+	if (rc == -1)
+		return md_err_set(e, "read", path, NULL);
+	if (g == NULL && md_namegen_init(g = &own) == -1)
+		return md_err_set(e, "quota", qr->path, "maildirsize");
+	if (md_quota_recalc(qr->path, &qr->q, g, e) == -1)
+		return -1;
+	note_file(qr);
+	return 0;
+}
+
 int
 md_quota_ledger_flush(struct md_quota_ledger *l, struct md_err *e)
 {
 	int failed = 0;
 
 	for (struct md_quota_root *qr = l->roots; qr != NULL; qr = qr->next) {
+		struct md_err *ep = failed ? NULL : e;
+
 		if (qr->state == -1 || (qr->bytes == 0 && qr->count == 0))
 			continue;
-		switch (md_quota_add(
-		    qr->path, qr->bytes, qr->count, failed ? NULL : e)) {
+		switch (add_line(qr->path, qr->bytes, qr->count, qr, ep)) {
 		case -1:
 			failed = 1; /* the next count puts the sums right */
 			break;
 		case 0:
 			qr->state = -1; /* removed: no quota any more */
+			break;
+		case 2:
+			if (recount(l, qr, ep) == -1)
+				failed = 1;
 			break;
 		default:
 			qr->q.bytes += qr->bytes;

@@ -73,18 +73,14 @@ cp "$M/new/$n" "$M/cur/$n:2,S"
 is "$? $(cut -f1 "$T/out")" "1 duplicate" \
     "md-check: two files under one base are still a duplicate"
 
-# 7. Known, not fixed: a recount of maildirsize that falls between
-# another process's step (md-expunge's unlink, md-deliver's link) and
-# its line. Here md-expunge stops right after its unlink; md-deliver
-# finds maildirsize too long (5120 bytes or more, as Maildir++ makes it
-# after some 400 lines), counts the maildir (without the message just
-# removed) and replaces the file; md-expunge goes on and writes its
-# "-size -1" into the new file: the message is taken off twice, and the
-# sums stay one message short until the next count. Maildir++ has no
-# lock for this; the check of the directories' mtimes after a count
-# sees only what changed during the count. A fix would have each writer
-# note the file's inode before its step and count again, instead of
-# writing its line, when the file was replaced meanwhile.
+# 7. A recount of maildirsize that falls between another process's
+# step (md-expunge's unlink, md-deliver's link) and its line. Here
+# md-expunge stops right after its unlink; md-deliver finds maildirsize
+# too long (5120 bytes or more, as Maildir++ makes it after some 400
+# lines), counts the maildir (without the message just removed) and
+# replaces the file. md-expunge's "-size -1" line would take the message
+# off twice; it sees that the file is not the one it found before its
+# unlink, and counts again instead.
 Q=$T/Q
 "$BIN/md-mkdir" -q 10G "$Q"
 deliver "$Q" <"$T/msg"
@@ -107,6 +103,5 @@ deliver "$Q" <"$T/msg"
 kill -CONT "$pid"
 wait "$pid"
 "$BIN/md-check" "$Q" >"$T/out" 2>&1
-todo_is "$? $(cut -f1 "$T/out")" "0 " \
-    "md-expunge's line after a recount by md-deliver between its unlink and its line" \
-    "Maildir++ recount races with a writer in flight: the removed message is taken off twice"
+is "$? $(cut -f1 "$T/out")" "0 " \
+    "md-expunge's line after a recount by md-deliver between its unlink and its line: counted again"

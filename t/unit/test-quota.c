@@ -1128,6 +1128,41 @@ ledger_flush(void **state)
 	md_quota_ledger_free(&l);
 }
 
+/* A maildirsize replaced between the find and the line (another
+ * process counted the maildir meanwhile): counted again, not appended
+ * to, since the count may have the change in it already. */
+static void
+ledger_replaced(void **state)
+{
+	struct md_quota_ledger l;
+	struct md_quota_root *qr;
+	char md[1024], p[PATH_MAX];
+	struct md_err e;
+
+	(void)state;
+	filled("lrepl", md, sizeof(md));
+	scratch_write(md, "new/3.M3P3.h,S=50", "y");
+	scratch_write(md, "maildirsize", "1000S\n157 3\n");
+	md_quota_ledger_init(&l, NULL); /* md-expunge's: no gen */
+	assert_int_equal(md_quota_ledger_find(&l, md, &qr, &e), 1);
+	/* the message goes, then a count without it replaces the file */
+	snprintf(p, sizeof(p), "%s/new/3.M3P3.h,S=50", md);
+	assert_int_equal(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/maildirsize", md);
+	assert_int_equal(unlink(p), 0);
+	scratch_write(md, "maildirsize", "1000S\n107 2\n");
+	md_quota_ledger_record(qr, -50, -1);
+	assert_int_equal(md_quota_ledger_flush(&l, &e), 0);
+	rewritten(md, "1000S");
+	/* the run's own file now: the next line is appended */
+	md_quota_ledger_record(qr, 0, 0);
+	md_quota_ledger_record(qr, 1, 1);
+	assert_int_equal(md_quota_ledger_flush(&l, &e), 0);
+	assert_true(slurp(md, "maildirsize", p, sizeof(p)) > 0);
+	assert_string_equal(p, "1000S\n107 2\n1 1\n");
+	md_quota_ledger_free(&l);
+}
+
 int
 main(void)
 {
@@ -1157,6 +1192,7 @@ main(void)
 		cmocka_unit_test(ledger_find),
 		cmocka_unit_test(ledger_room),
 		cmocka_unit_test(ledger_flush),
+		cmocka_unit_test(ledger_replaced),
 	};
 
 	md_namegen_init(&gen);
