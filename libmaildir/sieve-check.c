@@ -29,6 +29,13 @@ enum {
 	T_CREATE = 1 << 7 /* fileinto :create (mailbox) */
 };
 
+/* The date and index extensions' (RFC 5260), in bits of their own. */
+enum {
+	T_ZONE = 1 << 12,  /* :zone "+hhmm" or :originalzone */
+	T_INDEX = 1 << 13, /* :index N */
+	T_LAST = 1 << 14   /* :last */
+};
+
 enum { NO_TESTS, ONE_TEST, TEST_LIST };
 
 struct def {
@@ -59,11 +66,12 @@ static const struct def defs[] = {
 	{ "removeflag", MD_SV_REMOVEFLAG, MD_CAP_IMAP4FLAGS, 0, "L", 0,
 	    NO_TESTS, 0 },
 	{ "set", MD_SV_SET, MD_CAP_VARIABLES, 0, "SS", T_MOD, NO_TESTS, 0 },
-	{ "address", MD_SV_ADDRESS, 0, 1, "LL", T_CMP | T_MATCH | T_PART,
-	    NO_TESTS, 0 },
+	{ "address", MD_SV_ADDRESS, 0, 1, "LL",
+	    T_CMP | T_MATCH | T_PART | T_INDEX | T_LAST, NO_TESTS, 0 },
 	{ "envelope", MD_SV_ENVELOPE, MD_CAP_ENVELOPE, 1, "LL",
 	    T_CMP | T_MATCH | T_PART, NO_TESTS, 0 },
-	{ "header", MD_SV_HEADER, 0, 1, "LL", T_CMP | T_MATCH, NO_TESTS, 0 },
+	{ "header", MD_SV_HEADER, 0, 1, "LL",
+	    T_CMP | T_MATCH | T_INDEX | T_LAST, NO_TESTS, 0 },
 	{ "exists", MD_SV_EXISTS, 0, 1, "L", 0, NO_TESTS, 0 },
 	{ "size", MD_SV_SIZE, 0, 1, "N", T_SIZE, NO_TESTS, 0 },
 	{ "allof", MD_SV_ALLOF, 0, 1, "", 0, TEST_LIST, 0 },
@@ -77,6 +85,10 @@ static const struct def defs[] = {
 	    NO_TESTS, 0 },
 	{ "hasflag", MD_SV_HASFLAG, MD_CAP_IMAP4FLAGS, 1, "L", T_CMP | T_MATCH,
 	    NO_TESTS, 0 },
+	{ "date", MD_SV_DATE, MD_CAP_DATE, 1, "SSL",
+	    T_CMP | T_MATCH | T_ZONE | T_INDEX | T_LAST, NO_TESTS, 0 },
+	{ "currentdate", MD_SV_CURRENTDATE, MD_CAP_DATE, 1, "SL",
+	    T_CMP | T_MATCH | T_ZONE, NO_TESTS, 0 },
 };
 
 /* The extensions mdkit has, as require names them. */
@@ -97,6 +109,8 @@ static const struct {
 	{ "variables", MD_CAP_VARIABLES },
 	{ "mailbox", MD_CAP_MAILBOX },
 	{ "encoded-character", MD_CAP_ENCODED },
+	{ "date", MD_CAP_DATE },
+	{ "index", MD_CAP_INDEX },
 	{ "comparator-i;octet", 0 },
 	{ "comparator-i;ascii-casemap", 0 },
 };
@@ -127,6 +141,10 @@ static const struct tagdef tagdefs[] = {
 	{ "flags", T_FLAGS, 1, MD_CAP_IMAP4FLAGS },
 	{ "comparator", T_CMP, 0, 0 },
 	{ "create", T_CREATE, 1, MD_CAP_MAILBOX },
+	{ "zone", T_ZONE, 1, MD_CAP_DATE },
+	{ "originalzone", T_ZONE, 0, MD_CAP_DATE },
+	{ "index", T_INDEX, 1, MD_CAP_INDEX },
+	{ "last", T_LAST, 1, MD_CAP_INDEX },
 	{ "lower", T_MOD, MD_MOD_LOWER, MD_CAP_VARIABLES },
 	{ "upper", T_MOD, MD_MOD_UPPER, MD_CAP_VARIABLES },
 	{ "lowerfirst", T_MOD, MD_MOD_LOWERFIRST, MD_CAP_VARIABLES },
@@ -233,6 +251,40 @@ set_relation(
 	return bad(c, v->line, v->col, "unknown relation '%s'", v->s[0]);
 }
 
+/* The date and index extensions' tags: :zone "+hhmm", :originalzone
+ * (not for currentdate), :index N (from 1), :last. */
+static int
+read_date_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
+    int value, size_t *i)
+{
+	struct md_sieve_spec *sp = &n->spec;
+	const struct md_sieve_arg *a = &n->args[*i], *v;
+
+	if (kind == T_LAST) {
+		sp->last = 1;
+		return 0;
+	}
+	if (kind == T_ZONE && value == 0) {
+		if (sp->id == MD_SV_CURRENTDATE)
+			return bad(c, a->line, a->col,
+			    "':%s' is not for currentdate", a->s[0]);
+		sp->origzone = 1;
+		return 0;
+	}
+	if (kind == T_ZONE) {
+		if ((v = tag_string(c, n, i)) == NULL)
+			return -1;
+		sp->zone = v;
+		return 0;
+	}
+	if (*i + 1 >= n->nargs || n->args[*i + 1].kind != MD_ARG_NUMBER)
+		return bad(c, a->line, a->col, "':%s' needs a number after it",
+		    a->s[0]);
+	if ((sp->index = n->args[++*i].num) == 0)
+		return bad(c, a->line, a->col, "':%s' counts from 1", a->s[0]);
+	return 0;
+}
+
 /* The tag at N's args[*I] into SP; *SEEN the kinds met so far. */
 static int
 read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
@@ -283,6 +335,10 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 	case T_MOD:
 		sp->mods |= t->value;
 		return 0;
+	case T_ZONE:
+	case T_INDEX:
+	case T_LAST:
+		return read_date_tag(c, n, t->kind, t->value, i);
 	default: /* T_FLAGS */
 		if (*i + 1 >= n->nargs ||
 		    n->args[*i + 1].kind != MD_ARG_STRINGS)
@@ -335,6 +391,9 @@ check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 	if ((d->tags & T_SIZE) && !(seen & T_SIZE))
 		return bad(
 		    c, n->line, n->col, "'%s' needs :over or :under", d->name);
+	if ((seen & T_LAST) && !(seen & T_INDEX))
+		return bad(
+		    c, n->line, n->col, "'%s': :last without :index", d->name);
 	return 0;
 }
 
@@ -344,7 +403,9 @@ check_match(struct checker *c, struct md_sieve_node *n)
 {
 	const struct md_sieve_spec *sp = &n->spec;
 	const struct md_sieve_arg *keys =
-	    sp->pos[sp->id == MD_SV_HASFLAG || sp->id == MD_SV_EXISTS ? 0 : 1];
+	    sp->pos[sp->id == MD_SV_HASFLAG || sp->id == MD_SV_EXISTS ? 0
+	            : sp->id == MD_SV_DATE                            ? 2
+	                                                              : 1];
 
 	if (sp->comparator == MD_CMP_NUMERIC &&
 	    (sp->match == MD_MATCH_CONTAINS || sp->match == MD_MATCH_MATCHES ||

@@ -23,6 +23,7 @@ struct runner {
 	char *flags;      /* imap4flags' internal variable, space-separated */
 	int variables;    /* the script requires them */
 	int64_t deadline; /* CLOCK_MONOTONIC ns */
+	int64_t now;      /* currentdate's, seconds since the epoch */
 	struct md_sieve_vars vars; /* and these are they */
 	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 };
@@ -266,13 +267,44 @@ visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
 	return 0;
 }
 
+/* Which of the fields the header names NAMES name a test looks at: with
+ * :index N (RFC 5260 6), the Nth of them all, counted name after name in
+ * the order of NAMES as Pigeonhole counts, from the end with :last, into
+ * *WANT (SIZE_MAX when there are fewer); without, every one. */
+static int
+wanted(struct runner *rn, const struct md_sieve_spec *sp,
+    const struct md_sieve_arg *names, size_t *want)
+{
+	size_t total = 0;
+
+	*want = SIZE_MAX;
+	if (sp->index == 0)
+		return 0;
+	for (size_t i = 0; sp->last && i < names->n; i++) {
+		const char *name = xs(rn, names->s[i]);
+
+		if (name == NULL)
+			return -1;
+		for (size_t k = 0;
+		     md_header_field(rn->m->h, name, k, NULL, 0) >= 0; k++)
+			total++;
+	}
+	if (!sp->last)
+		*want = sp->index - 1;
+	else if (sp->index <= total)
+		*want = total - sp->index;
+	return 0;
+}
+
 static int
 test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 {
 	const struct md_sieve_arg *names = sp->pos[0];
-	size_t count = 0;
+	size_t count = 0, at = 0, want;
 	int rc;
 
+	if (wanted(rn, sp, names, &want) < 0)
+		return -1;
 	for (size_t i = 0; i < names->n; i++) {
 		const char *name = xs(rn, names->s[i]);
 
@@ -281,6 +313,8 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 		for (size_t k = 0; md_header_field(rn->m->h, name, k, rn->raw,
 		                       sizeof(rn->raw)) >= 0;
 		     k++) {
+			if (sp->index != 0 && at++ != want)
+				continue;
 			if (address)
 				rc = visit_addrs(rn, sp, rn->raw, &count);
 			else {
@@ -294,6 +328,65 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 		}
 	}
 	return counted(rn, sp, count);
+}
+
+/* Where the date is in the value V of the field NAME: a Received
+ * field's after its last ';' (RFC 5322 3.6.7), as Pigeonhole reads it. */
+static const char *
+date_of(const char *name, const char *v)
+{
+	const char *semi = strrchr(v, ';');
+
+	return strcasecmp(name, "received") == 0 && semi ? semi + 1 : v;
+}
+
+/* date and currentdate (RFC 5260 4, 5): one moment, as the date part
+ * asked for in the zone asked for, against the keys. date reads the
+ * first field of its header (or the one :index picks), as Pigeonhole
+ * does; a field that is no date matches nothing (and counts 0). */
+static int
+test_date(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	int cur = sp->id == MD_SV_CURRENTDATE;
+	const struct md_sieve_arg *keys = sp->pos[cur ? 1 : 2];
+	const char *part = xs(rn, sp->pos[cur ? 0 : 1]->s[0]), *name, *z;
+	long off = md_sieve_local_zone(rn->now), orig = 0;
+	int64_t t = rn->now;
+	size_t want, k = 0, have = 1;
+	char v[64];
+	time_t tt;
+
+	if (part == NULL)
+		return -1;
+	if (!cur) {
+		if ((name = xs(rn, sp->pos[0]->s[0])) == NULL ||
+		    wanted(rn, sp, sp->pos[0], &want) < 0)
+			return -1;
+		if (sp->index != 0 && (k = want) == SIZE_MAX)
+			have = 0;
+		have =
+		    have &&
+		    md_header_field(
+		        rn->m->h, name, k, rn->raw, sizeof(rn->raw)) >= 0 &&
+		    md_date_parse_zone(date_of(name, rn->raw), &tt, &orig) == 0;
+		t = tt;
+	}
+	if (sp->origzone)
+		off = orig;
+	else if (sp->zone != NULL) {
+		if ((z = xs(rn, sp->zone->s[0])) == NULL)
+			return -1;
+		if (md_sieve_zone(z, &orig) ==
+		    0) /* else local, as Pigeonhole */
+			off = orig;
+	}
+	if (have && md_sieve_date_part(t, off, part, v, sizeof(v)) < 0)
+		return 0; /* no date part: false, as Pigeonhole has it */
+	if (sp->match == MD_MATCH_COUNT) {
+		snprintf(v, sizeof(v), "%zu", have);
+		return match_keys(rn, sp, keys, v);
+	}
+	return have ? match_keys(rn, sp, keys, v) : 0;
 }
 
 static int
@@ -608,6 +701,9 @@ test(struct runner *rn, const struct md_sieve_node *t)
 		return test_string(rn, sp);
 	case MD_SV_MAILBOXEXISTS:
 		return test_mailboxes(rn, sp);
+	case MD_SV_DATE:
+	case MD_SV_CURRENTDATE:
+		return test_date(rn, sp);
 	default: /* MD_SV_HASFLAG */
 		for (const char *p = rn->flags; p && *p;) {
 			size_t n = strcspn(p, " ");
@@ -783,6 +879,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->variables = (s->caps & MD_CAP_VARIABLES) != 0;
 	rn->deadline = m->deadline ? m->deadline
 	                           : now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
+	rn->now = m->now ? m->now : (int64_t)time(NULL);
 	rc = run_block(rn, s->cmds, s->ncmds);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);

@@ -111,6 +111,11 @@ struct md_sieve_spec {
 	int mods;                         /* set's MD_MOD_ bits */
 	const struct md_sieve_arg *pos[3]; /* the positional arguments */
 	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+	/* date (RFC 5260): :zone's string, or :originalzone; index: :index
+	 * N (0: none) counted from the end with :last. */
+	const struct md_sieve_arg *zone;
+	int origzone, last;
+	uint64_t index;
 };
 
 /* A command or a test: a name, arguments, then tests, then a block. */
@@ -173,7 +178,9 @@ enum md_sieve_id {
 	MD_SV_FALSE,
 	MD_SV_HASFLAG,
 	MD_SV_STRING,
-	MD_SV_MAILBOXEXISTS
+	MD_SV_MAILBOXEXISTS,
+	MD_SV_DATE, /* date (RFC 5260) */
+	MD_SV_CURRENTDATE
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -228,7 +235,9 @@ enum md_sieve_cap {
 	MD_CAP_IMAP4FLAGS = 1 << 9,
 	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
 	MD_CAP_VARIABLES = 1 << 11,
-	MD_CAP_MAILBOX = 1 << 12
+	MD_CAP_MAILBOX = 1 << 12,
+	MD_CAP_DATE = 1 << 20, /* high bits: others add extensions too */
+	MD_CAP_INDEX = 1 << 21
 };
 
 /* Check the parsed S: requires first and known, each command and test
@@ -293,6 +302,20 @@ int md_sieve_set(
 int md_sieve_set_matches(struct md_sieve_vars *v, const char *value,
     const size_t (*cap)[2], size_t n);
 
+/* ---- sieve-date.c: the date extension's arithmetic (RFC 5260) ---- */
+
+/* A time zone argument "+hhmm" or "-hhmm" into *OFF, seconds east of
+ * UTC; -1 when S is none. */
+int md_sieve_zone(const char *s, long *off);
+/* The local zone's offset from UTC at NOW: Pigeonhole's "local time
+ * zone", used for every date without :zone, whatever its season. */
+long md_sieve_local_zone(int64_t now);
+/* The date part PART (RFC 5260 4.2: "year", "date", "iso8601" ..., any
+ * case) of the moment T seen at OFF seconds east of UTC, into OUT; -1
+ * when PART is no date part. */
+int md_sieve_date_part(
+    int64_t t, long off, const char *part, char *out, size_t size);
+
 /* ---- sieve-run.c ---- */
 
 enum md_sieve_action_kind {
@@ -328,6 +351,9 @@ struct md_sieve_msg {
 	/* CLOCK_MONOTONIC nanoseconds past which the run stops with a limit
 	 * error; 0: MD_SIEVE_SECONDS from its start. */
 	int64_t deadline;
+	/* currentdate's moment, seconds since the epoch; 0: the clock's
+	 * (time(2)) when the run begins. */
+	int64_t now;
 };
 
 void md_sieve_result_free(struct md_sieve_result *r);
