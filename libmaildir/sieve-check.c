@@ -36,6 +36,13 @@ enum {
 	T_LAST = 1 << 14   /* :last */
 };
 
+/* include's (RFC 6609). */
+enum {
+	T_LOCATION = 1 << 15, /* :personal :global */
+	T_ONCE = 1 << 16,     /* :once */
+	T_OPTIONAL = 1 << 17  /* :optional */
+};
+
 enum { NO_TESTS, ONE_TEST, TEST_LIST };
 
 struct def {
@@ -89,6 +96,10 @@ static const struct def defs[] = {
 	    T_CMP | T_MATCH | T_ZONE | T_INDEX | T_LAST, NO_TESTS, 0 },
 	{ "currentdate", MD_SV_CURRENTDATE, MD_CAP_DATE, 1, "SL",
 	    T_CMP | T_MATCH | T_ZONE, NO_TESTS, 0 },
+	{ "include", MD_SV_INCLUDE, MD_CAP_INCLUDE, 0, "S",
+	    T_LOCATION | T_ONCE | T_OPTIONAL, NO_TESTS, 0 },
+	{ "return", MD_SV_RETURN, MD_CAP_INCLUDE, 0, "", 0, NO_TESTS, 0 },
+	{ "global", MD_SV_GLOBAL, MD_CAP_INCLUDE, 0, "L", 0, NO_TESTS, 0 },
 };
 
 /* The extensions mdkit has, as require names them. */
@@ -111,6 +122,7 @@ static const struct {
 	{ "encoded-character", MD_CAP_ENCODED },
 	{ "date", MD_CAP_DATE },
 	{ "index", MD_CAP_INDEX },
+	{ "include", MD_CAP_INCLUDE },
 	{ "comparator-i;octet", 0 },
 	{ "comparator-i;ascii-casemap", 0 },
 };
@@ -145,6 +157,10 @@ static const struct tagdef tagdefs[] = {
 	{ "originalzone", T_ZONE, 0, MD_CAP_DATE },
 	{ "index", T_INDEX, 1, MD_CAP_INDEX },
 	{ "last", T_LAST, 1, MD_CAP_INDEX },
+	{ "personal", T_LOCATION, 0, MD_CAP_INCLUDE },
+	{ "global", T_LOCATION, MD_INC_GLOBAL, MD_CAP_INCLUDE },
+	{ "once", T_ONCE, MD_INC_ONCE, MD_CAP_INCLUDE },
+	{ "optional", T_OPTIONAL, MD_INC_OPTIONAL, MD_CAP_INCLUDE },
 	{ "lower", T_MOD, MD_MOD_LOWER, MD_CAP_VARIABLES },
 	{ "upper", T_MOD, MD_MOD_UPPER, MD_CAP_VARIABLES },
 	{ "lowerfirst", T_MOD, MD_MOD_LOWERFIRST, MD_CAP_VARIABLES },
@@ -339,6 +355,11 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 	case T_INDEX:
 	case T_LAST:
 		return read_date_tag(c, n, t->kind, t->value, i);
+	case T_LOCATION:
+	case T_ONCE:
+	case T_OPTIONAL:
+		sp->incl |= t->value;
+		return 0;
 	default: /* T_FLAGS */
 		if (*i + 1 >= n->nargs ||
 		    n->args[*i + 1].kind != MD_ARG_STRINGS)
@@ -458,6 +479,30 @@ check_envelope(struct checker *c, const struct md_sieve_node *n)
 	return 0;
 }
 
+/* include's name is known when the script is compiled (its script is
+ * compiled with it, sieve-include.c); global names variables, and needs
+ * them required (RFC 6609 3.3). */
+static int
+check_include(struct checker *c, const struct md_sieve_node *n)
+{
+	const struct md_sieve_arg *a = n->spec.pos[0];
+
+	if (n->spec.id == MD_SV_INCLUDE) {
+		if ((c->caps & MD_CAP_VARIABLES) && strstr(a->s[0], "${"))
+			return bad(c, a->line, a->col,
+			    "include: '%s' is no constant name", a->s[0]);
+		return 0;
+	}
+	if (!(c->caps & MD_CAP_VARIABLES))
+		return bad(c, n->line, n->col, "'%s' needs variables required",
+		    "global");
+	for (size_t i = 0; i < a->n; i++)
+		if (!md_sieve_var_name(a->s[i], a->len[i]))
+			return bad(c, a->line, a->col,
+			    "invalid variable name '%s'", a->s[i]);
+	return 0;
+}
+
 static int check_nodes(
     struct checker *c, struct md_sieve_node *v, size_t n, int top);
 
@@ -493,6 +538,9 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	if (d->id == MD_SV_ENVELOPE && check_envelope(c, n) < 0)
 		return -1;
 	if (d->id == MD_SV_SET && check_set(c, n) < 0)
+		return -1;
+	if ((d->id == MD_SV_INCLUDE || d->id == MD_SV_GLOBAL) &&
+	    check_include(c, n) < 0)
 		return -1;
 	for (size_t i = 0; i < n->ntests; i++)
 		if (check_node(c, &n->tests[i], 1) < 0)

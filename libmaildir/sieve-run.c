@@ -24,6 +24,14 @@ struct runner {
 	int variables;    /* the script requires them */
 	int64_t deadline; /* CLOCK_MONOTONIC ns */
 	int64_t now;      /* currentdate's, seconds since the epoch */
+	/* include (RFC 6609): the script run first, the one running (its
+	 * file when included, else NULL), a return met, the variables
+	 * declared global, the included scripts run so far (:once). */
+	const struct md_sieve_script *top, *script;
+	const char *file;
+	int returned;
+	struct md_sieve_vars globals;
+	unsigned char ran[MD_SIEVE_INCLUDES];
 	struct md_sieve_vars vars; /* and these are they */
 	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 };
@@ -738,6 +746,53 @@ store(
 	return rc;
 }
 
+/* include: the script C names run with variables of its own but the
+ * global ones; its actions are this run's, its stop stops all, its
+ * return comes back here. */
+static int
+run_include(struct runner *rn, const struct md_sieve_node *c)
+{
+	const struct md_sieve_script *was = rn->script, *inc;
+	const char *wasfile = rn->file, *path;
+	struct md_sieve_vars outer = rn->vars;
+	int was_vars = rn->variables, rc;
+
+	if ((inc = md_sieve_included(rn->top, c, &path)) == NULL)
+		return c->spec.unit == 0
+		           ? 0 /* :optional, not there */
+		           : md_sieve_errf(rn->e, MD_SIEVE_RUNTIME, c->line, 0,
+		                 "include: not linked");
+	if ((c->spec.incl & MD_INC_ONCE) && rn->ran[c->spec.unit - 1])
+		return 0;
+	rn->ran[c->spec.unit - 1] = 1;
+	memset(&rn->vars, 0, sizeof(rn->vars));
+	rc = md_sieve_globals_copy(was, &outer, &rn->globals) < 0 ||
+	             md_sieve_globals_copy(inc, &rn->globals, &rn->vars) < 0
+	         ? -2
+	         : 0;
+	rn->script = inc;
+	rn->file = path;
+	rn->variables = (inc->caps & MD_CAP_VARIABLES) != 0;
+	if (rc == 0)
+		rc = run_block(rn, inc->cmds, inc->ncmds);
+	rn->returned = 0;
+	if (rc == 0 && md_sieve_globals_copy(inc, &rn->vars, &rn->globals) < 0)
+		rc = -2;
+	md_sieve_vars_free(&rn->vars);
+	rn->vars = outer;
+	rn->script = was;
+	rn->file = wasfile;
+	rn->variables = was_vars;
+	if (rc == 0 && md_sieve_globals_copy(was, &rn->globals, &rn->vars) < 0)
+		rc = -2;
+	if (rc == -2)
+		return md_sieve_errf(rn->e,
+		    errno == E2BIG ? MD_SIEVE_LIMIT : MD_SIEVE_SYSTEM, c->line,
+		    0, "include: %s",
+		    errno == E2BIG ? "too many variables" : "out of memory");
+	return rc;
+}
+
 static int
 command(struct runner *rn, const struct md_sieve_node *c)
 {
@@ -788,7 +843,12 @@ command(struct runner *rn, const struct md_sieve_node *c)
 			    errno == E2BIG ? "too many variables"
 			                   : "out of memory");
 		return 0;
-	default: /* require: done by the check */
+	case MD_SV_INCLUDE:
+		return run_include(rn, c);
+	case MD_SV_RETURN:
+		rn->returned = 1;
+		return 0;
+	default: /* require, global: done by the check */
 		return 0;
 	}
 }
@@ -818,6 +878,8 @@ failed(struct runner *rn, const struct md_sieve_node *c)
 {
 	if (rn->e != NULL && rn->e->line == 0)
 		rn->e->line = c->line;
+	if (rn->e != NULL && rn->e->file[0] == '\0' && rn->file != NULL)
+		strlcpy(rn->e->file, rn->file, sizeof(rn->e->file));
 	return -1;
 }
 
@@ -827,7 +889,7 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 {
 	int taken = 0, rc;
 
-	for (size_t i = 0; i < n && !rn->stopped; i++) {
+	for (size_t i = 0; i < n && !rn->stopped && !rn->returned; i++) {
 		const struct md_sieve_node *c = &v[i];
 
 		if (in_time(rn, c) < 0)
@@ -880,6 +942,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->deadline = m->deadline ? m->deadline
 	                           : now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
 	rn->now = m->now ? m->now : (int64_t)time(NULL);
+	rn->top = rn->script = s;
 	rc = run_block(rn, s->cmds, s->ncmds);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);
@@ -889,6 +952,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	}
 	free(rn->flags);
 	md_sieve_vars_free(&rn->vars);
+	md_sieve_vars_free(&rn->globals);
 	free(rn);
 	return rc;
 }

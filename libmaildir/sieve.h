@@ -34,6 +34,9 @@ struct md_sieve_err {
 	enum md_sieve_err_kind kind;
 	unsigned line, col;
 	char msg[256];
+	/* The included script (RFC 6609) the place is in; "" for the script
+	 * compiled or run itself. */
+	char file[1024];
 };
 
 /* ---- sieve-lex.c ---- */
@@ -116,6 +119,11 @@ struct md_sieve_spec {
 	const struct md_sieve_arg *zone;
 	int origzone, last;
 	uint64_t index;
+	/* include (RFC 6609): its MD_INC_ tags; 1 + the place of the script
+	 * it names in the including script's table (0: none, an :optional
+	 * one that is not there). */
+	int incl;
+	size_t unit;
 };
 
 /* A command or a test: a name, arguments, then tests, then a block. */
@@ -133,11 +141,13 @@ struct md_sieve_node {
 	struct md_sieve_spec spec;
 };
 
+struct md_sieve_incl;
 struct md_sieve_script {
 	struct md_sieve_node *cmds;
 	size_t ncmds;
 	unsigned caps;               /* MD_CAP_ bits required */
 	struct md_sieve_arena arena; /* all of the above */
+	struct md_sieve_incl *incl;  /* the scripts it includes, or NULL */
 };
 
 /* Parse the LEN bytes at BUF (no larger than MD_SIEVE_SIZE) into S: the
@@ -180,7 +190,10 @@ enum md_sieve_id {
 	MD_SV_STRING,
 	MD_SV_MAILBOXEXISTS,
 	MD_SV_DATE, /* date (RFC 5260) */
-	MD_SV_CURRENTDATE
+	MD_SV_CURRENTDATE,
+	MD_SV_INCLUDE, /* include (RFC 6609) */
+	MD_SV_RETURN,
+	MD_SV_GLOBAL
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -237,8 +250,14 @@ enum md_sieve_cap {
 	MD_CAP_VARIABLES = 1 << 11,
 	MD_CAP_MAILBOX = 1 << 12,
 	MD_CAP_DATE = 1 << 20, /* high bits: others add extensions too */
-	MD_CAP_INDEX = 1 << 21
+	MD_CAP_INDEX = 1 << 21,
+	MD_CAP_INCLUDE = 1 << 22
 };
+
+/* include's tags (RFC 6609 3.2). */
+enum { MD_INC_GLOBAL = 1, MD_INC_ONCE = 2, MD_INC_OPTIONAL = 4 };
+#define MD_SIEVE_INCLUDE_DEPTH 10 /* includes within includes, Pigeonhole's */
+#define MD_SIEVE_INCLUDES 255     /* scripts one script includes, all told */
 
 /* Check the parsed S: requires first and known, each command and test
  * known, allowed by what is required, in its place, with the tags and
@@ -315,6 +334,33 @@ long md_sieve_local_zone(int64_t now);
  * when PART is no date part. */
 int md_sieve_date_part(
     int64_t t, long off, const char *part, char *out, size_t size);
+
+/* ---- sieve-include.c: include (RFC 6609) ---- */
+
+/* Where include finds the script NAME: NAME.sieve in PERSONAL (the
+ * default, :personal) or in GLOBAL (:global); NULL: no such place. */
+struct md_sieve_dirs {
+	const char *personal, *global;
+};
+
+/* md_sieve_compile_file, then every script it includes, and those they
+ * include, compiled into its table (S->incl) from DIRS (NULL: none): a
+ * script that is not there (unless :optional), an include loop, more
+ * than MD_SIEVE_INCLUDE_DEPTH levels or MD_SIEVE_INCLUDES scripts are
+ * errors of the include's place, and an error inside an included script
+ * names it in E->file. */
+int md_sieve_compile_dirs(struct md_sieve_script *s, const char *path,
+    const struct md_sieve_dirs *dirs, struct md_sieve_err *e);
+void md_sieve_incl_free(struct md_sieve_incl *t);
+/* The script of S's include node N, as linked; NULL when it has none. *PATH
+ * its file. */
+const struct md_sieve_script *md_sieve_included(const struct md_sieve_script *s,
+    const struct md_sieve_node *n, const char **path);
+/* The variables script S declares global, copied from its FROM to TO
+ * (its own variables and the shared ones, either way). -1 with ENOMEM,
+ * or E2BIG for too many variables. */
+int md_sieve_globals_copy(const struct md_sieve_script *s,
+    struct md_sieve_vars *from, struct md_sieve_vars *to);
 
 /* ---- sieve-run.c ---- */
 
