@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # t/sieve-oracle.sh: md-sieve -t beside Pigeonhole's sieve-test, for the
 # differential tests of the Sieve extensions (sourced after lib.sh).
 # sieve_oracle_setup skips the test when sieve-test or sievec is absent.
