@@ -757,11 +757,14 @@ run_include(struct runner *rn, const struct md_sieve_node *c)
 	struct md_sieve_vars outer = rn->vars;
 	int was_vars = rn->variables, rc;
 
+	/* Not linked: an :optional script not there, or a script compiled
+	 * without md_sieve_compile_dirs. */
 	if ((inc = md_sieve_included(rn->top, c, &path)) == NULL)
-		return c->spec.unit == 0
-		           ? 0 /* :optional, not there */
+		return (c->spec.incl & MD_INC_OPTIONAL)
+		           ? 0 /* not there */
 		           : md_sieve_errf(rn->e, MD_SIEVE_RUNTIME, c->line, 0,
-		                 "include: not linked");
+		                 "include: '%s' was not read",
+		                 c->spec.pos[0]->s[0]);
 	if ((c->spec.incl & MD_INC_ONCE) && rn->ran[c->spec.unit - 1])
 		return 0;
 	rn->ran[c->spec.unit - 1] = 1;
