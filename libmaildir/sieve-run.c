@@ -24,6 +24,7 @@ struct runner {
 	int variables;    /* the script requires them */
 	int64_t deadline; /* CLOCK_MONOTONIC ns */
 	int64_t now;      /* currentdate's, seconds since the epoch */
+	struct md_sieve_vars vars; /* and these are they */
 	/* include (RFC 6609): the script run first, the one running (its
 	 * file when included, else NULL), a return met, the variables
 	 * declared global, the included scripts run so far (:once). */
@@ -32,7 +33,6 @@ struct runner {
 	int returned;
 	struct md_sieve_vars globals;
 	unsigned char ran[MD_SIEVE_INCLUDES];
-	struct md_sieve_vars vars; /* and these are they */
 	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 };
 
@@ -362,7 +362,7 @@ test_date(struct runner *rn, const struct md_sieve_spec *sp)
 	int64_t t = rn->now;
 	size_t want, k = 0, have = 1;
 	char v[64];
-	time_t tt;
+	time_t tt = 0;
 
 	if (part == NULL)
 		return -1;
@@ -384,8 +384,8 @@ test_date(struct runner *rn, const struct md_sieve_spec *sp)
 	else if (sp->zone != NULL) {
 		if ((z = xs(rn, sp->zone->s[0])) == NULL)
 			return -1;
-		if (md_sieve_zone(z, &orig) ==
-		    0) /* else local, as Pigeonhole */
+		/* a zone that is none means the local one, as Pigeonhole */
+		if (md_sieve_zone(z, &orig) == 0)
 			off = orig;
 	}
 	if (have && md_sieve_date_part(t, off, part, v, sizeof(v)) < 0)
