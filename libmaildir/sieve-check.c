@@ -627,6 +627,8 @@ md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
 			return -1;
 	if (check_nodes(&c, s->cmds, s->ncmds, 1) < 0)
 		return -1;
+	if ((c.caps & MD_CAP_INCLUDE) && md_sieve_check_globals(s, e) < 0)
+		return -1;
 	s->caps = c.caps;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -253,4 +254,114 @@ md_sieve_globals_copy(const struct md_sieve_script *s,
     struct md_sieve_vars *from, struct md_sieve_vars *to)
 {
 	return copy_nodes(s->cmds, s->ncmds, from, to);
+}
+
+/* ---- global declared after a local use (RFC 6609 3.3) ---- */
+
+struct globals {
+	const char *name[MD_SIEVE_VARS]; /* declared global in the script */
+	unsigned char used[MD_SIEVE_VARS], declared[MD_SIEVE_VARS];
+	size_t n;
+	struct md_sieve_err *e;
+};
+
+static int
+collect(struct globals *g, const struct md_sieve_node *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct md_sieve_arg *a = v[i].spec.pos[0];
+
+		for (size_t k = 0; v[i].spec.id == MD_SV_GLOBAL && k < a->n;
+		     k++) {
+			size_t j = 0;
+
+			while (j < g->n && strcasecmp(g->name[j], a->s[k]) != 0)
+				j++;
+			if (j < g->n)
+				continue;
+			if (g->n == MD_SIEVE_VARS)
+				return md_sieve_errf(g->e, MD_SIEVE_LIMIT,
+				    a->line, a->col,
+				    "more than %d global variables",
+				    MD_SIEVE_VARS);
+			g->name[g->n++] = a->s[k];
+		}
+		if (collect(g, v[i].block, v[i].nblock) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The global name of LEN bytes at S is used: noted unless declared. */
+static void
+use(struct globals *g, const char *s, size_t len)
+{
+	for (size_t j = 0; j < g->n; j++)
+		if (strlen(g->name[j]) == len &&
+		    strncasecmp(g->name[j], s, len) == 0 && !g->declared[j])
+			g->used[j] = 1;
+}
+
+/* The "${name}" references in S. */
+static void
+use_refs(struct globals *g, const char *s)
+{
+	for (const char *p = strstr(s, "${"); p; p = strstr(p + 2, "${")) {
+		const char *end = strchr(p + 2, '}');
+
+		if (end != NULL)
+			use(g, p + 2, (size_t)(end - p - 2));
+	}
+}
+
+/* V in the order it is written: a use of a name before its global is
+ * the fault. */
+static int
+walk(struct globals *g, const struct md_sieve_node *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct md_sieve_node *c = &v[i];
+		const struct md_sieve_arg *a = c->spec.pos[0];
+
+		for (size_t k = 0; c->spec.id == MD_SV_GLOBAL && k < a->n; k++)
+			for (size_t j = 0; j < g->n; j++)
+				if (strcasecmp(g->name[j], a->s[k]) == 0) {
+					if (g->used[j])
+						return md_sieve_errf(g->e,
+						    MD_SIEVE_INVALID, a->line,
+						    a->col,
+						    "global '%s' after the "
+						    "script used it",
+						    a->s[k]);
+					g->declared[j] = 1;
+				}
+		if (c->spec.id == MD_SV_SET)
+			use(g, a->s[0], a->len[0]);
+		for (size_t k = 0; c->spec.id != MD_SV_GLOBAL && k < c->nargs;
+		     k++)
+			for (size_t j = 0; c->args[k].kind == MD_ARG_STRINGS &&
+			                   j < c->args[k].n;
+			     j++)
+				use_refs(g, c->args[k].s[j]);
+		if (walk(g, c->tests, c->ntests) < 0 ||
+		    walk(g, c->block, c->nblock) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+md_sieve_check_globals(const struct md_sieve_script *s, struct md_sieve_err *e)
+{
+	struct globals *g = calloc(1, sizeof(*g));
+	int rc;
+
+	if (g == NULL)
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	g->e = e;
+	rc = collect(g, s->cmds, s->ncmds);
+	if (rc == 0 && g->n > 0)
+		rc = walk(g, s->cmds, s->ncmds);
+	free(g);
+	return rc;
 }

@@ -352,6 +352,11 @@ struct md_sieve_dirs {
 int md_sieve_compile_dirs(struct md_sieve_script *s, const char *path,
     const struct md_sieve_dirs *dirs, struct md_sieve_err *e);
 void md_sieve_incl_free(struct md_sieve_incl *t);
+/* The checker's part for global (RFC 6609 3.3): a variable the checked
+ * script S sets or refers to before declaring it global is a fault of
+ * the declaration, as Pigeonhole has it. -1 with E. */
+int md_sieve_check_globals(
+    const struct md_sieve_script *s, struct md_sieve_err *e);
 /* The script of S's include node N, as linked; NULL when it has none. *PATH
  * its file. */
 const struct md_sieve_script *md_sieve_included(const struct md_sieve_script *s,

@@ -10,7 +10,7 @@
 
 D=$(cd "$(dirname "$0")/data/sieve" && pwd)
 sieve_oracle_setup
-plan 43
+plan 46
 
 P=$T/o/p
 G=$T/o/g
@@ -108,6 +108,13 @@ scripts "main=$R set \"n\" \"a\"; include \"\${n}\";" "a=$R keep;"
 refused "a name with a variable in it"
 scripts "main=require [\"include\"]; global \"x\";"
 refused "global without variables"
+scripts "main=$R if true { set \"X\" \"1\"; } global \"x\";"
+refused "global after the script set the variable"
+scripts "main=$R fileinto \"\${x}\"; global \"x\";"
+refused "global after the script referred to the variable"
+scripts "main=$R global \"x\"; set \"x\" \"1\"; global \"x\";" "a=$R keep;"
+"$BIN/md-sieve" $DIRS -c "$P/main.sieve" 2>"$T/err"
+is "$?" 0 "global twice, used between: good"
 scripts "main=require \"fileinto\"; include \"a\";" "a=$R keep;"
 refused "include not required"
 scripts "main=$R include :global \"g\";"

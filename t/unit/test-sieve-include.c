@@ -206,6 +206,14 @@ faults(void **state)
 	put("main", "require \"include\"; global \"x\";");
 	assert_string_equal(
 	    run("main"), "fault -:1:20: 'global' needs variables required");
+	put("main", R "fileinto \"${X}\"; global \"x\";");
+	assert_string_equal(
+	    run("main"), "fault -:2:25: global 'x' after the script used it");
+	put("main", R "if true { set \"x\" \"1\"; }\nglobal [\"y\", \"x\"];");
+	assert_string_equal(
+	    run("main"), "fault -:3:8: global 'x' after the script used it");
+	put("main", R "global \"x\"; set \"x\" \"1\"; global \"x\"; keep;");
+	assert_string_equal(run("main"), "keep");
 	put("main", R "include :personal :global \"sub\";");
 	assert_string_equal(run("main"),
 	    "fault -:2:19: ':global' conflicts with an earlier tag of "
