@@ -24,11 +24,17 @@
 #define OPTSTRING ":cd:eF:f:hMqr:s:t:v"
 #define MBOX_BATCH 1024 /* -M: messages between directory syncs */
 
+/* Long options only: --sieve-dir, --sieve-global-dir. */
+#define OPT_SIEVE_DIR 256
+#define OPT_SIEVE_GLOBAL_DIR 257
+
 struct opts {
 	int create, verbose, quiet, mbox, qmail, use_env, have_flags;
 	int quota_perm;
 	const char *folder;
 	const char *sieve; /* --sieve FILE */
+	/* --sieve-dir, --sieve-global-dir */
+	struct md_sieve_dirs sieve_dirs;
 	struct md_flags flags;
 	uint64_t limit;
 	unsigned timeout;
@@ -77,7 +83,8 @@ usage(void)
 	       "[-r addr] [-s size]\n"
 	       "                  [-t seconds] [--qmail] [--quota-permanent] "
 	       "[--sieve script]\n"
-	       "                  [maildir ...]\n");
+	       "                  [--sieve-dir dir] [--sieve-global-dir dir] "
+	       "[maildir ...]\n");
 	exit(EX_OK);
 }
 
@@ -140,6 +147,9 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "quota-permanent", no_argument, NULL, 'P' },
 		{ "return-path", required_argument, NULL, 'r' },
 		{ "sieve", required_argument, NULL, 'S' },
+		{ "sieve-dir", required_argument, NULL, OPT_SIEVE_DIR },
+		{ "sieve-global-dir", required_argument, NULL,
+		    OPT_SIEVE_GLOBAL_DIR },
 		{ "size-limit", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 } };
@@ -196,6 +206,12 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			break;
 		case 'S':
 			o->sieve = optarg;
+			break;
+		case OPT_SIEVE_DIR:
+			o->sieve_dirs.personal = optarg;
+			break;
+		case OPT_SIEVE_GLOBAL_DIR:
+			o->sieve_dirs.global = optarg;
 			break;
 		case 's':
 			/* Decimal digits first: expand_number(3) would wrap
@@ -553,6 +569,8 @@ targets_status(const struct run *r)
 static void
 sieve_failed(const char *path, const struct md_sieve_err *e)
 {
+	if (e->file[0] != '\0') /* an included script's */
+		path = e->file;
 	if (e->line > 0)
 		warnx("%s:%u: %s; kept in INBOX", path, e->line, e->msg);
 	else
@@ -578,6 +596,14 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 		.root = r->root->m.path };
 	int fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
 	int rc = -1;
+	struct md_sieve_dirs dirs = r->o.sieve_dirs;
+	char personal[PATH_MAX];
+
+	/* Pigeonhole's default for the personal scripts: ~/sieve. */
+	if (dirs.personal == NULL && getenv("HOME") != NULL &&
+	    (size_t)snprintf(personal, sizeof(personal), "%s/sieve",
+	        getenv("HOME")) < sizeof(personal))
+		dirs.personal = personal;
 
 	if (rp != NULL) /* "<a@b>" as sanitize made it: a@b */
 		snprintf(from, sizeof(from), "%.*s",
@@ -587,7 +613,7 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 	if (fd == -1 || md_header_read(&h, fd) == -1)
 		md_sieve_errf(&e, MD_SIEVE_SYSTEM, 0, 0,
 		    "reading the message: %s", strerror(errno));
-	else if (md_sieve_compile_file(&s, r->o.sieve, &e) == 0) {
+	else if (md_sieve_compile_dirs(&s, r->o.sieve, &dirs, &e) == 0) {
 		rc = md_sieve_run(&s, &m, res, &e);
 		md_sieve_free(&s);
 	}

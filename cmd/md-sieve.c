@@ -1,7 +1,9 @@
 /*
  * md-sieve: Sieve scripts without delivering. -c checks scripts, -t
  * shows what a script would do with the message on stdin, one action a
- * line, as md-deliver --sieve would carry it out.
+ * line, as md-deliver --sieve would carry it out; -e carries out a
+ * script's filing on messages already in maildirs (or whose paths come
+ * on stdin, as md-list takes them).
  */
 #include <dirent.h>
 #include <err.h>
@@ -17,16 +19,20 @@
 #include "common.h"
 
 #define EXIT_USAGE 64
-#define OPTSTRING ":cd:ehnr:t"
+#define OPTSTRING ":0cd:ehnr:t"
+#define OPT_DIR 256 /* --sieve-dir */
+#define OPT_GLOBAL_DIR 257
 #define MSG_MAX (64 * 1024 * 1024) /* -t reads at most this much */
 
 static void
 usage(void)
 {
-	printf("usage: md-sieve -c script ...\n"
-	       "       md-sieve -t script [-r sender] [-d recipient] "
+	printf("usage: md-sieve [--sieve-dir dir] [--sieve-global-dir dir] "
+	       "-c script ...\n"
+	       "       md-sieve [...] -t script [-r sender] [-d recipient] "
 	       "< message\n"
-	       "       md-sieve -e script [-n] [maildir ...]\n");
+	       "       md-sieve [...] -e script [-n] [maildir ...]\n"
+	       "       md-sieve [...] -e script [-n] [-0] < paths\n");
 }
 
 static void
@@ -35,10 +41,16 @@ bad_usage(const char *why)
 	errx(EXIT_USAGE, "%s (see md-sieve -h)", why);
 }
 
-/* FILE:LINE:COLUMN: message, or FILE: message without a place. */
+/* Where include looks (--sieve-dir, --sieve-global-dir). */
+static struct md_sieve_dirs dirs;
+
+/* FILE:LINE:COLUMN: message, or FILE: message without a place; FILE the
+ * included script the error is in, else PATH. */
 static void
 report(const char *path, const struct md_sieve_err *e)
 {
+	if (e->file[0] != '\0')
+		path = e->file;
 	if (e->line > 0 && e->col > 0)
 		fprintf(stderr, "md-sieve: %s:%u:%u: %s\n", path, e->line,
 		    e->col, e->msg);
@@ -57,7 +69,7 @@ check(int argc, char **argv)
 		struct md_sieve_script s;
 		struct md_sieve_err e;
 
-		if (md_sieve_compile_file(&s, argv[i], &e) < 0) {
+		if (md_sieve_compile_dirs(&s, argv[i], &dirs, &e) < 0) {
 			report(argv[i], &e);
 			rc = 1;
 			continue;
@@ -132,7 +144,7 @@ try(const char *path, const char *from, const char *to)
 	md_decoder_init(&d);
 	if (md_header_parse(&h, msg, len) < 0)
 		err(1, "reading the message");
-	if (md_sieve_compile_file(&s, path, &e) < 0) {
+	if (md_sieve_compile_dirs(&s, path, &dirs, &e) < 0) {
 		report(path, &e);
 		rc = 1;
 	} else if (md_sieve_run(&s, &m, &r, &e) < 0) {
@@ -189,7 +201,7 @@ decide(struct refile *rf, const char *root, const char *path,
 	m.size = (uint64_t)st.st_size;
 	if ((rc = md_sieve_run(&rf->s, &m, r, &e)) == -1) {
 		warnx("%s: %s:%u: %s; left as it is", cmd_shown(path, 0),
-		    rf->script, e.line, e.msg);
+		    e.file[0] ? e.file : rf->script, e.line, e.msg);
 		md_sieve_result_free(r);
 	}
 	return rc;
@@ -360,15 +372,46 @@ refile_maildir(struct refile *rf, const char *root)
 	return failed;
 }
 
+/* One message whose path came on stdin: in the maildir it names. */
 static int
-refile(const char *script, int dry, int argc, char **argv)
+refile_line(void *arg, const char *path)
+{
+	struct refile *rf = arg;
+	struct md_sieve_result r = { 0 };
+	struct md_msgpath mp;
+	char root[PATH_MAX];
+	int failed = 0;
+
+	if (md_msgpath_parse(path, &mp) == -1) {
+		warnx("%s: not a message in a maildir", cmd_shown(path, 0));
+		return 1;
+	}
+	/* A message of a folder files into the folders of its root. */
+	if (md_folder_root(mp.root, root, sizeof(root)) == -1) {
+		warn("%s", cmd_shown(mp.root, 0));
+		return 1;
+	}
+	if (decide(rf, root, path, &r) == -1)
+		failed = 1;
+	else if (rf->dry)
+		show(path, &r);
+	else if (carry_out(rf, root, path, &r) == -1)
+		failed = 1;
+	md_sieve_result_free(&r);
+	return failed;
+}
+
+/* The script over each maildir of ARGV, or with none each message whose
+ * path is read from stdin (ended by EOL). */
+static int
+refile(const char *script, int dry, int eol, int argc, char **argv)
 {
 	struct refile rf = { .script = script, .dry = dry };
 	struct md_sieve_err e;
 	struct md_err qe;
 	int failed = 0;
 
-	if (md_sieve_compile_file(&rf.s, script, &e) < 0) {
+	if (md_sieve_compile_dirs(&rf.s, script, &dirs, &e) < 0) {
 		report(script, &e);
 		return 1;
 	}
@@ -376,6 +419,8 @@ refile(const char *script, int dry, int argc, char **argv)
 	md_quota_ledger_init(&rf.quota, &rf.gen);
 	md_header_init(&rf.h);
 	md_decoder_init(&rf.d);
+	if (argc == 0)
+		failed = cmd_stdin_paths(eol, 1, refile_line, &rf);
 	for (int i = 0; i < argc; i++) {
 		char root[PATH_MAX];
 
@@ -405,13 +450,22 @@ main(int argc, char *argv[])
 		{ "test", no_argument, NULL, 't' },
 		{ "each", no_argument, NULL, 'e' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "null", no_argument, NULL, '0' },
+		{ "sieve-dir", required_argument, NULL, OPT_DIR },
+		{ "sieve-global-dir", required_argument, NULL, OPT_GLOBAL_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		CMD_VERSION_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *from = NULL, *to = NULL;
-	char why[128];
-	int c, mode = 0, dry = 0;
+	char why[128], personal[PATH_MAX];
+	int c, mode = 0, dry = 0, eol = '\n';
+
+	/* Pigeonhole's default for the personal scripts: ~/sieve. */
+	if (getenv("HOME") != NULL &&
+	    (size_t)snprintf(personal, sizeof(personal), "%s/sieve",
+	        getenv("HOME")) < sizeof(personal))
+		dirs.personal = personal;
 
 	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1)
 		switch (c) {
@@ -430,6 +484,15 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			dry = 1;
+			break;
+		case '0':
+			eol = '\0';
+			break;
+		case OPT_DIR:
+			dirs.personal = optarg;
+			break;
+		case OPT_GLOBAL_DIR:
+			dirs.global = optarg;
 			break;
 		case 'h':
 			usage();
@@ -450,15 +513,17 @@ main(int argc, char *argv[])
 		bad_usage("-t takes one script, the message on stdin");
 	if (dry && mode != 'e')
 		bad_usage("-n goes with -e only");
+	if (eol == '\0' && mode != 'e')
+		bad_usage("-0 goes with -e only");
 	if (mode == 'c')
 		return check(argc, argv);
-	if (mode == 'e' && argc == 1) {
+	if (mode == 'e' && argc == 1 && !cmd_stdin_has_paths()) {
 		static char *def[1];
 
 		def[0] = (char *)cmd_default_maildir(1);
-		return refile(argv[0], dry, 1, def);
+		return refile(argv[0], dry, eol, 1, def);
 	}
 	if (mode == 'e')
-		return refile(argv[0], dry, argc - 1, argv + 1);
+		return refile(argv[0], dry, eol, argc - 1, argv + 1);
 	return try(argv[0], from, to);
 }

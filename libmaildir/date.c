@@ -323,6 +323,14 @@ when_init(struct when *w)
 int
 md_date_parse(const char *s, time_t *t)
 {
+	long off;
+
+	return md_date_parse_zone(s, t, &off);
+}
+
+int
+md_date_parse_zone(const char *s, time_t *t, long *off)
+{
 	const char *end = s + strlen(s);
 	struct when w;
 	size_t n;
@@ -339,6 +347,7 @@ md_date_parse(const char *s, time_t *t)
 		errno = EINVAL;
 		return -1;
 	}
+	*off = w.off;
 	return 0;
 }
 

@@ -313,6 +313,9 @@ int md_mbox_read(struct md_mbox *mb, struct md_filter *f, time_t *date,
 
 /* RFC 5322 dates, with the obsolete and broken forms real mail has. */
 int md_date_parse(const char *s, time_t *t);
+/* md_date_parse, and *OFF the offset the date was written in, seconds
+ * east of UTC (0 when it names none). */
+int md_date_parse_zone(const char *s, time_t *t, long *off);
 /* The asctime date of an mbox From_ line (local time unless zoned). */
 int md_date_from_line(const char *line, size_t n, time_t *t);
 

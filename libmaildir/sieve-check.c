@@ -29,6 +29,20 @@ enum {
 	T_CREATE = 1 << 7 /* fileinto :create (mailbox) */
 };
 
+/* The date and index extensions' (RFC 5260), in bits of their own. */
+enum {
+	T_ZONE = 1 << 12,  /* :zone "+hhmm" or :originalzone */
+	T_INDEX = 1 << 13, /* :index N */
+	T_LAST = 1 << 14   /* :last */
+};
+
+/* include's (RFC 6609). */
+enum {
+	T_LOCATION = 1 << 15, /* :personal :global */
+	T_ONCE = 1 << 16,     /* :once */
+	T_OPTIONAL = 1 << 17  /* :optional */
+};
+
 enum { NO_TESTS, ONE_TEST, TEST_LIST };
 
 struct def {
@@ -59,11 +73,12 @@ static const struct def defs[] = {
 	{ "removeflag", MD_SV_REMOVEFLAG, MD_CAP_IMAP4FLAGS, 0, "L", 0,
 	    NO_TESTS, 0 },
 	{ "set", MD_SV_SET, MD_CAP_VARIABLES, 0, "SS", T_MOD, NO_TESTS, 0 },
-	{ "address", MD_SV_ADDRESS, 0, 1, "LL", T_CMP | T_MATCH | T_PART,
-	    NO_TESTS, 0 },
+	{ "address", MD_SV_ADDRESS, 0, 1, "LL",
+	    T_CMP | T_MATCH | T_PART | T_INDEX | T_LAST, NO_TESTS, 0 },
 	{ "envelope", MD_SV_ENVELOPE, MD_CAP_ENVELOPE, 1, "LL",
 	    T_CMP | T_MATCH | T_PART, NO_TESTS, 0 },
-	{ "header", MD_SV_HEADER, 0, 1, "LL", T_CMP | T_MATCH, NO_TESTS, 0 },
+	{ "header", MD_SV_HEADER, 0, 1, "LL",
+	    T_CMP | T_MATCH | T_INDEX | T_LAST, NO_TESTS, 0 },
 	{ "exists", MD_SV_EXISTS, 0, 1, "L", 0, NO_TESTS, 0 },
 	{ "size", MD_SV_SIZE, 0, 1, "N", T_SIZE, NO_TESTS, 0 },
 	{ "allof", MD_SV_ALLOF, 0, 1, "", 0, TEST_LIST, 0 },
@@ -77,6 +92,14 @@ static const struct def defs[] = {
 	    NO_TESTS, 0 },
 	{ "hasflag", MD_SV_HASFLAG, MD_CAP_IMAP4FLAGS, 1, "L", T_CMP | T_MATCH,
 	    NO_TESTS, 0 },
+	{ "date", MD_SV_DATE, MD_CAP_DATE, 1, "SSL",
+	    T_CMP | T_MATCH | T_ZONE | T_INDEX | T_LAST, NO_TESTS, 0 },
+	{ "currentdate", MD_SV_CURRENTDATE, MD_CAP_DATE, 1, "SL",
+	    T_CMP | T_MATCH | T_ZONE, NO_TESTS, 0 },
+	{ "include", MD_SV_INCLUDE, MD_CAP_INCLUDE, 0, "S",
+	    T_LOCATION | T_ONCE | T_OPTIONAL, NO_TESTS, 0 },
+	{ "return", MD_SV_RETURN, MD_CAP_INCLUDE, 0, "", 0, NO_TESTS, 0 },
+	{ "global", MD_SV_GLOBAL, MD_CAP_INCLUDE, 0, "L", 0, NO_TESTS, 0 },
 };
 
 /* The extensions mdkit has, as require names them. */
@@ -97,6 +120,9 @@ static const struct {
 	{ "variables", MD_CAP_VARIABLES },
 	{ "mailbox", MD_CAP_MAILBOX },
 	{ "encoded-character", MD_CAP_ENCODED },
+	{ "date", MD_CAP_DATE },
+	{ "index", MD_CAP_INDEX },
+	{ "include", MD_CAP_INCLUDE },
 	{ "comparator-i;octet", 0 },
 	{ "comparator-i;ascii-casemap", 0 },
 };
@@ -127,6 +153,14 @@ static const struct tagdef tagdefs[] = {
 	{ "flags", T_FLAGS, 1, MD_CAP_IMAP4FLAGS },
 	{ "comparator", T_CMP, 0, 0 },
 	{ "create", T_CREATE, 1, MD_CAP_MAILBOX },
+	{ "zone", T_ZONE, 1, MD_CAP_DATE },
+	{ "originalzone", T_ZONE, 0, MD_CAP_DATE },
+	{ "index", T_INDEX, 1, MD_CAP_INDEX },
+	{ "last", T_LAST, 1, MD_CAP_INDEX },
+	{ "personal", T_LOCATION, 0, MD_CAP_INCLUDE },
+	{ "global", T_LOCATION, MD_INC_GLOBAL, MD_CAP_INCLUDE },
+	{ "once", T_ONCE, MD_INC_ONCE, MD_CAP_INCLUDE },
+	{ "optional", T_OPTIONAL, MD_INC_OPTIONAL, MD_CAP_INCLUDE },
 	{ "lower", T_MOD, MD_MOD_LOWER, MD_CAP_VARIABLES },
 	{ "upper", T_MOD, MD_MOD_UPPER, MD_CAP_VARIABLES },
 	{ "lowerfirst", T_MOD, MD_MOD_LOWERFIRST, MD_CAP_VARIABLES },
@@ -233,6 +267,40 @@ set_relation(
 	return bad(c, v->line, v->col, "unknown relation '%s'", v->s[0]);
 }
 
+/* The date and index extensions' tags: :zone "+hhmm", :originalzone
+ * (not for currentdate), :index N (from 1), :last. */
+static int
+read_date_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
+    int value, size_t *i)
+{
+	struct md_sieve_spec *sp = &n->spec;
+	const struct md_sieve_arg *a = &n->args[*i], *v;
+
+	if (kind == T_LAST) {
+		sp->last = 1;
+		return 0;
+	}
+	if (kind == T_ZONE && value == 0) {
+		if (sp->id == MD_SV_CURRENTDATE)
+			return bad(c, a->line, a->col,
+			    "':%s' is not for currentdate", a->s[0]);
+		sp->origzone = 1;
+		return 0;
+	}
+	if (kind == T_ZONE) {
+		if ((v = tag_string(c, n, i)) == NULL)
+			return -1;
+		sp->zone = v;
+		return 0;
+	}
+	if (*i + 1 >= n->nargs || n->args[*i + 1].kind != MD_ARG_NUMBER)
+		return bad(c, a->line, a->col, "':%s' needs a number after it",
+		    a->s[0]);
+	if ((sp->index = n->args[++*i].num) == 0)
+		return bad(c, a->line, a->col, "':%s' counts from 1", a->s[0]);
+	return 0;
+}
+
 /* The tag at N's args[*I] into SP; *SEEN the kinds met so far. */
 static int
 read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
@@ -282,6 +350,15 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 		return 0;
 	case T_MOD:
 		sp->mods |= t->value;
+		return 0;
+	case T_ZONE:
+	case T_INDEX:
+	case T_LAST:
+		return read_date_tag(c, n, t->kind, t->value, i);
+	case T_LOCATION:
+	case T_ONCE:
+	case T_OPTIONAL:
+		sp->incl |= t->value;
 		return 0;
 	default: /* T_FLAGS */
 		if (*i + 1 >= n->nargs ||
@@ -335,6 +412,9 @@ check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 	if ((d->tags & T_SIZE) && !(seen & T_SIZE))
 		return bad(
 		    c, n->line, n->col, "'%s' needs :over or :under", d->name);
+	if ((seen & T_LAST) && !(seen & T_INDEX))
+		return bad(
+		    c, n->line, n->col, "'%s': :last without :index", d->name);
 	return 0;
 }
 
@@ -344,7 +424,9 @@ check_match(struct checker *c, struct md_sieve_node *n)
 {
 	const struct md_sieve_spec *sp = &n->spec;
 	const struct md_sieve_arg *keys =
-	    sp->pos[sp->id == MD_SV_HASFLAG || sp->id == MD_SV_EXISTS ? 0 : 1];
+	    sp->pos[sp->id == MD_SV_HASFLAG || sp->id == MD_SV_EXISTS ? 0
+	            : sp->id == MD_SV_DATE                            ? 2
+	                                                              : 1];
 
 	if (sp->comparator == MD_CMP_NUMERIC &&
 	    (sp->match == MD_MATCH_CONTAINS || sp->match == MD_MATCH_MATCHES ||
@@ -397,6 +479,30 @@ check_envelope(struct checker *c, const struct md_sieve_node *n)
 	return 0;
 }
 
+/* include's name is known when the script is compiled (its script is
+ * compiled with it, sieve-include.c); global names variables, and needs
+ * them required (RFC 6609 3.3). */
+static int
+check_include(struct checker *c, const struct md_sieve_node *n)
+{
+	const struct md_sieve_arg *a = n->spec.pos[0];
+
+	if (n->spec.id == MD_SV_INCLUDE) {
+		if ((c->caps & MD_CAP_VARIABLES) && strstr(a->s[0], "${"))
+			return bad(c, a->line, a->col,
+			    "include: '%s' is no constant name", a->s[0]);
+		return 0;
+	}
+	if (!(c->caps & MD_CAP_VARIABLES))
+		return bad(c, n->line, n->col, "'%s' needs variables required",
+		    "global");
+	for (size_t i = 0; i < a->n; i++)
+		if (!md_sieve_var_name(a->s[i], a->len[i]))
+			return bad(c, a->line, a->col,
+			    "invalid variable name '%s'", a->s[i]);
+	return 0;
+}
+
 static int check_nodes(
     struct checker *c, struct md_sieve_node *v, size_t n, int top);
 
@@ -432,6 +538,9 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	if (d->id == MD_SV_ENVELOPE && check_envelope(c, n) < 0)
 		return -1;
 	if (d->id == MD_SV_SET && check_set(c, n) < 0)
+		return -1;
+	if ((d->id == MD_SV_INCLUDE || d->id == MD_SV_GLOBAL) &&
+	    check_include(c, n) < 0)
 		return -1;
 	for (size_t i = 0; i < n->ntests; i++)
 		if (check_node(c, &n->tests[i], 1) < 0)
@@ -517,6 +626,8 @@ md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
 		if (decode_node(&c, &s->cmds[i]) < 0)
 			return -1;
 	if (check_nodes(&c, s->cmds, s->ncmds, 1) < 0)
+		return -1;
+	if ((c.caps & MD_CAP_INCLUDE) && md_sieve_check_globals(s, e) < 0)
 		return -1;
 	s->caps = c.caps;
 	return 0;

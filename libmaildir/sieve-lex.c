@@ -25,6 +25,7 @@ md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
 		e->kind = kind;
 		e->line = line;
 		e->col = col;
+		e->file[0] = '\0';
 		va_start(ap, fmt);
 		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 		va_end(ap);

@@ -63,6 +63,7 @@ void
 md_sieve_free(struct md_sieve_script *s)
 {
 	md_sieve_arena_free(&s->arena);
+	md_sieve_incl_free(s->incl);
 	memset(s, 0, sizeof(*s));
 }
 

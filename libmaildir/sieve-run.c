@@ -23,7 +23,16 @@ struct runner {
 	char *flags;      /* imap4flags' internal variable, space-separated */
 	int variables;    /* the script requires them */
 	int64_t deadline; /* CLOCK_MONOTONIC ns */
+	int64_t now;      /* currentdate's, seconds since the epoch */
 	struct md_sieve_vars vars; /* and these are they */
+	/* include (RFC 6609): the script run first, the one running (its
+	 * file when included, else NULL), a return met, the variables
+	 * declared global, the included scripts run so far (:once). */
+	const struct md_sieve_script *top, *script;
+	const char *file;
+	int returned;
+	struct md_sieve_vars globals;
+	unsigned char ran[MD_SIEVE_INCLUDES];
 	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 };
 
@@ -266,13 +275,44 @@ visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
 	return 0;
 }
 
+/* Which of the fields the header names NAMES name a test looks at: with
+ * :index N (RFC 5260 6), the Nth of them all, counted name after name in
+ * the order of NAMES as Pigeonhole counts, from the end with :last, into
+ * *WANT (SIZE_MAX when there are fewer); without, every one. */
+static int
+wanted(struct runner *rn, const struct md_sieve_spec *sp,
+    const struct md_sieve_arg *names, size_t *want)
+{
+	size_t total = 0;
+
+	*want = SIZE_MAX;
+	if (sp->index == 0)
+		return 0;
+	for (size_t i = 0; sp->last && i < names->n; i++) {
+		const char *name = xs(rn, names->s[i]);
+
+		if (name == NULL)
+			return -1;
+		for (size_t k = 0;
+		     md_header_field(rn->m->h, name, k, NULL, 0) >= 0; k++)
+			total++;
+	}
+	if (!sp->last)
+		*want = sp->index - 1;
+	else if (sp->index <= total)
+		*want = total - sp->index;
+	return 0;
+}
+
 static int
 test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 {
 	const struct md_sieve_arg *names = sp->pos[0];
-	size_t count = 0;
+	size_t count = 0, at = 0, want;
 	int rc;
 
+	if (wanted(rn, sp, names, &want) < 0)
+		return -1;
 	for (size_t i = 0; i < names->n; i++) {
 		const char *name = xs(rn, names->s[i]);
 
@@ -281,6 +321,8 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 		for (size_t k = 0; md_header_field(rn->m->h, name, k, rn->raw,
 		                       sizeof(rn->raw)) >= 0;
 		     k++) {
+			if (sp->index != 0 && at++ != want)
+				continue;
 			if (address)
 				rc = visit_addrs(rn, sp, rn->raw, &count);
 			else {
@@ -294,6 +336,65 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 		}
 	}
 	return counted(rn, sp, count);
+}
+
+/* Where the date is in the value V of the field NAME: a Received
+ * field's after its last ';' (RFC 5322 3.6.7), as Pigeonhole reads it. */
+static const char *
+date_of(const char *name, const char *v)
+{
+	const char *semi = strrchr(v, ';');
+
+	return strcasecmp(name, "received") == 0 && semi ? semi + 1 : v;
+}
+
+/* date and currentdate (RFC 5260 4, 5): one moment, as the date part
+ * asked for in the zone asked for, against the keys. date reads the
+ * first field of its header (or the one :index picks), as Pigeonhole
+ * does; a field that is no date matches nothing (and counts 0). */
+static int
+test_date(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	int cur = sp->id == MD_SV_CURRENTDATE;
+	const struct md_sieve_arg *keys = sp->pos[cur ? 1 : 2];
+	const char *part = xs(rn, sp->pos[cur ? 0 : 1]->s[0]), *name, *z;
+	long off = md_sieve_local_zone(rn->now), orig = 0;
+	int64_t t = rn->now;
+	size_t want, k = 0, have = 1;
+	char v[64];
+	time_t tt = 0;
+
+	if (part == NULL)
+		return -1;
+	if (!cur) {
+		if ((name = xs(rn, sp->pos[0]->s[0])) == NULL ||
+		    wanted(rn, sp, sp->pos[0], &want) < 0)
+			return -1;
+		if (sp->index != 0 && (k = want) == SIZE_MAX)
+			have = 0;
+		have =
+		    have &&
+		    md_header_field(
+		        rn->m->h, name, k, rn->raw, sizeof(rn->raw)) >= 0 &&
+		    md_date_parse_zone(date_of(name, rn->raw), &tt, &orig) == 0;
+		t = tt;
+	}
+	if (sp->origzone)
+		off = orig;
+	else if (sp->zone != NULL) {
+		if ((z = xs(rn, sp->zone->s[0])) == NULL)
+			return -1;
+		/* a zone that is none means the local one, as Pigeonhole */
+		if (md_sieve_zone(z, &orig) == 0)
+			off = orig;
+	}
+	if (have && md_sieve_date_part(t, off, part, v, sizeof(v)) < 0)
+		return 0; /* no date part: false, as Pigeonhole has it */
+	if (sp->match == MD_MATCH_COUNT) {
+		snprintf(v, sizeof(v), "%zu", have);
+		return match_keys(rn, sp, keys, v);
+	}
+	return have ? match_keys(rn, sp, keys, v) : 0;
 }
 
 static int
@@ -608,6 +709,9 @@ test(struct runner *rn, const struct md_sieve_node *t)
 		return test_string(rn, sp);
 	case MD_SV_MAILBOXEXISTS:
 		return test_mailboxes(rn, sp);
+	case MD_SV_DATE:
+	case MD_SV_CURRENTDATE:
+		return test_date(rn, sp);
 	default: /* MD_SV_HASFLAG */
 		for (const char *p = rn->flags; p && *p;) {
 			size_t n = strcspn(p, " ");
@@ -639,6 +743,56 @@ store(
 	rc =
 	    add_action(rn, kind, arg, c->spec.flags ? own : rn->flags, c->line);
 	free(own);
+	return rc;
+}
+
+/* include: the script C names run with variables of its own but the
+ * global ones; its actions are this run's, its stop stops all, its
+ * return comes back here. */
+static int
+run_include(struct runner *rn, const struct md_sieve_node *c)
+{
+	const struct md_sieve_script *was = rn->script, *inc;
+	const char *wasfile = rn->file, *path;
+	struct md_sieve_vars outer = rn->vars;
+	int was_vars = rn->variables, rc;
+
+	/* Not linked: an :optional script not there, or a script compiled
+	 * without md_sieve_compile_dirs. */
+	if ((inc = md_sieve_included(rn->top, c, &path)) == NULL)
+		return (c->spec.incl & MD_INC_OPTIONAL)
+		           ? 0 /* not there */
+		           : md_sieve_errf(rn->e, MD_SIEVE_RUNTIME, c->line, 0,
+		                 "include: '%s' was not read",
+		                 c->spec.pos[0]->s[0]);
+	if ((c->spec.incl & MD_INC_ONCE) && rn->ran[c->spec.unit - 1])
+		return 0;
+	rn->ran[c->spec.unit - 1] = 1;
+	memset(&rn->vars, 0, sizeof(rn->vars));
+	rc = md_sieve_globals_copy(was, &outer, &rn->globals) < 0 ||
+	             md_sieve_globals_copy(inc, &rn->globals, &rn->vars) < 0
+	         ? -2
+	         : 0;
+	rn->script = inc;
+	rn->file = path;
+	rn->variables = (inc->caps & MD_CAP_VARIABLES) != 0;
+	if (rc == 0)
+		rc = run_block(rn, inc->cmds, inc->ncmds);
+	rn->returned = 0;
+	if (rc == 0 && md_sieve_globals_copy(inc, &rn->vars, &rn->globals) < 0)
+		rc = -2;
+	md_sieve_vars_free(&rn->vars);
+	rn->vars = outer;
+	rn->script = was;
+	rn->file = wasfile;
+	rn->variables = was_vars;
+	if (rc == 0 && md_sieve_globals_copy(was, &rn->globals, &rn->vars) < 0)
+		rc = -2;
+	if (rc == -2)
+		return md_sieve_errf(rn->e,
+		    errno == E2BIG ? MD_SIEVE_LIMIT : MD_SIEVE_SYSTEM, c->line,
+		    0, "include: %s",
+		    errno == E2BIG ? "too many variables" : "out of memory");
 	return rc;
 }
 
@@ -692,7 +846,12 @@ command(struct runner *rn, const struct md_sieve_node *c)
 			    errno == E2BIG ? "too many variables"
 			                   : "out of memory");
 		return 0;
-	default: /* require: done by the check */
+	case MD_SV_INCLUDE:
+		return run_include(rn, c);
+	case MD_SV_RETURN:
+		rn->returned = 1;
+		return 0;
+	default: /* require, global: done by the check */
 		return 0;
 	}
 }
@@ -722,6 +881,8 @@ failed(struct runner *rn, const struct md_sieve_node *c)
 {
 	if (rn->e != NULL && rn->e->line == 0)
 		rn->e->line = c->line;
+	if (rn->e != NULL && rn->e->file[0] == '\0' && rn->file != NULL)
+		strlcpy(rn->e->file, rn->file, sizeof(rn->e->file));
 	return -1;
 }
 
@@ -731,7 +892,7 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 {
 	int taken = 0, rc;
 
-	for (size_t i = 0; i < n && !rn->stopped; i++) {
+	for (size_t i = 0; i < n && !rn->stopped && !rn->returned; i++) {
 		const struct md_sieve_node *c = &v[i];
 
 		if (in_time(rn, c) < 0)
@@ -783,6 +944,8 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->variables = (s->caps & MD_CAP_VARIABLES) != 0;
 	rn->deadline = m->deadline ? m->deadline
 	                           : now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
+	rn->now = m->now ? m->now : (int64_t)time(NULL);
+	rn->top = rn->script = s;
 	rc = run_block(rn, s->cmds, s->ncmds);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);
@@ -792,6 +955,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	}
 	free(rn->flags);
 	md_sieve_vars_free(&rn->vars);
+	md_sieve_vars_free(&rn->globals);
 	free(rn);
 	return rc;
 }

@@ -34,6 +34,9 @@ struct md_sieve_err {
 	enum md_sieve_err_kind kind;
 	unsigned line, col;
 	char msg[256];
+	/* The included script (RFC 6609) the place is in; "" for the script
+	 * compiled or run itself. */
+	char file[1024];
 };
 
 /* ---- sieve-lex.c ---- */
@@ -111,6 +114,16 @@ struct md_sieve_spec {
 	int mods;                         /* set's MD_MOD_ bits */
 	const struct md_sieve_arg *pos[3]; /* the positional arguments */
 	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+	/* date (RFC 5260): :zone's string, or :originalzone; index: :index
+	 * N (0: none) counted from the end with :last. */
+	const struct md_sieve_arg *zone;
+	int origzone, last;
+	uint64_t index;
+	/* include (RFC 6609): its MD_INC_ tags; 1 + the place of the script
+	 * it names in the including script's table (0: none, an :optional
+	 * one that is not there). */
+	int incl;
+	size_t unit;
 };
 
 /* A command or a test: a name, arguments, then tests, then a block. */
@@ -128,11 +141,13 @@ struct md_sieve_node {
 	struct md_sieve_spec spec;
 };
 
+struct md_sieve_incl;
 struct md_sieve_script {
 	struct md_sieve_node *cmds;
 	size_t ncmds;
 	unsigned caps;               /* MD_CAP_ bits required */
 	struct md_sieve_arena arena; /* all of the above */
+	struct md_sieve_incl *incl;  /* the scripts it includes, or NULL */
 };
 
 /* Parse the LEN bytes at BUF (no larger than MD_SIEVE_SIZE) into S: the
@@ -173,7 +188,12 @@ enum md_sieve_id {
 	MD_SV_FALSE,
 	MD_SV_HASFLAG,
 	MD_SV_STRING,
-	MD_SV_MAILBOXEXISTS
+	MD_SV_MAILBOXEXISTS,
+	MD_SV_DATE, /* date (RFC 5260) */
+	MD_SV_CURRENTDATE,
+	MD_SV_INCLUDE, /* include (RFC 6609) */
+	MD_SV_RETURN,
+	MD_SV_GLOBAL
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -228,8 +248,16 @@ enum md_sieve_cap {
 	MD_CAP_IMAP4FLAGS = 1 << 9,
 	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
 	MD_CAP_VARIABLES = 1 << 11,
-	MD_CAP_MAILBOX = 1 << 12
+	MD_CAP_MAILBOX = 1 << 12,
+	MD_CAP_DATE = 1 << 20, /* high bits: others add extensions too */
+	MD_CAP_INDEX = 1 << 21,
+	MD_CAP_INCLUDE = 1 << 22
 };
+
+/* include's tags (RFC 6609 3.2). */
+enum { MD_INC_GLOBAL = 1, MD_INC_ONCE = 2, MD_INC_OPTIONAL = 4 };
+#define MD_SIEVE_INCLUDE_DEPTH 10 /* includes within includes, Pigeonhole's */
+#define MD_SIEVE_INCLUDES 255     /* scripts one script includes, all told */
 
 /* Check the parsed S: requires first and known, each command and test
  * known, allowed by what is required, in its place, with the tags and
@@ -293,6 +321,52 @@ int md_sieve_set(
 int md_sieve_set_matches(struct md_sieve_vars *v, const char *value,
     const size_t (*cap)[2], size_t n);
 
+/* ---- sieve-date.c: the date extension's arithmetic (RFC 5260) ---- */
+
+/* A time zone argument "+hhmm" or "-hhmm" into *OFF, seconds east of
+ * UTC; -1 when S is none. */
+int md_sieve_zone(const char *s, long *off);
+/* The local zone's offset from UTC at NOW: Pigeonhole's "local time
+ * zone", used for every date without :zone, whatever its season. */
+long md_sieve_local_zone(int64_t now);
+/* The date part PART (RFC 5260 4.2: "year", "date", "iso8601" ..., any
+ * case) of the moment T seen at OFF seconds east of UTC, into OUT; -1
+ * when PART is no date part. */
+int md_sieve_date_part(
+    int64_t t, long off, const char *part, char *out, size_t size);
+
+/* ---- sieve-include.c: include (RFC 6609) ---- */
+
+/* Where include finds the script NAME: NAME.sieve in PERSONAL (the
+ * default, :personal) or in GLOBAL (:global); NULL: no such place. */
+struct md_sieve_dirs {
+	const char *personal, *global;
+};
+
+/* md_sieve_compile_file, then every script it includes, and those they
+ * include, compiled into its table (S->incl) from DIRS (NULL: none): a
+ * script that is not there (unless :optional), an include loop, more
+ * than MD_SIEVE_INCLUDE_DEPTH levels or MD_SIEVE_INCLUDES scripts are
+ * errors of the include's place, and an error inside an included script
+ * names it in E->file. */
+int md_sieve_compile_dirs(struct md_sieve_script *s, const char *path,
+    const struct md_sieve_dirs *dirs, struct md_sieve_err *e);
+void md_sieve_incl_free(struct md_sieve_incl *t);
+/* The checker's part for global (RFC 6609 3.3): a variable the checked
+ * script S sets or refers to before declaring it global is a fault of
+ * the declaration, as Pigeonhole has it. -1 with E. */
+int md_sieve_check_globals(
+    const struct md_sieve_script *s, struct md_sieve_err *e);
+/* The script of S's include node N, as linked; NULL when it has none. *PATH
+ * its file. */
+const struct md_sieve_script *md_sieve_included(const struct md_sieve_script *s,
+    const struct md_sieve_node *n, const char **path);
+/* The variables script S declares global, copied from its FROM to TO
+ * (its own variables and the shared ones, either way). -1 with ENOMEM,
+ * or E2BIG for too many variables. */
+int md_sieve_globals_copy(const struct md_sieve_script *s,
+    struct md_sieve_vars *from, struct md_sieve_vars *to);
+
 /* ---- sieve-run.c ---- */
 
 enum md_sieve_action_kind {
@@ -328,6 +402,9 @@ struct md_sieve_msg {
 	/* CLOCK_MONOTONIC nanoseconds past which the run stops with a limit
 	 * error; 0: MD_SIEVE_SECONDS from its start. */
 	int64_t deadline;
+	/* currentdate's moment, seconds since the epoch; 0: the clock's
+	 * (time(2)) when the run begins. */
+	int64_t now;
 };
 
 void md_sieve_result_free(struct md_sieve_result *r);

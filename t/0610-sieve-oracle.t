@@ -49,15 +49,16 @@ msgs=$(ls "$D"/*.eml)
 all=$(ls "$D"/*.sieve)
 plan $(($(echo "$good" | wc -l) * $(echo "$msgs" | wc -l) + $(echo "$all" | wc -l)))
 
-# Where Pigeonhole 2.3.19 (Debian 12) departs from the RFCs, md-sieve
-# keeps to them (see md-sieve.1, CAVEATS): those pairs are TODO tests,
-# which start to pass once a Pigeonhole behaves. SCRIPT:MESSAGE reason.
+# Where Pigeonhole 2.3.19 (Debian 12) has a fault no script can rely
+# on, md-sieve keeps to the RFCs (md-sieve.1, "Where this follows
+# Pigeonhole", says each and why): those pairs are TODO tests, which
+# start to pass once a Pigeonhole behaves. SCRIPT:MESSAGE reason.
 known() {
 	case $(basename "$1" .sieve):$(basename "$2" .eml) in
 	43-matches-qmark-space:m[1-4])
-		echo 'its :matches takes "?" then a literal and "*" to match any value' ;;
+		echo 'a key "?TEXT*" matches any value: TEXT is not compared' ;;
 	33-variables-nongreedy:m4)
-		echo "a '?' over a 4-byte UTF-8 character fails its fileinto" ;;
+		echo "'?' takes part of a 4-byte UTF-8 character, and the fileinto naming it fails" ;;
 	*) return 1 ;;
 	esac
 }

@@ -24,8 +24,8 @@ _mdkit_args_md_check=maildir
 _mdkit_opts_md_deliver='-c --create -d=none --delivered-to=none -e --env
     -F=flags --flags=flags -f=folder --folder=folder -h --help --version
     -M --mbox -q --quiet --qmail --quota-permanent -r=none
-    --return-path=none --sieve=file -s=none --size-limit=none -t=none
-    --timeout=none -v --verbose'
+    --return-path=none --sieve=file --sieve-dir=dir --sieve-global-dir=dir
+    -s=none --size-limit=none -t=none --timeout=none -v --verbose'
 _mdkit_args_md_deliver=dir
 
 _mdkit_opts_md_expunge='-0 -a --all -f=folder --folder=folder -h --help
@@ -56,8 +56,9 @@ _mdkit_opts_md_move='-0 -c --create -f=folder --folder=folder -h --help
     --target=dir'
 _mdkit_args_md_move=message
 
-_mdkit_opts_md_sieve='-c --check -d=none -e --each -h --help --version -n
-    --dry-run -r=none -t --test'
+_mdkit_opts_md_sieve='-0 --null -c --check -d=none -e --each -h --help
+    --version -n --dry-run -r=none --sieve-dir=dir --sieve-global-dir=dir -t
+    --test'
 _mdkit_args_md_sieve=file
 
 # The kind of option OPT's argument in TABLE: "" for an option that

@@ -62,6 +62,10 @@
  * MDKIT_CLOCK_STEP=MS: CLOCK_MONOTONIC reads MS milliseconds later at
  * each call (and stands still between), so that what depends on time
  * passing (md-index's progress) is tested without waiting for it.
+ *
+ * MDKIT_CLOCK_NOW=SECONDS: time(2) says it is SECONDS past the epoch,
+ * so that what depends on the date (Sieve's currentdate) is tested on a
+ * day the test chooses.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -174,6 +178,7 @@ static int (*real_fstat)(int, struct stat *);
 static int (*real_fstatat)(int, const char *, struct stat *, int);
 static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
 static int (*real_clock_gettime)(clockid_t, struct timespec *);
+static time_t (*real_time)(time_t *);
 
 /* libc's allocator by the names glibc exports for this very purpose:
  * no dlsym, which itself allocates. */
@@ -431,6 +436,7 @@ start(void)
 	LOOKUP(fstatat);
 	LOOKUP(mmap);
 	LOOKUP(clock_gettime);
+	LOOKUP(time);
 #undef LOOKUP
 	parse(getenv("MDKIT_FAULT"));
 	record = getenv("MDKIT_FAULT_RECORD");
@@ -865,4 +871,15 @@ clock_gettime(clockid_t id, struct timespec *ts)
 	ts->tv_sec = (time_t)(ns / 1000000000LL);
 	ts->tv_nsec = (long)(ns % 1000000000LL);
 	return 0;
+}
+
+time_t
+time(time_t *t)
+{
+	const char *now = getenv("MDKIT_CLOCK_NOW");
+	time_t r = now ? (time_t)atoll(now) : REAL(time)(NULL);
+
+	if (t != NULL)
+		*t = r;
+	return r;
 }

@@ -96,6 +96,34 @@ rfc5322_table(void **state)
 	}
 }
 
+/* md_date_parse_zone: the offset as written, 0 when there is none or
+ * the zone is unknown, with the same moment md_date_parse gives. */
+static void
+zones(void **state)
+{
+	static const struct {
+		const char *s;
+		long off;
+	} z[] = { { "Thu, 17 Oct 1995 17:14:09 +0200", 7200 },
+		{ "Thu, 17 Oct 1995 17:14:09 -0530", -19800 },
+		{ "Thu, 17 Oct 1995 17:14:09 EDT", -14400 },
+		{ "Thu, 17 Oct 1995 17:14:09 MET", 0 },
+		{ "Thu, 17 Oct 1995 17:14:09", 0 } };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
+		time_t t, t2;
+		long off = 99;
+
+		assert_int_equal(md_date_parse_zone(z[i].s, &t, &off), 0);
+		assert_int_equal(md_date_parse(z[i].s, &t2), 0);
+		assert_int_equal(t, t2);
+		if (off != z[i].off)
+			fail_msg("\"%s\": offset %ld, want %ld", z[i].s, off,
+			    z[i].off);
+	}
+}
+
 static void
 rejects(void **state)
 {
@@ -221,6 +249,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rfc5322_table),
+		cmocka_unit_test(zones),
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(from_lines),
 		cmocka_unit_test(long_lines),

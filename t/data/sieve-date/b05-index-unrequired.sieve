@@ -1,0 +1,2 @@
+require ["date"];
+if date :index 1 "date" "year" "2023" { keep; }
