@@ -578,6 +578,11 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 		.root = r->root->m.path };
 	int fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
 	int rc = -1;
+	char tpath[PATH_MAX]; /* for body, read only if a test asks */
+
+	if (snprintf(tpath, sizeof(tpath), "%s/tmp/%s", r->home->path,
+	        r->tmp.name) < (int)sizeof(tpath))
+		m.path = tpath;
 
 	if (rp != NULL) /* "<a@b>" as sanitize made it: a@b */
 		snprintf(from, sizeof(from), "%.*s",

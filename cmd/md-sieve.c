@@ -128,6 +128,8 @@ try(const char *path, const char *from, const char *to)
 
 	msg = slurp(&len);
 	m.size = len;
+	m.msg = msg;
+	m.msglen = len;
 	md_header_init(&h);
 	md_decoder_init(&d);
 	if (md_header_parse(&h, msg, len) < 0)
@@ -173,7 +175,9 @@ static int
 decide(struct refile *rf, const char *root, const char *path,
     struct md_sieve_result *r)
 {
-	struct md_sieve_msg m = { .h = &rf->h, .d = &rf->d, .root = root };
+	struct md_sieve_msg m = {
+		.h = &rf->h, .d = &rf->d, .root = root, .path = path
+	};
 	struct md_sieve_err e;
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc;

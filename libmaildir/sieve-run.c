@@ -24,6 +24,8 @@ struct runner {
 	int variables;    /* the script requires them */
 	int64_t deadline; /* CLOCK_MONOTONIC ns */
 	struct md_sieve_vars vars; /* and these are they */
+	struct md_sieve_body body; /* read at the first body test */
+	int keep_matches;          /* a body test leaves ${1}... as they were */
 	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 };
 
@@ -57,7 +59,7 @@ glob_match(struct runner *rn, const char *v, const char *key, int cmp)
 	/* The table of the captures only once the walk says it matches. */
 	if (!md_sieve_glob(key, v, cmp))
 		return 0;
-	if (!rn->variables)
+	if (!rn->variables || rn->keep_matches)
 		return 1;
 	rc = md_sieve_glob_capture(key, v, cmp, cap, MD_SIEVE_MATCHVARS, &n);
 	if (rc < 0)
@@ -75,17 +77,18 @@ regex_match(struct runner *rn, const char *v, const char *key, int cmp)
 	size_t cap[MD_SIEVE_MATCHVARS][2], n = 0;
 	const char *why;
 	regex_t re;
-	int flags = REG_EXTENDED | (cmp == MD_CMP_CASEMAP ? REG_ICASE : 0) |
-	            (rn->variables ? 0 : REG_NOSUB),
+	int vars = rn->variables && !rn->keep_matches,
+	    flags = REG_EXTENDED | (cmp == MD_CMP_CASEMAP ? REG_ICASE : 0) |
+	            (vars ? 0 : REG_NOSUB),
 	    rc;
 
 	if (md_regex_check(key, &why) < 0 || regcomp(&re, key, flags) != 0)
 		return md_sieve_errf(
 		    rn->e, MD_SIEVE_RUNTIME, 0, 0, "invalid regex '%s'", key);
-	rc = regexec(&re, v, rn->variables ? MD_SIEVE_MATCHVARS : 0,
-	         rn->variables ? pm : NULL, 0) == 0;
+	rc = regexec(&re, v, vars ? MD_SIEVE_MATCHVARS : 0, vars ? pm : NULL,
+	         0) == 0;
 	regfree(&re);
-	if (!rc || !rn->variables)
+	if (!rc || !vars)
 		return rc;
 	for (; n < MD_SIEVE_MATCHVARS; n++) { /* an unused group is "" */
 		cap[n][0] = pm[n].rm_so < 0 ? 0 : (size_t)pm[n].rm_so;
@@ -379,6 +382,53 @@ test_string(struct runner *rn, const struct md_sieve_spec *sp)
 	return counted(rn, sp, count);
 }
 
+/* body (RFC 5173): each value sieve-body.c gives against the keys, its
+ * first positional argument; :count counts them. It leaves the match
+ * variables as they were, as Pigeonhole does. */
+static int body_values(struct runner *rn, const struct md_sieve_spec *sp);
+
+static int
+test_body(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	int rc;
+
+	rn->keep_matches = 1;
+	rc = body_values(rn, sp);
+	rn->keep_matches = 0;
+	return rc;
+}
+
+static int
+body_values(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	const struct md_sieve_arg *ta = sp->types;
+	const char *types[ta ? ta->n + 1 : 1], *v;
+	size_t count = 0, i = 0, nt = ta ? ta->n : 0;
+	char n[24];
+	int rc;
+
+	for (size_t k = 0; k < nt; k++)
+		if ((types[k] = xs(rn, ta->s[k])) == NULL)
+			return -1;
+	if (md_sieve_body_load(&rn->body, rn->m) < 0)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0,
+		    "reading the message body: %s", strerror(errno));
+	while ((rc = md_sieve_body_next(
+	            &rn->body, rn->m->d, sp->body, types, nt, &i, &v)) > 0) {
+		if (sp->match == MD_MATCH_COUNT)
+			count++;
+		else if ((rc = match_keys(rn, sp, sp->pos[0], v)) != 0)
+			return rc;
+	}
+	if (rc < 0)
+		return md_sieve_errf(
+		    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	if (sp->match != MD_MATCH_COUNT)
+		return 0;
+	snprintf(n, sizeof(n), "%zu", count);
+	return match_keys(rn, sp, sp->pos[0], n);
+}
+
 /* ---- imap4flags: sets of flags as space-separated words ---- */
 
 /* Is the word F (N bytes) in SET? Flags are case-insensitive. */
@@ -608,6 +658,8 @@ test(struct runner *rn, const struct md_sieve_node *t)
 		return test_string(rn, sp);
 	case MD_SV_MAILBOXEXISTS:
 		return test_mailboxes(rn, sp);
+	case MD_SV_BODY:
+		return test_body(rn, sp);
 	default: /* MD_SV_HASFLAG */
 		for (const char *p = rn->flags; p && *p;) {
 			size_t n = strcspn(p, " ");
@@ -791,6 +843,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 			r->a[r->n - 1].implicit = 1;
 	}
 	free(rn->flags);
+	md_sieve_body_free(&rn->body);
 	md_sieve_vars_free(&rn->vars);
 	free(rn);
 	return rc;

@@ -12,12 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MD_SIEVE_SIZE (1024 * 1024) /* bytes of script, Pigeonhole's */
-#define MD_SIEVE_DEPTH 32           /* blocks and tests within tests */
-#define MD_SIEVE_ACTIONS 32         /* actions of one run, Pigeonhole's */
-#define MD_SIEVE_REDIRECTS 4        /* redirects of one run */
-#define MD_SIEVE_VALUE 8192         /* bytes of a header value tested */
-#define MD_SIEVE_SECONDS 10         /* of one run, at most */
+#define MD_SIEVE_SIZE (1024 * 1024)     /* bytes of script, Pigeonhole's */
+#define MD_SIEVE_DEPTH 32               /* blocks and tests within tests */
+#define MD_SIEVE_ACTIONS 32             /* actions of one run, Pigeonhole's */
+#define MD_SIEVE_REDIRECTS 4            /* redirects of one run */
+#define MD_SIEVE_VALUE 8192             /* bytes of a header value tested */
+#define MD_SIEVE_SECONDS 10             /* of one run, at most */
+#define MD_SIEVE_BODY (4 * 1024 * 1024) /* bytes of a message body sees */
 
 /* What went wrong, with where: LINE and COL from 1 (0 when the error has
  * no place in the script, as a read error). */
@@ -111,6 +112,8 @@ struct md_sieve_spec {
 	int mods;                         /* set's MD_MOD_ bits */
 	const struct md_sieve_arg *pos[3]; /* the positional arguments */
 	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+	int body;                          /* body's MD_BODY_ transform */
+	const struct md_sieve_arg *types;  /* body :content's types */
 };
 
 /* A command or a test: a name, arguments, then tests, then a block. */
@@ -173,7 +176,8 @@ enum md_sieve_id {
 	MD_SV_FALSE,
 	MD_SV_HASFLAG,
 	MD_SV_STRING,
-	MD_SV_MAILBOXEXISTS
+	MD_SV_MAILBOXEXISTS,
+	MD_SV_BODY
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -228,8 +232,12 @@ enum md_sieve_cap {
 	MD_CAP_IMAP4FLAGS = 1 << 9,
 	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
 	MD_CAP_VARIABLES = 1 << 11,
-	MD_CAP_MAILBOX = 1 << 12
+	MD_CAP_MAILBOX = 1 << 12,
+	MD_CAP_BODY = 1 << 20
 };
+
+/* body's transforms (RFC 5173 5): :text is the default. */
+enum md_sieve_body_transform { MD_BODY_TEXT, MD_BODY_RAW, MD_BODY_CONTENT };
 
 /* Check the parsed S: requires first and known, each command and test
  * known, allowed by what is required, in its place, with the tags and
@@ -325,6 +333,11 @@ struct md_sieve_msg {
 	uint64_t size;
 	const char *from, *to; /* the envelope, or NULL when not known */
 	const char *root;      /* the maildir, for mailboxexists; NULL: none */
+	/* For body: the whole message, MSGLEN bytes at MSG, else the file
+	 * PATH, read once a body test wants it; neither: no body. */
+	const char *msg;
+	size_t msglen;
+	const char *path;
 	/* CLOCK_MONOTONIC nanoseconds past which the run stops with a limit
 	 * error; 0: MD_SIEVE_SECONDS from its start. */
 	int64_t deadline;
@@ -341,6 +354,29 @@ void md_sieve_result_free(struct md_sieve_result *r);
  */
 int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
     struct md_sieve_result *r, struct md_sieve_err *e);
+
+/* ---- sieve-body.c: what body tests (RFC 5173) see of a message ---- */
+
+struct md_sieve_body {
+	int loaded;
+	const char *msg; /* its first MD_SIEVE_BODY bytes */
+	size_t len;
+	char *own, *raw;
+	struct md_mime mime;
+	char **dec, **txt; /* each part decoded; HTML as text, for :text */
+	size_t *declen, *txtlen;
+};
+
+/* The message of M into B (zeroed by the caller), once: read, its parts
+ * found. -1 with errno. */
+int md_sieve_body_load(struct md_sieve_body *b, const struct md_sieve_msg *m);
+/* From *I (0 at first), the next value a body test with TRANSFORM (and
+ * for :content the NTYPES TYPES) compares, into *V (valid until B is
+ * freed): 1, 0 when there are no more, -1/ENOMEM. */
+int md_sieve_body_next(struct md_sieve_body *b, struct md_decoder *d,
+    int transform, const char *const *types, size_t ntypes, size_t *i,
+    const char **v);
+void md_sieve_body_free(struct md_sieve_body *b);
 
 /* The flags among WORDS (an action's flags) as the letters of a file
  * name in the maildir DIR, into F: the system flags (\\Seen S, \\Answered
