@@ -19,16 +19,17 @@
 #include "internal.h"
 
 enum {
-	T_CMP = 1 << 0,    /* :comparator "name" */
-	T_MATCH = 1 << 1,  /* :is :contains :matches (:regex :value :count) */
-	T_PART = 1 << 2,   /* :all :localpart :domain (:user :detail) */
-	T_SIZE = 1 << 3,   /* :over :under, one of them */
-	T_COPY = 1 << 4,   /* :copy */
-	T_FLAGS = 1 << 5,  /* :flags list */
-	T_MOD = 1 << 6,    /* set's :lower ... :length, several */
-	T_CREATE = 1 << 7, /* fileinto :create (mailbox) */
-	T_BODY = 1 << 12   /* body's :raw :text, :content list */
+	T_CMP = 1 << 0,   /* :comparator "name" */
+	T_MATCH = 1 << 1, /* :is :contains :matches (:regex :value :count) */
+	T_PART = 1 << 2,  /* :all :localpart :domain (:user :detail) */
+	T_SIZE = 1 << 3,  /* :over :under, one of them */
+	T_COPY = 1 << 4,  /* :copy */
+	T_FLAGS = 1 << 5, /* :flags list */
+	T_MOD = 1 << 6,   /* set's :lower ... :length, several */
+	T_CREATE = 1 << 7 /* fileinto :create (mailbox) */
 };
+
+enum { T_BODY = 1 << 12 }; /* body's :raw, :text, :content list */
 
 enum { NO_TESTS, ONE_TEST, TEST_LIST };
 

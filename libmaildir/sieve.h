@@ -12,13 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MD_SIEVE_SIZE (1024 * 1024)     /* bytes of script, Pigeonhole's */
-#define MD_SIEVE_DEPTH 32               /* blocks and tests within tests */
-#define MD_SIEVE_ACTIONS 32             /* actions of one run, Pigeonhole's */
-#define MD_SIEVE_REDIRECTS 4            /* redirects of one run */
-#define MD_SIEVE_VALUE 8192             /* bytes of a header value tested */
-#define MD_SIEVE_SECONDS 10             /* of one run, at most */
-#define MD_SIEVE_BODY (4 * 1024 * 1024) /* bytes of a message body sees */
+#define MD_SIEVE_SIZE (1024 * 1024) /* bytes of script, Pigeonhole's */
+#define MD_SIEVE_DEPTH 32           /* blocks and tests within tests */
+#define MD_SIEVE_ACTIONS 32         /* actions of one run, Pigeonhole's */
+#define MD_SIEVE_REDIRECTS 4        /* redirects of one run */
+#define MD_SIEVE_VALUE 8192         /* bytes of a header value tested */
+#define MD_SIEVE_SECONDS 10         /* of one run, at most */
+
+/* Bytes of a message the body test reads; what follows is not seen. */
+#define MD_SIEVE_BODY (4 * 1024 * 1024)
 
 /* What went wrong, with where: LINE and COL from 1 (0 when the error has
  * no place in the script, as a read error). */
