@@ -72,19 +72,28 @@ md_sieve_relation(int rel, int c)
 int
 md_sieve_contains(const char *v, const char *key, int cmp)
 {
-	size_t k = strlen(key);
+	char first[3] = { key[0], 0, 0 };
 
-	for (; *v; v++) {
-		size_t i = 0;
+	if (key[0] == '\0')
+		return 1;
+	/* Only where the key's first byte is (in either case) can it
+	 * start: strcspn(3) finds those places faster than a byte loop. */
+	if (cmp == MD_CMP_CASEMAP &&
+	    fold((unsigned char)key[0], cmp) != (unsigned char)key[0])
+		first[1] = (char)fold((unsigned char)key[0], cmp);
+	else if (cmp == MD_CMP_CASEMAP && key[0] >= 'A' && key[0] <= 'Z')
+		first[1] = (char)(key[0] + 32);
+	for (v += strcspn(v, first); *v; v += 1 + strcspn(v + 1, first)) {
+		size_t i = 1;
 
-		while (i < k && v[i] &&
+		while (key[i] && v[i] &&
 		       fold((unsigned char)v[i], cmp) ==
 		           fold((unsigned char)key[i], cmp))
 			i++;
-		if (i == k)
+		if (key[i] == '\0')
 			return 1;
 	}
-	return k == 0;
+	return 0;
 }
 
 /* One character of V: a whole UTF-8 sequence where there is one. */

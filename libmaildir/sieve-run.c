@@ -26,7 +26,9 @@ struct runner {
 	struct md_sieve_vars vars; /* and these are they */
 	struct md_sieve_body body; /* read at the first body test */
 	int keep_matches;          /* a body test leaves ${1}... as they were */
-	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
+	struct md_sieve_fields fields; /* header values, once a run */
+	unsigned ticks;                /* tests and commands run */
+	char raw[MD_SIEVE_VALUE];
 };
 
 /* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
@@ -246,21 +248,17 @@ counted(struct runner *rn, const struct md_sieve_spec *sp, size_t count)
  * whole and the other parts have nothing of (but :count counts). */
 static int
 visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
-    const char *value, size_t *count)
+    const char *value, const struct md_sieve_addrs *a, size_t *count)
 {
-	char addr[1024], part[1024];
-	const char *p = value;
-	int rc, any = 0, k;
+	char part[1024];
+	const char *addr = a->buf;
+	int rc;
 
-	while ((k = md_addr_next(&p, addr, sizeof(addr))) != 0) {
-		if (k < 0) /* passed over, as Pigeonhole does */
-			continue;
-		any = 1;
+	for (size_t i = 0; i < a->n; i++, addr += strlen(addr) + 1)
 		if (addr_part(addr, sp->part, part, sizeof(part)) &&
 		    (rc = visit_match(rn, sp, part, count)) != 0)
 			return rc;
-	}
-	if (any || *value == '\0')
+	if (a->n > 0 || *value == '\0')
 		return 0;
 	if (sp->match == MD_MATCH_COUNT)
 		(*count)++;
@@ -273,6 +271,7 @@ static int
 test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 {
 	const struct md_sieve_arg *names = sp->pos[0];
+	const struct md_sieve_field *f;
 	size_t count = 0;
 	int rc;
 
@@ -281,17 +280,14 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 
 		if (name == NULL)
 			return -1;
-		for (size_t k = 0; md_header_field(rn->m->h, name, k, rn->raw,
-		                       sizeof(rn->raw)) >= 0;
-		     k++) {
-			if (address)
-				rc = visit_addrs(rn, sp, rn->raw, &count);
-			else {
-				md_decode_text(rn->m->d, rn->raw,
-				    strlen(rn->raw), rn->text,
-				    sizeof(rn->text));
-				rc = visit_match(rn, sp, rn->text, &count);
-			}
+		if (md_sieve_fields_get(&rn->fields, rn->m->h,
+		        address ? NULL : rn->m->d, name, &f) < 0)
+			return md_sieve_errf(
+			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+		for (size_t k = 0; k < f->n; k++) {
+			rc = address ? visit_addrs(
+			                   rn, sp, f->v[k], &f->a[k], &count)
+			             : visit_match(rn, sp, f->v[k], &count);
 			if (rc != 0)
 				return rc;
 		}
@@ -317,8 +313,17 @@ test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
 			rc = sp->part == MD_PART_ALL
 			         ? visit_match(rn, sp, "", &count)
 			         : 0;
-		else
-			rc = visit_addrs(rn, sp, v, &count);
+		else {
+			struct md_sieve_addrs a = { 0 };
+
+			if (md_sieve_addrs(v, &a) < 0) {
+				free(a.buf);
+				return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0,
+				    0, "out of memory");
+			}
+			rc = visit_addrs(rn, sp, v, &a, &count);
+			free(a.buf);
+		}
 		if (rc != 0)
 			return rc;
 	}
@@ -762,7 +767,9 @@ now_ns(void)
 static int
 in_time(struct runner *rn, const struct md_sieve_node *c)
 {
-	if (now_ns() <= rn->deadline)
+	/* The clock every 64 steps: one step cannot take long, and the
+	 * clock cost a long script more than its header tests. */
+	if ((rn->ticks++ & 63) != 0 || now_ns() <= rn->deadline)
 		return 0;
 	return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, c->line, 0,
 	    "ran longer than %d seconds", MD_SIEVE_SECONDS);
@@ -844,6 +851,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	}
 	free(rn->flags);
 	md_sieve_body_free(&rn->body);
+	md_sieve_fields_free(&rn->fields);
 	md_sieve_vars_free(&rn->vars);
 	free(rn);
 	return rc;

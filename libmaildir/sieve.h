@@ -357,6 +357,43 @@ void md_sieve_result_free(struct md_sieve_result *r);
 int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
     struct md_sieve_result *r, struct md_sieve_err *e);
 
+/* ---- sieve-fields.c: header values, found and decoded once a run ---- */
+
+#define MD_SIEVE_FIELDS 8 /* field names whose values a run keeps */
+
+/* The addresses of one value (md_addr_next's, those that are none left
+ * out): N strings one after the other in BUF. */
+struct md_sieve_addrs {
+	char *buf;
+	size_t cap, n;
+};
+
+struct md_sieve_field {
+	char name[64];   /* "" when unused */
+	const char *key; /* the string last asked with, compared first */
+	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
+	char **v;
+	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
+	size_t n;
+};
+
+struct md_sieve_fields {
+	struct md_sieve_field e[MD_SIEVE_FIELDS];
+	size_t used, next, last;
+	char *raw, *text; /* MD_SIEVE_VALUE bytes each, once needed */
+};
+
+/* The values of the field NAME (any case) of H, each as md_header_field
+ * gives it cut to MD_SIEVE_VALUE bytes, and with D not NULL decoded by
+ * md_decode_text, else with its addresses: in *F, valid until the next
+ * call. -1/ENOMEM. */
+int md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
+    struct md_decoder *d, const char *name, const struct md_sieve_field **f);
+/* The addresses of VALUE into A (zeroed at first, its buffer reused,
+ * the caller frees A->buf). -1/ENOMEM. */
+int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);
+void md_sieve_fields_free(struct md_sieve_fields *c);
+
 /* ---- sieve-body.c: what body tests (RFC 5173) see of a message ---- */
 
 struct md_sieve_body {
