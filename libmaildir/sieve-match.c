@@ -96,11 +96,13 @@ md_sieve_contains(const char *v, const char *key, int cmp)
 	return 0;
 }
 
-/* One character of V: a whole UTF-8 sequence where there is one. */
+/* One character of V: a whole UTF-8 sequence where there is one. (No
+ * sequence is longer than 4 bytes: strlen(3) of all of V made a :matches
+ * that backtracks quadratic in V.) */
 static size_t
 char_len(const char *v)
 {
-	size_t n = md_utf8_len((const unsigned char *)v, strlen(v));
+	size_t n = md_utf8_len((const unsigned char *)v, strnlen(v, 4));
 
 	return n ? n : 1;
 }
