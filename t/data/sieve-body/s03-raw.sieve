@@ -8,3 +8,4 @@ if body :raw :contains "From:" { fileinto "raw-from"; }
 if body :raw :matches "*" { fileinto "raw-any"; }
 if body :raw :is "" { fileinto "raw-empty"; }
 if body :raw :contains "Hello world,\nthe quarterly" { fileinto "raw-lines"; }
+if body :text :is "" { fileinto "text-empty"; }
