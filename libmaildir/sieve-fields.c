@@ -102,6 +102,14 @@ fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
 	return 0;
 }
 
+static int
+same(const struct md_sieve_field *e, const char *name, int decoded)
+{
+	return e->decoded == decoded &&
+	       (e->name[0] | 0x20) == (name[0] | 0x20) &&
+	       strcasecmp(e->name, name) == 0;
+}
+
 int
 md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
     struct md_decoder *d, const char *name, const struct md_sieve_field **f)
@@ -109,16 +117,13 @@ md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
 	struct md_sieve_field *e;
 	size_t i;
 
-	/* Rules on one field come in a row: the one asked for last first,
-	 * by the script's own string (the same pointer) if it can be. */
+	/* Rules on one field come in a row: the one asked for last first.
+	 * (Names are compared, never pointers: an expanded name's memory
+	 * is used again for another.) */
 	i = c->last;
-	if (i >= c->used || c->e[i].decoded != (d != NULL) ||
-	    (c->e[i].key != name && strcasecmp(c->e[i].name, name) != 0))
+	if (i >= c->used || !same(&c->e[i], name, d != NULL))
 		for (i = 0; i < c->used; i++)
-			if (c->e[i].decoded == (d != NULL) &&
-			    (c->e[i].key == name ||
-			        ((c->e[i].name[0] | 0x20) == (name[0] | 0x20) &&
-			            strcasecmp(c->e[i].name, name) == 0)))
+			if (same(&c->e[i], name, d != NULL))
 				break;
 	if (i == c->used) {
 		if (strlen(name) >= sizeof(e->name))
@@ -130,7 +135,6 @@ md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
 		e = &c->e[i];
 		clear(e);
 		e->name[0] = '\0';
-		e->key = NULL;
 		if (c->raw == NULL &&
 		    ((c->raw = malloc(MD_SIEVE_VALUE)) == NULL ||
 		        (c->text = malloc(MD_SIEVE_VALUE)) == NULL))
@@ -141,7 +145,6 @@ md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
 			strlcpy(e->name, name, sizeof(e->name));
 		e->decoded = d != NULL;
 	}
-	c->e[i].key = name;
 	c->last = i;
 	*f = &c->e[i];
 	return 0;

@@ -369,9 +369,8 @@ struct md_sieve_addrs {
 };
 
 struct md_sieve_field {
-	char name[64];   /* "" when unused */
-	const char *key; /* the string last asked with, compared first */
-	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
+	char name[64]; /* "" when unused */
+	int decoded;   /* RFC 2047 decoded (header), or raw (address) */
 	char **v;
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
