@@ -598,12 +598,16 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 	int rc = -1;
 	struct md_sieve_dirs dirs = r->o.sieve_dirs;
 	char personal[PATH_MAX];
+	char tpath[PATH_MAX]; /* for body, read only if a test asks */
 
 	/* Pigeonhole's default for the personal scripts: ~/sieve. */
 	if (dirs.personal == NULL && getenv("HOME") != NULL &&
 	    (size_t)snprintf(personal, sizeof(personal), "%s/sieve",
 	        getenv("HOME")) < sizeof(personal))
 		dirs.personal = personal;
+	if (snprintf(tpath, sizeof(tpath), "%s/tmp/%s", r->home->path,
+	        r->tmp.name) < (int)sizeof(tpath))
+		m.path = tpath;
 
 	if (rp != NULL) /* "<a@b>" as sanitize made it: a@b */
 		snprintf(from, sizeof(from), "%.*s",

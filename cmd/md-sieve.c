@@ -140,6 +140,8 @@ try(const char *path, const char *from, const char *to)
 
 	msg = slurp(&len);
 	m.size = len;
+	m.msg = msg;
+	m.msglen = len;
 	md_header_init(&h);
 	md_decoder_init(&d);
 	if (md_header_parse(&h, msg, len) < 0)
@@ -179,16 +181,23 @@ struct refile {
 	struct md_decoder d;
 };
 
-/* What the script does with the message at PATH (size SIZE) of the
- * maildir ROOT, into R; -1 said. */
+/* What the script does with the message at PATH of the maildir ROOT,
+ * into R; -1 said. It is opened as its last name in DIRFD (new/ or cur/
+ * of ROOT): no walk of the whole path for each message; AT_FDCWD: by
+ * PATH. */
 static int
-decide(struct refile *rf, const char *root, const char *path,
+decide(struct refile *rf, const char *root, int dirfd, const char *path,
     struct md_sieve_result *r)
 {
-	struct md_sieve_msg m = { .h = &rf->h, .d = &rf->d, .root = root };
+	struct md_sieve_msg m = {
+		.h = &rf->h, .d = &rf->d, .root = root, .path = path
+	};
 	struct md_sieve_err e;
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc;
+	int fd =
+	        openat(dirfd, dirfd == AT_FDCWD ? path : strrchr(path, '/') + 1,
+	            O_RDONLY | O_NOFOLLOW | O_CLOEXEC),
+	    rc;
 
 	if (fd == -1 || fstat(fd, &st) == -1 ||
 	    md_header_read(&rf->h, fd) == -1) {
@@ -333,15 +342,17 @@ refile_maildir(struct refile *rf, const char *root)
 	static const char *const subs[] = { "new", "cur" };
 	char path[PATH_MAX + NAME_MAX + 16];
 	char **names = NULL;
-	size_t n = 0;
-	int failed = 0;
+	size_t n = 0, nnew = 0;
+	int failed = 0, dfd[2] = { -1, -1 };
 
 	for (size_t k = 0; k < 2; k++) {
 		struct dirent *de;
 		DIR *d;
 
 		snprintf(path, sizeof(path), "%s/%s", root, subs[k]);
-		if ((d = opendir(path)) == NULL) {
+		if ((dfd[k] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		        -1 ||
+		    (d = opendir(path)) == NULL) {
 			warn("%s", cmd_shown(path, 0));
 			failed = 1;
 			break;
@@ -353,13 +364,14 @@ refile_maildir(struct refile *rf, const char *root)
 				add_name(&names, &n, path);
 			}
 		closedir(d);
+		nnew = k == 0 ? n : nnew;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct md_sieve_result r = { 0 };
 
 		if (failed) /* a directory that cannot be read: none */
 			;
-		else if (decide(rf, root, names[i], &r) == -1)
+		else if (decide(rf, root, dfd[i >= nnew], names[i], &r) == -1)
 			failed = 1;
 		else if (rf->dry)
 			show(names[i], &r);
@@ -369,6 +381,9 @@ refile_maildir(struct refile *rf, const char *root)
 		free(names[i]);
 	}
 	free(names);
+	for (size_t k = 0; k < 2; k++)
+		if (dfd[k] != -1)
+			close(dfd[k]);
 	return failed;
 }
 
@@ -391,7 +406,7 @@ refile_line(void *arg, const char *path)
 		warn("%s", cmd_shown(mp.root, 0));
 		return 1;
 	}
-	if (decide(rf, root, path, &r) == -1)
+	if (decide(rf, root, AT_FDCWD, path, &r) == -1)
 		failed = 1;
 	else if (rf->dry)
 		show(path, &r);

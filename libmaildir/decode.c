@@ -516,3 +516,22 @@ md_decode_text(
 	}
 	return o.n;
 }
+
+size_t
+md_decode_charset(struct md_decoder *d, const char *charset, const char *in,
+    size_t len, char *out, size_t size)
+{
+	struct out o = { out, size, 0, 0 };
+	iconv_t cd;
+
+	if (size == 0)
+		return 0;
+	/* What iconv does not know is read as UTF-8, as Dovecot reads it. */
+	if (charset != NULL && *charset != '\0' &&
+	    resolve(d, charset, &cd) == CS_ICONV)
+		convert(&o, cd, in, len);
+	else
+		utf8(&o, in, len);
+	out[o.n] = '\0';
+	return o.n;
+}

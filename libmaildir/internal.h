@@ -67,6 +67,60 @@ size_t md_decode_text(
 /* The length of the valid UTF-8 character (no overlong form, surrogate
  * or code point above U+10FFFF) at S, N > 0 bytes left; 0 if none. */
 size_t md_utf8_len(const unsigned char *s, size_t n);
+/* The LEN bytes of a MIME part's text at IN, in CHARSET (NULL or "": none
+ * declared), into OUT as UTF-8, NUL-terminated, cut at a character to fit
+ * SIZE (3 * LEN + 1 always does): converted by iconv, or taken as UTF-8
+ * when the charset is none, UTF-8 or unknown; bytes that do not convert
+ * as U+FFFD, control bytes kept. Returns the length. */
+size_t md_decode_charset(struct md_decoder *d, const char *charset,
+    const char *in, size_t len, char *out, size_t size);
+
+/* ---- mime.c: the MIME parts of a message, and their bodies decoded ---- */
+
+#define MD_MIME_PARTS 10000 /* parts of one message; the rest is text */
+#define MD_MIME_DEPTH 100   /* multiparts and messages within each other */
+#define MD_MIME_BOUNDARY 80 /* bytes of a boundary compared */
+
+enum md_mime_cte { MD_CTE_PLAIN, MD_CTE_QP, MD_CTE_BASE64, MD_CTE_UNKNOWN };
+enum md_mime_kind {
+	MD_MIME_BODY,     /* a part's body (a multipart's: its preamble) */
+	MD_MIME_EPILOGUE, /* what follows a multipart's closing boundary */
+	MD_MIME_HEADER    /* message/rfc822: the header of the message in it */
+};
+
+/* One part, in the order it starts in the message (a multipart before
+ * its children, its epilogue after them). */
+struct md_mime_part {
+	char type[128];               /* "type/subtype", lower case; "" bad */
+	char charset[MD_CHARSET_MAX]; /* "" when none is given */
+	enum md_mime_cte cte;
+	enum md_mime_kind kind;
+	int has_body;     /* a blank line ends its header */
+	unsigned depth;   /* 0: the message */
+	const char *body; /* in the message: the bytes of KIND */
+	size_t len;
+};
+
+struct md_mime {
+	struct md_mime_part *p;
+	size_t n, cap;
+};
+
+/* The parts of the LEN bytes at MSG (which must outlive M) into M, zeroed
+ * by the caller: a header without Content-Type is text/plain; multiparts
+ * split at their boundaries (a line "--" and the longest boundary of any
+ * open multipart it begins with), the line break before a boundary line
+ * being the boundary's, as Dovecot has it. Past MD_MIME_DEPTH or
+ * MD_MIME_PARTS the rest is one part's text. -1/ENOMEM. */
+int md_mime_parse(struct md_mime *m, const char *msg, size_t len);
+void md_mime_free(struct md_mime *m);
+/* P's body with its transfer encoding undone (quoted-printable, base64,
+ * whose first bad character ends it; an unknown encoding gives nothing)
+ * and its charset made UTF-8 (md_decode_charset); a message/rfc822
+ * part's header as it is, its line ends CRLF. *OUT (malloc'd,
+ * NUL-terminated) and *OUTLEN. -1/ENOMEM. */
+int md_mime_decode(struct md_decoder *d, const struct md_mime_part *p,
+    char **out, size_t *outlen);
 
 /* ---- addr.c: names in From:, ids in Message-ID and References ---- */
 

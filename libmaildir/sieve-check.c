@@ -43,6 +43,9 @@ enum {
 	T_OPTIONAL = 1 << 17  /* :optional */
 };
 
+/* body's (RFC 5173). */
+enum { T_BODY = 1 << 18 }; /* :raw, :text, :content list */
+
 enum { NO_TESTS, ONE_TEST, TEST_LIST };
 
 struct def {
@@ -90,6 +93,8 @@ static const struct def defs[] = {
 	    NO_TESTS, 0 },
 	{ "mailboxexists", MD_SV_MAILBOXEXISTS, MD_CAP_MAILBOX, 1, "L", 0,
 	    NO_TESTS, 0 },
+	{ "body", MD_SV_BODY, MD_CAP_BODY, 1, "L", T_CMP | T_MATCH | T_BODY,
+	    NO_TESTS, 0 },
 	{ "hasflag", MD_SV_HASFLAG, MD_CAP_IMAP4FLAGS, 1, "L", T_CMP | T_MATCH,
 	    NO_TESTS, 0 },
 	{ "date", MD_SV_DATE, MD_CAP_DATE, 1, "SSL",
@@ -123,6 +128,7 @@ static const struct {
 	{ "date", MD_CAP_DATE },
 	{ "index", MD_CAP_INDEX },
 	{ "include", MD_CAP_INCLUDE },
+	{ "body", MD_CAP_BODY },
 	{ "comparator-i;octet", 0 },
 	{ "comparator-i;ascii-casemap", 0 },
 };
@@ -167,6 +173,9 @@ static const struct tagdef tagdefs[] = {
 	{ "upperfirst", T_MOD, MD_MOD_UPPERFIRST, MD_CAP_VARIABLES },
 	{ "quotewildcard", T_MOD, MD_MOD_QUOTE, MD_CAP_VARIABLES },
 	{ "length", T_MOD, MD_MOD_LENGTH, MD_CAP_VARIABLES },
+	{ "raw", T_BODY, MD_BODY_RAW, MD_CAP_BODY },
+	{ "text", T_BODY, MD_BODY_TEXT, MD_CAP_BODY },
+	{ "content", T_BODY, MD_BODY_CONTENT, MD_CAP_BODY },
 };
 
 /* set's modifiers of one precedence exclude each other (RFC 5229 4). */
@@ -360,6 +369,15 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 	case T_OPTIONAL:
 		sp->incl |= t->value;
 		return 0;
+	case T_BODY:
+		if ((sp->body = t->value) != MD_BODY_CONTENT)
+			return 0;
+		if (*i + 1 >= n->nargs ||
+		    n->args[*i + 1].kind != MD_ARG_STRINGS)
+			return bad(c, a->line, a->col,
+			    "':%s' needs a string list after it", a->s[0]);
+		sp->types = &n->args[++*i];
+		return 0;
 	default: /* T_FLAGS */
 		if (*i + 1 >= n->nargs ||
 		    n->args[*i + 1].kind != MD_ARG_STRINGS)
@@ -424,9 +442,11 @@ check_match(struct checker *c, struct md_sieve_node *n)
 {
 	const struct md_sieve_spec *sp = &n->spec;
 	const struct md_sieve_arg *keys =
-	    sp->pos[sp->id == MD_SV_HASFLAG || sp->id == MD_SV_EXISTS ? 0
-	            : sp->id == MD_SV_DATE                            ? 2
-	                                                              : 1];
+	    sp->pos[sp->id == MD_SV_HASFLAG || sp->id == MD_SV_EXISTS ||
+	                    sp->id == MD_SV_BODY
+	                ? 0
+	            : sp->id == MD_SV_DATE ? 2
+	                                   : 1];
 
 	if (sp->comparator == MD_CMP_NUMERIC &&
 	    (sp->match == MD_MATCH_CONTAINS || sp->match == MD_MATCH_MATCHES ||

@@ -72,26 +72,37 @@ md_sieve_relation(int rel, int c)
 int
 md_sieve_contains(const char *v, const char *key, int cmp)
 {
-	size_t k = strlen(key);
+	char first[3] = { key[0], 0, 0 };
 
-	for (; *v; v++) {
-		size_t i = 0;
+	if (key[0] == '\0')
+		return 1;
+	/* Only where the key's first byte is (in either case) can it
+	 * start: strcspn(3) finds those places faster than a byte loop. */
+	if (cmp == MD_CMP_CASEMAP &&
+	    fold((unsigned char)key[0], cmp) != (unsigned char)key[0])
+		first[1] = (char)fold((unsigned char)key[0], cmp);
+	else if (cmp == MD_CMP_CASEMAP && key[0] >= 'A' && key[0] <= 'Z')
+		first[1] = (char)(key[0] + 32);
+	for (v += strcspn(v, first); *v; v += 1 + strcspn(v + 1, first)) {
+		size_t i = 1;
 
-		while (i < k && v[i] &&
+		while (key[i] && v[i] &&
 		       fold((unsigned char)v[i], cmp) ==
 		           fold((unsigned char)key[i], cmp))
 			i++;
-		if (i == k)
+		if (key[i] == '\0')
 			return 1;
 	}
-	return k == 0;
+	return 0;
 }
 
-/* One character of V: a whole UTF-8 sequence where there is one. */
+/* One character of V: a whole UTF-8 sequence where there is one. (No
+ * sequence is longer than 4 bytes: strlen(3) of all of V made a :matches
+ * that backtracks quadratic in V.) */
 static size_t
 char_len(const char *v)
 {
-	size_t n = md_utf8_len((const unsigned char *)v, strlen(v));
+	size_t n = md_utf8_len((const unsigned char *)v, strnlen(v, 4));
 
 	return n ? n : 1;
 }
@@ -113,10 +124,31 @@ element(const char **p, int *lit)
 
 /* A walk that returns to the last '*' on a mismatch: never worse than
  * |pattern| x |value|. */
+/* A key "*text*" with no other wildcard or escape is :contains "text",
+ * which skips to where the text may begin instead of stepping back
+ * through V: 1 or 0, or -1 when PAT is no such key. */
+static int
+starred(const char *pat, const char *v, int cmp)
+{
+	size_t n = strlen(pat);
+	char key[256];
+
+	if (n < 2 || n - 2 >= sizeof(key) || pat[0] != '*' ||
+	    pat[n - 1] != '*' || strcspn(pat + 1, "*?\\") != n - 2)
+		return -1;
+	memcpy(key, pat + 1, n - 2);
+	key[n - 2] = '\0';
+	return md_sieve_contains(v, key, cmp);
+}
+
 int
 md_sieve_glob(const char *pat, const char *v, int cmp)
 {
 	const char *star = NULL, *resume = NULL;
+	int rc = starred(pat, v, cmp);
+
+	if (rc >= 0)
+		return rc;
 
 	for (;;) {
 		const char *p = pat;

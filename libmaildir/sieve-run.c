@@ -33,7 +33,11 @@ struct runner {
 	int returned;
 	struct md_sieve_vars globals;
 	unsigned char ran[MD_SIEVE_INCLUDES];
-	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
+	struct md_sieve_body body; /* read at the first body test */
+	int keep_matches;          /* a body test leaves ${1}... as they were */
+	struct md_sieve_fields fields; /* header values, once a run */
+	unsigned ticks;                /* tests and commands run */
+	char raw[MD_SIEVE_VALUE];
 };
 
 /* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
@@ -66,7 +70,7 @@ glob_match(struct runner *rn, const char *v, const char *key, int cmp)
 	/* The table of the captures only once the walk says it matches. */
 	if (!md_sieve_glob(key, v, cmp))
 		return 0;
-	if (!rn->variables)
+	if (!rn->variables || rn->keep_matches)
 		return 1;
 	rc = md_sieve_glob_capture(key, v, cmp, cap, MD_SIEVE_MATCHVARS, &n);
 	if (rc < 0)
@@ -84,17 +88,18 @@ regex_match(struct runner *rn, const char *v, const char *key, int cmp)
 	size_t cap[MD_SIEVE_MATCHVARS][2], n = 0;
 	const char *why;
 	regex_t re;
-	int flags = REG_EXTENDED | (cmp == MD_CMP_CASEMAP ? REG_ICASE : 0) |
-	            (rn->variables ? 0 : REG_NOSUB),
+	int vars = rn->variables && !rn->keep_matches,
+	    flags = REG_EXTENDED | (cmp == MD_CMP_CASEMAP ? REG_ICASE : 0) |
+	            (vars ? 0 : REG_NOSUB),
 	    rc;
 
 	if (md_regex_check(key, &why) < 0 || regcomp(&re, key, flags) != 0)
 		return md_sieve_errf(
 		    rn->e, MD_SIEVE_RUNTIME, 0, 0, "invalid regex '%s'", key);
-	rc = regexec(&re, v, rn->variables ? MD_SIEVE_MATCHVARS : 0,
-	         rn->variables ? pm : NULL, 0) == 0;
+	rc = regexec(&re, v, vars ? MD_SIEVE_MATCHVARS : 0, vars ? pm : NULL,
+	         0) == 0;
 	regfree(&re);
-	if (!rc || !rn->variables)
+	if (!rc || !vars)
 		return rc;
 	for (; n < MD_SIEVE_MATCHVARS; n++) { /* an unused group is "" */
 		cap[n][0] = pm[n].rm_so < 0 ? 0 : (size_t)pm[n].rm_so;
@@ -252,21 +257,17 @@ counted(struct runner *rn, const struct md_sieve_spec *sp, size_t count)
  * whole and the other parts have nothing of (but :count counts). */
 static int
 visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
-    const char *value, size_t *count)
+    const char *value, const struct md_sieve_addrs *a, size_t *count)
 {
-	char addr[1024], part[1024];
-	const char *p = value;
-	int rc, any = 0, k;
+	char part[1024];
+	const char *addr = a->buf;
+	int rc;
 
-	while ((k = md_addr_next(&p, addr, sizeof(addr))) != 0) {
-		if (k < 0) /* passed over, as Pigeonhole does */
-			continue;
-		any = 1;
+	for (size_t i = 0; i < a->n; i++, addr += strlen(addr) + 1)
 		if (addr_part(addr, sp->part, part, sizeof(part)) &&
 		    (rc = visit_match(rn, sp, part, count)) != 0)
 			return rc;
-	}
-	if (any || *value == '\0')
+	if (a->n > 0 || *value == '\0')
 		return 0;
 	if (sp->match == MD_MATCH_COUNT)
 		(*count)++;
@@ -308,6 +309,7 @@ static int
 test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 {
 	const struct md_sieve_arg *names = sp->pos[0];
+	const struct md_sieve_field *f;
 	size_t count = 0, at = 0, want;
 	int rc;
 
@@ -318,19 +320,16 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 
 		if (name == NULL)
 			return -1;
-		for (size_t k = 0; md_header_field(rn->m->h, name, k, rn->raw,
-		                       sizeof(rn->raw)) >= 0;
-		     k++) {
+		if (md_sieve_fields_get(&rn->fields, rn->m->h,
+		        address ? NULL : rn->m->d, name, &f) < 0)
+			return md_sieve_errf(
+			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+		for (size_t k = 0; k < f->n; k++) {
 			if (sp->index != 0 && at++ != want)
 				continue;
-			if (address)
-				rc = visit_addrs(rn, sp, rn->raw, &count);
-			else {
-				md_decode_text(rn->m->d, rn->raw,
-				    strlen(rn->raw), rn->text,
-				    sizeof(rn->text));
-				rc = visit_match(rn, sp, rn->text, &count);
-			}
+			rc = address ? visit_addrs(
+			                   rn, sp, f->v[k], &f->a[k], &count)
+			             : visit_match(rn, sp, f->v[k], &count);
 			if (rc != 0)
 				return rc;
 		}
@@ -415,8 +414,17 @@ test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
 			rc = sp->part == MD_PART_ALL
 			         ? visit_match(rn, sp, "", &count)
 			         : 0;
-		else
-			rc = visit_addrs(rn, sp, v, &count);
+		else {
+			struct md_sieve_addrs a = { 0 };
+
+			if (md_sieve_addrs(v, &a) < 0) {
+				free(a.buf);
+				return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0,
+				    0, "out of memory");
+			}
+			rc = visit_addrs(rn, sp, v, &a, &count);
+			free(a.buf);
+		}
 		if (rc != 0)
 			return rc;
 	}
@@ -478,6 +486,53 @@ test_string(struct runner *rn, const struct md_sieve_spec *sp)
 			return rc;
 	}
 	return counted(rn, sp, count);
+}
+
+/* body (RFC 5173): each value sieve-body.c gives against the keys, its
+ * first positional argument; :count counts them. It leaves the match
+ * variables as they were, as Pigeonhole does. */
+static int body_values(struct runner *rn, const struct md_sieve_spec *sp);
+
+static int
+test_body(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	int rc;
+
+	rn->keep_matches = 1;
+	rc = body_values(rn, sp);
+	rn->keep_matches = 0;
+	return rc;
+}
+
+static int
+body_values(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	const struct md_sieve_arg *ta = sp->types;
+	const char *types[ta ? ta->n + 1 : 1], *v;
+	size_t count = 0, i = 0, nt = ta ? ta->n : 0;
+	char n[24];
+	int rc;
+
+	for (size_t k = 0; k < nt; k++)
+		if ((types[k] = xs(rn, ta->s[k])) == NULL)
+			return -1;
+	if (md_sieve_body_load(&rn->body, rn->m) < 0)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0,
+		    "reading the message body: %s", strerror(errno));
+	while ((rc = md_sieve_body_next(
+	            &rn->body, rn->m->d, sp->body, types, nt, &i, &v)) > 0) {
+		if (sp->match == MD_MATCH_COUNT)
+			count++;
+		else if ((rc = match_keys(rn, sp, sp->pos[0], v)) != 0)
+			return rc;
+	}
+	if (rc < 0)
+		return md_sieve_errf(
+		    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	if (sp->match != MD_MATCH_COUNT)
+		return 0;
+	snprintf(n, sizeof(n), "%zu", count);
+	return match_keys(rn, sp, sp->pos[0], n);
 }
 
 /* ---- imap4flags: sets of flags as space-separated words ---- */
@@ -712,6 +767,8 @@ test(struct runner *rn, const struct md_sieve_node *t)
 	case MD_SV_DATE:
 	case MD_SV_CURRENTDATE:
 		return test_date(rn, sp);
+	case MD_SV_BODY:
+		return test_body(rn, sp);
 	default: /* MD_SV_HASFLAG */
 		for (const char *p = rn->flags; p && *p;) {
 			size_t n = strcspn(p, " ");
@@ -869,7 +926,9 @@ now_ns(void)
 static int
 in_time(struct runner *rn, const struct md_sieve_node *c)
 {
-	if (now_ns() <= rn->deadline)
+	/* The clock every 64 steps: one step cannot take long, and the
+	 * clock cost a long script more than its header tests. */
+	if ((rn->ticks++ & 63) != 0 || now_ns() <= rn->deadline)
 		return 0;
 	return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, c->line, 0,
 	    "ran longer than %d seconds", MD_SIEVE_SECONDS);
@@ -954,6 +1013,8 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 			r->a[r->n - 1].implicit = 1;
 	}
 	free(rn->flags);
+	md_sieve_body_free(&rn->body);
+	md_sieve_fields_free(&rn->fields);
 	md_sieve_vars_free(&rn->vars);
 	md_sieve_vars_free(&rn->globals);
 	free(rn);

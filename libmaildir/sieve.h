@@ -19,6 +19,9 @@
 #define MD_SIEVE_VALUE 8192         /* bytes of a header value tested */
 #define MD_SIEVE_SECONDS 10         /* of one run, at most */
 
+/* Bytes of a message the body test reads; what follows is not seen. */
+#define MD_SIEVE_BODY (4 * 1024 * 1024)
+
 /* What went wrong, with where: LINE and COL from 1 (0 when the error has
  * no place in the script, as a read error). */
 enum md_sieve_err_kind {
@@ -124,6 +127,8 @@ struct md_sieve_spec {
 	 * one that is not there). */
 	int incl;
 	size_t unit;
+	int body;                         /* body's MD_BODY_ transform */
+	const struct md_sieve_arg *types; /* body :content's types */
 };
 
 /* A command or a test: a name, arguments, then tests, then a block. */
@@ -193,7 +198,8 @@ enum md_sieve_id {
 	MD_SV_CURRENTDATE,
 	MD_SV_INCLUDE, /* include (RFC 6609) */
 	MD_SV_RETURN,
-	MD_SV_GLOBAL
+	MD_SV_GLOBAL,
+	MD_SV_BODY /* body (RFC 5173) */
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -251,13 +257,17 @@ enum md_sieve_cap {
 	MD_CAP_MAILBOX = 1 << 12,
 	MD_CAP_DATE = 1 << 20, /* high bits: others add extensions too */
 	MD_CAP_INDEX = 1 << 21,
-	MD_CAP_INCLUDE = 1 << 22
+	MD_CAP_INCLUDE = 1 << 22,
+	MD_CAP_BODY = 1 << 23
 };
 
 /* include's tags (RFC 6609 3.2). */
 enum { MD_INC_GLOBAL = 1, MD_INC_ONCE = 2, MD_INC_OPTIONAL = 4 };
 #define MD_SIEVE_INCLUDE_DEPTH 10 /* includes within includes, Pigeonhole's */
 #define MD_SIEVE_INCLUDES 255     /* scripts one script includes, all told */
+
+/* body's transforms (RFC 5173 5): :text is the default. */
+enum md_sieve_body_transform { MD_BODY_TEXT, MD_BODY_RAW, MD_BODY_CONTENT };
 
 /* Check the parsed S: requires first and known, each command and test
  * known, allowed by what is required, in its place, with the tags and
@@ -399,6 +409,11 @@ struct md_sieve_msg {
 	uint64_t size;
 	const char *from, *to; /* the envelope, or NULL when not known */
 	const char *root;      /* the maildir, for mailboxexists; NULL: none */
+	/* For body: the whole message, MSGLEN bytes at MSG, else the file
+	 * PATH, read once a body test wants it; neither: no body. */
+	const char *msg;
+	size_t msglen;
+	const char *path;
 	/* CLOCK_MONOTONIC nanoseconds past which the run stops with a limit
 	 * error; 0: MD_SIEVE_SECONDS from its start. */
 	int64_t deadline;
@@ -418,6 +433,65 @@ void md_sieve_result_free(struct md_sieve_result *r);
  */
 int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
     struct md_sieve_result *r, struct md_sieve_err *e);
+
+/* ---- sieve-fields.c: header values, found and decoded once a run ---- */
+
+#define MD_SIEVE_FIELDS 8 /* field names whose values a run keeps */
+
+/* The addresses of one value (md_addr_next's, those that are none left
+ * out): N strings one after the other in BUF. */
+struct md_sieve_addrs {
+	char *buf;
+	size_t cap, n;
+};
+
+struct md_sieve_field {
+	char name[64]; /* "" when unused */
+	int decoded;   /* RFC 2047 decoded (header), or raw (address) */
+	char **v;
+	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
+	size_t n;
+};
+
+struct md_sieve_fields {
+	struct md_sieve_field e[MD_SIEVE_FIELDS];
+	size_t used, next, last;
+	char *raw, *text; /* MD_SIEVE_VALUE bytes each, once needed */
+};
+
+/* The values of the field NAME (any case) of H, each as md_header_field
+ * gives it cut to MD_SIEVE_VALUE bytes, and with D not NULL decoded by
+ * md_decode_text, else with its addresses: in *F, valid until the next
+ * call. -1/ENOMEM. */
+int md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
+    struct md_decoder *d, const char *name, const struct md_sieve_field **f);
+/* The addresses of VALUE into A (zeroed at first, its buffer reused,
+ * the caller frees A->buf). -1/ENOMEM. */
+int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);
+void md_sieve_fields_free(struct md_sieve_fields *c);
+
+/* ---- sieve-body.c: what body tests (RFC 5173) see of a message ---- */
+
+struct md_sieve_body {
+	int loaded;
+	const char *msg; /* its first MD_SIEVE_BODY bytes */
+	size_t len;
+	char *own, *raw;
+	struct md_mime mime;
+	char **dec, **txt; /* each part decoded; HTML as text, for :text */
+	size_t *declen, *txtlen;
+};
+
+/* The message of M into B (zeroed by the caller), once: read, its parts
+ * found. -1 with errno. */
+int md_sieve_body_load(struct md_sieve_body *b, const struct md_sieve_msg *m);
+/* From *I (0 at first), the next value a body test with TRANSFORM (and
+ * for :content the NTYPES TYPES) compares, into *V (valid until B is
+ * freed): 1, 0 when there are no more, -1/ENOMEM. */
+int md_sieve_body_next(struct md_sieve_body *b, struct md_decoder *d,
+    int transform, const char *const *types, size_t ntypes, size_t *i,
+    const char **v);
+void md_sieve_body_free(struct md_sieve_body *b);
 
 /* The flags among WORDS (an action's flags) as the letters of a file
  * name in the maildir DIR, into F: the system flags (\\Seen S, \\Answered

@@ -27,17 +27,22 @@
 #      warm cache; the system calls per message of the listings
 #      (strace -c); then md-index after 100 deliveries: the message files
 #      it opens (strace) and its time
-#   g) single deliveries with a realistic 100-rule Sieve script (lists,
-#      senders, subjects, a regex; no body test yet) beside the same
-#      deliveries without a script and beside floor-deliver; the script
-#      may add at most 10 % to a delivery (issue 16)
+#   g) single deliveries with a realistic 100-rule Sieve script
+#      (t/bench/rules.sh body: lists, senders, subjects, a regex, one
+#      body test) beside the same deliveries without a script and beside
+#      floor-deliver; the script may add at most 10 % to a delivery
+#      (issue 16)
+#   h) md-sieve -e -n over 50,000 messages of varied headers (mkheaders)
+#      with the 100 rules testing only the header (t/bench/rules.sh),
+#      beside floor-read4k over the same messages; within 2x wanted
+#      (issue 16)
 set -eu
 # Byte order for sort and ls, '.' in numbers.
 LC_ALL=C
 export LC_ALL
 
 B=$(cd "${1:-build}" && pwd)
-SECTIONS=${2:-a b c d e f g}
+SECTIONS=${2:-a b c d e f g h}
 # want X: is section X to run?
 want() {
 	case " $SECTIONS " in *" $1 "*) return 0 ;; esac
@@ -55,6 +60,8 @@ FLOOR_RENAME=$B/bench/floor-rename
 INDEX=$B/bin/md-index
 MKHEADERS=$B/bench/mkheaders
 FLOOR_READ=$B/bench/floor-read4k
+SIEVE=$B/bin/md-sieve
+RULES=$(dirname "$0")/rules.sh
 W=$B/benchdir
 D=$W/Maildir
 
@@ -87,7 +94,7 @@ die() {
 
 for p in "$MD" "$SPAWN" "$FLOOR" "$MKMBOX" "$LIST" "$FLAG" \
     "$MKMAILDIR" "$FLOOR_LIST" "$FLOOR_RENAME" "$INDEX" "$MKHEADERS" \
-    "$FLOOR_READ"; do
+    "$FLOOR_READ" "$SIEVE"; do
 	[ -x "$p" ] || die "$p: not built (run: make bench)"
 done
 
@@ -958,23 +965,7 @@ if want g; then
 N=$((SINGLE_ROUNDS * SINGLE_PER_ROUND))
 echo "g) $N single deliveries with a 100-rule Sieve script, beside $N" \
     "without and $N of floor-deliver"
-{
-	echo 'require ["fileinto", "envelope", "regex", "relational", "comparator-i;ascii-numeric"];'
-	i=0
-	while [ $i -lt 40 ]; do
-		echo "if header :contains \"List-Id\" \"list$i.example.org\" { fileinto \"Lists.L$i\"; stop; }"
-		i=$((i + 1))
-	done
-	while [ $i -lt 70 ]; do
-		echo "if address :domain :is \"from\" \"sender$i.example.com\" { fileinto \"Senders.S$i\"; stop; }"
-		i=$((i + 1))
-	done
-	while [ $i -lt 99 ]; do
-		echo "if header :matches \"subject\" \"*[project$i]*\" { fileinto \"Projects.P$i\"; stop; }"
-		i=$((i + 1))
-	done
-	echo 'if header :regex "x-mailer" "^bulk[0-9]+ " { fileinto "Bulk"; }'
-} >"$W/rules.sieve"
+sh "$RULES" body >"$W/rules.sieve"
 "$B/bin/md-sieve" -c "$W/rules.sieve" || die "the bench script does not compile"
 T_SV=0
 T_NO=0
@@ -1014,11 +1005,60 @@ echo "   ratio sieve/plain   $Q_R (at most 1.10 wanted)"
 echo
 fi
 
+# ---- h) md-sieve -e over a maildir, a header-only script ----
+SV_MSGS=50000	# messages md-sieve -e runs the script over ...
+SV_ROUNDS=4	# ... in alternating rounds with floor-read4k
+if want h; then
+DS=$W/sieve-e
+echo "h) md-sieve -e -n with 100 header rules over $SV_MSGS messages" \
+    "(mkheaders: 5,000 in new/, the rest in cur/, 4,000 distinct), beside" \
+    "floor-read4k over them; output to /dev/null, warm cache"
+"$MKHEADERS" -d 4000 -n 5000 -c $((SV_MSGS - 5000)) "$DS" >/dev/null ||
+    die "mkheaders $DS failed"
+sh "$RULES" >"$W/header-rules.sieve"
+"$SIEVE" -e "$W/header-rules.sieve" -n "$DS" >"$W/sieve-e.out" ||
+    die "md-sieve -e -n $DS failed"
+n=$(lines "$W/sieve-e.out")
+[ "$n" -eq "$SV_MSGS" ] || die "md-sieve -e -n: $n lines, want $SV_MSGS"
+echo "   checked: a line per message; $(grep -c '	fileinto	' \
+    "$W/sieve-e.out" || :) filed into a folder, the others kept"
+"$FLOOR_READ" "$DS" >/dev/null || die "floor-read4k $DS failed"
+T_SE=0
+T_FL=0
+r=1
+while [ "$r" -le "$SV_ROUNDS" ]; do
+	if [ $((r % 2)) -eq 1 ]; then order="md floor"; else order="floor md"; fi
+	for p in $order; do
+		if [ "$p" = md ]; then
+			out=$("$SPAWN" -n 1 -i /dev/null -o /dev/null -- \
+			    "$SIEVE" -e "$W/header-rules.sieve" -n "$DS")
+			T_SE=$(add "$T_SE" "$(echo "$out" | secs)")
+		else
+			out=$("$SPAWN" -n 1 -i /dev/null -o /dev/null -- \
+			    "$FLOOR_READ" "$DS")
+			T_FL=$(add "$T_FL" "$(echo "$out" | secs)")
+		fi
+		printf '   round %d %-6s %s ms\n' "$r" "$p" \
+		    "$(ms "$(echo "$out" | secs)" 1)"
+	done
+	r=$((r + 1))
+done
+J_SE=$(ms "$T_SE" "$SV_ROUNDS")
+J_FL=$(ms "$T_FL" "$SV_ROUNDS")
+J_R=$(ratio "$T_SE" "$T_FL")
+echo "   md-sieve -e -n  $J_SE ms/run ($(us "$T_SE" \
+    "$((SV_ROUNDS * SV_MSGS))") us/message)   ratio $J_R (at most 2 wanted)"
+echo "   floor-read4k    $J_FL ms/run ($(us "$T_FL" \
+    "$((SV_ROUNDS * SV_MSGS))") us/message)"
+echo
+fi
+
 echo "== summary                           mdkit      floor   md/floor"
 row "single delivery, us/message" "${A_MD:--}" "${A_FL:--}" "${A_R:--}"
 row "single delivery, calls" "${B_MD:--}" "${B_FL:--}" "${B_R:--}"
 row "  with 100 Sieve rules, us/msg" "${Q_SV:--}" "${Q_FL:--}" "${Q_RF:--}"
 row "  vs md-deliver without" "${Q_SV:--}" "${Q_NO:--}" "${Q_R:--}"
+row "md-sieve -e, 100 rules, ms/run" "${J_SE:--}" "${J_FL:--}" "${J_R:--}"
 row "mbox import, us/message" "${C_MD:--}" "${C_FL:--}" "${C_R:--}"
 row "  vs floor-b (one dir sync)" "${C_MD:--}" "${C_FB:--}" "${C_RB:--}"
 row "mbox import, calls/message" "${S_MD:--}" "${S_FL:--}" "${S_R:--}"

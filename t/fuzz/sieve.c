@@ -2,8 +2,8 @@
  * Fuzz target "sieve": a Sieve script through the lexer, parser and
  * checker (sieve-lex.c, sieve-parse.c, sieve-check.c), and when it
  * compiles, through the interpreter (sieve-run.c) over a message. The
- * input is the script, a NUL, then the message (its header is what the
- * tests read); the envelope is fixed.
+ * input is the script, a NUL, then the message (its header and, for
+ * body, its MIME parts); the envelope is fixed.
  *
  * Invariants:
  *  - a script that does not compile says why, as a syntax, validity or
@@ -63,6 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct md_sieve_msg m = { .h = &h,
 		.d = &dec,
 		.size = mlen,
+		.msg = msg,
+		.msglen = mlen,
 		.from = "sender@example.org",
 		.to = "rcpt+box@example.net",
 		.now = 1690957805 }; /* currentdate: a fixed moment */

@@ -1,0 +1,134 @@
+/* Unit tests for sieve-fields.c: a field's values as md_header_field and
+ * md_decode_text give them, raw with their addresses for address tests,
+ * the same whatever the name's case, whatever was asked before (more
+ * names than the run keeps), and for names too long to keep. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static const char msg[] =
+    "From: =?utf-8?q?Ren=C3=A9?= <rene@example.org>\n"
+    "To: undisclosed-recipients:;\n"
+    "Cc: a@example.org, not an address, \"b c\"@example.net\n"
+    "Subject: =?iso-8859-1?q?caf=E9?=\n"
+    "Received: one\n"
+    "Received: two\n"
+    "X-1: 1\nX-2: 2\nX-3: 3\nX-4: 4\nX-5: 5\nX-6: 6\nX-7: 7\nX-8: 8\n"
+    "\nbody\n";
+
+static struct md_decoder dec;
+static struct md_header h;
+static struct md_sieve_fields c;
+
+static const struct md_sieve_field *
+get(const char *name, int decoded)
+{
+	const struct md_sieve_field *f;
+
+	assert_int_equal(
+	    md_sieve_fields_get(&c, &h, decoded ? &dec : NULL, name, &f), 0);
+	return f;
+}
+
+static void
+values(void **state)
+{
+	const struct md_sieve_field *f;
+
+	(void)state;
+	f = get("subject", 1);
+	assert_int_equal(f->n, 1);
+	assert_string_equal(f->v[0], "caf\xc3\xa9");
+	f = get("SUBJECT", 0); /* raw is another entry */
+	assert_string_equal(f->v[0], "=?iso-8859-1?q?caf=E9?=");
+	f = get("Received", 1);
+	assert_int_equal(f->n, 2);
+	assert_string_equal(f->v[1], "two");
+	assert_int_equal(get("x-none", 1)->n, 0);
+}
+
+static void
+addresses(void **state)
+{
+	const struct md_sieve_field *f = get("cc", 0);
+	const char *a;
+
+	(void)state;
+	assert_int_equal(f->n, 1);
+	assert_int_equal(f->a[0].n, 2); /* the one that is none passed over */
+	a = f->a[0].buf;
+	assert_string_equal(a, "a@example.org");
+	assert_string_equal(a + strlen(a) + 1, "b c@example.net");
+	f = get("to", 0);
+	assert_int_equal(f->a[0].n, 0);
+	f = get("from", 0);
+	assert_string_equal(f->a[0].buf, "rene@example.org");
+}
+
+/* More names than MD_SIEVE_FIELDS, twice over, in other cases: each
+ * time the values of the name asked for. */
+static void
+many_names(void **state)
+{
+	char name[8], want[8];
+	char longname[100];
+
+	(void)state;
+	for (int round = 0; round < 3; round++)
+		for (int i = 1; i <= 8; i++) {
+			const struct md_sieve_field *f;
+
+			snprintf(name, sizeof(name),
+			    round == 1 ? "x-%d" : "X-%d", i);
+			snprintf(want, sizeof(want), "%d", i);
+			f = get(name, 1);
+			assert_int_equal(f->n, 1);
+			assert_string_equal(f->v[0], want);
+			assert_string_equal(
+			    get("subject", 1)->v[0], "caf\xc3\xa9");
+		}
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(get(longname, 1)->n, 0);
+	assert_string_equal(get("x-3", 1)->v[0], "3");
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	md_decoder_init(&dec);
+	md_header_init(&h);
+	memset(&c, 0, sizeof(c));
+	return md_header_parse(&h, msg, strlen(msg));
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	md_sieve_fields_free(&c);
+	md_header_free(&h);
+	md_decoder_free(&dec);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(values, setup, teardown),
+		cmocka_unit_test_setup_teardown(addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(many_names, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
