@@ -50,13 +50,28 @@ cmd_opt_error(int c, char *const argv[], const struct option *longopts,
 	return buf;
 }
 
+/* One line on the flag option C with ARG refused (ENOMEM: exits 71). */
+static void
+bad_flags(int c, const char *arg)
+{
+	if (errno == ENOMEM)
+		err(EX_OSERR, "-%c", c);
+	errx(EX_USAGE, "-%c %s: flags are letters (keywords a-z too)", c, arg);
+}
+
 void
 cmd_flags_option(
     int c, const char *arg, struct md_flags *on, struct md_flags *off)
 {
 	if (md_flags_option(c, arg, on, off) == -1)
-		errx(EX_USAGE, "-%c %s: flags are letters (keywords a-z too)",
-		    c, arg);
+		bad_flags(c, arg);
+}
+
+void
+cmd_pick_option(struct md_pick *p, int c, char *arg)
+{
+	if (md_pick_option(p, c, arg) == -1)
+		bad_flags(c, arg);
 }
 
 const char *

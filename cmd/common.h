@@ -26,6 +26,10 @@ const char *cmd_opt_error(int c, char *const argv[],
 void cmd_flags_option(
     int c, const char *arg, struct md_flags *on, struct md_flags *off);
 
+/* md_pick_option(P, C, ARG), or one line and exit EX_USAGE (EX_OSERR
+ * on ENOMEM). */
+void cmd_pick_option(struct md_pick *p, int c, char *arg);
+
 /* S with control and other odd bytes made visible (vis(3), C style),
  * for messages: "new/a\\r", not a "new/a" that exists. Returns BUF; S is
  * cut to fit ("" when SIZE is 0). */
@@ -69,6 +73,10 @@ enum cmd_form { CMD_FORM_TABLE, CMD_FORM_TSV, CMD_FORM_JSON };
  * the total. */
 void cmd_tally_print(
     FILE *f, const struct cmd_tally *st, size_t n, enum cmd_form form);
+/* A new tally for PATH (copied) at the end of *ST, of *N; exits on
+ * ENOMEM. */
+struct cmd_tally *cmd_tally_add(
+    struct cmd_tally **st, size_t *n, const char *path);
 /* Frees the N of ST, and ST. */
 void cmd_tally_free(struct cmd_tally *st, size_t n);
 

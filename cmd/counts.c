@@ -156,6 +156,16 @@ cmd_tally_print(
 		tally_table(f, st, n, &total);
 }
 
+struct cmd_tally *
+cmd_tally_add(struct cmd_tally **st, size_t *n, const char *path)
+{
+	struct cmd_tally *s = cmd_array_add(st, n, sizeof(**st));
+
+	if ((s->path = strdup(path)) == NULL)
+		err(EX_OSERR, "strdup");
+	return s;
+}
+
 void
 cmd_tally_free(struct cmd_tally *st, size_t n)
 {

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <unistd.h>
 
 #include "common.h"
 
@@ -253,11 +252,8 @@ list_maildir(void *arg, const char *path, int folder)
 		cmd_warn_maildir(path, &e);
 		return CMD_WALK_UNUSABLE;
 	}
-	if (r->o.info) {
-		s = cmd_array_add(&r->st, &r->nst, sizeof(*r->st));
-		if ((s->path = strdup(path)) == NULL)
-			err(EX_OSERR, "strdup");
-	}
+	if (r->o.info)
+		s = cmd_tally_add(&r->st, &r->nst, path);
 	dir_open(r, &d, path, folder);
 	/* cur/ is read even when new/ could not be. */
 	if (list_sub(r, path, 1, &d, s) == -1)
@@ -265,7 +261,7 @@ list_maildir(void *arg, const char *path, int folder)
 	if (list_sub(r, path, 0, &d, s) == -1)
 		rc = CMD_WALK_FAILED;
 	md_listing_close(&d.src);
-	if (s != NULL && r->o.json) { /* the names, for print_info */
+	if (s != NULL && r->o.json) { /* the names, for cmd_tally_print */
 		s->kw = d.pick.kw;
 		memset(&d.pick.kw, 0, sizeof(d.pick.kw));
 	}
@@ -391,18 +387,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case '0':
 			o->eol = '\0';
 			break;
-		case 'C':
-			p->only_cur = 1;
-			break;
-		case 'c':
-			p->not_cur = 1;
-			break;
-		case 'N':
-			p->only_new = 1;
-			break;
-		case 'n':
-			p->not_new = 1;
-			break;
 		case 'i':
 			o->info = 1;
 			break;
@@ -432,12 +416,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case OPT_MATCH:
 			cmd_strlist_add(&o->match, &o->nmatch, optarg);
 			break;
-		case 'K':
-			cmd_strlist_add(&p->kwith, &p->nkwith, optarg);
-			break;
-		case 'k':
-			cmd_strlist_add(&p->kwithout, &p->nkwithout, optarg);
-			break;
 		case OPT_NOCACHE:
 			o->nocache = 1;
 			break;
@@ -445,8 +423,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case '?':
 			errx(EX_USAGE, "%s (see md-list -h)",
 			    cmd_opt_error(c, argv, longopts, msg, sizeof(msg)));
-		default: /* D F P R S T X: with; d f p r s t x: without */
-			cmd_flags_option(c, optarg, &p->with, &p->without);
+		default: /* -C -c -N -n -K -k, flags with and without */
+			cmd_pick_option(p, c, optarg);
 		}
 	}
 	check_pick(p);
