@@ -280,11 +280,11 @@ check_one(void *arg, const char *path, int folder)
 	struct md_err e;
 	int rc;
 
+	(void)folder;
 	r->dir = path;
 	cmd_progress_start(&r->pg);
 	rc = md_check_maildir(c, path, &e);
 	cmd_progress_clear(&r->pg);
-	(void)folder;
 	if (rc == 0)
 		return CMD_WALK_OK;
 	fflush(stdout);
