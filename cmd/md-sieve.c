@@ -360,13 +360,23 @@ refile_maildir(struct refile *rf, const char *root)
 	return failed;
 }
 
+/* refile_maildir for the walk over the targets (no folders: -e takes
+ * maildirs one by one). */
+static int
+refile_one(void *arg, const char *root, int folder)
+{
+	(void)folder;
+	return refile_maildir(arg, root) ? CMD_WALK_FAILED : CMD_WALK_OK;
+}
+
 static int
 refile(const char *script, int dry, int argc, char **argv)
 {
 	struct refile rf = { .script = script, .dry = dry };
 	struct md_sieve_err e;
 	struct md_err qe;
-	int failed = 0;
+	struct cmd_walk w = { 0, refile_one, &rf, 0 };
+	int failed;
 
 	if (md_sieve_compile_file(&rf.s, script, &e) < 0) {
 		report(script, &e);
@@ -376,14 +386,9 @@ refile(const char *script, int dry, int argc, char **argv)
 	md_quota_ledger_init(&rf.quota, &rf.gen);
 	md_header_init(&rf.h);
 	md_decoder_init(&rf.d);
-	for (int i = 0; i < argc; i++) {
-		char root[PATH_MAX];
-
-		if (cmd_target(argv[i], root, sizeof(root)) == -1)
-			failed = 1;
-		else
-			failed |= refile_maildir(&rf, root);
-	}
+	for (int i = 0; i < argc; i++)
+		cmd_walk_arg(&w, argv[i]);
+	failed = w.failed;
 	if (md_quota_ledger_flush(&rf.quota, &qe) == -1) {
 		cmd_warn_err(&qe);
 		failed = 1;
