@@ -7,7 +7,8 @@
  * maildir's header cache where it has the message, else from the file.
  * Here are the options, the walk and the output; the library picks
  * (pick.c), makes the records (listing.c, format.c, match.c, sort.c)
- * and counts (tally.c).
+ * and counts (tally.c); cmd/ walks the targets and folders (walk.c),
+ * shows the counts (counts.c) and buffers the output (out.c).
  */
 #include <dirent.h>
 #include <err.h>
