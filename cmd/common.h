@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "internal.h" /* mdkit's own programs may use the internals */
@@ -89,11 +90,23 @@ struct cmd_out {
 	char buf[CMD_OUT_SIZE];
 };
 
-/* N bytes of P into the buffer (N at most CMD_OUT_SIZE), written first
- * when they do not fit. */
-void cmd_out_put(struct cmd_out *o, const void *p, size_t n);
 /* What the buffer holds, written. */
 void cmd_out_flush(struct cmd_out *o);
+/* Exits: N bytes longer than the whole buffer were put. */
+__attribute__((noreturn)) void cmd_out_overflow(void);
+
+/* N bytes of P into the buffer (N at most CMD_OUT_SIZE), written first
+ * when they do not fit. Inline: a listing puts three pieces a message. */
+static inline void
+cmd_out_put(struct cmd_out *o, const void *p, size_t n)
+{
+	if (o->len + n > sizeof(o->buf))
+		cmd_out_flush(o);
+	if (n > sizeof(o->buf))
+		cmd_out_overflow();
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
 /* The buffer, then N bytes of P, written. */
 void cmd_out_write(struct cmd_out *o, const void *p, size_t n);
 

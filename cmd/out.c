@@ -30,16 +30,11 @@ cmd_out_flush(struct cmd_out *o)
 }
 
 void
-cmd_out_put(struct cmd_out *o, const void *p, size_t n)
+cmd_out_overflow(void)
 {
-	if (o->len + n > sizeof(o->buf))
-		cmd_out_flush(o);
-	if (n > sizeof(o->buf)) { /* longer than any line it is given */
-		errno = ENAMETOOLONG;
-		err(EX_SOFTWARE, "output");
-	}
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
+	/* longer than any line it is given: a bug */
+	errno = ENAMETOOLONG;
+	err(EX_SOFTWARE, "output");
 }
 
 void
