@@ -87,8 +87,10 @@ $(LIB): $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 # What the programs share (cmd/common.c, the progress line in
-# cmd/progress.c): linked into each, never into the library.
-CMDOBJ = $(O)/cmd/common.o $(O)/cmd/progress.o
+# cmd/progress.c, the walk over targets and folders in cmd/walk.c):
+# linked into each, never into the library.
+CMDOBJ = $(O)/cmd/common.o $(O)/cmd/progress.o $(O)/cmd/walk.o \
+    $(O)/cmd/counts.o $(O)/cmd/out.o
 $(CMDOBJ): $(O)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<

@@ -50,13 +50,28 @@ cmd_opt_error(int c, char *const argv[], const struct option *longopts,
 	return buf;
 }
 
+/* One line on the flag option C with ARG refused (ENOMEM: exits 71). */
+static void
+bad_flags(int c, const char *arg)
+{
+	if (errno == ENOMEM)
+		err(EX_OSERR, "-%c", c);
+	errx(EX_USAGE, "-%c %s: flags are letters (keywords a-z too)", c, arg);
+}
+
 void
 cmd_flags_option(
     int c, const char *arg, struct md_flags *on, struct md_flags *off)
 {
 	if (md_flags_option(c, arg, on, off) == -1)
-		errx(EX_USAGE, "-%c %s: flags are letters (keywords a-z too)",
-		    c, arg);
+		bad_flags(c, arg);
+}
+
+void
+cmd_pick_option(struct md_pick *p, int c, char *arg)
+{
+	if (md_pick_option(p, c, arg) == -1)
+		bad_flags(c, arg);
 }
 
 const char *
@@ -147,59 +162,6 @@ cmd_put_json(FILE *f, const char *s)
 		n -= l;
 	}
 	putc('"', f);
-}
-
-void
-cmd_tsv_heads(FILE *f, const char *const *names, size_t n)
-{
-	fputs("maildir", f);
-	for (size_t k = 0; k < n; k++)
-		fprintf(f, "\t%s", names[k]);
-	putc('\n', f);
-}
-
-void
-cmd_tsv_counts(FILE *f, const char *path, const uint64_t *v, size_t n)
-{
-	cmd_put_tsv(f, path);
-	for (size_t k = 0; k < n; k++)
-		fprintf(f, "\t%llu", (unsigned long long)v[k]);
-	putc('\n', f);
-}
-
-void
-cmd_json_counts(FILE *f, const char *path, const char *const *names,
-    const uint64_t *v, size_t n)
-{
-	if (path != NULL) {
-		fputs("\"path\":", f);
-		cmd_put_json(f, path);
-		putc(',', f);
-	}
-	for (size_t k = 0; k < n; k++)
-		fprintf(f, "%s\"%s\":%llu", k > 0 ? "," : "", names[k],
-		    (unsigned long long)v[k]);
-}
-
-void
-cmd_table(FILE *f, const char *const *cell, size_t rows, size_t cols)
-{
-	size_t *w = calloc(cols, sizeof(*w));
-
-	if (w == NULL)
-		err(EX_OSERR, "calloc");
-	for (size_t r = 0; r < rows; r++)
-		for (size_t c = 0; c + 1 < cols; c++) {
-			size_t len = strlen(cell[r * cols + c]);
-
-			w[c] = len > w[c] ? len : w[c];
-		}
-	for (size_t r = 0; r < rows; r++) {
-		for (size_t c = 0; c + 1 < cols; c++)
-			fprintf(f, "%*s  ", (int)w[c], cell[r * cols + c]);
-		fprintf(f, "%s\n", cell[r * cols + cols - 1]);
-	}
-	free(w);
 }
 
 void
@@ -352,36 +314,4 @@ cmd_stdin_has_paths(void)
 		return 0;
 	return S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
 	       S_ISSOCK(st.st_mode);
-}
-
-int
-cmd_target(const char *arg, char *path, size_t size)
-{
-	if (md_target_path(arg, path, size) == 0)
-		return 0;
-	warn("%s", cmd_shown(arg, 0));
-	return -1;
-}
-
-int
-cmd_each_folder(const char *path, int folder_root, int recursive,
-    int (*fn)(void *arg, const char *path), void *arg)
-{
-	char **list;
-	size_t n;
-	int failed = 0;
-
-	if (!recursive)
-		return 0;
-	if (md_target_folders(path, folder_root, &list, &n) == -1) {
-		if (errno == ENOMEM)
-			err(EX_OSERR, "%s", cmd_shown(path, 0));
-		warn("%s", cmd_shown(path, 0));
-		return 1;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (fn(arg, list[i]) != 0)
-			failed = 1;
-	md_strings_free(list, n);
-	return failed;
 }

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "internal.h" /* mdkit's own programs may use the internals */
@@ -26,6 +27,10 @@ const char *cmd_opt_error(int c, char *const argv[],
 void cmd_flags_option(
     int c, const char *arg, struct md_flags *on, struct md_flags *off);
 
+/* md_pick_option(P, C, ARG), or one line and exit EX_USAGE (EX_OSERR
+ * on ENOMEM). */
+void cmd_pick_option(struct md_pick *p, int c, char *arg);
+
 /* S with control and other odd bytes made visible (vis(3), C style),
  * for messages: "new/a\\r", not a "new/a" that exists. Returns BUF; S is
  * cut to fit ("" when SIZE is 0). */
@@ -38,8 +43,8 @@ const char *cmd_vis(const char *s, char *buf, size_t size);
 void cmd_put_tsv(FILE *f, const char *s);
 void cmd_put_json(FILE *f, const char *s);
 
-/* Counts for scripts, N of them: NAMES[k] and V[k]. A TSV heads line,
- * "maildir" and NAMES; a TSV row, PATH and V; the JSON members "path"
+/* Counts for scripts (counts.c), N of them: NAMES[k] and V[k]. A TSV heads
+ * line, "maildir" and NAMES; a TSV row, PATH and V; the JSON members "path"
  * (unless PATH is NULL, as for a total) and each name with its count,
  * comma-separated, without braces. */
 void cmd_tsv_heads(FILE *f, const char *const *names, size_t n);
@@ -52,6 +57,58 @@ void cmd_json_counts(FILE *f, const char *path, const char *const *names,
  * column, two spaces after it; the last as it is. COLS is 1 or more;
  * exits on ENOMEM. */
 void cmd_table(FILE *f, const char *const *cell, size_t rows, size_t cols);
+
+/* md-list -i: one maildir's counts, and the names of its keywords'
+ * letters (for JSON). */
+struct cmd_tally {
+	char *path;
+	struct md_tally t;
+	struct md_keywords kw;
+};
+
+enum cmd_form { CMD_FORM_TABLE, CMD_FORM_TSV, CMD_FORM_JSON };
+
+/* The counts of the N maildirs ST on F: a table, a row each and their
+ * total when more than one (nothing for none); TSV, a heads line and a
+ * row each; or one JSON object, the maildirs with their keywords and
+ * the total. */
+void cmd_tally_print(
+    FILE *f, const struct cmd_tally *st, size_t n, enum cmd_form form);
+/* A new tally for PATH (copied) at the end of *ST, of *N; exits on
+ * ENOMEM. */
+struct cmd_tally *cmd_tally_add(
+    struct cmd_tally **st, size_t *n, const char *path);
+/* Frees the N of ST, and ST. */
+void cmd_tally_free(struct cmd_tally *st, size_t n);
+
+/* Standard output through one large buffer written with write(2) (out.c):
+ * a listing of 200,000 paths in a hundred system calls. A failed write
+ * exits 1. */
+#define CMD_OUT_SIZE (256 * 1024)
+struct cmd_out {
+	size_t len;
+	char buf[CMD_OUT_SIZE];
+};
+
+/* What the buffer holds, written. */
+void cmd_out_flush(struct cmd_out *o);
+/* Exits: N bytes longer than the whole buffer were put. */
+__attribute__((noreturn)) void cmd_out_overflow(void);
+
+/* N bytes of P into the buffer (N at most CMD_OUT_SIZE), written first
+ * when they do not fit. Inline: a listing puts three pieces a message. */
+static inline void
+cmd_out_put(struct cmd_out *o, const void *p, size_t n)
+{
+	if (o->len + n > sizeof(o->buf))
+		cmd_out_flush(o);
+	if (n > sizeof(o->buf))
+		cmd_out_overflow();
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+/* The buffer, then N bytes of P, written. */
+void cmd_out_write(struct cmd_out *o, const void *p, size_t n);
 
 /* Paths one a line (EOL '\n') or NUL-terminated (EOL '\0'). */
 struct cmd_pathlist {
@@ -128,17 +185,37 @@ int cmd_stdin_paths(
  * /dev/null (as cron gives) does not. */
 int cmd_stdin_has_paths(void);
 
-/* md_target_path(ARG) ready for cmd_each_folder, or -1 said on stderr. */
+/*
+ * Each target, then its folders with --recursive (walk.c): the one rule
+ * of every program that walks maildirs. Whoever meets a failure tells
+ * it on one line and the walk goes on; FAILED says, at the end, that
+ * something failed, for the program's exit status.
+ *
+ * FN(ARG, PATH, FOLDER) does the maildir PATH (FOLDER: --recursive
+ * found it as a folder) and returns CMD_WALK_OK; CMD_WALK_FAILED when
+ * something in it failed (its folders still follow); or
+ * CMD_WALK_UNUSABLE when it could not be used at all (no maildir, not
+ * readable): its folders then follow only when PATH is itself a
+ * folder, whose subfolders may exist without it.
+ */
+enum { CMD_WALK_OK, CMD_WALK_FAILED, CMD_WALK_UNUSABLE };
+
+struct cmd_walk {
+	int recursive;
+	int (*fn)(void *arg, const char *path, int folder);
+	void *arg;
+	int failed;
+};
+
+/* md_target_path(ARG) into PATH, or -1 said on stderr. */
 int cmd_target(const char *arg, char *path, size_t size);
 
-/*
- * With RECURSIVE, FN(ARG, FOLDER) for each Maildir++ folder of the
- * maildir PATH (FOLDER_ROOT: PATH is itself a folder, whose subfolders
- * these are). A failure to list them is told; ENOMEM exits. Returns 0,
- * or 1 when the list or any FN failed.
- */
-int cmd_each_folder(const char *path, int folder_root, int recursive,
-    int (*fn)(void *arg, const char *path), void *arg);
+/* ARG a maildir path, or a folder name of the default maildir. */
+void cmd_walk_arg(struct cmd_walk *w, const char *arg);
+
+/* The maildir PATH; FOLDER: it is a Maildir++ folder (else its name
+ * tells). */
+void cmd_walk_path(struct cmd_walk *w, const char *path, int folder);
 
 /*
  * The progress line of work that can take longer than a few seconds, on

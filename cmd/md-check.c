@@ -270,59 +270,37 @@ progress(void *arg, uint64_t seen)
 	cmd_progress_count(&r->pg, r->dir, "checked", seen, 0);
 }
 
-/* One maildir; 0, or -1 when part of it could not be checked, -2 when
- * none of it could (each said why). */
+/* One maildir, for the walk: CMD_WALK_FAILED when part of it could not
+ * be checked, CMD_WALK_UNUSABLE when none of it could (each said why). */
 static int
-check_one(struct md_check *c, const char *path)
+check_one(void *arg, const char *path, int folder)
 {
+	struct md_check *c = arg;
 	struct run *r = c->arg;
 	struct md_err e;
 	int rc;
 
+	(void)folder;
 	r->dir = path;
 	cmd_progress_start(&r->pg);
 	rc = md_check_maildir(c, path, &e);
 	cmd_progress_clear(&r->pg);
 	if (rc == 0)
-		return 0;
+		return CMD_WALK_OK;
 	fflush(stdout);
 	if (e.kind == MD_ERR_NOT_MAILDIR) {
 		warnx("%s: not a maildir (no tmp/, new/ or cur/)",
 		    cmd_shown(path, 0));
-		return -2;
+		return CMD_WALK_UNUSABLE;
 	}
 	/* The maildir itself could not be read: nothing was checked. */
 	if (strcmp(e.path, path) == 0 && e.kind == MD_ERR_SYSTEM &&
 	    errno != ENOMEM) {
 		warn("%s", cmd_shown(path, 0));
-		return -2;
+		return CMD_WALK_UNUSABLE;
 	}
 	cmd_warn_err(&e);
-	return -1;
-}
-
-static int
-check_folder(void *arg, const char *path)
-{
-	return check_one(arg, path) < 0;
-}
-
-/* TARGET a maildir path or a folder name of the default maildir; with
- * -r its folders too. -1 when something could not be checked. */
-static int
-check_target(struct md_check *c, const struct opts *o, const char *target)
-{
-	char path[PATH_MAX];
-	int rc;
-
-	if (cmd_target(target, path, sizeof(path)) == -1)
-		return -1;
-	/* A maildir that could be read in part may still have folders. */
-	if ((rc = check_one(c, path)) == -2)
-		return -1;
-	if (cmd_each_folder(path, 0, o->recursive, check_folder, c) != 0)
-		rc = -1;
-	return rc;
+	return CMD_WALK_FAILED;
 }
 
 static void
@@ -373,6 +351,7 @@ main(int argc, char *argv[])
 {
 	struct md_namegen gen;
 	struct md_check c;
+	struct cmd_walk w = { .fn = check_one, .arg = &c };
 	struct run r;
 	struct opts *o = &r.o;
 	int status = CLEAN;
@@ -390,12 +369,13 @@ main(int argc, char *argv[])
 	c.report = print_finding;
 	c.progress = progress;
 	c.arg = &r;
-	if (argc == 0 &&
-	    check_target(&c, o, cmd_default_maildir(UNCHECKED)) == -1)
-		status = UNCHECKED;
+	w.recursive = o->recursive;
+	if (argc == 0)
+		cmd_walk_arg(&w, cmd_default_maildir(UNCHECKED));
 	for (int i = 0; i < argc; i++)
-		if (check_target(&c, o, argv[i]) == -1)
-			status = UNCHECKED;
+		cmd_walk_arg(&w, argv[i]);
+	if (w.failed)
+		status = UNCHECKED;
 	if (fflush(stdout) == EOF) {
 		warn("stdout");
 		status = UNCHECKED;

@@ -46,7 +46,8 @@ struct run {
 	FILE *paths;                  /* where removed paths go, or NULL */
 	struct stats *st;
 	size_t nst;
-	int failed;
+	struct cmd_walk walk;
+	int failed;    /* besides the walk's */
 	int out_errno; /* the first failed write of a path */
 	struct cmd_progress pg;
 	const char *dir; /* the maildir being worked on, for PG */
@@ -126,16 +127,18 @@ new_stats(struct run *r, const char *path)
 	return s;
 }
 
+/* One maildir, for the walk; what fails in it is told to report(). */
 static int
-expunge_one(struct run *r, const char *path)
+expunge_one(void *arg, const char *path, int folder)
 {
+	struct run *r = arg;
 	struct md_err e;
 	struct stats *s;
 
+	(void)folder;
 	if (md_maildir_check(path, &e) == -1) {
 		cmd_warn_maildir(path, &e);
-		r->failed = 1;
-		return -1;
+		return CMD_WALK_UNUSABLE;
 	}
 	s = new_stats(r, path);
 	r->dir = path;
@@ -145,40 +148,7 @@ expunge_one(struct run *r, const char *path)
 	cmd_progress_clear(&r->pg);
 	if (r->o.verbose && !r->o.tsv && !r->o.json)
 		tell(r, s);
-	return 0;
-}
-
-static int
-expunge_folder_one(void *arg, const char *path)
-{
-	expunge_one(arg, path);
-	return 0;
-}
-
-/* The maildir PATH, then with -r its folders. FOLDER says PATH is a
- * Maildir++ folder (-f), else it is judged by its name. */
-static void
-expunge_target(struct run *r, const char *path, int folder)
-{
-	folder = folder || md_folder_is(path);
-	if (expunge_one(r, path) == -1 && !folder)
-		return;
-	if (cmd_each_folder(
-	        path, folder, r->o.recursive, expunge_folder_one, r) != 0)
-		r->failed = 1;
-}
-
-/* ARG is a maildir path, or a folder name under the default root. */
-static void
-expunge_arg(struct run *r, const char *arg)
-{
-	char path[PATH_MAX];
-
-	if (cmd_target(arg, path, sizeof(path)) == -1) {
-		r->failed = 1;
-		return;
-	}
-	expunge_target(r, path, 0);
+	return CMD_WALK_OK;
 }
 
 /* -f FOLDER of the maildir ROOT ("INBOX" is ROOT itself). */
@@ -197,7 +167,7 @@ expunge_folder(struct run *r, const char *root, const char *folder)
 		r->failed = 1;
 		return;
 	}
-	expunge_target(r, path, strcmp(path, rpath) != 0);
+	cmd_walk_path(&r->walk, path, strcmp(path, rpath) != 0);
 }
 
 /* Each -m root (or the default one): its -f folders, or itself. */
@@ -441,8 +411,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	setup(r, argc, argv);
+	r->walk = (struct cmd_walk){ r->o.recursive, expunge_one, r, 0 };
 	for (int i = 0; i < argc; i++)
-		expunge_arg(r, argv[i]);
+		cmd_walk_arg(&r->walk, argv[i]);
 	if (r->o.nroots > 0 || r->o.nfolders > 0)
 		expunge_roots(r);
 	else if (argc == 0)
@@ -453,7 +424,7 @@ main(int argc, char *argv[])
 			errno = r->out_errno;
 		err(1, "stdout");
 	}
-	rc = r->failed ? 1 : 0;
+	rc = r->failed || r->walk.failed ? 1 : 0;
 	md_quota_ledger_free(&r->quota);
 	for (size_t i = 0; i < r->nst; i++)
 		free(r->st[i].path);

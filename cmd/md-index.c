@@ -79,7 +79,7 @@ summary(const struct run *r, const struct md_index_stats *st)
 	                    : "");
 }
 
-static void
+static int
 update(struct run *r, const char *dir)
 {
 	struct md_index ix = { .z = r->z, .g = &r->gen, .arg = r };
@@ -93,7 +93,7 @@ update(struct run *r, const char *dir)
 	if (md_maildir_check(dir, &e) == -1) {
 		cmd_warn_maildir(dir, &e);
 		r->status = 1;
-		return;
+		return CMD_WALK_UNUSABLE;
 	}
 	r->dir = dir;
 	cmd_progress_start(&r->pg);
@@ -101,7 +101,7 @@ update(struct run *r, const char *dir)
 		cmd_progress_clear(&r->pg);
 		cmd_warn_err(&e);
 		r->status = 1;
-		return;
+		return CMD_WALK_FAILED;
 	}
 	cmd_progress_clear(&r->pg);
 	if (st.damaged) { /* even with -q: the one line a reader gives */
@@ -115,9 +115,10 @@ update(struct run *r, const char *dir)
 	}
 	if (r->o.verbose)
 		summary(r, &st);
+	return CMD_WALK_OK;
 }
 
-static void
+static int
 drop(struct run *r, const char *dir)
 {
 	char path[PATH_MAX];
@@ -126,7 +127,7 @@ drop(struct run *r, const char *dir)
 	if (md_maildir_check(dir, &e) == -1) {
 		cmd_warn_maildir(dir, &e);
 		r->status = 1;
-		return;
+		return CMD_WALK_UNUSABLE;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, MD_CACHE_NAME);
 	if (unlink(path) == 0) {
@@ -137,6 +138,7 @@ drop(struct run *r, const char *dir)
 		r->status = 1;
 	} else if (r->o.verbose)
 		fprintf(stderr, "%s: no cache\n", cmd_shown(dir, 0));
+	return CMD_WALK_OK;
 }
 
 static void
@@ -155,7 +157,7 @@ finding(void *arg, enum md_index_finding k, const char *sub, const char *name)
 		    cmd_shown(r->dir, 0), MD_CACHE_NAME, cmd_shown(name, 1));
 }
 
-static void
+static int
 check(struct run *r, const char *dir)
 {
 	struct md_err e;
@@ -166,7 +168,7 @@ check(struct run *r, const char *dir)
 		fflush(stdout);
 		cmd_warn_maildir(dir, &e);
 		r->status = UNCHECKED;
-		return;
+		return CMD_WALK_UNUSABLE;
 	}
 	if ((n = md_index_compare(dir, finding, r, &e)) >= 0) {
 		if (n > 0 && r->status == CONSISTENT)
@@ -174,7 +176,7 @@ check(struct run *r, const char *dir)
 		if (r->o.verbose)
 			fprintf(stderr, "%s: %ld differences\n",
 			    cmd_shown(dir, 0), n);
-		return;
+		return CMD_WALK_OK;
 	}
 	if (e.kind == MD_ERR_NO_CACHE) {
 		printf("nocache\t%s/%s\tno cache\n", cmd_shown(dir, 0),
@@ -189,48 +191,27 @@ check(struct run *r, const char *dir)
 		fflush(stdout);
 		cmd_warn_err(&e);
 		r->status = UNCHECKED;
+		return CMD_WALK_FAILED;
 	}
+	return CMD_WALK_OK;
 }
 
-/* One maildir; its status is kept in R, for the exit. */
+/* One maildir, for the walk; its status is kept in R, for the exit. */
 static int
-one(void *arg, const char *dir)
+one(void *arg, const char *dir, int folder)
 {
 	struct run *r = arg;
 
-	switch (r->o.mode) {
-	case DROP:
-		drop(r, dir);
-		break;
-	case CHECK:
-		check(r, dir);
-		break;
-	default:
-		update(r, dir);
-	}
-	return 0;
+	(void)folder;
+	if (r->o.mode == DROP)
+		return drop(r, dir);
+	return r->o.mode == CHECK ? check(r, dir) : update(r, dir);
 }
 
 static int
 failed_status(const struct run *r)
 {
 	return r->o.mode == CHECK ? UNCHECKED : 1;
-}
-
-/* TARGET a maildir path or a folder name of the default maildir; with
- * -r its folders too. */
-static void
-target(struct run *r, const char *arg)
-{
-	char path[PATH_MAX];
-
-	if (cmd_target(arg, path, sizeof(path)) == -1) {
-		r->status = failed_status(r);
-		return;
-	}
-	one(r, path);
-	if (cmd_each_folder(path, 0, r->o.recursive, one, r) != 0)
-		r->status = failed_status(r);
 }
 
 static void
@@ -309,6 +290,7 @@ int
 main(int argc, char *argv[])
 {
 	struct run r;
+	struct cmd_walk w = { .fn = one, .arg = &r };
 
 	memset(&r, 0, sizeof(r));
 	parse_opts(&r.o, argc, argv);
@@ -320,10 +302,13 @@ main(int argc, char *argv[])
 		err(EX_OSERR, "malloc");
 	md_summarizer_init(r.z);
 	cmd_progress_init(&r.pg, r.o.quiet);
+	w.recursive = r.o.recursive;
 	if (argc == 0)
-		target(&r, cmd_default_maildir(failed_status(&r)));
+		cmd_walk_arg(&w, cmd_default_maildir(failed_status(&r)));
 	for (int i = 0; i < argc; i++)
-		target(&r, argv[i]);
+		cmd_walk_arg(&w, argv[i]);
+	if (w.failed)
+		r.status = failed_status(&r);
 	md_summarizer_free(r.z);
 	free(r.z);
 	if (fflush(stdout) == EOF) {

@@ -7,7 +7,8 @@
  * maildir's header cache where it has the message, else from the file.
  * Here are the options, the walk and the output; the library picks
  * (pick.c), makes the records (listing.c, format.c, match.c, sort.c)
- * and counts (tally.c).
+ * and counts (tally.c); cmd/ walks the targets and folders (walk.c),
+ * shows the counts (counts.c) and buffers the output (out.c).
  */
 #include <dirent.h>
 #include <err.h>
@@ -21,13 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <unistd.h>
 
 #include "common.h"
 
 #define OPTSTRING ":0CDFK:NPRSTX:cdfhik:nprstx:"
-#define OUTBUF (256 * 1024)
-#define COLS (MD_T_N + 1) /* -i's table: the counts, then the maildir */
 
 enum {
 	OPT_TSV = 256,
@@ -51,13 +49,6 @@ struct opts {
 	char eol;
 };
 
-/* -i: one maildir's counts. */
-struct stats {
-	char *path;
-	struct md_tally t;
-	struct md_keywords kw; /* --json: the names of its letters */
-};
-
 /* A maildir as it is listed: its pick, and where its records come from
  * (with --format, --sort or --match). */
 struct dir {
@@ -67,9 +58,10 @@ struct dir {
 
 struct run {
 	struct opts o;
-	struct stats *st; /* -i: one per maildir listed */
+	struct cmd_tally *st; /* -i: one per maildir listed */
 	size_t nst;
-	int failed;
+	struct cmd_walk walk;
+	int failed;     /* besides the walk's */
 	int need_flags; /* a flag filter or -i: names must be parsed */
 	int headers;    /* --format, --sort or --match: records */
 	struct md_listing l;
@@ -77,8 +69,7 @@ struct run {
 	char last_root[PATH_MAX]; /* stdin: the last message's maildir */
 	int last_root_ok;
 	struct md_clock clock; /* %d and %r: local times */
-	size_t outlen;
-	char out[OUTBUF];
+	struct cmd_out out;
 };
 
 static void
@@ -97,41 +88,7 @@ usage(void)
 	exit(EX_OK);
 }
 
-/* ---- output: paths and --format lines through one buffer ---- */
-
-static void
-write_out(const char *p, size_t len)
-{
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(STDOUT_FILENO, p + off, len - off);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			err(1, "stdout");
-		off += (size_t)n;
-	}
-}
-
-static void
-flush_out(struct run *r)
-{
-	write_out(r->out, r->outlen);
-	r->outlen = 0;
-}
-
-static void
-put(struct run *r, const char *p, size_t n)
-{
-	if (r->outlen + n > sizeof(r->out))
-		flush_out(r);
-	if (n > sizeof(r->out)) { /* cannot happen with PATH_MAX paths */
-		errno = ENAMETOOLONG;
-		err(EX_SOFTWARE, "output");
-	}
-	memcpy(r->out + r->outlen, p, n);
-	r->outlen += n;
-}
+/* ---- output ---- */
 
 /* M as --format shows it, and the end of its line: rendered straight
  * into the buffer, again after a flush when it did not fit, else (N
@@ -139,26 +96,26 @@ put(struct run *r, const char *p, size_t n)
 static void
 put_msg(struct run *r, const struct md_listed *m)
 {
-	size_t room = sizeof(r->out) - r->outlen, n;
+	struct cmd_out *o = &r->out;
+	size_t room = sizeof(o->buf) - o->len, n;
 	char *b;
 
-	n = md_format_render(&r->l.fmt, m, &r->clock, r->out + r->outlen, room);
+	n = md_format_render(&r->l.fmt, m, &r->clock, o->buf + o->len, room);
 	if (n >= room) {
-		flush_out(r);
-		room = sizeof(r->out);
-		n = md_format_render(&r->l.fmt, m, &r->clock, r->out, room);
+		cmd_out_flush(o);
+		room = sizeof(o->buf);
+		n = md_format_render(&r->l.fmt, m, &r->clock, o->buf, room);
 	}
 	if (n < room)
-		r->outlen += n;
+		o->len += n;
 	else if ((b = malloc(n + 1)) == NULL)
 		err(EX_OSERR, "malloc");
 	else {
 		md_format_render(&r->l.fmt, m, &r->clock, b, n + 1);
-		flush_out(r);
-		write_out(b, n);
+		cmd_out_write(o, b, n);
 		free(b);
 	}
-	put(r, &r->o.eol, 1);
+	cmd_out_put(o, &r->o.eol, 1);
 }
 
 /* ---- the walk ---- */
@@ -230,8 +187,8 @@ message(struct run *r, struct dir *d, const char *path, size_t pathlen,
 /* One of new/ or cur/ of the maildir at PATH, as D picks; S to count
  * for -i. */
 static int
-list_sub(
-    struct run *r, const char *path, int in_new, struct dir *d, struct stats *s)
+list_sub(struct run *r, const char *path, int in_new, struct dir *d,
+    struct cmd_tally *s)
 {
 	const char *sub = in_new ? "new" : "cur", *name;
 	char prefix[PATH_MAX + NAME_MAX + 8];
@@ -269,9 +226,9 @@ list_sub(
 			message(
 			    r, d, prefix, plen + n, prefix + plen, sc.fd, name);
 		} else {
-			put(r, prefix, plen);
-			put(r, name, n);
-			put(r, &r->o.eol, 1);
+			cmd_out_put(&r->out, prefix, plen);
+			cmd_out_put(&r->out, name, n);
+			cmd_out_put(&r->out, &r->o.eol, 1);
 		}
 	}
 	if (rc == -1)
@@ -282,61 +239,35 @@ list_sub(
 
 /* The maildir PATH; FOLDER says --recursive found it as a folder. */
 static int
-list_maildir(struct run *r, const char *path, int folder)
+list_maildir(void *arg, const char *path, int folder)
 {
+	struct run *r = arg;
 	struct md_err e;
-	struct stats *s = NULL;
+	struct cmd_tally *s = NULL;
 	struct dir d = { 0 };
+	int rc = CMD_WALK_OK;
 
 	/* Checked, not opened: each of new/ and cur/ is opened once, to be
 	 * read. */
 	if (md_maildir_check(path, &e) == -1) {
 		cmd_warn_maildir(path, &e);
-		r->failed = 1;
-		return -1;
+		return CMD_WALK_UNUSABLE;
 	}
-	if (r->o.info) {
-		s = cmd_array_add(&r->st, &r->nst, sizeof(*r->st));
-		if ((s->path = strdup(path)) == NULL)
-			err(EX_OSERR, "strdup");
-	}
+	if (r->o.info)
+		s = cmd_tally_add(&r->st, &r->nst, path);
 	dir_open(r, &d, path, folder);
 	/* cur/ is read even when new/ could not be. */
 	if (list_sub(r, path, 1, &d, s) == -1)
-		r->failed = 1;
+		rc = CMD_WALK_FAILED;
 	if (list_sub(r, path, 0, &d, s) == -1)
-		r->failed = 1;
+		rc = CMD_WALK_FAILED;
 	md_listing_close(&d.src);
-	if (s != NULL && r->o.json) { /* the names, for print_info */
+	if (s != NULL && r->o.json) { /* the names, for cmd_tally_print */
 		s->kw = d.pick.kw;
 		memset(&d.pick.kw, 0, sizeof(d.pick.kw));
 	}
 	md_pick_free(&d.pick);
-	return 0;
-}
-
-static int
-list_folder(void *r, const char *path)
-{
-	list_maildir(r, path, 1);
-	return 0; /* failures are in r->failed */
-}
-
-/* ARG is a maildir path, or a folder name under the default root; with
- * --recursive its folders follow. */
-static void
-list_target(struct run *r, const char *arg)
-{
-	char path[PATH_MAX];
-
-	if (cmd_target(arg, path, sizeof(path)) == -1) {
-		r->failed = 1;
-		return;
-	}
-	if (list_maildir(r, path, 0) == -1 && !md_folder_is(path))
-		return;
-	if (cmd_each_folder(path, 0, r->o.recursive, list_folder, r) != 0)
-		r->failed = 1;
+	return rc;
 }
 
 /* Is ROOT a maildir? Checked once for a run of lines with one root, its
@@ -367,7 +298,7 @@ stdin_item(void *arg, const char *line)
 	/* A message when its root is a maildir: checked once per root,
 	 * not once per line ("/srv/new/Maildir" is no message). */
 	if (md_msgpath_parse(line, &mp) != 0 || !root_ok(r, mp.root)) {
-		list_target(r, line);
+		cmd_walk_arg(&r->walk, line);
 		return 0;
 	}
 	if (r->o.info) {
@@ -382,8 +313,8 @@ stdin_item(void *arg, const char *line)
 		message(r, &r->stdin_dir, line, n, line + n - strlen(mp.name),
 		    AT_FDCWD, line);
 	else {
-		put(r, line, n);
-		put(r, &r->o.eol, 1);
+		cmd_out_put(&r->out, line, n);
+		cmd_out_put(&r->out, &r->o.eol, 1);
 	}
 	return 0;
 }
@@ -457,18 +388,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case '0':
 			o->eol = '\0';
 			break;
-		case 'C':
-			p->only_cur = 1;
-			break;
-		case 'c':
-			p->not_cur = 1;
-			break;
-		case 'N':
-			p->only_new = 1;
-			break;
-		case 'n':
-			p->not_new = 1;
-			break;
 		case 'i':
 			o->info = 1;
 			break;
@@ -498,12 +417,6 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case OPT_MATCH:
 			cmd_strlist_add(&o->match, &o->nmatch, optarg);
 			break;
-		case 'K':
-			cmd_strlist_add(&p->kwith, &p->nkwith, optarg);
-			break;
-		case 'k':
-			cmd_strlist_add(&p->kwithout, &p->nkwithout, optarg);
-			break;
 		case OPT_NOCACHE:
 			o->nocache = 1;
 			break;
@@ -511,8 +424,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case '?':
 			errx(EX_USAGE, "%s (see md-list -h)",
 			    cmd_opt_error(c, argv, longopts, msg, sizeof(msg)));
-		default: /* D F P R S T X: with; d f p r s t x: without */
-			cmd_flags_option(c, optarg, &p->with, &p->without);
+		default: /* -C -c -N -n -K -k, flags with and without */
+			cmd_pick_option(p, c, optarg);
 		}
 	}
 	check_pick(p);
@@ -560,104 +473,6 @@ setup_headers(struct run *r)
 	r->o.pick.keywords |= (r->l.need & MD_NEED_KEYWORDS) != 0;
 }
 
-/* ---- -i output: a table, TSV or JSON ---- */
-
-static const char *const keys[MD_T_N] = { "messages", "new", "unseen",
-	"flagged", "trashed", "bytes" };
-
-/* The table: a row a maildir, and their total when more than one. */
-static void
-print_table(const struct run *r, const struct md_tally *total)
-{
-	static const char *const heads[COLS] = { "messages", "new", "unseen",
-		"flagged", "trashed", "size", "maildir" };
-	size_t rows = 1 + r->nst + (r->nst > 1);
-	const char **cell = reallocarray(NULL, rows, sizeof(heads));
-	char(*num)[32] = reallocarray(NULL, rows * MD_T_N, sizeof(*num));
-
-	if (cell == NULL || num == NULL)
-		err(EX_OSERR, "reallocarray");
-	memcpy(cell, heads, sizeof(heads));
-	for (size_t i = 1; i < rows; i++) {
-		const struct stats *s = i <= r->nst ? &r->st[i - 1] : NULL;
-		const struct md_tally *t = s ? &s->t : total;
-
-		for (int k = 0; k < MD_T_N; k++) {
-			char *c = num[i * MD_T_N + k];
-
-			if (k == MD_T_BYTES)
-				md_human_size(t->v[k], c, sizeof(*num));
-			else
-				snprintf(c, sizeof(*num), "%llu",
-				    (unsigned long long)t->v[k]);
-			cell[i * COLS + k] = c;
-		}
-		cell[i * COLS + MD_T_N] = s ? s->path : "(total)";
-	}
-	cmd_table(stdout, cell, rows, COLS);
-	free(cell);
-	free(num);
-}
-
-/* A maildir (PATH), or the total (PATH null), as JSON. A maildir's
- * keywords are each its dovecot-keywords names, and each letter a
- * message has that it does not name ("name" null), with counts. */
-static void
-json_obj(
-    const char *path, const struct md_tally *t, const struct md_keywords *kw)
-{
-	putchar('{');
-	cmd_json_counts(stdout, path, keys, t->v, MD_T_N);
-	if (path) {
-		printf(",\"keywords\":[");
-		for (int i = 0, first = 1; i < 26; i++) {
-			if (kw->name[i] == NULL && t->kw[i] == 0)
-				continue;
-			printf("%s{\"letter\":\"%c\",\"name\":",
-			    first ? "" : ",", 'a' + i);
-			if (kw->name[i] != NULL)
-				cmd_put_json(stdout, kw->name[i]);
-			else
-				printf("null");
-			printf(",\"messages\":%llu}",
-			    (unsigned long long)t->kw[i]);
-			first = 0;
-		}
-		putchar(']');
-	}
-	putchar('}');
-}
-
-static void
-print_info(struct run *r)
-{
-	struct md_tally total = { 0 };
-
-	for (size_t i = 0; i < r->nst; i++)
-		md_tally_sum(&total, &r->st[i].t);
-	if (r->o.json) {
-		printf("{\"maildirs\":[");
-		for (size_t i = 0; i < r->nst; i++) {
-			printf("%s", i > 0 ? "," : "");
-			json_obj(r->st[i].path, &r->st[i].t, &r->st[i].kw);
-		}
-		printf("],\"total\":");
-		json_obj(NULL, &total, NULL);
-		printf("}\n");
-	} else if (r->o.tsv) {
-		cmd_tsv_heads(stdout, keys, MD_T_N);
-		for (size_t i = 0; i < r->nst; i++)
-			cmd_tsv_counts(
-			    stdout, r->st[i].path, r->st[i].t.v, MD_T_N);
-	} else if (r->nst > 0)
-		print_table(r, &total);
-	for (size_t i = 0; i < r->nst; i++) {
-		free(r->st[i].path);
-		md_keywords_free(&r->st[i].kw);
-	}
-	free(r->st);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -668,33 +483,39 @@ main(int argc, char *argv[])
 	if ((r = malloc(sizeof(*r))) == NULL)
 		err(EX_OSERR, "malloc");
 	memset(r, 0, offsetof(struct run, out));
+	r->out.len = 0;
 	md_clock_init(&r->clock);
 	parse_opts(&r->o, argc, argv);
 	r->need_flags = r->o.info || md_pick_flags(&r->o.pick);
 	setup_headers(r);
+	r->walk = (struct cmd_walk){ r->o.recursive, list_maildir, r, 0 };
 	argc -= optind;
 	argv += optind;
 	for (int i = 0; i < argc; i++)
-		list_target(r, argv[i]);
+		cmd_walk_arg(&r->walk, argv[i]);
 	if (argc == 0 && cmd_stdin_has_paths()) {
 		if (cmd_stdin_paths(r->o.eol, 1, stdin_item, r) != 0)
 			r->failed = 1;
 		md_listing_close(&r->stdin_dir.src);
 		md_pick_free(&r->stdin_dir.pick);
 	} else if (argc == 0)
-		list_target(r, cmd_default_maildir(1));
+		cmd_walk_arg(&r->walk, cmd_default_maildir(1));
 	if (r->o.sort != MD_SORT_NONE)
 		md_sorter_sort(&r->l.sorter);
 	for (size_t i = 0; i < r->l.sorter.n; i++) {
 		md_sorter_get(&r->l.sorter, i, &m);
 		put_msg(r, &m);
 	}
-	flush_out(r);
+	cmd_out_flush(&r->out);
 	if (r->o.info)
-		print_info(r);
+		cmd_tally_print(stdout, r->st, r->nst,
+		    r->o.json  ? CMD_FORM_JSON
+		    : r->o.tsv ? CMD_FORM_TSV
+		               : CMD_FORM_TABLE);
+	cmd_tally_free(r->st, r->nst);
 	if (fflush(stdout) == EOF)
 		err(1, "stdout");
-	c = r->failed ? 1 : 0;
+	c = r->failed || r->walk.failed ? 1 : 0;
 	md_listing_free(&r->l);
 	free(r->o.match);
 	free(r->o.pick.kwith);

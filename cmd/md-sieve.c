@@ -334,22 +334,30 @@ add_name(char ***names, size_t *n, const char *name)
 	cmd_strlist_add(names, n, s);
 }
 
-/* The messages of new/ and cur/ of ROOT, all named first, then each
+/* The messages of new/ and cur/ of DIR, all named first, then each
  * taken in turn: what the script does moves them between the two. */
 static int
-refile_maildir(struct refile *rf, const char *root)
+refile_maildir(struct refile *rf, const char *dir)
 {
 	static const char *const subs[] = { "new", "cur" };
 	char path[PATH_MAX + NAME_MAX + 16];
 	char **names = NULL;
 	size_t n = 0, nnew = 0;
+	char root[PATH_MAX];
 	int failed = 0, dfd[2] = { -1, -1 };
+
+	/* A folder's messages file into the folders of its root, as those
+	 * read from stdin do. */
+	if (md_folder_root(dir, root, sizeof(root)) == -1) {
+		warn("%s", cmd_shown(dir, 0));
+		return 1;
+	}
 
 	for (size_t k = 0; k < 2; k++) {
 		struct dirent *de;
 		DIR *d;
 
-		snprintf(path, sizeof(path), "%s/%s", root, subs[k]);
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[k]);
 		if ((dfd[k] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 		        -1 ||
 		    (d = opendir(path)) == NULL) {
@@ -359,7 +367,7 @@ refile_maildir(struct refile *rf, const char *root)
 		}
 		while ((de = readdir(d)) != NULL)
 			if (de->d_name[0] != '.') {
-				snprintf(path, sizeof(path), "%s/%s/%s", root,
+				snprintf(path, sizeof(path), "%s/%s/%s", dir,
 				    subs[k], de->d_name);
 				add_name(&names, &n, path);
 			}
@@ -385,6 +393,15 @@ refile_maildir(struct refile *rf, const char *root)
 		if (dfd[k] != -1)
 			close(dfd[k]);
 	return failed;
+}
+
+/* refile_maildir for the walk over the targets (no folders: -e takes
+ * maildirs one by one). */
+static int
+refile_one(void *arg, const char *root, int folder)
+{
+	(void)folder;
+	return refile_maildir(arg, root) ? CMD_WALK_FAILED : CMD_WALK_OK;
 }
 
 /* One message whose path came on stdin: in the maildir it names. */
@@ -424,7 +441,8 @@ refile(const char *script, int dry, int eol, int argc, char **argv)
 	struct refile rf = { .script = script, .dry = dry };
 	struct md_sieve_err e;
 	struct md_err qe;
-	int failed = 0;
+	struct cmd_walk w = { 0, refile_one, &rf, 0 };
+	int failed;
 
 	if (md_sieve_compile_dirs(&rf.s, script, &dirs, &e) < 0) {
 		report(script, &e);
@@ -435,15 +453,10 @@ refile(const char *script, int dry, int eol, int argc, char **argv)
 	md_header_init(&rf.h);
 	md_decoder_init(&rf.d);
 	if (argc == 0)
-		failed = cmd_stdin_paths(eol, 1, refile_line, &rf);
-	for (int i = 0; i < argc; i++) {
-		char root[PATH_MAX];
-
-		if (cmd_target(argv[i], root, sizeof(root)) == -1)
-			failed = 1;
-		else
-			failed |= refile_maildir(&rf, root);
-	}
+		w.failed = cmd_stdin_paths(eol, 1, refile_line, &rf);
+	for (int i = 0; i < argc; i++)
+		cmd_walk_arg(&w, argv[i]);
+	failed = w.failed;
 	if (md_quota_ledger_flush(&rf.quota, &qe) == -1) {
 		cmd_warn_err(&qe);
 		failed = 1;

@@ -536,6 +536,14 @@ enum md_pick_none {
 	MD_PICK_PLACE    /* new/ and cur/ both excluded */
 };
 
+/* The option C (getopt's) with ARG into P, as md-list names them: -N,
+ * -C only new/, only cur/; -n, -c not new/, not cur/; -K NAME, -k NAME a
+ * keyword required, excluded (ARG kept, not copied: free P->kwith and
+ * P->kwithout, not their strings); any other letter a flag option, as
+ * md_flags_option reads it. 0, or -1 with errno: EINVAL for flags that
+ * are not letters or no letter, ENOMEM. */
+int md_pick_option(struct md_pick *p, int c, char *arg);
+
 /* Which of P's conditions excludes every message; *KW (MD_PICK_KEYWORD)
  * the index in P->kwith of the name excluded too. */
 enum md_pick_none md_pick_check(const struct md_pick *p, size_t *kw);

@@ -3,7 +3,46 @@
  * all of one set and none of another, keywords by name, made letters
  * through each maildir's own dovecot-keywords, and new/ or cur/.
  */
+#include <stdlib.h>
+
 #include "internal.h"
+
+/* S added to the list *LIST of *N. */
+static int
+add_name(char ***list, size_t *n, char *s)
+{
+	char **l = reallocarray(*list, *n + 1, sizeof(**list));
+
+	if (l == NULL)
+		return -1;
+	l[(*n)++] = s;
+	*list = l;
+	return 0;
+}
+
+int
+md_pick_option(struct md_pick *p, int c, char *arg)
+{
+	switch (c) {
+	case 'N':
+		p->only_new = 1;
+		return 0;
+	case 'n':
+		p->not_new = 1;
+		return 0;
+	case 'C':
+		p->only_cur = 1;
+		return 0;
+	case 'c':
+		p->not_cur = 1;
+		return 0;
+	case 'K':
+		return add_name(&p->kwith, &p->nkwith, arg);
+	case 'k':
+		return add_name(&p->kwithout, &p->nkwithout, arg);
+	}
+	return md_flags_option(c, arg, &p->with, &p->without);
+}
 
 enum md_pick_none
 md_pick_check(const struct md_pick *p, size_t *kw)

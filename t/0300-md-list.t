@@ -7,7 +7,7 @@
 # 64 for usage).
 . "$(dirname "$0")/lib.sh"
 
-plan 165
+plan 166
 
 L=$BIN/md-list
 M=$T/M
@@ -318,6 +318,9 @@ is "$RC:$(got "$R")" "0:$(want .Work/new/w .Work.Sub/cur/ws:2,S)" \
 ml --recursive "$R/.Work/"
 is "$RC:$(got "$R")" "0:$(want .Work/new/w .Work.Sub/cur/ws:2,S)" \
     "--recursive ROOT/.Work/: the same"
+ml --recursive "$T/none/.Work"
+is "$RC:$(lines "$T/err")" "1:1" \
+    "--recursive on a folder of a missing root: exit 1, told once"
 ml "$R/.Work"
 is "$RC:$(got "$R")" "0:.Work/new/w" "a folder path without --recursive: that folder"
 MAILDIR=$R "$L" Work </dev/null >"$T/out" 2>"$T/err"

@@ -7,7 +7,7 @@
 # usage.
 . "$(dirname "$0")/lib.sh"
 
-plan 120
+plan 121
 
 X=$BIN/md-expunge
 M=$T/M
@@ -302,6 +302,9 @@ is "$RC:$(cat "$T/err")" "1:md-expunge: $T/half: not a maildir (no $T/half/tmp)"
     "not a maildir: exit 1, said so"
 MAILDIR=$R mx -r -f Nothere
 is "$RC" 1 "-f of a missing folder: exit 1"
+mx -r "$T/none/.Work"
+is "$RC:$(lines "$T/err")" "1:1" \
+    "-r on a folder of a missing root: exit 1, told once"
 
 mkmd "$T/RO"
 msg10 "$T/RO" cur/r1:2,T cur/r2:2,T cur/r3:2,S

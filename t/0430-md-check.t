@@ -8,7 +8,7 @@
 # a maildir in use by mdkit, Dovecot and mutt.
 . "$(dirname "$0")/lib.sh"
 
-plan 128
+plan 130
 
 C=$BIN/md-check
 
@@ -204,6 +204,17 @@ mc -r --repair "$R"
 is "$(grep -c '^repaired' "$T/out")" 3 "-r --repair: three repairs"
 mc -r "$R"
 is "$RC:$(bytes "$T/out")" "0:0" "-r after --repair: clean"
+# Maildir++ is flat: the subfolders of a missing folder are there
+# without it (cmd/walk.c's one rule for every program).
+md700 "$R/.Gone.Sub"
+: >"$R/.Gone.Sub/maildirfolder"
+msg_file "$R/.Gone.Sub/cur/g:2,TS" g
+mc -r "$R/.Gone"
+is "$RC:$(lines "$T/err")" "2:1" \
+    "-r on a missing folder: exit 2, told on one line"
+is "$(cut -f2 "$T/out")" "$R/.Gone.Sub/cur/g:2,TS" \
+    "-r on a missing folder: its subfolder checked all the same"
+rm -r "$R/.Gone.Sub"
 
 # ---- odd names are shown, one line each ----
 

@@ -9,7 +9,7 @@
 # the example in mdkit(7) is the file md-index writes.
 . "$(dirname "$0")/lib.sh"
 
-plan 136
+plan 139
 
 X=$BIN/md-index
 CACHE=mdkit-cache
@@ -305,6 +305,16 @@ ok $? "--check -r: in the subfolder's path"
 mi --drop -r "$R"
 n=$(find "$R" -name "$CACHE" | wc -l | tr -d ' ')
 is "$RC:$n" "0:0" "--drop -r: every cache gone"
+# A directory that is no maildir and no folder has no folders: its
+# dot-directories are left alone (cmd/walk.c's one rule).
+mkmd "$T/NoMd/.x" # NoMd itself: a plain directory
+mi -r "$T/NoMd"
+is "$RC:$(lines "$T/err")" "1:1" "-r on no maildir: exit 1, one line"
+test ! -e "$T/NoMd/.x/$CACHE"
+ok $? "-r on no maildir: its dot-directories not indexed"
+mi -r "$T/none/.Work"
+is "$RC:$(lines "$T/err")" "1:1" \
+    "-r on a folder of a missing root: exit 1, told once"
 
 # ---- only unknown messages are read (strace) ----
 

@@ -5,7 +5,7 @@
 # T; -n only shows what it would do.
 . "$(dirname "$0")/lib.sh"
 
-plan 13
+plan 14
 
 M=$T/M
 S=$T/s.sieve
@@ -75,3 +75,12 @@ is "$RC:$(files)" "0:$before" "reject is not carried out: nothing done"
 
 ms -e "$S" "$T/none"
 is "$RC" 1 "a maildir that is not there: exit 1"
+
+# A folder given: its messages file into the folders of its root, as
+# Dovecot names them (fileinto "Lists" is .Lists, not .Old.Lists).
+fill
+"$BIN/md-mkdir" -f Old "$M" || exit 1
+mv "$M"/new/* "$M/.Old/new/"
+ms -e "$S" "$M/.Old"
+is "$RC:$(files)" "0:.Food/cur:2,F .Lists/new .Old/cur:2,F .Old/cur:2,T .Old/new" \
+    "a folder's messages: fileinto is a folder of the root"

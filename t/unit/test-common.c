@@ -1,5 +1,6 @@
-/* Unit tests for cmd/common.c: getopt complaints, flag options, path
- * lists, whether stdin brings paths, output for scripts and people. */
+/* Unit tests for cmd/common.c, counts.c and out.c: getopt complaints,
+ * flag options, path lists, whether stdin brings paths, output for
+ * scripts and people, md-list -i's counts, the output buffer. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -218,6 +219,77 @@ table(void **state)
 	assert_string_equal(out, "n\n");
 }
 
+/* md-list -i's counts: a table with a total row, TSV, JSON with each
+ * maildir's keywords (named, or a letter no name is known for). */
+static void
+tallies(void **state)
+{
+	struct cmd_tally t[2] = { { .path = "M" }, { .path = "M/.W\t" } };
+	char out[512];
+
+	(void)state;
+	t[0].t.v[MD_T_MESSAGES] = 12;
+	t[0].t.v[MD_T_BYTES] = 2048;
+	t[0].t.kw[0] = 3;
+	t[0].t.kw[2] = 1;
+	t[0].kw.name[0] = "Work";
+	t[1].t.v[MD_T_MESSAGES] = 1;
+	t[1].t.v[MD_T_UNSEEN] = 1;
+	WRITTEN(out, cmd_tally_print(f, t, 2, CMD_FORM_TABLE));
+	assert_string_equal(out,
+	    "messages  new  unseen  flagged  trashed  size  maildir\n"
+	    "      12    0       0        0        0  2.0K  M\n"
+	    "       1    0       1        0        0    0B  M/.W\t\n"
+	    "      13    0       1        0        0  2.0K  (total)\n");
+	WRITTEN(out, cmd_tally_print(f, t, 1, CMD_FORM_TABLE));
+	assert_null(strstr(out, "(total)")); /* one maildir: no total */
+	WRITTEN(out, cmd_tally_print(f, t, 0, CMD_FORM_TABLE));
+	assert_string_equal(out, "");
+	WRITTEN(out, cmd_tally_print(f, t, 2, CMD_FORM_TSV));
+	assert_string_equal(out,
+	    "maildir\tmessages\tnew\tunseen\tflagged\ttrashed\tbytes\n"
+	    "M\t12\t0\t0\t0\t0\t2048\n"
+	    "M/.W\\t\t1\t0\t1\t0\t0\t0\n");
+	WRITTEN(out, cmd_tally_print(f, t, 1, CMD_FORM_JSON));
+	assert_string_equal(out,
+	    "{\"maildirs\":[{\"path\":\"M\",\"messages\":12,\"new\":0,"
+	    "\"unseen\":0,\"flagged\":0,\"trashed\":0,\"bytes\":2048,"
+	    "\"keywords\":[{\"letter\":\"a\",\"name\":\"Work\","
+	    "\"messages\":3},{\"letter\":\"c\",\"name\":null,"
+	    "\"messages\":1}]}],\"total\":{\"messages\":12,\"new\":0,"
+	    "\"unseen\":0,\"flagged\":0,\"trashed\":0,\"bytes\":2048}}\n");
+}
+
+/* cmd_out: bytes in order, through the buffer or around it. */
+static void
+out_buffer(void **state)
+{
+	static struct cmd_out o; /* 256 KiB: not on the stack */
+	static char big[CMD_OUT_SIZE + 10], back[2 * CMD_OUT_SIZE];
+	int saved = dup(STDOUT_FILENO);
+	FILE *t = tmpfile();
+	ssize_t n;
+
+	(void)state;
+	assert_true(saved >= 0 && t != NULL);
+	assert_true(dup2(fileno(t), STDOUT_FILENO) >= 0);
+	memset(big, 'b', sizeof(big));
+	cmd_out_put(&o, "a\n", 2);
+	cmd_out_write(&o, big, sizeof(big)); /* longer than the buffer */
+	cmd_out_put(&o, "c", 1);
+	assert_int_equal(o.len, 1);
+	cmd_out_flush(&o);
+	assert_int_equal(o.len, 0);
+	assert_true(dup2(saved, STDOUT_FILENO) >= 0);
+	close(saved);
+	n = pread(fileno(t), back, sizeof(back), 0);
+	assert_int_equal(n, 2 + sizeof(big) + 1);
+	assert_memory_equal(back, "a\n", 2);
+	assert_memory_equal(back + 2, big, sizeof(big));
+	assert_int_equal(back[n - 1], 'c');
+	fclose(t);
+}
+
 /* stdin brings paths from a pipe or a file, not from /dev/null (cron) */
 static void
 stdin_paths(void **state)
@@ -291,6 +363,8 @@ main(void)
 		cmocka_unit_test(script_output),
 		cmocka_unit_test(counts),
 		cmocka_unit_test(table),
+		cmocka_unit_test(tallies),
+		cmocka_unit_test(out_buffer),
 		cmocka_unit_test(stdin_paths),
 		cmocka_unit_test(flag_options),
 		cmocka_unit_test(msgpaths),

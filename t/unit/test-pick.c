@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -193,11 +194,49 @@ unreadable(void **state)
 	md_pick_free(&d);
 }
 
+/* md-list's pick options, letter by letter, into one pick. */
+static void
+options(void **state)
+{
+	char work[] = "work", junk[] = "junk", bad[] = "S1";
+	struct md_pick p = { 0 };
+	struct md_flags f;
+
+	(void)state;
+	for (const char *c = "NnCc"; *c != '\0'; c++)
+		assert_int_equal(md_pick_option(&p, *c, NULL), 0);
+	assert_true(p.only_new && p.not_new && p.only_cur && p.not_cur);
+	assert_int_equal(md_pick_option(&p, 'K', work), 0);
+	assert_int_equal(md_pick_option(&p, 'k', junk), 0);
+	assert_int_equal(md_pick_option(&p, 'K', junk), 0);
+	assert_int_equal(p.nkwith, 2);
+	assert_ptr_equal(p.kwith[0], work); /* kept, not copied */
+	assert_ptr_equal(p.kwith[1], junk);
+	assert_int_equal(p.nkwithout, 1);
+	assert_ptr_equal(p.kwithout[0], junk);
+	assert_int_equal(md_pick_option(&p, 'S', NULL), 0);
+	assert_int_equal(md_pick_option(&p, 't', NULL), 0);
+	assert_int_equal(md_pick_option(&p, 'X', (char *)"FP"), 0);
+	md_flags_zero(&f);
+	assert_int_equal(md_flags_from_user("FPS", &f), 0);
+	assert_memory_equal(&p.with, &f, sizeof(f));
+	md_flags_zero(&f);
+	md_flags_set(&f, 'T', 1);
+	assert_memory_equal(&p.without, &f, sizeof(f));
+	errno = 0;
+	assert_int_equal(md_pick_option(&p, 'x', bad), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(md_pick_option(&p, '0', NULL), -1);
+	free(p.kwith);
+	free(p.kwithout);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(flags),
+		cmocka_unit_test(options),
 		cmocka_unit_test(places),
 		cmocka_unit_test(nothing),
 		cmocka_unit_test(keywords),
