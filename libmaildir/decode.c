@@ -287,13 +287,14 @@ flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 	r->len = 0;
 }
 
-static int
-hexval(int c)
+int
+md_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
 static size_t
@@ -307,8 +308,8 @@ decode_q(const char *s, size_t n, char *out, size_t size)
 		if (s[i] == '_')
 			out[k++] = ' ';
 		else if (s[i] == '=' && i + 2 < n &&
-		         (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		         (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+		         (hi = md_hexval((unsigned char)s[i + 1])) >= 0 &&
+		         (lo = md_hexval((unsigned char)s[i + 2])) >= 0) {
 			out[k++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else
@@ -317,8 +318,8 @@ decode_q(const char *s, size_t n, char *out, size_t size)
 	return k;
 }
 
-static int
-b64val(int c)
+int
+md_b64val(int c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -339,7 +340,7 @@ decode_b(const char *s, size_t n, char *out, size_t size)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n && s[i] != '='; i++) {
-		int v = b64val((unsigned char)s[i]);
+		int v = md_b64val((unsigned char)s[i]);
 
 		if (v < 0)
 			return -1;

@@ -74,6 +74,10 @@ size_t md_utf8_len(const unsigned char *s, size_t n);
  * as U+FFFD, control bytes kept. Returns the length. */
 size_t md_decode_charset(struct md_decoder *d, const char *charset,
     const char *in, size_t len, char *out, size_t size);
+/* The value of the hex digit C (either case), or -1. */
+int md_hexval(int c);
+/* The value of the base64 character C (RFC 4648's alphabet), or -1. */
+int md_b64val(int c);
 
 /* ---- mime.c: the MIME parts of a message, and their bodies decoded ---- */
 
