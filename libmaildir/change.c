@@ -88,15 +88,25 @@ md_change_name(const struct md_msgpath *mp, const struct md_change *c,
 static int
 sub_path(char *buf, size_t size, const char *root, int sub, const char *name)
 {
-	size_t len = strlen(root);
-	int n = snprintf(buf, size, "%s%s%s%s%s", root,
-	    len > 0 && root[len - 1] == '/' ? "" : "/",
-	    sub == MD_NEW ? "new" : "cur", name ? "/" : "", name ? name : "");
+	size_t len = strlen(root), nl = name ? strlen(name) : 0;
+	int slash = !(len > 0 && root[len - 1] == '/');
+	char *p = buf;
 
-	if (n < 0 || (size_t)n >= size) {
+	/* root, '/', "new" or "cur", '/', name, NUL: copied, not printed
+	 * (this runs twice for each message md-flag renames) */
+	if (len + (size_t)slash + 3 + (name ? 1 + nl : 0) >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	p = mempcpy(p, root, len);
+	if (slash)
+		*p++ = '/';
+	p = mempcpy(p, sub == MD_NEW ? "new" : "cur", 3);
+	if (name) {
+		*p++ = '/';
+		p = mempcpy(p, name, nl);
+	}
+	*p = '\0';
 	return 0;
 }
 
@@ -280,7 +290,8 @@ md_change_in(struct md_changer *ch, struct md_msgpath *mp,
 			    e, MD_ERR_NOT_MESSAGE, "not a message", from, NULL);
 		}
 		if (md_rename_noreplace(AT_FDCWD, from, AT_FDCWD, to) == 0) {
-			strlcpy(mp->name, name, sizeof(mp->name));
+			/* NAME fits: md_change_name made it to fit NAME_MAX */
+			memcpy(mp->name, name, strlen(name) + 1);
 			mp->sub = MD_CUR;
 			return 1;
 		}
