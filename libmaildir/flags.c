@@ -138,42 +138,44 @@ md_flags_format(const struct md_flags *f, char *buf, size_t size)
  * from the info after the last ':', as mutt and Dovecot read it, so an odd
  * name with several colons keeps its middle part untouched.
  */
+/* The flags of the info after LAST (the last ':') into F when it is
+ * ":2,"; where a ',' ends them, the tail after it, else NULL. */
+static const char *
+info_flags(const char *last, struct md_flags *f)
+{
+	md_flags_zero(f);
+	if (last == NULL || last[1] != '2' || last[2] != ',')
+		return NULL;
+	for (const char *p = last + 3; *p; p++) {
+		if (*p == ',')
+			return p + 1;
+		md_flags_set(f, (unsigned char)*p, 1);
+	}
+	return NULL;
+}
+
 void
 md_name_parse(const char *name, struct md_name *n)
 {
 	const char *last = strrchr(name, ':');
 
-	md_flags_zero(&n->flags);
 	n->baselen = md_name_baselen(name);
-	n->tail = NULL;
+	n->tail = info_flags(last, &n->flags);
 	if (last == NULL) {
 		n->keeplen = strlen(name);
 		n->kind = MD_INFO_NONE;
 		return;
 	}
 	n->keeplen = (size_t)(last - name);
-	if (last[1] != '2' || last[2] != ',') {
-		n->kind = MD_INFO_OTHER;
-		return;
-	}
-	n->kind = MD_INFO_2;
-	for (const char *p = last + 3; *p; p++) {
-		if (*p == ',') {
-			n->tail = p + 1;
-			break;
-		}
-		md_flags_set(&n->flags, (unsigned char)*p, 1);
-	}
+	n->kind = last[1] == '2' && last[2] == ',' ? MD_INFO_2 : MD_INFO_OTHER;
 }
 
-/* The flags a name carries: those of ":2," info, none otherwise. */
+/* The flags a name carries: those of ":2," info, none otherwise; its
+ * base is not looked for (a listing asks this of every name). */
 void
 md_name_flags(const char *name, struct md_flags *f)
 {
-	struct md_name n;
-
-	md_name_parse(name, &n);
-	*f = n.flags; /* md_name_parse leaves them empty unless ":2," */
+	info_flags(strrchr(name, ':'), f);
 }
 
 int
