@@ -17,7 +17,7 @@ int
 md_msgpath_parse(const char *path, struct md_msgpath *mp)
 {
 	const char *slash = strrchr(path, '/'), *name, *sub;
-	size_t rootlen;
+	size_t rootlen, namelen;
 
 	if (slash == NULL)
 		goto bad;
@@ -48,11 +48,14 @@ md_msgpath_parse(const char *path, struct md_msgpath *mp)
 	}
 	if (rootlen == 0 && sub > path) /* "/new/x": the root is "/" */
 		rootlen = 1;
+	/* (libbsd's strlcpy goes a byte at a time: md-flag parses a path
+	 * for each of its renames) */
 	if (rootlen >= sizeof(mp->root) ||
-	    strlcpy(mp->name, name, sizeof(mp->name)) >= sizeof(mp->name)) {
+	    (namelen = strlen(name)) >= sizeof(mp->name)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	memcpy(mp->name, name, namelen + 1);
 	mp->bare = rootlen == 0;
 	if (rootlen == 0)
 		strlcpy(mp->root, ".", sizeof(mp->root));
