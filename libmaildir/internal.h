@@ -53,12 +53,12 @@ void md_header_find(
 /* ---- summary.c ---- */
 
 /* md_summary_read for the directory entry NAME of type TYPE (its
- * d_type): a regular file (DT_REG) is not fstat'ed unless STAT is set
- * or it has no usable Date: (the date is then its mtime); its size and
- * mtime are then 0. A listing showing neither saves a system call a
+ * d_type): a regular file (DT_REG) is not fstat'ed unless WANT_STAT is
+ * set or it has no usable Date: (the date is then its mtime); its size
+ * and mtime are then 0. A listing showing neither saves a system call a
  * message. */
 int md_summary_read_entry(struct md_summarizer *z, int dirfd, const char *name,
-    unsigned char type, int stat, struct md_summary *s, struct md_err *e);
+    unsigned char type, int want_stat, struct md_summary *s, struct md_err *e);
 
 /* ---- decode.c: header text to UTF-8 (RFC 2047, undeclared 8-bit) ---- */
 
