@@ -13,6 +13,17 @@
 
 #include "internal.h"
 
+/* memcpy, called: where it can bound N below 8 KiB (the checks before
+ * each copy here do), GCC's generic tuning copies inline with "rep
+ * movsq", whose start-up costs more than a name's copy (23 ns of a
+ * path's 110 in md-flag). The empty asm hides the bound. */
+static void
+copy(char *to, const char *from, size_t n)
+{
+	__asm__("" : "+r"(n));
+	memcpy(to, from, n);
+}
+
 int
 md_msgpath_parse(const char *path, struct md_msgpath *mp)
 {
@@ -55,12 +66,12 @@ md_msgpath_parse(const char *path, struct md_msgpath *mp)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	memcpy(mp->name, name, namelen + 1);
+	copy(mp->name, name, namelen + 1);
 	mp->bare = rootlen == 0;
 	if (rootlen == 0)
 		strlcpy(mp->root, ".", sizeof(mp->root));
 	else {
-		memcpy(mp->root, path, rootlen);
+		copy(mp->root, path, rootlen);
 		mp->root[rootlen] = '\0';
 	}
 	return 0;
@@ -294,7 +305,7 @@ md_change_in(struct md_changer *ch, struct md_msgpath *mp,
 		}
 		if (md_rename_noreplace(AT_FDCWD, from, AT_FDCWD, to) == 0) {
 			/* NAME fits: md_change_name made it to fit NAME_MAX */
-			memcpy(mp->name, name, strlen(name) + 1);
+			copy(mp->name, name, strlen(name) + 1);
 			mp->sub = MD_CUR;
 			return 1;
 		}
