@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define MD_SIEVE_SIZE (1024 * 1024) /* bytes of script, Pigeonhole's */
 #define MD_SIEVE_DEPTH 32           /* blocks and tests within tests */
@@ -354,5 +355,30 @@ int md_sieve_flags(const char *words, const char *dir, struct md_flags *f);
 int md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
     unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* ---- sieve-state.c: what duplicate and vacation remember ---- */
+
+#define MD_SIEVE_STATE_DIR "mdkit-sieve" /* in the maildir's root */
+#define MD_SIEVE_SWEEP 16 /* records looked at for expiry a delivery */
+
+/* The record's name for KIND ('d' duplicate, 'v' vacation), HANDLE and
+ * VALUE into OUT (at least 240 bytes): both encoded for a file name,
+ * the end of a long one replaced by sums of the whole. -1/ENAMETOOLONG. */
+int md_sieve_state_name(
+    char kind, const char *handle, const char *value, char *out, size_t size);
+/* Is the record NAME of the maildir ROOT live at NOW (its mtime, the
+ * moment it expires, later)? 1 yes, 0 none or expired, -1 errno. */
+int md_sieve_state_seen(const char *root, const char *name, time_t now);
+/* Record NAME live until NOW + SECONDS, atomically among processes and
+ * hosts: 1 when this call made it, 0 when a live one was there (whose
+ * expiry RENEW moves to NOW + SECONDS), -1 errno. */
+int md_sieve_state_mark(
+    const char *root, const char *name, int64_t seconds, time_t now, int renew);
+/* Remove the record NAME (one this process made, for a send that
+ * failed); 0 also when it is not there, -1 errno. */
+int md_sieve_state_forget(const char *root, const char *name);
+/* Look at MAX records at most, from a random one, and remove those
+ * expired at NOW (and leftovers of a crash); how many went, -1 errno. */
+int md_sieve_state_sweep(const char *root, time_t now, size_t max);
 
 #endif
