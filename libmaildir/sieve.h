@@ -112,6 +112,11 @@ struct md_sieve_spec {
 	int mods;                         /* set's MD_MOD_ bits */
 	const struct md_sieve_arg *pos[3]; /* the positional arguments */
 	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+	/* duplicate and vacation (sieve-send.c's): the strings after
+	 * :handle, :header or :uniqueid, :subject, :from, :addresses */
+	const struct md_sieve_arg *handle, *dupid, *subject, *vfrom, *addrs;
+	int uniqueid, dlast, mime, has_secs; /* has_secs: secs given */
+	uint64_t secs;                       /* :seconds, or :days in seconds */
 };
 
 /* A command or a test: a name, arguments, then tests, then a block. */
@@ -161,6 +166,7 @@ enum md_sieve_id {
 	MD_SV_ADDFLAG,
 	MD_SV_REMOVEFLAG,
 	MD_SV_SET,
+	MD_SV_VACATION,
 	/* tests */
 	MD_SV_ADDRESS,
 	MD_SV_ENVELOPE,
@@ -174,7 +180,8 @@ enum md_sieve_id {
 	MD_SV_FALSE,
 	MD_SV_HASFLAG,
 	MD_SV_STRING,
-	MD_SV_MAILBOXEXISTS
+	MD_SV_MAILBOXEXISTS,
+	MD_SV_DUPLICATE
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -229,7 +236,10 @@ enum md_sieve_cap {
 	MD_CAP_IMAP4FLAGS = 1 << 9,
 	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
 	MD_CAP_VARIABLES = 1 << 11,
-	MD_CAP_MAILBOX = 1 << 12
+	MD_CAP_MAILBOX = 1 << 12,
+	MD_CAP_DUPLICATE = 1 << 20,
+	MD_CAP_VACATION = 1 << 21,
+	MD_CAP_VACSECONDS = 1 << 22 /* vacation-seconds */
 };
 
 /* Check the parsed S: requires first and known, each command and test
@@ -302,7 +312,24 @@ enum md_sieve_action_kind {
 	MD_ACT_DISCARD,
 	MD_ACT_REDIRECT,
 	MD_ACT_REJECT,
-	MD_ACT_EREJECT
+	MD_ACT_EREJECT,
+	MD_ACT_VACATION /* arg the reason; vac the rest */
+};
+
+/* What vacation (RFC 5230) asks for, its strings expanded. */
+struct md_sieve_vacation {
+	char *subject, *from, *handle; /* NULL when not given */
+	char **addrs;                  /* :addresses */
+	size_t naddrs;
+	int mime;
+	uint64_t secs; /* the period, within MD_VACATION_MIN/MAX */
+};
+
+/* A duplicate record to make once the delivery succeeded (RFC 7352). */
+struct md_sieve_track {
+	char name[256]; /* md_sieve_state_name's */
+	uint64_t secs;
+	int renew; /* :last, seen: its expiry moved */
 };
 
 struct md_sieve_action {
@@ -311,12 +338,15 @@ struct md_sieve_action {
 	unsigned line;
 	char *arg;   /* folder, address or reason; NULL for keep, discard */
 	char *flags; /* imap4flags: space-separated, NULL for none */
+	struct md_sieve_vacation *vac; /* MD_ACT_VACATION's */
 };
 
 struct md_sieve_result {
 	struct md_sieve_action *a;
 	size_t n, cap;
 	size_t redirects;
+	struct md_sieve_track *track; /* duplicate's, to be recorded */
+	size_t ntrack;
 };
 
 /* What a script sees of one message. */
@@ -329,6 +359,10 @@ struct md_sieve_msg {
 	/* CLOCK_MONOTONIC nanoseconds past which the run stops with a limit
 	 * error; 0: MD_SIEVE_SECONDS from its start. */
 	int64_t deadline;
+	/* The maildir whose records duplicate reads (sieve-state.c); NULL:
+	 * nothing was seen before. NOW: the clock they are read by. */
+	const char *state;
+	time_t now;
 };
 
 void md_sieve_result_free(struct md_sieve_result *r);
@@ -355,6 +389,41 @@ int md_sieve_flags(const char *words, const char *dir, struct md_flags *f);
 int md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
     unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* ---- sieve-send.c: duplicate, vacation, redirect ---- */
+
+#define MD_DUPLICATE_SECS (7 * 86400) /* default and most, Pigeonhole's */
+#define MD_VACATION_SECS (7 * 86400)  /* vacation's default period */
+#define MD_VACATION_MIN 86400         /* and its least, Pigeonhole's */
+#define MD_VACATION_MAX (365 * 86400) /* and most */
+
+/* The duplicate test (RFC 7352) over M: the id is ID itself when
+ * UNIQUEID, else the first field named ID (NULL: Message-ID); none, no
+ * duplicate. 1 when seen before under HANDLE (its record live in
+ * M->state), else 0; the record to make is added to R's track (also
+ * for a seen one with :last, to renew). -1 with E. */
+int md_sieve_duplicate(const struct md_sieve_msg *m,
+    const struct md_sieve_spec *sp, const char *handle, const char *id,
+    struct md_sieve_result *r, struct md_sieve_err *e);
+/* vacation's parameters, expanded by the caller, as a new V. NULL/ENOMEM. */
+struct md_sieve_vacation *md_sieve_vacation_new(const struct md_sieve_spec *sp,
+    const char *subject, const char *from, const char *handle,
+    const char *const *addrs, size_t naddrs);
+void md_sieve_vacation_free(struct md_sieve_vacation *v);
+/* Should vacation V answer the message of header H, sent by SENDER to
+ * RECIPIENT (either NULL when not known)? NULL yes, else why not (RFC
+ * 3834, RFC 5230 4.5 and 4.6, as Pigeonhole decides). */
+const char *md_sieve_vacation_refusal(const struct md_header *h,
+    const char *sender, const char *recipient,
+    const struct md_sieve_vacation *v);
+/* The record of V's replies to SENDER, for md_sieve_state_*: into OUT. */
+int md_sieve_vacation_record(const struct md_sieve_vacation *v,
+    const char *reason, const char *sender, char *out, size_t size);
+/* The reply of V (reason REASON) to SENDER for the message of header H
+ * delivered to RECIPIENT, a whole message, into a new string. NULL/ENOMEM. */
+char *md_sieve_vacation_reply(const struct md_sieve_vacation *v,
+    const char *reason, const struct md_header *h, const char *sender,
+    const char *recipient, time_t now);
 
 /* ---- sieve-state.c: what duplicate and vacation remember ---- */
 
