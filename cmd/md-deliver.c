@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -28,7 +29,8 @@ struct opts {
 	int create, verbose, quiet, mbox, qmail, use_env, have_flags;
 	int quota_perm;
 	const char *folder;
-	const char *sieve; /* --sieve FILE */
+	const char *sieve;    /* --sieve FILE */
+	const char *sendmail; /* --sendmail PATH, for redirect and vacation */
 	struct md_flags flags;
 	uint64_t limit;
 	unsigned timeout;
@@ -59,6 +61,7 @@ struct run {
 	struct md_quota_ledger quota; /* the roots of the targets */
 	struct md_maildir *home;
 	struct target *root; /* --sieve: the target given, holding tmp/ */
+	struct md_sieve_result sres; /* --sieve: what the script asked */
 	struct md_namegen gen;
 	size_t nbatch;          /* messages placed since the last sync */
 	unsigned timeout;       /* -t, bounded by the MTA's alarm */
@@ -77,7 +80,7 @@ usage(void)
 	       "[-r addr] [-s size]\n"
 	       "                  [-t seconds] [--qmail] [--quota-permanent] "
 	       "[--sieve script]\n"
-	       "                  [maildir ...]\n");
+	       "                  [--sendmail path] [maildir ...]\n");
 	exit(EX_OK);
 }
 
@@ -140,6 +143,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "quota-permanent", no_argument, NULL, 'P' },
 		{ "return-path", required_argument, NULL, 'r' },
 		{ "sieve", required_argument, NULL, 'S' },
+		{ "sendmail", required_argument, NULL, 'm' },
 		{ "size-limit", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 } };
@@ -149,6 +153,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 
 	memset(o, 0, sizeof(*o));
 	o->timeout = DEFAULT_TIMEOUT;
+	o->sendmail = "/usr/sbin/sendmail";
 	opterr = 0;
 	for (int i = 1; i < *argc && strcmp((*argv)[i], "--") != 0; i++)
 		if (strcmp((*argv)[i], "--qmail") == 0)
@@ -196,6 +201,14 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			break;
 		case 'S':
 			o->sieve = optarg;
+			break;
+		case 'm':
+			if (optarg[0] != '/') {
+				warnx("--sendmail %s: not an absolute path",
+				    cmd_shown(optarg, 0));
+				bad_usage(o->qmail);
+			}
+			o->sendmail = optarg;
 			break;
 		case 's':
 			/* Decimal digits first: expand_number(3) would wrap
@@ -559,6 +572,21 @@ sieve_failed(const char *path, const struct md_sieve_err *e)
 		warnx("%s: %s; kept in INBOX", path, e->msg);
 }
 
+/* The envelope sender as the script sees it, into BUF: "a@b", "" for
+ * the null sender; NULL when not known (no -r, no -e). */
+static const char *
+envelope_from(const struct run *r, char *buf, size_t size)
+{
+	const char *rp = r->o.rp;
+
+	if (rp == NULL)
+		return NULL;
+	/* "<a@b>" as sanitize made it: a@b */
+	snprintf(buf, size, "%.*s", (int)strlen(rp) - 2 * (rp[0] == '<'),
+	    rp + (rp[0] == '<'));
+	return buf;
+}
+
 /* Run the script over the message now in tmp/: its actions in RES; -1
  * (said) when it failed and the implicit keep holds. */
 static int
@@ -568,20 +596,17 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 	struct md_sieve_err e = { .line = 0 };
 	struct md_header h;
 	struct md_decoder d;
-	const char *rp = r->o.rp;
 	char from[1024] = "";
 	struct md_sieve_msg m = { .h = &h,
 		.d = &d,
 		.size = r->tmp.size,
 		.to = r->o.dt,
-		.from = rp ? from : NULL,
-		.root = r->root->m.path };
+		.from = envelope_from(r, from, sizeof(from)),
+		.root = r->root->m.path,
+		.state = r->root->m.path };
 	int fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
 	int rc = -1;
 
-	if (rp != NULL) /* "<a@b>" as sanitize made it: a@b */
-		snprintf(from, sizeof(from), "%.*s",
-		    (int)strlen(rp) - 2 * (rp[0] == '<'), rp + (rp[0] == '<'));
 	md_header_init(&h);
 	md_decoder_init(&d);
 	if (fd == -1 || md_header_read(&h, fd) == -1)
@@ -661,12 +686,6 @@ sieve_stores(struct run *r, const struct md_sieve_result *res)
 	for (size_t i = 0; i < res->n; i++) {
 		const struct md_sieve_action *a = &res->a[i];
 
-		if (a->kind == MD_ACT_REDIRECT) {
-			warnx("%s:%u: redirect is not supported yet; kept in "
-			      "INBOX",
-			    r->o.sieve, a->line);
-			goto fail;
-		}
 		if (a->kind != MD_ACT_KEEP && a->kind != MD_ACT_FILEINTO)
 			continue;
 		if (sieve_target(r, a, &tg[n]) == -1)
@@ -691,29 +710,214 @@ fail:
 static int
 sieve_targets(struct run *r)
 {
-	struct md_sieve_result res = { 0 };
+	struct md_sieve_result *res = &r->sres;
 	int rc = -1;
 
 	r->root = r->tg; /* the one target given */
 	r->tg = NULL;
 	r->ntg = 0;
-	if (sieve_run(r, &res) == -1 || sieve_stores(r, &res) == -1) {
+	if (sieve_run(r, res) == -1 || sieve_stores(r, res) == -1) {
+		/* The implicit keep alone: nothing sent, nothing recorded. */
+		md_sieve_result_free(res);
 		r->tg = calloc(1, sizeof(*r->tg));
 		if (r->tg == NULL)
 			err(EX_TEMPFAIL, "calloc");
 		r->tg[0] = *r->root;
 		r->ntg = 1;
 	}
-	for (size_t i = 0; i < res.n; i++)
-		if (res.a[i].kind == MD_ACT_REJECT ||
-		    res.a[i].kind == MD_ACT_EREJECT) {
+	for (size_t i = 0; i < res->n; i++)
+		if (res->a[i].kind == MD_ACT_REJECT ||
+		    res->a[i].kind == MD_ACT_EREJECT) {
 			warnx("rejected: %s",
-			    cmd_vis(res.a[i].arg, (char[512]){ 0 }, 512));
+			    cmd_vis(res->a[i].arg, (char[512]){ 0 }, 512));
 			rc = EX_NOPERM;
 		}
 	if (rc == -1 && r->ntg == 0)
-		rc = EX_OK; /* discarded */
-	md_sieve_result_free(&res);
+		rc = EX_OK; /* discarded, or sent on only */
+	return rc;
+}
+
+/* ---- --sieve: redirect, vacation and duplicate's records ---- */
+
+/* Has the message passed RECIPIENT's redirect before (a line of ours)? */
+static int
+redirected_before(const struct md_header *h, const char *recipient)
+{
+	char v[1024];
+
+	for (size_t k = 0; md_header_field(h, "x-sieve-redirected-from", k, v,
+	                       sizeof(v)) >= 0;
+	     k++)
+		if (strcasecmp(v, recipient) == 0)
+			return 1;
+	return 0;
+}
+
+/* sendmail's verdict RC on what was sent to TO: 0, or -1 said. */
+static int
+sent(const struct run *r, unsigned line, const char *what, const char *to,
+    int rc)
+{
+	if (rc == 0)
+		return 0;
+	if (rc == -1)
+		warn("%s:%u: %s to %s: %s", r->o.sieve, line, what, to,
+		    r->o.sendmail);
+	else
+		warnx("%s:%u: %s to %s: %s exited %d", r->o.sieve, line, what,
+		    to, r->o.sendmail, rc);
+	return -1;
+}
+
+/* redirect A: the message (of header H, the file FD) to A's address
+ * through sendmail, from the envelope sender, with a line that names
+ * the recipient so that it is not redirected by it again. -1, said,
+ * when it was not sent. */
+static int
+sieve_redirect(struct run *r, const struct md_sieve_action *a,
+    const struct md_header *h, int fd)
+{
+	char to[1024], from[1024], *head = NULL;
+	const char *p = a->arg, *sender = envelope_from(r, from, sizeof(from));
+	const char *argv[] = { r->o.sendmail, "-i", "-f",
+		sender && *sender ? sender : "<>", "--", to, NULL };
+	int rc;
+
+	if (md_addr_next(&p, to, sizeof(to)) != 1 ||
+	    md_addr_next(&p, (char[1024]){ 0 }, 1024) != 0) {
+		warnx("%s:%u: redirect \"%s\": not one address", r->o.sieve,
+		    a->line, cmd_vis(a->arg, (char[512]){ 0 }, 512));
+		return -1;
+	}
+	if (r->o.dt != NULL && redirected_before(h, r->o.dt)) {
+		warnx("%s:%u: redirect to %s: the message was redirected "
+		      "by %s before; not sent again",
+		    r->o.sieve, a->line, to, r->o.dt);
+		return -1;
+	}
+	if (sender == NULL) /* not known: sendmail's own user */
+		argv[2] = "--", argv[3] = to, argv[4] = NULL;
+	if (r->o.dt != NULL &&
+	    asprintf(&head, "X-Sieve-Redirected-From: %s\n", r->o.dt) == -1)
+		err(EX_TEMPFAIL, "asprintf");
+	rc = md_sendmail(argv, head, fd, "Return-Path:");
+	free(head);
+	return sent(r, a->line, "redirect", to, rc);
+}
+
+/* vacation A, for the message of header H: answered through sendmail
+ * unless RFC 3834's rules say no or the sender was answered within its
+ * period. The record is made first, with O_EXCL's atomicity, so that of
+ * deliveries at once one answers; a send that fails takes it back. */
+static void
+sieve_vacation(
+    struct run *r, const struct md_sieve_action *a, const struct md_header *h)
+{
+	char from[1024], name[256], to[1024], *reply;
+	const char *sender = envelope_from(r, from, sizeof(from));
+	const char *root = r->root->m.path, *p = sender;
+	const char *argv[] = { r->o.sendmail, "-i", "-f", "<>", "--", to,
+		NULL };
+	time_t now = time(NULL);
+
+	if (md_sieve_vacation_refusal(h, sender, r->o.dt, a->vac) != NULL ||
+	    md_addr_next(&p, to, sizeof(to)) != 1)
+		return;
+	if (md_sieve_vacation_record(
+	        a->vac, a->arg, sender, name, sizeof(name)) == -1)
+		err(EX_TEMPFAIL, "vacation");
+	switch (
+	    md_sieve_state_mark(root, name, (int64_t)a->vac->secs, now, 0)) {
+	case 0: /* answered already */
+		return;
+	case -1:
+		warn("%s:%u: vacation: %s/%s: not answered", r->o.sieve,
+		    a->line, cmd_shown(root, 0), MD_SIEVE_STATE_DIR);
+		return;
+	}
+	if ((reply = md_sieve_vacation_reply(
+	         a->vac, a->arg, h, sender, r->o.dt, now)) == NULL)
+		err(EX_TEMPFAIL, "vacation");
+	if (sent(r, a->line, "vacation reply", to,
+	        md_sendmail(argv, reply, -1, NULL)) == -1)
+		(void)md_sieve_state_forget(root, name);
+	free(reply);
+}
+
+/* duplicate's records, once the message is delivered (RFC 7352 3:
+ * tracked when the script succeeded), and a few expired ones swept. */
+static void
+sieve_track(struct run *r, int vacation)
+{
+	const char *root = r->root->m.path;
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < r->sres.ntrack; i++) {
+		const struct md_sieve_track *t = &r->sres.track[i];
+
+		if (md_sieve_state_mark(
+		        root, t->name, (int64_t)t->secs, now, t->renew) == -1)
+			warn("duplicate: %s/%s: not recorded",
+			    cmd_shown(root, 0), MD_SIEVE_STATE_DIR);
+	}
+	if (r->sres.ntrack > 0 || vacation)
+		(void)md_sieve_state_sweep(root, now, MD_SIEVE_SWEEP);
+}
+
+/* A message that no store took and whose redirect failed goes to
+ * INBOX: a send that fails never loses it. */
+static int
+keep_in_inbox(struct run *r)
+{
+	free(r->tg);
+	if ((r->tg = calloc(1, sizeof(*r->tg))) == NULL)
+		err(EX_TEMPFAIL, "calloc");
+	r->tg[0] = *r->root;
+	r->ntg = 1;
+	place_all(r, r->o.have_flags ? &r->o.flags : NULL);
+	note_placed(r);
+	sync_batch(r);
+	return targets_status(r);
+}
+
+/* The script's sends, after its stores (STORED: there were some, and
+ * they are on disk): redirects, then the vacation reply, then the
+ * records. The exit status: that of the stores. */
+static int
+sieve_sends(struct run *r, int stored)
+{
+	const struct md_sieve_result *res = &r->sres, none = { 0 };
+	int fd = -1, failed = 0, rc = EX_OK, vacation = 0;
+	struct md_header h;
+
+	md_header_init(&h);
+	for (size_t i = 0; i < res->n; i++)
+		vacation |= res->a[i].kind == MD_ACT_VACATION;
+	if (res->redirects > 0 || vacation) {
+		fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
+		if (fd == -1 || md_header_read(&h, fd) == -1) {
+			warn("%s: the message in tmp/: nothing sent",
+			    cmd_shown(r->home->path, 0));
+			failed = res->redirects > 0;
+			res = &none;
+		}
+	}
+	for (size_t i = 0; i < res->n; i++)
+		if (res->a[i].kind == MD_ACT_REDIRECT &&
+		    sieve_redirect(r, &res->a[i], &h, fd) == -1)
+			failed = 1;
+	if (failed && !stored) {
+		warnx("%s: kept in INBOX", r->o.sieve);
+		rc = keep_in_inbox(r);
+	}
+	for (size_t i = 0; i < res->n; i++)
+		if (res->a[i].kind == MD_ACT_VACATION)
+			sieve_vacation(r, &res->a[i], &h);
+	if (rc == EX_OK)
+		sieve_track(r, vacation);
+	md_header_free(&h);
+	if (fd != -1)
+		close(fd);
 	return rc;
 }
 
@@ -735,14 +939,23 @@ deliver_one(struct run *r)
 		return classify(errnum, &e, r);
 	}
 	if (r->o.sieve != NULL && (errnum = sieve_targets(r)) != -1) {
-		md_tmp_remove(&r->tmp); /* discarded or rejected */
+		if (errnum == EX_OK) /* stored nowhere: sent on, or not */
+			errnum = sieve_sends(r, 0);
+		md_sieve_result_free(&r->sres);
+		md_tmp_remove(&r->tmp);
 		return errnum;
 	}
 	place_all(r, r->o.have_flags ? &r->o.flags : NULL);
 	note_placed(r);
 	sync_batch(r);
+	errnum = targets_status(r);
+	/* Sent only once the stores are on disk; none if one failed (the
+	 * MTA tries again, and the script with it). */
+	if (r->o.sieve != NULL && errnum == EX_OK)
+		errnum = sieve_sends(r, 1);
+	md_sieve_result_free(&r->sres);
 	md_tmp_remove(&r->tmp);
-	return targets_status(r);
+	return errnum;
 }
 
 /* One mbox message: flags from Status:/X-Status: and -F, mtime kept. */

@@ -425,6 +425,16 @@ char *md_sieve_vacation_reply(const struct md_sieve_vacation *v,
     const char *reason, const struct md_header *h, const char *sender,
     const char *recipient, time_t now);
 
+/* ---- sendmail.c: a message handed to the MTA ---- */
+
+/* Run ARGV (ARGV[0] a path, no shell) with, on its stdin, HEAD (NULL:
+ * none) then the file IN from its start (-1: none) less a first line
+ * that starts with SKIP (any case; NULL: none). 0 when it exits 0;
+ * else its exit status (128 + the signal that ended it; 127 when it
+ * could not be run), or -1 with errno when it could not be fed. */
+int md_sendmail(
+    const char *const *argv, const char *head, int in, const char *skip);
+
 /* ---- sieve-state.c: what duplicate and vacation remember ---- */
 
 #define MD_SIEVE_STATE_DIR "mdkit-sieve" /* in the maildir's root */
