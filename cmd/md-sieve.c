@@ -323,8 +323,17 @@ carry_out(struct refile *rf, const char *root, const char *path,
 			last = &r->a[i];
 		else if (r->a[i].kind == MD_ACT_DISCARD)
 			discard = 1;
-		else /* redirect, reject: not here, so the message stays */
+		else if (r->a[i].kind == MD_ACT_VACATION)
+			warnx("%s: %s:%u: vacation: no reply from md-sieve -e",
+			    cmd_shown(path, 0), rf->script, r->a[i].line);
+		else { /* redirect, reject: not here, so the message stays */
 			elsewhere = 1;
+			if (r->a[i].kind == MD_ACT_REDIRECT)
+				warnx("%s: %s:%u: redirect: not sent by "
+				      "md-sieve -e; left here",
+				    cmd_shown(path, 0), rf->script,
+				    r->a[i].line);
+		}
 	for (size_t i = 0; i < r->n && rc == 0; i++)
 		if (r->a[i].kind == MD_ACT_FILEINTO)
 			rc = file_into(rf, &mp, root, &r->a[i],
