@@ -50,8 +50,8 @@ md_sieve_duplicate(const struct md_sieve_msg *m, const struct md_sieve_spec *sp,
 	             sizeof(value)) < 0 ||
 	         value[0] == '\0')
 		return 0; /* nothing to tell it by: no duplicate */
-	if (secs > MD_DUPLICATE_SECS)
-		secs = MD_DUPLICATE_SECS;
+	if (secs > MD_DUPLICATE_MAX)
+		secs = MD_DUPLICATE_MAX;
 	if (md_sieve_state_name(
 	        'd', handle ? handle : "", value, name, sizeof(name)) == -1)
 		return md_sieve_errf(

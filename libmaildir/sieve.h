@@ -392,10 +392,13 @@ int md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
 
 /* ---- sieve-send.c: duplicate, vacation, redirect ---- */
 
-#define MD_DUPLICATE_SECS (7 * 86400) /* default and most, Pigeonhole's */
-#define MD_VACATION_SECS (7 * 86400)  /* vacation's default period */
-#define MD_VACATION_MIN 86400         /* and its least, Pigeonhole's */
-#define MD_VACATION_MAX (365 * 86400) /* and most */
+/* Periods in seconds, as Pigeonhole 2.3 has them built in (its
+ * documentation's 14d and 7d for duplicate are not what it does). */
+#define MD_DUPLICATE_SECS (12 * 3600)   /* duplicate's default */
+#define MD_DUPLICATE_MAX (2 * 86400)    /* and most */
+#define MD_VACATION_SECS (7 * 86400)    /* vacation's default */
+#define MD_VACATION_MIN 86400           /* and least */
+#define MD_VACATION_MAX (10000 * 86400) /* Pigeonhole: none; a file's mtime */
 
 /* The duplicate test (RFC 7352) over M: the id is ID itself when
  * UNIQUEID, else the first field named ID (NULL: Message-ID); none, no

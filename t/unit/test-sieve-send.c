@@ -160,6 +160,13 @@ duplicate(void **state)
 	    0);
 	assert_int_equal(r.ntrack, 0); /* seen, no :last: nothing to do */
 	md_sieve_result_free(&r);
+	assert_int_equal(run("require \"duplicate\"; if duplicate :handle "
+	                     "\"n\" :seconds 99999999 { discard; }",
+	                     msg, root, &r, &e),
+	    0);
+	assert_int_equal(r.ntrack, 1);
+	assert_int_equal(r.track[0].secs, MD_DUPLICATE_MAX);
+	md_sieve_result_free(&r);
 }
 
 /* The vacation of SRC over MSG: its action (freed by the caller). */
@@ -194,7 +201,7 @@ periods(void **state)
 	r = vac("require \"vacation-seconds\"; vacation :seconds 10 \"x\";");
 	assert_int_equal(r.a[0].vac->secs, MD_VACATION_MIN);
 	md_sieve_result_free(&r);
-	r = vac("require \"vacation\"; vacation :days 9999 \"x\";");
+	r = vac("require \"vacation\"; vacation :days 99999 \"x\";");
 	assert_int_equal(r.a[0].vac->secs, MD_VACATION_MAX);
 	md_sieve_result_free(&r);
 	r = vac("require [\"vacation\", \"variables\"]; set \"s\" \"on leave\";"
