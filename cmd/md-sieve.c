@@ -103,8 +103,10 @@ print_action(const struct md_sieve_action *a)
 		"redirect", "reject", "ereject", "vacation" };
 
 	fputs(names[a->kind], stdout);
-	if (a->kind == MD_ACT_VACATION) /* its reason is in the reply */
-		return (void)putchar('\n');
+	if (a->kind == MD_ACT_VACATION) { /* its reason is in the reply */
+		printf("\t%llu\n", (unsigned long long)a->vac->secs);
+		return;
+	}
 	if (a->arg != NULL) {
 		putchar('\t');
 		cmd_put_tsv(stdout, a->arg);
@@ -129,8 +131,7 @@ show_vacation(const struct md_sieve_action *a, const struct md_header *h,
 		printf("\tnot sent: %s\n", why);
 		return;
 	}
-	printf("\tsent to %s unless answered in the last %llu seconds\n", from,
-	    (unsigned long long)a->vac->secs);
+	printf("\tsent to %s unless answered within the period\n", from);
 	if ((reply = md_sieve_vacation_reply(
 	         a->vac, a->arg, h, from, to, time(NULL))) == NULL)
 		err(1, "the vacation reply");

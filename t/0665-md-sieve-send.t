@@ -18,10 +18,10 @@ ms() { "$BIN/md-sieve" "$@" >"$T/out" 2>"$T/err"; RC=$?; }
 printf 'require ["vacation", "copy"];\nredirect :copy "bob@example.com";\nvacation :days 2 :subject "Away" "Back on Monday.";\n' >"$S"
 ms -t "$S" -r carol@example.net -d alice@example.org <"$T/in"
 is "$RC" 0 "-t: exit 0"
-is "$(grep -v '^	' "$T/out" | tr '\n' ' ')" "redirect	bob@example.com vacation keep " \
+is "$(grep -v '^	' "$T/out" | tr '\n' ' ')" "redirect	bob@example.com vacation	172800 keep " \
     "-t: the actions, one a line"
-grep -qx '	sent to carol@example.net unless answered in the last 172800 seconds' "$T/out"
-ok $? "-t: to whom vacation answers, and how often"
+grep -qx '	sent to carol@example.net unless answered within the period' "$T/out"
+ok $? "-t: to whom vacation answers; the period (seconds) after its name"
 grep -qx '	Subject: Away' "$T/out" && grep -qx '	Back on Monday.' "$T/out" &&
     grep -qx '	Auto-Submitted: auto-replied (vacation)' "$T/out"
 ok $? "-t: the reply, each line after a tab"
