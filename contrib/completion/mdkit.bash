@@ -24,7 +24,8 @@ _mdkit_args_md_check=maildir
 _mdkit_opts_md_deliver='-c --create -d=none --delivered-to=none -e --env
     -F=flags --flags=flags -f=folder --folder=folder -h --help --version
     -M --mbox -q --quiet --qmail --quota-permanent -r=none
-    --return-path=none --sieve=file -s=none --size-limit=none -t=none
+    --return-path=none --sendmail=file --sieve=file -s=none
+    --size-limit=none -t=none
     --timeout=none -v --verbose'
 _mdkit_args_md_deliver=dir
 
