@@ -753,19 +753,20 @@ redirected_before(const struct md_header *h, const char *recipient)
 	return 0;
 }
 
-/* sendmail's verdict RC on what was sent to TO: 0, or -1 said. */
+/* sendmail's verdict RC on what was sent to TO: 0, or -1 said, with
+ * TAIL (where the message went) at the end of the line. */
 static int
 sent(const struct run *r, unsigned line, const char *what, const char *to,
-    int rc)
+    int rc, const char *tail)
 {
 	if (rc == 0)
 		return 0;
 	if (rc == -1)
-		warn("%s:%u: %s to %s: %s", r->o.sieve, line, what, to,
-		    r->o.sendmail);
+		warnx("%s:%u: %s to %s: %s: %s%s", r->o.sieve, line, what, to,
+		    r->o.sendmail, strerror(errno), tail);
 	else
-		warnx("%s:%u: %s to %s: %s exited %d", r->o.sieve, line, what,
-		    to, r->o.sendmail, rc);
+		warnx("%s:%u: %s to %s: %s exited %d%s", r->o.sieve, line, what,
+		    to, r->o.sendmail, rc, tail);
 	return -1;
 }
 
@@ -775,7 +776,7 @@ sent(const struct run *r, unsigned line, const char *what, const char *to,
  * when it was not sent. */
 static int
 sieve_redirect(struct run *r, const struct md_sieve_action *a,
-    const struct md_header *h, int fd)
+    const struct md_header *h, int fd, const char *tail)
 {
 	char to[1024], from[1024], *head = NULL;
 	const char *p = a->arg, *sender = envelope_from(r, from, sizeof(from));
@@ -785,14 +786,14 @@ sieve_redirect(struct run *r, const struct md_sieve_action *a,
 
 	if (md_addr_next(&p, to, sizeof(to)) != 1 ||
 	    md_addr_next(&p, (char[1024]){ 0 }, 1024) != 0) {
-		warnx("%s:%u: redirect \"%s\": not one address", r->o.sieve,
-		    a->line, cmd_vis(a->arg, (char[512]){ 0 }, 512));
+		warnx("%s:%u: redirect \"%s\": not one address%s", r->o.sieve,
+		    a->line, cmd_vis(a->arg, (char[512]){ 0 }, 512), tail);
 		return -1;
 	}
 	if (r->o.dt != NULL && redirected_before(h, r->o.dt)) {
 		warnx("%s:%u: redirect to %s: the message was redirected "
-		      "by %s before; not sent again",
-		    r->o.sieve, a->line, to, r->o.dt);
+		      "by %s before; not sent again%s",
+		    r->o.sieve, a->line, to, r->o.dt, tail);
 		return -1;
 	}
 	if (sender == NULL) /* not known: sendmail's own user */
@@ -802,7 +803,7 @@ sieve_redirect(struct run *r, const struct md_sieve_action *a,
 		err(EX_TEMPFAIL, "asprintf");
 	rc = md_sendmail(argv, head, fd, "Return-Path:");
 	free(head);
-	return sent(r, a->line, "redirect", to, rc);
+	return sent(r, a->line, "redirect", to, rc, tail);
 }
 
 /* vacation A, for the message of header H: answered through sendmail
@@ -839,7 +840,7 @@ sieve_vacation(
 	         a->vac, a->arg, h, sender, r->o.dt, now)) == NULL)
 		err(EX_TEMPFAIL, "vacation");
 	if (sent(r, a->line, "vacation reply", to,
-	        md_sendmail(argv, reply, -1, NULL)) == -1)
+	        md_sendmail(argv, reply, -1, NULL), "") == -1)
 		(void)md_sieve_state_forget(root, name);
 	free(reply);
 }
@@ -896,20 +897,20 @@ sieve_sends(struct run *r, int stored)
 	if (res->redirects > 0 || vacation) {
 		fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
 		if (fd == -1 || md_header_read(&h, fd) == -1) {
-			warn("%s: the message in tmp/: nothing sent",
-			    cmd_shown(r->home->path, 0));
+			warn("%s: the message in tmp/: nothing sent%s",
+			    cmd_shown(r->home->path, 0),
+			    stored ? "" : "; kept in INBOX");
 			failed = res->redirects > 0;
 			res = &none;
 		}
 	}
 	for (size_t i = 0; i < res->n; i++)
 		if (res->a[i].kind == MD_ACT_REDIRECT &&
-		    sieve_redirect(r, &res->a[i], &h, fd) == -1)
+		    sieve_redirect(r, &res->a[i], &h, fd,
+		        stored ? "" : "; kept in INBOX") == -1)
 			failed = 1;
-	if (failed && !stored) {
-		warnx("%s: kept in INBOX", r->o.sieve);
+	if (failed && !stored)
 		rc = keep_in_inbox(r);
-	}
 	for (size_t i = 0; i < res->n; i++)
 		if (res->a[i].kind == MD_ACT_VACATION)
 			sieve_vacation(r, &res->a[i], &h);

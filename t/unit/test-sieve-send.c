@@ -44,7 +44,8 @@ run(const char *src, const char *text, const char *root,
 	md_decoder_init(&d);
 	assert_int_equal(md_header_parse(&h, text, strlen(text)), 0);
 	if ((rc = md_sieve_compile(&s, src, strlen(src), e)) == 0) {
-		rc = md_sieve_run(&s, &m, r, e);
+		if ((rc = md_sieve_run(&s, &m, r, e)) == -1)
+			md_sieve_result_free(r);
 		md_sieve_free(&s);
 	}
 	md_header_free(&h);
