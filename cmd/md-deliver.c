@@ -23,7 +23,8 @@
 
 #define DEFAULT_TIMEOUT 86400 /* qmail's 24 hours for one delivery */
 #define OPTSTRING ":cd:eF:f:hMqr:s:t:v"
-#define MBOX_BATCH 1024 /* -M: messages between directory syncs */
+#define MBOX_BATCH 1024  /* -M: messages between directory syncs */
+#define SEND_TIMEOUT 120 /* --sieve: seconds sendmail may take */
 
 struct opts {
 	int create, verbose, quiet, mbox, qmail, use_env, have_flags;
@@ -739,6 +740,13 @@ sieve_targets(struct run *r)
 
 /* ---- --sieve: redirect, vacation and duplicate's records ---- */
 
+/* How long sendmail may take: SEND_TIMEOUT, within what the MTA gave. */
+static unsigned
+send_timeout(const struct run *r)
+{
+	return r->timeout < SEND_TIMEOUT ? r->timeout : SEND_TIMEOUT;
+}
+
 /* Has the message passed RECIPIENT's redirect before (a line of ours)? */
 static int
 redirected_before(const struct md_header *h, const char *recipient)
@@ -801,7 +809,7 @@ sieve_redirect(struct run *r, const struct md_sieve_action *a,
 	if (r->o.dt != NULL &&
 	    asprintf(&head, "X-Sieve-Redirected-From: %s\n", r->o.dt) == -1)
 		err(EX_TEMPFAIL, "asprintf");
-	rc = md_sendmail(argv, head, fd, "Return-Path:");
+	rc = md_sendmail(argv, head, fd, "Return-Path:", send_timeout(r));
 	free(head);
 	return sent(r, a->line, "redirect", to, rc, tail);
 }
@@ -840,7 +848,7 @@ sieve_vacation(
 	         a->vac, a->arg, h, sender, r->o.dt, now)) == NULL)
 		err(EX_TEMPFAIL, "vacation");
 	if (sent(r, a->line, "vacation reply", to,
-	        md_sendmail(argv, reply, -1, NULL), "") == -1)
+	        md_sendmail(argv, reply, -1, NULL, send_timeout(r)), "") == -1)
 		(void)md_sieve_state_forget(root, name);
 	free(reply);
 }

@@ -63,7 +63,8 @@ feed(int out, const char *head, int in, const char *skip)
 }
 
 int
-md_sendmail(const char *const *argv, const char *head, int in, const char *skip)
+md_sendmail(const char *const *argv, const char *head, int in, const char *skip,
+    unsigned seconds)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	int p[2], status, rc, saved = 0;
@@ -79,6 +80,9 @@ md_sendmail(const char *const *argv, const char *head, int in, const char *skip)
 		return -1;
 	}
 	if (pid == 0) {
+		/* The alarm outlives exec: a sendmail that hangs is ended by
+		 * it, and the delivery goes on. */
+		alarm(seconds);
 		if (dup2(p[0], STDIN_FILENO) == -1)
 			_exit(127);
 		execv(argv[0], (char *const *)argv);

@@ -432,11 +432,12 @@ char *md_sieve_vacation_reply(const struct md_sieve_vacation *v,
 
 /* Run ARGV (ARGV[0] a path, no shell) with, on its stdin, HEAD (NULL:
  * none) then the file IN from its start (-1: none) less a first line
- * that starts with SKIP (any case; NULL: none). 0 when it exits 0;
- * else its exit status (128 + the signal that ended it; 127 when it
- * could not be run), or -1 with errno when it could not be fed. */
-int md_sendmail(
-    const char *const *argv, const char *head, int in, const char *skip);
+ * that starts with SKIP (any case; NULL: none); SIGALRM ends it after
+ * SECONDS (0: never). 0 when it exits 0; else its exit status (128 +
+ * the signal that ended it; 127 when it could not be run), or -1 with
+ * errno when it could not be fed. */
+int md_sendmail(const char *const *argv, const char *head, int in,
+    const char *skip, unsigned seconds);
 
 /* ---- sieve-state.c: what duplicate and vacation remember ---- */
 

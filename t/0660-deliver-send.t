@@ -6,7 +6,7 @@
 # only for a delivery that succeeded; the state directory is no folder.
 . "$(dirname "$0")/lib.sh"
 
-plan 47
+plan 48
 
 M=$T/M
 S=$T/s.sieve
@@ -226,3 +226,5 @@ is "$?:$(cat "$T/out" "$T/err")" "0:" "md-check: nothing to say of mdkit-sieve/"
 "$BIN/md-list" -r "$M" >"$T/out" 2>&1
 grep -q mdkit-sieve "$T/out"
 isnt "$?" 0 "md-list -r: mdkit-sieve/ is no folder"
+"$BIN/md-expunge" -r "$M" >"$T/out" 2>&1
+is "$?:$(ls "$M/mdkit-sieve" | wc -l)" "0:1" "md-expunge -r leaves mdkit-sieve/ alone"

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <signal.h>
 
 #include "scratch.h"
 
@@ -329,6 +330,40 @@ reply(void **state)
 	md_header_free(&h);
 }
 
+/* md_sendmail: HEAD, then the file less its Return-Path line, on the
+ * program's stdin; its status; a program that hangs ended by the alarm. */
+static void
+sendmail(void **state)
+{
+	char file[PATH_MAX], out[PATH_MAX], cmd[PATH_MAX + 16], buf[256];
+	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	const char *none[] = { "/nonexistent/sendmail", NULL };
+	int fd, n;
+
+	(void)state;
+	scratch_path(file, sizeof(file), scratch, "sm-in");
+	scratch_path(out, sizeof(out), scratch, "sm-out");
+	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(
+	    write(fd, "return-path: <a@b>\nSubject: x\n\nb\n", 34), 34);
+	snprintf(cmd, sizeof(cmd), "cat >'%s'", out);
+	assert_int_equal(
+	    md_sendmail(argv, "X-H: 1\n", fd, "Return-Path:", 0), 0);
+	close(fd);
+	fd = open(out, O_RDONLY);
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "X-H: 1\nSubject: x\n\nb\n");
+	strlcpy(cmd, "cat >/dev/null; exit 75", sizeof(cmd));
+	assert_int_equal(md_sendmail(argv, "x\n", -1, NULL, 0), 75);
+	assert_int_equal(md_sendmail(none, "x\n", -1, NULL, 0), 127);
+	strlcpy(cmd, "exec sleep 30", sizeof(cmd));
+	assert_int_equal(md_sendmail(argv, NULL, -1, NULL, 1), 128 + SIGALRM);
+}
+
 int
 main(void)
 {
@@ -338,6 +373,7 @@ main(void)
 		cmocka_unit_test(periods),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(reply),
+		cmocka_unit_test(sendmail),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
