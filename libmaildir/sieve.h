@@ -237,9 +237,9 @@ enum md_sieve_cap {
 	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
 	MD_CAP_VARIABLES = 1 << 11,
 	MD_CAP_MAILBOX = 1 << 12,
-	MD_CAP_DUPLICATE = 1 << 20,
-	MD_CAP_VACATION = 1 << 21,
-	MD_CAP_VACSECONDS = 1 << 22 /* vacation-seconds */
+	MD_CAP_DUPLICATE = 1 << 25, /* 20-24: left to body, date... */
+	MD_CAP_VACATION = 1 << 26,
+	MD_CAP_VACSECONDS = 1 << 27 /* vacation-seconds */
 };
 
 /* Check the parsed S: requires first and known, each command and test
