@@ -806,9 +806,12 @@ sieve_redirect(struct run *r, const struct md_sieve_action *a,
 	}
 	if (sender == NULL) /* not known: sendmail's own user */
 		argv[2] = "--", argv[3] = to, argv[4] = NULL;
+	/* The message may be stored already: no exit 75 from here on. */
 	if (r->o.dt != NULL &&
-	    asprintf(&head, "X-Sieve-Redirected-From: %s\n", r->o.dt) == -1)
-		err(EX_TEMPFAIL, "asprintf");
+	    asprintf(&head, "X-Sieve-Redirected-From: %s\n", r->o.dt) == -1) {
+		warn("%s:%u: redirect to %s%s", r->o.sieve, a->line, to, tail);
+		return -1;
+	}
 	rc = md_sendmail(argv, head, fd, "Return-Path:", send_timeout(r));
 	free(head);
 	return sent(r, a->line, "redirect", to, rc, tail);
@@ -816,7 +819,7 @@ sieve_redirect(struct run *r, const struct md_sieve_action *a,
 
 /* vacation A, for the message of header H: answered through sendmail
  * unless RFC 3834's rules say no or the sender was answered within its
- * period. The record is made first, with O_EXCL's atomicity, so that of
+ * period. The record is made first, atomically (sieve-state.c), so that of
  * deliveries at once one answers; a send that fails takes it back. */
 static void
 sieve_vacation(
@@ -833,8 +836,10 @@ sieve_vacation(
 	    md_addr_next(&p, to, sizeof(to)) != 1)
 		return;
 	if (md_sieve_vacation_record(
-	        a->vac, a->arg, sender, name, sizeof(name)) == -1)
-		err(EX_TEMPFAIL, "vacation");
+	        a->vac, a->arg, sender, name, sizeof(name)) == -1) {
+		warn("%s:%u: vacation: not answered", r->o.sieve, a->line);
+		return;
+	}
 	switch (
 	    md_sieve_state_mark(root, name, (int64_t)a->vac->secs, now, 0)) {
 	case 0: /* answered already */
@@ -845,8 +850,11 @@ sieve_vacation(
 		return;
 	}
 	if ((reply = md_sieve_vacation_reply(
-	         a->vac, a->arg, h, sender, r->o.dt, now)) == NULL)
-		err(EX_TEMPFAIL, "vacation");
+	         a->vac, a->arg, h, sender, r->o.dt, now)) == NULL) {
+		warn("%s:%u: vacation: not answered", r->o.sieve, a->line);
+		(void)md_sieve_state_forget(root, name);
+		return;
+	}
 	if (sent(r, a->line, "vacation reply", to,
 	        md_sendmail(argv, reply, -1, NULL, send_timeout(r)), "") == -1)
 		(void)md_sieve_state_forget(root, name);
