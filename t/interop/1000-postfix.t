@@ -230,7 +230,7 @@ chmod 755 "$TB/smtp-sendmail"
 printf 'require ["vacation", "copy", "envelope"];\nif envelope :is "to" "%s@localhost" {\n  redirect :copy "%s@localhost";\n  vacation :addresses "someone@localhost" "Away until Monday.";\n}\n' \
     "$A" "$B" >"$T/u/alice/s.sieve"
 chown "$A" "$T/u/alice/s.sieve"
-pf_set "mailbox_command = $TB/md-deliver -e --sieve=$T/u/alice/s.sieve --sendmail=$TB/smtp-sendmail"
+pf_set "mailbox_command = $TB/md-deliver -e --sieve=\$HOME/s.sieve --sendmail=$TB/smtp-sendmail"
 message r1 "$T/r1"
 send "$A@localhost" "$T/r1" --from "$C@localhost"
 is "$(logged "to=<$B@localhost>.*status=sent" 2)" 2 \
