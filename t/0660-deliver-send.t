@@ -6,7 +6,7 @@
 # only for a delivery that succeeded; the state directory is no folder.
 . "$(dirname "$0")/lib.sh"
 
-plan 48
+plan 49
 
 M=$T/M
 S=$T/s.sieve
@@ -186,6 +186,23 @@ deliver --sieve "$S" --sendmail "$T/fail" -r carol@example.net -d alice@example.
 is "$RC:$(stored):$(lines "$T/err")" "0:1:1" "vacation reply fails: stored, exit 0, one line"
 sv "$V"
 is "$(nsent)" 1 "vacation reply failed before: answered this time"
+
+# Eight deliveries of one message at once: one reply among them (the
+# record is made atomically before the reply goes).
+fresh
+"$BIN/md-mkdir" "$M" >/dev/null
+printf '%s\n' "$V" >"$S"
+printf '#!/bin/sh\ncat >/dev/null\necho "$5" >>"%s/replies"\n' "$T" >"$T/logmail"
+chmod +x "$T/logmail"
+i=0
+while [ $i -lt 8 ]; do
+	"$MD" --sieve "$S" --sendmail "$T/logmail" -r carol@example.net \
+	    -d alice@example.org "$M" <"$T/in" 2>>"$T/err8" &
+	i=$((i + 1))
+done
+wait
+is "$(stored):$(cat "$T/replies")" "8:carol@example.net" \
+    "eight deliveries at once: all stored, one vacation reply"
 
 # ---- duplicate ----
 
