@@ -483,6 +483,26 @@ check_envelope(struct checker *c, const struct md_sieve_node *n)
 	return 0;
 }
 
+/* redirect's address and vacation's :from: one address each, as
+ * Pigeonhole has it when the script is compiled; a string with a
+ * variable in it is known only as it runs (md-deliver checks it then). */
+static int
+check_address(struct checker *c, const struct md_sieve_arg *a, const char *what)
+{
+	char addr[1024];
+	const char *p;
+
+	if (a == NULL ||
+	    ((c->caps & MD_CAP_VARIABLES) && strstr(a->s[0], "${") != NULL))
+		return 0;
+	p = a->s[0];
+	if (md_addr_next(&p, addr, sizeof(addr)) == 1 &&
+	    md_addr_next(&p, addr, sizeof(addr)) == 0)
+		return 0;
+	return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line, a->col,
+	    "%s '%s' is not one address", what, a->s[0]);
+}
+
 static int check_nodes(
     struct checker *c, struct md_sieve_node *v, size_t n, int top);
 
@@ -518,6 +538,12 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	if (d->id == MD_SV_ENVELOPE && check_envelope(c, n) < 0)
 		return -1;
 	if (d->id == MD_SV_SET && check_set(c, n) < 0)
+		return -1;
+	if (d->id == MD_SV_REDIRECT &&
+	    check_address(c, n->spec.pos[0], "redirect address") < 0)
+		return -1;
+	if (d->id == MD_SV_VACATION &&
+	    check_address(c, n->spec.vfrom, "vacation :from") < 0)
 		return -1;
 	for (size_t i = 0; i < n->ntests; i++)
 		if (check_node(c, &n->tests[i], 1) < 0)

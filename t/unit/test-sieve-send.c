@@ -86,6 +86,19 @@ check_tags(void **state)
 	                     msg, NULL, &r, &e),
 	    -1);
 	assert_string_equal(e.msg, "vacation twice in one run");
+	/* Addresses are checked as the script compiles, unless a variable
+	 * makes them (md-deliver checks those as it sends). */
+	assert_int_equal(run("redirect \"bob\";", msg, NULL, &r, &e), -1);
+	assert_string_equal(e.msg, "redirect address 'bob' is not one address");
+	assert_int_equal(run("require \"variables\"; set \"a\" \"bob\"; "
+	                     "redirect \"${a}\";",
+	                     msg, NULL, &r, &e),
+	    0);
+	md_sieve_result_free(&r);
+	assert_int_equal(run("require \"vacation\"; vacation :from \"Me "
+	                     "<me@x.org>, you@x.org\" \"x\";",
+	                     msg, NULL, &r, &e),
+	    -1);
 	assert_int_equal(run("require [\"vacation\", \"reject\"]; "
 	                     "vacation \"x\"; reject \"no\";",
 	                     msg, NULL, &r, &e),
