@@ -697,18 +697,38 @@ conflicts(struct runner *rn, int kind, unsigned line)
 	return 0;
 }
 
+/* The flags of store A, which a store of KIND with FLAGS names: a store
+ * named again takes the later one's flags (Pigeonhole's rule), but a keep
+ * leaves those of a fileinto "INBOX". */
+static int
+store_flags(struct runner *rn, struct md_sieve_action *a, int again, int kind,
+    const char *flags)
+{
+	if (again && kind == MD_ACT_KEEP && a->filed)
+		return 0;
+	if (again) {
+		free(a->flags);
+		a->flags = NULL;
+	}
+	a->filed |= kind == MD_ACT_FILEINTO;
+	if (flags != NULL && change_words(&a->flags, flags, 0) < 0)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	return 0;
+}
+
 static int
 add_action(struct runner *rn, int kind, const char *arg, const char *flags,
     unsigned line)
 {
 	struct md_sieve_result *r = rn->r;
 	struct md_sieve_action *a;
+	int stores = kind == MD_ACT_KEEP || kind == MD_ACT_FILEINTO;
 
 	for (size_t i = 0; i < r->n; i++)
-		if (same_action(&r->a[i], kind, arg)) {
-			a = &r->a[i];
-			goto flags; /* once, with the flags of both */
-		}
+		if (same_action(&r->a[i], kind, arg))
+			return stores
+			           ? store_flags(rn, &r->a[i], 1, kind, flags)
+			           : 0;
 	if (conflicts(rn, kind, line) < 0)
 		return -1;
 	if (r->n >= MD_SIEVE_ACTIONS)
@@ -734,12 +754,7 @@ add_action(struct runner *rn, int kind, const char *arg, const char *flags,
 	    (a->arg = strdup(arg)) == NULL)
 		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	r->n++;
-flags:
-	if (kind != MD_ACT_KEEP && kind != MD_ACT_FILEINTO)
-		return 0;
-	if (flags != NULL && change_words(&a->flags, flags, 0) < 0)
-		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
-	return 0;
+	return stores ? store_flags(rn, a, 0, kind, flags) : 0;
 }
 
 /* ---- tests and commands ---- */

@@ -422,6 +422,7 @@ struct md_sieve_action {
 	unsigned line;
 	char *arg;   /* folder, address or reason; NULL for keep, discard */
 	char *flags; /* imap4flags: space-separated, NULL for none */
+	int filed;   /* a fileinto named it: a later keep leaves its flags */
 	struct md_sieve_vacation *vac; /* MD_ACT_VACATION's */
 };
 
