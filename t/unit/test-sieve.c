@@ -626,6 +626,10 @@ folder_names(void **state)
 	assert_int_equal(md_folder_from_imap("a\xff", out, sizeof(out)), -1);
 	assert_int_equal(md_folder_from_imap(".a", out, sizeof(out)), -1);
 	assert_int_equal(md_folder_from_imap("a\tb", out, sizeof(out)), -1);
+	/* Dovecot refuses these (and an IMAP client could not open them) */
+	assert_int_equal(md_folder_from_imap("~x", out, sizeof(out)), -1);
+	assert_int_equal(md_folder_from_imap("INBOX.~", out, sizeof(out)), -1);
+	assert_int_equal(md_folder_from_imap("a.~x", out, sizeof(out)), 0);
 	assert_int_equal(md_folder_from_imap("Entw\xc3\xbcrfe", out, 8), -1);
 	assert_int_equal(errno, ENAMETOOLONG);
 }
