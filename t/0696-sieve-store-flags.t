@@ -5,7 +5,7 @@
 # "INBOX"; a store's flags are its own, never those of the store before.
 . "$(dirname "$0")/lib.sh"
 
-plan 8
+plan 10
 
 M=$T/M
 S=$T/s.sieve
@@ -22,7 +22,8 @@ files() {
 # stores SCRIPT WANT: md-deliver runs "require [...]; SCRIPT" into a
 # fresh maildir and stores WANT (as files says it).
 stores() {
-	printf 'require ["fileinto", "imap4flags", "copy"];\n%s\n' "$1" >"$S"
+	printf 'require ["fileinto", "imap4flags", "copy", "variables"];\n%s\n' \
+	    "$1" >"$S"
 	rm -rf "$M"
 	mkmd "$M"
 	deliver --sieve "$S" -r sender@example.net -d alice@example.org "$M" <"$T/in"
@@ -37,3 +38,11 @@ stores 'keep :flags "\\Flagged"; fileinto :flags "\\Seen" "INBOX";' "cur:2,S"
 stores 'fileinto :flags "\\Flagged" "INBOX"; keep :flags "\\Seen";' "cur:2,F"
 stores 'fileinto :copy :flags "\\Seen" "INBOX"; addflag "\\Flagged";' "cur:2,S"
 stores 'addflag "\\Seen"; fileinto "A"; removeflag "\\Seen"; fileinto "A";' ".A/new"
+
+# The variable forms (RFC 5232 3): the flags in a variable of one's own,
+# the internal one untouched.
+stores 'addflag "mine" ["\\Flagged", "\\Seen"]; removeflag "mine" "\\Seen";
+keep :flags "${mine}"; fileinto "A";' ".A/new cur:2,F"
+stores 'setflag "v" "\\Seen"; addflag "\\Draft";
+if hasflag ["w", "v"] "\\Seen" { fileinto "Yes"; }
+if hasflag "\\Seen" { fileinto "No"; }' ".Yes/cur:2,D"
