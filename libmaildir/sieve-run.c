@@ -636,8 +636,10 @@ change_flag_var(struct runner *rn, const struct md_sieve_spec *sp)
 	if (change_flags(rn, &set, sp->pos[0], sp->id == MD_SV_REMOVEFLAG) ==
 	        0 &&
 	    (rc = md_sieve_set(&rn->vars, name, set ? set : "", 0)) < 0)
-		md_sieve_errf(rn->e, MD_SIEVE_LIMIT, 0, 0,
-		    "%s: too many variables", name);
+		md_sieve_errf(rn->e,
+		    errno == E2BIG ? MD_SIEVE_LIMIT : MD_SIEVE_SYSTEM, 0, 0,
+		    "%s: %s", name,
+		    errno == E2BIG ? "too many variables" : "out of memory");
 	free(set);
 	return rc;
 }
