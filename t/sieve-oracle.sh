@@ -106,8 +106,8 @@ lda_setup() {
 	done
 	[ -n "$LDA" ] ||
 	    skip_all "no dovecot-lda (Debian's dovecot-core; make deps installs it)"
-	ls /usr/lib/dovecot/modules/lib90_sieve_plugin.so \
-	    /usr/lib*/dovecot/modules/lib90_sieve_plugin.so >/dev/null 2>&1 ||
+	[ -n "$(ls /usr/lib*/dovecot/modules/lib90_sieve_plugin.so \
+	    /usr/lib/*/dovecot/modules/lib90_sieve_plugin.so 2>/dev/null)" ] ||
 	    skip_all "no Sieve plugin for Dovecot (dovecot-sieve)"
 	! is_root || command -v setpriv >/dev/null 2>&1 ||
 	    skip_all "root, and no setpriv to run Dovecot as nobody"
@@ -163,7 +163,7 @@ _flag_names() {
 	printf '%s\n' "$2" | fold -w1 | while read -r _c; do
 		case $_c in
 		'') ;;
-		D) echo '\Draft' ;; F) echo '\Flagged' ;; P) echo '$Passed' ;;
+		D) echo '\Draft' ;; F) echo '\Flagged' ;; P) echo Passed ;;
 		R) echo '\Answered' ;; S) echo '\Seen' ;; T) echo '\Deleted' ;;
 		[a-z])
 			_i=$(($(printf %d "'$_c") - 97))
@@ -222,7 +222,9 @@ lda_stored() {
 ours_stored() {
 	rm -rf "$T/q"
 	_premade "$T/q"
+	# shellcheck disable=SC2086 # the lists are words
 	for _d in "$T/q" $(printf " $T/q/.%s" $PREMADE); do
+		# shellcheck disable=SC2086
 		printf '%s\n' $KEYWORDS | awk '{ print NR - 1, $0 }' \
 		    >"$_d/dovecot-keywords"
 	done
