@@ -436,6 +436,7 @@ batch_room(struct target *t)
 static int
 place_all(struct run *r, const struct md_flags *flags)
 {
+	const struct md_flags *fl;
 	struct md_err e;
 	int failed = 0;
 
@@ -446,15 +447,15 @@ place_all(struct run *r, const struct md_flags *flags)
 			continue;
 		if (quota_room(r, t) != 1 || batch_room(t) == -1)
 			goto failed;
-		if (t->have_sflags)
-			flags = &t->sflags;
-		if (md_place(&r->tmp, &t->m, flags, &r->gen, t->name,
+		/* a store's own imap4flags, for it alone */
+		fl = t->have_sflags ? &t->sflags : flags;
+		if (md_place(&r->tmp, &t->m, fl, &r->gen, t->name,
 		        sizeof(t->name), &e) == -1) {
 			cmd_progress_clear(&r->pg);
 			cmd_warn_err(&e);
 			goto failed;
 		}
-		t->dirty |= flags ? MD_CUR : MD_NEW;
+		t->dirty |= fl ? MD_CUR : MD_NEW;
 		if (t->qr != NULL) {
 			md_quota_ledger_record(t->qr, (int64_t)r->tmp.size, 1);
 			t->qbytes += (int64_t)r->tmp.size;

@@ -536,6 +536,10 @@ md_folder_from_imap(const char *name, char *out, size_t size)
 		return strlcpy(out, "INBOX", size) < size ? 0 : -1;
 	if (strncasecmp(name, "INBOX.", 6) == 0)
 		s += 6;
+	if (*s == '~') { /* Dovecot takes it for a home directory: no folder */
+		errno = EINVAL;
+		return -1;
+	}
 	while (*s) {
 		uint16_t u[256];
 		size_t n = 0;

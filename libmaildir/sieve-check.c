@@ -474,6 +474,14 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 	}
 }
 
+/* The imap4flags commands and test, which may name variables. */
+static int
+is_flag_cmd(int id)
+{
+	return id == MD_SV_SETFLAG || id == MD_SV_ADDFLAG ||
+	       id == MD_SV_REMOVEFLAG || id == MD_SV_HASFLAG;
+}
+
 static const char *
 arg_name(char k)
 {
@@ -498,6 +506,11 @@ check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 			if (read_tag(c, d, n, &i, &seen) < 0)
 				return -1;
 			continue;
+		}
+		if (npos == want && is_flag_cmd(d->id) &&
+		    (c->caps & MD_CAP_VARIABLES) && n->spec.flagvar == NULL) {
+			n->spec.flagvar = n->spec.pos[0]; /* RFC 5232 3 */
+			npos = 0;
 		}
 		if (npos == want)
 			return bad(c, a->line, a->col,
@@ -568,6 +581,25 @@ check_set(struct checker *c, const struct md_sieve_node *n)
 	if (!md_sieve_var_name(a->s[0], a->len[0]))
 		return bad(
 		    c, a->line, a->col, "invalid variable name '%s'", a->s[0]);
+	return 0;
+}
+
+/* The variables an imap4flags command or test names: constant names, one
+ * for a command, a list for hasflag (RFC 5232 3, 5.1). */
+static int
+check_flagvar(struct checker *c, const struct md_sieve_node *n)
+{
+	const struct md_sieve_arg *a = n->spec.flagvar;
+
+	if (a == NULL)
+		return 0;
+	if (n->spec.id != MD_SV_HASFLAG && (a->list || a->n != 1))
+		return bad(c, a->line, a->col,
+		    "'%s' names one variable, not a list", n->name);
+	for (size_t i = 0; i < a->n; i++)
+		if (!md_sieve_var_name(a->s[i], a->len[i]))
+			return bad(c, a->line, a->col,
+			    "invalid variable name '%s'", a->s[i]);
 	return 0;
 }
 
@@ -664,6 +696,8 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	if (d->id == MD_SV_ENVELOPE && check_envelope(c, n) < 0)
 		return -1;
 	if (d->id == MD_SV_SET && check_set(c, n) < 0)
+		return -1;
+	if (check_flagvar(c, n) < 0)
 		return -1;
 	if ((d->id == MD_SV_INCLUDE || d->id == MD_SV_GLOBAL) &&
 	    check_include(c, n) < 0)

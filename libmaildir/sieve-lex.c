@@ -515,7 +515,8 @@ md_sieve_decode_encoded(char *s, size_t *len)
 int
 md_sieve_var_name(const char *s, size_t len)
 {
-	if (len == 0 || len > 64 || !is_alpha((unsigned char)s[0]))
+	if (len == 0 || len > MD_SIEVE_NAMELEN ||
+	    !is_alpha((unsigned char)s[0]))
 		return 0;
 	for (size_t i = 1; i < len; i++)
 		if (!is_alpha((unsigned char)s[i]) &&

@@ -609,6 +609,66 @@ change_flags(
 	return 0;
 }
 
+/* The value of variable NAME, a copy into *OUT; -1 said. */
+static int
+var_value(struct runner *rn, const char *name, char **out)
+{
+	char ref[MD_SIEVE_NAMELEN + 4];
+	const char *v;
+
+	snprintf(ref, sizeof(ref), "${%s}", name);
+	if ((v = md_sieve_expand(&rn->vars, ref)) == NULL ||
+	    (*out = strdup(v)) == NULL)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	return 0;
+}
+
+/* setflag, addflag, removeflag of SP on the variable it names. */
+static int
+change_flag_var(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	const char *name = sp->flagvar->s[0];
+	char *set = NULL;
+	int rc = -1;
+
+	if (sp->id != MD_SV_SETFLAG && var_value(rn, name, &set) < 0)
+		return -1;
+	if (change_flags(rn, &set, sp->pos[0], sp->id == MD_SV_REMOVEFLAG) ==
+	        0 &&
+	    (rc = md_sieve_set(&rn->vars, name, set ? set : "", 0)) < 0)
+		md_sieve_errf(rn->e,
+		    errno == E2BIG ? MD_SIEVE_LIMIT : MD_SIEVE_SYSTEM, 0, 0,
+		    "%s: %s", name,
+		    errno == E2BIG ? "too many variables" : "out of memory");
+	free(set);
+	return rc;
+}
+
+/* The flags hasflag SP looks at: the internal variable's, else those of
+ * the variables it names, into *OWN. */
+static const char *
+flags_tested(struct runner *rn, const struct md_sieve_spec *sp, char **own)
+{
+	*own = NULL;
+	if (sp->flagvar == NULL)
+		return rn->flags;
+	for (size_t i = 0; i < sp->flagvar->n; i++) {
+		char *v;
+		int rc;
+
+		if (var_value(rn, sp->flagvar->s[i], &v) < 0)
+			return NULL;
+		rc = change_words(own, v, 0);
+		free(v);
+		if (rc < 0) {
+			md_sieve_errf(
+			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+			return NULL;
+		}
+	}
+	return *own ? *own : "";
+}
+
 /* ---- actions ---- */
 
 void
@@ -697,18 +757,38 @@ conflicts(struct runner *rn, int kind, unsigned line)
 	return 0;
 }
 
+/* The flags of store A, which a store of KIND with FLAGS names: a store
+ * named again takes the later one's flags (Pigeonhole's rule), but a keep
+ * leaves those of a fileinto "INBOX". */
+static int
+store_flags(struct runner *rn, struct md_sieve_action *a, int again, int kind,
+    const char *flags)
+{
+	if (again && kind == MD_ACT_KEEP && a->filed)
+		return 0;
+	if (again) {
+		free(a->flags);
+		a->flags = NULL;
+	}
+	a->filed |= kind == MD_ACT_FILEINTO;
+	if (flags != NULL && change_words(&a->flags, flags, 0) < 0)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	return 0;
+}
+
 static int
 add_action(struct runner *rn, int kind, const char *arg, const char *flags,
     unsigned line)
 {
 	struct md_sieve_result *r = rn->r;
 	struct md_sieve_action *a;
+	int stores = kind == MD_ACT_KEEP || kind == MD_ACT_FILEINTO;
 
 	for (size_t i = 0; i < r->n; i++)
-		if (same_action(&r->a[i], kind, arg)) {
-			a = &r->a[i];
-			goto flags; /* once, with the flags of both */
-		}
+		if (same_action(&r->a[i], kind, arg))
+			return stores
+			           ? store_flags(rn, &r->a[i], 1, kind, flags)
+			           : 0;
 	if (conflicts(rn, kind, line) < 0)
 		return -1;
 	if (r->n >= MD_SIEVE_ACTIONS)
@@ -734,15 +814,31 @@ add_action(struct runner *rn, int kind, const char *arg, const char *flags,
 	    (a->arg = strdup(arg)) == NULL)
 		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	r->n++;
-flags:
-	if (kind != MD_ACT_KEEP && kind != MD_ACT_FILEINTO)
-		return 0;
-	if (flags != NULL && change_words(&a->flags, flags, 0) < 0)
-		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
-	return 0;
+	return stores ? store_flags(rn, a, 0, kind, flags) : 0;
 }
 
 /* ---- tests and commands ---- */
+
+static int
+test_hasflag(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	char *own;
+	const char *set = flags_tested(rn, sp, &own);
+	int rc = 0;
+
+	if (set == NULL && sp->flagvar != NULL)
+		return -1;
+	for (const char *p = set; p && *p && rc == 0;) {
+		size_t n = strcspn(p, " ");
+		char w[256];
+
+		snprintf(w, sizeof(w), "%.*s", (int)n, p);
+		rc = match_keys(rn, sp, sp->pos[0], w);
+		p += n + (p[n] == ' ');
+	}
+	free(own);
+	return rc;
+}
 
 static int
 test(struct runner *rn, const struct md_sieve_node *t)
@@ -789,16 +885,7 @@ test(struct runner *rn, const struct md_sieve_node *t)
 	case MD_SV_DUPLICATE:
 		return test_duplicate(rn, sp);
 	default: /* MD_SV_HASFLAG */
-		for (const char *p = rn->flags; p && *p;) {
-			size_t n = strcspn(p, " ");
-			char w[256];
-
-			snprintf(w, sizeof(w), "%.*s", (int)n, p);
-			if ((rc = match_keys(rn, sp, sp->pos[0], w)) != 0)
-				return rc;
-			p += n + (p[n] == ' ');
-		}
-		return 0;
+		return test_hasflag(rn, sp);
 	}
 }
 
@@ -945,11 +1032,15 @@ command(struct runner *rn, const struct md_sieve_node *c)
 		    sp->id == MD_SV_REJECT ? MD_ACT_REJECT : MD_ACT_EREJECT,
 		    arg, NULL, c->line);
 	case MD_SV_SETFLAG:
+		if (sp->flagvar != NULL)
+			return change_flag_var(rn, sp);
 		free(rn->flags);
 		rn->flags = NULL;
 		return change_flags(rn, &rn->flags, sp->pos[0], 0);
 	case MD_SV_ADDFLAG:
 	case MD_SV_REMOVEFLAG:
+		if (sp->flagvar != NULL)
+			return change_flag_var(rn, sp);
 		return change_flags(
 		    rn, &rn->flags, sp->pos[0], sp->id == MD_SV_REMOVEFLAG);
 	case MD_SV_SET:

@@ -118,6 +118,9 @@ struct md_sieve_spec {
 	int mods;                         /* set's MD_MOD_ bits */
 	const struct md_sieve_arg *pos[3]; /* the positional arguments */
 	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+	/* imap4flags with variables: the variable(s) named before the
+	 * flags, NULL for the internal one */
+	const struct md_sieve_arg *flagvar;
 	/* date (RFC 5260): :zone's string, or :originalzone; index: :index
 	 * N (0: none) counted from the end with :last. */
 	const struct md_sieve_arg *zone;
@@ -236,6 +239,7 @@ enum {
 	MD_MOD_LENGTH = 32
 };
 #define MD_SIEVE_VARS 255     /* variables a script may set */
+#define MD_SIEVE_NAMELEN 64   /* bytes of a variable name */
 #define MD_SIEVE_VARLEN 4000  /* bytes of a variable's value */
 #define MD_SIEVE_MATCHVARS 32 /* ${0} to ${31}; later ones are "" */
 
@@ -422,6 +426,7 @@ struct md_sieve_action {
 	unsigned line;
 	char *arg;   /* folder, address or reason; NULL for keep, discard */
 	char *flags; /* imap4flags: space-separated, NULL for none */
+	int filed;   /* a fileinto named it: a later keep leaves its flags */
 	struct md_sieve_vacation *vac; /* MD_ACT_VACATION's */
 };
 

@@ -365,6 +365,19 @@ actions(void **state)
 	                          "{ discard; }",
 	                        msg1, NULL, NULL),
 	    "discard");
+	/* A store named again takes the later one's flags, but a keep
+	 * leaves those of a fileinto "INBOX" (Pigeonhole's rules). */
+	assert_string_equal(run(F "fileinto :flags \"a\" \"A\";"
+	                          "fileinto :flags \"b\" \"A\";"
+	                          "keep :flags \"c\"; keep :flags \"d\";"
+	                          "fileinto :flags \"e\" \"INBOX\";"
+	                          "keep :flags \"f\";",
+	                        msg1, NULL, NULL),
+	    "fileinto:A/b keep/e");
+	assert_string_equal(run(F "fileinto :copy :flags \"a\" \"INBOX\";"
+	                          "addflag \"b\";",
+	                        msg1, NULL, NULL),
+	    "keep/a");
 }
 
 /* A run past its deadline stops with a limit error (no clock races:
@@ -596,6 +609,23 @@ variables(void **state)
 	                        "  fileinto \"${2}.${3}\"; }",
 	                        msg1, NULL, NULL),
 	    "fileinto:Bob.Lists");
+	/* imap4flags on variables (RFC 5232 3) */
+	assert_string_equal(run("require [\"variables\", \"imap4flags\","
+	                        "\"fileinto\"];\n"
+	                        "addflag \"v\" [\"a b\", \"c\"];"
+	                        "removeflag \"v\" \"B\"; addflag \"i\";"
+	                        "if hasflag [\"w\", \"v\"] \"c\" {"
+	                        "  fileinto \"${v}\"; }",
+	                        msg1, NULL, NULL),
+	    "fileinto:a c/i");
+	fails_at("require [\"variables\", \"imap4flags\"];\n"
+	         "setflag [\"a\", \"b\"] \"x\";",
+	    2, 9, "one variable");
+	fails_at("require [\"variables\", \"imap4flags\"];\n"
+	         "if hasflag [\"a\", \"1\"] \"x\" { stop; }",
+	    2, 12, "invalid variable name");
+	fails_at("require \"imap4flags\";\naddflag \"v\" \"x\";", 2, 13,
+	    "too many arguments");
 }
 
 /* ---- names of folders, addresses ---- */
@@ -626,6 +656,10 @@ folder_names(void **state)
 	assert_int_equal(md_folder_from_imap("a\xff", out, sizeof(out)), -1);
 	assert_int_equal(md_folder_from_imap(".a", out, sizeof(out)), -1);
 	assert_int_equal(md_folder_from_imap("a\tb", out, sizeof(out)), -1);
+	/* Dovecot refuses these (and an IMAP client could not open them) */
+	assert_int_equal(md_folder_from_imap("~x", out, sizeof(out)), -1);
+	assert_int_equal(md_folder_from_imap("INBOX.~", out, sizeof(out)), -1);
+	assert_int_equal(md_folder_from_imap("a.~x", out, sizeof(out)), 0);
 	assert_int_equal(md_folder_from_imap("Entw\xc3\xbcrfe", out, 8), -1);
 	assert_int_equal(errno, ENAMETOOLONG);
 }

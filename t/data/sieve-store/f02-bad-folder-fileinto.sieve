@@ -1,0 +1,4 @@
+require ["fileinto", "variables"];
+set "bad" "x/y";
+fileinto "${bad}";
+fileinto "A";

@@ -1,0 +1,4 @@
+require ["fileinto", "imap4flags"];
+addflag "\\Seen";
+fileinto "~x";
+keep;

@@ -1,0 +1,6 @@
+# keep twice, the flags changed between: one store.
+require "imap4flags";
+addflag "\\Seen";
+keep;
+addflag "\\Flagged";
+keep;
