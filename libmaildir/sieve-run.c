@@ -37,7 +37,6 @@ struct runner {
 	int keep_matches;          /* a body test leaves ${1}... as they were */
 	struct md_sieve_fields fields; /* header values, once a run */
 	unsigned ticks;                /* tests and commands run */
-	char raw[MD_SIEVE_VALUE];
 };
 
 /* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
@@ -146,13 +145,13 @@ match_keys(struct runner *rn, const struct md_sieve_spec *sp,
 
 /* ---- the values a test looks at ---- */
 
-static int
+static const char *
 copy_part(const char *s, size_t n, char *out, size_t size)
 {
 	n = n < size ? n : size - 1;
 	memcpy(out, s, n);
 	out[n] = '\0';
-	return 1;
+	return out;
 }
 
 /* Can the local part S (N bytes) stand unquoted: a dot-atom? */
@@ -172,16 +171,15 @@ dot_atom(const char *s, size_t n)
 }
 
 /* :all, the address as written in a header: a local part (LOCAL bytes)
- * that is no dot-atom quoted again, as Pigeonhole gives it. */
-static int
+ * that is no dot-atom quoted again, as Pigeonhole gives it; ADDR itself
+ * when it stays as it is. */
+static const char *
 all_part(const char *addr, size_t local, char *out, size_t size)
 {
 	size_t n = 0;
 
-	if (dot_atom(addr, local) || size < 3) {
-		strlcpy(out, addr, size);
-		return 1;
-	}
+	if (dot_atom(addr, local) || size < 3)
+		return addr;
 	out[n++] = '"';
 	for (size_t i = 0; i < local && n + 3 < size; i++) {
 		if (addr[i] == '"' || addr[i] == '\\')
@@ -190,12 +188,13 @@ all_part(const char *addr, size_t local, char *out, size_t size)
 	}
 	out[n++] = '"';
 	strlcpy(out + n, addr + local, size - n);
-	return 1;
+	return out;
 }
 
-/* The address part PART of ADDR ("local@domain") into OUT; 0 when it
- * has none (a detail without a separator). */
-static int
+/* The address part PART of ADDR ("local@domain", shorter than SIZE):
+ * in ADDR where it ends there, else made in OUT; NULL when it has none
+ * (a detail without a separator). */
+static const char *
 addr_part(const char *addr, int part, char *out, size_t size)
 {
 	const char *at = strrchr(addr, '@'), *plus;
@@ -203,10 +202,7 @@ addr_part(const char *addr, int part, char *out, size_t size)
 
 	switch (part) {
 	case MD_PART_DOMAIN:
-		if (at == NULL)
-			return 0;
-		strlcpy(out, at + 1, size);
-		return 1;
+		return at ? at + 1 : NULL;
 	case MD_PART_LOCAL:
 		return copy_part(addr, local, out, size);
 	case MD_PART_USER:
@@ -215,7 +211,7 @@ addr_part(const char *addr, int part, char *out, size_t size)
 		    addr, plus ? (size_t)(plus - addr) : local, out, size);
 	case MD_PART_DETAIL:
 		if ((plus = memchr(addr, '+', local)) == NULL)
-			return 0;
+			return NULL;
 		return copy_part(
 		    plus + 1, local - (size_t)(plus + 1 - addr), out, size);
 	default:
@@ -259,12 +255,12 @@ static int
 visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
     const char *value, const struct md_sieve_addrs *a, size_t *count)
 {
-	char part[1024];
-	const char *addr = a->buf;
+	char buf[1024];
+	const char *addr = a->buf, *part;
 	int rc;
 
 	for (size_t i = 0; i < a->n; i++, addr += strlen(addr) + 1)
-		if (addr_part(addr, sp->part, part, sizeof(part)) &&
+		if ((part = addr_part(addr, sp->part, buf, sizeof(buf))) &&
 		    (rc = visit_match(rn, sp, part, count)) != 0)
 			return rc;
 	if (a->n > 0 || *value == '\0')
@@ -310,10 +306,10 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 {
 	const struct md_sieve_arg *names = sp->pos[0];
 	const struct md_sieve_field *f;
-	size_t count = 0, at = 0, want;
+	size_t count = 0, at = 0, want = SIZE_MAX;
 	int rc;
 
-	if (wanted(rn, sp, names, &want) < 0)
+	if (sp->index != 0 && wanted(rn, sp, names, &want) < 0)
 		return -1;
 	for (size_t i = 0; i < names->n; i++) {
 		const char *name = xs(rn, names->s[i]);
@@ -321,7 +317,8 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 		if (name == NULL)
 			return -1;
 		if (md_sieve_fields_get(&rn->fields, rn->m->h,
-		        address ? NULL : rn->m->d, name, &f) < 0)
+		        address ? NULL : rn->m->d, name, name == names->s[i],
+		        &f) < 0)
 			return md_sieve_errf(
 			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 		for (size_t k = 0; k < f->n; k++) {
@@ -360,7 +357,7 @@ test_date(struct runner *rn, const struct md_sieve_spec *sp)
 	long off = md_sieve_local_zone(rn->now), orig = 0;
 	int64_t t = rn->now;
 	size_t want, k = 0, have = 1;
-	char v[64];
+	char v[64], raw[MD_SIEVE_VALUE];
 	time_t tt = 0;
 
 	if (part == NULL)
@@ -373,9 +370,8 @@ test_date(struct runner *rn, const struct md_sieve_spec *sp)
 			have = 0;
 		have =
 		    have &&
-		    md_header_field(
-		        rn->m->h, name, k, rn->raw, sizeof(rn->raw)) >= 0 &&
-		    md_date_parse_zone(date_of(name, rn->raw), &tt, &orig) == 0;
+		    md_header_field(rn->m->h, name, k, raw, sizeof(raw)) >= 0 &&
+		    md_date_parse_zone(date_of(name, raw), &tt, &orig) == 0;
 		t = tt;
 	}
 	if (sp->origzone)
@@ -439,8 +435,7 @@ test_exists(struct runner *rn, const struct md_sieve_spec *sp)
 
 		if (name == NULL)
 			return -1;
-		if (md_header_field(
-		        rn->m->h, name, 0, rn->raw, sizeof(rn->raw)) < 0)
+		if (md_header_field(rn->m->h, name, 0, NULL, 0) < 0)
 			return 0;
 	}
 	return 1;
@@ -927,11 +922,16 @@ static int
 in_time(struct runner *rn, const struct md_sieve_node *c)
 {
 	/* The clock every 64 steps: one step cannot take long, and the
-	 * clock cost a long script more than its header tests. */
-	if ((rn->ticks++ & 63) != 0 || now_ns() <= rn->deadline)
+	 * clock cost a long script more than its header tests. The first
+	 * step starts the run's own time, when the caller set none. */
+	if ((rn->ticks++ & 63) != 0)
 		return 0;
-	return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, c->line, 0,
-	    "ran longer than %d seconds", MD_SIEVE_SECONDS);
+	if (rn->deadline == 0)
+		rn->deadline = now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
+	else if (now_ns() > rn->deadline)
+		return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, c->line, 0,
+		    "ran longer than %d seconds", MD_SIEVE_SECONDS);
+	return 0;
 }
 
 /* An error of the command or test C: its line where it has none. */
@@ -1001,8 +1001,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->e = e;
 	rn->keep = 1;
 	rn->variables = (s->caps & MD_CAP_VARIABLES) != 0;
-	rn->deadline = m->deadline ? m->deadline
-	                           : now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
+	rn->deadline = m->deadline; /* 0: set by the first step */
 	rn->now = m->now ? m->now : (int64_t)time(NULL);
 	rn->top = rn->script = s;
 	rc = run_block(rn, s->cmds, s->ncmds);

@@ -446,8 +446,9 @@ struct md_sieve_addrs {
 };
 
 struct md_sieve_field {
-	char name[64]; /* "" when unused */
-	int decoded;   /* RFC 2047 decoded (header), or raw (address) */
+	char name[64];   /* "" when unused */
+	const char *key; /* NAME as last asked for, when fixed */
+	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
 	char **v;
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
@@ -456,15 +457,17 @@ struct md_sieve_field {
 struct md_sieve_fields {
 	struct md_sieve_field e[MD_SIEVE_FIELDS];
 	size_t used, next, last;
-	char *raw, *text; /* MD_SIEVE_VALUE bytes each, once needed */
 };
 
 /* The values of the field NAME (any case) of H, each as md_header_field
  * gives it cut to MD_SIEVE_VALUE bytes, and with D not NULL decoded by
  * md_decode_text, else with its addresses: in *F, valid until the next
- * call. -1/ENOMEM. */
+ * call. FIXED: NAME's memory holds that name for all of C's life (a
+ * script's string, no expansion), and is found again by its address.
+ * -1/ENOMEM. */
 int md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
-    struct md_decoder *d, const char *name, const struct md_sieve_field **f);
+    struct md_decoder *d, const char *name, int fixed,
+    const struct md_sieve_field **f);
 /* The addresses of VALUE into A (zeroed at first, its buffer reused,
  * the caller frees A->buf). -1/ENOMEM. */
 int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);

@@ -34,7 +34,7 @@ get(const char *name, int decoded)
 	const struct md_sieve_field *f;
 
 	assert_int_equal(
-	    md_sieve_fields_get(&c, &h, decoded ? &dec : NULL, name, &f), 0);
+	    md_sieve_fields_get(&c, &h, decoded ? &dec : NULL, name, 0, &f), 0);
 	return f;
 }
 
