@@ -964,7 +964,8 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 			if (taken)
 				continue;
 			rc = test(rn, &c->tests[0]);
-			md_sieve_vars_reset(&rn->vars);
+			if (rn->vars.narena > 0)
+				md_sieve_vars_reset(&rn->vars);
 			if (rc < 0)
 				return failed(rn, c);
 			if (!(taken = rc))
@@ -979,7 +980,8 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 			continue;
 		default:
 			rc = command(rn, c);
-			md_sieve_vars_reset(&rn->vars);
+			if (rn->vars.narena > 0)
+				md_sieve_vars_reset(&rn->vars);
 			if (rc < 0)
 				return failed(rn, c);
 		}
