@@ -85,7 +85,9 @@ static int
 push(struct parser *p, const void *v, size_t size)
 {
 	if (p->cap - p->top < size) {
-		size_t cap = p->cap ? p->cap * 2 : 4096;
+		/* Large at once: a page is touched only once used, and a
+		 * doubling from small ones touched every copy. */
+		size_t cap = p->cap ? p->cap * 2 : 64 * 1024;
 		char *s;
 
 		while (cap - p->top < size)
@@ -132,25 +134,24 @@ take_string(struct parser *p)
 	return next(p);
 }
 
-/* The strings from BASE on into A. */
+/* The strings from BASE on taken off the stack into A: their pointers
+ * and lengths in one piece of the arena. */
 static int
 strings_of(struct parser *p, size_t base, struct md_sieve_arg *a)
 {
-	struct str *x;
-	void *v;
+	struct str x;
 
-	if (pop_list(p, base, sizeof(*x), &v, &a->n) < 0)
-		return -1;
-	x = v;
-	if ((a->s = md_sieve_alloc(p->lx.arena, a->n * sizeof(*a->s))) ==
-	        NULL ||
-	    (a->len = md_sieve_alloc(p->lx.arena, a->n * sizeof(*a->len))) ==
-	        NULL)
+	a->n = (p->top - base) / sizeof(x);
+	if ((a->s = md_sieve_alloc(p->lx.arena,
+	         a->n * (sizeof(*a->s) + sizeof(*a->len)))) == NULL)
 		return nomem(p);
+	a->len = (size_t *)(a->s + a->n);
 	for (size_t i = 0; i < a->n; i++) {
-		a->s[i] = x[i].s;
-		a->len[i] = x[i].len;
+		memcpy(&x, p->stk + base + i * sizeof(x), sizeof(x));
+		a->s[i] = x.s;
+		a->len[i] = x.len;
 	}
+	p->top = base;
 	return 0;
 }
 
