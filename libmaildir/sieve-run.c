@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "internal.h"
@@ -37,6 +38,7 @@ struct runner {
 	int keep_matches;          /* a body test leaves ${1}... as they were */
 	struct md_sieve_fields fields; /* header values, once a run */
 	unsigned ticks;                /* tests and commands run */
+	uint64_t size;                 /* the message's, once known */
 };
 
 /* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
@@ -722,6 +724,19 @@ flags:
 
 /* ---- tests and commands ---- */
 
+/* The size of a message whose caller left it to fstat(2). */
+static int
+message_size(struct runner *rn)
+{
+	struct stat st;
+
+	if (fstat(rn->m->fd, &st) == -1)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0,
+		    "the message's size: %s", strerror(errno));
+	rn->size = (uint64_t)st.st_size;
+	return 0;
+}
+
 static int
 test(struct runner *rn, const struct md_sieve_node *t)
 {
@@ -747,8 +762,10 @@ test(struct runner *rn, const struct md_sieve_node *t)
 	case MD_SV_EXISTS:
 		return test_exists(rn, sp);
 	case MD_SV_SIZE:
-		return sp->over ? rn->m->size > sp->pos[0]->num
-		                : rn->m->size < sp->pos[0]->num;
+		if (rn->size == MD_SIEVE_SIZE_FSTAT && message_size(rn) < 0)
+			return -1;
+		return sp->over ? rn->size > sp->pos[0]->num
+		                : rn->size < sp->pos[0]->num;
 	case MD_SV_HEADER:
 		return test_header(rn, sp, 0);
 	case MD_SV_ADDRESS:
@@ -1004,6 +1021,7 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->keep = 1;
 	rn->variables = (s->caps & MD_CAP_VARIABLES) != 0;
 	rn->deadline = m->deadline; /* 0: set by the first step */
+	rn->size = m->size;
 	rn->now = m->now ? m->now : (int64_t)time(NULL);
 	rn->top = rn->script = s;
 	rc = run_block(rn, s->cmds, s->ncmds);

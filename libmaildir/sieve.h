@@ -402,11 +402,16 @@ struct md_sieve_result {
 	size_t redirects;
 };
 
+/* A message size not known yet: fstat(2) of the message's fd tells it
+ * when a size test first asks (most runs of md-sieve -e never do). */
+#define MD_SIEVE_SIZE_FSTAT UINT64_MAX
+
 /* What a script sees of one message. */
 struct md_sieve_msg {
 	const struct md_header *h;
 	struct md_decoder *d;
-	uint64_t size;
+	uint64_t size; /* or MD_SIEVE_SIZE_FSTAT, with FD the message */
+	int fd;
 	const char *from, *to; /* the envelope, or NULL when not known */
 	const char *root;      /* the maildir, for mailboxexists; NULL: none */
 	/* For body: the whole message, MSGLEN bytes at MSG, else the file

@@ -7,7 +7,7 @@
 # case; md-sieve -e -n's paths escaped as TSV fields.
 . "$(dirname "$0")/lib.sh"
 
-plan 14
+plan 16
 
 M=$T/M
 S=$T/s.sieve
@@ -86,3 +86,27 @@ is "$(sed -n 2p "$T/out")" \
     "$M/new/2.m2.host	keep		A1 A2 A3 A4 A5 A6 A7 A8 A9 A10" \
     "md-sieve -e -n: a plain path as it is"
 is "$(wc -l <"$T/out" | tr -d ' ')" 2 "md-sieve -e -n: a line a message"
+
+# md-sieve -e learns a message's size only when a size test asks: the
+# sizes of the files decide, as with md-deliver; a script that stops
+# before its size test files by its header alone.
+cat >"$S" <<'EOS'
+require "fileinto";
+if header :contains "subject" "early" { fileinto "Early"; stop; }
+if size :over 1000 { fileinto "Big"; }
+elsif size :under 100 { fileinto "Small"; }
+EOS
+rm -rf "$M"
+mkmd "$M"
+printf 'Subject: x\n\n' >"$M/new/1.small.host"
+{ printf 'Subject: x\n\n'; yes 'padding line' | head -c 2000; } \
+    >"$M/new/2.big.host"
+{ printf 'Subject: early\n\n'; yes 'padding line' | head -c 2000; } \
+    >"$M/new/3.early.host"
+printf 'Subject: x\n\n%0500d\n' 0 >"$M/new/4.mid.host"
+run "$BIN/md-sieve" -e "$S" -n "$M"
+is "$RC" 0 "md-sieve -e -n with size tests: exit 0"
+is "$(sort "$T/out" | sed "s|^$M/new/||")" "1.small.host	fileinto	Small
+2.big.host	fileinto	Big
+3.early.host	fileinto	Early
+4.mid.host	keep" "md-sieve -e -n: each message's size decides"
