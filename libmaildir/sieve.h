@@ -305,8 +305,10 @@ int md_sieve_glob_capture(const char *pat, const char *v, int cmp,
 /* ---- sieve-vars.c: variables (RFC 5229) while a script runs ---- */
 
 struct md_sieve_vars {
-	char *name[MD_SIEVE_VARS], *value[MD_SIEVE_VARS];
-	size_t n;
+	char **name, **value; /* N of them, room for CAP (at most
+	                         MD_SIEVE_VARS): a run that sets none
+	                         zeroes a small struct, not 4 KiB */
+	size_t n, cap;
 	char *match[MD_SIEVE_MATCHVARS]; /* ${0}, ${1}... */
 	size_t nmatch;
 	char **arena; /* expanded strings, until md_sieve_vars_reset */
