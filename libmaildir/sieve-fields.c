@@ -72,11 +72,14 @@ fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
 	size_t len = strlen(name), k = 0, n;
 
 	for (size_t i = 0; i < h->nf; i++) {
+		const char *fn = h->buf + h->f[i].name;
 		char **v;
 		struct md_sieve_addrs *a;
 
+		/* letters differ in case by bit 5 alone: a cheap first test */
 		if (h->f[i].namelen != len ||
-		    strncasecmp(h->buf + h->f[i].name, name, len) != 0)
+		    ((fn[0] ^ name[0]) & ~0x20) != 0 ||
+		    strncasecmp(fn, name, len) != 0)
 			continue;
 		n = md_header_value(h, i, raw, MD_SIEVE_VALUE);
 		if ((v = reallocarray(e->v, k + 1, sizeof(*v))) == NULL)
