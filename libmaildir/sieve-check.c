@@ -542,7 +542,9 @@ share_names(struct checker *c, struct md_sieve_node *n)
 
 		if ((c->caps & MD_CAP_VARIABLES) && strstr(a->s[i], "${"))
 			continue;
-		while (k < c->nnames && strcasecmp(c->names[k], a->s[i]) != 0)
+		while (k < c->nnames &&
+		       (((c->names[k][0] ^ a->s[i][0]) & ~0x20) != 0 ||
+		           strcasecmp(c->names[k], a->s[i]) != 0))
 			k++;
 		if (k < c->nnames)
 			a->s[i] = c->names[k];

@@ -80,23 +80,31 @@ nomem(struct parser *p)
 	return md_sieve_errf(p->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 }
 
-/* One more element (SIZE bytes at V) of the list on top of the stack. */
+/* Room for SIZE more bytes on the stack. */
 static int
+room(struct parser *p, size_t size)
+{
+	/* Large at once: a page is touched only once used, and a doubling
+	 * from small ones touched every copy. */
+	size_t cap = p->cap ? p->cap * 2 : 64 * 1024;
+	char *s;
+
+	while (cap - p->top < size)
+		cap *= 2;
+	if ((s = realloc(p->stk, cap)) == NULL)
+		return nomem(p);
+	p->stk = s;
+	p->cap = cap;
+	return 0;
+}
+
+/* One more element (SIZE bytes at V) of the list on top of the stack;
+ * inline, for a copy of a size known where it is called. */
+static inline int
 push(struct parser *p, const void *v, size_t size)
 {
-	if (p->cap - p->top < size) {
-		/* Large at once: a page is touched only once used, and a
-		 * doubling from small ones touched every copy. */
-		size_t cap = p->cap ? p->cap * 2 : 64 * 1024;
-		char *s;
-
-		while (cap - p->top < size)
-			cap *= 2;
-		if ((s = realloc(p->stk, cap)) == NULL)
-			return nomem(p);
-		p->stk = s;
-		p->cap = cap;
-	}
+	if (p->cap - p->top < size && room(p, size) < 0)
+		return -1;
 	memcpy(p->stk + p->top, v, size);
 	p->top += size;
 	return 0;
