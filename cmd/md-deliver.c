@@ -16,13 +16,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
 
 #define DEFAULT_TIMEOUT 86400 /* qmail's 24 hours for one delivery */
 #define OPTSTRING ":cd:eF:f:hMqr:s:t:v"
-#define MBOX_BATCH 1024 /* -M: messages between directory syncs */
+#define MBOX_BATCH 1024  /* -M: messages between directory syncs */
+#define SEND_TIMEOUT 120 /* --sieve: seconds sendmail may take */
 
 /* Long options only: --sieve-dir, --sieve-global-dir. */
 #define OPT_SIEVE_DIR 256
@@ -32,7 +34,8 @@ struct opts {
 	int create, verbose, quiet, mbox, qmail, use_env, have_flags;
 	int quota_perm;
 	const char *folder;
-	const char *sieve; /* --sieve FILE */
+	const char *sieve;    /* --sieve FILE */
+	const char *sendmail; /* --sendmail PATH, for redirect and vacation */
 	/* --sieve-dir, --sieve-global-dir */
 	struct md_sieve_dirs sieve_dirs;
 	struct md_flags flags;
@@ -65,6 +68,7 @@ struct run {
 	struct md_quota_ledger quota; /* the roots of the targets */
 	struct md_maildir *home;
 	struct target *root; /* --sieve: the target given, holding tmp/ */
+	struct md_sieve_result sres; /* --sieve: what the script asked */
 	struct md_namegen gen;
 	size_t nbatch;          /* messages placed since the last sync */
 	unsigned timeout;       /* -t, bounded by the MTA's alarm */
@@ -84,7 +88,8 @@ usage(void)
 	       "                  [-t seconds] [--qmail] [--quota-permanent] "
 	       "[--sieve script]\n"
 	       "                  [--sieve-dir dir] [--sieve-global-dir dir] "
-	       "[maildir ...]\n");
+	       "[--sendmail path]\n"
+	       "                  [maildir ...]\n");
 	exit(EX_OK);
 }
 
@@ -150,6 +155,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 		{ "sieve-dir", required_argument, NULL, OPT_SIEVE_DIR },
 		{ "sieve-global-dir", required_argument, NULL,
 		    OPT_SIEVE_GLOBAL_DIR },
+		{ "sendmail", required_argument, NULL, 'm' },
 		{ "size-limit", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 } };
@@ -159,6 +165,7 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 
 	memset(o, 0, sizeof(*o));
 	o->timeout = DEFAULT_TIMEOUT;
+	o->sendmail = "/usr/sbin/sendmail";
 	opterr = 0;
 	for (int i = 1; i < *argc && strcmp((*argv)[i], "--") != 0; i++)
 		if (strcmp((*argv)[i], "--qmail") == 0)
@@ -212,6 +219,14 @@ parse_opts(struct opts *o, int *argc, char ***argv)
 			break;
 		case OPT_SIEVE_GLOBAL_DIR:
 			o->sieve_dirs.global = optarg;
+			break;
+		case 'm':
+			if (optarg[0] != '/') {
+				warnx("--sendmail %s: not an absolute path",
+				    cmd_shown(optarg, 0));
+				bad_usage(o->qmail);
+			}
+			o->sendmail = optarg;
 			break;
 		case 's':
 			/* Decimal digits first: expand_number(3) would wrap
@@ -577,6 +592,21 @@ sieve_failed(const char *path, const struct md_sieve_err *e)
 		warnx("%s: %s; kept in INBOX", path, e->msg);
 }
 
+/* The envelope sender as the script sees it, into BUF: "a@b", "" for
+ * the null sender; NULL when not known (no -r, no -e). */
+static const char *
+envelope_from(const struct run *r, char *buf, size_t size)
+{
+	const char *rp = r->o.rp;
+
+	if (rp == NULL)
+		return NULL;
+	/* "<a@b>" as sanitize made it: a@b */
+	snprintf(buf, size, "%.*s", (int)strlen(rp) - 2 * (rp[0] == '<'),
+	    rp + (rp[0] == '<'));
+	return buf;
+}
+
 /* Run the script over the message now in tmp/: its actions in RES; -1
  * (said) when it failed and the implicit keep holds. */
 static int
@@ -586,14 +616,14 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 	struct md_sieve_err e = { .line = 0 };
 	struct md_header h;
 	struct md_decoder d;
-	const char *rp = r->o.rp;
 	char from[1024] = "";
 	struct md_sieve_msg m = { .h = &h,
 		.d = &d,
 		.size = r->tmp.size,
 		.to = r->o.dt,
-		.from = rp ? from : NULL,
-		.root = r->root->m.path };
+		.from = envelope_from(r, from, sizeof(from)),
+		.root = r->root->m.path,
+		.state = r->root->m.path };
 	/* A message that fits md_tmp's buffer is still whole there: read
 	 * from it, not the file (two opens, a 4 MiB buffer for body). */
 	int whole = r->tmp.size <= sizeof(r->tmp.buf);
@@ -614,9 +644,6 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 	        r->tmp.name) < (int)sizeof(tpath))
 		m.path = tpath;
 
-	if (rp != NULL) /* "<a@b>" as sanitize made it: a@b */
-		snprintf(from, sizeof(from), "%.*s",
-		    (int)strlen(rp) - 2 * (rp[0] == '<'), rp + (rp[0] == '<'));
 	md_header_init(&h);
 	md_decoder_init(&d);
 	if (whole) {
@@ -701,12 +728,6 @@ sieve_stores(struct run *r, const struct md_sieve_result *res)
 	for (size_t i = 0; i < res->n; i++) {
 		const struct md_sieve_action *a = &res->a[i];
 
-		if (a->kind == MD_ACT_REDIRECT) {
-			warnx("%s:%u: redirect is not supported yet; kept in "
-			      "INBOX",
-			    r->o.sieve, a->line);
-			goto fail;
-		}
 		if (a->kind != MD_ACT_KEEP && a->kind != MD_ACT_FILEINTO)
 			continue;
 		if (sieve_target(r, a, &tg[n]) == -1)
@@ -731,29 +752,230 @@ fail:
 static int
 sieve_targets(struct run *r)
 {
-	struct md_sieve_result res = { 0 };
+	struct md_sieve_result *res = &r->sres;
 	int rc = -1;
 
 	r->root = r->tg; /* the one target given */
 	r->tg = NULL;
 	r->ntg = 0;
-	if (sieve_run(r, &res) == -1 || sieve_stores(r, &res) == -1) {
+	if (sieve_run(r, res) == -1 || sieve_stores(r, res) == -1) {
+		/* The implicit keep alone: nothing sent, nothing recorded. */
+		md_sieve_result_free(res);
 		r->tg = calloc(1, sizeof(*r->tg));
 		if (r->tg == NULL)
 			err(EX_TEMPFAIL, "calloc");
 		r->tg[0] = *r->root;
 		r->ntg = 1;
 	}
-	for (size_t i = 0; i < res.n; i++)
-		if (res.a[i].kind == MD_ACT_REJECT ||
-		    res.a[i].kind == MD_ACT_EREJECT) {
+	for (size_t i = 0; i < res->n; i++)
+		if (res->a[i].kind == MD_ACT_REJECT ||
+		    res->a[i].kind == MD_ACT_EREJECT) {
 			warnx("rejected: %s",
-			    cmd_vis(res.a[i].arg, (char[512]){ 0 }, 512));
+			    cmd_vis(res->a[i].arg, (char[512]){ 0 }, 512));
 			rc = EX_NOPERM;
 		}
 	if (rc == -1 && r->ntg == 0)
-		rc = EX_OK; /* discarded */
-	md_sieve_result_free(&res);
+		rc = EX_OK; /* discarded, or sent on only */
+	return rc;
+}
+
+/* ---- --sieve: redirect, vacation and duplicate's records ---- */
+
+/* How long sendmail may take: SEND_TIMEOUT, within what the MTA gave. */
+static unsigned
+send_timeout(const struct run *r)
+{
+	return r->timeout < SEND_TIMEOUT ? r->timeout : SEND_TIMEOUT;
+}
+
+/* Has the message passed RECIPIENT's redirect before (a line of ours)? */
+static int
+redirected_before(const struct md_header *h, const char *recipient)
+{
+	char v[1024];
+
+	for (size_t k = 0; md_header_field(h, "x-sieve-redirected-from", k, v,
+	                       sizeof(v)) >= 0;
+	     k++)
+		if (strcasecmp(v, recipient) == 0)
+			return 1;
+	return 0;
+}
+
+/* sendmail's verdict RC on what was sent to TO: 0, or -1 said, with
+ * TAIL (where the message went) at the end of the line. */
+static int
+sent(const struct run *r, unsigned line, const char *what, const char *to,
+    int rc, const char *tail)
+{
+	if (rc == 0)
+		return 0;
+	if (rc == -1)
+		warnx("%s:%u: %s to %s: %s: %s%s", r->o.sieve, line, what, to,
+		    r->o.sendmail, strerror(errno), tail);
+	else
+		warnx("%s:%u: %s to %s: %s exited %d%s", r->o.sieve, line, what,
+		    to, r->o.sendmail, rc, tail);
+	return -1;
+}
+
+/* redirect A: the message (of header H, the file FD) to A's address
+ * through sendmail, from the envelope sender, with a line that names
+ * the recipient so that it is not redirected by it again. -1, said,
+ * when it was not sent. */
+static int
+sieve_redirect(struct run *r, const struct md_sieve_action *a,
+    const struct md_header *h, int fd, const char *tail)
+{
+	char to[1024], from[1024], *head = NULL;
+	const char *p = a->arg, *sender = envelope_from(r, from, sizeof(from));
+	const char *argv[] = { r->o.sendmail, "-i", "-f",
+		sender && *sender ? sender : "<>", "--", to, NULL };
+	int rc;
+
+	if (md_addr_next(&p, to, sizeof(to)) != 1 ||
+	    md_addr_next(&p, (char[1024]){ 0 }, 1024) != 0) {
+		warnx("%s:%u: redirect \"%s\": not one address%s", r->o.sieve,
+		    a->line, cmd_vis(a->arg, (char[512]){ 0 }, 512), tail);
+		return -1;
+	}
+	if (r->o.dt != NULL && redirected_before(h, r->o.dt)) {
+		warnx("%s:%u: redirect to %s: the message was redirected "
+		      "by %s before; not sent again%s",
+		    r->o.sieve, a->line, to, r->o.dt, tail);
+		return -1;
+	}
+	if (sender == NULL) /* not known: sendmail's own user */
+		argv[2] = "--", argv[3] = to, argv[4] = NULL;
+	/* The message may be stored already: no exit 75 from here on. */
+	if (r->o.dt != NULL &&
+	    asprintf(&head, "X-Sieve-Redirected-From: %s\n", r->o.dt) == -1) {
+		warn("%s:%u: redirect to %s%s", r->o.sieve, a->line, to, tail);
+		return -1;
+	}
+	rc = md_sendmail(argv, head, fd, "Return-Path:", send_timeout(r));
+	free(head);
+	return sent(r, a->line, "redirect", to, rc, tail);
+}
+
+/* vacation A, for the message of header H: answered through sendmail
+ * unless RFC 3834's rules say no or the sender was answered within its
+ * period. The record is made first, atomically (sieve-state.c), so that of
+ * deliveries at once one answers; a send that fails takes it back. */
+static void
+sieve_vacation(
+    struct run *r, const struct md_sieve_action *a, const struct md_header *h)
+{
+	char from[1024], name[256], to[1024], *reply;
+	const char *sender = envelope_from(r, from, sizeof(from));
+	const char *root = r->root->m.path, *p = sender;
+	const char *argv[] = { r->o.sendmail, "-i", "-f", "<>", "--", to,
+		NULL };
+	time_t now = time(NULL);
+
+	if (md_sieve_vacation_refusal(h, sender, r->o.dt, a->vac) != NULL ||
+	    md_addr_next(&p, to, sizeof(to)) != 1)
+		return;
+	if (md_sieve_vacation_record(
+	        a->vac, a->arg, sender, name, sizeof(name)) == -1) {
+		warn("%s:%u: vacation: not answered", r->o.sieve, a->line);
+		return;
+	}
+	switch (
+	    md_sieve_state_mark(root, name, (int64_t)a->vac->secs, now, 0)) {
+	case 0: /* answered already */
+		return;
+	case -1:
+		warn("%s:%u: vacation: %s/%s: not answered", r->o.sieve,
+		    a->line, cmd_shown(root, 0), MD_SIEVE_STATE_DIR);
+		return;
+	}
+	if ((reply = md_sieve_vacation_reply(
+	         a->vac, a->arg, h, sender, r->o.dt, now)) == NULL) {
+		warn("%s:%u: vacation: not answered", r->o.sieve, a->line);
+		(void)md_sieve_state_forget(root, name);
+		return;
+	}
+	if (sent(r, a->line, "vacation reply", to,
+	        md_sendmail(argv, reply, -1, NULL, send_timeout(r)), "") == -1)
+		(void)md_sieve_state_forget(root, name);
+	free(reply);
+}
+
+/* duplicate's records, once the message is delivered (RFC 7352 3:
+ * tracked when the script succeeded), and a few expired ones swept. */
+static void
+sieve_track(struct run *r, int vacation)
+{
+	const char *root = r->root->m.path;
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < r->sres.ntrack; i++) {
+		const struct md_sieve_track *t = &r->sres.track[i];
+
+		if (md_sieve_state_mark(
+		        root, t->name, (int64_t)t->secs, now, t->renew) == -1)
+			warn("duplicate: %s/%s: not recorded",
+			    cmd_shown(root, 0), MD_SIEVE_STATE_DIR);
+	}
+	if (r->sres.ntrack > 0 || vacation)
+		(void)md_sieve_state_sweep(root, now, MD_SIEVE_SWEEP);
+}
+
+/* A message that no store took and whose redirect failed goes to
+ * INBOX: a send that fails never loses it. */
+static int
+keep_in_inbox(struct run *r)
+{
+	free(r->tg);
+	if ((r->tg = calloc(1, sizeof(*r->tg))) == NULL)
+		err(EX_TEMPFAIL, "calloc");
+	r->tg[0] = *r->root;
+	r->ntg = 1;
+	place_all(r, r->o.have_flags ? &r->o.flags : NULL);
+	note_placed(r);
+	sync_batch(r);
+	return targets_status(r);
+}
+
+/* The script's sends, after its stores (STORED: there were some, and
+ * they are on disk): redirects, then the vacation reply, then the
+ * records. The exit status: that of the stores. */
+static int
+sieve_sends(struct run *r, int stored)
+{
+	const struct md_sieve_result *res = &r->sres, none = { 0 };
+	int fd = -1, failed = 0, rc = EX_OK, vacation = 0;
+	struct md_header h;
+
+	md_header_init(&h);
+	for (size_t i = 0; i < res->n; i++)
+		vacation |= res->a[i].kind == MD_ACT_VACATION;
+	if (res->redirects > 0 || vacation) {
+		fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
+		if (fd == -1 || md_header_read(&h, fd) == -1) {
+			warn("%s: the message in tmp/: nothing sent%s",
+			    cmd_shown(r->home->path, 0),
+			    stored ? "" : "; kept in INBOX");
+			failed = res->redirects > 0;
+			res = &none;
+		}
+	}
+	for (size_t i = 0; i < res->n; i++)
+		if (res->a[i].kind == MD_ACT_REDIRECT &&
+		    sieve_redirect(r, &res->a[i], &h, fd,
+		        stored ? "" : "; kept in INBOX") == -1)
+			failed = 1;
+	if (failed && !stored)
+		rc = keep_in_inbox(r);
+	for (size_t i = 0; i < res->n; i++)
+		if (res->a[i].kind == MD_ACT_VACATION)
+			sieve_vacation(r, &res->a[i], &h);
+	if (rc == EX_OK)
+		sieve_track(r, vacation);
+	md_header_free(&h);
+	if (fd != -1)
+		close(fd);
 	return rc;
 }
 
@@ -775,14 +997,23 @@ deliver_one(struct run *r)
 		return classify(errnum, &e, r);
 	}
 	if (r->o.sieve != NULL && (errnum = sieve_targets(r)) != -1) {
-		md_tmp_remove(&r->tmp); /* discarded or rejected */
+		if (errnum == EX_OK) /* stored nowhere: sent on, or not */
+			errnum = sieve_sends(r, 0);
+		md_sieve_result_free(&r->sres);
+		md_tmp_remove(&r->tmp);
 		return errnum;
 	}
 	place_all(r, r->o.have_flags ? &r->o.flags : NULL);
 	note_placed(r);
 	sync_batch(r);
+	errnum = targets_status(r);
+	/* Sent only once the stores are on disk; none if one failed (the
+	 * MTA tries again, and the script with it). */
+	if (r->o.sieve != NULL && errnum == EX_OK)
+		errnum = sieve_sends(r, 1);
+	md_sieve_result_free(&r->sres);
 	md_tmp_remove(&r->tmp);
-	return targets_status(r);
+	return errnum;
 }
 
 /* One mbox message: flags from Status:/X-Status: and -F, mtime kept. */

@@ -94,7 +94,8 @@ flag_one(const char *path, const struct opts *o, struct root *root)
 		    cmd_shown(path, 0), root->bad_kw, cmd_shown(mp.root, 1));
 		return -1;
 	}
-	strlcpy(given, mp.name, sizeof(given));
+	if (!o->quiet) /* kept to print it as given when untouched */
+		strlcpy(given, mp.name, sizeof(given));
 	given_sub = mp.sub;
 	if ((changed = md_change_in(&root->ch, &mp, &root->c, &e)) == -1) {
 		cmd_warn_message(path, mp.root, &e);

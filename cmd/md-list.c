@@ -155,17 +155,18 @@ dir_open(struct run *r, struct dir *d, const char *root, int folder)
 
 /*
  * The message PATH (printed as it is), named NAME in the directory
- * DIRFD where READ is found: its record from the cache or the file,
- * then --match, then printed or kept for --sort.
+ * DIRFD where READ is found, of d_type TYPE (DT_UNKNOWN when not
+ * listed): its record from the cache or the file, then --match, then
+ * printed or kept for --sort.
  */
 static void
 message(struct run *r, struct dir *d, const char *path, size_t pathlen,
-    const char *name, int dirfd, const char *read)
+    const char *name, int dirfd, const char *read, unsigned char type)
 {
 	struct md_listed m = { .path = path, .pathlen = pathlen, .name = name };
 	struct md_err e;
-	int rc =
-	    md_listing_fill(&r->l, &d->src, &d->pick.kw, dirfd, read, &m, &e);
+	int rc = md_listing_fill(
+	    &r->l, &d->src, &d->pick.kw, dirfd, read, type, &m, &e);
 
 	if (rc == -1 && errno == ENOMEM)
 		err(EX_OSERR, "%s", cmd_shown(path, 0));
@@ -223,8 +224,8 @@ list_sub(struct run *r, const char *path, int in_new, struct dir *d,
 			md_tally_add(&s->t, sc.fd, name, &f, in_new);
 		else if (r->headers) {
 			memcpy(prefix + plen, name, n + 1);
-			message(
-			    r, d, prefix, plen + n, prefix + plen, sc.fd, name);
+			message(r, d, prefix, plen + n, prefix + plen, sc.fd,
+			    name, type);
 		} else {
 			cmd_out_put(&r->out, prefix, plen);
 			cmd_out_put(&r->out, name, n);
@@ -311,7 +312,7 @@ stdin_item(void *arg, const char *line)
 		return 0;
 	if (r->headers)
 		message(r, &r->stdin_dir, line, n, line + n - strlen(mp.name),
-		    AT_FDCWD, line);
+		    AT_FDCWD, line, DT_UNKNOWN);
 	else {
 		cmd_out_put(&r->out, line, n);
 		cmd_out_put(&r->out, &r->o.eol, 1);

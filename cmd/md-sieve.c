@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -110,9 +111,13 @@ static void
 print_action(const struct md_sieve_action *a)
 {
 	static const char *const names[] = { "keep", "fileinto", "discard",
-		"redirect", "reject", "ereject" };
+		"redirect", "reject", "ereject", "vacation" };
 
 	fputs(names[a->kind], stdout);
+	if (a->kind == MD_ACT_VACATION) { /* its reason is in the reply */
+		printf("\t%llu\n", (unsigned long long)a->vac->secs);
+		return;
+	}
 	if (a->arg != NULL) {
 		putchar('\t');
 		cmd_put_tsv(stdout, a->arg);
@@ -122,6 +127,32 @@ print_action(const struct md_sieve_action *a)
 		cmd_put_tsv(stdout, a->flags);
 	}
 	putchar('\n');
+}
+
+/* -t: whether vacation V would answer, and the answer, each of its
+ * lines after a tab; nothing is sent. */
+static void
+show_vacation(const struct md_sieve_action *a, const struct md_header *h,
+    const char *from, const char *to)
+{
+	const char *why = md_sieve_vacation_refusal(h, from, to, a->vac);
+	char *reply;
+
+	if (why != NULL) {
+		printf("\tnot sent: %s\n", why);
+		return;
+	}
+	printf("\tsent to %s unless answered within the period\n", from);
+	if ((reply = md_sieve_vacation_reply(
+	         a->vac, a->arg, h, from, to, time(NULL))) == NULL)
+		err(1, "the vacation reply");
+	for (char *p = reply, *nl; *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		printf("\t%.*s\n", (int)(nl - p), p);
+		if (*nl == '\0')
+			break;
+	}
+	free(reply);
 }
 
 static int
@@ -155,8 +186,11 @@ try(const char *path, const char *from, const char *to)
 	if (rc != 0) /* what md-deliver does on a script error */
 		puts("keep");
 	else
-		for (size_t i = 0; i < r.n; i++)
+		for (size_t i = 0; i < r.n; i++) {
 			print_action(&r.a[i]);
+			if (r.a[i].kind == MD_ACT_VACATION)
+				show_vacation(&r.a[i], &h, from, to);
+		}
 	if (rc == 0)
 		md_sieve_free(&s);
 	md_sieve_result_free(&r);
@@ -311,8 +345,17 @@ carry_out(struct refile *rf, const char *root, const char *path,
 			last = &r->a[i];
 		else if (r->a[i].kind == MD_ACT_DISCARD)
 			discard = 1;
-		else /* redirect, reject: not here, so the message stays */
+		else if (r->a[i].kind == MD_ACT_VACATION)
+			warnx("%s: %s:%u: vacation: no reply from md-sieve -e",
+			    cmd_shown(path, 0), rf->script, r->a[i].line);
+		else { /* redirect, reject: not here, so the message stays */
 			elsewhere = 1;
+			if (r->a[i].kind == MD_ACT_REDIRECT)
+				warnx("%s: %s:%u: redirect: not sent by "
+				      "md-sieve -e; left here",
+				    cmd_shown(path, 0), rf->script,
+				    r->a[i].line);
+		}
 	for (size_t i = 0; i < r->n && rc == 0; i++)
 		if (r->a[i].kind == MD_ACT_FILEINTO)
 			rc = file_into(rf, &mp, root, &r->a[i],

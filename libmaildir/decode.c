@@ -287,13 +287,14 @@ flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 	r->len = 0;
 }
 
-static int
-hexval(int c)
+int
+md_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
 static size_t
@@ -307,8 +308,8 @@ decode_q(const char *s, size_t n, char *out, size_t size)
 		if (s[i] == '_')
 			out[k++] = ' ';
 		else if (s[i] == '=' && i + 2 < n &&
-		         (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		         (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+		         (hi = md_hexval((unsigned char)s[i + 1])) >= 0 &&
+		         (lo = md_hexval((unsigned char)s[i + 2])) >= 0) {
 			out[k++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else
@@ -317,16 +318,29 @@ decode_q(const char *s, size_t n, char *out, size_t size)
 	return k;
 }
 
-static int
-b64val(int c)
+/* Each base64 digit's value plus one, 0 for any other byte: a look-up,
+ * not five tests, as B words are half of a listing's From: and Subject:
+ * fields and each is decoded twice (checked, then decoded). */
+/* clang-format off */
+static const unsigned char b64_1[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
+	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
+	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
+	['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+	['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
+	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+	['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
+	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
+	['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+/* clang-format on */
+
+int
+md_b64val(int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
+	return b64_1[c] - 1;
 }
 
 /* Base64 without padding rules: bad characters are skipped, a dangling
@@ -339,7 +353,7 @@ decode_b(const char *s, size_t n, char *out, size_t size)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n && s[i] != '='; i++) {
-		int v = b64val((unsigned char)s[i]);
+		int v = md_b64val((unsigned char)s[i]);
 
 		if (v < 0)
 			return -1;

@@ -114,15 +114,17 @@ md_flags_format(const struct md_flags *f, char *buf, size_t size)
 {
 	size_t n = 0;
 
-	for (unsigned c = 1; c < 256; c++) {
-		if (!md_flags_has(f, (unsigned char)c))
-			continue;
-		if (n + 1 >= size) {
-			errno = ENAMETOOLONG;
-			return -1;
+	/* The set bits only, lowest first: a name has a few of 255. */
+	for (unsigned w = 0; w < 4; w++)
+		for (uint64_t b = f->bits[w] & (w == 0 ? ~1ull : ~0ull); b != 0;
+		     b &= b - 1) {
+			if (n + 1 >= size) {
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+			buf[n++] =
+			    (char)(w * 64 + (unsigned)__builtin_ctzll(b));
 		}
-		buf[n++] = (char)c;
-	}
 	if (size == 0) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -136,66 +138,70 @@ md_flags_format(const struct md_flags *f, char *buf, size_t size)
  * from the info after the last ':', as mutt and Dovecot read it, so an odd
  * name with several colons keeps its middle part untouched.
  */
+/* The flags of the info after LAST (the last ':') into F when it is
+ * ":2,"; where a ',' ends them, the tail after it, else NULL. */
+static const char *
+info_flags(const char *last, struct md_flags *f)
+{
+	md_flags_zero(f);
+	if (last == NULL || last[1] != '2' || last[2] != ',')
+		return NULL;
+	for (const char *p = last + 3; *p; p++) {
+		if (*p == ',')
+			return p + 1;
+		md_flags_set(f, (unsigned char)*p, 1);
+	}
+	return NULL;
+}
+
 void
 md_name_parse(const char *name, struct md_name *n)
 {
 	const char *last = strrchr(name, ':');
 
-	md_flags_zero(&n->flags);
 	n->baselen = md_name_baselen(name);
-	n->tail = NULL;
+	n->tail = info_flags(last, &n->flags);
 	if (last == NULL) {
 		n->keeplen = strlen(name);
 		n->kind = MD_INFO_NONE;
 		return;
 	}
 	n->keeplen = (size_t)(last - name);
-	if (last[1] != '2' || last[2] != ',') {
-		n->kind = MD_INFO_OTHER;
-		return;
-	}
-	n->kind = MD_INFO_2;
-	for (const char *p = last + 3; *p; p++) {
-		if (*p == ',') {
-			n->tail = p + 1;
-			break;
-		}
-		md_flags_set(&n->flags, (unsigned char)*p, 1);
-	}
+	n->kind = last[1] == '2' && last[2] == ',' ? MD_INFO_2 : MD_INFO_OTHER;
 }
 
-/* The flags a name carries: those of ":2," info, none otherwise. */
+/* The flags a name carries: those of ":2," info, none otherwise; its
+ * base is not looked for (a listing asks this of every name). */
 void
 md_name_flags(const char *name, struct md_flags *f)
 {
-	struct md_name n;
-
-	md_name_parse(name, &n);
-	*f = n.flags; /* md_name_parse leaves them empty unless ":2," */
+	info_flags(strrchr(name, ':'), f);
 }
 
 int
 md_name_format(char *buf, size_t size, const char *name,
     const struct md_name *n, const struct md_flags *flags)
 {
-	char fl[257];
-	size_t need;
+	char fl[257], *p = buf;
+	int nf;
+	size_t need, tl;
 
-	if (md_flags_format(flags, fl, sizeof(fl)) == -1)
+	if ((nf = md_flags_format(flags, fl, sizeof(fl))) == -1)
 		return -1;
-	need =
-	    n->keeplen + 3 + strlen(fl) + (n->tail ? 1 + strlen(n->tail) : 0);
+	tl = n->tail ? strlen(n->tail) : 0;
+	need = n->keeplen + 3 + (size_t)nf + (n->tail ? 1 + tl : 0);
 	if (need >= size || need > NAME_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	memcpy(buf, name, n->keeplen);
-	buf[n->keeplen] = '\0';
-	strlcat(buf, ":2,", size);
-	strlcat(buf, fl, size);
+	/* Lengths known and checked: copied, not scanned again. */
+	p = mempcpy(p, name, n->keeplen);
+	p = mempcpy(p, ":2,", 3);
+	p = mempcpy(p, fl, (size_t)nf);
 	if (n->tail) {
-		strlcat(buf, ",", size);
-		strlcat(buf, n->tail, size);
+		*p++ = ',';
+		p = mempcpy(p, n->tail, tl);
 	}
+	*p = '\0';
 	return 0;
 }

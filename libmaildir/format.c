@@ -115,8 +115,9 @@ item_needs(const struct md_format_item *it)
 		return MD_NEED_SUMMARY | 1u << it->field;
 	case MD_FMT_SIZE:
 	case MD_FMT_HSIZE:
-	case MD_FMT_DATE:
 	case MD_FMT_RECEIVED:
+		return MD_NEED_SUMMARY | MD_NEED_STAT;
+	case MD_FMT_DATE: /* the mtime only when Date: will not do */
 		return MD_NEED_SUMMARY;
 	case MD_FMT_FOLDER:
 		return MD_NEED_FOLDER;

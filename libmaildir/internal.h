@@ -50,6 +50,16 @@ size_t md_header_value(
 void md_header_find(
     const struct md_header *h, const char *const *names, size_t n, long *idx);
 
+/* ---- summary.c ---- */
+
+/* md_summary_read for the directory entry NAME of type TYPE (its
+ * d_type): a regular file (DT_REG) is not fstat'ed unless WANT_STAT is
+ * set or it has no usable Date: (the date is then its mtime); its size
+ * and mtime are then 0. A listing showing neither saves a system call a
+ * message. */
+int md_summary_read_entry(struct md_summarizer *z, int dirfd, const char *name,
+    unsigned char type, int want_stat, struct md_summary *s, struct md_err *e);
+
 /* ---- decode.c: header text to UTF-8 (RFC 2047, undeclared 8-bit) ---- */
 
 void md_decoder_init(struct md_decoder *d);
@@ -74,6 +84,11 @@ size_t md_utf8_len(const unsigned char *s, size_t n);
  * as U+FFFD, control bytes kept. Returns the length. */
 size_t md_decode_charset(struct md_decoder *d, const char *charset,
     const char *in, size_t len, char *out, size_t size);
+/* The value of the hex digit C (either case), or -1. */
+int md_hexval(int c);
+/* The value of the base64 character C (RFC 4648's alphabet; C a byte,
+ * 0 to 255), or -1. */
+int md_b64val(int c);
 
 /* ---- mime.c: the MIME parts of a message, and their bodies decoded ---- */
 
@@ -402,6 +417,7 @@ struct md_listed {
 #define MD_NEED_SUMMARY (1u << 16)  /* fields, size or dates */
 #define MD_NEED_FOLDER (1u << 17)   /* struct md_listed's folder */
 #define MD_NEED_KEYWORDS (1u << 18) /* struct md_listed's kw */
+#define MD_NEED_STAT (1u << 19)     /* the size or mtime (%z, %r, ...) */
 
 #define MD_FORMAT_WIDTH 4096  /* the widest width of an escape */
 #define MD_FORMAT_PATTERN 256 /* bytes of a %{...}d strftime pattern */
@@ -619,7 +635,7 @@ void md_listing_close(struct md_listing_dir *d);
  * regular file). M points into L and D until the next call. */
 int md_listing_fill(struct md_listing *l, struct md_listing_dir *d,
     const struct md_keywords *kw, int dirfd, const char *read,
-    struct md_listed *m, struct md_err *e);
+    unsigned char type, struct md_listed *m, struct md_err *e);
 
 /* ---- tally.c: what md-list -i counts of a maildir ---- */
 

@@ -117,12 +117,13 @@ static int
 from_cache(struct md_listing_dir *d, const char *name, struct md_summary *s)
 {
 	const char *base = name;
-	size_t n = md_name_baselen(name);
 	struct md_str b;
+	size_t n;
 	long k;
 
 	if (!d->cached)
 		return 0;
+	n = md_name_baselen(name);
 	md_cache_walk_find_n(&d->walk, &base, &n, 1, &k);
 	return k >= 0 && md_cache_walk_entry(&d->walk, k, &b, s) == 0;
 }
@@ -153,7 +154,7 @@ keyword_names(struct md_listing *l, const struct md_keywords *kw,
 int
 md_listing_fill(struct md_listing *l, struct md_listing_dir *d,
     const struct md_keywords *kw, int dirfd, const char *read,
-    struct md_listed *m, struct md_err *e)
+    unsigned char type, struct md_listed *m, struct md_err *e)
 {
 	m->folder = d->folder;
 	m->kw = "";
@@ -163,7 +164,8 @@ md_listing_fill(struct md_listing *l, struct md_listing_dir *d,
 		return -1;
 	memset(&m->s, 0, sizeof(m->s));
 	if (l->z != NULL && !from_cache(d, m->name, &m->s) &&
-	    md_summary_read(l->z, dirfd, read, &m->s, e) == -1)
+	    md_summary_read_entry(l->z, dirfd, read, type,
+	        (l->need & MD_NEED_STAT) != 0, &m->s, e) == -1)
 		return -1;
 	return md_match_test(&l->match, &m->s);
 }

@@ -387,15 +387,6 @@ md_mime_free(struct md_mime *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Quoted-printable: soft line breaks and white space at a line's end
  * dropped, "=XX" decoded, any other '=' kept as it is. */
 static size_t
@@ -419,8 +410,9 @@ unqp(const char *s, size_t n, char *out)
 			out[k++] = s[i];
 		} else if (s[i] != '=')
 			out[k++] = s[i];
-		else if (i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		         (lo = hexval(s[i + 2])) >= 0) {
+		else if (i + 2 < n &&
+		         (hi = md_hexval((unsigned char)s[i + 1])) >= 0 &&
+		         (lo = md_hexval((unsigned char)s[i + 2])) >= 0) {
 			out[k++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {
@@ -442,18 +434,6 @@ unqp(const char *s, size_t n, char *out)
 	return k;
 }
 
-static int
-b64(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 /* Base64: white space skipped; '=' or a bad character ends it. */
 static size_t
 unbase64(const char *s, size_t n, char *out)
@@ -463,7 +443,7 @@ unbase64(const char *s, size_t n, char *out)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int v = b64((unsigned char)s[i]);
+		int v = md_b64val((unsigned char)s[i]);
 
 		if (v < 0) {
 			if (strchr(" \t\r\n", s[i]) != NULL && s[i] != '\0')

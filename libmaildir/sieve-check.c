@@ -19,14 +19,24 @@
 #include "internal.h"
 
 enum {
-	T_CMP = 1 << 0,   /* :comparator "name" */
-	T_MATCH = 1 << 1, /* :is :contains :matches (:regex :value :count) */
-	T_PART = 1 << 2,  /* :all :localpart :domain (:user :detail) */
-	T_SIZE = 1 << 3,  /* :over :under, one of them */
-	T_COPY = 1 << 4,  /* :copy */
-	T_FLAGS = 1 << 5, /* :flags list */
-	T_MOD = 1 << 6,   /* set's :lower ... :length, several */
-	T_CREATE = 1 << 7 /* fileinto :create (mailbox) */
+	T_CMP = 1 << 0,    /* :comparator "name" */
+	T_MATCH = 1 << 1,  /* :is :contains :matches (:regex :value :count) */
+	T_PART = 1 << 2,   /* :all :localpart :domain (:user :detail) */
+	T_SIZE = 1 << 3,   /* :over :under, one of them */
+	T_COPY = 1 << 4,   /* :copy */
+	T_FLAGS = 1 << 5,  /* :flags list */
+	T_MOD = 1 << 6,    /* set's :lower ... :length, several */
+	T_CREATE = 1 << 7, /* fileinto :create (mailbox) */
+	/* duplicate and vacation: a string or number after most */
+	T_HANDLE = 1 << 20, /* :handle "h" */
+	T_DUPID = 1 << 21,  /* :header "name" or :uniqueid "id" */
+	T_DSECS = 1 << 22,  /* duplicate :seconds N */
+	T_DLAST = 1 << 23,  /* duplicate :last */
+	T_PERIOD = 1 << 24, /* vacation :days N or :seconds N */
+	T_SUBJECT = 1 << 25,
+	T_VFROM = 1 << 26,
+	T_ADDRS = 1 << 27,
+	T_MIME = 1 << 28
 };
 
 /* The date and index extensions' (RFC 5260), in bits of their own. */
@@ -78,6 +88,11 @@ static const struct def defs[] = {
 	{ "set", MD_SV_SET, MD_CAP_VARIABLES, 0, "SS", T_MOD, NO_TESTS, 0 },
 	{ "address", MD_SV_ADDRESS, 0, 1, "LL",
 	    T_CMP | T_MATCH | T_PART | T_INDEX | T_LAST, NO_TESTS, 0 },
+	{ "vacation", MD_SV_VACATION, MD_CAP_VACATION, 0, "S",
+	    T_PERIOD | T_SUBJECT | T_VFROM | T_ADDRS | T_MIME | T_HANDLE,
+	    NO_TESTS, 0 },
+	{ "duplicate", MD_SV_DUPLICATE, MD_CAP_DUPLICATE, 1, "",
+	    T_HANDLE | T_DUPID | T_DSECS | T_DLAST, NO_TESTS, 0 },
 	{ "envelope", MD_SV_ENVELOPE, MD_CAP_ENVELOPE, 1, "LL",
 	    T_CMP | T_MATCH | T_PART, NO_TESTS, 0 },
 	{ "header", MD_SV_HEADER, 0, 1, "LL",
@@ -129,6 +144,9 @@ static const struct {
 	{ "index", MD_CAP_INDEX },
 	{ "include", MD_CAP_INCLUDE },
 	{ "body", MD_CAP_BODY },
+	{ "duplicate", MD_CAP_DUPLICATE },
+	{ "vacation", MD_CAP_VACATION },
+	{ "vacation-seconds", MD_CAP_VACATION | MD_CAP_VACSECONDS },
 	{ "comparator-i;octet", 0 },
 	{ "comparator-i;ascii-casemap", 0 },
 };
@@ -176,6 +194,18 @@ static const struct tagdef tagdefs[] = {
 	{ "raw", T_BODY, MD_BODY_RAW, MD_CAP_BODY },
 	{ "text", T_BODY, MD_BODY_TEXT, MD_CAP_BODY },
 	{ "content", T_BODY, MD_BODY_CONTENT, MD_CAP_BODY },
+	{ "handle", T_HANDLE, 0, MD_CAP_DUPLICATE },
+	{ "handle", T_HANDLE, 0, MD_CAP_VACATION },
+	{ "header", T_DUPID, 0, MD_CAP_DUPLICATE },
+	{ "uniqueid", T_DUPID, 1, MD_CAP_DUPLICATE },
+	{ "seconds", T_DSECS, 1, MD_CAP_DUPLICATE },
+	{ "last", T_DLAST, 1, MD_CAP_DUPLICATE },
+	{ "days", T_PERIOD, 86400, MD_CAP_VACATION },
+	{ "seconds", T_PERIOD, 1, MD_CAP_VACSECONDS },
+	{ "subject", T_SUBJECT, 0, MD_CAP_VACATION },
+	{ "from", T_VFROM, 0, MD_CAP_VACATION },
+	{ "addresses", T_ADDRS, 0, MD_CAP_VACATION },
+	{ "mime", T_MIME, 1, MD_CAP_VACATION },
 };
 
 /* set's modifiers of one precedence exclude each other (RFC 5229 4). */
@@ -314,6 +344,52 @@ read_date_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
 	return 0;
 }
 
+/* A tag of duplicate or vacation (KIND, VALUE of tagdefs) and what
+ * follows it, into N's spec. */
+static int
+read_send_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
+    int value, size_t *i)
+{
+	struct md_sieve_spec *sp = &n->spec;
+	const struct md_sieve_arg *a = &n->args[*i], *v;
+
+	if (kind == T_DLAST || kind == T_MIME) {
+		*(kind == T_DLAST ? &sp->dlast : &sp->mime) = 1;
+		return 0;
+	}
+	if (kind == T_DSECS || kind == T_PERIOD) {
+		if (*i + 1 >= n->nargs || n->args[*i + 1].kind != MD_ARG_NUMBER)
+			return bad(c, a->line, a->col,
+			    "':%s' needs a number after it", a->s[0]);
+		v = &n->args[++*i];
+		sp->secs = v->num > UINT32_MAX ? (uint64_t)UINT32_MAX * value
+		                               : v->num * (uint64_t)value;
+		sp->has_secs = 1;
+		return 0;
+	}
+	if (kind == T_ADDRS) {
+		if (*i + 1 >= n->nargs ||
+		    n->args[*i + 1].kind != MD_ARG_STRINGS)
+			return bad(c, a->line, a->col,
+			    "':%s' needs a string list after it", a->s[0]);
+		sp->addrs = &n->args[++*i];
+		return 0;
+	}
+	if ((v = tag_string(c, n, i)) == NULL)
+		return -1;
+	if (kind == T_HANDLE)
+		sp->handle = v;
+	else if (kind == T_SUBJECT)
+		sp->subject = v;
+	else if (kind == T_VFROM)
+		sp->vfrom = v;
+	else {
+		sp->dupid = v;
+		sp->uniqueid = value;
+	}
+	return 0;
+}
+
 /* The tag at N's args[*I] into SP; *SEEN the kinds met so far. */
 static int
 read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
@@ -382,6 +458,16 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 			    "':%s' needs a string list after it", a->s[0]);
 		sp->types = &n->args[++*i];
 		return 0;
+	case T_HANDLE:
+	case T_DUPID:
+	case T_DSECS:
+	case T_DLAST:
+	case T_PERIOD:
+	case T_SUBJECT:
+	case T_VFROM:
+	case T_ADDRS:
+	case T_MIME:
+		return read_send_tag(c, n, t->kind, t->value, i);
 	default: /* T_FLAGS */
 		if (*i + 1 >= n->nargs ||
 		    n->args[*i + 1].kind != MD_ARG_STRINGS)
@@ -553,6 +639,26 @@ share_names(struct checker *c, struct md_sieve_node *n)
 	}
 }
 
+/* redirect's address and vacation's :from: one address each, as
+ * Pigeonhole has it when the script is compiled; a string with a
+ * variable in it is known only as it runs (md-deliver checks it then). */
+static int
+check_address(struct checker *c, const struct md_sieve_arg *a, const char *what)
+{
+	char addr[1024];
+	const char *p;
+
+	if (a == NULL ||
+	    ((c->caps & MD_CAP_VARIABLES) && strstr(a->s[0], "${") != NULL))
+		return 0;
+	p = a->s[0];
+	if (md_addr_next(&p, addr, sizeof(addr)) == 1 &&
+	    md_addr_next(&p, addr, sizeof(addr)) == 0)
+		return 0;
+	return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line, a->col,
+	    "%s '%s' is not one address", what, a->s[0]);
+}
+
 static int check_nodes(
     struct checker *c, struct md_sieve_node *v, size_t n, int top);
 
@@ -591,6 +697,12 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 		return -1;
 	if ((d->id == MD_SV_INCLUDE || d->id == MD_SV_GLOBAL) &&
 	    check_include(c, n) < 0)
+		return -1;
+	if (d->id == MD_SV_REDIRECT &&
+	    check_address(c, n->spec.pos[0], "redirect address") < 0)
+		return -1;
+	if (d->id == MD_SV_VACATION &&
+	    check_address(c, n->spec.vfrom, "vacation :from") < 0)
 		return -1;
 	if (d->id == MD_SV_HEADER || d->id == MD_SV_ADDRESS)
 		share_names(c, n);

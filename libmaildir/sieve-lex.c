@@ -427,18 +427,6 @@ md_sieve_lex(
 	    "unexpected byte 0x%02x", (unsigned)c);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static size_t
 put_utf8(char *out, unsigned long c)
 {
@@ -489,10 +477,10 @@ encoded_one(const char *s, const char *end, char *out, size_t *n, size_t *used)
 			p++;
 		if (p < end && *p == '}' && digits == 0 && *n > 0)
 			break;
-		while (p < end && hexval((unsigned char)*p) >= 0) {
+		while (p < end && md_hexval((unsigned char)*p) >= 0) {
 			if (v <= 0x10ffff)
 				v = v << 4 |
-				    (unsigned long)hexval((unsigned char)*p);
+				    (unsigned long)md_hexval((unsigned char)*p);
 			p++;
 			digits++;
 		}

@@ -532,6 +532,18 @@ body_values(struct runner *rn, const struct md_sieve_spec *sp)
 	return match_keys(rn, sp, sp->pos[0], n);
 }
 
+/* duplicate (RFC 7352): sieve-send.c's, its strings expanded here. */
+static int
+test_duplicate(struct runner *rn, const struct md_sieve_spec *sp)
+{
+	const char *handle = NULL, *id = NULL;
+
+	if ((sp->handle && (handle = xs(rn, sp->handle->s[0])) == NULL) ||
+	    (sp->dupid && (id = xs(rn, sp->dupid->s[0])) == NULL))
+		return -1;
+	return md_sieve_duplicate(rn->m, sp, handle, id, rn->r, rn->e);
+}
+
 /* ---- imap4flags: sets of flags as space-separated words ---- */
 
 /* Is the word F (N bytes) in SET? Flags are case-insensitive. */
@@ -603,7 +615,10 @@ md_sieve_result_free(struct md_sieve_result *r)
 		free(r->a[i].arg);
 		free(r->a[i].flags);
 	}
+	for (size_t i = 0; i < r->n; i++)
+		md_sieve_vacation_free(r->a[i].vac);
 	free(r->a);
+	free(r->track);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -646,6 +661,8 @@ same_action(const struct md_sieve_action *a, int kind, const char *arg)
 		                                      unprefixed(arg)) == 0);
 	if (kind == MD_ACT_REDIRECT)
 		return (int)a->kind == kind && same_address(a->arg, arg);
+	if (kind == MD_ACT_VACATION) /* a second one: vacation_cmd says */
+		return 0;
 	return (int)a->kind == kind && kind == MD_ACT_DISCARD;
 }
 
@@ -653,7 +670,7 @@ static const char *
 act_name(int kind)
 {
 	static const char *const names[] = { "keep", "fileinto", "discard",
-		"redirect", "reject", "ereject" };
+		"redirect", "reject", "ereject", "vacation" };
 
 	return names[kind];
 }
@@ -781,6 +798,8 @@ test(struct runner *rn, const struct md_sieve_node *t)
 		return test_date(rn, sp);
 	case MD_SV_BODY:
 		return test_body(rn, sp);
+	case MD_SV_DUPLICATE:
+		return test_duplicate(rn, sp);
 	default: /* MD_SV_HASFLAG */
 		for (const char *p = rn->flags; p && *p;) {
 			size_t n = strcspn(p, " ");
@@ -797,6 +816,45 @@ test(struct runner *rn, const struct md_sieve_node *t)
 
 static int run_block(
     struct runner *rn, const struct md_sieve_node *v, size_t n);
+
+/* vacation (RFC 5230): once a run, its strings expanded, the rest of
+ * it sieve-send.c's. */
+static int
+vacation_cmd(
+    struct runner *rn, const struct md_sieve_node *c, const char *reason)
+{
+	const struct md_sieve_spec *sp = &c->spec;
+	const char *s[3] = { NULL, NULL, NULL }, **addrs = NULL;
+	const struct md_sieve_arg *const args[3] = { sp->subject, sp->vfrom,
+		sp->handle };
+	size_t naddrs = sp->addrs ? sp->addrs->n : 0;
+	struct md_sieve_action *a;
+	int rc = -1;
+
+	for (size_t i = 0; i < rn->r->n; i++)
+		if (rn->r->a[i].kind == MD_ACT_VACATION)
+			return md_sieve_errf(rn->e, MD_SIEVE_RUNTIME, c->line,
+			    0, "vacation twice in one run");
+	for (size_t i = 0; i < 3; i++)
+		if (args[i] && (s[i] = xs(rn, args[i]->s[0])) == NULL)
+			return -1;
+	if (naddrs && (addrs = calloc(naddrs, sizeof(*addrs))) == NULL)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	for (size_t i = 0; i < naddrs; i++)
+		if ((addrs[i] = xs(rn, sp->addrs->s[i])) == NULL)
+			goto out;
+	if (add_action(rn, MD_ACT_VACATION, reason, NULL, c->line) < 0)
+		goto out;
+	a = &rn->r->a[rn->r->n - 1];
+	if ((a->vac = md_sieve_vacation_new(
+	         sp, s[0], s[1], s[2], addrs, naddrs)) == NULL)
+		md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	else
+		rc = 0;
+out:
+	free(addrs);
+	return rc;
+}
 
 /* The flags a store takes: its :flags, else the internal variable. */
 static int
@@ -887,6 +945,8 @@ command(struct runner *rn, const struct md_sieve_node *c)
 	case MD_SV_REDIRECT:
 		rn->keep = rn->keep && sp->copy;
 		return add_action(rn, MD_ACT_REDIRECT, arg, NULL, c->line);
+	case MD_SV_VACATION:
+		return vacation_cmd(rn, c, arg);
 	case MD_SV_DISCARD:
 		rn->keep = 0;
 		return add_action(rn, MD_ACT_DISCARD, NULL, NULL, c->line);

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define MD_SIEVE_SIZE (1024 * 1024) /* bytes of script, Pigeonhole's */
 #define MD_SIEVE_DEPTH 32           /* blocks and tests within tests */
@@ -129,6 +130,11 @@ struct md_sieve_spec {
 	size_t unit;
 	int body;                         /* body's MD_BODY_ transform */
 	const struct md_sieve_arg *types; /* body :content's types */
+	/* duplicate and vacation (sieve-send.c's): the strings after
+	 * :handle, :header or :uniqueid, :subject, :from, :addresses */
+	const struct md_sieve_arg *handle, *dupid, *subject, *vfrom, *addrs;
+	int uniqueid, dlast, mime, has_secs; /* has_secs: secs given */
+	uint64_t secs;                       /* :seconds, or :days in seconds */
 };
 
 /* A command or a test: a name, arguments, then tests, then a block. */
@@ -180,6 +186,7 @@ enum md_sieve_id {
 	MD_SV_ADDFLAG,
 	MD_SV_REMOVEFLAG,
 	MD_SV_SET,
+	MD_SV_VACATION,
 	/* tests */
 	MD_SV_ADDRESS,
 	MD_SV_ENVELOPE,
@@ -199,7 +206,8 @@ enum md_sieve_id {
 	MD_SV_INCLUDE, /* include (RFC 6609) */
 	MD_SV_RETURN,
 	MD_SV_GLOBAL,
-	MD_SV_BODY /* body (RFC 5173) */
+	MD_SV_BODY, /* body (RFC 5173) */
+	MD_SV_DUPLICATE
 };
 
 enum md_sieve_cmp { MD_CMP_CASEMAP, MD_CMP_OCTET, MD_CMP_NUMERIC };
@@ -255,10 +263,13 @@ enum md_sieve_cap {
 	MD_CAP_ENCODED = 1 << 10, /* encoded-character */
 	MD_CAP_VARIABLES = 1 << 11,
 	MD_CAP_MAILBOX = 1 << 12,
-	MD_CAP_DATE = 1 << 20, /* high bits: others add extensions too */
+	MD_CAP_DATE = 1 << 20,
 	MD_CAP_INDEX = 1 << 21,
 	MD_CAP_INCLUDE = 1 << 22,
-	MD_CAP_BODY = 1 << 23
+	MD_CAP_BODY = 1 << 23,
+	MD_CAP_DUPLICATE = 1 << 25,
+	MD_CAP_VACATION = 1 << 26,
+	MD_CAP_VACSECONDS = 1 << 27 /* vacation-seconds */
 };
 
 /* include's tags (RFC 6609 3.2). */
@@ -387,7 +398,24 @@ enum md_sieve_action_kind {
 	MD_ACT_DISCARD,
 	MD_ACT_REDIRECT,
 	MD_ACT_REJECT,
-	MD_ACT_EREJECT
+	MD_ACT_EREJECT,
+	MD_ACT_VACATION /* arg the reason; vac the rest */
+};
+
+/* What vacation (RFC 5230) asks for, its strings expanded. */
+struct md_sieve_vacation {
+	char *subject, *from, *handle; /* NULL when not given */
+	char **addrs;                  /* :addresses */
+	size_t naddrs;
+	int mime;
+	uint64_t secs; /* the period, within MD_VACATION_MIN/MAX */
+};
+
+/* A duplicate record to make once the delivery succeeded (RFC 7352). */
+struct md_sieve_track {
+	char name[256]; /* md_sieve_state_name's */
+	uint64_t secs;
+	int renew; /* :last, seen: its expiry moved */
 };
 
 struct md_sieve_action {
@@ -396,12 +424,15 @@ struct md_sieve_action {
 	unsigned line;
 	char *arg;   /* folder, address or reason; NULL for keep, discard */
 	char *flags; /* imap4flags: space-separated, NULL for none */
+	struct md_sieve_vacation *vac; /* MD_ACT_VACATION's */
 };
 
 struct md_sieve_result {
 	struct md_sieve_action *a;
 	size_t n, cap;
 	size_t redirects;
+	struct md_sieve_track *track; /* duplicate's, to be recorded */
+	size_t ntrack;
 };
 
 /* A message size not known yet: fstat(2) of the message's fd tells it
@@ -424,8 +455,11 @@ struct md_sieve_msg {
 	/* CLOCK_MONOTONIC nanoseconds past which the run stops with a limit
 	 * error; 0: MD_SIEVE_SECONDS from its start. */
 	int64_t deadline;
-	/* currentdate's moment, seconds since the epoch; 0: the clock's
-	 * (time(2)) when the run begins. */
+	/* The maildir whose records duplicate reads (sieve-state.c); NULL:
+	 * nothing was seen before. */
+	const char *state;
+	/* The moment of currentdate and of the records, seconds since the
+	 * epoch; 0: the clock's (time(2)) when the run begins. */
 	int64_t now;
 };
 
@@ -515,5 +549,79 @@ int md_sieve_flags(const char *words, const char *dir, struct md_flags *f);
 int md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
     unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* ---- sieve-send.c: duplicate, vacation, redirect ---- */
+
+/* Periods in seconds, as Pigeonhole 2.3 has them built in (its
+ * documentation's 14d and 7d for duplicate are not what it does). */
+#define MD_DUPLICATE_SECS (12 * 3600)   /* duplicate's default */
+#define MD_DUPLICATE_MAX (2 * 86400)    /* and most */
+#define MD_VACATION_SECS (7 * 86400)    /* vacation's default */
+#define MD_VACATION_MIN 86400           /* and least */
+#define MD_VACATION_MAX (10000 * 86400) /* Pigeonhole: none; a file's mtime */
+
+/* The duplicate test (RFC 7352) over M: the id is ID itself when
+ * UNIQUEID, else the first field named ID (NULL: Message-ID); none, no
+ * duplicate. 1 when seen before under HANDLE (its record live in
+ * M->state), else 0; the record to make is added to R's track (also
+ * for a seen one with :last, to renew). -1 with E. */
+int md_sieve_duplicate(const struct md_sieve_msg *m,
+    const struct md_sieve_spec *sp, const char *handle, const char *id,
+    struct md_sieve_result *r, struct md_sieve_err *e);
+/* vacation's parameters, expanded by the caller, as a new V. NULL/ENOMEM. */
+struct md_sieve_vacation *md_sieve_vacation_new(const struct md_sieve_spec *sp,
+    const char *subject, const char *from, const char *handle,
+    const char *const *addrs, size_t naddrs);
+void md_sieve_vacation_free(struct md_sieve_vacation *v);
+/* Should vacation V answer the message of header H, sent by SENDER to
+ * RECIPIENT (either NULL when not known)? NULL yes, else why not (RFC
+ * 3834, RFC 5230 4.5 and 4.6, as Pigeonhole decides). */
+const char *md_sieve_vacation_refusal(const struct md_header *h,
+    const char *sender, const char *recipient,
+    const struct md_sieve_vacation *v);
+/* The record of V's replies to SENDER, for md_sieve_state_*: into OUT. */
+int md_sieve_vacation_record(const struct md_sieve_vacation *v,
+    const char *reason, const char *sender, char *out, size_t size);
+/* The reply of V (reason REASON) to SENDER for the message of header H
+ * delivered to RECIPIENT, a whole message, into a new string. NULL/ENOMEM. */
+char *md_sieve_vacation_reply(const struct md_sieve_vacation *v,
+    const char *reason, const struct md_header *h, const char *sender,
+    const char *recipient, time_t now);
+
+/* ---- sendmail.c: a message handed to the MTA ---- */
+
+/* Run ARGV (ARGV[0] a path, no shell) with, on its stdin, HEAD (NULL:
+ * none) then the file IN from its start (-1: none) less a first line
+ * that starts with SKIP (any case; NULL: none); SIGALRM ends it after
+ * SECONDS (0: never). 0 when it exits 0; else its exit status (128 +
+ * the signal that ended it; 127 when it could not be run), or -1 with
+ * errno when it could not be fed. */
+int md_sendmail(const char *const *argv, const char *head, int in,
+    const char *skip, unsigned seconds);
+
+/* ---- sieve-state.c: what duplicate and vacation remember ---- */
+
+#define MD_SIEVE_STATE_DIR "mdkit-sieve" /* in the maildir's root */
+#define MD_SIEVE_SWEEP 16 /* records looked at for expiry a delivery */
+
+/* The record's name for KIND ('d' duplicate, 'v' vacation), HANDLE and
+ * VALUE into OUT (at least 240 bytes): both encoded for a file name,
+ * the end of a long one replaced by sums of the whole. -1/ENAMETOOLONG. */
+int md_sieve_state_name(
+    char kind, const char *handle, const char *value, char *out, size_t size);
+/* Is the record NAME of the maildir ROOT live at NOW (its mtime, the
+ * moment it expires, later)? 1 yes, 0 none or expired, -1 errno. */
+int md_sieve_state_seen(const char *root, const char *name, time_t now);
+/* Record NAME live until NOW + SECONDS, atomically among processes and
+ * hosts: 1 when this call made it, 0 when a live one was there (whose
+ * expiry RENEW moves to NOW + SECONDS), -1 errno. */
+int md_sieve_state_mark(
+    const char *root, const char *name, int64_t seconds, time_t now, int renew);
+/* Remove the record NAME (one this process made, for a send that
+ * failed); 0 also when it is not there, -1 errno. */
+int md_sieve_state_forget(const char *root, const char *name);
+/* Look at MAX records at most, from a random one, and remove those
+ * expired at NOW (and leftovers of a crash); how many went, -1 errno. */
+int md_sieve_state_sweep(const char *root, time_t now, size_t max);
 
 #endif

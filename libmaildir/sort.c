@@ -49,6 +49,8 @@ md_sort_needs(enum md_sort_key key)
 		return MD_NEED_SUMMARY | 1u << MD_S_SUBJECT;
 	if (key == MD_SORT_FROM)
 		return MD_NEED_SUMMARY | 1u << MD_S_NAME;
+	if (key == MD_SORT_SIZE || key == MD_SORT_RECEIVED)
+		return MD_NEED_SUMMARY | MD_NEED_STAT;
 	return MD_NEED_SUMMARY;
 }
 

@@ -5,6 +5,7 @@
  * any of them holds must come with a new MD_CACHE_VERSION, or caches
  * written before it keep the old strings.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -130,8 +131,9 @@ find(struct md_summarizer *z, long *f)
 		f[map[i]] = at[i];
 }
 
-/* The fields of the header indexed in z->h. */
-static void
+/* The fields of the header indexed in z->h; 0 when the date is the
+ * Date: field's, -1 when there is none or it is bad (then s->mtime). */
+static int
 fill(struct md_summarizer *z, struct md_summary *s)
 {
 	long f[H_N];
@@ -153,8 +155,11 @@ fill(struct md_summarizer *z, struct md_summary *s)
 	ids(z, s, MD_S_IRT, f[H_IRT]);
 	ids(z, s, MD_S_REFS, f[H_REFS]);
 	s->date = s->mtime;
-	if (raw_field(z, f[H_DATE]) > 0 && md_date_parse(z->raw, &t) == 0)
+	if (raw_field(z, f[H_DATE]) > 0 && md_date_parse(z->raw, &t) == 0) {
 		s->date = (int64_t)t;
+		return 0;
+	}
+	return -1;
 }
 
 int
@@ -169,32 +174,68 @@ md_summary_parse(struct md_summarizer *z, const char *buf, size_t len,
 	return 0;
 }
 
-int
-md_summary_read(struct md_summarizer *z, int dirfd, const char *name,
-    struct md_summary *s, struct md_err *e)
+/* The size and mtime of the open file FD (NAME) into S; -1 with E when
+ * it cannot be stat'ed or is no regular file (EINVAL). */
+static int
+stat_file(int fd, const char *name, struct md_summary *s, struct md_err *e)
 {
 	struct stat st;
-	int fd, rc = -1, saved;
+
+	if (fstat(fd, &st) == -1)
+		return md_err_set(e, "stat", name, NULL);
+	if (!S_ISREG(st.st_mode)) {
+		md_err_set(e, "open", name, NULL);
+		errno = EINVAL;
+		return -1;
+	}
+	s->size = (uint64_t)st.st_size;
+	s->mtime = (int64_t)st.st_mtime;
+	return 0;
+}
+
+/* The summary of the open file FD (NAME); STATED: its size and mtime
+ * are in S already, else they are read only when the date needs the
+ * mtime. */
+static int
+read_open(struct md_summarizer *z, int fd, const char *name, int stated,
+    struct md_summary *s, struct md_err *e)
+{
+	if (md_header_read(&z->h, fd) == -1)
+		return md_err_set(e, "read", name, NULL);
+	if (fill(z, s) == -1 && !stated) {
+		if (stat_file(fd, name, s, e) == -1)
+			return -1;
+		s->date = s->mtime;
+	}
+	return 0;
+}
+
+int
+md_summary_read_entry(struct md_summarizer *z, int dirfd, const char *name,
+    unsigned char type, int want_stat, struct md_summary *s, struct md_err *e)
+{
+	/* d_type says what the name was when listed; a file put in its
+	 * place since is read all the same (O_NONBLOCK, a bounded read). */
+	int fd, rc, saved, stated = type != DT_REG || want_stat;
 
 	/* O_NONBLOCK: a FIFO planted in cur/ must not hang a listing. */
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd == -1)
 		return md_err_set(e, "open", name, NULL);
-	if (fstat(fd, &st) == -1)
-		md_err_set(e, "stat", name, NULL);
-	else if (!S_ISREG(st.st_mode)) {
-		md_err_set(e, "open", name, NULL);
-		errno = EINVAL;
-	} else if (md_header_read(&z->h, fd) == -1)
-		md_err_set(e, "read", name, NULL);
-	else {
-		s->size = (uint64_t)st.st_size;
-		s->mtime = (int64_t)st.st_mtime;
-		fill(z, s);
-		rc = 0;
-	}
+	s->size = 0;
+	s->mtime = 0;
+	rc = stated ? stat_file(fd, name, s, e) : 0;
+	if (rc == 0)
+		rc = read_open(z, fd, name, stated, s, e);
 	saved = errno;
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+int
+md_summary_read(struct md_summarizer *z, int dirfd, const char *name,
+    struct md_summary *s, struct md_err *e)
+{
+	return md_summary_read_entry(z, dirfd, name, DT_UNKNOWN, 1, s, e);
 }

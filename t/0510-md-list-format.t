@@ -11,7 +11,7 @@
 # with and without the cache; Maildir++ folders (%F), paths on stdin, -0.
 . "$(dirname "$0")/lib.sh"
 
-plan 230
+plan 233
 
 L=$BIN/md-list
 IX=$BIN/md-index
@@ -409,6 +409,13 @@ is "$(line date-broken)" "date-broken|junk@example.org|unparseable date|$d|139" 
     "corpus: a Date: that cannot be read gives the mtime"
 d=$(date -u -d "@$(fmtime "$C/cur/empty:2,S")" '+%Y-%m-%d %H:%M')
 is "$(line empty)" "empty|||$d|0" "corpus: an empty file"
+# Without %z or %r a file is stat'ed only when its date is the mtime.
+"$L" --format '%b|%d' "$C" </dev/null >"$T/dates"
+for b in no-date date-broken empty; do
+	d=$(date -u -d "@$(fmtime "$C/cur/$b:2,S")" '+%Y-%m-%d %H:%M')
+	is "$(grep "^$b|" "$T/dates")" "$b|$d" \
+	    "corpus, '%b|%d' alone: $b dated by its mtime"
+done
 "$L" --format '%b|%f|%s|%c|%z' -N "$C" </dev/null >"$T/out"
 is "$(cat "$T/out")" "huge|Huge|huge header||$(fsize "$C/new/huge")" \
     "corpus: a header over 256 KiB, nothing read beyond it"

@@ -5,16 +5,11 @@
 # the value :matches "*" sees first must be the same under md-sieve -t
 # as under sieve-test.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sieve-oracle.sh"
 
 D=$(cd "$(dirname "$0")/data/sieve" && pwd)
-command -v sieve-test >/dev/null 2>&1 ||
-    skip_all "no sieve-test (Debian's dovecot-sieve; make deps installs it)"
+sieve_oracle_setup
 plan "$(wc -l <"$D/addresses.txt")"
-
-chmod 755 "$T"
-mkdir "$T/o"
-chmod 1777 "$T/o"
-as_user() { as_nobody env HOME="$T/o" "$@"; }
 
 {
 	echo 'require ["fileinto", "relational", "comparator-i;ascii-numeric", "variables"];'

@@ -24,8 +24,9 @@ _mdkit_args_md_check=maildir
 _mdkit_opts_md_deliver='-c --create -d=none --delivered-to=none -e --env
     -F=flags --flags=flags -f=folder --folder=folder -h --help --version
     -M --mbox -q --quiet --qmail --quota-permanent -r=none
-    --return-path=none --sieve=file --sieve-dir=dir --sieve-global-dir=dir
-    -s=none --size-limit=none -t=none --timeout=none -v --verbose'
+    --return-path=none --sendmail=file --sieve=file --sieve-dir=dir
+    --sieve-global-dir=dir -s=none --size-limit=none -t=none
+    --timeout=none -v --verbose'
 _mdkit_args_md_deliver=dir
 
 _mdkit_opts_md_expunge='-0 -a --all -f=folder --folder=folder -h --help

@@ -119,9 +119,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			           ce.len <= strlen(text) - ce.off);
 	} else {
 		FUZZ_CHECK(rc == 0);
+		FUZZ_CHECK((f.need & ~(MD_NEED_FIELDS | MD_NEED_SUMMARY |
+		                         MD_NEED_FOLDER | MD_NEED_KEYWORDS |
+		                         MD_NEED_STAT)) == 0);
+		/* what needs the stat reads the summary too */
 		FUZZ_CHECK(
-		    (f.need & ~(MD_NEED_FIELDS | MD_NEED_SUMMARY |
-		                  MD_NEED_FOLDER | MD_NEED_KEYWORDS)) == 0);
+		    !(f.need & MD_NEED_STAT) || (f.need & MD_NEED_SUMMARY));
 		check_render(&f, &m, &c, text, small);
 		check_render(&f, &m, &c, text, tiny);
 	}

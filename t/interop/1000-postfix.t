@@ -11,7 +11,7 @@ MDKIT_BIN=${MDKIT_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}
 . "$(dirname "$0")/lib.sh"
 
 need_servers postfix swaks
-plan 56
+plan 63
 
 # ---- the documented lines, the same in the man page ----
 snippet mta/README 'mailbox_command = /usr/local/bin/md-deliver -e' \
@@ -210,6 +210,47 @@ is "$(logged "to=<$U_carol@localhost>.*status=sent" 1)" 1 \
 is "$(arrived "$T/u/carol/Maildir" c1)" 1 "it arrived once"
 is "$(fmode "$T/u/carol/Maildir") $(stat -c %U "$T/u/carol/Maildir")" \
     "700 $U_carol" "in a maildir of the user's, mode 0700"
+pf_set "$(adapt <"$T/mbox.cf")"
+
+# ---- --sieve: redirect and vacation, sent through this Postfix ----
+# alice's script sends a copy to bob and answers carol. Postfix's own
+# sendmail cannot reach a private instance (its setgid postdrop reads
+# only the directories /etc/postfix/main.cf allows, and there is none):
+# --sendmail is a script that takes sendmail's arguments and stdin as
+# md-deliver gives them and hands them over by SMTP.
+C=$U_carol
+cat >"$TB/smtp-sendmail" <<EOC
+#!/bin/sh
+# -i -f SENDER -- RECIPIENT
+[ "\$1 \$2 \$4" = "-i -f --" ] || exit 64
+exec swaks --server 127.0.0.1 --port $SMTP_PORT --from "\$3" --to "\$5" \\
+    --data - >/dev/null 2>&1
+EOC
+chmod 755 "$TB/smtp-sendmail"
+printf 'require ["vacation", "copy", "envelope"];\nif envelope :is "to" "%s@localhost" {\n  redirect :copy "%s@localhost";\n  vacation :addresses "someone@localhost" "Away until Monday.";\n}\n' \
+    "$A" "$B" >"$T/u/alice/s.sieve"
+chown "$A" "$T/u/alice/s.sieve"
+pf_set "mailbox_command = $TB/md-deliver -e --sieve=\$HOME/s.sieve --sendmail=$TB/smtp-sendmail"
+message r1 "$T/r1"
+send "$A@localhost" "$T/r1" --from "$C@localhost"
+is "$(logged "to=<$B@localhost>.*status=sent" 2)" 2 \
+    "--sieve redirect: Postfix takes the copy for bob and delivers it"
+f=$(file_with "$T/u/bob/Maildir/new" "Subject: r1")
+is "$(grep -c "^X-Sieve-Redirected-From: $A@localhost\$" "$f"):$(sed -n 1p "$f")" \
+    "1:Return-Path: <$C@localhost>" \
+    "bob's copy names alice, from the original sender"
+is "$(arrived "$MA" r1)" 1 "alice keeps hers (:copy)"
+is "$(logged "to=<$C@localhost>.*status=sent" 2)" 2 \
+    "the vacation reply reaches carol"
+f=$(file_with "$T/u/carol/Maildir/new" "Away until Monday.")
+is "$(sed -n 1p "$f"):$(grep -c '^Auto-Submitted: auto-replied' "$f"):$(grep -c '^In-Reply-To: <r1@mdkit.test>' "$f")" \
+    "Return-Path: <>:1:1" "from the null sender, Auto-Submitted, In-Reply-To"
+message r2 "$T/r2"
+send "$A@localhost" "$T/r2" --from "$C@localhost"
+is "$(logged "to=<$B@localhost>.*status=sent" 3)" 3 "a second message: copied to bob too"
+pf_idle
+is "$(grep -l 'Away until Monday' "$T/u/carol/Maildir/new"/* | wc -l)" 1 \
+    "carol is not answered twice within the period"
 pf_set "$(adapt <"$T/mbox.cf")"
 
 # ---- pipe(8), virtual users ----

@@ -10,7 +10,7 @@ MDKIT_BIN=${MDKIT_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}
 . "$(dirname "$0")/lib.sh"
 
 need_servers dovecot
-plan 45
+plan 47
 
 # ---- the documented lines, the same in the man pages ----
 snippet mta/dovecot.conf mail_location >"$T/location.conf"
@@ -225,6 +225,19 @@ for g in dovecot-uidlist 'dovecot.index*' dovecot-keywords 'dovecot-uidvalidity*
 	[ -n "$(cd "$M" && find . -maxdepth 1 -name "$g")" ] && n=$((n + 1))
 done
 is "$n" 4 "Dovecot made its files in the maildir"
+
+# ---- Sieve's records (mdkit-sieve/) are no folder to Dovecot ----
+au sh -c "printf 'require \"duplicate\"; if duplicate { keep; } discard;\n' >'$T/u/alice/dup.sieve'"
+printf 'Message-ID: <d1@example.org>\nSubject: d1\n\nbody\n' |
+    au "$TB/md-deliver" --sieve "$T/u/alice/dup.sieve" "$M"
+is "$?:$(ls "$M/mdkit-sieve" 2>/dev/null | wc -l)" "0:1" \
+    "md-deliver --sieve keeps duplicate's record in mdkit-sieve/"
+imap alice <<EOC
+LIST "" "*"
+EOC
+tr -d '\r' <"$T/imap.out" | grep '^\* LIST' >"$T/list"
+is "$(grep -c ' INBOX$' "$T/list"):$(grep -ci sieve "$T/list")" 1:0 \
+    "IMAP LIST shows INBOX, and not mdkit-sieve/"
 ml --recursive "$M"
 is "$(grep -c dovecot "$T/out")" 0 "md-list --recursive lists none of them"
 mc -r "$M"

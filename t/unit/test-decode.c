@@ -32,6 +32,10 @@ words(void **state)
 	(void)state;
 	assert_string_equal(dcd("plain text"), "plain text");
 	assert_string_equal(dcd("=?UTF-8?B?w6l0w6k=?="), "\xc3\xa9t\xc3\xa9");
+	/* the last digits, and the first ones of each kind */
+	assert_string_equal(
+	    dcd("=?ISO-8859-1?B?+/+/?="), "\xc3\xbb\xc3\xbf\xc2\xbf");
+	assert_string_equal(dcd("=?US-ASCII?B?QWEwOQ==?="), "Aa09");
 	assert_string_equal(
 	    dcd("=?utf-8?q?=C3=A9t=C3=A9?="), "\xc3\xa9t\xc3\xa9");
 	assert_string_equal(

@@ -106,6 +106,26 @@ user_flags(void **state)
 	assert_int_equal(errno, ENAMETOOLONG);
 }
 
+/* Every byte a flag (in all four words of the set, 0 never): all 255
+ * in byte order, and one byte too few for them refused. */
+static void
+every_byte(void **state)
+{
+	struct md_flags f;
+	char buf[257];
+
+	(void)state;
+	md_flags_zero(&f);
+	for (unsigned c = 0; c < 256; c++)
+		md_flags_set(&f, (unsigned char)c, 1);
+	assert_int_equal(md_flags_format(&f, buf, sizeof(buf)), 255);
+	for (unsigned c = 1; c < 256; c++)
+		assert_int_equal((unsigned char)buf[c - 1], c);
+	assert_int_equal(buf[255], '\0');
+	assert_int_equal(md_flags_format(&f, buf, 255), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+}
+
 static void
 too_long(void **state)
 {
@@ -221,6 +241,7 @@ main(void)
 		cmocka_unit_test(parse_kinds),
 		cmocka_unit_test(roundtrips),
 		cmocka_unit_test(user_flags),
+		cmocka_unit_test(every_byte),
 		cmocka_unit_test(too_long),
 		cmocka_unit_test(set_operations),
 		cmocka_unit_test(name_flags),

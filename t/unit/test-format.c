@@ -203,8 +203,10 @@ needs(void **state)
 		{ "%p %b %X x\\t%%", 0 },
 		{ "%F", MD_NEED_FOLDER },
 		{ "%K", MD_NEED_KEYWORDS },
-		{ "%z", MD_NEED_SUMMARY },
-		{ "%Z%d%r", MD_NEED_SUMMARY },
+		{ "%z", MD_NEED_SUMMARY | MD_NEED_STAT },
+		{ "%Z%d%r", MD_NEED_SUMMARY | MD_NEED_STAT },
+		{ "%d %{%Y}d",
+		    MD_NEED_SUMMARY }, /* the mtime only as a stand-in */
 		{ "%f", MD_NEED_SUMMARY | 1u << MD_S_NAME },
 		{ "%s %-3A",
 		    MD_NEED_SUMMARY | 1u << MD_S_SUBJECT | 1u << MD_S_FROM },

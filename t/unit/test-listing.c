@@ -106,7 +106,7 @@ fill(struct md_listing *l, struct md_listing_dir *d,
 	r->name = strrchr(path, '/') + 1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	assert_true(fd >= 0);
-	rc = md_listing_fill(l, d, kw, fd, name, r, &e);
+	rc = md_listing_fill(l, d, kw, fd, name, DT_UNKNOWN, r, &e);
 	close(fd);
 	return rc;
 }

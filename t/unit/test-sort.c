@@ -98,7 +98,10 @@ keys_by_name(void **state)
 	}
 	assert_int_equal(md_sort_needs(MD_SORT_NONE), 0);
 	assert_int_equal(md_sort_needs(MD_SORT_DATE), MD_NEED_SUMMARY);
-	assert_int_equal(md_sort_needs(MD_SORT_SIZE), MD_NEED_SUMMARY);
+	assert_int_equal(
+	    md_sort_needs(MD_SORT_SIZE), MD_NEED_SUMMARY | MD_NEED_STAT);
+	assert_int_equal(
+	    md_sort_needs(MD_SORT_RECEIVED), MD_NEED_SUMMARY | MD_NEED_STAT);
 	assert_int_equal(md_sort_needs(MD_SORT_SUBJECT),
 	    MD_NEED_SUMMARY | 1u << MD_S_SUBJECT);
 	assert_int_equal(

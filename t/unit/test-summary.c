@@ -1,6 +1,7 @@
 /* Unit tests for summary.c: the fields a listing shows, from a header
  * in memory and from a file (size and mtime from fstat; a FIFO or a
  * missing file an error, never a hang). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -296,6 +297,51 @@ read_file(void **state)
 	close(fd);
 }
 
+/* A listed regular file (DT_REG) whose size and mtime are not asked for
+ * is not stat'ed: both come back 0, unless the date needs the mtime. */
+static void
+read_entry(void **state)
+{
+	char dir[PATH_MAX];
+	struct md_summary s;
+	struct md_err e;
+	int fd;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/t", scratch);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	scratch_put(dir, "m", full);
+	scratch_put(dir, "nodate", "Subject: s\n\nbody\n");
+	fd = dirfd_of(dir);
+	memset(&s, 0xff, sizeof(s));
+	assert_int_equal(
+	    md_summary_read_entry(z, fd, "m", DT_REG, 0, &s, &e), 0);
+	assert_int_equal(s.size, 0);
+	assert_int_equal(s.mtime, 0);
+	assert_int_equal(s.date, DATE);
+	field(&s, MD_S_REFS, "a@x b@x parent@example.org");
+
+	/* asked for: as md_summary_read */
+	assert_int_equal(
+	    md_summary_read_entry(z, fd, "m", DT_REG, 1, &s, &e), 0);
+	assert_int_equal(s.size, strlen(full));
+	assert_int_equal(s.date, DATE);
+
+	/* no Date: the mtime after all */
+	assert_int_equal(
+	    md_summary_read_entry(z, fd, "nodate", DT_REG, 0, &s, &e), 0);
+	assert_int_equal(s.size, 17);
+	assert_int_equal(s.mtime, SCRATCH_MTIME);
+	assert_int_equal(s.date, SCRATCH_MTIME);
+	field(&s, MD_S_SUBJECT, "s");
+
+	/* any other type is stat'ed */
+	assert_int_equal(
+	    md_summary_read_entry(z, fd, "m", DT_UNKNOWN, 0, &s, &e), 0);
+	assert_int_equal(s.size, strlen(full));
+	close(fd);
+}
+
 static void
 read_errors(void **state)
 {
@@ -323,6 +369,12 @@ read_errors(void **state)
 	assert_int_equal(md_summary_read(z, fd, "fifo", &s, &e), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_non_null(strstr(e.path, "fifo"));
+	/* the same when the listing saw a regular file there: a FIFO put
+	 * in its place has no Date:, and its stat says what it is */
+	errno = 0;
+	assert_int_equal(
+	    md_summary_read_entry(z, fd, "fifo", DT_REG, 0, &s, &e), -1);
+	assert_int_equal(errno, EINVAL);
 
 	/* a directory */
 	snprintf(p, sizeof(p), "%s/dir", dir);
@@ -330,6 +382,12 @@ read_errors(void **state)
 	errno = 0;
 	assert_int_equal(md_summary_read(z, fd, "dir", &s, &e), -1);
 	assert_int_equal(errno, EINVAL);
+	/* one put in a regular file's place fails at the read */
+	errno = 0;
+	assert_int_equal(
+	    md_summary_read_entry(z, fd, "dir", DT_REG, 0, &s, &e), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_string_equal(e.step, "read");
 
 	/* a dangling symlink: gone */
 	assert_int_equal(symlinkat("nowhere", fd, "dangling"), 0);
@@ -356,6 +414,7 @@ main(void)
 		cmocka_unit_test(reused),
 		cmocka_unit_test(long_fields),
 		cmocka_unit_test(read_file),
+		cmocka_unit_test(read_entry),
 		cmocka_unit_test(read_errors),
 	};
 

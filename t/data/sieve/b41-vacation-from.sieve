@@ -1,0 +1,3 @@
+# vacation's :from must be an address.
+require "vacation";
+vacation :from "bob" "Away.";

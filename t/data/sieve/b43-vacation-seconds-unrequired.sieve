@@ -1,0 +1,3 @@
+# :seconds for vacation needs vacation-seconds.
+require "vacation";
+vacation :seconds 60 "Away.";
