@@ -127,15 +127,15 @@ cmd_pathlist_free(struct cmd_pathlist *pl)
 void
 cmd_put_tsv(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\t')
-			fputs("\\t", f);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else if (*s == '\\')
-			fputs("\\\\", f);
-		else
-			putc(*s, f);
+	/* Runs that need no escape at once: a path is one run. */
+	for (;;) {
+		size_t n = strcspn(s, "\t\n\\");
+
+		fwrite(s, 1, n, f);
+		if (s[n] == '\0')
+			return;
+		fputs(s[n] == '\t' ? "\\t" : s[n] == '\n' ? "\\n" : "\\\\", f);
+		s += n + 1;
 	}
 }
 

@@ -625,7 +625,12 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 		.from = envelope_from(r, from, sizeof(from)),
 		.root = r->root->m.path,
 		.state = r->root->m.path };
-	int fd = openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
+	/* A message that fits md_tmp's buffer is still whole there: read
+	 * from it, not the file (two opens, a 4 MiB buffer for body). */
+	int whole = r->tmp.size <= sizeof(r->tmp.buf);
+	int fd =
+	    whole ? -1
+	          : openat(r->home->tmpfd, r->tmp.name, O_RDONLY | O_CLOEXEC);
 	int rc = -1;
 	struct md_sieve_dirs dirs = r->o.sieve_dirs;
 	char personal[PATH_MAX];
@@ -642,7 +647,12 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 
 	md_header_init(&h);
 	md_decoder_init(&d);
-	if (fd == -1 || md_header_read(&h, fd) == -1)
+	if (whole) {
+		m.msg = r->tmp.buf;
+		m.msglen = (size_t)r->tmp.size;
+	}
+	if (whole ? md_header_parse(&h, m.msg, m.msglen) == -1
+	          : fd == -1 || md_header_read(&h, fd) == -1)
 		md_sieve_errf(&e, MD_SIEVE_SYSTEM, 0, 0,
 		    "reading the message: %s", strerror(errno));
 	else if (md_sieve_compile_dirs(&s, r->o.sieve, &dirs, &e) == 0) {

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,26 +222,27 @@ static int
 decide(struct refile *rf, const char *root, int dirfd, const char *path,
     struct md_sieve_result *r)
 {
-	struct md_sieve_msg m = {
-		.h = &rf->h, .d = &rf->d, .root = root, .path = path
-	};
+	/* Its size only if a size test asks: a fstat(2) of each message
+	 * was a tenth of the system time of a run over many. */
+	struct md_sieve_msg m = { .h = &rf->h,
+		.d = &rf->d,
+		.root = root,
+		.path = path,
+		.size = MD_SIEVE_SIZE_FSTAT };
 	struct md_sieve_err e;
-	struct stat st;
-	int fd =
-	        openat(dirfd, dirfd == AT_FDCWD ? path : strrchr(path, '/') + 1,
-	            O_RDONLY | O_NOFOLLOW | O_CLOEXEC),
-	    rc;
+	int rc;
 
-	if (fd == -1 || fstat(fd, &st) == -1 ||
-	    md_header_read(&rf->h, fd) == -1) {
+	m.fd = openat(dirfd, dirfd == AT_FDCWD ? path : strrchr(path, '/') + 1,
+	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (m.fd == -1 || md_header_read(&rf->h, m.fd) == -1) {
 		warn("%s", cmd_shown(path, 0));
-		if (fd != -1)
-			close(fd);
+		if (m.fd != -1)
+			close(m.fd);
 		return -1;
 	}
-	close(fd);
-	m.size = (uint64_t)st.st_size;
-	if ((rc = md_sieve_run(&rf->s, &m, r, &e)) == -1) {
+	rc = md_sieve_run(&rf->s, &m, r, &e);
+	close(m.fd);
+	if (rc == -1) {
 		warnx("%s: %s:%u: %s; left as it is", cmd_shown(path, 0),
 		    e.file[0] ? e.file : rf->script, e.line, e.msg);
 		md_sieve_result_free(r);
@@ -385,7 +385,7 @@ refile_maildir(struct refile *rf, const char *dir)
 	static const char *const subs[] = { "new", "cur" };
 	char path[PATH_MAX + NAME_MAX + 16];
 	char **names = NULL;
-	size_t n = 0, nnew = 0;
+	size_t n = 0, nnew = 0, plen;
 	char root[PATH_MAX];
 	int failed = 0, dfd[2] = { -1, -1 };
 
@@ -408,10 +408,15 @@ refile_maildir(struct refile *rf, const char *dir)
 			failed = 1;
 			break;
 		}
+		/* "DIR/new/" once, each name after it: a snprintf(3) of
+		 * each was a fortieth of a run over many messages. */
+		plen = (size_t)snprintf(
+		    path, sizeof(path), "%s/%s/", dir, subs[k]);
+		plen = plen < sizeof(path) ? plen : sizeof(path) - 1;
 		while ((de = readdir(d)) != NULL)
 			if (de->d_name[0] != '.') {
-				snprintf(path, sizeof(path), "%s/%s/%s", dir,
-				    subs[k], de->d_name);
+				strlcpy(path + plen, de->d_name,
+				    sizeof(path) - plen);
 				add_name(&names, &n, path);
 			}
 		closedir(d);

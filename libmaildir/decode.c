@@ -471,6 +471,17 @@ gap_before_word(struct md_decoder *d, const char *s, size_t n)
 	return i;
 }
 
+/* Are the N bytes at S printable ASCII without a '=' (no encoded word
+ * can begin)? */
+static int
+plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] - 0x20u >= 0x5fu || s[i] == '=')
+			return 0;
+	return 1;
+}
+
 size_t
 md_decode_text(
     struct md_decoder *d, const char *in, size_t len, char *out, size_t size)
@@ -481,6 +492,13 @@ md_decode_text(
 
 	if (size == 0)
 		return 0;
+	/* Most values are printable ASCII with no word in them: all that
+	 * follows would give them back as they are. */
+	if (len < size && plain_ascii(in, len)) {
+		memcpy(out, in, len);
+		out[len] = '\0';
+		return len;
+	}
 	r->open = 0;
 	r->len = 0;
 	while (i < len && !o.full) {

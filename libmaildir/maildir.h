@@ -796,6 +796,8 @@ int md_keywords_map_dirs(
  * at once. md_tmp_remove takes what is left out of tmp/.
  */
 
+/* After md_tmp_finish a file of at most MD_TMP_BUF bytes is still whole
+ * in buf: it was written from there in one piece. */
 #define MD_TMP_BUF 65536
 
 struct md_tmp {

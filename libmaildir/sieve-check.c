@@ -221,9 +221,13 @@ mod_group(int m)
 
 static const char *const rels[] = { "gt", "ge", "lt", "le", "eq", "ne" };
 
+#define SHARED_NAMES 32 /* header names made one string, at most */
+
 struct checker {
 	unsigned caps;
 	struct md_sieve_err *e;
+	char *names[SHARED_NAMES]; /* see share_names */
+	size_t nnames;
 };
 
 static int
@@ -641,6 +645,32 @@ check_include(struct checker *c, const struct md_sieve_node *n)
 	return 0;
 }
 
+/* The header names of a header or address test N: each constant one
+ * made the string the first test naming that field (in any case) has,
+ * so that the run finds the field's values kept for it by the string's
+ * address (md_sieve_fields_get) instead of comparing names, rule after
+ * rule. */
+static void
+share_names(struct checker *c, struct md_sieve_node *n)
+{
+	struct md_sieve_arg *a = &n->args[n->spec.pos[0] - n->args];
+
+	for (size_t i = 0; i < a->n; i++) {
+		size_t k = 0;
+
+		if ((c->caps & MD_CAP_VARIABLES) && strstr(a->s[i], "${"))
+			continue;
+		while (k < c->nnames &&
+		       (((c->names[k][0] ^ a->s[i][0]) & ~0x20) != 0 ||
+		           strcasecmp(c->names[k], a->s[i]) != 0))
+			k++;
+		if (k < c->nnames)
+			a->s[i] = c->names[k];
+		else if (c->nnames < SHARED_NAMES)
+			c->names[c->nnames++] = a->s[i];
+	}
+}
+
 /* redirect's address and vacation's :from: one address each, as
  * Pigeonhole has it when the script is compiled; a string with a
  * variable in it is known only as it runs (md-deliver checks it then). */
@@ -708,6 +738,8 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	if (d->id == MD_SV_VACATION &&
 	    check_address(c, n->spec.vfrom, "vacation :from") < 0)
 		return -1;
+	if (d->id == MD_SV_HEADER || d->id == MD_SV_ADDRESS)
+		share_names(c, n);
 	for (size_t i = 0; i < n->ntests; i++)
 		if (check_node(c, &n->tests[i], 1) < 0)
 			return -1;

@@ -59,28 +59,34 @@ md_sieve_fields_free(struct md_sieve_fields *c)
 		free(c->e[i].v);
 		free(c->e[i].a);
 	}
-	free(c->raw);
-	free(c->text);
 	memset(c, 0, sizeof(*c));
 }
 
 /* The values of NAME into E: as md_header_field gives them, decoded by
- * md_decode_text when D is not NULL; each cut to MD_SIEVE_VALUE. */
+ * md_decode_text when D is not NULL; each cut to MD_SIEVE_VALUE. One
+ * pass over the fields (md_header_field looks from the first for each). */
 static int
 fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
     const char *name, char *raw, char *text)
 {
-	for (size_t k = 0;
-	     md_header_field(h, name, k, raw, MD_SIEVE_VALUE) >= 0; k++) {
-		char **v = reallocarray(e->v, k + 1, sizeof(*v));
+	size_t len = strlen(name), k = 0, n;
+
+	for (size_t i = 0; i < h->nf; i++) {
+		const char *fn = h->buf + h->f[i].name;
+		char **v;
 		struct md_sieve_addrs *a;
 
-		if (v == NULL)
+		/* letters differ in case by bit 5 alone: a cheap first test */
+		if (h->f[i].namelen != len ||
+		    ((fn[0] ^ name[0]) & ~0x20) != 0 ||
+		    strncasecmp(fn, name, len) != 0)
+			continue;
+		n = md_header_value(h, i, raw, MD_SIEVE_VALUE);
+		if ((v = reallocarray(e->v, k + 1, sizeof(*v))) == NULL)
 			return -1;
 		e->v = v;
 		if (d != NULL)
-			md_decode_text(
-			    d, raw, strlen(raw), text, MD_SIEVE_VALUE);
+			md_decode_text(d, raw, n, text, MD_SIEVE_VALUE);
 		if ((v[k] = strdup(d != NULL ? text : raw)) == NULL)
 			return -1;
 		if (d == NULL) { /* for address: the addresses, parsed once */
@@ -97,33 +103,38 @@ fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
 				return -1;
 			}
 		}
-		e->n = k + 1;
+		e->n = ++k;
 	}
 	return 0;
 }
 
+/* Is E the field NAME? A FIXED name is found by its address first: a
+ * script's own string, the same for every rule on that field. */
 static int
-same(const struct md_sieve_field *e, const char *name, int decoded)
+same(const struct md_sieve_field *e, const char *name, int decoded, int fixed)
 {
 	return e->decoded == decoded &&
-	       (e->name[0] | 0x20) == (name[0] | 0x20) &&
-	       strcasecmp(e->name, name) == 0;
+	       ((fixed && e->key == name) ||
+	           ((e->name[0] | 0x20) == (name[0] | 0x20) &&
+	               strcasecmp(e->name, name) == 0));
 }
 
 int
 md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
-    struct md_decoder *d, const char *name, const struct md_sieve_field **f)
+    struct md_decoder *d, const char *name, int fixed,
+    const struct md_sieve_field **f)
 {
+	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 	struct md_sieve_field *e;
 	size_t i;
 
 	/* Rules on one field come in a row: the one asked for last first.
-	 * (Names are compared, never pointers: an expanded name's memory
-	 * is used again for another.) */
+	 * (An expanded name is compared, never its address: its memory is
+	 * used again for another.) */
 	i = c->last;
-	if (i >= c->used || !same(&c->e[i], name, d != NULL))
+	if (i >= c->used || !same(&c->e[i], name, d != NULL, fixed))
 		for (i = 0; i < c->used; i++)
-			if (same(&c->e[i], name, d != NULL))
+			if (same(&c->e[i], name, d != NULL, fixed))
 				break;
 	if (i == c->used) {
 		if (strlen(name) >= sizeof(e->name))
@@ -135,14 +146,13 @@ md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
 		e = &c->e[i];
 		clear(e);
 		e->name[0] = '\0';
-		if (c->raw == NULL &&
-		    ((c->raw = malloc(MD_SIEVE_VALUE)) == NULL ||
-		        (c->text = malloc(MD_SIEVE_VALUE)) == NULL))
+		e->key = NULL;
+		if (fill(e, h, d, name, raw, text) < 0)
 			return -1;
-		if (fill(e, h, d, name, c->raw, c->text) < 0)
-			return -1;
-		if (strlen(name) < sizeof(e->name))
+		if (strlen(name) < sizeof(e->name)) {
 			strlcpy(e->name, name, sizeof(e->name));
+			e->key = fixed ? name : NULL;
+		}
 		e->decoded = d != NULL;
 	}
 	c->last = i;

@@ -172,11 +172,13 @@ static int
 skip_space(struct md_sieve_lexer *lx, struct md_sieve_err *e)
 {
 	for (;;) {
-		int c = peek(lx, 0);
+		int c;
 
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		/* Blanks in a tight loop: most of a script between tokens. */
+		while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' ||
+		                              *lx->p == '\r' || *lx->p == '\n'))
 			step(lx);
-		else if (c == '#') {
+		if ((c = peek(lx, 0)) == '#') {
 			while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
 				step(lx);
 		} else if (c == '/' && peek(lx, 1) == '*') {
@@ -252,10 +254,12 @@ lex_word(struct md_sieve_lexer *lx, struct md_sieve_token *t, int tag,
 	if (!is_alpha(peek(lx, 0)))
 		return md_sieve_errf(e, MD_SIEVE_SYNTAX, lx->line, lx->col,
 		    "':' not followed by a tag name");
-	s = lx->p;
-	while (is_alpha(peek(lx, 0)) || is_digit(peek(lx, 0)))
-		step(lx);
+	/* A word has no line end: its bytes only move the column. */
+	for (s = lx->p;
+	     lx->p < lx->end && (is_alpha(*lx->p) || is_digit(*lx->p)); lx->p++)
+		;
 	t->len = (size_t)(lx->p - s);
+	lx->col += (unsigned)t->len;
 	if ((t->s = token_mem(lx, t->len + 1)) != NULL) {
 		memcpy(t->s, s, t->len);
 		t->s[t->len] = '\0';
@@ -271,22 +275,35 @@ static int
 lex_quoted(
     struct md_sieve_lexer *lx, struct md_sieve_token *t, struct md_sieve_err *e)
 {
-	const char *q = lx->p + 1;
+	const char *q = memchr(lx->p + 1, '"', (size_t)(lx->end - lx->p - 1)),
+	           *bs = NULL;
 	size_t n = 0;
 	char *out;
 
-	/* To the closing quote first: one allocation for the string. */
-	while (q < lx->end && *q != '"')
-		q += *q == '\\' && q + 1 < lx->end ? 2 : 1;
-	if (q >= lx->end)
-		return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line, t->col,
-		    "string not closed with \"");
-	if ((out = token_mem(lx, (size_t)(q - lx->p))) == NULL)
-		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
-	for (const char *r = lx->p + 1; r < q; r++) { /* line and column */
-		if (*r == '\\' && r + 1 < q)
-			r++;
-		out[n++] = *r;
+	/* To the closing quote first: one allocation for the string. Most
+	 * strings have no backslash: found by memchr(3), copied at once. */
+	if (q != NULL &&
+	    (bs = memchr(lx->p + 1, '\\', (size_t)(q - lx->p - 1))) == NULL) {
+		n = (size_t)(q - lx->p - 1);
+		if ((out = token_mem(lx, n + 1)) == NULL)
+			return md_sieve_errf(
+			    e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+		memcpy(out, lx->p + 1, n);
+	} else {
+		/* before the first backslash, no quote: on from there */
+		for (q = bs ? bs : lx->p + 1; q < lx->end && *q != '"';)
+			q += *q == '\\' && q + 1 < lx->end ? 2 : 1;
+		if (q >= lx->end)
+			return md_sieve_errf(e, MD_SIEVE_SYNTAX, t->line,
+			    t->col, "string not closed with \"");
+		if ((out = token_mem(lx, (size_t)(q - lx->p))) == NULL)
+			return md_sieve_errf(
+			    e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+		for (const char *r = lx->p + 1; r < q; r++) {
+			if (*r == '\\' && r + 1 < q)
+				r++;
+			out[n++] = *r;
+		}
 	}
 	out[n] = '\0';
 	advance(lx, q + 1);

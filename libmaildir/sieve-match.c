@@ -69,31 +69,42 @@ md_sieve_relation(int rel, int c)
 	}
 }
 
-int
-md_sieve_contains(const char *v, const char *key, int cmp)
+/* Does V contain the N bytes at KEY (no NUL among them) under CMP? */
+static int
+contains(const char *v, const char *key, size_t n, int cmp)
 {
 	char first[3] = { key[0], 0, 0 };
 
-	if (key[0] == '\0')
+	if (n == 0)
 		return 1;
 	/* Only where the key's first byte is (in either case) can it
-	 * start: strcspn(3) finds those places faster than a byte loop. */
+	 * start: strchr(3) or strcspn(3) find those places faster than a
+	 * byte loop. */
 	if (cmp == MD_CMP_CASEMAP &&
 	    fold((unsigned char)key[0], cmp) != (unsigned char)key[0])
 		first[1] = (char)fold((unsigned char)key[0], cmp);
 	else if (cmp == MD_CMP_CASEMAP && key[0] >= 'A' && key[0] <= 'Z')
 		first[1] = (char)(key[0] + 32);
-	for (v += strcspn(v, first); *v; v += 1 + strcspn(v + 1, first)) {
+	v = first[1] ? v + strcspn(v, first) : strchr(v, key[0]);
+	while (v != NULL && *v) {
 		size_t i = 1;
 
-		while (key[i] && v[i] &&
+		while (i < n && v[i] &&
 		       fold((unsigned char)v[i], cmp) ==
 		           fold((unsigned char)key[i], cmp))
 			i++;
-		if (key[i] == '\0')
+		if (i == n)
 			return 1;
+		v = first[1] ? v + 1 + strcspn(v + 1, first)
+		             : strchr(v + 1, key[0]);
 	}
 	return 0;
+}
+
+int
+md_sieve_contains(const char *v, const char *key, int cmp)
+{
+	return contains(v, key, strlen(key), cmp);
 }
 
 /* One character of V: a whole UTF-8 sequence where there is one. (No
@@ -130,15 +141,14 @@ element(const char **p, int *lit)
 static int
 starred(const char *pat, const char *v, int cmp)
 {
-	size_t n = strlen(pat);
-	char key[256];
+	size_t n;
 
-	if (n < 2 || n - 2 >= sizeof(key) || pat[0] != '*' ||
-	    pat[n - 1] != '*' || strcspn(pat + 1, "*?\\") != n - 2)
+	if (pat[0] != '*')
 		return -1;
-	memcpy(key, pat + 1, n - 2);
-	key[n - 2] = '\0';
-	return md_sieve_contains(v, key, cmp);
+	n = strlen(pat);
+	if (n < 2 || pat[n - 1] != '*' || strcspn(pat + 1, "*?\\") != n - 2)
+		return -1;
+	return contains(v, pat + 1, n - 2, cmp);
 }
 
 int

@@ -16,6 +16,13 @@ struct parser {
 	struct md_sieve_token t; /* the look-ahead */
 	struct md_sieve_err *e;
 	unsigned depth;
+	/* The lists being read, one above the other (a command's block
+	 * above the list of commands it is in), each copied into the arena
+	 * at its length once it ends: arrays grown in the arena left their
+	 * old copies and three unused places of four behind, and a
+	 * delivery's compile paid a page fault for each 4 KiB of that. */
+	char *stk;
+	size_t top, cap;
 };
 
 static int
@@ -67,61 +74,107 @@ md_sieve_free(struct md_sieve_script *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Room for one more element of V (N used, element SIZE bytes), from the
- * arena: a new array, twice as large, when it runs out at 4, 8, 16... */
-static void *
-grow(struct parser *p, void *v, size_t n, size_t size)
-{
-	void *w;
-
-	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
-		return v;
-	if ((w = md_sieve_alloc(p->lx.arena, (n == 0 ? 4 : n * 2) * size)) !=
-	        NULL &&
-	    n > 0)
-		memcpy(w, v, n * size);
-	return w;
-}
-
 static int
 nomem(struct parser *p)
 {
 	return md_sieve_errf(p->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 }
 
-/* Take the look-ahead string into A. */
+/* Room for SIZE more bytes on the stack. */
 static int
-take_string(struct parser *p, struct md_sieve_arg *a)
+room(struct parser *p, size_t size)
 {
-	char **s = grow(p, a->s, a->n, sizeof(*s));
-	size_t *len;
+	/* Large at once: a page is touched only once used, and a doubling
+	 * from small ones touched every copy. */
+	size_t cap = p->cap ? p->cap * 2 : 64 * 1024;
+	char *s;
 
-	if (s == NULL)
+	while (cap - p->top < size)
+		cap *= 2;
+	if ((s = realloc(p->stk, cap)) == NULL)
 		return nomem(p);
-	a->s = s;
-	if ((len = grow(p, a->len, a->n, sizeof(*len))) == NULL)
+	p->stk = s;
+	p->cap = cap;
+	return 0;
+}
+
+/* One more element (SIZE bytes at V) of the list on top of the stack;
+ * inline, for a copy of a size known where it is called. */
+static inline int
+push(struct parser *p, const void *v, size_t size)
+{
+	if (p->cap - p->top < size && room(p, size) < 0)
+		return -1;
+	memcpy(p->stk + p->top, v, size);
+	p->top += size;
+	return 0;
+}
+
+/* The list that began at BASE, taken off the stack into the arena in
+ * *V: its number of elements of SIZE bytes. */
+static int
+pop_list(struct parser *p, size_t base, size_t size, void **v, size_t *n)
+{
+	*n = (p->top - base) / size;
+	*v = NULL;
+	if (*n > 0 && (*v = md_sieve_alloc(p->lx.arena, p->top - base)) == NULL)
 		return nomem(p);
-	a->len = len;
-	a->s[a->n] = p->t.s;
-	a->len[a->n++] = p->t.len;
+	if (*n > 0)
+		memcpy(*v, p->stk + base, p->top - base);
+	p->top = base;
+	return 0;
+}
+
+struct str {
+	char *s;
+	size_t len;
+};
+
+/* Take the look-ahead string onto the stack. */
+static int
+take_string(struct parser *p)
+{
+	struct str x = { p->t.s, p->t.len };
+
+	if (push(p, &x, sizeof(x)) < 0)
+		return -1;
 	p->t.s = NULL;
 	return next(p);
 }
 
+/* The strings from BASE on taken off the stack into A: their pointers
+ * and lengths in one piece of the arena. */
+static int
+strings_of(struct parser *p, size_t base, struct md_sieve_arg *a)
+{
+	struct str x;
+
+	a->n = (p->top - base) / sizeof(x);
+	if ((a->s = md_sieve_alloc(p->lx.arena,
+	         a->n * (sizeof(*a->s) + sizeof(*a->len)))) == NULL)
+		return nomem(p);
+	a->len = (size_t *)(a->s + a->n);
+	for (size_t i = 0; i < a->n; i++) {
+		memcpy(&x, p->stk + base + i * sizeof(x), sizeof(x));
+		a->s[i] = x.s;
+		a->len[i] = x.len;
+	}
+	p->top = base;
+	return 0;
+}
+
 /* string-list = "[" string *("," string) "]" / string */
 static int
-parse_strings(struct parser *p, struct md_sieve_arg *a)
+parse_strings(struct parser *p)
 {
-	a->kind = MD_ARG_STRINGS;
 	if (p->t.kind == MD_TOK_STRING)
-		return take_string(p, a);
-	a->list = 1;
+		return take_string(p);
 	if (next(p) < 0)
 		return -1;
 	for (;;) {
 		if (p->t.kind != MD_TOK_STRING)
 			return expected(p, "a string");
-		if (take_string(p, a) < 0)
+		if (take_string(p) < 0)
 			return -1;
 		if (is_punct(p, ']'))
 			return next(p);
@@ -132,29 +185,27 @@ parse_strings(struct parser *p, struct md_sieve_arg *a)
 	}
 }
 
+/* One argument onto the stack. */
 static int
-parse_arg(struct parser *p, struct md_sieve_node *n)
+parse_arg(struct parser *p)
 {
-	struct md_sieve_arg *args = grow(p, n->args, n->nargs, sizeof(*args)),
-	                    *a;
+	struct md_sieve_arg a = { .line = p->t.line, .col = p->t.col };
+	size_t base = p->top;
 
-	if (args == NULL)
-		return nomem(p);
-	n->args = args;
-	a = &n->args[n->nargs++];
-	memset(a, 0, sizeof(*a));
-	a->line = p->t.line;
-	a->col = p->t.col;
 	if (p->t.kind == MD_TOK_NUMBER) {
-		a->kind = MD_ARG_NUMBER;
-		a->num = p->t.num;
-		return next(p);
+		a.kind = MD_ARG_NUMBER;
+		a.num = p->t.num;
+		if (next(p) < 0)
+			return -1;
+	} else {
+		a.kind = p->t.kind == MD_TOK_TAG ? MD_ARG_TAG : MD_ARG_STRINGS;
+		a.list = is_punct(p, '[');
+		if ((a.kind == MD_ARG_TAG ? take_string(p) : parse_strings(p)) <
+		        0 ||
+		    strings_of(p, base, &a) < 0)
+			return -1;
 	}
-	if (p->t.kind == MD_TOK_TAG) {
-		a->kind = MD_ARG_TAG;
-		return take_string(p, a);
-	}
-	return parse_strings(p, a);
+	return push(p, &a, sizeof(a));
 }
 
 static int parse_test(struct parser *p, struct md_sieve_node *n);
@@ -168,28 +219,21 @@ deeper(struct parser *p)
 	return 0;
 }
 
+/* One test onto the stack. */
 static int
-add_test(struct parser *p, struct md_sieve_node *n)
+add_test(struct parser *p)
 {
-	struct md_sieve_node *t = grow(p, n->tests, n->ntests, sizeof(*t));
+	struct md_sieve_node t = { .nargs = 0 };
 
-	if (t == NULL)
-		return nomem(p);
-	n->tests = t;
-	memset(&t[n->ntests], 0, sizeof(*t));
-	return parse_test(p, &n->tests[n->ntests++]);
+	return parse_test(p, &t) < 0 ? -1 : push(p, &t, sizeof(t));
 }
 
-/* A name's arguments, then a test or a test-list. */
+/* The tests of N: one, or a test-list. */
 static int
-parse_args(struct parser *p, struct md_sieve_node *n)
+parse_tests(struct parser *p, struct md_sieve_node *n)
 {
-	while (p->t.kind == MD_TOK_NUMBER || p->t.kind == MD_TOK_TAG ||
-	       p->t.kind == MD_TOK_STRING || is_punct(p, '['))
-		if (parse_arg(p, n) < 0)
-			return -1;
 	if (p->t.kind == MD_TOK_IDENT)
-		return add_test(p, n);
+		return add_test(p);
 	if (!is_punct(p, '('))
 		return 0;
 	n->testlist = 1;
@@ -198,7 +242,7 @@ parse_args(struct parser *p, struct md_sieve_node *n)
 	for (;;) {
 		if (p->t.kind != MD_TOK_IDENT)
 			return expected(p, "a test");
-		if (add_test(p, n) < 0)
+		if (add_test(p) < 0)
 			return -1;
 		if (is_punct(p, ')'))
 			return next(p);
@@ -207,6 +251,27 @@ parse_args(struct parser *p, struct md_sieve_node *n)
 		if (next(p) < 0)
 			return -1;
 	}
+}
+
+/* A name's arguments, then a test or a test-list. */
+static int
+parse_args(struct parser *p, struct md_sieve_node *n)
+{
+	size_t base = p->top;
+	void *v;
+
+	while (p->t.kind == MD_TOK_NUMBER || p->t.kind == MD_TOK_TAG ||
+	       p->t.kind == MD_TOK_STRING || is_punct(p, '['))
+		if (parse_arg(p) < 0)
+			return -1;
+	if (pop_list(p, base, sizeof(*n->args), &v, &n->nargs) < 0)
+		return -1;
+	n->args = v;
+	if (parse_tests(p, n) < 0 ||
+	    pop_list(p, base, sizeof(*n->tests), &v, &n->ntests) < 0)
+		return -1;
+	n->tests = v;
+	return 0;
 }
 
 /* Take the look-ahead identifier as N's name. */
@@ -255,23 +320,25 @@ static int
 parse_commands(
     struct parser *p, struct md_sieve_node **v, size_t *nv, int block)
 {
-	for (;;) {
-		struct md_sieve_node *c;
+	size_t base = p->top;
+	void *w;
 
-		if (block && is_punct(p, '}'))
-			return 0;
-		if (!block && p->t.kind == MD_TOK_EOF)
-			return 0;
+	for (;;) {
+		struct md_sieve_node c = { .nargs = 0 };
+
+		if ((block && is_punct(p, '}')) ||
+		    (!block && p->t.kind == MD_TOK_EOF))
+			break;
 		if (p->t.kind != MD_TOK_IDENT)
 			return expected(
 			    p, block ? "a command or '}'" : "a command");
-		if ((c = grow(p, *v, *nv, sizeof(*c))) == NULL)
-			return nomem(p);
-		*v = c;
-		memset(&c[*nv], 0, sizeof(*c));
-		if (parse_command(p, &(*v)[(*nv)++]) < 0)
+		if (parse_command(p, &c) < 0 || push(p, &c, sizeof(c)) < 0)
 			return -1;
 	}
+	if (pop_list(p, base, sizeof(**v), &w, nv) < 0)
+		return -1;
+	*v = w;
+	return 0;
 }
 
 int
@@ -290,6 +357,7 @@ md_sieve_parse(struct md_sieve_script *s, const char *buf, size_t len,
 	rc = md_sieve_lex(&p.lx, &p.t, e) < 0
 	         ? -1
 	         : parse_commands(&p, &s->cmds, &s->ncmds, 0);
+	free(p.stk);
 	if (rc < 0) {
 		int saved = errno;
 

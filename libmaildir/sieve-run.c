@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "internal.h"
@@ -37,7 +38,7 @@ struct runner {
 	int keep_matches;          /* a body test leaves ${1}... as they were */
 	struct md_sieve_fields fields; /* header values, once a run */
 	unsigned ticks;                /* tests and commands run */
-	char raw[MD_SIEVE_VALUE];
+	uint64_t size;                 /* the message's, once known */
 };
 
 /* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
@@ -146,13 +147,13 @@ match_keys(struct runner *rn, const struct md_sieve_spec *sp,
 
 /* ---- the values a test looks at ---- */
 
-static int
+static const char *
 copy_part(const char *s, size_t n, char *out, size_t size)
 {
 	n = n < size ? n : size - 1;
 	memcpy(out, s, n);
 	out[n] = '\0';
-	return 1;
+	return out;
 }
 
 /* Can the local part S (N bytes) stand unquoted: a dot-atom? */
@@ -172,16 +173,15 @@ dot_atom(const char *s, size_t n)
 }
 
 /* :all, the address as written in a header: a local part (LOCAL bytes)
- * that is no dot-atom quoted again, as Pigeonhole gives it. */
-static int
+ * that is no dot-atom quoted again, as Pigeonhole gives it; ADDR itself
+ * when it stays as it is. */
+static const char *
 all_part(const char *addr, size_t local, char *out, size_t size)
 {
 	size_t n = 0;
 
-	if (dot_atom(addr, local) || size < 3) {
-		strlcpy(out, addr, size);
-		return 1;
-	}
+	if (dot_atom(addr, local) || size < 3)
+		return addr;
 	out[n++] = '"';
 	for (size_t i = 0; i < local && n + 3 < size; i++) {
 		if (addr[i] == '"' || addr[i] == '\\')
@@ -190,12 +190,13 @@ all_part(const char *addr, size_t local, char *out, size_t size)
 	}
 	out[n++] = '"';
 	strlcpy(out + n, addr + local, size - n);
-	return 1;
+	return out;
 }
 
-/* The address part PART of ADDR ("local@domain") into OUT; 0 when it
- * has none (a detail without a separator). */
-static int
+/* The address part PART of ADDR ("local@domain", shorter than SIZE):
+ * in ADDR where it ends there, else made in OUT; NULL when it has none
+ * (a detail without a separator). */
+static const char *
 addr_part(const char *addr, int part, char *out, size_t size)
 {
 	const char *at = strrchr(addr, '@'), *plus;
@@ -203,10 +204,7 @@ addr_part(const char *addr, int part, char *out, size_t size)
 
 	switch (part) {
 	case MD_PART_DOMAIN:
-		if (at == NULL)
-			return 0;
-		strlcpy(out, at + 1, size);
-		return 1;
+		return at ? at + 1 : NULL;
 	case MD_PART_LOCAL:
 		return copy_part(addr, local, out, size);
 	case MD_PART_USER:
@@ -215,7 +213,7 @@ addr_part(const char *addr, int part, char *out, size_t size)
 		    addr, plus ? (size_t)(plus - addr) : local, out, size);
 	case MD_PART_DETAIL:
 		if ((plus = memchr(addr, '+', local)) == NULL)
-			return 0;
+			return NULL;
 		return copy_part(
 		    plus + 1, local - (size_t)(plus + 1 - addr), out, size);
 	default:
@@ -259,12 +257,12 @@ static int
 visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
     const char *value, const struct md_sieve_addrs *a, size_t *count)
 {
-	char part[1024];
-	const char *addr = a->buf;
+	char buf[1024];
+	const char *addr = a->buf, *part;
 	int rc;
 
 	for (size_t i = 0; i < a->n; i++, addr += strlen(addr) + 1)
-		if (addr_part(addr, sp->part, part, sizeof(part)) &&
+		if ((part = addr_part(addr, sp->part, buf, sizeof(buf))) &&
 		    (rc = visit_match(rn, sp, part, count)) != 0)
 			return rc;
 	if (a->n > 0 || *value == '\0')
@@ -310,10 +308,10 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 {
 	const struct md_sieve_arg *names = sp->pos[0];
 	const struct md_sieve_field *f;
-	size_t count = 0, at = 0, want;
+	size_t count = 0, at = 0, want = SIZE_MAX;
 	int rc;
 
-	if (wanted(rn, sp, names, &want) < 0)
+	if (sp->index != 0 && wanted(rn, sp, names, &want) < 0)
 		return -1;
 	for (size_t i = 0; i < names->n; i++) {
 		const char *name = xs(rn, names->s[i]);
@@ -321,7 +319,8 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 		if (name == NULL)
 			return -1;
 		if (md_sieve_fields_get(&rn->fields, rn->m->h,
-		        address ? NULL : rn->m->d, name, &f) < 0)
+		        address ? NULL : rn->m->d, name, name == names->s[i],
+		        &f) < 0)
 			return md_sieve_errf(
 			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
 		for (size_t k = 0; k < f->n; k++) {
@@ -360,7 +359,7 @@ test_date(struct runner *rn, const struct md_sieve_spec *sp)
 	long off = md_sieve_local_zone(rn->now), orig = 0;
 	int64_t t = rn->now;
 	size_t want, k = 0, have = 1;
-	char v[64];
+	char v[64], raw[MD_SIEVE_VALUE];
 	time_t tt = 0;
 
 	if (part == NULL)
@@ -373,9 +372,8 @@ test_date(struct runner *rn, const struct md_sieve_spec *sp)
 			have = 0;
 		have =
 		    have &&
-		    md_header_field(
-		        rn->m->h, name, k, rn->raw, sizeof(rn->raw)) >= 0 &&
-		    md_date_parse_zone(date_of(name, rn->raw), &tt, &orig) == 0;
+		    md_header_field(rn->m->h, name, k, raw, sizeof(raw)) >= 0 &&
+		    md_date_parse_zone(date_of(name, raw), &tt, &orig) == 0;
 		t = tt;
 	}
 	if (sp->origzone)
@@ -439,8 +437,7 @@ test_exists(struct runner *rn, const struct md_sieve_spec *sp)
 
 		if (name == NULL)
 			return -1;
-		if (md_header_field(
-		        rn->m->h, name, 0, rn->raw, sizeof(rn->raw)) < 0)
+		if (md_header_field(rn->m->h, name, 0, NULL, 0) < 0)
 			return 0;
 	}
 	return 1;
@@ -819,6 +816,19 @@ add_action(struct runner *rn, int kind, const char *arg, const char *flags,
 
 /* ---- tests and commands ---- */
 
+/* The size of a message whose caller left it to fstat(2). */
+static int
+message_size(struct runner *rn)
+{
+	struct stat st;
+
+	if (fstat(rn->m->fd, &st) == -1)
+		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0,
+		    "the message's size: %s", strerror(errno));
+	rn->size = (uint64_t)st.st_size;
+	return 0;
+}
+
 static int
 test_hasflag(struct runner *rn, const struct md_sieve_spec *sp)
 {
@@ -865,8 +875,10 @@ test(struct runner *rn, const struct md_sieve_node *t)
 	case MD_SV_EXISTS:
 		return test_exists(rn, sp);
 	case MD_SV_SIZE:
-		return sp->over ? rn->m->size > sp->pos[0]->num
-		                : rn->m->size < sp->pos[0]->num;
+		if (rn->size == MD_SIEVE_SIZE_FSTAT && message_size(rn) < 0)
+			return -1;
+		return sp->over ? rn->size > sp->pos[0]->num
+		                : rn->size < sp->pos[0]->num;
 	case MD_SV_HEADER:
 		return test_header(rn, sp, 0);
 	case MD_SV_ADDRESS:
@@ -1078,11 +1090,16 @@ static int
 in_time(struct runner *rn, const struct md_sieve_node *c)
 {
 	/* The clock every 64 steps: one step cannot take long, and the
-	 * clock cost a long script more than its header tests. */
-	if ((rn->ticks++ & 63) != 0 || now_ns() <= rn->deadline)
+	 * clock cost a long script more than its header tests. The first
+	 * step starts the run's own time, when the caller set none. */
+	if ((rn->ticks++ & 63) != 0)
 		return 0;
-	return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, c->line, 0,
-	    "ran longer than %d seconds", MD_SIEVE_SECONDS);
+	if (rn->deadline == 0)
+		rn->deadline = now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
+	else if (now_ns() > rn->deadline)
+		return md_sieve_errf(rn->e, MD_SIEVE_LIMIT, c->line, 0,
+		    "ran longer than %d seconds", MD_SIEVE_SECONDS);
+	return 0;
 }
 
 /* An error of the command or test C: its line where it has none. */
@@ -1115,7 +1132,8 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 			if (taken)
 				continue;
 			rc = test(rn, &c->tests[0]);
-			md_sieve_vars_reset(&rn->vars);
+			if (rn->vars.narena > 0)
+				md_sieve_vars_reset(&rn->vars);
 			if (rc < 0)
 				return failed(rn, c);
 			if (!(taken = rc))
@@ -1130,7 +1148,8 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 			continue;
 		default:
 			rc = command(rn, c);
-			md_sieve_vars_reset(&rn->vars);
+			if (rn->vars.narena > 0)
+				md_sieve_vars_reset(&rn->vars);
 			if (rc < 0)
 				return failed(rn, c);
 		}
@@ -1152,8 +1171,8 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->e = e;
 	rn->keep = 1;
 	rn->variables = (s->caps & MD_CAP_VARIABLES) != 0;
-	rn->deadline = m->deadline ? m->deadline
-	                           : now_ns() + MD_SIEVE_SECONDS * 1000000000LL;
+	rn->deadline = m->deadline; /* 0: set by the first step */
+	rn->size = m->size;
 	rn->now = m->now ? m->now : (int64_t)time(NULL);
 	rn->top = rn->script = s;
 	rc = run_block(rn, s->cmds, s->ncmds);

@@ -29,6 +29,8 @@ md_sieve_vars_free(struct md_sieve_vars *v)
 		free(v->name[i]);
 		free(v->value[i]);
 	}
+	free(v->name);
+	free(v->value);
 	for (size_t i = 0; i < v->nmatch; i++)
 		free(v->match[i]);
 	memset(v, 0, sizeof(*v));
@@ -167,6 +169,25 @@ modify(char *s, size_t n, int mods)
 	return n;
 }
 
+/* Room for more variables in V. */
+static int
+grow(struct md_sieve_vars *v)
+{
+	size_t cap = v->cap ? v->cap * 2 : 8;
+	char **a;
+
+	if (cap > MD_SIEVE_VARS)
+		cap = MD_SIEVE_VARS;
+	if ((a = reallocarray(v->name, cap, sizeof(*a))) == NULL)
+		return -1;
+	v->name = a;
+	if ((a = reallocarray(v->value, cap, sizeof(*a))) == NULL)
+		return -1;
+	v->value = a;
+	v->cap = cap;
+	return 0;
+}
+
 int
 md_sieve_set(
     struct md_sieve_vars *v, const char *name, const char *value, int mods)
@@ -188,6 +209,10 @@ md_sieve_set(
 		if (v->n == MD_SIEVE_VARS) {
 			free(s);
 			errno = E2BIG;
+			return -1;
+		}
+		if (v->n == v->cap && grow(v) < 0) {
+			free(s);
 			return -1;
 		}
 		if ((v->name[i] = strdup(name)) == NULL) {

@@ -320,8 +320,10 @@ int md_sieve_glob_capture(const char *pat, const char *v, int cmp,
 /* ---- sieve-vars.c: variables (RFC 5229) while a script runs ---- */
 
 struct md_sieve_vars {
-	char *name[MD_SIEVE_VARS], *value[MD_SIEVE_VARS];
-	size_t n;
+	char **name, **value; /* N of them, room for CAP (at most
+	                         MD_SIEVE_VARS): a run that sets none
+	                         zeroes a small struct, not 4 KiB */
+	size_t n, cap;
 	char *match[MD_SIEVE_MATCHVARS]; /* ${0}, ${1}... */
 	size_t nmatch;
 	char **arena; /* expanded strings, until md_sieve_vars_reset */
@@ -438,11 +440,16 @@ struct md_sieve_result {
 	size_t ntrack;
 };
 
+/* A message size not known yet: fstat(2) of the message's fd tells it
+ * when a size test first asks (most runs of md-sieve -e never do). */
+#define MD_SIEVE_SIZE_FSTAT UINT64_MAX
+
 /* What a script sees of one message. */
 struct md_sieve_msg {
 	const struct md_header *h;
 	struct md_decoder *d;
-	uint64_t size;
+	uint64_t size; /* or MD_SIEVE_SIZE_FSTAT, with FD the message */
+	int fd;
 	const char *from, *to; /* the envelope, or NULL when not known */
 	const char *root;      /* the maildir, for mailboxexists; NULL: none */
 	/* For body: the whole message, MSGLEN bytes at MSG, else the file
@@ -485,8 +492,9 @@ struct md_sieve_addrs {
 };
 
 struct md_sieve_field {
-	char name[64]; /* "" when unused */
-	int decoded;   /* RFC 2047 decoded (header), or raw (address) */
+	char name[64];   /* "" when unused */
+	const char *key; /* NAME as last asked for, when fixed */
+	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
 	char **v;
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
@@ -495,15 +503,17 @@ struct md_sieve_field {
 struct md_sieve_fields {
 	struct md_sieve_field e[MD_SIEVE_FIELDS];
 	size_t used, next, last;
-	char *raw, *text; /* MD_SIEVE_VALUE bytes each, once needed */
 };
 
 /* The values of the field NAME (any case) of H, each as md_header_field
  * gives it cut to MD_SIEVE_VALUE bytes, and with D not NULL decoded by
  * md_decode_text, else with its addresses: in *F, valid until the next
- * call. -1/ENOMEM. */
+ * call. FIXED: NAME's memory holds that name for all of C's life (a
+ * script's string, no expansion), and is found again by its address.
+ * -1/ENOMEM. */
 int md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
-    struct md_decoder *d, const char *name, const struct md_sieve_field **f);
+    struct md_decoder *d, const char *name, int fixed,
+    const struct md_sieve_field **f);
 /* The addresses of VALUE into A (zeroed at first, its buffer reused,
  * the caller frees A->buf). -1/ENOMEM. */
 int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);

@@ -1,7 +1,8 @@
 /* Unit tests for sieve-fields.c: a field's values as md_header_field and
  * md_decode_text give them, raw with their addresses for address tests,
  * the same whatever the name's case, whatever was asked before (more
- * names than the run keeps), and for names too long to keep. */
+ * names than the run keeps), and for names too long to keep; a script's
+ * own name found again by its address. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,7 +35,7 @@ get(const char *name, int decoded)
 	const struct md_sieve_field *f;
 
 	assert_int_equal(
-	    md_sieve_fields_get(&c, &h, decoded ? &dec : NULL, name, &f), 0);
+	    md_sieve_fields_get(&c, &h, decoded ? &dec : NULL, name, 0, &f), 0);
 	return f;
 }
 
@@ -101,6 +102,35 @@ many_names(void **state)
 	assert_string_equal(get("x-3", 1)->v[0], "3");
 }
 
+/* A fixed name is found again by its address, decoded and raw apart;
+ * another string of that name by its name; a name that is not fixed
+ * never by its address, whose memory may hold another name next. */
+static void
+fixed_names(void **state)
+{
+	static const char fixed[] = "Received", other[] = "RECEIVED";
+	char expanded[16] = "x-1";
+	const struct md_sieve_field *f;
+
+	(void)state;
+	assert_int_equal(md_sieve_fields_get(&c, &h, &dec, fixed, 1, &f), 0);
+	assert_int_equal(f->n, 2);
+	assert_string_equal(f->v[0], "one");
+	assert_int_equal(md_sieve_fields_get(&c, &h, NULL, fixed, 1, &f), 0);
+	assert_int_equal(f->n, 2);
+	assert_non_null(f->a);
+	assert_int_equal(md_sieve_fields_get(&c, &h, &dec, other, 1, &f), 0);
+	assert_string_equal(f->v[1], "two");
+	assert_null(f->a);
+	assert_int_equal(md_sieve_fields_get(&c, &h, &dec, expanded, 0, &f), 0);
+	assert_string_equal(f->v[0], "1");
+	strcpy(expanded, "x-2");
+	assert_int_equal(md_sieve_fields_get(&c, &h, &dec, expanded, 0, &f), 0);
+	assert_string_equal(f->v[0], "2");
+	assert_int_equal(md_sieve_fields_get(&c, &h, &dec, fixed, 1, &f), 0);
+	assert_string_equal(f->v[0], "one");
+}
+
 static int
 setup(void **state)
 {
@@ -128,6 +158,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(values, setup, teardown),
 		cmocka_unit_test_setup_teardown(addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(many_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(fixed_names, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
