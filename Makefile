@@ -95,10 +95,19 @@ $(CMDOBJ): $(O)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
 
+# md-deliver's Sieve side (a script's stores and sends carried out) is
+# a file of its own, linked into md-deliver alone.
+DELIVEROBJ = $(O)/cmd/deliver-sieve.o
+$(DELIVEROBJ): $(O)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(MDCFLAGS) $(CFLAGS) -c -o $@ $<
+$(O)/bin/md-deliver: $(DELIVEROBJ)
+$(O)/bin/md-deliver: PROGOBJ = $(DELIVEROBJ)
+
 $(O)/bin/%: cmd/%.c $(CMDOBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CMDOBJ) \
-	    $(LIB) $(LIBS)
+	$(CC) $(MDCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PROGOBJ) \
+	    $(CMDOBJ) $(LIB) $(LIBS)
 
 # test-common tests the programs' shared helpers: cmd/*.o too.
 $(O)/unit/%: t/unit/%.c $(CMDOBJ) $(LIB)
