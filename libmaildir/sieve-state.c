@@ -158,21 +158,14 @@ make_tmp(int dir, time_t until, char *tmp, size_t size)
 	return 0;
 }
 
-/* Link TMP to NAME: 1 done, 0 NAME is there, -1. Over NFS a link whose
- * reply was lost is retried and fails with EEXIST although it was made:
- * TMP's two links tell (open(2), O_EXCL). */
+/* Link TMP to NAME: 1 done, 0 NAME is there, -1. md_link knows a link
+ * whose NFS reply was lost (EEXIST, yet NAME is TMP). */
 static int
 link_tmp(int dir, const char *tmp, const char *name)
 {
-	struct stat st;
-
-	if (linkat(dir, tmp, dir, name, 0) == 0)
+	if (md_link(dir, tmp, dir, name) == 0)
 		return 1;
-	if (errno != EEXIST)
-		return -1;
-	if (fstatat(dir, tmp, &st, 0) == 0 && st.st_nlink == 2)
-		return 1;
-	return 0;
+	return errno == EEXIST ? 0 : -1;
 }
 
 /*
