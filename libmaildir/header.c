@@ -144,14 +144,53 @@ line_at(const char *p, const char *end, const char **nl, const char **e,
 		(*stop)--;
 }
 
-int
-md_header_parse(struct md_header *h, const char *buf, size_t len)
+static int
+is_named(const struct md_header *h, size_t i, const char *name, size_t len)
+{
+	const char *p = h->buf + h->f[i].name;
+
+	/* ASCII letters differ in case by bit 5 alone: a cheap first test */
+	return h->f[i].namelen == len && ((p[0] ^ name[0]) & ~0x20) == 0 &&
+	       strncasecmp(p, name, len) == 0;
+}
+
+/* The fields md_header_read_find looks for: N names of LEN bytes, the
+ * index of the first field of each in IDX (-1 while not found), LEFT of
+ * them not found yet; DONE once the parse stopped after the last. */
+struct wanted {
+	const char *const *names;
+	size_t len[MD_HEADER_FIND_MAX], n, left;
+	long *idx;
+	int done;
+};
+
+/* Field I (just indexed): is it the first of a name W wants? */
+static void
+note(const struct md_header *h, size_t i, struct wanted *w)
+{
+	for (size_t k = 0; k < w->n; k++)
+		if (w->idx[k] == -1 && is_named(h, i, w->names[k], w->len[k])) {
+			w->idx[k] = (long)i;
+			w->left--;
+		}
+}
+
+/* md_header_parse; with W, stopping at the first field after the last
+ * of W's names found (its value is whole then). */
+static int
+parse(struct md_header *h, const char *buf, size_t len, struct wanted *w)
 {
 	const char *p = buf, *end = buf + len;
 	struct md_field *cur = NULL;
 
 	h->buf = buf;
 	h->nf = 0;
+	if (w != NULL) {
+		for (size_t k = 0; k < w->n; k++)
+			w->idx[k] = -1;
+		w->left = w->n;
+		w->done = 0;
+	}
 	/* A first "From " line is an mbox envelope (Postfix and Exim put
 	 * one in front), whatever follows. */
 	if (is_from_line(p, end))
@@ -160,6 +199,10 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 		const char *nl, *e, *stop;
 		size_t colon, n;
 
+		if (w != NULL && w->left == 0 && !is_wsp(*p)) {
+			w->done = 1; /* the last one found is whole */
+			break;
+		}
 		line_at(p, end, &nl, &e, &stop);
 		if (stop == p && is_blank(p, e))
 			break;
@@ -179,6 +222,8 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 				return -1;
 			cur = &h->f[h->nf - 1];
 			cur->valuelen = (size_t)(stop - buf) - cur->value;
+			if (w != NULL)
+				note(h, h->nf - 1, w);
 		} else if (is_from_line(p, e)) {
 			/* A misplaced one, which is no field ("From : x" is):
 			 * MUAs that export mail write their own lines, then
@@ -193,6 +238,12 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 	return 0;
 }
 
+int
+md_header_parse(struct md_header *h, const char *buf, size_t len)
+{
+	return parse(h, buf, len, NULL);
+}
+
 /* Is the header in H, parsed from LEN bytes, whole: did the parse stop
  * at a line that is there entirely (a blank line, or the body's first),
  * rather than at the end of what was read so far? */
@@ -202,8 +253,9 @@ is_whole(const struct md_header *h, size_t len)
 	return h->len < len && memchr(h->buf + h->len, '\n', len - h->len);
 }
 
-int
-md_header_read(struct md_header *h, int fd)
+/* md_header_read, and md_header_read_find when W is not NULL. */
+static int
+read_header(struct md_header *h, int fd, struct wanted *w)
 {
 	size_t len = 0, want = FIRST_READ;
 
@@ -225,14 +277,36 @@ md_header_read(struct md_header *h, int fd)
 			return -1;
 		len += (size_t)r;
 		/* Parsed after each read: most headers need one of each. */
-		if (md_header_parse(h, h->own, len) == -1)
+		if (parse(h, h->own, len, w) == -1)
 			return -1;
-		if (r == 0 || len == MD_HEADER_MAX || is_whole(h, len))
+		if (r == 0 || len == MD_HEADER_MAX || (w != NULL && w->done) ||
+		    is_whole(h, len))
 			return 0;
 		if (len == want)
 			want =
 			    want * 4 > MD_HEADER_MAX ? MD_HEADER_MAX : want * 4;
 	}
+}
+
+int
+md_header_read(struct md_header *h, int fd)
+{
+	return read_header(h, fd, NULL);
+}
+
+int
+md_header_read_find(
+    struct md_header *h, int fd, const char *const *names, size_t n, long *idx)
+{
+	struct wanted w = { .names = names, .n = n, .idx = idx };
+
+	if (n > MD_HEADER_FIND_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t k = 0; k < n; k++)
+		w.len[k] = strlen(names[k]);
+	return read_header(h, fd, &w);
 }
 
 /* Field I's value unfolded into OUT: line ends before WSP dropped, NUL
@@ -272,16 +346,6 @@ size_t
 md_header_value(const struct md_header *h, size_t i, char *out, size_t size)
 {
 	return unfold(h, i, out, size);
-}
-
-static int
-is_named(const struct md_header *h, size_t i, const char *name, size_t len)
-{
-	const char *p = h->buf + h->f[i].name;
-
-	/* ASCII letters differ in case by bit 5 alone: a cheap first test */
-	return h->f[i].namelen == len && ((p[0] ^ name[0]) & ~0x20) == 0 &&
-	       strncasecmp(p, name, len) == 0;
 }
 
 int
