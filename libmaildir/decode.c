@@ -373,7 +373,7 @@ static size_t
 word(const char *s, size_t n, char *charset, char *enc, const char **text,
     size_t *textlen)
 {
-	const char *q1, *q2, *end;
+	const char *q1, *q2, *end, *star;
 	size_t cslen;
 
 	if (n < 8 || s[0] != '=' || s[1] != '?')
@@ -398,27 +398,15 @@ word(const char *s, size_t n, char *charset, char *enc, const char **text,
 	for (size_t i = 0; i < cslen; i++)
 		if (isspace((unsigned char)s[2 + i]))
 			return 0;
+	if ((star = memchr(s + 2, '*', cslen)) != NULL)
+		cslen = (size_t)(star - s - 2); /* RFC 2231 language */
 	if (cslen >= MD_CHARSET_MAX)
 		cslen = MD_CHARSET_MAX - 1; /* iconv knows no such name */
 	memcpy(charset, s + 2, cslen);
 	charset[cslen] = '\0';
-	charset[strcspn(charset, "*")] = '\0'; /* RFC 2231 language */
 	*text = q2;
 	*textlen = (size_t)(end - q2);
 	return (size_t)(end + 2 - s);
-}
-
-/* Will the word decode: a charset iconv knows (or the raw rule), and
- * for B, base64 text? */
-static int
-decodable(struct md_decoder *d, const char *charset, char enc, const char *text,
-    size_t len)
-{
-	iconv_t cd;
-
-	if (resolve(d, charset, &cd) == CS_UNKNOWN)
-		return 0;
-	return enc != 'B' || decode_b(text, len, NULL, 0) >= 0;
 }
 
 /* Add one word's decoded bytes to the run, starting a new run when the
@@ -453,22 +441,29 @@ add_word(struct md_decoder *d, struct out *o, struct md_decode_run *r,
 	return 1;
 }
 
-/* The length of the whitespace at S, when an encoded word follows it. */
-static size_t
-gap_before_word(struct md_decoder *d, const char *s, size_t n)
+/* The encoded words after the one that ended at *I, with only
+ * whitespace between them, which goes: their bytes added to the run,
+ * *I past the last. Each is read and decoded once, here. */
+static void
+words_after(struct md_decoder *d, struct out *o, struct md_decode_run *r,
+    const char *in, size_t len, size_t *i)
 {
-	size_t i = 0;
-	char cs[MD_CHARSET_MAX], enc;
-	const char *t;
-	size_t tl;
+	while (!o->full) {
+		const char *s = in + *i, *text;
+		size_t n = len - *i, g = 0, w, tl;
+		char cs[MD_CHARSET_MAX], enc;
 
-	while (i < n &&
-	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
-		i++;
-	if (i == 0 || word(s + i, n - i, cs, &enc, &t, &tl) == 0 ||
-	    !decodable(d, cs, enc, t, tl))
-		return 0;
-	return i;
+		while (g < n && (s[g] == ' ' || s[g] == '\t' || s[g] == '\r' ||
+		                    s[g] == '\n'))
+			g++;
+		/* a word that does not decode keeps the whitespace before
+		 * it; add_word changes nothing then */
+		if (g == 0 ||
+		    (w = word(s + g, n - g, cs, &enc, &text, &tl)) == 0 ||
+		    !add_word(d, o, r, cs, enc, text, tl))
+			return;
+		*i += g + w;
+	}
 }
 
 size_t
@@ -506,7 +501,7 @@ md_decode_text(
 			plain = 0;
 			i += w;
 			/* whitespace between two words goes */
-			i += gap_before_word(d, in + i, len - i);
+			words_after(d, &o, r, in, len, &i);
 			continue;
 		}
 		if (plain == 0)
