@@ -78,18 +78,16 @@ in_set(const char *set, char c)
 }
 
 /* The first byte of [S, E) that is in SET, outside quotes and comments
- * (and encoded words, with WORDS), or NULL. */
+ * (and encoded words, with WORDS), or NULL. STOP is SET with '"' and '('
+ * (and '=', with WORDS): the bytes that matter outside quotes. */
 static const char *
-outside(const char *s, const char *e, const char *set, int words)
+outside(
+    const char *s, const char *e, const char *set, const char *stop, int words)
 {
 	int quote = 0, comment = 0;
-	char stop[16] = "\"(";
 
 	/* Straight to the next byte that matters in the state it is in (past
 	 * E at worst: the string goes on to its NUL). */
-	if (words)
-		strlcat(stop, "=", sizeof(stop));
-	strlcat(stop, set, sizeof(stop));
 	for (; s < e; s++) {
 		s += strcspn(s, quote ? "\\\"" : comment ? "\\()" : stop);
 		if (s >= e)
@@ -116,7 +114,7 @@ outside(const char *s, const char *e, const char *set, int words)
 static const char *
 angle(const char *s, const char *e)
 {
-	return outside(s, e, "<", 0);
+	return outside(s, e, "<", "\"(<", 0);
 }
 
 /* The colon that ends a group's name in [S, E) ("Team: a@x, b@y;"), or
@@ -125,7 +123,7 @@ angle(const char *s, const char *e)
 static const char *
 group_colon(const char *s, const char *e)
 {
-	const char *p = outside(s, e, ":<@", 1);
+	const char *p = outside(s, e, ":<@", "\"(=:<@", 1);
 
 	return p != NULL && *p == ':' ? p : NULL;
 }

@@ -239,7 +239,35 @@ alias(const char *cs)
 	return cs;
 }
 
-enum cs_kind { CS_UTF8 = 1, CS_RAW, CS_ICONV, CS_UNKNOWN };
+enum cs_kind { CS_UTF8 = 1, CS_RAW, CS_ICONV, CS_UNKNOWN, CS_LATIN1 };
+
+/* Is CS a name of ISO-8859-1, whose bytes are the first 256 code points
+ * (as iconv has it)? Then no iconv: most 8-bit words in Western mail
+ * are in it, and iconv's calls cost more than the conversion. */
+static int
+is_latin1(const char *cs)
+{
+	return strcasecmp(cs, "iso-8859-1") == 0 ||
+	       strcasecmp(cs, "iso8859-1") == 0 ||
+	       strcasecmp(cs, "iso_8859-1") == 0 ||
+	       strcasecmp(cs, "latin1") == 0;
+}
+
+/* ISO-8859-1 bytes into O, a character at a time, as convert() does. */
+static void
+latin1(struct out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && !o->full; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char u[2] = { (char)(0xc0 | c >> 6),
+			(char)(0x80 | (c & 0x3f)) };
+
+		if (c < 0x80)
+			put(o, s + i, 1);
+		else
+			put(o, u, 2);
+	}
+}
 
 /* What CHARSET is: UTF-8, no real charset (the raw rule), one iconv
  * converts (*CD), or one nobody knows. */
@@ -256,6 +284,8 @@ resolve(struct md_decoder *d, const char *charset, iconv_t *cd)
 		else if (strcasecmp(cs, "utf-8") == 0 ||
 		         strcasecmp(cs, "utf8") == 0)
 			d->last_kind = CS_UTF8;
+		else if (is_latin1(cs))
+			d->last_kind = CS_LATIN1;
 		else if ((d->last_cd = descriptor(d, cs)) == (iconv_t)-1)
 			d->last_kind = CS_UNKNOWN;
 		else
@@ -280,6 +310,9 @@ flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 		break;
 	case CS_ICONV:
 		convert(o, cd, r->buf, r->len);
+		break;
+	case CS_LATIN1:
+		latin1(o, r->buf, r->len);
 		break;
 	default:
 		raw(d, o, r->buf, r->len);
@@ -531,14 +564,18 @@ md_decode_charset(struct md_decoder *d, const char *charset, const char *in,
     size_t len, char *out, size_t size)
 {
 	struct out o = { out, size, 0, 0 };
+	enum cs_kind k = 0;
 	iconv_t cd;
 
 	if (size == 0)
 		return 0;
+	if (charset != NULL && *charset != '\0')
+		k = resolve(d, charset, &cd);
 	/* What iconv does not know is read as UTF-8, as Dovecot reads it. */
-	if (charset != NULL && *charset != '\0' &&
-	    resolve(d, charset, &cd) == CS_ICONV)
+	if (k == CS_ICONV)
 		convert(&o, cd, in, len);
+	else if (k == CS_LATIN1)
+		latin1(&o, in, len);
 	else
 		utf8(&o, in, len);
 	out[o.n] = '\0';

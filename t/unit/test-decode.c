@@ -4,6 +4,7 @@
  * does not convert, control bytes, cutting at a character boundary, and
  * iconv descriptors reused. */
 #include <errno.h>
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -216,6 +217,44 @@ descriptors_reused(void **state)
 	md_decoder_free(&d);
 }
 
+/* ISO-8859-1 under its names, converted without iconv: what iconv
+ * makes of every byte, and no descriptor opened; cut to whole
+ * characters like the rest. */
+static void
+latin1_direct(void **state)
+{
+	static const char *const names[] = { "ISO-8859-1", "latin1",
+		"iso_8859-1", "Iso8859-1" };
+	char all[255], want[512], out[1024], w[1024];
+	iconv_t cd = iconv_open("UTF-8", "ISO-8859-1");
+	char *in = all, *op = want;
+	size_t inleft = sizeof(all), oleft = sizeof(want);
+	struct md_decoder d;
+
+	(void)state;
+	assert_true(cd != (iconv_t)-1);
+	for (int c = 1; c < 256; c++)
+		all[c - 1] = (char)c;
+	assert_int_not_equal(iconv(cd, &in, &inleft, &op, &oleft), (size_t)-1);
+	iconv_close(cd);
+	md_decoder_init(&d);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = md_decode_charset(
+		    &d, names[i], all, sizeof(all), out, sizeof(out));
+
+		assert_int_equal(n, (size_t)(op - want));
+		assert_memory_equal(out, want, n);
+	}
+	snprintf(w, sizeof(w), "=?latin1?Q?a=E9=FF?=");
+	assert_int_equal(md_decode_text(&d, w, strlen(w), out, sizeof(out)), 5);
+	assert_string_equal(out, "a\xc3\xa9\xc3\xbf");
+	/* room for "a" and half of the e-acute: "a" alone */
+	assert_int_equal(md_decode_text(&d, w, strlen(w), out, 3), 1);
+	assert_string_equal(out, "a");
+	assert_int_equal(d.n, 0);
+	md_decoder_free(&d);
+}
+
 static int
 setup(void **state)
 {
@@ -245,6 +284,7 @@ main(void)
 		cmocka_unit_test(undeclared_8bit),
 		cmocka_unit_test(controls),
 		cmocka_unit_test(cutting),
+		cmocka_unit_test(latin1_direct),
 		cmocka_unit_test(descriptors_reused),
 	};
 
