@@ -11,6 +11,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -133,11 +136,31 @@ is_from_line(const char *p, const char *e)
 /* The line at P: its '\n' (*NL, NULL when it has none before END), its
  * end after that (*E) and where its text stops (*STOP), before the '\n'
  * and the '\r's in front of it. */
+/* The first '\n' in [P, END), or NULL: 16 bytes at a time inline, as a
+ * header's lines are short and there are dozens of them, each a
+ * memchr(3) call otherwise. */
+static inline const char *
+find_nl(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (; end - p >= 16; p += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), nl));
+
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	return memchr(p, '\n', (size_t)(end - p));
+}
+
 static void
 line_at(const char *p, const char *end, const char **nl, const char **e,
     const char **stop)
 {
-	*nl = memchr(p, '\n', (size_t)(end - p));
+	*nl = find_nl(p, end);
 	*e = *nl ? *nl + 1 : end;
 	*stop = *nl ? *nl : end;
 	while (*stop > p && (*stop)[-1] == '\r')
@@ -298,8 +321,11 @@ int
 md_header_read_find(
     struct md_header *h, int fd, const char *const *names, size_t n, long *idx)
 {
-	struct wanted w = { .names = names, .n = n, .idx = idx };
+	struct wanted w; /* not zeroed: len[] is written as far as used */
 
+	w.names = names;
+	w.n = n;
+	w.idx = idx;
 	if (n > MD_HEADER_FIND_MAX) {
 		errno = EINVAL;
 		return -1;
