@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -78,10 +79,39 @@ md_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Are the 8 bytes at S all ASCII? Most header text is. */
+static int
+ascii8(const char *s)
+{
+	uint64_t x;
+
+	memcpy(&x, s, 8);
+	return (x & HIGHS) == 0;
+}
+
+/* Might one of the 8 bytes at S be a control byte (below 0x20, or
+ * 0x7f)? No when none is (a borrow may flag a byte past a true one). */
+static int
+control8(const char *s)
+{
+	uint64_t x, d;
+
+	memcpy(&x, s, 8);
+	d = x ^ (ONES * 0x7f);
+	return ((((x - ONES * 0x20) & ~x) | ((d - ONES) & ~d)) & HIGHS) != 0;
+}
+
 static int
 valid_utf8(const char *s, size_t n)
 {
 	for (size_t i = 0, l; i < n; i += l) {
+		if (n - i >= 8 && ascii8(s + i)) {
+			l = 8;
+			continue;
+		}
 		if ((unsigned char)s[i] < 0x80) { /* most header text */
 			l = 1;
 			continue;
@@ -551,6 +581,10 @@ md_decode_text(
 	for (size_t k = 0; k < o.n; k++) {
 		unsigned char c = (unsigned char)out[k];
 
+		if (o.n - k >= 8 && !control8(out + k)) {
+			k += 7; /* none in these eight */
+			continue;
+		}
 		if (c == '\0' || c == '\r' || c == '\n' || c == '\t')
 			out[k] = ' ';
 		else if (c < 0x20 || c == 0x7f)

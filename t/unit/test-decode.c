@@ -163,6 +163,20 @@ controls(void **state)
 	(void)state;
 	assert_string_equal(dcd(nul), "a b  c?d?");
 	assert_string_equal(dcd("tab\there"), "tab here");
+	/* text is checked eight bytes at a time: a control byte at each
+	 * place of a word of eight, after a longer run, and 8-bit text */
+	for (int i = 0; i < 8; i++) {
+		char in[32], want[32];
+
+		snprintf(in, sizeof(in), "%.*s%c%sxyz", i, "abcdefgh",
+		    i % 2 ? '\x7f' : '\t', "01234567" + i);
+		snprintf(want, sizeof(want), "%.*s%c%sxyz", i, "abcdefgh",
+		    i % 2 ? '?' : ' ', "01234567" + i);
+		assert_string_equal(dcd(in), want);
+	}
+	assert_string_equal(dcd("0123456789abcdef\x01"), "0123456789abcdef?");
+	assert_string_equal(dcd("caf\xc3\xa9 au lait\r\nsucr\xc3\xa9"),
+	    "caf\xc3\xa9 au lait  sucr\xc3\xa9");
 }
 
 static void
