@@ -79,6 +79,16 @@ unfolding(void **state)
 	assert_string_equal(FIELD("Subject:   pad   \n\n", "Subject"), "pad");
 	/* a continuation before any field belongs to nothing */
 	assert_string_equal(FIELD(" lost\nA: 1\n\n", "A"), "1");
+	/* a CR or NUL far into a long one-line value, or in its last
+	 * bytes (it is searched sixteen bytes at a time) */
+	assert_string_equal(
+	    FIELD("A: 0123456789abcdefghij\rklmnopqrstuv\n\n", "A"),
+	    "0123456789abcdefghijklmnopqrstuv");
+	assert_string_equal(
+	    FIELD("A: 0123456789abcdefghijklmnopq\0rs\n\n", "A"),
+	    "0123456789abcdefghijklmnopq rs");
+	assert_string_equal(
+	    FIELD("A: 0123456789abcdef\0\n\n", "A"), "0123456789abcdef");
 }
 
 static void
