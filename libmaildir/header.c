@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -167,14 +166,28 @@ line_at(const char *p, const char *end, const char **nl, const char **e,
 		(*stop)--;
 }
 
+/* C as a lower-case ASCII letter when it is an upper-case one. */
+static unsigned char
+ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
+/* Is field I named NAME (LEN bytes), in any case? Field names are ASCII
+ * (RFC 5322 2.2), compared as such: no strncasecmp(3) call a field, and
+ * no locale's idea of case (a Turkish one's dotless i) in them. */
 static int
 is_named(const struct md_header *h, size_t i, const char *name, size_t len)
 {
-	const char *p = h->buf + h->f[i].name;
+	const unsigned char *p = (const unsigned char *)h->buf + h->f[i].name;
+	const unsigned char *q = (const unsigned char *)name;
 
-	/* ASCII letters differ in case by bit 5 alone: a cheap first test */
-	return h->f[i].namelen == len && ((p[0] ^ name[0]) & ~0x20) == 0 &&
-	       strncasecmp(p, name, len) == 0;
+	if (h->f[i].namelen != len)
+		return 0;
+	for (size_t k = 0; k < len; k++)
+		if (p[k] != q[k] && ascii_lower(p[k]) != ascii_lower(q[k]))
+			return 0;
+	return 1;
 }
 
 /* The fields md_header_read_find looks for: N names of LEN bytes, the
