@@ -348,21 +348,31 @@ md_header_read_find(
 	return read_header(h, fd, &w);
 }
 
+#ifdef __SSE2__
+/* The line ends, CRs and NULs of the 16 bytes at P, a bit each. */
+static inline unsigned
+breaks16(const char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+
+	return (unsigned)_mm_movemask_epi8(
+	    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+	                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
+	        _mm_cmpeq_epi8(x, _mm_setzero_si128())));
+}
+#endif
+
 /* Has [P, P + N) a line end, a CR or a NUL? One pass over it, not one
  * a byte sought: most fields have none. */
 static int
 has_break(const char *p, size_t n)
 {
 #ifdef __SSE2__
-	for (; n >= 16; p += 16, n -= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)p);
-		__m128i b = _mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
-		        _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
-		    _mm_cmpeq_epi8(x, _mm_setzero_si128()));
-
-		if (_mm_movemask_epi8(b) != 0)
-			return 1;
+	if (n >= 16) { /* the last 16 bytes too, overlapping */
+		for (size_t i = 0; i + 16 < n; i += 16)
+			if (breaks16(p + i) != 0)
+				return 1;
+		return breaks16(p + n - 16) != 0;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (p[i] == '\n' || p[i] == '\r' || p[i] == '\0')
