@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -430,6 +433,54 @@ decode_b(const char *s, size_t n, char *out, size_t size)
 	return (long)k;
 }
 
+#ifdef __SSE2__
+/* The bytes of the 16 at P that are '?' (*Q) and whitespace (*WS). */
+static inline void
+marks16(const char *p, unsigned *q, unsigned *ws)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+
+	*q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
+	*ws = (unsigned)_mm_movemask_epi8(
+	    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+	                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))),
+	        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
+	            _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')))));
+}
+#endif
+
+/* The "?=" that ends an encoded word's text at P (before E), or NULL
+ * when whitespace or E comes first. Sixteen bytes at a time where
+ * there are as many: a listing decodes a few words a message. */
+static const char *
+word_end(const char *p, const char *e)
+{
+#ifdef __SSE2__
+	for (; e - p > 16; p += 16) { /* a byte after the 16: '?' + 1 */
+		unsigned q, ws;
+
+		marks16(p, &q, &ws);
+		for (; q != 0; q &= q - 1) {
+			unsigned at = (unsigned)__builtin_ctz(q);
+
+			if (ws & ((1u << at) - 1))
+				return NULL; /* whitespace before this '?' */
+			if (p[at + 1] == '=')
+				return p + at;
+		}
+		if (ws != 0)
+			return NULL;
+	}
+#endif
+	for (; p + 1 < e; p++) {
+		if (*p == '?' && p[1] == '=')
+			return p;
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			return NULL;
+	}
+	return NULL;
+}
+
 /* An encoded word at S: "=?charset?B?text?=" (or Q, any case). Fills
  * CHARSET (language after '*' dropped) and the text; its length or 0. */
 static size_t
@@ -450,13 +501,7 @@ word(const char *s, size_t n, char *charset, char *enc, const char **text,
 	if (*enc != 'B' && *enc != 'Q')
 		return 0;
 	q2 = q1 + 3;
-	for (end = q2; end + 1 < s + n; end++) {
-		if (*end == '?' && end[1] == '=')
-			break;
-		if (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
-			return 0;
-	}
-	if (end + 1 >= s + n)
+	if ((end = word_end(q2, s + n)) == NULL)
 		return 0;
 	for (size_t i = 0; i < cslen; i++)
 		if (isspace((unsigned char)s[2 + i]))

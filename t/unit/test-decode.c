@@ -46,6 +46,22 @@ words(void **state)
 	    "Keith Moore <moore@x>");
 	/* lower-case encoding letter, RFC 2231 language */
 	assert_string_equal(dcd("=?ISO-8859-1*fr?b?Y2Fm6Q==?="), "caf\xc3\xa9");
+	/* the end of a long word is sought sixteen bytes at a time: a '?'
+	 * inside it, its "?=" at each place near the sixteenth byte,
+	 * whitespace after sixteen bytes (then it is no word) */
+	assert_string_equal(dcd("=?UTF-8?Q?abcdefghij?klmnopqrstuvwxyz?0123?="),
+	    "abcdefghij?klmnopqrstuvwxyz?0123");
+	for (int i = 12; i < 20; i++) {
+		char in[64], want[32];
+
+		snprintf(in, sizeof(in), "=?UTF-8?Q?%.*s?= x", i,
+		    "0123456789abcdefghijkl");
+		snprintf(
+		    want, sizeof(want), "%.*s x", i, "0123456789abcdefghijkl");
+		assert_string_equal(dcd(in), want);
+	}
+	assert_string_equal(dcd("=?UTF-8?Q?0123456789abcdefg hi?="),
+	    "=?UTF-8?Q?0123456789abcdefg hi?=");
 }
 
 static void
