@@ -205,7 +205,8 @@ static void
 note(const struct md_header *h, size_t i, struct wanted *w)
 {
 	for (size_t k = 0; k < w->n; k++)
-		if (w->idx[k] == -1 && is_named(h, i, w->names[k], w->len[k])) {
+		if (w->idx[k] == -1 && w->len[k] == h->f[i].namelen &&
+		    is_named(h, i, w->names[k], w->len[k])) {
 			w->idx[k] = (long)i;
 			w->left--;
 		}
@@ -362,25 +363,23 @@ breaks16(const char *p)
 }
 #endif
 
-/* Has [P, P + N) a line end, a CR or a NUL? One pass over it, not one
- * a byte sought: most fields have none. */
-static int
-has_break(const char *p, size_t n)
+/* The first line end, CR or NUL in [P, E), or E: most values have
+ * none, or a few line ends; found sixteen bytes at a time, not a byte. */
+static const char *
+find_break(const char *p, const char *e)
 {
 #ifdef __SSE2__
-	if (n >= 16) { /* the last 16 bytes too, overlapping */
-		for (size_t i = 0; i + 16 < n; i += 16)
-			if (breaks16(p + i) != 0)
-				return 1;
-		return breaks16(p + n - 16) != 0;
+	for (; e - p >= 16; p += 16) {
+		unsigned m = breaks16(p);
+
+		if (m != 0)
+			return p + __builtin_ctz(m);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == '\n' || p[i] == '\r' || p[i] == '\0')
-			return 1;
-	return 0;
-#else
-	return memchr(p, '\n', n) || memchr(p, '\r', n) || memchr(p, '\0', n);
 #endif
+	for (; p < e; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\0')
+			return p;
+	return e;
 }
 
 /* Field I's value unfolded into OUT: line ends before WSP dropped, NUL
@@ -392,20 +391,27 @@ unfold(const struct md_header *h, size_t i, char *out, size_t size)
 	const char *e = p + h->f[i].valuelen;
 	size_t n = 0;
 
-	while (p < e && is_wsp(*p))
-		p++;
-	/* Most fields are one line without CR or NUL: copied at once. */
-	if (size > 0 && !has_break(p, (size_t)(e - p))) {
-		n = (size_t)(e - p) < size - 1 ? (size_t)(e - p) : size - 1;
-		memcpy(out, p, n);
-		p = e;
-	}
-	for (; p < e && n + 1 < size; p++) {
+	while (p < e && n + 1 < size) {
+		size_t k;
+
 		/* a NUL is a space, and leading ones go with the rest */
 		if (*p == '\r' || *p == '\n' ||
-		    (n == 0 && (is_wsp(*p) || *p == '\0')))
+		    (n == 0 && (is_wsp(*p) || *p == '\0'))) {
+			p++;
 			continue;
-		out[n++] = *p == '\0' ? ' ' : *p;
+		}
+		if (*p == '\0') {
+			out[n++] = ' ';
+			p++;
+			continue;
+		}
+		/* the bytes up to the next line end, CR or NUL, at once */
+		k = (size_t)(find_break(p, e) - p);
+		if (k > size - 1 - n)
+			k = size - 1 - n;
+		memcpy(out + n, p, k);
+		n += k;
+		p += k;
 	}
 	while (n > 0 && is_wsp(out[n - 1]))
 		n--;
