@@ -274,16 +274,26 @@ alias(const char *cs)
 
 enum cs_kind { CS_UTF8 = 1, CS_RAW, CS_ICONV, CS_UNKNOWN, CS_LATIN1 };
 
+/* Is CS the lower-case ASCII name LIT in any case? Charset names are
+ * ASCII, compared without strcasecmp(3)'s call and locale: a listing
+ * resolves a charset or two a message. */
+static int
+named(const char *cs, const char *lit)
+{
+	for (; *lit != '\0'; cs++, lit++)
+		if ((*cs >= 'A' && *cs <= 'Z' ? *cs | 0x20 : *cs) != *lit)
+			return 0;
+	return *cs == '\0';
+}
+
 /* Is CS a name of ISO-8859-1, whose bytes are the first 256 code points
  * (as iconv has it)? Then no iconv: most 8-bit words in Western mail
  * are in it, and iconv's calls cost more than the conversion. */
 static int
 is_latin1(const char *cs)
 {
-	return strcasecmp(cs, "iso-8859-1") == 0 ||
-	       strcasecmp(cs, "iso8859-1") == 0 ||
-	       strcasecmp(cs, "iso_8859-1") == 0 ||
-	       strcasecmp(cs, "latin1") == 0;
+	return named(cs, "iso-8859-1") || named(cs, "iso8859-1") ||
+	       named(cs, "iso_8859-1") || named(cs, "latin1");
 }
 
 /* ISO-8859-1 bytes into O, a character at a time, as convert() does. */
@@ -310,15 +320,14 @@ resolve(struct md_decoder *d, const char *charset, iconv_t *cd)
 	const char *cs;
 
 	if (d->last_kind == 0 || strcmp(d->last, charset) != 0) {
-		cs = alias(charset);
 		d->last_cd = (iconv_t)-1;
-		if (cs == NULL)
-			d->last_kind = CS_RAW;
-		else if (strcasecmp(cs, "utf-8") == 0 ||
-		         strcasecmp(cs, "utf8") == 0)
+		/* the two most mail is in first: no alias is either */
+		if (named(charset, "utf-8") || named(charset, "utf8"))
 			d->last_kind = CS_UTF8;
-		else if (is_latin1(cs))
+		else if (is_latin1(charset))
 			d->last_kind = CS_LATIN1;
+		else if ((cs = alias(charset)) == NULL)
+			d->last_kind = CS_RAW;
 		else if ((d->last_cd = descriptor(d, cs)) == (iconv_t)-1)
 			d->last_kind = CS_UNKNOWN;
 		else
