@@ -52,6 +52,16 @@ first_mailbox(const char *s)
 	return s;
 }
 
+/* first_mailbox, at once when S has no ',' at all, as nearly every
+ * From: has not. */
+static const char *
+mailbox_end(const char *s)
+{
+	const char *comma = strchrnul(s, ',');
+
+	return *comma == '\0' ? comma : first_mailbox(s);
+}
+
 /* The end of an encoded word at S ("=?cs?Q?text?="), at its last '=',
  * or S itself when none begins there. */
 static const char *
@@ -123,7 +133,11 @@ angle(const char *s, const char *e)
 static const char *
 group_colon(const char *s, const char *e)
 {
-	const char *p = outside(s, e, ":<@", "\"(=:<@", 1);
+	const char *p;
+
+	if (memchr(s, ':', (size_t)(e - s)) == NULL)
+		return NULL; /* as nearly every From: field */
+	p = outside(s, e, ":<@", "\"(=:<@", 1);
 
 	return p != NULL && *p == ':' ? p : NULL;
 }
@@ -153,7 +167,7 @@ unquote(const char *s, const char *e, char *buf, size_t size)
 size_t
 md_from_name(struct md_decoder *d, const char *value, char *out, size_t size)
 {
-	const char *end = first_mailbox(value), *lt, *gt, *open, *close;
+	const char *end = mailbox_end(value), *lt, *gt, *open, *close;
 	const char *colon = group_colon(value, end);
 	char buf[1024];
 	size_t n;
@@ -171,7 +185,7 @@ md_from_name(struct md_decoder *d, const char *value, char *out, size_t size)
 			out[0] = '\0';
 			return 0;
 		}
-		end = first_mailbox(value);
+		end = mailbox_end(value);
 		if (end > value && end[-1] == ';')
 			end--;
 	}
