@@ -53,8 +53,10 @@ put(struct out *o, const char *s, size_t n)
 	o->n += n;
 }
 
-size_t
-md_utf8_len(const unsigned char *s, size_t n)
+/* md_utf8_len, inline where decoding checks text a character at a
+ * time. */
+static inline size_t
+utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len;
 	unsigned min;
@@ -80,6 +82,12 @@ md_utf8_len(const unsigned char *s, size_t n)
 	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	return len;
+}
+
+size_t
+md_utf8_len(const unsigned char *s, size_t n)
+{
+	return utf8_len(s, n);
 }
 
 #define ONES 0x0101010101010101ull
@@ -119,7 +127,7 @@ valid_utf8(const char *s, size_t n)
 			l = 1;
 			continue;
 		}
-		if ((l = md_utf8_len((const unsigned char *)s + i, n - i)) == 0)
+		if ((l = utf8_len((const unsigned char *)s + i, n - i)) == 0)
 			return 0;
 	}
 	return 1;
@@ -157,7 +165,7 @@ static void
 checked(struct out *o, const char *s, size_t n)
 {
 	for (size_t i = 0, l; i < n && !o->full; i += l) {
-		l = md_utf8_len((const unsigned char *)s + i, n - i);
+		l = utf8_len((const unsigned char *)s + i, n - i);
 		if (l > 0) {
 			put(o, s + i, l);
 			continue;
@@ -207,7 +215,7 @@ utf8(struct out *o, const char *s, size_t n)
 		return;
 	}
 	for (size_t i = 0, l; i < n; i += l) {
-		l = md_utf8_len((const unsigned char *)s + i, n - i);
+		l = utf8_len((const unsigned char *)s + i, n - i);
 		if (l == 0) {
 			put(o, REPLACEMENT, 3);
 			l = 1;
