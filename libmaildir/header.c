@@ -196,6 +196,7 @@ is_named(const struct md_header *h, size_t i, const char *name, size_t len)
 struct wanted {
 	const char *const *names;
 	size_t len[MD_HEADER_FIND_MAX], n, left;
+	uint64_t lens; /* bit L: a name of L bytes (under 64) is sought */
 	long *idx;
 	int done;
 };
@@ -204,6 +205,11 @@ struct wanted {
 static void
 note(const struct md_header *h, size_t i, struct wanted *w)
 {
+	size_t len = h->f[i].namelen;
+
+	/* most fields' names are of another length than any sought */
+	if (len < 64 && !(w->lens & 1ull << len))
+		return;
 	for (size_t k = 0; k < w->n; k++)
 		if (w->idx[k] == -1 && w->len[k] == h->f[i].namelen &&
 		    is_named(h, i, w->names[k], w->len[k])) {
@@ -344,8 +350,11 @@ md_header_read_find(
 		errno = EINVAL;
 		return -1;
 	}
-	for (size_t k = 0; k < n; k++)
+	w.lens = 0;
+	for (size_t k = 0; k < n; k++) {
 		w.len[k] = strlen(names[k]);
+		w.lens |= w.len[k] < 64 ? 1ull << w.len[k] : 0;
+	}
 	return read_header(h, fd, &w);
 }
 
