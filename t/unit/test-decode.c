@@ -62,6 +62,13 @@ words(void **state)
 	}
 	assert_string_equal(dcd("=?UTF-8?Q?0123456789abcdefg hi?="),
 	    "=?UTF-8?Q?0123456789abcdefg hi?=");
+	/* base64 four digits at a time: a long word, padding after two
+	 * groups, a bad byte in the third (the word shown as it is) */
+	assert_string_equal(dcd("=?UTF-8?B?SGVsbG8gV29ybGQgSGVsbG8gV29ybGQ=?="),
+	    "Hello World Hello World");
+	assert_string_equal(dcd("=?UTF-8?B?SGVsbG8gV28=?="), "Hello Wo");
+	assert_string_equal(
+	    dcd("=?UTF-8?B?SGVsbG8gV2!y?="), "=?UTF-8?B?SGVsbG8gV2!y?=");
 }
 
 static void
