@@ -341,36 +341,66 @@ fixed_digits(const char *t, size_t n, int *v)
 	return 1;
 }
 
+/* The N digits at *P (before END), their value into *V; *P past them.
+ * 0 when they are not there. */
+static int
+take_digits(const char **p, const char *end, size_t n, int *v)
+{
+	if ((size_t)(end - *p) < n || !fixed_digits(*p, n, v))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/* Is the byte at *P (before END) C? *P past it. */
+static int
+take(const char **p, const char *end, char c)
+{
+	if (*p >= end || **p != c)
+		return 0;
+	(*p)++;
+	return 1;
+}
+
 /*
- * The form nearly every mailer writes, "Wed, 15 Nov 2023 03:43:47 +0530"
- * (the day's name optional), into W at once: a listing parses a date a
- * message, and the token by token reading below cost more than all the
- * rest of it. 0 only for exactly that form with values the general
- * reading takes (it reads it alike); anything else is left to it.
+ * The forms nearly every mailer writes, "Wed, 15 Nov 2023 03:43:47 +0530"
+ * (the day's name and the seconds optional, a zone of the table above
+ * for the offset), into W at once: a listing parses a date a message,
+ * and the token by token reading below cost more than all the rest of
+ * it. 0 only for exactly such a form with values the general reading
+ * takes (it reads it alike); anything else is left to it.
  */
 static int
 common_form(struct when *w, const char *s, const char *end)
 {
-	int day, year, hour, min, sec, zh, zm;
-	size_t n = (size_t)(end - s), d;
+	int day, year, hour, min, sec = 0, zh, zm;
 
-	if (n >= 5 && s[3] == ',' && s[4] == ' ' &&
+	if (end - s >= 5 && s[3] == ',' && s[4] == ' ' &&
 	    name_index(s, 3, days, 7) >= 0)
-		s += 5, n -= 5;
-	/* "D Mmm YYYY HH:MM:SS +HHMM" or "DD Mmm ...": 25 or 26 bytes */
-	d = n == 26 ? 2 : 1;
-	if ((n != 25 && n != 26) || !fixed_digits(s, d, &day) || s[d] != ' ')
+		s += 5;
+	if (!take_digits(&s, end, 2, &day) && !take_digits(&s, end, 1, &day))
 		return -1;
-	s += d + 1;
-	if (s[3] != ' ' || !fixed_digits(s + 4, 4, &year) || s[8] != ' ' ||
-	    !fixed_digits(s + 9, 2, &hour) || s[11] != ':' ||
-	    !fixed_digits(s + 12, 2, &min) || s[14] != ':' ||
-	    !fixed_digits(s + 15, 2, &sec) || s[17] != ' ' ||
-	    (s[18] != '+' && s[18] != '-') || !fixed_digits(s + 19, 2, &zh) ||
-	    !fixed_digits(s + 21, 2, &zm))
+	if (!take(&s, end, ' ') || end - s < 4 || s[3] != ' ' ||
+	    (w->mon = name_index(s, 3, months, 12)) < 0)
 		return -1;
-	if ((w->mon = name_index(s, 3, months, 12)) < 0 || day < 1 ||
-	    day > 31 || hour > 23 || min > 59 || sec > 60 || zh > 23 || zm > 59)
+	s += 4;
+	if (!take_digits(&s, end, 4, &year) || !take(&s, end, ' ') ||
+	    !take_digits(&s, end, 2, &hour) || !take(&s, end, ':') ||
+	    !take_digits(&s, end, 2, &min) ||
+	    (take(&s, end, ':') && !take_digits(&s, end, 2, &sec)) ||
+	    !take(&s, end, ' ') || s == end)
+		return -1;
+	if (day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
+		return -1;
+	if (*s == '+' || *s == '-') {
+		const char *z = s++;
+
+		if (end - s != 4 || !take_digits(&s, end, 2, &zh) ||
+		    !take_digits(&s, end, 2, &zm) || zh > 23 || zm > 59)
+			return -1;
+		w->off = (*z == '-' ? -1 : 1) * (zh * 3600L + zm * 60L);
+		w->has_zone = 1;
+	} else if (parse_zone_name(w, s, (size_t)(end - s)) == -1)
 		return -1;
 	w->day = day;
 	w->year = year;
@@ -378,8 +408,6 @@ common_form(struct when *w, const char *s, const char *end)
 	w->min = min;
 	w->sec = sec;
 	w->has_time = 1;
-	w->off = (s[18] == '-' ? -1 : 1) * (zh * 3600L + zm * 60L);
-	w->has_zone = 1;
 	return 0;
 }
 

@@ -79,6 +79,10 @@ static const struct {
 	{ "Sat, 17 Oct 1995 17:14:09 +2359", 813863709LL },
 	{ "thu, 7 OCT 1995 17:14:09 -0000", 813086049LL },
 	{ "Thu, 17 Oct 1995 00:00:00 +0000", 813888000LL },
+	{ "Thu, 17 Oct 1995 17:14 -0000", 813950040LL },
+	{ "7 Oct 1995 17:14:09 gmt", 813086049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 Z", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14 PDT", 813975240LL },
 };
 
 static const char *const bad[] = { "", "garbage", "Thu, 32 Oct 1995 17:14:09",
@@ -90,7 +94,7 @@ static const char *const bad[] = { "", "garbage", "Thu, 32 Oct 1995 17:14:09",
 	"Thu, 17 Oct 1995 24:14:09 +0000", "Thu, 17 Oct 1995 17:60:09 +0000",
 	"Thu, 17 Oct 1995 17:14:61 +0000", "Thu, 17 Oct 1995 17:14:09 +2400",
 	"Thu, 17 Oct 1995 17:14:09 +0060", "Thu, 17 Foo 1995 17:14:09 +0000",
-	"Xyz, 17 Oct 1995 17:14:09 +0000" };
+	"Xyz, 17 Oct 1995 17:14:09 +0000", "Thu, 17 Oct 1995 24:14 GMT" };
 
 static void
 rfc5322_table(void **state)
