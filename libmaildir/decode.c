@@ -49,7 +49,11 @@ put(struct out *o, const char *s, size_t n)
 		o->full = 1;
 		return;
 	}
-	memcpy(o->p + o->n, s, n);
+	if (n <= 4) /* a character: no memcpy call for it */
+		for (size_t i = 0; i < n; i++)
+			o->p[o->n + i] = s[i];
+	else
+		memcpy(o->p + o->n, s, n);
 	o->n += n;
 }
 
