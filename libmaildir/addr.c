@@ -153,12 +153,27 @@ unquote(const char *s, const char *e, char *buf, size_t size)
 		s++;
 	while (e > s && is_space(e[-1]))
 		e--;
-	for (; s < e && n + 1 < size; s++) {
-		if (*s == '"')
-			continue;
-		if (*s == '\\' && s + 1 < e)
+	while (s < e && n + 1 < size) {
+		const char *run = s;
+		size_t k;
+
+		if (*s == '"') {
 			s++;
-		buf[n++] = *s;
+			continue;
+		}
+		if (*s == '\\') { /* the byte after it, as it is */
+			if (s + 1 < e)
+				s++;
+			buf[n++] = *s++;
+			continue;
+		}
+		/* the bytes up to the next quote or backslash, at once */
+		while (s < e && *s != '"' && *s != '\\')
+			s++;
+		k = (size_t)(s - run) < size - 1 - n ? (size_t)(s - run)
+		                                     : size - 1 - n;
+		memcpy(buf + n, run, k);
+		n += k;
 	}
 	buf[n] = '\0';
 	return n;
