@@ -577,7 +577,8 @@ add_word(struct md_decoder *d, struct out *o, struct md_decode_run *r,
 	                   r->len + (size_t)k > sizeof(r->buf)))
 		flush(d, o, r);
 	if (!r->open) {
-		strlcpy(r->charset, charset, sizeof(r->charset));
+		/* word() cut it to fit: a copy, not libbsd's byte loop */
+		memcpy(r->charset, charset, strlen(charset) + 1);
 		r->open = 1;
 	}
 	memcpy(r->buf + r->len, buf, (size_t)k);
