@@ -52,6 +52,16 @@ first_mailbox(const char *s)
 	return s;
 }
 
+/* first_mailbox, at once when S has no ',' at all, as nearly every
+ * From: has not. */
+static const char *
+mailbox_end(const char *s)
+{
+	const char *comma = strchrnul(s, ',');
+
+	return *comma == '\0' ? comma : first_mailbox(s);
+}
+
 /* The end of an encoded word at S ("=?cs?Q?text?="), at its last '=',
  * or S itself when none begins there. */
 static const char *
@@ -78,18 +88,16 @@ in_set(const char *set, char c)
 }
 
 /* The first byte of [S, E) that is in SET, outside quotes and comments
- * (and encoded words, with WORDS), or NULL. */
+ * (and encoded words, with WORDS), or NULL. STOP is SET with '"' and '('
+ * (and '=', with WORDS): the bytes that matter outside quotes. */
 static const char *
-outside(const char *s, const char *e, const char *set, int words)
+outside(
+    const char *s, const char *e, const char *set, const char *stop, int words)
 {
 	int quote = 0, comment = 0;
-	char stop[16] = "\"(";
 
 	/* Straight to the next byte that matters in the state it is in (past
 	 * E at worst: the string goes on to its NUL). */
-	if (words)
-		strlcat(stop, "=", sizeof(stop));
-	strlcat(stop, set, sizeof(stop));
 	for (; s < e; s++) {
 		s += strcspn(s, quote ? "\\\"" : comment ? "\\()" : stop);
 		if (s >= e)
@@ -116,7 +124,7 @@ outside(const char *s, const char *e, const char *set, int words)
 static const char *
 angle(const char *s, const char *e)
 {
-	return outside(s, e, "<", 0);
+	return outside(s, e, "<", "\"(<", 0);
 }
 
 /* The colon that ends a group's name in [S, E) ("Team: a@x, b@y;"), or
@@ -125,7 +133,11 @@ angle(const char *s, const char *e)
 static const char *
 group_colon(const char *s, const char *e)
 {
-	const char *p = outside(s, e, ":<@", 1);
+	const char *p;
+
+	if (memchr(s, ':', (size_t)(e - s)) == NULL)
+		return NULL; /* as nearly every From: field */
+	p = outside(s, e, ":<@", "\"(=:<@", 1);
 
 	return p != NULL && *p == ':' ? p : NULL;
 }
@@ -141,12 +153,27 @@ unquote(const char *s, const char *e, char *buf, size_t size)
 		s++;
 	while (e > s && is_space(e[-1]))
 		e--;
-	for (; s < e && n + 1 < size; s++) {
-		if (*s == '"')
-			continue;
-		if (*s == '\\' && s + 1 < e)
+	while (s < e && n + 1 < size) {
+		const char *run = s;
+		size_t k;
+
+		if (*s == '"') {
 			s++;
-		buf[n++] = *s;
+			continue;
+		}
+		if (*s == '\\') { /* the byte after it, as it is */
+			if (s + 1 < e)
+				s++;
+			buf[n++] = *s++;
+			continue;
+		}
+		/* the bytes up to the next quote or backslash, at once */
+		while (s < e && *s != '"' && *s != '\\')
+			s++;
+		k = (size_t)(s - run) < size - 1 - n ? (size_t)(s - run)
+		                                     : size - 1 - n;
+		memcpy(buf + n, run, k);
+		n += k;
 	}
 	buf[n] = '\0';
 	return n;
@@ -155,7 +182,7 @@ unquote(const char *s, const char *e, char *buf, size_t size)
 size_t
 md_from_name(struct md_decoder *d, const char *value, char *out, size_t size)
 {
-	const char *end = first_mailbox(value), *lt, *gt, *open, *close;
+	const char *end = mailbox_end(value), *lt, *gt, *open, *close;
 	const char *colon = group_colon(value, end);
 	char buf[1024];
 	size_t n;
@@ -173,7 +200,7 @@ md_from_name(struct md_decoder *d, const char *value, char *out, size_t size)
 			out[0] = '\0';
 			return 0;
 		}
-		end = first_mailbox(value);
+		end = mailbox_end(value);
 		if (end > value && end[-1] == ';')
 			end--;
 	}

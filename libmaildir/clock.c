@@ -98,14 +98,32 @@ md_localtime(struct md_clock *c, int64_t t, struct tm *tm)
 	return localtime_r(&tt, tm) == NULL ? -1 : 0;
 }
 
-/* Append the N-digit, zero-padded V to BUF at *AT, within SIZE. */
+/* Append the N-digit, zero-padded V to BUF at *AT, within SIZE; two
+ * digits at a time from a table, as a listing writes five numbers a
+ * message. */
 static int
 digits(char *buf, size_t size, size_t *at, int v, int n)
 {
+	static const char two[] = "00010203040506070809"
+	                          "10111213141516171819"
+	                          "20212223242526272829"
+	                          "30313233343536373839"
+	                          "40414243444546474849"
+	                          "50515253545556575859"
+	                          "60616263646566676869"
+	                          "70717273747576777879"
+	                          "80818283848586878889"
+	                          "90919293949596979899";
+	int i = n - 1;
+
 	if (*at + (size_t)n >= size)
 		return -1;
-	for (int i = n - 1; i >= 0; i--, v /= 10)
-		buf[*at + (size_t)i] = (char)('0' + v % 10);
+	for (; i >= 1; i -= 2, v /= 100) {
+		buf[*at + (size_t)i - 1] = two[2 * (v % 100)];
+		buf[*at + (size_t)i] = two[2 * (v % 100) + 1];
+	}
+	if (i == 0)
+		buf[*at] = (char)('0' + v % 10);
 	*at += (size_t)n;
 	return 0;
 }

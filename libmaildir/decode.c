@@ -9,8 +9,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -45,12 +49,18 @@ put(struct out *o, const char *s, size_t n)
 		o->full = 1;
 		return;
 	}
-	memcpy(o->p + o->n, s, n);
+	if (n <= 4) /* a character: no memcpy call for it */
+		for (size_t i = 0; i < n; i++)
+			o->p[o->n + i] = s[i];
+	else
+		memcpy(o->p + o->n, s, n);
 	o->n += n;
 }
 
-size_t
-md_utf8_len(const unsigned char *s, size_t n)
+/* md_utf8_len, inline where decoding checks text a character at a
+ * time. */
+static inline size_t
+utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len;
 	unsigned min;
@@ -78,15 +88,50 @@ md_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+size_t
+md_utf8_len(const unsigned char *s, size_t n)
+{
+	return utf8_len(s, n);
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Are the 8 bytes at S all ASCII? Most header text is. */
+static int
+ascii8(const char *s)
+{
+	uint64_t x;
+
+	memcpy(&x, s, 8);
+	return (x & HIGHS) == 0;
+}
+
+/* Might one of the 8 bytes at S be a control byte (below 0x20, or
+ * 0x7f)? No when none is (a borrow may flag a byte past a true one). */
+static int
+control8(const char *s)
+{
+	uint64_t x, d;
+
+	memcpy(&x, s, 8);
+	d = x ^ (ONES * 0x7f);
+	return ((((x - ONES * 0x20) & ~x) | ((d - ONES) & ~d)) & HIGHS) != 0;
+}
+
 static int
 valid_utf8(const char *s, size_t n)
 {
 	for (size_t i = 0, l; i < n; i += l) {
+		if (n - i >= 8 && ascii8(s + i)) {
+			l = 8;
+			continue;
+		}
 		if ((unsigned char)s[i] < 0x80) { /* most header text */
 			l = 1;
 			continue;
 		}
-		if ((l = md_utf8_len((const unsigned char *)s + i, n - i)) == 0)
+		if ((l = utf8_len((const unsigned char *)s + i, n - i)) == 0)
 			return 0;
 	}
 	return 1;
@@ -124,7 +169,7 @@ static void
 checked(struct out *o, const char *s, size_t n)
 {
 	for (size_t i = 0, l; i < n && !o->full; i += l) {
-		l = md_utf8_len((const unsigned char *)s + i, n - i);
+		l = utf8_len((const unsigned char *)s + i, n - i);
 		if (l > 0) {
 			put(o, s + i, l);
 			continue;
@@ -174,7 +219,7 @@ utf8(struct out *o, const char *s, size_t n)
 		return;
 	}
 	for (size_t i = 0, l; i < n; i += l) {
-		l = md_utf8_len((const unsigned char *)s + i, n - i);
+		l = utf8_len((const unsigned char *)s + i, n - i);
 		if (l == 0) {
 			put(o, REPLACEMENT, 3);
 			l = 1;
@@ -239,7 +284,45 @@ alias(const char *cs)
 	return cs;
 }
 
-enum cs_kind { CS_UTF8 = 1, CS_RAW, CS_ICONV, CS_UNKNOWN };
+enum cs_kind { CS_UTF8 = 1, CS_RAW, CS_ICONV, CS_UNKNOWN, CS_LATIN1 };
+
+/* Is CS the lower-case ASCII name LIT in any case? Charset names are
+ * ASCII, compared without strcasecmp(3)'s call and locale: a listing
+ * resolves a charset or two a message. */
+static int
+named(const char *cs, const char *lit)
+{
+	for (; *lit != '\0'; cs++, lit++)
+		if ((*cs >= 'A' && *cs <= 'Z' ? *cs | 0x20 : *cs) != *lit)
+			return 0;
+	return *cs == '\0';
+}
+
+/* Is CS a name of ISO-8859-1, whose bytes are the first 256 code points
+ * (as iconv has it)? Then no iconv: most 8-bit words in Western mail
+ * are in it, and iconv's calls cost more than the conversion. */
+static int
+is_latin1(const char *cs)
+{
+	return named(cs, "iso-8859-1") || named(cs, "iso8859-1") ||
+	       named(cs, "iso_8859-1") || named(cs, "latin1");
+}
+
+/* ISO-8859-1 bytes into O, a character at a time, as convert() does. */
+static void
+latin1(struct out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && !o->full; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char u[2] = { (char)(0xc0 | c >> 6),
+			(char)(0x80 | (c & 0x3f)) };
+
+		if (c < 0x80)
+			put(o, s + i, 1);
+		else
+			put(o, u, 2);
+	}
+}
 
 /* What CHARSET is: UTF-8, no real charset (the raw rule), one iconv
  * converts (*CD), or one nobody knows. */
@@ -249,13 +332,14 @@ resolve(struct md_decoder *d, const char *charset, iconv_t *cd)
 	const char *cs;
 
 	if (d->last_kind == 0 || strcmp(d->last, charset) != 0) {
-		cs = alias(charset);
 		d->last_cd = (iconv_t)-1;
-		if (cs == NULL)
-			d->last_kind = CS_RAW;
-		else if (strcasecmp(cs, "utf-8") == 0 ||
-		         strcasecmp(cs, "utf8") == 0)
+		/* the two most mail is in first: no alias is either */
+		if (named(charset, "utf-8") || named(charset, "utf8"))
 			d->last_kind = CS_UTF8;
+		else if (is_latin1(charset))
+			d->last_kind = CS_LATIN1;
+		else if ((cs = alias(charset)) == NULL)
+			d->last_kind = CS_RAW;
 		else if ((d->last_cd = descriptor(d, cs)) == (iconv_t)-1)
 			d->last_kind = CS_UNKNOWN;
 		else
@@ -280,6 +364,9 @@ flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 		break;
 	case CS_ICONV:
 		convert(o, cd, r->buf, r->len);
+		break;
+	case CS_LATIN1:
+		latin1(o, r->buf, r->len);
 		break;
 	default:
 		raw(d, o, r->buf, r->len);
@@ -348,11 +435,26 @@ md_b64val(int c)
 static long
 decode_b(const char *s, size_t n, char *out, size_t size)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	unsigned acc = 0;
 	int bits = 0;
-	size_t k = 0;
+	size_t k = 0, i = 0;
 
-	for (size_t i = 0; i < n && s[i] != '='; i++) {
+	/* Four digits to three bytes at once while they are digits and
+	 * fit; then (a '=', a bad byte, the end) a digit at a time, from
+	 * the same state: none left over after four. */
+	for (; n - i >= 4 && size - k >= 3; i += 4, k += 3) {
+		unsigned a = b64_1[u[i]], b = b64_1[u[i + 1]],
+		         c = b64_1[u[i + 2]], d = b64_1[u[i + 3]], v;
+
+		if (a == 0 || b == 0 || c == 0 || d == 0)
+			break;
+		v = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
+		out[k] = (char)(v >> 16);
+		out[k + 1] = (char)(v >> 8 & 0xff);
+		out[k + 2] = (char)(v & 0xff);
+	}
+	for (; i < n && s[i] != '='; i++) {
 		int v = md_b64val((unsigned char)s[i]);
 
 		if (v < 0)
@@ -367,13 +469,61 @@ decode_b(const char *s, size_t n, char *out, size_t size)
 	return (long)k;
 }
 
+#ifdef __SSE2__
+/* The bytes of the 16 at P that are '?' (*Q) and whitespace (*WS). */
+static inline void
+marks16(const char *p, unsigned *q, unsigned *ws)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+
+	*q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
+	*ws = (unsigned)_mm_movemask_epi8(
+	    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+	                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))),
+	        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
+	            _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')))));
+}
+#endif
+
+/* The "?=" that ends an encoded word's text at P (before E), or NULL
+ * when whitespace or E comes first. Sixteen bytes at a time where
+ * there are as many: a listing decodes a few words a message. */
+static const char *
+word_end(const char *p, const char *e)
+{
+#ifdef __SSE2__
+	for (; e - p > 16; p += 16) { /* a byte after the 16: '?' + 1 */
+		unsigned q, ws;
+
+		marks16(p, &q, &ws);
+		for (; q != 0; q &= q - 1) {
+			unsigned at = (unsigned)__builtin_ctz(q);
+
+			if (ws & ((1u << at) - 1))
+				return NULL; /* whitespace before this '?' */
+			if (p[at + 1] == '=')
+				return p + at;
+		}
+		if (ws != 0)
+			return NULL;
+	}
+#endif
+	for (; p + 1 < e; p++) {
+		if (*p == '?' && p[1] == '=')
+			return p;
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			return NULL;
+	}
+	return NULL;
+}
+
 /* An encoded word at S: "=?charset?B?text?=" (or Q, any case). Fills
  * CHARSET (language after '*' dropped) and the text; its length or 0. */
 static size_t
 word(const char *s, size_t n, char *charset, char *enc, const char **text,
     size_t *textlen)
 {
-	const char *q1, *q2, *end;
+	const char *q1, *q2, *end, *star;
 	size_t cslen;
 
 	if (n < 8 || s[0] != '=' || s[1] != '?')
@@ -387,38 +537,20 @@ word(const char *s, size_t n, char *charset, char *enc, const char **text,
 	if (*enc != 'B' && *enc != 'Q')
 		return 0;
 	q2 = q1 + 3;
-	for (end = q2; end + 1 < s + n; end++) {
-		if (*end == '?' && end[1] == '=')
-			break;
-		if (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
-			return 0;
-	}
-	if (end + 1 >= s + n)
+	if ((end = word_end(q2, s + n)) == NULL)
 		return 0;
 	for (size_t i = 0; i < cslen; i++)
 		if (isspace((unsigned char)s[2 + i]))
 			return 0;
+	if ((star = memchr(s + 2, '*', cslen)) != NULL)
+		cslen = (size_t)(star - s - 2); /* RFC 2231 language */
 	if (cslen >= MD_CHARSET_MAX)
 		cslen = MD_CHARSET_MAX - 1; /* iconv knows no such name */
 	memcpy(charset, s + 2, cslen);
 	charset[cslen] = '\0';
-	charset[strcspn(charset, "*")] = '\0'; /* RFC 2231 language */
 	*text = q2;
 	*textlen = (size_t)(end - q2);
 	return (size_t)(end + 2 - s);
-}
-
-/* Will the word decode: a charset iconv knows (or the raw rule), and
- * for B, base64 text? */
-static int
-decodable(struct md_decoder *d, const char *charset, char enc, const char *text,
-    size_t len)
-{
-	iconv_t cd;
-
-	if (resolve(d, charset, &cd) == CS_UNKNOWN)
-		return 0;
-	return enc != 'B' || decode_b(text, len, NULL, 0) >= 0;
 }
 
 /* Add one word's decoded bytes to the run, starting a new run when the
@@ -445,7 +577,8 @@ add_word(struct md_decoder *d, struct out *o, struct md_decode_run *r,
 	                   r->len + (size_t)k > sizeof(r->buf)))
 		flush(d, o, r);
 	if (!r->open) {
-		strlcpy(r->charset, charset, sizeof(r->charset));
+		/* word() cut it to fit: a copy, not libbsd's byte loop */
+		memcpy(r->charset, charset, strlen(charset) + 1);
 		r->open = 1;
 	}
 	memcpy(r->buf + r->len, buf, (size_t)k);
@@ -453,22 +586,29 @@ add_word(struct md_decoder *d, struct out *o, struct md_decode_run *r,
 	return 1;
 }
 
-/* The length of the whitespace at S, when an encoded word follows it. */
-static size_t
-gap_before_word(struct md_decoder *d, const char *s, size_t n)
+/* The encoded words after the one that ended at *I, with only
+ * whitespace between them, which goes: their bytes added to the run,
+ * *I past the last. Each is read and decoded once, here. */
+static void
+words_after(struct md_decoder *d, struct out *o, struct md_decode_run *r,
+    const char *in, size_t len, size_t *i)
 {
-	size_t i = 0;
-	char cs[MD_CHARSET_MAX], enc;
-	const char *t;
-	size_t tl;
+	while (!o->full) {
+		const char *s = in + *i, *text;
+		size_t n = len - *i, g = 0, w, tl;
+		char cs[MD_CHARSET_MAX], enc;
 
-	while (i < n &&
-	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
-		i++;
-	if (i == 0 || word(s + i, n - i, cs, &enc, &t, &tl) == 0 ||
-	    !decodable(d, cs, enc, t, tl))
-		return 0;
-	return i;
+		while (g < n && (s[g] == ' ' || s[g] == '\t' || s[g] == '\r' ||
+		                    s[g] == '\n'))
+			g++;
+		/* a word that does not decode keeps the whitespace before
+		 * it; add_word changes nothing then */
+		if (g == 0 ||
+		    (w = word(s + g, n - g, cs, &enc, &text, &tl)) == 0 ||
+		    !add_word(d, o, r, cs, enc, text, tl))
+			return;
+		*i += g + w;
+	}
 }
 
 /* Are the N bytes at S printable ASCII without a '=' (no encoded word
@@ -524,7 +664,7 @@ md_decode_text(
 			plain = 0;
 			i += w;
 			/* whitespace between two words goes */
-			i += gap_before_word(d, in + i, len - i);
+			words_after(d, &o, r, in, len, &i);
 			continue;
 		}
 		if (plain == 0)
@@ -541,6 +681,10 @@ md_decode_text(
 	for (size_t k = 0; k < o.n; k++) {
 		unsigned char c = (unsigned char)out[k];
 
+		if (o.n - k >= 8 && !control8(out + k)) {
+			k += 7; /* none in these eight */
+			continue;
+		}
 		if (c == '\0' || c == '\r' || c == '\n' || c == '\t')
 			out[k] = ' ';
 		else if (c < 0x20 || c == 0x7f)
@@ -554,14 +698,18 @@ md_decode_charset(struct md_decoder *d, const char *charset, const char *in,
     size_t len, char *out, size_t size)
 {
 	struct out o = { out, size, 0, 0 };
+	enum cs_kind k = 0;
 	iconv_t cd;
 
 	if (size == 0)
 		return 0;
+	if (charset != NULL && *charset != '\0')
+		k = resolve(d, charset, &cd);
 	/* What iconv does not know is read as UTF-8, as Dovecot reads it. */
-	if (charset != NULL && *charset != '\0' &&
-	    resolve(d, charset, &cd) == CS_ICONV)
+	if (k == CS_ICONV)
 		convert(&o, cd, in, len);
+	else if (k == CS_LATIN1)
+		latin1(&o, in, len);
 	else
 		utf8(&o, in, len);
 	out[o.n] = '\0';

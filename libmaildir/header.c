@@ -9,8 +9,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -133,25 +135,105 @@ is_from_line(const char *p, const char *e)
 /* The line at P: its '\n' (*NL, NULL when it has none before END), its
  * end after that (*E) and where its text stops (*STOP), before the '\n'
  * and the '\r's in front of it. */
+/* The first '\n' in [P, END), or NULL: 16 bytes at a time inline, as a
+ * header's lines are short and there are dozens of them, each a
+ * memchr(3) call otherwise. */
+static inline const char *
+find_nl(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (; end - p >= 16; p += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), nl));
+
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	return memchr(p, '\n', (size_t)(end - p));
+}
+
 static void
 line_at(const char *p, const char *end, const char **nl, const char **e,
     const char **stop)
 {
-	*nl = memchr(p, '\n', (size_t)(end - p));
+	*nl = find_nl(p, end);
 	*e = *nl ? *nl + 1 : end;
 	*stop = *nl ? *nl : end;
 	while (*stop > p && (*stop)[-1] == '\r')
 		(*stop)--;
 }
 
-int
-md_header_parse(struct md_header *h, const char *buf, size_t len)
+/* C as a lower-case ASCII letter when it is an upper-case one. */
+static unsigned char
+ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
+/* Is field I named NAME (LEN bytes), in any case? Field names are ASCII
+ * (RFC 5322 2.2), compared as such: no strncasecmp(3) call a field, and
+ * no locale's idea of case (a Turkish one's dotless i) in them. */
+static int
+is_named(const struct md_header *h, size_t i, const char *name, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)h->buf + h->f[i].name;
+	const unsigned char *q = (const unsigned char *)name;
+
+	if (h->f[i].namelen != len)
+		return 0;
+	for (size_t k = 0; k < len; k++)
+		if (p[k] != q[k] && ascii_lower(p[k]) != ascii_lower(q[k]))
+			return 0;
+	return 1;
+}
+
+/* The fields md_header_read_find looks for: N names of LEN bytes, the
+ * index of the first field of each in IDX (-1 while not found), LEFT of
+ * them not found yet; DONE once the parse stopped after the last. */
+struct wanted {
+	const char *const *names;
+	size_t len[MD_HEADER_FIND_MAX], n, left;
+	uint64_t lens; /* bit L: a name of L bytes (under 64) is sought */
+	long *idx;
+	int done;
+};
+
+/* Field I (just indexed): is it the first of a name W wants? */
+static void
+note(const struct md_header *h, size_t i, struct wanted *w)
+{
+	size_t len = h->f[i].namelen;
+
+	/* most fields' names are of another length than any sought */
+	if (len < 64 && !(w->lens & 1ull << len))
+		return;
+	for (size_t k = 0; k < w->n; k++)
+		if (w->idx[k] == -1 && w->len[k] == h->f[i].namelen &&
+		    is_named(h, i, w->names[k], w->len[k])) {
+			w->idx[k] = (long)i;
+			w->left--;
+		}
+}
+
+/* md_header_parse; with W, stopping at the first field after the last
+ * of W's names found (its value is whole then). */
+static int
+parse(struct md_header *h, const char *buf, size_t len, struct wanted *w)
 {
 	const char *p = buf, *end = buf + len;
 	struct md_field *cur = NULL;
 
 	h->buf = buf;
 	h->nf = 0;
+	if (w != NULL) {
+		for (size_t k = 0; k < w->n; k++)
+			w->idx[k] = -1;
+		w->left = w->n;
+		w->done = 0;
+	}
 	/* A first "From " line is an mbox envelope (Postfix and Exim put
 	 * one in front), whatever follows. */
 	if (is_from_line(p, end))
@@ -160,6 +242,10 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 		const char *nl, *e, *stop;
 		size_t colon, n;
 
+		if (w != NULL && w->left == 0 && !is_wsp(*p)) {
+			w->done = 1; /* the last one found is whole */
+			break;
+		}
 		line_at(p, end, &nl, &e, &stop);
 		if (stop == p && is_blank(p, e))
 			break;
@@ -179,6 +265,8 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 				return -1;
 			cur = &h->f[h->nf - 1];
 			cur->valuelen = (size_t)(stop - buf) - cur->value;
+			if (w != NULL)
+				note(h, h->nf - 1, w);
 		} else if (is_from_line(p, e)) {
 			/* A misplaced one, which is no field ("From : x" is):
 			 * MUAs that export mail write their own lines, then
@@ -193,6 +281,12 @@ md_header_parse(struct md_header *h, const char *buf, size_t len)
 	return 0;
 }
 
+int
+md_header_parse(struct md_header *h, const char *buf, size_t len)
+{
+	return parse(h, buf, len, NULL);
+}
+
 /* Is the header in H, parsed from LEN bytes, whole: did the parse stop
  * at a line that is there entirely (a blank line, or the body's first),
  * rather than at the end of what was read so far? */
@@ -202,8 +296,9 @@ is_whole(const struct md_header *h, size_t len)
 	return h->len < len && memchr(h->buf + h->len, '\n', len - h->len);
 }
 
-int
-md_header_read(struct md_header *h, int fd)
+/* md_header_read, and md_header_read_find when W is not NULL. */
+static int
+read_header(struct md_header *h, int fd, struct wanted *w)
 {
 	size_t len = 0, want = FIRST_READ;
 
@@ -225,14 +320,75 @@ md_header_read(struct md_header *h, int fd)
 			return -1;
 		len += (size_t)r;
 		/* Parsed after each read: most headers need one of each. */
-		if (md_header_parse(h, h->own, len) == -1)
+		if (parse(h, h->own, len, w) == -1)
 			return -1;
-		if (r == 0 || len == MD_HEADER_MAX || is_whole(h, len))
+		if (r == 0 || len == MD_HEADER_MAX || (w != NULL && w->done) ||
+		    is_whole(h, len))
 			return 0;
 		if (len == want)
 			want =
 			    want * 4 > MD_HEADER_MAX ? MD_HEADER_MAX : want * 4;
 	}
+}
+
+int
+md_header_read(struct md_header *h, int fd)
+{
+	return read_header(h, fd, NULL);
+}
+
+int
+md_header_read_find(
+    struct md_header *h, int fd, const char *const *names, size_t n, long *idx)
+{
+	struct wanted w; /* not zeroed: len[] is written as far as used */
+
+	w.names = names;
+	w.n = n;
+	w.idx = idx;
+	if (n > MD_HEADER_FIND_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	w.lens = 0;
+	for (size_t k = 0; k < n; k++) {
+		w.len[k] = strlen(names[k]);
+		w.lens |= w.len[k] < 64 ? 1ull << w.len[k] : 0;
+	}
+	return read_header(h, fd, &w);
+}
+
+#ifdef __SSE2__
+/* The line ends, CRs and NULs of the 16 bytes at P, a bit each. */
+static inline unsigned
+breaks16(const char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+
+	return (unsigned)_mm_movemask_epi8(
+	    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+	                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
+	        _mm_cmpeq_epi8(x, _mm_setzero_si128())));
+}
+#endif
+
+/* The first line end, CR or NUL in [P, E), or E: most values have
+ * none, or a few line ends; found sixteen bytes at a time, not a byte. */
+static const char *
+find_break(const char *p, const char *e)
+{
+#ifdef __SSE2__
+	for (; e - p >= 16; p += 16) {
+		unsigned m = breaks16(p);
+
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	for (; p < e; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\0')
+			return p;
+	return e;
 }
 
 /* Field I's value unfolded into OUT: line ends before WSP dropped, NUL
@@ -244,22 +400,27 @@ unfold(const struct md_header *h, size_t i, char *out, size_t size)
 	const char *e = p + h->f[i].valuelen;
 	size_t n = 0;
 
-	while (p < e && is_wsp(*p))
-		p++;
-	/* Most fields are one line without CR or NUL: copied at once. */
-	if (size > 0 && !memchr(p, '\n', (size_t)(e - p)) &&
-	    !memchr(p, '\r', (size_t)(e - p)) &&
-	    !memchr(p, '\0', (size_t)(e - p))) {
-		n = (size_t)(e - p) < size - 1 ? (size_t)(e - p) : size - 1;
-		memcpy(out, p, n);
-		p = e;
-	}
-	for (; p < e && n + 1 < size; p++) {
+	while (p < e && n + 1 < size) {
+		size_t k;
+
 		/* a NUL is a space, and leading ones go with the rest */
 		if (*p == '\r' || *p == '\n' ||
-		    (n == 0 && (is_wsp(*p) || *p == '\0')))
+		    (n == 0 && (is_wsp(*p) || *p == '\0'))) {
+			p++;
 			continue;
-		out[n++] = *p == '\0' ? ' ' : *p;
+		}
+		if (*p == '\0') {
+			out[n++] = ' ';
+			p++;
+			continue;
+		}
+		/* the bytes up to the next line end, CR or NUL, at once */
+		k = (size_t)(find_break(p, e) - p);
+		if (k > size - 1 - n)
+			k = size - 1 - n;
+		memcpy(out + n, p, k);
+		n += k;
+		p += k;
 	}
 	while (n > 0 && is_wsp(out[n - 1]))
 		n--;
@@ -272,16 +433,6 @@ size_t
 md_header_value(const struct md_header *h, size_t i, char *out, size_t size)
 {
 	return unfold(h, i, out, size);
-}
-
-static int
-is_named(const struct md_header *h, size_t i, const char *name, size_t len)
-{
-	const char *p = h->buf + h->f[i].name;
-
-	/* ASCII letters differ in case by bit 5 alone: a cheap first test */
-	return h->f[i].namelen == len && ((p[0] ^ name[0]) & ~0x20) == 0 &&
-	       strncasecmp(p, name, len) == 0;
 }
 
 int

@@ -37,6 +37,15 @@ int md_header_parse(struct md_header *h, const char *buf, size_t len);
 /* Read the header of the file FD (from its offset), at most
  * MD_HEADER_MAX bytes, and index it; -1 with read's errno or ENOMEM. */
 int md_header_read(struct md_header *h, int fd);
+/* md_header_read that looks for the N (at most MD_HEADER_FIND_MAX)
+ * NAMES as it goes, IDX as md_header_find gives it, and stops reading
+ * and indexing at the first field after the last of them it finds: a
+ * listing needs no more, and most headers end well after their Subject:.
+ * Fields after that point are not indexed. -1 as md_header_read, or
+ * EINVAL for too many names. */
+#define MD_HEADER_FIND_MAX 16
+int md_header_read_find(
+    struct md_header *h, int fd, const char *const *names, size_t n, long *idx);
 /* The NTH (from 0) field named NAME (any case), unfolded, NUL bytes as
  * spaces, trimmed, cut to fit SIZE: its length, or -1/ENOENT. */
 int md_header_field(const struct md_header *h, const char *name, size_t nth,

@@ -109,37 +109,41 @@ ids(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, long f)
 	set(z, s, k, strlen(z->text[k]));
 }
 
-/* The header fields in F (indexes, -1 when absent) that the wanted
- * summary fields read: a listing showing two of them looks for three,
- * and stops at the last it finds. */
-static void
-find(struct md_summarizer *z, long *f)
+/* The header fields the wanted summary fields read: a listing showing
+ * two of them looks for three. Their names into NAME, the field each
+ * is into MAP; how many. */
+static size_t
+wanted_names(const struct md_summarizer *z, const char **name, size_t *map)
 {
-	const char *name[H_N];
-	long at[H_N];
-	size_t k = 0, map[H_N];
+	size_t k = 0;
 
-	for (size_t i = 0; i < H_N; i++) {
-		f[i] = -1;
+	for (size_t i = 0; i < H_N; i++)
 		if (z->want == 0 || (z->want & hf_for[i])) {
 			map[k] = i;
 			name[k++] = hf_name[i];
 		}
-	}
-	md_header_find(&z->h, name, k, at);
+	return k;
+}
+
+/* F (indexes by enum hf, -1 when absent) from AT, the indexes of the K
+ * names that MAP says which fields they are. */
+static void
+spread(long *f, const long *at, const size_t *map, size_t k)
+{
+	for (size_t i = 0; i < H_N; i++)
+		f[i] = -1;
 	for (size_t i = 0; i < k; i++)
 		f[map[i]] = at[i];
 }
 
-/* The fields of the header indexed in z->h; 0 when the date is the
+/* The fields of the header indexed in z->h, F its fields (indexes by
+ * enum hf, -1 when absent); 0 when the date is the
  * Date: field's, -1 when there is none or it is bad (then s->mtime). */
 static int
-fill(struct md_summarizer *z, struct md_summary *s)
+fill(struct md_summarizer *z, const long *f, struct md_summary *s)
 {
-	long f[H_N];
 	time_t t;
 
-	find(z, f);
 	if (wanted(z, s, MD_S_NAME)) {
 		raw_field(z, f[H_FROM]);
 		set(z, s, MD_S_NAME,
@@ -166,11 +170,17 @@ int
 md_summary_parse(struct md_summarizer *z, const char *buf, size_t len,
     uint64_t size, int64_t mtime, struct md_summary *s)
 {
+	const char *name[H_N];
+	size_t map[H_N], k = wanted_names(z, name, map);
+	long at[H_N], f[H_N];
+
 	if (md_header_parse(&z->h, buf, len) == -1)
 		return -1;
+	md_header_find(&z->h, name, k, at);
+	spread(f, at, map, k);
 	s->size = size;
 	s->mtime = mtime;
-	fill(z, s);
+	fill(z, f, s);
 	return 0;
 }
 
@@ -200,9 +210,15 @@ static int
 read_open(struct md_summarizer *z, int fd, const char *name, int stated,
     struct md_summary *s, struct md_err *e)
 {
-	if (md_header_read(&z->h, fd) == -1)
+	const char *names[H_N];
+	size_t map[H_N], k = wanted_names(z, names, map);
+	long at[H_N], f[H_N];
+
+	/* Only as far as the last field wanted. */
+	if (md_header_read_find(&z->h, fd, names, k, at) == -1)
 		return md_err_set(e, "read", name, NULL);
-	if (fill(z, s) == -1 && !stated) {
+	spread(f, at, map, k);
+	if (fill(z, f, s) == -1 && !stated) {
 		if (stat_file(fd, name, s, e) == -1)
 			return -1;
 		s->date = s->mtime;

@@ -75,12 +75,26 @@ static const struct {
 	{ "1 Mar 0000 00:00:00 +0000", -62162035200LL },
 	{ "1 Jan 10000 00:00:00 +0000", 253402300800LL },
 	{ "31 DEC 2099 23:59:60 +0000", 4102444800LL },
+	/* the common form, read at once: its limits, any day's name */
+	{ "Sat, 17 Oct 1995 17:14:09 +2359", 813863709LL },
+	{ "thu, 7 OCT 1995 17:14:09 -0000", 813086049LL },
+	{ "Thu, 17 Oct 1995 00:00:00 +0000", 813888000LL },
+	{ "Thu, 17 Oct 1995 17:14 -0000", 813950040LL },
+	{ "7 Oct 1995 17:14:09 gmt", 813086049LL },
+	{ "Thu, 17 Oct 1995 17:14:09 Z", 813950049LL },
+	{ "Thu, 17 Oct 1995 17:14 PDT", 813975240LL },
 };
 
 static const char *const bad[] = { "", "garbage", "Thu, 32 Oct 1995 17:14:09",
 	"Thu, 17 Foo 1995 17:14:09", "Thu, 17 Oct 1995 25:14:09",
 	"Thu, 17 Oct 1995 17:61:09", "17:14:09", "Oct 1995",
-	"Thu, 17 Oct 1995 17:14:09 +2500", "1995-13-45x" };
+	"Thu, 17 Oct 1995 17:14:09 +2500", "1995-13-45x",
+	/* the common form with a value out of range, or not a month */
+	"Thu, 32 Oct 1995 17:14:09 +0000", "Thu, 00 Oct 1995 17:14:09 +0000",
+	"Thu, 17 Oct 1995 24:14:09 +0000", "Thu, 17 Oct 1995 17:60:09 +0000",
+	"Thu, 17 Oct 1995 17:14:61 +0000", "Thu, 17 Oct 1995 17:14:09 +2400",
+	"Thu, 17 Oct 1995 17:14:09 +0060", "Thu, 17 Foo 1995 17:14:09 +0000",
+	"Xyz, 17 Oct 1995 17:14:09 +0000", "Thu, 17 Oct 1995 24:14 GMT" };
 
 static void
 rfc5322_table(void **state)

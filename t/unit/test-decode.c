@@ -4,6 +4,7 @@
  * does not convert, control bytes, cutting at a character boundary, and
  * iconv descriptors reused. */
 #include <errno.h>
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,6 +46,29 @@ words(void **state)
 	    "Keith Moore <moore@x>");
 	/* lower-case encoding letter, RFC 2231 language */
 	assert_string_equal(dcd("=?ISO-8859-1*fr?b?Y2Fm6Q==?="), "caf\xc3\xa9");
+	/* the end of a long word is sought sixteen bytes at a time: a '?'
+	 * inside it, its "?=" at each place near the sixteenth byte,
+	 * whitespace after sixteen bytes (then it is no word) */
+	assert_string_equal(dcd("=?UTF-8?Q?abcdefghij?klmnopqrstuvwxyz?0123?="),
+	    "abcdefghij?klmnopqrstuvwxyz?0123");
+	for (int i = 12; i < 20; i++) {
+		char in[64], want[32];
+
+		snprintf(in, sizeof(in), "=?UTF-8?Q?%.*s?= x", i,
+		    "0123456789abcdefghijkl");
+		snprintf(
+		    want, sizeof(want), "%.*s x", i, "0123456789abcdefghijkl");
+		assert_string_equal(dcd(in), want);
+	}
+	assert_string_equal(dcd("=?UTF-8?Q?0123456789abcdefg hi?="),
+	    "=?UTF-8?Q?0123456789abcdefg hi?=");
+	/* base64 four digits at a time: a long word, padding after two
+	 * groups, a bad byte in the third (the word shown as it is) */
+	assert_string_equal(dcd("=?UTF-8?B?SGVsbG8gV29ybGQgSGVsbG8gV29ybGQ=?="),
+	    "Hello World Hello World");
+	assert_string_equal(dcd("=?UTF-8?B?SGVsbG8gV28=?="), "Hello Wo");
+	assert_string_equal(
+	    dcd("=?UTF-8?B?SGVsbG8gV2!y?="), "=?UTF-8?B?SGVsbG8gV2!y?=");
 }
 
 static void
@@ -162,6 +186,20 @@ controls(void **state)
 	(void)state;
 	assert_string_equal(dcd(nul), "a b  c?d?");
 	assert_string_equal(dcd("tab\there"), "tab here");
+	/* text is checked eight bytes at a time: a control byte at each
+	 * place of a word of eight, after a longer run, and 8-bit text */
+	for (int i = 0; i < 8; i++) {
+		char in[32], want[32];
+
+		snprintf(in, sizeof(in), "%.*s%c%sxyz", i, "abcdefgh",
+		    i % 2 ? '\x7f' : '\t', "01234567" + i);
+		snprintf(want, sizeof(want), "%.*s%c%sxyz", i, "abcdefgh",
+		    i % 2 ? '?' : ' ', "01234567" + i);
+		assert_string_equal(dcd(in), want);
+	}
+	assert_string_equal(dcd("0123456789abcdef\x01"), "0123456789abcdef?");
+	assert_string_equal(dcd("caf\xc3\xa9 au lait\r\nsucr\xc3\xa9"),
+	    "caf\xc3\xa9 au lait  sucr\xc3\xa9");
 }
 
 static void
@@ -216,6 +254,44 @@ descriptors_reused(void **state)
 	md_decoder_free(&d);
 }
 
+/* ISO-8859-1 under its names, converted without iconv: what iconv
+ * makes of every byte, and no descriptor opened; cut to whole
+ * characters like the rest. */
+static void
+latin1_direct(void **state)
+{
+	static const char *const names[] = { "ISO-8859-1", "latin1",
+		"iso_8859-1", "Iso8859-1" };
+	char all[255], want[512], out[1024], w[1024];
+	iconv_t cd = iconv_open("UTF-8", "ISO-8859-1");
+	char *in = all, *op = want;
+	size_t inleft = sizeof(all), oleft = sizeof(want);
+	struct md_decoder d;
+
+	(void)state;
+	assert_true(cd != (iconv_t)-1);
+	for (int c = 1; c < 256; c++)
+		all[c - 1] = (char)c;
+	assert_int_not_equal(iconv(cd, &in, &inleft, &op, &oleft), (size_t)-1);
+	iconv_close(cd);
+	md_decoder_init(&d);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = md_decode_charset(
+		    &d, names[i], all, sizeof(all), out, sizeof(out));
+
+		assert_int_equal(n, (size_t)(op - want));
+		assert_memory_equal(out, want, n);
+	}
+	snprintf(w, sizeof(w), "=?latin1?Q?a=E9=FF?=");
+	assert_int_equal(md_decode_text(&d, w, strlen(w), out, sizeof(out)), 5);
+	assert_string_equal(out, "a\xc3\xa9\xc3\xbf");
+	/* room for "a" and half of the e-acute: "a" alone */
+	assert_int_equal(md_decode_text(&d, w, strlen(w), out, 3), 1);
+	assert_string_equal(out, "a");
+	assert_int_equal(d.n, 0);
+	md_decoder_free(&d);
+}
+
 static int
 setup(void **state)
 {
@@ -245,6 +321,7 @@ main(void)
 		cmocka_unit_test(undeclared_8bit),
 		cmocka_unit_test(controls),
 		cmocka_unit_test(cutting),
+		cmocka_unit_test(latin1_direct),
 		cmocka_unit_test(descriptors_reused),
 	};
 

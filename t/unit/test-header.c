@@ -79,6 +79,16 @@ unfolding(void **state)
 	assert_string_equal(FIELD("Subject:   pad   \n\n", "Subject"), "pad");
 	/* a continuation before any field belongs to nothing */
 	assert_string_equal(FIELD(" lost\nA: 1\n\n", "A"), "1");
+	/* a CR or NUL far into a long one-line value, or in its last
+	 * bytes (it is searched sixteen bytes at a time) */
+	assert_string_equal(
+	    FIELD("A: 0123456789abcdefghij\rklmnopqrstuv\n\n", "A"),
+	    "0123456789abcdefghijklmnopqrstuv");
+	assert_string_equal(
+	    FIELD("A: 0123456789abcdefghijklmnopq\0rs\n\n", "A"),
+	    "0123456789abcdefghijklmnopq rs");
+	assert_string_equal(
+	    FIELD("A: 0123456789abcdef\0\n\n", "A"), "0123456789abcdef");
 }
 
 static void
@@ -338,6 +348,56 @@ find_and_value(void **state)
 	md_header_free(&h);
 }
 
+/* md_header_read_find: the first field of each name, as md_header_find
+ * gives it, and the last one found whole however the first read cuts
+ * it; the fields after it are not indexed; an absent name reads on to
+ * the end of the header. */
+static void
+read_find(void **state)
+{
+	static const char *const names[] = { "subject", "From", "Bcc" };
+	struct md_header h;
+	char out[64];
+	long idx[3];
+	int fd;
+
+	(void)state;
+	md_header_init(&h);
+	/* Subject: folded, its continuation line where the first read
+	 * (4096 bytes) ends, or just before or after it */
+	for (size_t cut = 0; cut < 8; cut++) {
+		fd = file_with("fold", "From: a\nX-Pad: ", 4096 - 16 - 12 + cut,
+		    'p', "\nSubject: x\n tail\nsubject: no\nX-After: y\n\n");
+		assert_int_equal(md_header_read_find(&h, fd, names, 2, idx), 0);
+		close(fd);
+		assert_int_equal(idx[0], 2);
+		assert_int_equal(idx[1], 0);
+		assert_int_equal(
+		    md_header_value(&h, (size_t)idx[0], out, sizeof(out)), 6);
+		assert_string_equal(out, "x tail");
+		assert_int_equal(h.nf, 3); /* the second subject: not read */
+	}
+	/* a name not there: the whole header, as md_header_find sees it */
+	fd = file_with("absent", "Subject: s\nX-Pad: ", 10000, 'p',
+	    "\nFrom: f\nBcc: b\n\nBcc: body\n");
+	assert_int_equal(md_header_read_find(&h, fd, names, 3, idx), 0);
+	close(fd);
+	assert_int_equal(idx[0], 0);
+	assert_int_equal(idx[1], 2);
+	assert_int_equal(idx[2], 3);
+	assert_int_equal(h.nf, 4);
+	fd = file_with("none", "Subject: s\n", 0, 'x', "\nFrom: body\n");
+	assert_int_equal(md_header_read_find(&h, fd, names, 2, idx), 0);
+	close(fd);
+	assert_int_equal(idx[1], -1);
+	/* too many names */
+	errno = 0;
+	assert_int_equal(
+	    md_header_read_find(&h, 0, names, MD_HEADER_FIND_MAX + 1, idx), -1);
+	assert_int_equal(errno, EINVAL);
+	md_header_free(&h);
+}
+
 int
 main(void)
 {
@@ -350,6 +410,7 @@ main(void)
 		cmocka_unit_test(odd_bytes),
 		cmocka_unit_test(reading),
 		cmocka_unit_test(find_and_value),
+		cmocka_unit_test(read_find),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
