@@ -576,16 +576,22 @@ check_match(struct checker *c, struct md_sieve_node *n)
 	return 0;
 }
 
+/* Each string of A a variable name (RFC 5229 3), or a fault. */
+static int
+var_names(struct checker *c, const struct md_sieve_arg *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!md_sieve_var_name(a->s[i], a->len[i]))
+			return bad(c, a->line, a->col,
+			    "invalid variable name '%s'", a->s[i]);
+	return 0;
+}
+
 /* set's name: a constant variable name (RFC 5229 3). */
 static int
 check_set(struct checker *c, const struct md_sieve_node *n)
 {
-	const struct md_sieve_arg *a = n->spec.pos[0];
-
-	if (!md_sieve_var_name(a->s[0], a->len[0]))
-		return bad(
-		    c, a->line, a->col, "invalid variable name '%s'", a->s[0]);
-	return 0;
+	return var_names(c, n->spec.pos[0]);
 }
 
 /* The variables an imap4flags command or test names: constant names, one
@@ -600,11 +606,7 @@ check_flagvar(struct checker *c, const struct md_sieve_node *n)
 	if (n->spec.id != MD_SV_HASFLAG && (a->list || a->n != 1))
 		return bad(c, a->line, a->col,
 		    "'%s' names one variable, not a list", n->name);
-	for (size_t i = 0; i < a->n; i++)
-		if (!md_sieve_var_name(a->s[i], a->len[i]))
-			return bad(c, a->line, a->col,
-			    "invalid variable name '%s'", a->s[i]);
-	return 0;
+	return var_names(c, a);
 }
 
 /* envelope "from" / "to": the parts mdkit knows of an envelope. */
@@ -638,11 +640,7 @@ check_include(struct checker *c, const struct md_sieve_node *n)
 	if (!(c->caps & MD_CAP_VARIABLES))
 		return bad(c, n->line, n->col, "'%s' needs variables required",
 		    "global");
-	for (size_t i = 0; i < a->n; i++)
-		if (!md_sieve_var_name(a->s[i], a->len[i]))
-			return bad(c, a->line, a->col,
-			    "invalid variable name '%s'", a->s[i]);
-	return 0;
+	return var_names(c, a);
 }
 
 /* The header names of a header or address test N: each constant one

@@ -726,7 +726,7 @@ within() {
 }
 echo "      md-list        $H_MD ms/run" \
     "($(us "$T_MD" "$((N * HDR_MSGS))") us/message)   ratio md/floor" \
-    "$H_R$(within 2 "$H_R")"
+    "$H_R$(within 1.30 "$H_R")"
 echo "      floor-read4k   $H_FL ms/run" \
     "($(us "$T_FL" "$((N * HDR_MSGS))") us/message)"
 
