@@ -1043,12 +1043,12 @@ while [ "$r" -le "$SV_ROUNDS" ]; do
 	done
 	r=$((r + 1))
 done
-J_SE=$(ms "$T_SE" "$SV_ROUNDS")
-J_FL=$(ms "$T_FL" "$SV_ROUNDS")
-J_R=$(ratio "$T_SE" "$T_FL")
-echo "   md-sieve -e -n  $J_SE ms/run ($(us "$T_SE" \
-    "$((SV_ROUNDS * SV_MSGS))") us/message)   ratio $J_R (at most 2 wanted)"
-echo "   floor-read4k    $J_FL ms/run ($(us "$T_FL" \
+L_SE=$(ms "$T_SE" "$SV_ROUNDS")
+L_FL=$(ms "$T_FL" "$SV_ROUNDS")
+L_R=$(ratio "$T_SE" "$T_FL")
+echo "   md-sieve -e -n  $L_SE ms/run ($(us "$T_SE" \
+    "$((SV_ROUNDS * SV_MSGS))") us/message)   ratio $L_R (at most 2 wanted)"
+echo "   floor-read4k    $L_FL ms/run ($(us "$T_FL" \
     "$((SV_ROUNDS * SV_MSGS))") us/message)"
 echo
 fi
@@ -1058,7 +1058,7 @@ row "single delivery, us/message" "${A_MD:--}" "${A_FL:--}" "${A_R:--}"
 row "single delivery, calls" "${B_MD:--}" "${B_FL:--}" "${B_R:--}"
 row "  with 100 Sieve rules, us/msg" "${Q_SV:--}" "${Q_FL:--}" "${Q_RF:--}"
 row "  vs md-deliver without" "${Q_SV:--}" "${Q_NO:--}" "${Q_R:--}"
-row "md-sieve -e, 100 rules, ms/run" "${J_SE:--}" "${J_FL:--}" "${J_R:--}"
+row "md-sieve -e, 100 rules, ms/run" "${L_SE:--}" "${L_FL:--}" "${L_R:--}"
 row "mbox import, us/message" "${C_MD:--}" "${C_FL:--}" "${C_R:--}"
 row "  vs floor-b (one dir sync)" "${C_MD:--}" "${C_FB:--}" "${C_RB:--}"
 row "mbox import, calls/message" "${S_MD:--}" "${S_FL:--}" "${S_R:--}"
