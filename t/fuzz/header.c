@@ -78,18 +78,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_in in = { data, size };
 	size_t small = fuzz_byte(&in), len;
 	char *msg = fuzz_expand(in.p, in.n, &len), *copy;
-	struct md_header h, again, rd;
+	struct md_header h, again, rd, rf;
 	static const char *const names[] = { "From", "Subject", "Date",
 		"Message-ID", "To", "Cc", "References", "In-Reply-To",
 		"List-Id", "Received", "Status", "X-Status", "Content-Type",
 		"Return-Path", "Delivered-To", "X-Original-To", "MIME-Version",
 		"X" };
 	long idx[sizeof(names) / sizeof(names[0])];
+	const size_t nskip =
+	    sizeof(names) / sizeof(names[0]) - MD_HEADER_FIND_MAX;
 	int fd;
 
 	md_header_init(&h);
 	md_header_init(&again);
 	md_header_init(&rd);
+	md_header_init(&rf);
 	FUZZ_CHECK(md_header_parse(&h, msg, len) == 0);
 	check_fields(&h, len);
 
@@ -142,6 +145,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(md_header_parse(&again, msg, len) == 0);
 	FUZZ_CHECK(same_fields(&rd, &again));
 	FUZZ_CHECK(memcmp(rd.buf, msg, rd.len) == 0);
+
+	/* read looking for the last MD_HEADER_FIND_MAX of NAMES (as many
+	 * as it takes), stopping after the last: each found where the whole
+	 * read has it first, with the same value */
+	fd = fuzz_memfd(msg, len);
+	FUZZ_CHECK(md_header_read_find(
+	               &rf, fd, names + nskip, MD_HEADER_FIND_MAX, idx) == 0);
+	close(fd);
+	for (size_t k = 0; k < MD_HEADER_FIND_MAX; k++) {
+		int r =
+		    md_header_field(&rd, names[nskip + k], 0, cut, sizeof(cut));
+
+		FUZZ_CHECK((r == -1) == (idx[k] == -1));
+		FUZZ_CHECK(
+		    r == -1 || (r == (int)md_header_value(&rf, (size_t)idx[k],
+		                         whole, sizeof(whole)) &&
+		                   strcmp(cut, whole) == 0));
+	}
+	md_header_free(&rf);
 
 	md_header_free(&h);
 	md_header_free(&again);
