@@ -226,7 +226,8 @@ static const char *const rels[] = { "gt", "ge", "lt", "le", "eq", "ne" };
 struct checker {
 	unsigned caps;
 	struct md_sieve_err *e;
-	char *names[SHARED_NAMES]; /* see share_names */
+	struct md_sieve_arena *arena; /* the script's, for spec.x */
+	char *names[SHARED_NAMES];    /* see share_names */
 	size_t nnames;
 };
 
@@ -327,13 +328,13 @@ read_date_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
 		if (sp->id == MD_SV_CURRENTDATE)
 			return bad(c, a->line, a->col,
 			    "':%s' is not for currentdate", a->s[0]);
-		sp->origzone = 1;
+		sp->x->origzone = 1;
 		return 0;
 	}
 	if (kind == T_ZONE) {
 		if ((v = tag_string(c, n, i)) == NULL)
 			return -1;
-		sp->zone = v;
+		sp->x->zone = v;
 		return 0;
 	}
 	if (*i + 1 >= n->nargs || n->args[*i + 1].kind != MD_ARG_NUMBER)
@@ -350,7 +351,7 @@ static int
 read_send_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
     int value, size_t *i)
 {
-	struct md_sieve_spec *sp = &n->spec;
+	struct md_sieve_ext *sp = n->spec.x;
 	const struct md_sieve_arg *a = &n->args[*i], *v;
 
 	if (kind == T_DLAST || kind == T_MIME) {
@@ -447,16 +448,16 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 	case T_LOCATION:
 	case T_ONCE:
 	case T_OPTIONAL:
-		sp->incl |= t->value;
+		sp->x->incl |= t->value;
 		return 0;
 	case T_BODY:
-		if ((sp->body = t->value) != MD_BODY_CONTENT)
+		if ((sp->x->body = t->value) != MD_BODY_CONTENT)
 			return 0;
 		if (*i + 1 >= n->nargs ||
 		    n->args[*i + 1].kind != MD_ARG_STRINGS)
 			return bad(c, a->line, a->col,
 			    "':%s' needs a string list after it", a->s[0]);
-		sp->types = &n->args[++*i];
+		sp->x->types = &n->args[++*i];
 		return 0;
 	case T_HANDLE:
 	case T_DUPID:
@@ -694,6 +695,15 @@ check_address(struct checker *c, const struct md_sieve_arg *a, const char *what)
 static int check_nodes(
     struct checker *c, struct md_sieve_node *v, size_t n, int top);
 
+/* Does a node of ID have a spec.x (sieve.h)? */
+static int
+has_ext(int id)
+{
+	return id == MD_SV_DATE || id == MD_SV_CURRENTDATE ||
+	       id == MD_SV_INCLUDE || id == MD_SV_BODY ||
+	       id == MD_SV_DUPLICATE || id == MD_SV_VACATION;
+}
+
 static int
 check_node(struct checker *c, struct md_sieve_node *n, int test)
 {
@@ -706,7 +716,13 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	if (d->cap != 0 && !(c->caps & d->cap))
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
 		    "'%s' needs its extension required", n->name);
-	n->spec.id = d->id;
+	n->spec.id = (unsigned char)d->id;
+	if (has_ext(d->id) &&
+	    (n->spec.x = md_sieve_alloc(c->arena, sizeof(*n->spec.x))) == NULL)
+		return md_sieve_errf(
+		    c->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	if (n->spec.x != NULL)
+		memset(n->spec.x, 0, sizeof(*n->spec.x));
 	if (check_args(c, d, n) < 0)
 		return -1;
 	if (d->tests == NO_TESTS && n->ntests > 0)
@@ -736,7 +752,7 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	    check_address(c, n->spec.pos[0], "redirect address") < 0)
 		return -1;
 	if (d->id == MD_SV_VACATION &&
-	    check_address(c, n->spec.vfrom, "vacation :from") < 0)
+	    check_address(c, n->spec.x->vfrom, "vacation :from") < 0)
 		return -1;
 	if (d->id == MD_SV_HEADER || d->id == MD_SV_ADDRESS)
 		share_names(c, n);
@@ -818,7 +834,7 @@ decode_node(struct checker *c, struct md_sieve_node *n)
 int
 md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
 {
-	struct checker c = { .e = e };
+	struct checker c = { .e = e, .arena = &s->arena };
 
 	for (size_t i = 0; wants_encoded(s) && i < s->ncmds; i++)
 		if (decode_node(&c, &s->cmds[i]) < 0)

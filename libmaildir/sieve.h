@@ -110,22 +110,14 @@ struct md_sieve_arg {
 	uint64_t num;
 };
 
-/* Filled by sieve-check.c: what a command or test is, its tags read. */
-struct md_sieve_spec {
-	int id;                           /* enum md_sieve_id (sieve-check.c) */
-	int comparator, match, part, rel; /* enums of sieve-run.c */
-	int over, copy;                   /* size :over; :copy */
-	int mods;                         /* set's MD_MOD_ bits */
-	const struct md_sieve_arg *pos[3]; /* the positional arguments */
-	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
-	/* imap4flags with variables: the variable(s) named before the
-	 * flags, NULL for the internal one */
-	const struct md_sieve_arg *flagvar;
-	/* date (RFC 5260): :zone's string, or :originalzone; index: :index
-	 * N (0: none) counted from the end with :last. */
+/* What only date, currentdate, include, body, duplicate and vacation
+ * take, apart from struct md_sieve_spec: every node carries a spec, and
+ * a delivery compiles its script each time, so a node of the many
+ * other commands and tests stays small. */
+struct md_sieve_ext {
+	/* date (RFC 5260): :zone's string, or :originalzone. */
 	const struct md_sieve_arg *zone;
-	int origzone, last;
-	uint64_t index;
+	int origzone;
 	/* include (RFC 6609): its MD_INC_ tags; 1 + the place of the script
 	 * it names in the including script's table (0: none, an :optional
 	 * one that is not there). */
@@ -138,6 +130,24 @@ struct md_sieve_spec {
 	const struct md_sieve_arg *handle, *dupid, *subject, *vfrom, *addrs;
 	int uniqueid, dlast, mime, has_secs; /* has_secs: secs given */
 	uint64_t secs;                       /* :seconds, or :days in seconds */
+};
+
+/* Filled by sieve-check.c: what a command or test is, its tags read. */
+struct md_sieve_spec {
+	unsigned char id; /* enum md_sieve_id (sieve-check.c) */
+	unsigned char comparator, match, part, rel; /* enums of sieve-run.c */
+	unsigned char over, copy;                   /* size :over; :copy */
+	unsigned char mods;                         /* set's MD_MOD_ bits */
+	unsigned char last;                         /* :last (index) */
+	uint64_t index; /* :index N (0: none), from the end with :last */
+	const struct md_sieve_arg *pos[3]; /* the positional arguments */
+	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+	/* imap4flags with variables: the variable(s) named before the
+	 * flags, NULL for the internal one */
+	const struct md_sieve_arg *flagvar;
+	/* date, currentdate, include, body, duplicate and vacation: theirs,
+	 * in the script's arena; NULL for all others. */
+	struct md_sieve_ext *x;
 };
 
 /* A command or a test: a name, arguments, then tests, then a block. */
