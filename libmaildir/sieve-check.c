@@ -6,7 +6,6 @@
  * node's spec so that sieve-run.c never meets a surprise. The first
  * fault is returned with its line and column.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -227,7 +226,11 @@ struct checker {
 	unsigned caps;
 	struct md_sieve_err *e;
 	struct md_sieve_arena *arena; /* the script's, for spec.x */
-	char *names[SHARED_NAMES];    /* see share_names */
+	/* By a name's first letter, 1 + the place in defs and tagdefs of
+	 * the last one found (0: none yet): a script names the same few
+	 * again and again, and the tables are searched once for each. */
+	unsigned char def_at[26], tag_at[26];
+	char *names[SHARED_NAMES]; /* see share_names */
 	size_t nnames;
 };
 
@@ -238,14 +241,41 @@ bad(struct checker *c, unsigned line, unsigned col, const char *fmt,
 	return md_sieve_errf(c->e, MD_SIEVE_INVALID, line, col, fmt, what);
 }
 
-static const struct def *
-find_def(const char *name)
+/* Is S the name LC (in lower case, of letters and punctuation) in any
+ * case? strcasecmp(3) without its call and locale, for short names. */
+static int
+same_name(const char *lc, const char *s)
 {
-	int c = tolower((unsigned char)name[0]);
+	for (; *lc != '\0'; lc++, s++)
+		if (*lc != *s &&
+		    !(*lc >= 'a' && *lc <= 'z' && (*s | 0x20) == *lc))
+			return 0;
+	return *s == '\0';
+}
 
+/* The place in the memo of a name starting with C; -1 for none. */
+static int
+letter(int c)
+{
+	c |= 0x20;
+	return c >= 'a' && c <= 'z' ? c - 'a' : -1;
+}
+
+static const struct def *
+find_def(struct checker *c, const char *name)
+{
+	int l = letter((unsigned char)name[0]);
+
+	if (l < 0)
+		return NULL;
+	if (c->def_at[l] != 0 && same_name(defs[c->def_at[l] - 1].name, name))
+		return &defs[c->def_at[l] - 1];
 	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
-		if (defs[i].name[0] == c && strcasecmp(defs[i].name, name) == 0)
+		if (defs[i].name[0] == l + 'a' &&
+		    same_name(defs[i].name, name)) {
+			c->def_at[l] = (unsigned char)(i + 1);
 			return &defs[i];
+		}
 	return NULL;
 }
 
@@ -391,6 +421,36 @@ read_send_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
 	return 0;
 }
 
+/* Does the tag T apply to D, as the script requires? */
+static int
+tag_fits(const struct checker *c, const struct def *d, const struct tagdef *t)
+{
+	return (d->tags & t->kind) && (t->cap == 0 || (c->caps & t->cap));
+}
+
+/* The tag NAME of D. No two tags of one name fit one command or test but
+ * :handle's two, which are alike: the first that fits is the one. */
+static const struct tagdef *
+find_tag(struct checker *c, const struct def *d, const char *name)
+{
+	int l = letter((unsigned char)name[0]);
+	const struct tagdef *t;
+
+	if (l < 0)
+		return NULL;
+	t = c->tag_at[l] != 0 ? &tagdefs[c->tag_at[l] - 1] : NULL;
+	if (t != NULL && tag_fits(c, d, t) && same_name(t->name, name))
+		return t;
+	for (size_t k = 0; k < sizeof(tagdefs) / sizeof(tagdefs[0]); k++)
+		if (tag_fits(c, d, &tagdefs[k]) &&
+		    tagdefs[k].name[0] == l + 'a' &&
+		    same_name(tagdefs[k].name, name)) {
+			c->tag_at[l] = (unsigned char)(k + 1);
+			return &tagdefs[k];
+		}
+	return NULL;
+}
+
 /* The tag at N's args[*I] into SP; *SEEN the kinds met so far. */
 static int
 read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
@@ -398,14 +458,8 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 {
 	struct md_sieve_spec *sp = &n->spec;
 	const struct md_sieve_arg *a = &n->args[*i], *v;
-	const struct tagdef *t = NULL;
+	const struct tagdef *t = find_tag(c, d, a->s[0]);
 
-	for (size_t k = 0; k < sizeof(tagdefs) / sizeof(tagdefs[0]); k++)
-		if (tagdefs[k].name[0] == tolower((unsigned char)a->s[0][0]) &&
-		    strcasecmp(tagdefs[k].name, a->s[0]) == 0 &&
-		    (d->tags & tagdefs[k].kind) &&
-		    (tagdefs[k].cap == 0 || (c->caps & tagdefs[k].cap)))
-			t = &tagdefs[k];
 	if (t == NULL)
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line, a->col,
 		    "unknown tag ':%s' for '%s'", a->s[0], d->name);
@@ -497,7 +551,7 @@ arg_name(char k)
 static int
 check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 {
-	size_t npos = 0, want = strlen(d->pos);
+	size_t npos = 0;
 	unsigned seen = 0;
 
 	for (size_t i = 0; i < n->nargs; i++) {
@@ -512,12 +566,12 @@ check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 				return -1;
 			continue;
 		}
-		if (npos == want && is_flag_cmd(d->id) &&
+		if (d->pos[npos] == '\0' && is_flag_cmd(d->id) &&
 		    (c->caps & MD_CAP_VARIABLES) && n->spec.flagvar == NULL) {
 			n->spec.flagvar = n->spec.pos[0]; /* RFC 5232 3 */
 			npos = 0;
 		}
-		if (npos == want)
+		if (d->pos[npos] == '\0')
 			return bad(c, a->line, a->col,
 			    "too many arguments for '%s'", d->name);
 		if ((d->pos[npos] == 'N') != (a->kind == MD_ARG_NUMBER) ||
@@ -527,7 +581,7 @@ check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 			    d->name, arg_name(d->pos[npos]));
 		n->spec.pos[npos++] = a;
 	}
-	if (npos < want)
+	if (d->pos[npos] != '\0')
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
 		    "'%s' needs %s as argument %zu", d->name,
 		    arg_name(d->pos[npos]), npos + 1);
@@ -707,7 +761,7 @@ has_ext(int id)
 static int
 check_node(struct checker *c, struct md_sieve_node *n, int test)
 {
-	const struct def *d = find_def(n->name);
+	const struct def *d = find_def(c, n->name);
 
 	if (d == NULL || d->test != test)
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
@@ -768,7 +822,7 @@ check_nodes(struct checker *c, struct md_sieve_node *v, size_t n, int top)
 	int prev = -1, requires = top;
 
 	for (size_t i = 0; i < n; i++) {
-		int is_req = strcasecmp(v[i].name, "require") == 0;
+		int is_req = same_name("require", v[i].name);
 
 		if (is_req && !requires)
 			return bad(c, v[i].line, v[i].col,

@@ -45,27 +45,38 @@ struct md_sieve_chunk {
 
 #define CHUNK (32 * 1024)
 
-void *
-md_sieve_alloc(struct md_sieve_arena *a, size_t n)
+/* N bytes from A at a multiple of AL (a power of two, at most the
+ * chunk's own alignment). */
+static inline void *
+arena_take(struct md_sieve_arena *a, size_t n, size_t al)
 {
 	struct md_sieve_chunk *c = a->head;
-	size_t al = sizeof(max_align_t);
-	void *p;
+	size_t at = c != NULL ? (c->used + al - 1) & ~(al - 1) : 0;
 
-	n = (n + al - 1) / al * al;
-	if (c == NULL || c->cap - c->used < n) {
+	if (c == NULL || at > c->cap || c->cap - at < n) {
 		size_t cap = n > CHUNK ? n : CHUNK;
 
 		if ((c = malloc(sizeof(*c) + cap)) == NULL)
 			return NULL;
 		c->next = a->head;
-		c->used = 0;
 		c->cap = cap;
 		a->head = c;
+		at = 0;
 	}
-	p = (char *)c->data + c->used;
-	c->used += n;
-	return p;
+	c->used = at + n;
+	return (char *)c->data + at;
+}
+
+void *
+md_sieve_alloc(struct md_sieve_arena *a, size_t n)
+{
+	return arena_take(a, n, _Alignof(max_align_t));
+}
+
+void *
+md_sieve_alloc_str(struct md_sieve_arena *a, size_t n)
+{
+	return arena_take(a, n, 1);
 }
 
 void
@@ -83,7 +94,7 @@ md_sieve_arena_free(struct md_sieve_arena *a)
 static char *
 token_mem(struct md_sieve_lexer *lx, size_t n)
 {
-	return lx->arena ? md_sieve_alloc(lx->arena, n) : malloc(n);
+	return lx->arena ? md_sieve_alloc_str(lx->arena, n) : malloc(n);
 }
 
 void
@@ -129,16 +140,17 @@ advance(struct md_sieve_lexer *lx, const char *p)
 	lx->p = p;
 }
 
-static int
+/* One compare each: the lexer asks these of every byte of a word. */
+static inline int
 is_alpha(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	return (unsigned)((c | 0x20) - 'a') < 26 || c == '_';
 }
 
-static int
+static inline int
 is_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned)(c - '0') < 10;
 }
 
 /* A growing string for a token's text. */
@@ -172,12 +184,23 @@ static int
 skip_space(struct md_sieve_lexer *lx, struct md_sieve_err *e)
 {
 	for (;;) {
+		const char *p = lx->p;
+		unsigned line = lx->line, col = lx->col;
 		int c;
 
-		/* Blanks in a tight loop: most of a script between tokens. */
-		while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' ||
-		                              *lx->p == '\r' || *lx->p == '\n'))
-			step(lx);
+		/* Blanks in a tight loop, on locals: most of a script between
+		 * tokens is indentation and line ends. */
+		for (; p < lx->end; p++) {
+			if (*p == ' ' || *p == '\t' || *p == '\r')
+				col++;
+			else if (*p == '\n')
+				line++, col = 1;
+			else
+				break;
+		}
+		lx->p = p;
+		lx->line = line;
+		lx->col = col;
 		if ((c = peek(lx, 0)) == '#') {
 			while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
 				step(lx);
@@ -255,10 +278,13 @@ lex_word(struct md_sieve_lexer *lx, struct md_sieve_token *t, int tag,
 		return md_sieve_errf(e, MD_SIEVE_SYNTAX, lx->line, lx->col,
 		    "':' not followed by a tag name");
 	/* A word has no line end: its bytes only move the column. */
-	for (s = lx->p;
-	     lx->p < lx->end && (is_alpha(*lx->p) || is_digit(*lx->p)); lx->p++)
-		;
-	t->len = (size_t)(lx->p - s);
+	const char *p = lx->p + 1, *end = lx->end;
+
+	while (p < end && (is_alpha(*p) || is_digit(*p)))
+		p++;
+	s = lx->p;
+	lx->p = p;
+	t->len = (size_t)(p - s);
 	lx->col += (unsigned)t->len;
 	if ((t->s = token_mem(lx, t->len + 1)) != NULL) {
 		memcpy(t->s, s, t->len);
@@ -385,7 +411,11 @@ md_sieve_lex(
 {
 	int c;
 
-	memset(t, 0, sizeof(*t));
+	t->kind = MD_TOK_EOF;
+	t->punct = 0;
+	t->num = 0;
+	t->s = NULL;
+	t->len = 0;
 	if (skip_space(lx, e) < 0)
 		return -1;
 	t->line = lx->line;

@@ -55,6 +55,8 @@ struct md_sieve_arena {
 
 /* N bytes from A, aligned for any type; NULL/ENOMEM. */
 void *md_sieve_alloc(struct md_sieve_arena *a, size_t n);
+/* N bytes for a string, not aligned: a token's name or text. */
+void *md_sieve_alloc_str(struct md_sieve_arena *a, size_t n);
 void md_sieve_arena_free(struct md_sieve_arena *a);
 
 enum md_sieve_tok {
