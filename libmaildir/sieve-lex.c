@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -40,6 +41,7 @@ md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
 struct md_sieve_chunk {
 	struct md_sieve_chunk *next;
 	size_t used, cap;
+	size_t mapped; /* bytes mmap(2)ed, 0: malloc(3)ed */
 	max_align_t data[];
 };
 
@@ -60,6 +62,7 @@ arena_take(struct md_sieve_arena *a, size_t n, size_t al)
 			return NULL;
 		c->next = a->head;
 		c->cap = cap;
+		c->mapped = 0;
 		a->head = c;
 		at = 0;
 	}
@@ -86,8 +89,28 @@ md_sieve_arena_free(struct md_sieve_arena *a)
 		struct md_sieve_chunk *c = a->head;
 
 		a->head = c->next;
-		free(c);
+		if (c->mapped != 0)
+			munmap(c, c->mapped);
+		else
+			free(c);
 	}
+}
+
+int
+md_sieve_arena_reserve(struct md_sieve_arena *a, size_t n)
+{
+	size_t len = (sizeof(struct md_sieve_chunk) + n + 4095) & ~(size_t)4095;
+	struct md_sieve_chunk *c = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (c == MAP_FAILED)
+		return -1;
+	c->next = a->head;
+	c->used = 0;
+	c->cap = len - sizeof(*c);
+	c->mapped = len;
+	a->head = c;
+	return 0;
 }
 
 /* N bytes for a token's string: from the arena, else malloc. */

@@ -354,6 +354,10 @@ md_sieve_parse(struct md_sieve_script *s, const char *buf, size_t len,
 		    "script larger than %d bytes", MD_SIEVE_SIZE);
 	md_sieve_lex_init(&p.lx, buf, len);
 	p.lx.arena = &s->arena;
+	/* The tree and its strings take about ten times the script: made at
+	 * once, their pages cost one call, not a fault each. Without, the
+	 * arena grows as it would. */
+	(void)md_sieve_arena_reserve(&s->arena, len * 12);
 	rc = md_sieve_lex(&p.lx, &p.t, e) < 0
 	         ? -1
 	         : parse_commands(&p, &s->cmds, &s->ncmds, 0);

@@ -58,6 +58,8 @@ void *md_sieve_alloc(struct md_sieve_arena *a, size_t n);
 /* N bytes for a string, not aligned: a token's name or text. */
 void *md_sieve_alloc_str(struct md_sieve_arena *a, size_t n);
 void md_sieve_arena_free(struct md_sieve_arena *a);
+/* Room for N bytes in A made at once, its pages ready: -1/errno. */
+int md_sieve_arena_reserve(struct md_sieve_arena *a, size_t n);
 
 enum md_sieve_tok {
 	MD_TOK_EOF,
