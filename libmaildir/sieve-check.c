@@ -370,8 +370,10 @@ read_date_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
 	if (*i + 1 >= n->nargs || n->args[*i + 1].kind != MD_ARG_NUMBER)
 		return bad(c, a->line, a->col, "':%s' needs a number after it",
 		    a->s[0]);
-	if ((sp->index = n->args[++*i].num) == 0)
+	if (n->args[++*i].num == 0)
 		return bad(c, a->line, a->col, "':%s' counts from 1", a->s[0]);
+	sp->index = n->args[*i].num > UINT32_MAX ? UINT32_MAX
+	                                         : (uint32_t)n->args[*i].num;
 	return 0;
 }
 

@@ -114,10 +114,10 @@ md_sieve_arena_reserve(struct md_sieve_arena *a, size_t n)
 }
 
 /* N bytes for a token's string: from the arena, else malloc. */
-static char *
+static inline char *
 token_mem(struct md_sieve_lexer *lx, size_t n)
 {
-	return lx->arena ? md_sieve_alloc_str(lx->arena, n) : malloc(n);
+	return lx->arena ? arena_take(lx->arena, n, 1) : malloc(n);
 }
 
 void

@@ -257,20 +257,22 @@ parse_tests(struct parser *p, struct md_sieve_node *n)
 static int
 parse_args(struct parser *p, struct md_sieve_node *n)
 {
-	size_t base = p->top;
+	size_t base = p->top, k;
 	void *v;
 
 	while (p->t.kind == MD_TOK_NUMBER || p->t.kind == MD_TOK_TAG ||
 	       p->t.kind == MD_TOK_STRING || is_punct(p, '['))
 		if (parse_arg(p) < 0)
 			return -1;
-	if (pop_list(p, base, sizeof(*n->args), &v, &n->nargs) < 0)
+	if (pop_list(p, base, sizeof(*n->args), &v, &k) < 0)
 		return -1;
 	n->args = v;
+	n->nargs = (unsigned)k;
 	if (parse_tests(p, n) < 0 ||
-	    pop_list(p, base, sizeof(*n->tests), &v, &n->ntests) < 0)
+	    pop_list(p, base, sizeof(*n->tests), &v, &k) < 0)
 		return -1;
 	n->tests = v;
+	n->ntests = (unsigned)k;
 	return 0;
 }
 
@@ -301,6 +303,8 @@ static int parse_commands(
 static int
 parse_command(struct parser *p, struct md_sieve_node *n)
 {
+	size_t k;
+
 	if (take_name(p, n) < 0 || parse_args(p, n) < 0)
 		return -1;
 	if (is_punct(p, ';'))
@@ -309,8 +313,9 @@ parse_command(struct parser *p, struct md_sieve_node *n)
 		return expected(p, "';' or '{'");
 	n->has_block = 1;
 	if (deeper(p) < 0 || next(p) < 0 ||
-	    parse_commands(p, &n->block, &n->nblock, 1) < 0)
+	    parse_commands(p, &n->block, &k, 1) < 0)
 		return -1;
+	n->nblock = (unsigned)k;
 	p->depth--;
 	return next(p);
 }

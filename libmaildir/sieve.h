@@ -143,7 +143,9 @@ struct md_sieve_spec {
 	unsigned char over, copy;                   /* size :over; :copy */
 	unsigned char mods;                         /* set's MD_MOD_ bits */
 	unsigned char last;                         /* :last (index) */
-	uint64_t index; /* :index N (0: none), from the end with :last */
+	/* :index N (0: none), from the end with :last; an N larger than
+	 * UINT32_MAX as that, for no message has as many fields either */
+	uint32_t index;
 	const struct md_sieve_arg *pos[3]; /* the positional arguments */
 	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
 	/* imap4flags with variables: the variable(s) named before the
@@ -159,13 +161,13 @@ struct md_sieve_node {
 	char *name;
 	unsigned line, col;
 	struct md_sieve_arg *args;
-	size_t nargs;
 	struct md_sieve_node *tests;
-	size_t ntests;
-	int testlist; /* tests written as ( ... ) */
 	struct md_sieve_node *block;
-	size_t nblock;
-	int has_block;
+	/* A script of MD_SIEVE_SIZE bytes has fewer than 2^32 of anything:
+	 * counts and flags narrow, for a small node. */
+	unsigned nargs, ntests, nblock;
+	unsigned char testlist; /* tests written as ( ... ) */
+	unsigned char has_block;
 	struct md_sieve_spec spec;
 };
 
