@@ -112,15 +112,17 @@ push(struct parser *p, const void *v, size_t size)
 
 /* The list that began at BASE, taken off the stack into the arena in
  * *V: its number of elements of SIZE bytes. */
-static int
+static inline int
 pop_list(struct parser *p, size_t base, size_t size, void **v, size_t *n)
 {
-	*n = (p->top - base) / size;
 	*v = NULL;
-	if (*n > 0 && (*v = md_sieve_alloc(p->lx.arena, p->top - base)) == NULL)
+	*n = 0;
+	if (p->top == base) /* most: a command's tests, a test's tests */
+		return 0;
+	if ((*v = md_sieve_alloc(p->lx.arena, p->top - base)) == NULL)
 		return nomem(p);
-	if (*n > 0)
-		memcpy(*v, p->stk + base, p->top - base);
+	*n = (p->top - base) / size;
+	memcpy(*v, p->stk + base, p->top - base);
 	p->top = base;
 	return 0;
 }
