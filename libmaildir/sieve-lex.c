@@ -40,46 +40,32 @@ md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
 
 struct md_sieve_chunk {
 	struct md_sieve_chunk *next;
-	size_t used, cap;
 	size_t mapped; /* bytes mmap(2)ed, 0: malloc(3)ed */
 	max_align_t data[];
 };
 
 #define CHUNK (32 * 1024)
 
-/* N bytes from A at a multiple of AL (a power of two, at most the
- * chunk's own alignment). */
-static inline void *
-arena_take(struct md_sieve_arena *a, size_t n, size_t al)
+void *
+md_sieve_arena_grow(struct md_sieve_arena *a, size_t n)
 {
-	struct md_sieve_chunk *c = a->head;
-	size_t at = c != NULL ? (c->used + al - 1) & ~(al - 1) : 0;
+	size_t cap = n > CHUNK / 4 ? n : CHUNK;
+	struct md_sieve_chunk *c = malloc(sizeof(*c) + cap);
 
-	if (c == NULL || at > c->cap || c->cap - at < n) {
-		size_t cap = n > CHUNK ? n : CHUNK;
-
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
-			return NULL;
-		c->next = a->head;
-		c->cap = cap;
-		c->mapped = 0;
-		a->head = c;
-		at = 0;
+	if (c == NULL)
+		return NULL;
+	c->mapped = 0;
+	if (cap == n && a->head != NULL) {
+		/* a chunk of its own, behind the one being filled */
+		c->next = a->head->next;
+		a->head->next = c;
+		return c->data;
 	}
-	c->used = at + n;
-	return (char *)c->data + at;
-}
-
-void *
-md_sieve_alloc(struct md_sieve_arena *a, size_t n)
-{
-	return arena_take(a, n, _Alignof(max_align_t));
-}
-
-void *
-md_sieve_alloc_str(struct md_sieve_arena *a, size_t n)
-{
-	return arena_take(a, n, 1);
+	c->next = a->head;
+	a->head = c;
+	a->next = (char *)c->data + n;
+	a->end = (char *)c->data + cap;
+	return c->data;
 }
 
 void
@@ -94,6 +80,7 @@ md_sieve_arena_free(struct md_sieve_arena *a)
 		else
 			free(c);
 	}
+	a->next = a->end = NULL;
 }
 
 int
@@ -106,10 +93,10 @@ md_sieve_arena_reserve(struct md_sieve_arena *a, size_t n)
 	if (c == MAP_FAILED)
 		return -1;
 	c->next = a->head;
-	c->used = 0;
-	c->cap = len - sizeof(*c);
 	c->mapped = len;
 	a->head = c;
+	a->next = (char *)c->data;
+	a->end = (char *)c + len;
 	return 0;
 }
 
@@ -117,7 +104,7 @@ md_sieve_arena_reserve(struct md_sieve_arena *a, size_t n)
 static inline char *
 token_mem(struct md_sieve_lexer *lx, size_t n)
 {
-	return lx->arena ? arena_take(lx->arena, n, 1) : malloc(n);
+	return lx->arena ? md_sieve_alloc_str(lx->arena, n) : malloc(n);
 }
 
 void

@@ -51,12 +51,40 @@ struct md_sieve_err {
 struct md_sieve_chunk;
 struct md_sieve_arena {
 	struct md_sieve_chunk *head;
+	char *next, *end; /* what is left of the chunk being filled */
 };
 
+/* N bytes from A in a new chunk (one of their own when many); NULL/ENOMEM. */
+void *md_sieve_arena_grow(struct md_sieve_arena *a, size_t n);
+
+/* N bytes from A at a multiple of AL (a power of two, at most
+ * _Alignof(max_align_t)). Inline: a compile asks for thousands. */
+static inline void *
+md_sieve_take(struct md_sieve_arena *a, size_t n, size_t al)
+{
+	uintptr_t p = ((uintptr_t)a->next + al - 1) & ~(uintptr_t)(al - 1);
+
+	if (a->next == NULL || p > (uintptr_t)a->end ||
+	    (uintptr_t)a->end - p < n)
+		return md_sieve_arena_grow(a, n);
+	a->next = (char *)p + n;
+	return (char *)p;
+}
+
 /* N bytes from A, aligned for any type; NULL/ENOMEM. */
-void *md_sieve_alloc(struct md_sieve_arena *a, size_t n);
+static inline void *
+md_sieve_alloc(struct md_sieve_arena *a, size_t n)
+{
+	return md_sieve_take(a, n, _Alignof(max_align_t));
+}
+
 /* N bytes for a string, not aligned: a token's name or text. */
-void *md_sieve_alloc_str(struct md_sieve_arena *a, size_t n);
+static inline void *
+md_sieve_alloc_str(struct md_sieve_arena *a, size_t n)
+{
+	return md_sieve_take(a, n, 1);
+}
+
 void md_sieve_arena_free(struct md_sieve_arena *a);
 /* Room for N bytes in A made at once, its pages ready: -1/errno. */
 int md_sieve_arena_reserve(struct md_sieve_arena *a, size_t n);
