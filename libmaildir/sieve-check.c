@@ -6,7 +6,6 @@
  * node's spec so that sieve-run.c never meets a surprise. The first
  * fault is returned with its line and column.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -226,6 +225,11 @@ static const char *const rels[] = { "gt", "ge", "lt", "le", "eq", "ne" };
 struct checker {
 	unsigned caps;
 	struct md_sieve_err *e;
+	struct md_sieve_arena *arena; /* the script's, for spec.x */
+	/* By a name's first letter, 1 + the place in defs and tagdefs of
+	 * the last one found (0: none yet): a script names the same few
+	 * again and again, and the tables are searched once for each. */
+	unsigned char def_at[26], tag_at[26];
 	char *names[SHARED_NAMES]; /* see share_names */
 	size_t nnames;
 };
@@ -237,14 +241,41 @@ bad(struct checker *c, unsigned line, unsigned col, const char *fmt,
 	return md_sieve_errf(c->e, MD_SIEVE_INVALID, line, col, fmt, what);
 }
 
-static const struct def *
-find_def(const char *name)
+/* Is S the name LC (in lower case, of letters and punctuation) in any
+ * case? strcasecmp(3) without its call and locale, for short names. */
+static int
+same_name(const char *lc, const char *s)
 {
-	int c = tolower((unsigned char)name[0]);
+	for (; *lc != '\0'; lc++, s++)
+		if (*lc != *s &&
+		    !(*lc >= 'a' && *lc <= 'z' && (*s | 0x20) == *lc))
+			return 0;
+	return *s == '\0';
+}
 
+/* The place in the memo of a name starting with C; -1 for none. */
+static int
+letter(int c)
+{
+	c |= 0x20;
+	return c >= 'a' && c <= 'z' ? c - 'a' : -1;
+}
+
+static const struct def *
+find_def(struct checker *c, const char *name)
+{
+	int l = letter((unsigned char)name[0]);
+
+	if (l < 0)
+		return NULL;
+	if (c->def_at[l] != 0 && same_name(defs[c->def_at[l] - 1].name, name))
+		return &defs[c->def_at[l] - 1];
 	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
-		if (defs[i].name[0] == c && strcasecmp(defs[i].name, name) == 0)
+		if (defs[i].name[0] == l + 'a' &&
+		    same_name(defs[i].name, name)) {
+			c->def_at[l] = (unsigned char)(i + 1);
 			return &defs[i];
+		}
 	return NULL;
 }
 
@@ -327,20 +358,22 @@ read_date_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
 		if (sp->id == MD_SV_CURRENTDATE)
 			return bad(c, a->line, a->col,
 			    "':%s' is not for currentdate", a->s[0]);
-		sp->origzone = 1;
+		sp->x->origzone = 1;
 		return 0;
 	}
 	if (kind == T_ZONE) {
 		if ((v = tag_string(c, n, i)) == NULL)
 			return -1;
-		sp->zone = v;
+		sp->x->zone = v;
 		return 0;
 	}
 	if (*i + 1 >= n->nargs || n->args[*i + 1].kind != MD_ARG_NUMBER)
 		return bad(c, a->line, a->col, "':%s' needs a number after it",
 		    a->s[0]);
-	if ((sp->index = n->args[++*i].num) == 0)
+	if (n->args[++*i].num == 0)
 		return bad(c, a->line, a->col, "':%s' counts from 1", a->s[0]);
+	sp->index = n->args[*i].num > UINT32_MAX ? UINT32_MAX
+	                                         : (uint32_t)n->args[*i].num;
 	return 0;
 }
 
@@ -350,7 +383,7 @@ static int
 read_send_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
     int value, size_t *i)
 {
-	struct md_sieve_spec *sp = &n->spec;
+	struct md_sieve_ext *sp = n->spec.x;
 	const struct md_sieve_arg *a = &n->args[*i], *v;
 
 	if (kind == T_DLAST || kind == T_MIME) {
@@ -390,6 +423,36 @@ read_send_tag(struct checker *c, struct md_sieve_node *n, unsigned kind,
 	return 0;
 }
 
+/* Does the tag T apply to D, as the script requires? */
+static int
+tag_fits(const struct checker *c, const struct def *d, const struct tagdef *t)
+{
+	return (d->tags & t->kind) && (t->cap == 0 || (c->caps & t->cap));
+}
+
+/* The tag NAME of D. No two tags of one name fit one command or test but
+ * :handle's two, which are alike: the first that fits is the one. */
+static const struct tagdef *
+find_tag(struct checker *c, const struct def *d, const char *name)
+{
+	int l = letter((unsigned char)name[0]);
+	const struct tagdef *t;
+
+	if (l < 0)
+		return NULL;
+	t = c->tag_at[l] != 0 ? &tagdefs[c->tag_at[l] - 1] : NULL;
+	if (t != NULL && tag_fits(c, d, t) && same_name(t->name, name))
+		return t;
+	for (size_t k = 0; k < sizeof(tagdefs) / sizeof(tagdefs[0]); k++)
+		if (tag_fits(c, d, &tagdefs[k]) &&
+		    tagdefs[k].name[0] == l + 'a' &&
+		    same_name(tagdefs[k].name, name)) {
+			c->tag_at[l] = (unsigned char)(k + 1);
+			return &tagdefs[k];
+		}
+	return NULL;
+}
+
 /* The tag at N's args[*I] into SP; *SEEN the kinds met so far. */
 static int
 read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
@@ -397,14 +460,8 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 {
 	struct md_sieve_spec *sp = &n->spec;
 	const struct md_sieve_arg *a = &n->args[*i], *v;
-	const struct tagdef *t = NULL;
+	const struct tagdef *t = find_tag(c, d, a->s[0]);
 
-	for (size_t k = 0; k < sizeof(tagdefs) / sizeof(tagdefs[0]); k++)
-		if (tagdefs[k].name[0] == tolower((unsigned char)a->s[0][0]) &&
-		    strcasecmp(tagdefs[k].name, a->s[0]) == 0 &&
-		    (d->tags & tagdefs[k].kind) &&
-		    (tagdefs[k].cap == 0 || (c->caps & tagdefs[k].cap)))
-			t = &tagdefs[k];
 	if (t == NULL)
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, a->line, a->col,
 		    "unknown tag ':%s' for '%s'", a->s[0], d->name);
@@ -447,16 +504,16 @@ read_tag(struct checker *c, const struct def *d, struct md_sieve_node *n,
 	case T_LOCATION:
 	case T_ONCE:
 	case T_OPTIONAL:
-		sp->incl |= t->value;
+		sp->x->incl |= t->value;
 		return 0;
 	case T_BODY:
-		if ((sp->body = t->value) != MD_BODY_CONTENT)
+		if ((sp->x->body = t->value) != MD_BODY_CONTENT)
 			return 0;
 		if (*i + 1 >= n->nargs ||
 		    n->args[*i + 1].kind != MD_ARG_STRINGS)
 			return bad(c, a->line, a->col,
 			    "':%s' needs a string list after it", a->s[0]);
-		sp->types = &n->args[++*i];
+		sp->x->types = &n->args[++*i];
 		return 0;
 	case T_HANDLE:
 	case T_DUPID:
@@ -496,7 +553,7 @@ arg_name(char k)
 static int
 check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 {
-	size_t npos = 0, want = strlen(d->pos);
+	size_t npos = 0;
 	unsigned seen = 0;
 
 	for (size_t i = 0; i < n->nargs; i++) {
@@ -511,12 +568,12 @@ check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 				return -1;
 			continue;
 		}
-		if (npos == want && is_flag_cmd(d->id) &&
+		if (d->pos[npos] == '\0' && is_flag_cmd(d->id) &&
 		    (c->caps & MD_CAP_VARIABLES) && n->spec.flagvar == NULL) {
 			n->spec.flagvar = n->spec.pos[0]; /* RFC 5232 3 */
 			npos = 0;
 		}
-		if (npos == want)
+		if (d->pos[npos] == '\0')
 			return bad(c, a->line, a->col,
 			    "too many arguments for '%s'", d->name);
 		if ((d->pos[npos] == 'N') != (a->kind == MD_ARG_NUMBER) ||
@@ -526,7 +583,7 @@ check_args(struct checker *c, const struct def *d, struct md_sieve_node *n)
 			    d->name, arg_name(d->pos[npos]));
 		n->spec.pos[npos++] = a;
 	}
-	if (npos < want)
+	if (d->pos[npos] != '\0')
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
 		    "'%s' needs %s as argument %zu", d->name,
 		    arg_name(d->pos[npos]), npos + 1);
@@ -692,10 +749,19 @@ check_address(struct checker *c, const struct md_sieve_arg *a, const char *what)
 static int check_nodes(
     struct checker *c, struct md_sieve_node *v, size_t n, int top);
 
+/* Does a node of ID have a spec.x (sieve.h)? */
+static int
+has_ext(int id)
+{
+	return id == MD_SV_DATE || id == MD_SV_CURRENTDATE ||
+	       id == MD_SV_INCLUDE || id == MD_SV_BODY ||
+	       id == MD_SV_DUPLICATE || id == MD_SV_VACATION;
+}
+
 static int
 check_node(struct checker *c, struct md_sieve_node *n, int test)
 {
-	const struct def *d = find_def(n->name);
+	const struct def *d = find_def(c, n->name);
 
 	if (d == NULL || d->test != test)
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
@@ -704,7 +770,13 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	if (d->cap != 0 && !(c->caps & d->cap))
 		return md_sieve_errf(c->e, MD_SIEVE_INVALID, n->line, n->col,
 		    "'%s' needs its extension required", n->name);
-	n->spec.id = d->id;
+	n->spec.id = (unsigned char)d->id;
+	if (has_ext(d->id) &&
+	    (n->spec.x = md_sieve_alloc(c->arena, sizeof(*n->spec.x))) == NULL)
+		return md_sieve_errf(
+		    c->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+	if (n->spec.x != NULL)
+		memset(n->spec.x, 0, sizeof(*n->spec.x));
 	if (check_args(c, d, n) < 0)
 		return -1;
 	if (d->tests == NO_TESTS && n->ntests > 0)
@@ -734,7 +806,7 @@ check_node(struct checker *c, struct md_sieve_node *n, int test)
 	    check_address(c, n->spec.pos[0], "redirect address") < 0)
 		return -1;
 	if (d->id == MD_SV_VACATION &&
-	    check_address(c, n->spec.vfrom, "vacation :from") < 0)
+	    check_address(c, n->spec.x->vfrom, "vacation :from") < 0)
 		return -1;
 	if (d->id == MD_SV_HEADER || d->id == MD_SV_ADDRESS)
 		share_names(c, n);
@@ -750,7 +822,7 @@ check_nodes(struct checker *c, struct md_sieve_node *v, size_t n, int top)
 	int prev = -1, requires = top;
 
 	for (size_t i = 0; i < n; i++) {
-		int is_req = strcasecmp(v[i].name, "require") == 0;
+		int is_req = same_name("require", v[i].name);
 
 		if (is_req && !requires)
 			return bad(c, v[i].line, v[i].col,
@@ -816,7 +888,7 @@ decode_node(struct checker *c, struct md_sieve_node *n)
 int
 md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
 {
-	struct checker c = { .e = e };
+	struct checker c = { .e = e, .arena = &s->arena };
 
 	for (size_t i = 0; wants_encoded(s) && i < s->ncmds; i++)
 		if (decode_node(&c, &s->cmds[i]) < 0)

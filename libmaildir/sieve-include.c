@@ -122,7 +122,7 @@ static int
 link_one(struct linker *l, const char *file, struct md_sieve_node *n)
 {
 	const struct md_sieve_arg *a = n->spec.pos[0];
-	int global = (n->spec.incl & MD_INC_GLOBAL) != 0;
+	int global = (n->spec.x->incl & MD_INC_GLOBAL) != 0;
 	const char *dir = l->dirs == NULL ? NULL
 	                  : global        ? l->dirs->global
 	                                  : l->dirs->personal;
@@ -141,8 +141,8 @@ link_one(struct linker *l, const char *file, struct md_sieve_node *n)
 		return fail_at(
 		    l, file, n, "include: '%s': name too long", a->s[0]);
 	if (stat(path, &st) < 0) {
-		if (errno == ENOENT && (n->spec.incl & MD_INC_OPTIONAL))
-			return 0; /* n->spec.unit stays 0: nothing to run */
+		if (errno == ENOENT && (n->spec.x->incl & MD_INC_OPTIONAL))
+			return 0; /* n->spec.x->unit stays 0: nothing to run */
 		snprintf(path, sizeof(path), "%s script '%s'",
 		    global ? "global" : "personal", a->s[0]);
 		return fail_at(l, file, n, "include: %s: not there", path);
@@ -165,7 +165,7 @@ link_one(struct linker *l, const char *file, struct md_sieve_node *n)
 		    MD_SIEVE_INCLUDES);
 	if (at == l->t->n && add_unit(l, path, &st, &at) < 0)
 		return -1;
-	n->spec.unit = at + 1;
+	n->spec.x->unit = at + 1;
 	return 0;
 }
 
@@ -216,9 +216,10 @@ md_sieve_included(const struct md_sieve_script *s,
 {
 	const struct md_sieve_unit *u;
 
-	if (s->incl == NULL || n->spec.unit == 0 || n->spec.unit > s->incl->n)
+	if (s->incl == NULL || n->spec.x->unit == 0 ||
+	    n->spec.x->unit > s->incl->n)
 		return NULL;
-	u = s->incl->u[n->spec.unit - 1];
+	u = s->incl->u[n->spec.x->unit - 1];
 	*path = u->path;
 	return &u->s;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -39,33 +40,32 @@ md_sieve_errf(struct md_sieve_err *e, enum md_sieve_err_kind kind,
 
 struct md_sieve_chunk {
 	struct md_sieve_chunk *next;
-	size_t used, cap;
+	size_t mapped; /* bytes mmap(2)ed, 0: malloc(3)ed */
 	max_align_t data[];
 };
 
 #define CHUNK (32 * 1024)
 
 void *
-md_sieve_alloc(struct md_sieve_arena *a, size_t n)
+md_sieve_arena_grow(struct md_sieve_arena *a, size_t n)
 {
-	struct md_sieve_chunk *c = a->head;
-	size_t al = sizeof(max_align_t);
-	void *p;
+	size_t cap = n > CHUNK / 4 ? n : CHUNK;
+	struct md_sieve_chunk *c = malloc(sizeof(*c) + cap);
 
-	n = (n + al - 1) / al * al;
-	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > CHUNK ? n : CHUNK;
-
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
-			return NULL;
-		c->next = a->head;
-		c->used = 0;
-		c->cap = cap;
-		a->head = c;
+	if (c == NULL)
+		return NULL;
+	c->mapped = 0;
+	if (cap == n && a->head != NULL) {
+		/* a chunk of its own, behind the one being filled */
+		c->next = a->head->next;
+		a->head->next = c;
+		return c->data;
 	}
-	p = (char *)c->data + c->used;
-	c->used += n;
-	return p;
+	c->next = a->head;
+	a->head = c;
+	a->next = (char *)c->data + n;
+	a->end = (char *)c->data + cap;
+	return c->data;
 }
 
 void
@@ -75,15 +75,36 @@ md_sieve_arena_free(struct md_sieve_arena *a)
 		struct md_sieve_chunk *c = a->head;
 
 		a->head = c->next;
-		free(c);
+		if (c->mapped != 0)
+			munmap(c, c->mapped);
+		else
+			free(c);
 	}
+	a->next = a->end = NULL;
+}
+
+int
+md_sieve_arena_reserve(struct md_sieve_arena *a, size_t n)
+{
+	size_t len = (sizeof(struct md_sieve_chunk) + n + 4095) & ~(size_t)4095;
+	struct md_sieve_chunk *c = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (c == MAP_FAILED)
+		return -1;
+	c->next = a->head;
+	c->mapped = len;
+	a->head = c;
+	a->next = (char *)c->data;
+	a->end = (char *)c + len;
+	return 0;
 }
 
 /* N bytes for a token's string: from the arena, else malloc. */
-static char *
+static inline char *
 token_mem(struct md_sieve_lexer *lx, size_t n)
 {
-	return lx->arena ? md_sieve_alloc(lx->arena, n) : malloc(n);
+	return lx->arena ? md_sieve_alloc_str(lx->arena, n) : malloc(n);
 }
 
 void
@@ -129,17 +150,27 @@ advance(struct md_sieve_lexer *lx, const char *p)
 	lx->p = p;
 }
 
-static int
+/* One compare each: the lexer asks these of every byte of a word. */
+static inline int
 is_alpha(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	return (unsigned)((c | 0x20) - 'a') < 26 || c == '_';
 }
 
-static int
+static inline int
 is_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned)(c - '0') < 10;
 }
+
+/* The bytes of a word after its first (letters, digits, '_'): a load
+ * each, not three compares. */
+static const unsigned char word_byte[256] = {
+	['0' ... '9'] = 1,
+	['A' ... 'Z'] = 1,
+	['_'] = 1,
+	['a' ... 'z'] = 1,
+};
 
 /* A growing string for a token's text. */
 struct buf {
@@ -167,40 +198,67 @@ put(struct buf *b, const char *s, size_t n)
 	return 0;
 }
 
+/* The comment at the look-ahead, if any, skipped: 1, 0 for none, -1 for
+ * a bracket comment left open. Apart from skip_space, and not inline:
+ * few scripts have many comments, all have blanks. */
+static __attribute__((noinline)) int
+skip_comment(struct md_sieve_lexer *lx, struct md_sieve_err *e)
+{
+	int c = peek(lx, 0);
+
+	if (c == '#') {
+		while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
+			step(lx);
+		return 1;
+	}
+	if (c == '/' && peek(lx, 1) == '*') {
+		unsigned line = lx->line, col = lx->col;
+
+		step(lx);
+		step(lx);
+		while (!(peek(lx, 0) == '*' && peek(lx, 1) == '/')) {
+			if (peek(lx, 0) == -1)
+				return md_sieve_errf(e, MD_SIEVE_SYNTAX, line,
+				    col, "comment not closed with */");
+			step(lx);
+		}
+		step(lx);
+		step(lx);
+		return 1;
+	}
+	return 0;
+}
+
 /* Blanks and comments; -1 for a bracket comment left open. */
-static int
+static inline int
 skip_space(struct md_sieve_lexer *lx, struct md_sieve_err *e)
 {
 	for (;;) {
-		int c;
+		const char *p = lx->p;
+		unsigned line = lx->line, col = lx->col;
+		int rc;
 
-		/* Blanks in a tight loop: most of a script between tokens. */
-		while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' ||
-		                              *lx->p == '\r' || *lx->p == '\n'))
-			step(lx);
-		if ((c = peek(lx, 0)) == '#') {
-			while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
-				step(lx);
-		} else if (c == '/' && peek(lx, 1) == '*') {
-			unsigned line = lx->line, col = lx->col;
-
-			step(lx);
-			step(lx);
-			while (!(peek(lx, 0) == '*' && peek(lx, 1) == '/')) {
-				if (peek(lx, 0) == -1)
-					return md_sieve_errf(e, MD_SIEVE_SYNTAX,
-					    line, col,
-					    "comment not closed with */");
-				step(lx);
-			}
-			step(lx);
-			step(lx);
-		} else
+		/* Blanks in a tight loop, on locals: most of a script between
+		 * tokens is indentation and line ends. */
+		for (; p < lx->end; p++) {
+			if (*p == ' ' || *p == '\t' || *p == '\r')
+				col++;
+			else if (*p == '\n')
+				line++, col = 1;
+			else
+				break;
+		}
+		lx->p = p;
+		lx->line = line;
+		lx->col = col;
+		if (p == lx->end || (*p != '#' && *p != '/'))
 			return 0;
+		if ((rc = skip_comment(lx, e)) <= 0)
+			return rc;
 	}
 }
 
-static int
+static __attribute__((noinline)) int
 lex_number(
     struct md_sieve_lexer *lx, struct md_sieve_token *t, struct md_sieve_err *e)
 {
@@ -255,10 +313,13 @@ lex_word(struct md_sieve_lexer *lx, struct md_sieve_token *t, int tag,
 		return md_sieve_errf(e, MD_SIEVE_SYNTAX, lx->line, lx->col,
 		    "':' not followed by a tag name");
 	/* A word has no line end: its bytes only move the column. */
-	for (s = lx->p;
-	     lx->p < lx->end && (is_alpha(*lx->p) || is_digit(*lx->p)); lx->p++)
-		;
-	t->len = (size_t)(lx->p - s);
+	const char *p = lx->p + 1, *end = lx->end;
+
+	while (p < end && word_byte[(unsigned char)*p])
+		p++;
+	s = lx->p;
+	lx->p = p;
+	t->len = (size_t)(p - s);
 	lx->col += (unsigned)t->len;
 	if ((t->s = token_mem(lx, t->len + 1)) != NULL) {
 		memcpy(t->s, s, t->len);
@@ -324,7 +385,7 @@ line_end(const struct md_sieve_lexer *lx)
 
 /* text: [blanks] [# comment] CRLF, then lines up to one of a lone ".";
  * a line starting ".." loses one dot. Lines end in CRLF in the value. */
-static int
+static __attribute__((noinline)) int
 lex_text(
     struct md_sieve_lexer *lx, struct md_sieve_token *t, struct md_sieve_err *e)
 {
@@ -385,7 +446,11 @@ md_sieve_lex(
 {
 	int c;
 
-	memset(t, 0, sizeof(*t));
+	t->kind = MD_TOK_EOF;
+	t->punct = 0;
+	t->num = 0;
+	t->s = NULL;
+	t->len = 0;
 	if (skip_space(lx, e) < 0)
 		return -1;
 	t->line = lx->line;

@@ -112,15 +112,17 @@ push(struct parser *p, const void *v, size_t size)
 
 /* The list that began at BASE, taken off the stack into the arena in
  * *V: its number of elements of SIZE bytes. */
-static int
+static inline int
 pop_list(struct parser *p, size_t base, size_t size, void **v, size_t *n)
 {
-	*n = (p->top - base) / size;
 	*v = NULL;
-	if (*n > 0 && (*v = md_sieve_alloc(p->lx.arena, p->top - base)) == NULL)
+	*n = 0;
+	if (p->top == base) /* most: a command's tests, a test's tests */
+		return 0;
+	if ((*v = md_sieve_alloc(p->lx.arena, p->top - base)) == NULL)
 		return nomem(p);
-	if (*n > 0)
-		memcpy(*v, p->stk + base, p->top - base);
+	*n = (p->top - base) / size;
+	memcpy(*v, p->stk + base, p->top - base);
 	p->top = base;
 	return 0;
 }
@@ -257,20 +259,22 @@ parse_tests(struct parser *p, struct md_sieve_node *n)
 static int
 parse_args(struct parser *p, struct md_sieve_node *n)
 {
-	size_t base = p->top;
+	size_t base = p->top, k;
 	void *v;
 
 	while (p->t.kind == MD_TOK_NUMBER || p->t.kind == MD_TOK_TAG ||
 	       p->t.kind == MD_TOK_STRING || is_punct(p, '['))
 		if (parse_arg(p) < 0)
 			return -1;
-	if (pop_list(p, base, sizeof(*n->args), &v, &n->nargs) < 0)
+	if (pop_list(p, base, sizeof(*n->args), &v, &k) < 0)
 		return -1;
 	n->args = v;
+	n->nargs = (unsigned)k;
 	if (parse_tests(p, n) < 0 ||
-	    pop_list(p, base, sizeof(*n->tests), &v, &n->ntests) < 0)
+	    pop_list(p, base, sizeof(*n->tests), &v, &k) < 0)
 		return -1;
 	n->tests = v;
+	n->ntests = (unsigned)k;
 	return 0;
 }
 
@@ -301,6 +305,8 @@ static int parse_commands(
 static int
 parse_command(struct parser *p, struct md_sieve_node *n)
 {
+	size_t k;
+
 	if (take_name(p, n) < 0 || parse_args(p, n) < 0)
 		return -1;
 	if (is_punct(p, ';'))
@@ -309,8 +315,9 @@ parse_command(struct parser *p, struct md_sieve_node *n)
 		return expected(p, "';' or '{'");
 	n->has_block = 1;
 	if (deeper(p) < 0 || next(p) < 0 ||
-	    parse_commands(p, &n->block, &n->nblock, 1) < 0)
+	    parse_commands(p, &n->block, &k, 1) < 0)
 		return -1;
+	n->nblock = (unsigned)k;
 	p->depth--;
 	return next(p);
 }
@@ -354,6 +361,10 @@ md_sieve_parse(struct md_sieve_script *s, const char *buf, size_t len,
 		    "script larger than %d bytes", MD_SIEVE_SIZE);
 	md_sieve_lex_init(&p.lx, buf, len);
 	p.lx.arena = &s->arena;
+	/* The tree and its strings take about ten times the script: made at
+	 * once, their pages cost one call, not a fault each. Without, the
+	 * arena grows as it would. */
+	(void)md_sieve_arena_reserve(&s->arena, len * 12);
 	rc = md_sieve_lex(&p.lx, &p.t, e) < 0
 	         ? -1
 	         : parse_commands(&p, &s->cmds, &s->ncmds, 0);

@@ -376,10 +376,10 @@ test_date(struct runner *rn, const struct md_sieve_spec *sp)
 		    md_date_parse_zone(date_of(name, raw), &tt, &orig) == 0;
 		t = tt;
 	}
-	if (sp->origzone)
+	if (sp->x->origzone)
 		off = orig;
-	else if (sp->zone != NULL) {
-		if ((z = xs(rn, sp->zone->s[0])) == NULL)
+	else if (sp->x->zone != NULL) {
+		if ((z = xs(rn, sp->x->zone->s[0])) == NULL)
 			return -1;
 		/* a zone that is none means the local one, as Pigeonhole */
 		if (md_sieve_zone(z, &orig) == 0)
@@ -504,7 +504,7 @@ test_body(struct runner *rn, const struct md_sieve_spec *sp)
 static int
 body_values(struct runner *rn, const struct md_sieve_spec *sp)
 {
-	const struct md_sieve_arg *ta = sp->types;
+	const struct md_sieve_arg *ta = sp->x->types;
 	const char *types[ta ? ta->n + 1 : 1], *v;
 	size_t count = 0, i = 0, nt = ta ? ta->n : 0;
 	char n[24];
@@ -517,7 +517,7 @@ body_values(struct runner *rn, const struct md_sieve_spec *sp)
 		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0,
 		    "reading the message body: %s", strerror(errno));
 	while ((rc = md_sieve_body_next(
-	            &rn->body, rn->m->d, sp->body, types, nt, &i, &v)) > 0) {
+	            &rn->body, rn->m->d, sp->x->body, types, nt, &i, &v)) > 0) {
 		if (sp->match == MD_MATCH_COUNT)
 			count++;
 		else if ((rc = match_keys(rn, sp, sp->pos[0], v)) != 0)
@@ -538,8 +538,8 @@ test_duplicate(struct runner *rn, const struct md_sieve_spec *sp)
 {
 	const char *handle = NULL, *id = NULL;
 
-	if ((sp->handle && (handle = xs(rn, sp->handle->s[0])) == NULL) ||
-	    (sp->dupid && (id = xs(rn, sp->dupid->s[0])) == NULL))
+	if ((sp->x->handle && (handle = xs(rn, sp->x->handle->s[0])) == NULL) ||
+	    (sp->x->dupid && (id = xs(rn, sp->x->dupid->s[0])) == NULL))
 		return -1;
 	return md_sieve_duplicate(rn->m, sp, handle, id, rn->r, rn->e);
 }
@@ -912,9 +912,9 @@ vacation_cmd(
 {
 	const struct md_sieve_spec *sp = &c->spec;
 	const char *s[3] = { NULL, NULL, NULL }, **addrs = NULL;
-	const struct md_sieve_arg *const args[3] = { sp->subject, sp->vfrom,
-		sp->handle };
-	size_t naddrs = sp->addrs ? sp->addrs->n : 0;
+	const struct md_sieve_arg *const args[3] = { sp->x->subject,
+		sp->x->vfrom, sp->x->handle };
+	size_t naddrs = sp->x->addrs ? sp->x->addrs->n : 0;
 	struct md_sieve_action *a;
 	int rc = -1;
 
@@ -928,7 +928,7 @@ vacation_cmd(
 	if (naddrs && (addrs = calloc(naddrs, sizeof(*addrs))) == NULL)
 		return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	for (size_t i = 0; i < naddrs; i++)
-		if ((addrs[i] = xs(rn, sp->addrs->s[i])) == NULL)
+		if ((addrs[i] = xs(rn, sp->x->addrs->s[i])) == NULL)
 			goto out;
 	if (add_action(rn, MD_ACT_VACATION, reason, NULL, c->line) < 0)
 		goto out;
@@ -974,14 +974,14 @@ run_include(struct runner *rn, const struct md_sieve_node *c)
 	/* Not linked: an :optional script not there, or a script compiled
 	 * without md_sieve_compile_dirs. */
 	if ((inc = md_sieve_included(rn->top, c, &path)) == NULL)
-		return (c->spec.incl & MD_INC_OPTIONAL)
+		return (c->spec.x->incl & MD_INC_OPTIONAL)
 		           ? 0 /* not there */
 		           : md_sieve_errf(rn->e, MD_SIEVE_RUNTIME, c->line, 0,
 		                 "include: '%s' was not read",
 		                 c->spec.pos[0]->s[0]);
-	if ((c->spec.incl & MD_INC_ONCE) && rn->ran[c->spec.unit - 1])
+	if ((c->spec.x->incl & MD_INC_ONCE) && rn->ran[c->spec.x->unit - 1])
 		return 0;
-	rn->ran[c->spec.unit - 1] = 1;
+	rn->ran[c->spec.x->unit - 1] = 1;
 	memset(&rn->vars, 0, sizeof(rn->vars));
 	rc = md_sieve_globals_copy(was, &outer, &rn->globals) < 0 ||
 	             md_sieve_globals_copy(inc, &rn->globals, &rn->vars) < 0

@@ -39,12 +39,12 @@ md_sieve_duplicate(const struct md_sieve_msg *m, const struct md_sieve_spec *sp,
     const char *handle, const char *id, struct md_sieve_result *r,
     struct md_sieve_err *e)
 {
-	uint64_t secs = sp->has_secs ? sp->secs : MD_DUPLICATE_SECS;
+	uint64_t secs = sp->x->has_secs ? sp->x->secs : MD_DUPLICATE_SECS;
 	char value[MD_SIEVE_VALUE], name[256];
 	time_t now = m->now ? (time_t)m->now : time(NULL);
 	int seen = 0;
 
-	if (sp->uniqueid)
+	if (sp->x->uniqueid)
 		strlcpy(value, id, sizeof(value));
 	else if (md_header_field(m->h, id ? id : "message-id", 0, value,
 	             sizeof(value)) < 0 ||
@@ -61,7 +61,7 @@ md_sieve_duplicate(const struct md_sieve_msg *m, const struct md_sieve_spec *sp,
 		return md_sieve_errf(e, MD_SIEVE_RUNTIME, 0, 0,
 		    "duplicate: reading %s: %s", MD_SIEVE_STATE_DIR,
 		    strerror(errno));
-	if ((!seen || sp->dlast) && add_track(r, name, secs, seen) == -1)
+	if ((!seen || sp->x->dlast) && add_track(r, name, secs, seen) == -1)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	return seen;
 }
@@ -105,8 +105,8 @@ md_sieve_vacation_new(const struct md_sieve_spec *sp, const char *subject,
 
 	if (v == NULL)
 		return NULL;
-	v->mime = sp->mime;
-	v->secs = sp->has_secs ? sp->secs : MD_VACATION_SECS;
+	v->mime = sp->x->mime;
+	v->secs = sp->x->has_secs ? sp->x->secs : MD_VACATION_SECS;
 	if (v->secs < MD_VACATION_MIN)
 		v->secs = MD_VACATION_MIN;
 	if (v->secs > MD_VACATION_MAX)

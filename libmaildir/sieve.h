@@ -51,11 +51,43 @@ struct md_sieve_err {
 struct md_sieve_chunk;
 struct md_sieve_arena {
 	struct md_sieve_chunk *head;
+	char *next, *end; /* what is left of the chunk being filled */
 };
 
+/* N bytes from A in a new chunk (one of their own when many); NULL/ENOMEM. */
+void *md_sieve_arena_grow(struct md_sieve_arena *a, size_t n);
+
+/* N bytes from A at a multiple of AL (a power of two, at most
+ * _Alignof(max_align_t)). Inline: a compile asks for thousands. */
+static inline void *
+md_sieve_take(struct md_sieve_arena *a, size_t n, size_t al)
+{
+	uintptr_t p = ((uintptr_t)a->next + al - 1) & ~(uintptr_t)(al - 1);
+
+	if (a->next == NULL || p > (uintptr_t)a->end ||
+	    (uintptr_t)a->end - p < n)
+		return md_sieve_arena_grow(a, n);
+	a->next = (char *)p + n;
+	return (char *)p;
+}
+
 /* N bytes from A, aligned for any type; NULL/ENOMEM. */
-void *md_sieve_alloc(struct md_sieve_arena *a, size_t n);
+static inline void *
+md_sieve_alloc(struct md_sieve_arena *a, size_t n)
+{
+	return md_sieve_take(a, n, _Alignof(max_align_t));
+}
+
+/* N bytes for a string, not aligned: a token's name or text. */
+static inline void *
+md_sieve_alloc_str(struct md_sieve_arena *a, size_t n)
+{
+	return md_sieve_take(a, n, 1);
+}
+
 void md_sieve_arena_free(struct md_sieve_arena *a);
+/* Room for N bytes in A made at once, its pages ready: -1/errno. */
+int md_sieve_arena_reserve(struct md_sieve_arena *a, size_t n);
 
 enum md_sieve_tok {
 	MD_TOK_EOF,
@@ -110,22 +142,14 @@ struct md_sieve_arg {
 	uint64_t num;
 };
 
-/* Filled by sieve-check.c: what a command or test is, its tags read. */
-struct md_sieve_spec {
-	int id;                           /* enum md_sieve_id (sieve-check.c) */
-	int comparator, match, part, rel; /* enums of sieve-run.c */
-	int over, copy;                   /* size :over; :copy */
-	int mods;                         /* set's MD_MOD_ bits */
-	const struct md_sieve_arg *pos[3]; /* the positional arguments */
-	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
-	/* imap4flags with variables: the variable(s) named before the
-	 * flags, NULL for the internal one */
-	const struct md_sieve_arg *flagvar;
-	/* date (RFC 5260): :zone's string, or :originalzone; index: :index
-	 * N (0: none) counted from the end with :last. */
+/* What only date, currentdate, include, body, duplicate and vacation
+ * take, apart from struct md_sieve_spec: every node carries a spec, and
+ * a delivery compiles its script each time, so a node of the many
+ * other commands and tests stays small. */
+struct md_sieve_ext {
+	/* date (RFC 5260): :zone's string, or :originalzone. */
 	const struct md_sieve_arg *zone;
-	int origzone, last;
-	uint64_t index;
+	int origzone;
 	/* include (RFC 6609): its MD_INC_ tags; 1 + the place of the script
 	 * it names in the including script's table (0: none, an :optional
 	 * one that is not there). */
@@ -140,18 +164,38 @@ struct md_sieve_spec {
 	uint64_t secs;                       /* :seconds, or :days in seconds */
 };
 
+/* Filled by sieve-check.c: what a command or test is, its tags read. */
+struct md_sieve_spec {
+	unsigned char id; /* enum md_sieve_id (sieve-check.c) */
+	unsigned char comparator, match, part, rel; /* enums of sieve-run.c */
+	unsigned char over, copy;                   /* size :over; :copy */
+	unsigned char mods;                         /* set's MD_MOD_ bits */
+	unsigned char last;                         /* :last (index) */
+	/* :index N (0: none), from the end with :last; an N larger than
+	 * UINT32_MAX as that, for no message has as many fields either */
+	uint32_t index;
+	const struct md_sieve_arg *pos[3]; /* the positional arguments */
+	const struct md_sieve_arg *flags;  /* :flags (imap4flags) */
+	/* imap4flags with variables: the variable(s) named before the
+	 * flags, NULL for the internal one */
+	const struct md_sieve_arg *flagvar;
+	/* date, currentdate, include, body, duplicate and vacation: theirs,
+	 * in the script's arena; NULL for all others. */
+	struct md_sieve_ext *x;
+};
+
 /* A command or a test: a name, arguments, then tests, then a block. */
 struct md_sieve_node {
 	char *name;
 	unsigned line, col;
 	struct md_sieve_arg *args;
-	size_t nargs;
 	struct md_sieve_node *tests;
-	size_t ntests;
-	int testlist; /* tests written as ( ... ) */
 	struct md_sieve_node *block;
-	size_t nblock;
-	int has_block;
+	/* A script of MD_SIEVE_SIZE bytes has fewer than 2^32 of anything:
+	 * counts and flags narrow, for a small node. */
+	unsigned nargs, ntests, nblock;
+	unsigned char testlist; /* tests written as ( ... ) */
+	unsigned char has_block;
 	struct md_sieve_spec spec;
 };
 
