@@ -17,6 +17,11 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 O ?= build
+# One spelling of a build directory inside the tree (O=$PWD/build is
+# build): the dependency files name their targets as O spells them, and
+# an absolute O (t/0950's) left rules the next plain make never matched,
+# so a changed header no longer rebuilt what includes it.
+override O := $(patsubst $(CURDIR)/%,%,$(O))
 
 CC ?= cc
 CFLAGS ?= -O2 -g

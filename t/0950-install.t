@@ -5,16 +5,22 @@
 # runs; make uninstall leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 15
+plan 16
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 O=$(dirname "$BIN")
 CC=${CC:-cc}
 if is_asan || ! command -v pkg-config >/dev/null 2>&1 ||
     ! command -v make >/dev/null 2>&1 || ! command -v "$CC" >/dev/null 2>&1; then
-	skip_n 15 "needs make, a C compiler and pkg-config, and the plain build"
+	skip_n 16 "needs make, a C compiler and pkg-config, and the plain build"
 	exit 0
 fi
+
+# A changed header rebuilds what includes it, however O is spelt (this
+# test's is absolute): -W asks make what a change to maildir.h would do.
+make -s -n -C "$SRC" O="$O" -W libmaildir/maildir.h all >"$T/what" 2>&1
+grep -q 'cmd/md-list\.c' "$T/what"
+ok $? "a change to maildir.h rebuilds md-list (O=$O)"
 
 D=$T/root
 make -s -C "$SRC" O="$O" DESTDIR="$D" PREFIX=/usr/local install \
