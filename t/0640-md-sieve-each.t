@@ -20,13 +20,6 @@ fill() {
 	done
 }
 
-# files: the files below $M, as DIR/SUB[:2,FLAGS], sorted, one line
-files() {
-	(cd "$M" && find . -path '*/new/*' -o -path '*/cur/*') |
-	    sed -e 's|^\./||' -e 's|new/[^/]*$|new|' -e 's|cur/[^:/]*|cur|' |
-	    sort | tr '\n' ' ' | sed 's/ $//'
-}
-
 cat >"$S" <<'SIEVE'
 require ["fileinto", "copy", "imap4flags"];
 if header :contains "list-id" "debian" { fileinto "Lists"; }
@@ -36,17 +29,17 @@ elsif header :contains "subject" "lunch" {
 SIEVE
 
 fill
-before=$(files)
+before=$(placed "$M")
 ms -e "$S" -n "$M"
 is "$RC" 0 "-n: exit 0"
-is "$(files)" "$before" "-n: nothing moved"
+is "$(placed "$M")" "$before" "-n: nothing moved"
 is "$(cut -f2- "$T/out" | sort | tr '\t\n' ':;')" \
     'discard;fileinto:Food:\\Flagged;fileinto:Lists;keep;keep::\\Flagged;' \
     "-n: each message's actions"
 
 ms -e "$S" "$M"
 is "$RC" 0 "exit 0"
-is "$(files)" ".Food/cur:2,F .Lists/new cur:2,F cur:2,T new" \
+is "$(placed "$M")" ".Food/cur:2,F .Lists/new cur:2,F cur:2,T new" \
     "moved, copied, flagged; the discarded one flagged T"
 is "$(lines "$T/out")" 4 "one path printed for each place a message went"
 while read -r p; do
@@ -64,14 +57,14 @@ is "$(sed -n 2p "$M/maildirsize" | tr -s ' ')" "123 1" \
 
 printf 'require "fileinto";\nif header :is "subject" { keep; }\n' >"$T/bad.sieve"
 fill
-before=$(files)
+before=$(placed "$M")
 ms -e "$T/bad.sieve" "$M"
-is "$RC:$(files)" "1:$before" "a script that does not compile: exit 1, nothing done"
+is "$RC:$(placed "$M")" "1:$before" "a script that does not compile: exit 1, nothing done"
 err_has "bad.sieve:2:4:" "a script that does not compile: where"
 
 printf 'require "reject";\nreject "no";\n' >"$T/rej.sieve"
 ms -e "$T/rej.sieve" "$M"
-is "$RC:$(files)" "0:$before" "reject is not carried out: nothing done"
+is "$RC:$(placed "$M")" "0:$before" "reject is not carried out: nothing done"
 
 ms -e "$S" "$T/none"
 is "$RC" 1 "a maildir that is not there: exit 1"
@@ -82,5 +75,5 @@ fill
 "$BIN/md-mkdir" -f Old "$M" || exit 1
 mv "$M"/new/* "$M/.Old/new/"
 ms -e "$S" "$M/.Old"
-is "$RC:$(files)" "0:.Food/cur:2,F .Lists/new .Old/cur:2,F .Old/cur:2,T .Old/new" \
+is "$RC:$(placed "$M")" "0:.Food/cur:2,F .Lists/new .Old/cur:2,F .Old/cur:2,T .Old/new" \
     "a folder's messages: fileinto is a folder of the root"

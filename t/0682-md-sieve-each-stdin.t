@@ -20,13 +20,6 @@ fill() {
 	done
 }
 
-# files: the files below $M, as DIR/SUB[:2,FLAGS], sorted, one line
-files() {
-	(cd "$M" && find . -path '*/new/*' -o -path '*/cur/*') |
-	    sed -e 's|^\./||' -e 's|new/[^/]*$|new|' -e 's|cur/[^:/]*|cur|' |
-	    sort | tr '\n' ' ' | sed 's/ $//'
-}
-
 cat >"$S" <<'SIEVE'
 require ["fileinto", "imap4flags"];
 if header :contains "list-id" "debian" { fileinto "Lists"; }
@@ -44,12 +37,12 @@ is "$(cut -f1 "$T/out" | sort -u)" "$(sort "$T/paths")" \
 
 "$BIN/md-sieve" -e "$S" <"$T/paths" >"$T/out" 2>"$T/err"
 is "$?" 0 "paths on stdin: exit 0"
-is "$(files)" ".Lists/new cur:2,F new new" "filed and flagged as -e on the maildir"
+is "$(placed "$M")" ".Lists/new cur:2,F new new" "filed and flagged as -e on the maildir"
 
 fill
 "$BIN/md-list" -0 "$M" | "$BIN/md-sieve" -e "$S" -0 >"$T/out" 2>"$T/err"
 is "$?" 0 "-0: NUL-ended paths, as md-list -0 gives them"
-is "$(files)" ".Lists/new cur:2,F new new" "-0: the same filing"
+is "$(placed "$M")" ".Lists/new cur:2,F new new" "-0: the same filing"
 
 # A message of a folder files into its root's folders, not below it.
 fill
@@ -58,7 +51,7 @@ mkdir -p "$M/.In/new" "$M/.In/cur" "$M/.In/tmp"
 mv "$M"/new/* "$M/.In/new/"
 ls "$M"/.In/new/* | "$BIN/md-sieve" -e "$S" >"$T/out" 2>"$T/err"
 is "$?" 0 "messages of a folder: exit 0"
-is "$(files)" ".In/cur:2,F .In/new .In/new .Lists/new" \
+is "$(placed "$M")" ".In/cur:2,F .In/new .In/new .Lists/new" \
     "filed into the root's folder .Lists, not .In.Lists"
 
 fill
@@ -68,7 +61,7 @@ fill
 } | "$BIN/md-sieve" -e "$S" >"$T/out" 2>"$T/err"
 is "$?" 1 "a line that is no message: exit 1"
 is "$(lines "$T/err")" 1 "one line on stderr"
-is "$(files)" ".Lists/new cur:2,F new new" "the other messages still filed"
+is "$(placed "$M")" ".Lists/new cur:2,F new new" "the other messages still filed"
 
 run "$BIN/md-sieve" -0 -c "$S"
 is "$RC" 64 "-0 without -e: a usage error"

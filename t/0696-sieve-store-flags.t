@@ -11,23 +11,15 @@ M=$T/M
 S=$T/s.sieve
 printf 'From: Bob <bob@example.com>\nTo: alice@example.org\nSubject: x\n\nbody\n' >"$T/in"
 
-# files DIR: the files of new/ and cur/ below DIR, as PATH relative to
-# DIR without the unique name: .Folder/new .Folder/cur:2,S ...
-files() {
-	(cd "$1" && find . -path '*/new/*' -o -path '*/cur/*') |
-	    sed -e 's|^\./||' -e 's|new/[^/]*$|new|' -e 's|cur/[^:/]*|cur|' |
-	    sort | tr '\n' ' ' | sed 's/ $//'
-}
-
 # stores SCRIPT WANT: md-deliver runs "require [...]; SCRIPT" into a
-# fresh maildir and stores WANT (as files says it).
+# fresh maildir and stores WANT (as placed, t/lib.sh, says it).
 stores() {
 	printf 'require ["fileinto", "imap4flags", "copy", "variables"];\n%s\n' \
 	    "$1" >"$S"
 	rm -rf "$M"
 	mkmd "$M"
 	deliver --sieve "$S" -r sender@example.net -d alice@example.org "$M" <"$T/in"
-	is "$(files "$M")" "$2" "$1"
+	is "$(placed "$M")" "$2" "$1"
 }
 
 stores 'fileinto :flags "\\Seen" "A"; fileinto "B"; keep;' ".A/cur:2,S .B/new new"

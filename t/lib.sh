@@ -307,6 +307,14 @@ tree() {
 	fi
 }
 
+# placed DIR: the messages below DIR as FOLDER/SUB[:2,FLAGS] (new/ and
+# cur/, names cut away), sorted, on one line: where mail went.
+placed() {
+	(cd "$1" && find . -path '*/new/*' -o -path '*/cur/*') |
+	    sed -e 's|^\./||' -e 's|new/[^/]*$|new|' -e 's|cur/[^:/]*|cur|' |
+	    sort | tr '\n' ' ' | sed 's/ $//'
+}
+
 _count() {
 	if [ -d "$1" ]; then
 		ls -A "$1" | wc -l | tr -d ' '

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "sieve-show.h"
 
 /* 2023-08-02 06:30:05 UTC, a Wednesday; MJD 60158. */
 #define T0 1690957805
@@ -102,8 +103,6 @@ run(const char *src, const char *msg, int64_t now)
 	struct md_sieve_msg m = {
 		.h = &h, .d = &dec, .size = strlen(msg), .now = now
 	};
-	static const char *const names[] = { "keep", "fileinto", "discard",
-		"redirect", "reject", "ereject" };
 
 	if (md_sieve_compile(&s, src, strlen(src), &e) != 0) {
 		snprintf(out, sizeof(out), "invalid %u:%u: %s", e.line, e.col,
@@ -116,17 +115,7 @@ run(const char *src, const char *msg, int64_t now)
 	if (md_sieve_run(&s, &m, &r, &e) != 0)
 		snprintf(out, sizeof(out), "error %u: %s", e.line, e.msg);
 	else
-		for (size_t i = 0; i < r.n; i++) {
-			if (i > 0)
-				strlcat(out, " ", sizeof(out));
-			strlcat(out, names[r.a[i].kind], sizeof(out));
-			if (r.a[i].implicit)
-				strlcat(out, "*", sizeof(out));
-			if (r.a[i].arg) {
-				strlcat(out, ":", sizeof(out));
-				strlcat(out, r.a[i].arg, sizeof(out));
-			}
-		}
+		sieve_show(&r, 0, out, sizeof(out));
 	md_sieve_result_free(&r);
 	md_sieve_free(&s);
 	md_header_free(&h);

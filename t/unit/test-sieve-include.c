@@ -17,6 +17,7 @@
 
 #include "internal.h"
 #include "scratch.h"
+#include "sieve-show.h"
 
 static char pdir[PATH_MAX], gdir[PATH_MAX];
 static struct md_sieve_dirs dirs;
@@ -49,8 +50,6 @@ static const char *
 run(const char *main)
 {
 	static char out[1024];
-	static const char *const names[] = { "keep", "fileinto", "discard",
-		"redirect", "reject", "ereject" };
 	struct md_sieve_script s;
 	struct md_sieve_result r = { 0 };
 	struct md_sieve_err e;
@@ -74,17 +73,8 @@ run(const char *main)
 		snprintf(out, sizeof(out), "error %s:%u: %s", f ? f + 1 : "-",
 		    e.line, e.msg);
 	}
-	for (size_t i = 0; out[0] != 'e' && i < r.n; i++) {
-		if (i > 0)
-			strlcat(out, " ", sizeof(out));
-		strlcat(out, names[r.a[i].kind], sizeof(out));
-		if (r.a[i].implicit)
-			strlcat(out, "*", sizeof(out));
-		if (r.a[i].arg) {
-			strlcat(out, ":", sizeof(out));
-			strlcat(out, r.a[i].arg, sizeof(out));
-		}
-	}
+	if (out[0] != 'e')
+		sieve_show(&r, 0, out, sizeof(out));
 	md_sieve_result_free(&r);
 	md_sieve_free(&s);
 	md_header_free(&h);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "sieve-show.h"
 
 /* ---- the lexer ---- */
 
@@ -278,8 +279,6 @@ run(const char *src, const char *msg, const char *from, const char *to)
 	struct md_sieve_msg m = {
 		.h = &h, .d = &dec, .size = strlen(msg), .from = from, .to = to
 	};
-	static const char *const names[] = { "keep", "fileinto", "discard",
-		"redirect", "reject", "ereject" };
 	int failed;
 
 	md_header_init(&h);
@@ -290,23 +289,8 @@ run(const char *src, const char *msg, const char *from, const char *to)
 	failed = md_sieve_run(&s, &m, &r, &e) != 0;
 	if (failed) /* what R holds then is no result */
 		snprintf(out, sizeof(out), "error %u: %s", e.line, e.msg);
-	for (size_t i = 0; !failed && i < r.n; i++) {
-		const struct md_sieve_action *a = &r.a[i];
-
-		if (i > 0)
-			strlcat(out, " ", sizeof(out));
-		strlcat(out, names[a->kind], sizeof(out));
-		if (a->implicit)
-			strlcat(out, "*", sizeof(out));
-		if (a->arg) {
-			strlcat(out, ":", sizeof(out));
-			strlcat(out, a->arg, sizeof(out));
-		}
-		if (a->flags) {
-			strlcat(out, "/", sizeof(out));
-			strlcat(out, a->flags, sizeof(out));
-		}
-	}
+	if (!failed)
+		sieve_show(&r, 1, out, sizeof(out));
 	md_sieve_result_free(&r);
 	md_sieve_free(&s);
 	md_header_free(&h);
