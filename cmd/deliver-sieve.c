@@ -79,6 +79,7 @@ sieve_run(struct run *r, struct md_sieve_result *res)
 	    (size_t)snprintf(personal, sizeof(personal), "%s/sieve",
 	        getenv("HOME")) < sizeof(personal))
 		dirs.personal = personal;
+	dirs.cache = &r->root->m;
 	if (snprintf(tpath, sizeof(tpath), "%s/tmp/%s", r->home->path,
 	        r->tmp.name) < (int)sizeof(tpath))
 		m.path = tpath;

@@ -201,6 +201,26 @@ mark_folder(const char *path, struct md_err *e)
 	return 0;
 }
 
+/* The folder PATH opened into M when it is whole (tmp/, new/, cur/ and
+ * its maildirfolder file): most deliveries into a folder find it so,
+ * and making it anyway (a mkdir a directory of root and folder, the
+ * marker opened twice) cost a filing delivery 16 system calls. -1 (M
+ * closed) when it is not: then it is made. */
+static int
+open_marked(struct md_maildir *m, const char *path)
+{
+	struct md_err e;
+	struct stat st;
+
+	if (md_maildir_open(m, path, 0, &e) == -1)
+		return -1;
+	if (fstatat(m->fd, "maildirfolder", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode))
+		return 0;
+	md_maildir_close(m);
+	return -1;
+}
+
 int
 md_folder_open(struct md_maildir *m, const char *root, const char *name,
     int flags, struct md_err *e)
@@ -212,6 +232,8 @@ md_folder_open(struct md_maildir *m, const char *root, const char *name,
 		return md_err_set(e, "folder name", name, NULL);
 	if (strcmp(path, root) == 0)
 		return md_maildir_open(m, root, flags, e);
+	if ((flags & MD_CREATE) && open_marked(m, path) == 0)
+		return 0;
 	if ((flags & MD_CREATE) && create_tree(root, e) == -1)
 		return -1;
 	if (md_maildir_open(m, path, flags, e) == -1)

@@ -901,12 +901,17 @@ md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
 	return 0;
 }
 
-int
-md_sieve_compile(struct md_sieve_script *s, const char *buf, size_t len,
-    struct md_sieve_err *e)
+/* md_sieve_compile, the parse from CACHE when it has it. */
+static int
+compile_cached(struct md_sieve_script *s, const char *buf, size_t len,
+    const struct md_maildir *cache, struct md_sieve_err *e)
 {
-	if (md_sieve_parse(s, buf, len, e) < 0)
-		return -1;
+	if (cache == NULL || md_sieve_cache_load(s, cache, buf, len) != 1) {
+		if (md_sieve_parse(s, buf, len, e) < 0)
+			return -1;
+		if (cache != NULL)
+			md_sieve_cache_save(s, cache, buf, len);
+	}
 	if (md_sieve_check(s, e) < 0) {
 		md_sieve_free(s);
 		return -1;
@@ -915,8 +920,15 @@ md_sieve_compile(struct md_sieve_script *s, const char *buf, size_t len,
 }
 
 int
-md_sieve_compile_file(
-    struct md_sieve_script *s, const char *path, struct md_sieve_err *e)
+md_sieve_compile(struct md_sieve_script *s, const char *buf, size_t len,
+    struct md_sieve_err *e)
+{
+	return compile_cached(s, buf, len, NULL, e);
+}
+
+int
+md_sieve_compile_file(struct md_sieve_script *s, const char *path,
+    const struct md_maildir *cache, struct md_sieve_err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc;
 	struct stat st;
@@ -950,7 +962,7 @@ md_sieve_compile_file(
 		goto sys;
 	}
 	close(fd);
-	rc = md_sieve_compile(s, buf, (size_t)got, e);
+	rc = compile_cached(s, buf, (size_t)got, cache, e);
 	free(buf);
 	return rc;
 sys:

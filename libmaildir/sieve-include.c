@@ -105,7 +105,8 @@ add_unit(struct linker *l, const char *path, const struct stat *st, size_t *at)
 	u->ino = st->st_ino;
 	*at = l->t->n;
 	l->t->u[l->t->n++] = u;
-	if (md_sieve_compile_file(&u->s, path, l->e) < 0) {
+	if (md_sieve_compile_file(
+	        &u->s, path, l->dirs ? l->dirs->cache : NULL, l->e) < 0) {
 		strlcpy(l->e->file, path, sizeof(l->e->file));
 		return -1;
 	}
@@ -190,7 +191,7 @@ md_sieve_compile_dirs(struct md_sieve_script *s, const char *path,
 	struct linker l = { .dirs = dirs, .e = e };
 	struct stat st;
 
-	if (md_sieve_compile_file(s, path, e) < 0)
+	if (md_sieve_compile_file(s, path, dirs ? dirs->cache : NULL, e) < 0)
 		return -1;
 	if (!(s->caps & MD_CAP_INCLUDE))
 		return 0;

@@ -23,9 +23,8 @@
 #define NAME_ROOM 200 /* of a record's name, before it is hashed */
 #define LEFTOVER 3600 /* seconds after which a made name is a crash's */
 
-/* The directory of records of ROOT, opened; made when MAKE. */
-static int
-open_dir(const char *root, int make)
+int
+md_sieve_state_dir(const char *root, int make)
 {
 	char path[PATH_MAX];
 	int fd;
@@ -128,7 +127,7 @@ live(int dir, const char *name, time_t now)
 int
 md_sieve_state_seen(const char *root, const char *name, time_t now)
 {
-	int dir = open_dir(root, 0), rc;
+	int dir = md_sieve_state_dir(root, 0), rc;
 
 	if (dir == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -203,7 +202,7 @@ md_sieve_state_mark(
 	time_t until = now + (time_t)seconds;
 	struct timespec ts[2] = { { until, 0 }, { until, 0 } };
 	char tmp[64];
-	int dir = open_dir(root, 1), rc = -1, saved;
+	int dir = md_sieve_state_dir(root, 1), rc = -1, saved;
 
 	if (dir == -1)
 		return -1;
@@ -238,7 +237,7 @@ out:
 int
 md_sieve_state_forget(const char *root, const char *name)
 {
-	int dir = open_dir(root, 0), rc;
+	int dir = md_sieve_state_dir(root, 0), rc;
 
 	if (dir == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -264,7 +263,7 @@ stale(int dir, const char *name, time_t now)
 int
 md_sieve_state_sweep(const char *root, time_t now, size_t max)
 {
-	int dir = open_dir(root, 0), fd, gone = 0;
+	int dir = md_sieve_state_dir(root, 0), fd, gone = 0;
 	size_t n = 0, at = 0, start;
 	struct dirent *de;
 	DIR *d;

@@ -337,10 +337,11 @@ int md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e);
 int md_sieve_compile(struct md_sieve_script *s, const char *buf, size_t len,
     struct md_sieve_err *e);
 /* Read the script file PATH (no larger than MD_SIEVE_SIZE) and
- * compile it: -1 with E, MD_SIEVE_SYSTEM and errno when it cannot be
+ * compile it, its parse taken from and kept in CACHE's mdkit-sieve/
+ * (NULL: none): -1 with E, MD_SIEVE_SYSTEM and errno when it cannot be
  * read. */
-int md_sieve_compile_file(
-    struct md_sieve_script *s, const char *path, struct md_sieve_err *e);
+int md_sieve_compile_file(struct md_sieve_script *s, const char *path,
+    const struct md_maildir *cache, struct md_sieve_err *e);
 
 /* ---- sieve-match.c: comparators (enum md_sieve_cmp), match types ---- */
 
@@ -412,6 +413,9 @@ int md_sieve_date_part(
  * default, :personal) or in GLOBAL (:global); NULL: no such place. */
 struct md_sieve_dirs {
 	const char *personal, *global;
+	/* The maildir whose mdkit-sieve/ keeps each script's parse
+	 * (sieve-cache.c); NULL: parse each time. */
+	const struct md_maildir *cache;
 };
 
 /* md_sieve_compile_file, then every script it includes, and those they
@@ -669,8 +673,32 @@ int md_sieve_state_mark(
 /* Remove the record NAME (one this process made, for a send that
  * failed); 0 also when it is not there, -1 errno. */
 int md_sieve_state_forget(const char *root, const char *name);
+/* The directory of records of ROOT, opened (O_DIRECTORY); made when
+ * MAKE. -1 errno. */
+int md_sieve_state_dir(const char *root, int make);
 /* Look at MAX records at most, from a random one, and remove those
  * expired at NOW (and leftovers of a crash); how many went, -1 errno. */
 int md_sieve_state_sweep(const char *root, time_t now, size_t max);
+
+/* ---- sieve-cache.c: parsed trees kept in the maildir ---- */
+
+/* The parsed (unchecked) S of the LEN bytes of TEXT as the words of a
+ * record, in *OUT (malloc'd) and *NWORDS. -1 with errno. */
+int md_sieve_tree_encode(const struct md_sieve_script *s, const char *text,
+    size_t len, uint32_t **out, size_t *nwords);
+/* The record of NWORDS words at W (in S's arena, which keeps it: the
+ * tree's strings stay there) into the empty S, as md_sieve_parse would
+ * have made it from TEXT: -1 when it is not a record of TEXT in this
+ * format, or memory ran out (S then for md_sieve_free). */
+int md_sieve_tree_decode(struct md_sieve_script *s, const char *text,
+    size_t len, uint32_t *w, size_t nwords);
+/* The parse of TEXT kept in M's mdkit-sieve/ into S: 1, or 0 when there
+ * is none (S empty; a record that is no tree of TEXT removed). */
+int md_sieve_cache_load(struct md_sieve_script *s, const struct md_maildir *m,
+    const char *text, size_t len);
+/* Keep the parsed S of TEXT in M's mdkit-sieve/; silently not when it
+ * cannot be (a cache). */
+void md_sieve_cache_save(const struct md_sieve_script *s,
+    const struct md_maildir *m, const char *text, size_t len);
 
 #endif

@@ -41,6 +41,8 @@ sv() {
 fresh() { rm -rf "$M" "$SENT"/*; }
 nsent() { ls "$SENT" | grep -c argv; }
 stored() { find "$M" -path '*/new/*' -type f | wc -l | tr -d ' '; }
+# duplicate's and vacation's records, not the kept parse of the script (c-*)
+records() { ls "$M/mdkit-sieve" 2>/dev/null | grep -v '^c-'; }
 
 # ---- redirect ----
 
@@ -106,8 +108,7 @@ if have_faultlib; then
 	with_fault dirsync=EIO "$MD" --sieve "$S" --sendmail "$T/sendmail" \
 	    -r carol@example.net -d alice@example.org "$M" <"$T/in" 2>"$T/err"
 	is "$?:$(nsent)" "75:0" "the store fails: 75, nothing sent"
-	test -d "$M/mdkit-sieve"
-	isnt "$?" 0 "the store fails: nothing recorded"
+	is "$(records)" "" "the store fails: nothing recorded"
 else
 	skip_n 2 "no fault shim (make all-tests builds it)"
 fi
@@ -119,7 +120,7 @@ fresh
 if have_faultlib; then
 	with_fault linkat=LINKED "$MD" --sieve "$S" --sendmail "$T/sendmail" \
 	    -r carol@example.net -d alice@example.org "$M" <"$T/in" 2>"$T/err"
-	is "$?:$(ls "$M/mdkit-sieve" | tr '\n' ' ')" "0:d--%3Cm1@example.net%3E " \
+	is "$?:$(records | tr '\n' ' ')" "0:d--%3Cm1@example.net%3E " \
 	    "a link that says EEXIST but was made: one record, no leftover"
 else
 	skip "no fault shim (make all-tests builds it)"
@@ -244,4 +245,4 @@ is "$?:$(cat "$T/out" "$T/err")" "0:" "md-check: nothing to say of mdkit-sieve/"
 grep -q mdkit-sieve "$T/out"
 isnt "$?" 0 "md-list -r: mdkit-sieve/ is no folder"
 "$BIN/md-expunge" -r "$M" >"$T/out" 2>&1
-is "$?:$(ls "$M/mdkit-sieve" | wc -l)" "0:1" "md-expunge -r leaves mdkit-sieve/ alone"
+is "$?:$(records | wc -l)" "0:1" "md-expunge -r leaves mdkit-sieve/ alone"

@@ -1,0 +1,550 @@
+/*
+ * sieve-cache.c: a script's parsed tree kept in the maildir, so that a
+ * delivery need not lex and parse its script again: for a script of a
+ * hundred rules that was most of what Sieve added to a delivery.
+ *
+ * The tree is kept as one record of ROOT/mdkit-sieve/ (sieve-state.c's
+ * directory), named "c-" and a sum of the script's text, of this format
+ * and of mdkit's version; the record holds the text too, and is used
+ * only when that is the script's text byte for byte. An edited script
+ * (or an edited included one: each file has its own) names another
+ * record, whatever its mtime says, and no record is ever changed: made
+ * in tmp/, synced, then linked to its name. Its mtime is when it
+ * expires, as duplicate's records: swept then, made again by the next
+ * delivery. A record that does not read back as a tree is removed.
+ * Checking (sieve-check.c) is done each time, on the tree read back.
+ *
+ * The format: 32-bit words in native byte order (the order mark is in
+ * the sum, so hosts of another order sharing the maildir over NFS name
+ * other records). The nodes are numbered breadth-first: the commands
+ * first, then each node's tests and block, node by node; arguments and
+ * strings are in the order of the nodes that own them. So no record
+ * holds a pointer or an index: reading it back places each array where
+ * the count so far says, and a node can only have children after it.
+ *
+ *	header	magic "mdkSvT02", order mark, version (32 bytes, NUL-padded),
+ *		text bytes, commands, nodes, arguments, strings, string bytes
+ *	text	the script, NUL-padded to a word
+ *	nodes	line, col, flags (1 test-list, 2 block), nargs, ntests, nblock
+ *	args	kind, line, col, list, number (low, high), strings
+ *	strings	the length of each: a node's name, then its arguments'
+ *	bytes	each string and a NUL, the whole NUL-padded to a word
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cachefmt.h"
+#include "internal.h"
+
+#define TREE_MAGIC "mdkSvT02"
+#define ORDER 0x01020304u
+#define VERSION_ROOM 32
+#define HEAD_WORDS (2 + 1 + VERSION_ROOM / 4 + 6)
+#define NODE_WORDS 6
+#define ARG_WORDS 7
+#define KEEP_DAYS 30 /* a record's life; the next delivery makes another */
+
+/* The header's counts, after the version. */
+enum { H_TEXT, H_CMDS, H_NODES, H_ARGS, H_STRS, H_BYTES };
+
+static size_t
+words_of(size_t bytes)
+{
+	return (bytes + 3) / 4;
+}
+
+/* ---- writing ---- */
+
+/* A growing array of words (or of bytes, in words). */
+struct vec {
+	uint32_t *w;
+	size_t n, cap; /* words */
+};
+
+static uint32_t *
+grow(struct vec *v, size_t k)
+{
+	if (v->cap - v->n < k) {
+		size_t cap = v->cap ? v->cap * 2 : 1024;
+		uint32_t *w;
+
+		while (cap - v->n < k)
+			cap *= 2;
+		if ((w = reallocarray(v->w, cap, sizeof(*w))) == NULL)
+			return NULL;
+		v->w = w;
+		v->cap = cap;
+	}
+	v->n += k;
+	return v->w + v->n - k;
+}
+
+struct wr {
+	struct vec nodes, args, strs, bytes;
+	size_t nbytes; /* bytes used of the last word of BYTES */
+	const struct md_sieve_node **order; /* the nodes, numbered */
+	size_t n, cap;
+};
+
+static int
+put_str(struct wr *b, const char *s, size_t len)
+{
+	uint32_t *l = grow(&b->strs, 1), *w;
+	size_t free = b->bytes.n * 4 - b->nbytes;
+
+	if (l == NULL || len >= UINT32_MAX ||
+	    (len + 1 > free &&
+	        grow(&b->bytes, words_of(len + 1 - free)) == NULL))
+		return -1;
+	*l = (uint32_t)len;
+	w = b->bytes.w;
+	memcpy((char *)w + b->nbytes, s, len);
+	((char *)w)[b->nbytes + len] = '\0';
+	b->nbytes += len + 1;
+	return 0;
+}
+
+/* Number the N nodes at V next. */
+static int
+enlist(struct wr *b, const struct md_sieve_node *v, size_t n)
+{
+	if (b->cap - b->n < n) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		const struct md_sieve_node **o;
+
+		while (cap - b->n < n)
+			cap *= 2;
+		if ((o = reallocarray(b->order, cap, sizeof(*o))) == NULL)
+			return -1;
+		b->order = o;
+		b->cap = cap;
+	}
+	for (size_t i = 0; i < n; i++)
+		b->order[b->n++] = &v[i];
+	return 0;
+}
+
+static int
+put_arg(struct wr *b, const struct md_sieve_arg *a)
+{
+	uint32_t *w = grow(&b->args, ARG_WORDS);
+
+	if (w == NULL)
+		return -1;
+	w[0] = (uint32_t)a->kind;
+	w[1] = a->line;
+	w[2] = a->col;
+	w[3] = (uint32_t)a->list;
+	w[4] = (uint32_t)a->num;
+	w[5] = (uint32_t)(a->num >> 32);
+	w[6] = (uint32_t)a->n;
+	for (size_t i = 0; i < a->n; i++)
+		if (put_str(b, a->s[i], a->len[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+put_node(struct wr *b, const struct md_sieve_node *x)
+{
+	uint32_t *w = grow(&b->nodes, NODE_WORDS);
+
+	if (w == NULL)
+		return -1;
+	w[0] = x->line;
+	w[1] = x->col;
+	w[2] = (uint32_t)(x->testlist | x->has_block << 1);
+	w[3] = x->nargs;
+	w[4] = x->ntests;
+	w[5] = x->nblock;
+	if (put_str(b, x->name, strlen(x->name)) < 0)
+		return -1;
+	for (size_t k = 0; k < x->nargs; k++)
+		if (put_arg(b, &x->args[k]) < 0)
+			return -1;
+	return enlist(b, x->tests, x->ntests) < 0 ||
+	               enlist(b, x->block, x->nblock) < 0
+	           ? -1
+	           : 0;
+}
+
+/* The header, the text and B's parts, one after the other, in *OUT. */
+static int
+join(struct wr *b, const struct md_sieve_script *s, const char *text,
+    size_t len, struct vec *out)
+{
+	char version[VERSION_ROOM] = { 0 };
+	uint32_t *w, *h;
+	size_t tw = words_of(len + 1);
+
+	if ((w = grow(out, HEAD_WORDS + tw + b->nodes.n + b->args.n +
+	                       b->strs.n + b->bytes.n)) == NULL)
+		return -1;
+	strncpy(version, MDKIT_VERSION, sizeof(version) - 1);
+	memcpy(w, TREE_MAGIC, 8);
+	w[2] = ORDER;
+	memcpy(w + 3, version, VERSION_ROOM);
+	h = w + 3 + VERSION_ROOM / 4;
+	h[H_TEXT] = (uint32_t)len;
+	h[H_CMDS] = (uint32_t)s->ncmds;
+	h[H_NODES] = (uint32_t)b->n;
+	h[H_ARGS] = (uint32_t)(b->args.n / ARG_WORDS);
+	h[H_STRS] = (uint32_t)b->strs.n;
+	h[H_BYTES] = (uint32_t)b->nbytes;
+	w += HEAD_WORDS;
+	w[tw - 1] = 0;
+	memcpy(w, text, len);
+	((char *)w)[len] = '\0';
+	w += tw;
+	memcpy(w, b->nodes.w, b->nodes.n * 4);
+	w += b->nodes.n;
+	memcpy(w, b->args.w, b->args.n * 4);
+	w += b->args.n;
+	memcpy(w, b->strs.w, b->strs.n * 4);
+	w += b->strs.n;
+	if (b->bytes.n > 0) {
+		memset((char *)b->bytes.w + b->nbytes, 0,
+		    b->bytes.n * 4 - b->nbytes);
+		memcpy(w, b->bytes.w, b->bytes.n * 4);
+	}
+	return 0;
+}
+
+int
+md_sieve_tree_encode(const struct md_sieve_script *s, const char *text,
+    size_t len, uint32_t **out, size_t *nwords)
+{
+	struct wr b = { .n = 0 };
+	struct vec all = { .n = 0 };
+	int rc = -1;
+
+	if (len > MD_SIEVE_SIZE) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (enlist(&b, s->cmds, s->ncmds) < 0)
+		goto out;
+	/* Breadth-first: B's list grows behind the node being put. */
+	for (size_t i = 0; i < b.n; i++)
+		if (put_node(&b, b.order[i]) < 0)
+			goto out;
+	if (join(&b, s, text, len, &all) < 0)
+		goto out;
+	*out = all.w;
+	*nwords = all.n;
+	rc = 0;
+out:
+	free(b.nodes.w);
+	free(b.args.w);
+	free(b.strs.w);
+	free(b.bytes.w);
+	free(b.order);
+	if (rc < 0) {
+		free(all.w);
+		errno = ENOMEM;
+	}
+	return rc;
+}
+
+/* ---- reading ---- */
+
+struct rd {
+	const uint32_t *nw, *aw, *lw; /* the node, argument, length words */
+	char *bytes;                  /* the strings, in the record */
+	size_t nbytes, at;            /* their size; the next one's place */
+	const uint32_t *h;
+	struct md_sieve_node *nodes;
+	struct md_sieve_arg *args;
+	char **s;
+	size_t *len;
+	unsigned char *depth;  /* of each node */
+	size_t node, arg, str; /* the next of each to place */
+};
+
+/* The next string into *S and *LEN: in place, in the record (which the
+ * arena holds), where check's encoded-character may rewrite it. */
+static int
+get_str(struct rd *r, char **s, size_t *len)
+{
+	uint32_t n;
+
+	if (r->str >= r->h[H_STRS] ||
+	    (n = r->lw[r->str]) >= r->nbytes - r->at ||
+	    r->bytes[r->at + n] != '\0')
+		return -1;
+	*s = r->bytes + r->at;
+	*len = n;
+	r->at += (size_t)n + 1;
+	r->str++;
+	return 0;
+}
+
+static int
+get_arg(struct rd *r, struct md_sieve_arg *a)
+{
+	const uint32_t *w = r->aw + r->arg * ARG_WORDS;
+	uint32_t n = w[6];
+
+	a->kind = (enum md_sieve_arg_kind)w[0];
+	a->line = w[1];
+	a->col = w[2];
+	a->list = (int)w[3];
+	a->num = (uint64_t)w[5] << 32 | w[4];
+	a->n = n;
+	a->s = NULL;
+	a->len = NULL;
+	r->arg++;
+	switch (w[0]) {
+	case MD_ARG_NUMBER:
+		return n == 0 && w[3] == 0 ? 0 : -1;
+	case MD_ARG_TAG:
+		if (n != 1 || w[3] != 0 || a->num != 0)
+			return -1;
+		break;
+	case MD_ARG_STRINGS:
+		if (n == 0 || w[3] > 1 || (n > 1 && w[3] == 0) || a->num != 0)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	if (n > r->h[H_STRS] - r->str)
+		return -1;
+	a->s = r->s + r->str;
+	a->len = r->len + r->str;
+	for (size_t i = 0; i < n; i++)
+		if (get_str(r, &a->s[i], &a->len[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* N nodes, the next numbers, as children of a node at DEPTH, into *V:
+ * no deeper than the parser makes them (a test or block a level). */
+static int
+children(struct rd *r, uint32_t n, unsigned depth, struct md_sieve_node **v)
+{
+	if (n > r->h[H_NODES] - r->node || depth + 1 > MD_SIEVE_DEPTH)
+		return -1;
+	*v = n > 0 ? r->nodes + r->node : NULL;
+	memset(r->depth + r->node, (int)depth + 1, n);
+	r->node += n;
+	return 0;
+}
+
+/* Node I, a child of one before it (or a command). */
+static int
+get_node(struct rd *r, size_t i)
+{
+	const uint32_t *w = r->nw + i * NODE_WORDS;
+	struct md_sieve_node *x = &r->nodes[i];
+	size_t len;
+
+	memset(x, 0, sizeof(*x));
+	x->line = w[0];
+	x->col = w[1];
+	x->testlist = w[2] & 1;
+	x->has_block = (w[2] & 2) != 0;
+	x->nargs = w[3];
+	if (i >= r->node || w[2] > 3 || (w[5] > 0 && !x->has_block) ||
+	    get_str(r, &x->name, &len) < 0 || len == 0 ||
+	    w[3] > r->h[H_ARGS] - r->arg)
+		return -1;
+	x->args = w[3] > 0 ? r->args + r->arg : NULL;
+	for (size_t k = 0; k < w[3]; k++)
+		if (get_arg(r, &x->args[k]) < 0)
+			return -1;
+	if ((w[4] > 0 && children(r, w[4], r->depth[i], &x->tests) < 0) ||
+	    (x->has_block && children(r, w[5], r->depth[i], &x->block) < 0))
+		return -1;
+	x->ntests = w[4];
+	x->nblock = w[5];
+	return 0;
+}
+
+/* Does the header H promise what the NWORDS words of a record of TEXT
+ * (LEN bytes) hold, exactly? */
+static int
+fits(const uint32_t *w, const uint32_t *h, const char *text, size_t len,
+    size_t nwords)
+{
+	char version[VERSION_ROOM] = { 0 };
+	uint64_t need;
+
+	strncpy(version, MDKIT_VERSION, sizeof(version) - 1);
+	if (nwords < HEAD_WORDS || memcmp(w, TREE_MAGIC, 8) != 0 ||
+	    w[2] != ORDER || memcmp(w + 3, version, VERSION_ROOM) != 0 ||
+	    h[H_TEXT] != len || h[H_CMDS] > h[H_NODES])
+		return 0;
+	need =
+	    HEAD_WORDS + words_of(len + 1) + (uint64_t)h[H_NODES] * NODE_WORDS +
+	    (uint64_t)h[H_ARGS] * ARG_WORDS + h[H_STRS] + words_of(h[H_BYTES]);
+	return need == nwords && memcmp(w + HEAD_WORDS, text, len) == 0;
+}
+
+int
+md_sieve_tree_decode(struct md_sieve_script *s, const char *text, size_t len,
+    uint32_t *w, size_t nwords)
+{
+	const uint32_t *h = w + 3 + VERSION_ROOM / 4;
+	struct rd r = { .h = h };
+
+	if (!fits(w, h, text, len, nwords))
+		return -1;
+	r.nw = w + HEAD_WORDS + words_of(len + 1);
+	r.aw = r.nw + (size_t)h[H_NODES] * NODE_WORDS;
+	r.lw = r.aw + (size_t)h[H_ARGS] * ARG_WORDS;
+	r.bytes = (char *)(r.lw + h[H_STRS]);
+	r.nbytes = h[H_BYTES];
+	r.nodes = md_sieve_alloc(&s->arena, h[H_NODES] * sizeof(*r.nodes) + 1);
+	r.args = md_sieve_alloc(&s->arena, h[H_ARGS] * sizeof(*r.args) + 1);
+	r.s = md_sieve_alloc(&s->arena, h[H_STRS] * sizeof(*r.s) + 1);
+	r.len = md_sieve_alloc(&s->arena, h[H_STRS] * sizeof(*r.len) + 1);
+	r.depth = md_sieve_alloc_str(&s->arena, h[H_NODES] + 1);
+	if (r.nodes == NULL || r.args == NULL || r.s == NULL || r.len == NULL ||
+	    r.depth == NULL)
+		return -1;
+	memset(r.depth, 0, h[H_CMDS]);
+	r.node = h[H_CMDS];
+	for (size_t i = 0; i < h[H_NODES]; i++)
+		if (get_node(&r, i) < 0)
+			return -1;
+	/* All of it used: nothing in the record that no node owns. */
+	if (r.node != h[H_NODES] || r.arg != h[H_ARGS] || r.str != h[H_STRS] ||
+	    r.at != r.nbytes)
+		return -1;
+	s->cmds = h[H_CMDS] > 0 ? r.nodes : NULL;
+	s->ncmds = h[H_CMDS];
+	return 0;
+}
+
+/* ---- the record ---- */
+
+/* Bytes of a record read at most: a tree is about ten times its script. */
+#define RECORD_MAX (16 * MD_SIEVE_SIZE)
+
+/* The record's path, from the maildir's root, for the LEN bytes of TEXT. */
+static void
+record_path(const char *text, size_t len, char *out, size_t size)
+{
+	static const char seed[] = TREE_MAGIC " " MDKIT_VERSION;
+	uint32_t order = ORDER;
+	struct md_cache_sumstate st;
+
+	md_cache_sum_init(&st);
+	md_cache_sum_add(&st, (const unsigned char *)seed, sizeof(seed));
+	md_cache_sum_add(&st, (const unsigned char *)&order, sizeof(order));
+	md_cache_sum_add(&st, (const unsigned char *)text, len);
+	snprintf(out, size, "%s/c-%016llx", MD_SIEVE_STATE_DIR,
+	    (unsigned long long)md_cache_sum_end(&st));
+}
+
+/* All of FD's SIZE bytes into BUF: 0, or -1 when fewer or more. */
+static int
+read_whole(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+	ssize_t k;
+	char more;
+
+	while (got < size && (k = read(fd, buf + got, size - got)) > 0)
+		got += (size_t)k;
+	return got == size && read(fd, &more, 1) == 0 ? 0 : -1;
+}
+
+/* Room in A, its pages made at once (a fault each cost more than the
+ * tree's reading), for the record of SIZE bytes at FD, its tree and
+ * what checking it adds: as the record's header counts them. */
+static void
+reserve(struct md_sieve_arena *a, int fd, size_t size)
+{
+	uint32_t w[HEAD_WORDS];
+	const uint32_t *h = w + 3 + VERSION_ROOM / 4;
+	size_t need = size + 8192;
+
+	if (pread(fd, w, sizeof(w), 0) != (ssize_t)sizeof(w) ||
+	    h[H_NODES] > size / NODE_WORDS || h[H_ARGS] > size / ARG_WORDS ||
+	    h[H_STRS] > size)
+		return;
+	need += h[H_NODES] * (sizeof(struct md_sieve_node) + 1) +
+	        h[H_ARGS] * sizeof(struct md_sieve_arg) +
+	        h[H_STRS] * (sizeof(char *) + sizeof(size_t)) + 64 * 5;
+	(void)md_sieve_arena_reserve(a, need);
+}
+
+int
+md_sieve_cache_load(struct md_sieve_script *s, const struct md_maildir *m,
+    const char *text, size_t len)
+{
+	char path[64];
+	struct stat st;
+	uint32_t *w = NULL;
+	int fd, bad = 0;
+
+	memset(s, 0, sizeof(*s));
+	record_path(text, len, path, sizeof(path));
+	/* O_NONBLOCK: a fifo under its name must not hold a delivery. */
+	if ((fd = openat(m->fd, path,
+	         O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)) ==
+	    -1)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		bad = st.st_size % 4 != 0 || st.st_size > RECORD_MAX ||
+		      st.st_size < HEAD_WORDS * 4;
+		if (!bad)
+			reserve(&s->arena, fd, (size_t)st.st_size);
+		if (!bad &&
+		    (w = md_sieve_alloc(&s->arena, (size_t)st.st_size)) != NULL)
+			bad =
+			    read_whole(fd, (char *)w, (size_t)st.st_size) < 0 ||
+			    md_sieve_tree_decode(
+			        s, text, len, w, (size_t)st.st_size / 4) < 0;
+	}
+	close(fd);
+	if (w != NULL && !bad)
+		return 1;
+	md_sieve_free(s);
+	/* Named for this text, yet no tree of it: never of use. */
+	if (bad)
+		(void)unlinkat(m->fd, path, 0);
+	return 0;
+}
+
+void
+md_sieve_cache_save(const struct md_sieve_script *s, const struct md_maildir *m,
+    const char *text, size_t len)
+{
+	struct timespec until = { time(NULL) + KEEP_DAYS * 86400L, 0 };
+	char path[64];
+	struct md_namegen g;
+	struct md_tmp *t = NULL;
+	struct md_err e;
+	uint32_t *w;
+	size_t n;
+	int dir = -1;
+
+	if (md_sieve_tree_encode(s, text, len, &w, &n) < 0)
+		return;
+	record_path(text, len, path, sizeof(path));
+	if ((t = malloc(sizeof(*t))) == NULL || md_namegen_init(&g) < 0 ||
+	    (dir = md_sieve_state_dir(m->path, 1)) < 0 ||
+	    md_tmp_create(t, m, &g, &e) < 0)
+		goto out;
+	/* Synced before it has its name: a crash leaves it whole or
+	 * unnamed. Its name need not survive one (no sync of the
+	 * directory): the next delivery makes it again. */
+	if (md_tmp_write(t, w, n * 4, &e) == 0 &&
+	    md_tmp_finish(t, &until, &e) == 0)
+		(void)md_link(
+		    m->tmpfd, t->name, dir, path + sizeof(MD_SIEVE_STATE_DIR));
+	md_tmp_remove(t);
+out:
+	if (dir >= 0)
+		close(dir);
+	free(t);
+	free(w);
+}
