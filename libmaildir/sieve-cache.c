@@ -253,29 +253,26 @@ out:
 
 /* ---- reading ---- */
 
+/* Where reading a record is: its parts, and how much of each is placed
+ * (in locals of one loop: a record has thousands of each). */
 struct rd {
-	const uint32_t *nw, *aw, *lw; /* the node, argument, length words */
-	char *bytes;                  /* the strings, in the record */
-	size_t nbytes, at;            /* their size; the next one's place */
-	const uint32_t *h;
-	struct md_sieve_node *nodes;
-	struct md_sieve_arg *args;
+	const uint32_t *lw; /* the string lengths */
+	char *bytes;        /* the strings, in the record */
+	size_t nbytes, nstrs;
 	char **s;
 	size_t *len;
-	unsigned char *depth;  /* of each node */
-	size_t node, arg, str; /* the next of each to place */
+	size_t str, at; /* the next string and its place in BYTES */
 };
 
-/* The next string into *S and *LEN: in place, in the record (which the
- * arena holds), where check's encoded-character may rewrite it. */
-static int
+/* The next string into *S and *LEN (its index checked by the caller):
+ * in place, in the record (which the arena holds), where check's
+ * encoded-character may rewrite it. */
+static inline int
 get_str(struct rd *r, char **s, size_t *len)
 {
-	uint32_t n;
+	uint32_t n = r->lw[r->str];
 
-	if (r->str >= r->h[H_STRS] ||
-	    (n = r->lw[r->str]) >= r->nbytes - r->at ||
-	    r->bytes[r->at + n] != '\0')
+	if (n >= r->nbytes - r->at || r->bytes[r->at + n] != '\0')
 		return -1;
 	*s = r->bytes + r->at;
 	*len = n;
@@ -284,10 +281,10 @@ get_str(struct rd *r, char **s, size_t *len)
 	return 0;
 }
 
-static int
-get_arg(struct rd *r, struct md_sieve_arg *a)
+/* The argument of the ARG_WORDS words at W into A, its strings next. */
+static inline int
+get_arg(struct rd *r, const uint32_t *w, struct md_sieve_arg *a)
 {
-	const uint32_t *w = r->aw + r->arg * ARG_WORDS;
 	uint32_t n = w[6];
 
 	a->kind = (enum md_sieve_arg_kind)w[0];
@@ -298,71 +295,20 @@ get_arg(struct rd *r, struct md_sieve_arg *a)
 	a->n = n;
 	a->s = NULL;
 	a->len = NULL;
-	r->arg++;
-	switch (w[0]) {
-	case MD_ARG_NUMBER:
+	if (w[0] == MD_ARG_NUMBER)
 		return n == 0 && w[3] == 0 ? 0 : -1;
-	case MD_ARG_TAG:
-		if (n != 1 || w[3] != 0 || a->num != 0)
-			return -1;
-		break;
-	case MD_ARG_STRINGS:
-		if (n == 0 || w[3] > 1 || (n > 1 && w[3] == 0) || a->num != 0)
-			return -1;
-		break;
-	default:
-		return -1;
-	}
-	if (n > r->h[H_STRS] - r->str)
+	/* A tag has its name; a string list at least one string, more
+	 * only in brackets; neither a number. */
+	if ((w[0] != MD_ARG_TAG && w[0] != MD_ARG_STRINGS) || n == 0 ||
+	    w[3] > 1 || (n > 1 && w[3] == 0) || a->num != 0 ||
+	    (w[0] == MD_ARG_TAG && (n != 1 || w[3] != 0)) ||
+	    n > r->nstrs - r->str)
 		return -1;
 	a->s = r->s + r->str;
 	a->len = r->len + r->str;
 	for (size_t i = 0; i < n; i++)
 		if (get_str(r, &a->s[i], &a->len[i]) < 0)
 			return -1;
-	return 0;
-}
-
-/* N nodes, the next numbers, as children of a node at DEPTH, into *V:
- * no deeper than the parser makes them (a test or block a level). */
-static int
-children(struct rd *r, uint32_t n, unsigned depth, struct md_sieve_node **v)
-{
-	if (n > r->h[H_NODES] - r->node || depth + 1 > MD_SIEVE_DEPTH)
-		return -1;
-	*v = n > 0 ? r->nodes + r->node : NULL;
-	memset(r->depth + r->node, (int)depth + 1, n);
-	r->node += n;
-	return 0;
-}
-
-/* Node I, a child of one before it (or a command). */
-static int
-get_node(struct rd *r, size_t i)
-{
-	const uint32_t *w = r->nw + i * NODE_WORDS;
-	struct md_sieve_node *x = &r->nodes[i];
-	size_t len;
-
-	memset(x, 0, sizeof(*x));
-	x->line = w[0];
-	x->col = w[1];
-	x->testlist = w[2] & 1;
-	x->has_block = (w[2] & 2) != 0;
-	x->nargs = w[3];
-	if (i >= r->node || w[2] > 3 || (w[5] > 0 && !x->has_block) ||
-	    get_str(r, &x->name, &len) < 0 || len == 0 ||
-	    w[3] > r->h[H_ARGS] - r->arg)
-		return -1;
-	x->args = w[3] > 0 ? r->args + r->arg : NULL;
-	for (size_t k = 0; k < w[3]; k++)
-		if (get_arg(r, &x->args[k]) < 0)
-			return -1;
-	if ((w[4] > 0 && children(r, w[4], r->depth[i], &x->tests) < 0) ||
-	    (x->has_block && children(r, w[5], r->depth[i], &x->block) < 0))
-		return -1;
-	x->ntests = w[4];
-	x->nblock = w[5];
 	return 0;
 }
 
@@ -386,38 +332,82 @@ fits(const uint32_t *w, const uint32_t *h, const char *text, size_t len,
 	return need == nwords && memcmp(w + HEAD_WORDS, text, len) == 0;
 }
 
+/*
+ * The nodes, in their order: node I must be one numbered already (a
+ * command, or a child of one before it), and its children take the next
+ * numbers, a level deeper than it (no deeper than the parser nests).
+ * Everything the counts say is used, by exactly one owner.
+ */
+static int
+get_nodes(struct rd *r, const uint32_t *h, const uint32_t *nw,
+    const uint32_t *aw, struct md_sieve_node *nodes, struct md_sieve_arg *args,
+    unsigned char *depth)
+{
+	size_t nnodes = h[H_NODES], nargs = h[H_ARGS], next = h[H_CMDS];
+	size_t arg = 0, len;
+
+	memset(depth, 0, next);
+	for (size_t i = 0; i < nnodes; i++, nw += NODE_WORDS) {
+		struct md_sieve_node *x = &nodes[i];
+		uint32_t flags = nw[2], na = nw[3], nt = nw[4], nb = nw[5];
+		size_t kids = (size_t)nt + nb;
+
+		if (i >= next || flags > 3 || (nb > 0 && !(flags & 2)) ||
+		    na > nargs - arg || r->str >= r->nstrs ||
+		    get_str(r, &x->name, &len) < 0 || len == 0 ||
+		    kids > nnodes - next ||
+		    (kids > 0 && depth[i] + 1 > MD_SIEVE_DEPTH))
+			return -1;
+		memset(&x->spec, 0, sizeof(x->spec));
+		x->line = nw[0];
+		x->col = nw[1];
+		x->testlist = flags & 1;
+		x->has_block = (flags & 2) != 0;
+		x->nargs = na;
+		x->args = na > 0 ? args + arg : NULL;
+		for (size_t k = 0; k < na; k++, arg++)
+			if (get_arg(r, aw + arg * ARG_WORDS, &args[arg]) < 0)
+				return -1;
+		x->ntests = nt;
+		x->tests = nt > 0 ? nodes + next : NULL;
+		x->nblock = nb;
+		x->block = nb > 0 ? nodes + next + nt : NULL;
+		for (size_t k = 0; k < kids; k++) /* mostly one or two */
+			depth[next++] = (unsigned char)(depth[i] + 1);
+	}
+	return next == nnodes && arg == nargs && r->str == r->nstrs &&
+	               r->at == r->nbytes
+	           ? 0
+	           : -1;
+}
+
 int
 md_sieve_tree_decode(struct md_sieve_script *s, const char *text, size_t len,
     uint32_t *w, size_t nwords)
 {
-	const uint32_t *h = w + 3 + VERSION_ROOM / 4;
-	struct rd r = { .h = h };
+	const uint32_t *h = w + 3 + VERSION_ROOM / 4, *nw, *aw;
+	struct md_sieve_node *nodes;
+	struct md_sieve_arg *args;
+	unsigned char *depth;
+	struct rd r;
 
 	if (!fits(w, h, text, len, nwords))
 		return -1;
-	r.nw = w + HEAD_WORDS + words_of(len + 1);
-	r.aw = r.nw + (size_t)h[H_NODES] * NODE_WORDS;
-	r.lw = r.aw + (size_t)h[H_ARGS] * ARG_WORDS;
+	nw = w + HEAD_WORDS + words_of(len + 1);
+	aw = nw + (size_t)h[H_NODES] * NODE_WORDS;
+	r = (struct rd){ .lw = aw + (size_t)h[H_ARGS] * ARG_WORDS,
+		.nbytes = h[H_BYTES],
+		.nstrs = h[H_STRS] };
 	r.bytes = (char *)(r.lw + h[H_STRS]);
-	r.nbytes = h[H_BYTES];
-	r.nodes = md_sieve_alloc(&s->arena, h[H_NODES] * sizeof(*r.nodes) + 1);
-	r.args = md_sieve_alloc(&s->arena, h[H_ARGS] * sizeof(*r.args) + 1);
+	nodes = md_sieve_alloc(&s->arena, h[H_NODES] * sizeof(*nodes) + 1);
+	args = md_sieve_alloc(&s->arena, h[H_ARGS] * sizeof(*args) + 1);
 	r.s = md_sieve_alloc(&s->arena, h[H_STRS] * sizeof(*r.s) + 1);
 	r.len = md_sieve_alloc(&s->arena, h[H_STRS] * sizeof(*r.len) + 1);
-	r.depth = md_sieve_alloc_str(&s->arena, h[H_NODES] + 1);
-	if (r.nodes == NULL || r.args == NULL || r.s == NULL || r.len == NULL ||
-	    r.depth == NULL)
+	depth = md_sieve_alloc_str(&s->arena, h[H_NODES] + 1);
+	if (nodes == NULL || args == NULL || r.s == NULL || r.len == NULL ||
+	    depth == NULL || get_nodes(&r, h, nw, aw, nodes, args, depth) < 0)
 		return -1;
-	memset(r.depth, 0, h[H_CMDS]);
-	r.node = h[H_CMDS];
-	for (size_t i = 0; i < h[H_NODES]; i++)
-		if (get_node(&r, i) < 0)
-			return -1;
-	/* All of it used: nothing in the record that no node owns. */
-	if (r.node != h[H_NODES] || r.arg != h[H_ARGS] || r.str != h[H_STRS] ||
-	    r.at != r.nbytes)
-		return -1;
-	s->cmds = h[H_CMDS] > 0 ? r.nodes : NULL;
+	s->cmds = h[H_CMDS] > 0 ? nodes : NULL;
 	s->ncmds = h[H_CMDS];
 	return 0;
 }
@@ -443,17 +433,17 @@ record_path(const char *text, size_t len, char *out, size_t size)
 	    (unsigned long long)md_cache_sum_end(&st));
 }
 
-/* All of FD's SIZE bytes into BUF: 0, or -1 when fewer or more. */
+/* FD's SIZE bytes (its size, and a record is never changed: no read to
+ * see its end) into BUF: 0, or -1 when fewer. */
 static int
 read_whole(int fd, char *buf, size_t size)
 {
 	size_t got = 0;
 	ssize_t k;
-	char more;
 
 	while (got < size && (k = read(fd, buf + got, size - got)) > 0)
 		got += (size_t)k;
-	return got == size && read(fd, &more, 1) == 0 ? 0 : -1;
+	return got == size ? 0 : -1;
 }
 
 /* Room in A, its pages made at once (a fault each cost more than the
@@ -505,8 +495,10 @@ md_sieve_cache_load(struct md_sieve_script *s, const struct md_maildir *m,
 			        s, text, len, w, (size_t)st.st_size / 4) < 0;
 	}
 	close(fd);
-	if (w != NULL && !bad)
+	if (w != NULL && !bad) {
+		s->checked = 1;
 		return 1;
+	}
 	md_sieve_free(s);
 	/* Named for this text, yet no tree of it: never of use. */
 	if (bad)
@@ -515,20 +507,16 @@ md_sieve_cache_load(struct md_sieve_script *s, const struct md_maildir *m,
 }
 
 void
-md_sieve_cache_save(const struct md_sieve_script *s, const struct md_maildir *m,
-    const char *text, size_t len)
+md_sieve_cache_save(const struct md_maildir *m, const char *text, size_t len,
+    const uint32_t *w, size_t nwords)
 {
 	struct timespec until = { time(NULL) + KEEP_DAYS * 86400L, 0 };
 	char path[64];
 	struct md_namegen g;
-	struct md_tmp *t = NULL;
+	struct md_tmp *t;
 	struct md_err e;
-	uint32_t *w;
-	size_t n;
 	int dir = -1;
 
-	if (md_sieve_tree_encode(s, text, len, &w, &n) < 0)
-		return;
 	record_path(text, len, path, sizeof(path));
 	if ((t = malloc(sizeof(*t))) == NULL || md_namegen_init(&g) < 0 ||
 	    (dir = md_sieve_state_dir(m->path, 1)) < 0 ||
@@ -537,7 +525,7 @@ md_sieve_cache_save(const struct md_sieve_script *s, const struct md_maildir *m,
 	/* Synced before it has its name: a crash leaves it whole or
 	 * unnamed. Its name need not survive one (no sync of the
 	 * directory): the next delivery makes it again. */
-	if (md_tmp_write(t, w, n * 4, &e) == 0 &&
+	if (md_tmp_write(t, w, nwords * 4, &e) == 0 &&
 	    md_tmp_finish(t, &until, &e) == 0)
 		(void)md_link(
 		    m->tmpfd, t->name, dir, path + sizeof(MD_SIEVE_STATE_DIR));
@@ -546,5 +534,4 @@ out:
 	if (dir >= 0)
 		close(dir);
 	free(t);
-	free(w);
 }

@@ -232,6 +232,7 @@ struct checker {
 	unsigned char def_at[26], tag_at[26];
 	char *names[SHARED_NAMES]; /* see share_names */
 	size_t nnames;
+	int checked; /* the script's checked (sieve.h) */
 };
 
 static int
@@ -625,6 +626,8 @@ check_match(struct checker *c, struct md_sieve_node *n)
 		if (md_regex_check(keys->s[i], &why) < 0)
 			return md_sieve_errf(c->e, MD_SIEVE_INVALID, keys->line,
 			    keys->col, "regex '%s': %s", keys->s[i], why);
+		if (c->checked)
+			continue; /* regcomp took it then, and will again */
 		if (regcomp(&re, keys->s[i], REG_EXTENDED | REG_NOSUB) != 0)
 			return bad(c, keys->line, keys->col,
 			    "invalid regex '%s'", keys->s[i]);
@@ -888,7 +891,9 @@ decode_node(struct checker *c, struct md_sieve_node *n)
 int
 md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
 {
-	struct checker c = { .e = e, .arena = &s->arena };
+	struct checker c = {
+		.e = e, .arena = &s->arena, .checked = s->checked
+	};
 
 	for (size_t i = 0; wants_encoded(s) && i < s->ncmds; i++)
 		if (decode_node(&c, &s->cmds[i]) < 0)
@@ -901,21 +906,31 @@ md_sieve_check(struct md_sieve_script *s, struct md_sieve_err *e)
 	return 0;
 }
 
-/* md_sieve_compile, the parse from CACHE when it has it. */
+/* md_sieve_compile, the parse from CACHE when it has it; else kept there
+ * once it checked (a record is of a script that compiles). */
 static int
 compile_cached(struct md_sieve_script *s, const char *buf, size_t len,
     const struct md_maildir *cache, struct md_sieve_err *e)
 {
+	uint32_t *w = NULL;
+	size_t nw = 0;
+
 	if (cache == NULL || md_sieve_cache_load(s, cache, buf, len) != 1) {
 		if (md_sieve_parse(s, buf, len, e) < 0)
 			return -1;
-		if (cache != NULL)
-			md_sieve_cache_save(s, cache, buf, len);
+		/* Before the check, which rewrites encoded-character. */
+		if (cache != NULL &&
+		    md_sieve_tree_encode(s, buf, len, &w, &nw) < 0)
+			w = NULL;
 	}
 	if (md_sieve_check(s, e) < 0) {
 		md_sieve_free(s);
+		free(w);
 		return -1;
 	}
+	if (w != NULL)
+		md_sieve_cache_save(cache, buf, len, w, nw);
+	free(w);
 	return 0;
 }
 

@@ -206,6 +206,10 @@ struct md_sieve_script {
 	unsigned caps;               /* MD_CAP_ bits required */
 	struct md_sieve_arena arena; /* all of the above */
 	struct md_sieve_incl *incl;  /* the scripts it includes, or NULL */
+	/* Its tree is a record's (sieve-cache.c), made once this very text
+	 * checked: what only regcomp(3) judges is not asked again (a bad
+	 * regex in a damaged record fails as it runs). */
+	int checked;
 };
 
 /* Parse the LEN bytes at BUF (no larger than MD_SIEVE_SIZE) into S: the
@@ -696,9 +700,10 @@ int md_sieve_tree_decode(struct md_sieve_script *s, const char *text,
  * is none (S empty; a record that is no tree of TEXT removed). */
 int md_sieve_cache_load(struct md_sieve_script *s, const struct md_maildir *m,
     const char *text, size_t len);
-/* Keep the parsed S of TEXT in M's mdkit-sieve/; silently not when it
- * cannot be (a cache). */
-void md_sieve_cache_save(const struct md_sieve_script *s,
-    const struct md_maildir *m, const char *text, size_t len);
+/* Keep the NWORDS words at W, md_sieve_tree_encode's of TEXT (a script
+ * that checked), in M's mdkit-sieve/; silently not when it cannot be
+ * (a cache). */
+void md_sieve_cache_save(const struct md_maildir *m, const char *text,
+    size_t len, const uint32_t *w, size_t nwords);
 
 #endif
