@@ -30,8 +30,9 @@
 #   g) single deliveries with a realistic 100-rule Sieve script
 #      (t/bench/rules.sh body: lists, senders, subjects, a regex, one
 #      body test) beside the same deliveries without a script and beside
-#      floor-deliver; the script may add at most 10 % to a delivery
-#      (issue 16)
+#      floor-deliver, each round after one untimed delivery of its kind
+#      (which makes the script's kept parse); the script may add at most
+#      10 % to a delivery (issue 16)
 #   h) md-sieve -e -n over 50,000 messages of varied headers (mkheaders)
 #      with the 100 rules testing only the header (t/bench/rules.sh),
 #      beside floor-read4k over the same messages; within 2x wanted
@@ -975,18 +976,24 @@ while [ "$r" -le "$SINGLE_ROUNDS" ]; do
 	if [ $((r % 2)) -eq 1 ]; then order="sieve plain floor"; else order="floor plain sieve"; fi
 	for p in $order; do
 		fresh
+		# One untimed delivery of each kind first: for Sieve it
+		# makes the script's kept parse, once, as the first
+		# delivery after an edit does (mdkit.7, Sieve state).
 		case $p in
-		sieve) out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
+		sieve) "$MD" --sieve "$W/rules.sieve" "$D" <"$W/single.eml"
+			out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
 			    -- "$MD" --sieve "$W/rules.sieve" "$D")
-			check "md-deliver --sieve round $r" "$SINGLE_PER_ROUND" 0
+			check "md-deliver --sieve round $r" $((SINGLE_PER_ROUND + 1)) 0
 			T_SV=$(add "$T_SV" "$(echo "$out" | secs)") ;;
-		plain) out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
+		plain) "$MD" "$D" <"$W/single.eml"
+			out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
 			    -- "$MD" "$D")
-			check "md-deliver round $r" "$SINGLE_PER_ROUND" 0
+			check "md-deliver round $r" $((SINGLE_PER_ROUND + 1)) 0
 			T_NO=$(add "$T_NO" "$(echo "$out" | secs)") ;;
-		floor) out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
+		floor) "$FLOOR" "$D" <"$W/single.eml"
+			out=$("$SPAWN" -n "$SINGLE_PER_ROUND" -m "$W/single.eml" \
 			    -- "$FLOOR" "$D")
-			check "floor-deliver round $r" "$SINGLE_PER_ROUND" 0
+			check "floor-deliver round $r" $((SINGLE_PER_ROUND + 1)) 0
 			T_FL=$(add "$T_FL" "$(echo "$out" | secs)") ;;
 		esac
 		printf '   round %d %-6s %s\n' "$r" "$p" "$out"
