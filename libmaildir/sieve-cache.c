@@ -86,7 +86,7 @@ grow(struct vec *v, size_t k)
 
 struct wr {
 	struct vec nodes, args, strs, bytes;
-	size_t nbytes; /* bytes used of the last word of BYTES */
+	size_t nbytes;                      /* bytes of BYTES used */
 	const struct md_sieve_node **order; /* the nodes, numbered */
 	size_t n, cap;
 };
@@ -95,11 +95,11 @@ static int
 put_str(struct wr *b, const char *s, size_t len)
 {
 	uint32_t *l = grow(&b->strs, 1), *w;
-	size_t free = b->bytes.n * 4 - b->nbytes;
+	size_t left = b->bytes.n * 4 - b->nbytes;
 
 	if (l == NULL || len >= UINT32_MAX ||
-	    (len + 1 > free &&
-	        grow(&b->bytes, words_of(len + 1 - free)) == NULL))
+	    (len + 1 > left &&
+	        grow(&b->bytes, words_of(len + 1 - left)) == NULL))
 		return -1;
 	*l = (uint32_t)len;
 	w = b->bytes.w;
