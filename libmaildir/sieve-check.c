@@ -966,10 +966,16 @@ md_sieve_compile_file(struct md_sieve_script *s, const char *path,
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
 		goto sys;
-	while (k > 0 && got <= st.st_size)
-		if ((k = read(fd, buf + got, (size_t)(st.st_size + 1 - got))) >
-		    0)
+	/* Asked one byte more than its size: all of it, and no more, is
+	 * the end (no read to see it); more, it grew meanwhile. */
+	while (k > 0 && got <= st.st_size) {
+		size_t want = (size_t)(st.st_size + 1 - got);
+
+		if ((k = read(fd, buf + got, want)) > 0)
 			got += k;
+		if (got == st.st_size && k >= 0 && (size_t)k < want)
+			break;
+	}
 	if (k < 0 || got > st.st_size) { /* grew while read: try later */
 		if (got > st.st_size)
 			errno = EAGAIN;
