@@ -589,8 +589,9 @@ static const char *const victims[] = {
 	"if anyof (header :value \"gt\" \"x\" [\"a\", \"bb\"], size :over 5G,"
 	" not exists \"y\") { fileinto \"A\"; stop; }\n"
 	"elsif true { } else { keep; }\n",
-	"require \"fileinto\";\nif address :is \"from\" \"a@b\" {\n"
-	"\tfileinto text:\nx\n.\n;\n}\n#!", /* 76 bytes: a word of padding */
+	/* 76 bytes: a word of padding */
+	("require \"fileinto\";\nif address :is \"from\" \"a@b\" {\n"
+	 "\tfileinto text:\nx\n.\n;\n}\n#!"),
 	"keep :x;\n", /* :x: a node with an argument (see empty_arrays) */
 };
 
