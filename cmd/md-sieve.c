@@ -212,6 +212,7 @@ struct refile {
 	struct md_quota_ledger quota;
 	struct md_header h;
 	struct md_decoder d;
+	struct md_sieve_fields fields; /* kept from message to message */
 };
 
 /* What the script does with the message at PATH of the maildir ROOT,
@@ -228,7 +229,8 @@ decide(struct refile *rf, const char *root, int dirfd, const char *path,
 		.d = &rf->d,
 		.root = root,
 		.path = path,
-		.size = MD_SIEVE_SIZE_FSTAT };
+		.size = MD_SIEVE_SIZE_FSTAT,
+		.fields = &rf->fields };
 	struct md_sieve_err e;
 	int rc;
 
@@ -512,6 +514,7 @@ refile(const char *script, int dry, int eol, int argc, char **argv)
 	md_quota_ledger_free(&rf.quota);
 	md_header_free(&rf.h);
 	md_decoder_free(&rf.d);
+	md_sieve_fields_free(&rf.fields);
 	md_sieve_free(&rf.s);
 	if (fflush(stdout) != 0)
 		err(1, "stdout");

@@ -3,8 +3,11 @@
  * kept for the rest of a run. A script tests the same few fields again
  * and again (forty List-Id rules, twenty-five on Subject): finding,
  * unfolding and RFC 2047 decoding them once per message instead of once
- * per rule is most of what makes a long script cheap.
+ * per rule is most of what makes a long script cheap. The memory stays
+ * from message to message (md_sieve_fields_reset): a run over many
+ * messages allocates nothing once the first few have been seen.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,86 +40,141 @@ md_sieve_addrs(const char *value, struct md_sieve_addrs *a)
 	}
 }
 
-/* E's values and addresses freed, the arrays kept for the next. */
-static void
-clear(struct md_sieve_field *e)
+void
+md_sieve_fields_reset(struct md_sieve_fields *c)
 {
-	for (size_t k = 0; k < e->n; k++) {
-		free(e->v[k]);
-		if (e->a != NULL)
-			free(e->a[k].buf);
+	for (size_t i = 0; i < c->used; i++) {
+		c->e[i].name[0] = '\0';
+		c->e[i].key = NULL;
+		c->e[i].n = 0;
 	}
-	free(e->a);
-	e->a = NULL;
-	e->n = 0;
+	c->used = c->next = c->last = 0;
 }
 
 void
 md_sieve_fields_free(struct md_sieve_fields *c)
 {
 	for (size_t i = 0; i < MD_SIEVE_FIELDS; i++) {
-		clear(&c->e[i]);
-		free(c->e[i].v);
-		free(c->e[i].a);
+		struct md_sieve_field *e = &c->e[i];
+
+		for (size_t k = 0; k < e->acap; k++)
+			free(e->abuf[k].buf);
+		free(e->abuf);
+		free(e->v);
+		free(e->off);
+		free(e->text);
 	}
 	memset(c, 0, sizeof(*c));
 }
 
-/* The values of NAME into E: as md_header_field gives them, decoded by
- * md_decode_text when D is not NULL; each cut to MD_SIEVE_VALUE. One
- * pass over the fields (md_header_field looks from the first for each). */
+/* Room in E for one more value (its offset, its addresses) and
+ * MD_SIEVE_VALUE more bytes of text after the USED ones. -1/ENOMEM. */
 static int
-fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
-    const char *name, char *raw, char *text)
+room(struct md_sieve_field *e, size_t k, size_t used)
 {
-	size_t len = strlen(name), k = 0, n;
+	if (k == e->vcap) {
+		size_t cap = e->vcap ? 2 * e->vcap : 4;
+		size_t *off = reallocarray(e->off, cap, sizeof(*off));
+		struct md_sieve_addrs *a;
+		char **v;
+
+		if (off == NULL)
+			return -1;
+		e->off = off;
+		if ((v = reallocarray(e->v, cap, sizeof(*v))) == NULL)
+			return -1;
+		e->v = v;
+		if ((a = reallocarray(e->abuf, cap, sizeof(*a))) == NULL)
+			return -1;
+		memset(a + e->acap, 0, (cap - e->acap) * sizeof(*a));
+		e->abuf = a;
+		e->vcap = e->acap = cap;
+	}
+	if (e->textcap - used < MD_SIEVE_VALUE) {
+		char *t = realloc(e->text, used + MD_SIEVE_VALUE);
+
+		if (t == NULL)
+			return -1;
+		e->text = t;
+		e->textcap = used + MD_SIEVE_VALUE;
+	}
+	return 0;
+}
+
+/* The values of NAME into E: as md_header_field gives them, decoded by
+ * md_decode_text when D is not NULL, else with their addresses; each cut
+ * to MD_SIEVE_VALUE. One pass over the fields (md_header_field looks from
+ * the first for each). Its own function: only a miss pays for RAW. */
+static __attribute__((noinline)) int
+fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
+    const char *name)
+{
+	char raw[MD_SIEVE_VALUE];
+	size_t len = strlen(name), k = 0, used = 0, n;
 
 	for (size_t i = 0; i < h->nf; i++) {
 		const char *fn = h->buf + h->f[i].name;
-		char **v;
-		struct md_sieve_addrs *a;
 
 		/* letters differ in case by bit 5 alone: a cheap first test */
 		if (h->f[i].namelen != len ||
 		    ((fn[0] ^ name[0]) & ~0x20) != 0 ||
 		    strncasecmp(fn, name, len) != 0)
 			continue;
-		n = md_header_value(h, i, raw, MD_SIEVE_VALUE);
-		if ((v = reallocarray(e->v, k + 1, sizeof(*v))) == NULL)
+		if (room(e, k, used) < 0)
 			return -1;
-		e->v = v;
-		if (d != NULL)
-			md_decode_text(d, raw, n, text, MD_SIEVE_VALUE);
-		if ((v[k] = strdup(d != NULL ? text : raw)) == NULL)
-			return -1;
-		if (d == NULL) { /* for address: the addresses, parsed once */
-			if ((a = reallocarray(e->a, k + 1, sizeof(*a))) ==
-			    NULL) {
-				free(v[k]);
-				return -1;
-			}
-			e->a = a;
-			memset(&a[k], 0, sizeof(a[k]));
-			if (md_sieve_addrs(v[k], &a[k]) < 0) {
-				free(a[k].buf);
-				free(v[k]);
-				return -1;
-			}
-		}
-		e->n = ++k;
+		e->off[k] = used;
+		if (d != NULL) {
+			n = md_header_value(h, i, raw, MD_SIEVE_VALUE);
+			n = md_decode_text(
+			    d, raw, n, e->text + used, MD_SIEVE_VALUE);
+		} else
+			n = md_header_value(
+			    h, i, e->text + used, MD_SIEVE_VALUE);
+		used += n + 1;
+		k++;
 	}
+	/* the text has its place now: the values' pointers into it */
+	for (size_t j = 0; j < k; j++)
+		e->v[j] = e->text + e->off[j];
+	e->n = k;
+	e->a = d == NULL ? e->abuf : NULL;
+	for (size_t j = 0; d == NULL && j < k; j++) /* addresses, once */
+		if (md_sieve_addrs(e->v[j], &e->abuf[j]) < 0)
+			return -1;
 	return 0;
 }
 
-/* Is E the field NAME? A FIXED name is found by its address first: a
- * script's own string, the same for every rule on that field. */
+/* Is E the field NAME? */
 static int
-same(const struct md_sieve_field *e, const char *name, int decoded, int fixed)
+same(const struct md_sieve_field *e, const char *name, int decoded)
 {
 	return e->decoded == decoded &&
-	       ((fixed && e->key == name) ||
-	           ((e->name[0] | 0x20) == (name[0] | 0x20) &&
-	               strcasecmp(e->name, name) == 0));
+	       (e->name[0] | 0x20) == (name[0] | 0x20) &&
+	       strcasecmp(e->name, name) == 0;
+}
+
+/* The entry of NAME, or C->used. Rules on one field come in a row: the
+ * one asked for last first. A FIXED name is found by its address first:
+ * a script's own string, the same for every rule on that field. (An
+ * expanded name is compared, never its address: its memory is used
+ * again for another.) */
+static size_t
+find(const struct md_sieve_fields *c, const char *name, int decoded, int fixed)
+{
+	size_t i;
+
+	if (fixed) {
+		if (c->last < c->used && c->e[c->last].key == name &&
+		    c->e[c->last].decoded == decoded)
+			return c->last;
+		for (i = 0; i < c->used; i++)
+			if (c->e[i].key == name && c->e[i].decoded == decoded)
+				return i;
+	}
+	for (i = 0; i < c->used; i++)
+		if (same(&c->e[i], name, decoded))
+			break;
+	return i;
 }
 
 int
@@ -124,32 +182,27 @@ md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
     struct md_decoder *d, const char *name, int fixed,
     const struct md_sieve_field **f)
 {
-	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 	struct md_sieve_field *e;
-	size_t i;
+	size_t i = find(c, name, d != NULL, fixed);
 
-	/* Rules on one field come in a row: the one asked for last first.
-	 * (An expanded name is compared, never its address: its memory is
-	 * used again for another.) */
-	i = c->last;
-	if (i >= c->used || !same(&c->e[i], name, d != NULL, fixed))
-		for (i = 0; i < c->used; i++)
-			if (same(&c->e[i], name, d != NULL, fixed))
-				break;
 	if (i == c->used) {
-		if (strlen(name) >= sizeof(e->name))
+		int keep = strlen(name) < sizeof(e->name);
+
+		if (!keep)
 			i = MD_SIEVE_FIELDS - 1; /* no real field: not kept */
 		else if (c->used < MD_SIEVE_FIELDS)
 			i = c->used++;
 		else
 			i = c->next++ % MD_SIEVE_FIELDS;
 		e = &c->e[i];
-		clear(e);
 		e->name[0] = '\0';
 		e->key = NULL;
-		if (fill(e, h, d, name, raw, text) < 0)
+		e->n = 0;
+		if (fill(e, h, d, name) < 0) {
+			e->n = 0;
 			return -1;
-		if (strlen(name) < sizeof(e->name)) {
+		}
+		if (keep) {
 			strlcpy(e->name, name, sizeof(e->name));
 			e->key = fixed ? name : NULL;
 		}

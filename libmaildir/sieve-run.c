@@ -36,9 +36,10 @@ struct runner {
 	unsigned char ran[MD_SIEVE_INCLUDES];
 	struct md_sieve_body body; /* read at the first body test */
 	int keep_matches;          /* a body test leaves ${1}... as they were */
-	struct md_sieve_fields fields; /* header values, once a run */
-	unsigned ticks;                /* tests and commands run */
-	uint64_t size;                 /* the message's, once known */
+	/* header values, once a run: the caller's, else OWN */
+	struct md_sieve_fields *fields, *own;
+	unsigned ticks; /* tests and commands run */
+	uint64_t size;  /* the message's, once known */
 };
 
 /* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
@@ -318,7 +319,7 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 
 		if (name == NULL)
 			return -1;
-		if (md_sieve_fields_get(&rn->fields, rn->m->h,
+		if (md_sieve_fields_get(rn->fields, rn->m->h,
 		        address ? NULL : rn->m->d, name, name == names->s[i],
 		        &f) < 0)
 			return md_sieve_errf(
@@ -1175,6 +1176,12 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->size = m->size;
 	rn->now = m->now ? m->now : (int64_t)time(NULL);
 	rn->top = rn->script = s;
+	if ((rn->fields = m->fields) == NULL &&
+	    (rn->fields = rn->own = calloc(1, sizeof(*rn->own))) == NULL) {
+		free(rn);
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	}
+	md_sieve_fields_reset(rn->fields);
 	rc = run_block(rn, s->cmds, s->ncmds);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);
@@ -1184,7 +1191,9 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	}
 	free(rn->flags);
 	md_sieve_body_free(&rn->body);
-	md_sieve_fields_free(&rn->fields);
+	if (rn->own != NULL)
+		md_sieve_fields_free(rn->own);
+	free(rn->own);
 	md_sieve_vars_free(&rn->vars);
 	md_sieve_vars_free(&rn->globals);
 	free(rn);

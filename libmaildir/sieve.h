@@ -510,6 +510,10 @@ struct md_sieve_msg {
 	/* The moment of currentdate and of the records, seconds since the
 	 * epoch; 0: the clock's (time(2)) when the run begins. */
 	int64_t now;
+	/* Header values kept from message to message by a caller that runs
+	 * a script over many (md_sieve_fields_free at the end), reset at
+	 * each run; NULL: the run's own. */
+	struct md_sieve_fields *fields;
 };
 
 void md_sieve_result_free(struct md_sieve_result *r);
@@ -539,11 +543,19 @@ struct md_sieve_field {
 	char name[64];   /* "" when unused */
 	const char *key; /* NAME as last asked for, when fixed */
 	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
-	char **v;
+	char **v;        /* N values, in TEXT */
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
+	/* The memory, kept for the next field: the values one after the
+	 * other, their offsets while TEXT may move, room for VCAP values
+	 * and ACAP addresses (ABUF, A when raw). */
+	char *text;
+	size_t textcap, *off, vcap, acap;
+	struct md_sieve_addrs *abuf;
 };
 
+/* Zeroed at first; md_sieve_fields_reset between messages keeps its
+ * memory, md_sieve_fields_free frees it. */
 struct md_sieve_fields {
 	struct md_sieve_field e[MD_SIEVE_FIELDS];
 	size_t used, next, last;
@@ -561,6 +573,8 @@ int md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
 /* The addresses of VALUE into A (zeroed at first, its buffer reused,
  * the caller frees A->buf). -1/ENOMEM. */
 int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);
+/* Forget the values kept (another message comes), not the memory. */
+void md_sieve_fields_reset(struct md_sieve_fields *c);
 void md_sieve_fields_free(struct md_sieve_fields *c);
 
 /* ---- sieve-body.c: what body tests (RFC 5173) see of a message ---- */
