@@ -61,8 +61,10 @@ md_sieve_fields_free(struct md_sieve_fields *c)
 			free(e->abuf[k].buf);
 		free(e->abuf);
 		free(e->v);
+		free(e->lv);
 		free(e->off);
 		free(e->text);
+		free(e->low);
 	}
 	memset(c, 0, sizeof(*c));
 }
@@ -84,6 +86,9 @@ room(struct md_sieve_field *e, size_t k, size_t used)
 		if ((v = reallocarray(e->v, cap, sizeof(*v))) == NULL)
 			return -1;
 		e->v = v;
+		if ((v = reallocarray(e->lv, cap, sizeof(*v))) == NULL)
+			return -1;
+		e->lv = v;
 		if ((a = reallocarray(e->abuf, cap, sizeof(*a))) == NULL)
 			return -1;
 		memset(a + e->acap, 0, (cap - e->acap) * sizeof(*a));
@@ -96,18 +101,22 @@ room(struct md_sieve_field *e, size_t k, size_t used)
 		if (t == NULL)
 			return -1;
 		e->text = t;
+		if ((t = realloc(e->low, used + MD_SIEVE_VALUE)) == NULL)
+			return -1;
+		e->low = t;
 		e->textcap = used + MD_SIEVE_VALUE;
 	}
 	return 0;
 }
 
 /* The values of NAME into E: as md_header_field gives them, decoded by
- * md_decode_text when D is not NULL, else with their addresses; each cut
- * to MD_SIEVE_VALUE. One pass over the fields (md_header_field looks from
- * the first for each). Its own function: only a miss pays for RAW. */
+ * md_decode_text (and made small too with LOWER) when D is not NULL,
+ * else with their addresses; each cut to MD_SIEVE_VALUE. One pass over
+ * the fields (md_header_field looks from the first for each). Its own
+ * function: only a miss pays for RAW. */
 static __attribute__((noinline)) int
 fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
-    const char *name)
+    const char *name, int lower)
 {
 	char raw[MD_SIEVE_VALUE];
 	size_t len = strlen(name), k = 0, used = 0, n;
@@ -133,9 +142,14 @@ fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
 		used += n + 1;
 		k++;
 	}
-	/* the text has its place now: the values' pointers into it */
-	for (size_t j = 0; j < k; j++)
+	/* the text has its place now: the values' pointers into it; a
+	 * header test's made small once for all its rules */
+	if (d != NULL && lower)
+		md_sieve_lower(e->low, e->text, used);
+	for (size_t j = 0; j < k; j++) {
 		e->v[j] = e->text + e->off[j];
+		e->lv[j] = d != NULL && lower ? e->low + e->off[j] : NULL;
+	}
 	e->n = k;
 	e->a = d == NULL ? e->abuf : NULL;
 	for (size_t j = 0; d == NULL && j < k; j++) /* addresses, once */
@@ -198,7 +212,7 @@ md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
 		e->name[0] = '\0';
 		e->key = NULL;
 		e->n = 0;
-		if (fill(e, h, d, name) < 0) {
+		if (fill(e, h, d, name, c->lower) < 0) {
 			e->n = 0;
 			return -1;
 		}

@@ -63,14 +63,17 @@ set_matches(struct runner *rn, const char *v, const size_t (*cap)[2], size_t n)
 	return 1;
 }
 
+/* LV: V made small (md_sieve_lower), or NULL. */
 static int
-glob_match(struct runner *rn, const char *v, const char *key, int cmp)
+glob_match(
+    struct runner *rn, const char *v, const char *lv, const char *key, int cmp)
 {
 	size_t cap[MD_SIEVE_MATCHVARS][2], n;
 	int rc;
 
 	/* The table of the captures only once the walk says it matches. */
-	if (!md_sieve_glob(key, v, cmp))
+	if (!(lv ? md_sieve_glob_low(key, v, lv, cmp)
+	         : md_sieve_glob(key, v, cmp)))
 		return 0;
 	if (!rn->variables || rn->keep_matches)
 		return 1;
@@ -110,10 +113,11 @@ regex_match(struct runner *rn, const char *v, const char *key, int cmp)
 	return set_matches(rn, v, (const size_t(*)[2])cap, n);
 }
 
-/* Does V match KEY by SP's match type and comparator? -1 on error. */
+/* Does V match KEY by SP's match type and comparator? -1 on error. LV:
+ * V made small (md_sieve_lower) when a field's value, else NULL. */
 static int
 match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
-    const char *key)
+    const char *lv, const char *key)
 {
 	if ((key = xs(rn, key)) == NULL)
 		return -1;
@@ -121,9 +125,10 @@ match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
 	case MD_MATCH_IS:
 		return md_sieve_order(v, key, sp->comparator) == 0;
 	case MD_MATCH_CONTAINS:
-		return md_sieve_contains(v, key, sp->comparator);
+		return lv ? md_sieve_contains_low(v, lv, key, sp->comparator)
+		          : md_sieve_contains(v, key, sp->comparator);
 	case MD_MATCH_MATCHES:
-		return glob_match(rn, v, key, sp->comparator);
+		return glob_match(rn, v, lv, key, sp->comparator);
 	case MD_MATCH_REGEX:
 		return regex_match(rn, v, key, sp->comparator);
 	default:
@@ -132,18 +137,26 @@ match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
 	}
 }
 
-/* V against any of SP's keys (its last positional argument). */
+/* V (LV made small, or NULL) against any of SP's keys (its last
+ * positional argument). */
 static int
-match_keys(struct runner *rn, const struct md_sieve_spec *sp,
-    const struct md_sieve_arg *keys, const char *v)
+match_lv(struct runner *rn, const struct md_sieve_spec *sp,
+    const struct md_sieve_arg *keys, const char *v, const char *lv)
 {
 	for (size_t i = 0; i < keys->n; i++) {
-		int rc = match(rn, sp, v, keys->s[i]);
+		int rc = match(rn, sp, v, lv, keys->s[i]);
 
 		if (rc != 0)
 			return rc;
 	}
 	return 0;
+}
+
+static int
+match_keys(struct runner *rn, const struct md_sieve_spec *sp,
+    const struct md_sieve_arg *keys, const char *v)
+{
+	return match_lv(rn, sp, keys, v, NULL);
 }
 
 /* ---- the values a test looks at ---- */
@@ -228,13 +241,13 @@ typedef int (*visit_fn)(
 
 static int
 visit_match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
-    size_t *count)
+    const char *lv, size_t *count)
 {
 	if (sp->match == MD_MATCH_COUNT) {
 		(*count)++;
 		return 0;
 	}
-	return match_keys(rn, sp, sp->pos[1], v);
+	return match_lv(rn, sp, sp->pos[1], v, lv);
 }
 
 /* RFC 5231's :count: the number of values seen (visit_match counted
@@ -264,14 +277,14 @@ visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
 
 	for (size_t i = 0; i < a->n; i++, addr += strlen(addr) + 1)
 		if ((part = addr_part(addr, sp->part, buf, sizeof(buf))) &&
-		    (rc = visit_match(rn, sp, part, count)) != 0)
+		    (rc = visit_match(rn, sp, part, NULL, count)) != 0)
 			return rc;
 	if (a->n > 0 || *value == '\0')
 		return 0;
 	if (sp->match == MD_MATCH_COUNT)
 		(*count)++;
 	else if (sp->part == MD_PART_ALL)
-		return visit_match(rn, sp, value, count);
+		return visit_match(rn, sp, value, NULL, count);
 	return 0;
 }
 
@@ -329,7 +342,8 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 				continue;
 			rc = address ? visit_addrs(
 			                   rn, sp, f->v[k], &f->a[k], &count)
-			             : visit_match(rn, sp, f->v[k], &count);
+			             : visit_match(
+			                   rn, sp, f->v[k], f->lv[k], &count);
 			if (rc != 0)
 				return rc;
 		}
@@ -411,7 +425,7 @@ test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
 			continue;
 		if (*v == '\0') /* the null sender: "" for :all alone */
 			rc = sp->part == MD_PART_ALL
-			         ? visit_match(rn, sp, "", &count)
+			         ? visit_match(rn, sp, "", NULL, &count)
 			         : 0;
 		else {
 			struct md_sieve_addrs a = { 0 };
@@ -1182,6 +1196,8 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	}
 	md_sieve_fields_reset(rn->fields);
+	/* values made small pay where many messages share the keys' */
+	rn->fields->lower = m->fields != NULL;
 	rc = run_block(rn, s->cmds, s->ncmds);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);

@@ -354,6 +354,15 @@ int md_sieve_contains(const char *v, const char *key, int cmp);
 /* :matches: does V match PAT ('*' any run, '?' one UTF-8 character, '\'
  * quotes the next)? */
 int md_sieve_glob(const char *pat, const char *v, int cmp);
+/* The N bytes at V into OUT, ASCII capitals made small (NULs and 8-bit
+ * bytes as they are). */
+void md_sieve_lower(char *out, const char *v, size_t n);
+/* md_sieve_contains and md_sieve_glob, the same answers, given also LV:
+ * V through md_sieve_lower (a value tested by many rules is made small
+ * once). */
+int md_sieve_contains_low(
+    const char *v, const char *lv, const char *key, int cmp);
+int md_sieve_glob_low(const char *pat, const char *v, const char *lv, int cmp);
 /* md_sieve_glob, and when it matches (1) the match variables: CAP[0] all
  * of V, then each wildcard's [start, end) in V, each taking as little as
  * will do (RFC 5229 3.2), up to NCAP, their number in *N. 0 when it does
@@ -544,12 +553,14 @@ struct md_sieve_field {
 	const char *key; /* NAME as last asked for, when fixed */
 	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
 	char **v;        /* N values, in TEXT */
+	char **lv;       /* decoded ones: each through md_sieve_lower */
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
 	/* The memory, kept for the next field: the values one after the
-	 * other, their offsets while TEXT may move, room for VCAP values
-	 * and ACAP addresses (ABUF, A when raw). */
-	char *text;
+	 * other (and made small in LOW, decoded), their offsets while TEXT
+	 * may move, room for VCAP values and ACAP addresses (ABUF, A when
+	 * raw). */
+	char *text, *low;
 	size_t textcap, *off, vcap, acap;
 	struct md_sieve_addrs *abuf;
 };
@@ -559,6 +570,7 @@ struct md_sieve_field {
 struct md_sieve_fields {
 	struct md_sieve_field e[MD_SIEVE_FIELDS];
 	size_t used, next, last;
+	int lower; /* decoded values made small too (LV) */
 };
 
 /* The values of the field NAME (any case) of H, each as md_header_field

@@ -132,13 +132,14 @@ fixed_names(void **state)
 	assert_string_equal(f->v[0], "one");
 }
 
-/* After a reset, another message's values, by a fixed name as by any:
+/* After a reset, another message's values (and made small, asked for),
+ * by a fixed name as by any:
  * nothing of the first is seen again, though its memory is reused. */
 static void
 next_message(void **state)
 {
 	static const char fixed[] = "Received", cc[] = "cc";
-	static const char other[] = "Received: three\n"
+	static const char other[] = "Received: Three\n"
 	                            "CC: x@example.com\n"
 	                            "Received: =?utf-8?q?f=C3=BCnf?=\n"
 	                            "received: six\n\nbody\n";
@@ -153,9 +154,12 @@ next_message(void **state)
 	md_header_init(&h2);
 	assert_int_equal(md_header_parse(&h2, other, strlen(other)), 0);
 	md_sieve_fields_reset(&c);
+	c.lower = 1; /* the decoded values made small too */
 	assert_int_equal(md_sieve_fields_get(&c, &h2, &dec, fixed, 1, &f), 0);
 	assert_int_equal(f->n, 3);
-	assert_string_equal(f->v[0], "three");
+	assert_string_equal(f->v[0], "Three");
+	assert_string_equal(f->lv[0], "three");
+	assert_string_equal(f->lv[2], "six");
 	assert_string_equal(f->v[1], "f\xc3\xbcnf");
 	assert_string_equal(f->v[2], "six");
 	assert_null(f->a);

@@ -550,6 +550,65 @@ captures(void **state)
 	}
 }
 
+/* The fast ways with a value made small (md_sieve_lower) give what the
+ * plain ones give: :contains and :matches under both comparators, over
+ * random strings of letters in both cases, the bytes beside 'A'..'Z'
+ * and 'a'..'z', 8-bit bytes and wildcards. */
+static void
+low_matches(void **state)
+{
+	static const char abc[] = "aAbBzZ@[`{\xc3\xa9 *?\\";
+	static const char *const pats[] = { "*%s*", "%s*", "*%s", "%s",
+		"*a?%s*", "*\\**" };
+	unsigned seed = 1;
+	char all[256], low[256];
+
+	(void)state;
+	for (int c = 0; c < 256; c++) /* every byte, at every offset */
+		all[c] = (char)(c == 0 ? 1 : c);
+	for (size_t at = 0; at < 16; at++) {
+		md_sieve_lower(low, all + at, sizeof(all) - at);
+		for (size_t i = 0; i < sizeof(all) - at; i++) {
+			char c = all[at + i];
+
+			assert_int_equal(
+			    low[i], c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+	}
+	for (int round = 0; round < 20000; round++) {
+		char v[40], lv[40], key[8], pat[32];
+		size_t nv, nk;
+
+		seed = seed * 1103515245 + 12345;
+		nv = (seed >> 16) % 30;
+		seed = seed * 1103515245 + 12345;
+		nk = (seed >> 16) % 5;
+		for (size_t i = 0; i < nv + nk; i++) {
+			seed = seed * 1103515245 + 12345;
+			(i < nv ? v : key)[i < nv ? i : i - nv] =
+			    abc[(seed >> 16) % (sizeof(abc) - 1)];
+		}
+		v[nv] = key[nk] = '\0';
+		md_sieve_lower(lv, v, nv + 1);
+		for (int k = 0; k < 2; k++) {
+			int cmp = k ? MD_CMP_OCTET : MD_CMP_CASEMAP;
+
+			if (md_sieve_contains_low(v, lv, key, cmp) !=
+			    md_sieve_contains(v, key, cmp))
+				fail_msg(":contains \"%s\" in \"%s\", %d", key,
+				    v, cmp);
+			for (size_t p = 0; p < sizeof(pats) / sizeof(*pats);
+			     p++) {
+				snprintf(pat, sizeof(pat), pats[p], key);
+				if (md_sieve_glob_low(pat, v, lv, cmp) !=
+				    md_sieve_glob(pat, v, cmp))
+					fail_msg(":matches \"%s\" \"%s\", %d",
+					    pat, v, cmp);
+			}
+		}
+	}
+}
+
 static void
 variables(void **state)
 {
@@ -709,6 +768,7 @@ main(void)
 		cmocka_unit_test(deadline),
 		cmocka_unit_test(tests),
 		cmocka_unit_test(captures),
+		cmocka_unit_test(low_matches),
 		cmocka_unit_test(variables),
 		cmocka_unit_test(folder_names),
 		cmocka_unit_test(addresses),
