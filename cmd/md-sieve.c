@@ -417,8 +417,15 @@ refile_maildir(struct refile *rf, const char *dir)
 		plen = plen < sizeof(path) ? plen : sizeof(path) - 1;
 		while ((de = readdir(d)) != NULL)
 			if (de->d_name[0] != '.') {
-				strlcpy(path + plen, de->d_name,
-				    sizeof(path) - plen);
+				/* its length known: strlcpy(3) went a byte
+				 * at a time */
+				size_t nl = strlen(de->d_name);
+
+				nl = nl < sizeof(path) - plen
+				         ? nl
+				         : sizeof(path) - plen - 1;
+				memcpy(path + plen, de->d_name, nl);
+				path[plen + nl] = '\0';
 				add_name(&names, &n, path);
 			}
 		closedir(d);

@@ -14,6 +14,52 @@
 
 #include "internal.h"
 
+/* Can the local part S (N bytes) stand unquoted: a dot-atom? Its
+ * characters but '.' are atext (RFC 5322 3.2.3): letters, digits and
+ * !#$%&'*+-/=?^_`{|}~, a bit each of these two words by ASCII code. */
+static int
+dot_atom(const char *s, size_t n)
+{
+	static const uint64_t atext[2] = { 0xa3ffacfa00000000u,
+		0x7fffffffc7fffffeu };
+
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.' ? s[i + 1] == '.'
+		             : c >= 128 || !(atext[c >> 6] >> (c & 63) & 1))
+			return 0;
+	}
+	return 1;
+}
+
+/* The address at OFF of A's buffer into A->i[A->n]. -1/ENOMEM. */
+static int
+addr_info(struct md_sieve_addrs *a, size_t off)
+{
+	const char *s = a->buf + off, *at;
+	struct md_sieve_addr *ai;
+
+	if (a->n == a->icap) {
+		size_t cap = a->icap ? 2 * a->icap : 4;
+
+		if ((ai = reallocarray(a->i, cap, sizeof(*ai))) == NULL)
+			return -1;
+		a->i = ai;
+		a->icap = cap;
+	}
+	ai = &a->i[a->n];
+	ai->off = off;
+	ai->len = strlen(s);
+	at = memrchr(s, '@', ai->len);
+	ai->at = at != NULL;
+	ai->local = at ? (size_t)(at - s) : ai->len;
+	ai->dot = (unsigned char)dot_atom(s, ai->local);
+	return 0;
+}
+
 int
 md_sieve_addrs(const char *value, struct md_sieve_addrs *a)
 {
@@ -35,7 +81,9 @@ md_sieve_addrs(const char *value, struct md_sieve_addrs *a)
 			return 0;
 		if (k < 0) /* passed over, as Pigeonhole does */
 			continue;
-		used += strlen(a->buf + used) + 1;
+		if (addr_info(a, used) < 0)
+			return -1;
+		used += a->i[a->n].len + 1;
 		a->n++;
 	}
 }
@@ -47,8 +95,9 @@ md_sieve_fields_reset(struct md_sieve_fields *c)
 		c->e[i].name[0] = '\0';
 		c->e[i].key = NULL;
 		c->e[i].n = 0;
+		c->key[i] = NULL;
 	}
-	c->used = c->next = c->last = 0;
+	c->used = c->next = 0;
 }
 
 void
@@ -57,8 +106,10 @@ md_sieve_fields_free(struct md_sieve_fields *c)
 	for (size_t i = 0; i < MD_SIEVE_FIELDS; i++) {
 		struct md_sieve_field *e = &c->e[i];
 
-		for (size_t k = 0; k < e->acap; k++)
+		for (size_t k = 0; k < e->acap; k++) {
 			free(e->abuf[k].buf);
+			free(e->abuf[k].i);
+		}
 		free(e->abuf);
 		free(e->v);
 		free(e->lv);
@@ -167,28 +218,64 @@ same(const struct md_sieve_field *e, const char *name, int decoded)
 	       strcasecmp(e->name, name) == 0;
 }
 
-/* The entry of NAME, or C->used. Rules on one field come in a row: the
- * one asked for last first. A FIXED name is found by its address first:
- * a script's own string, the same for every rule on that field. (An
- * expanded name is compared, never its address: its memory is used
- * again for another.) */
+/* The entry of NAME, or C->used. (An expanded name is compared, never
+ * its address: its memory is used again for another.) */
 static size_t
-find(const struct md_sieve_fields *c, const char *name, int decoded, int fixed)
+find(const struct md_sieve_fields *c, const char *name, int decoded)
 {
 	size_t i;
 
-	if (fixed) {
-		if (c->last < c->used && c->e[c->last].key == name &&
-		    c->e[c->last].decoded == decoded)
-			return c->last;
-		for (i = 0; i < c->used; i++)
-			if (c->e[i].key == name && c->e[i].decoded == decoded)
-				return i;
-	}
 	for (i = 0; i < c->used; i++)
 		if (same(&c->e[i], name, decoded))
 			break;
 	return i;
+}
+
+/* NAME not kept: its values into an entry, the oldest when all are
+ * taken. Apart from md_sieve_fields_get, whose hit is then cheap. */
+static __attribute__((noinline)) size_t
+miss(struct md_sieve_fields *c, const struct md_header *h, struct md_decoder *d,
+    const char *name, int fixed)
+{
+	struct md_sieve_field *e;
+	size_t i, len = strlen(name);
+
+	if (len >= sizeof(e->name))
+		i = MD_SIEVE_FIELDS - 1; /* no real field: not kept */
+	else if (c->used < MD_SIEVE_FIELDS)
+		i = c->used++;
+	else
+		i = c->next++ % MD_SIEVE_FIELDS;
+	e = &c->e[i];
+	e->name[0] = '\0';
+	e->key = c->key[i] = NULL;
+	e->n = 0;
+	if (fill(e, h, d, name, c->lower) < 0) {
+		e->n = 0;
+		return SIZE_MAX;
+	}
+	if (len < sizeof(e->name)) {
+		memcpy(e->name, name, len + 1);
+		e->key = fixed ? name : NULL;
+	}
+	e->decoded = d != NULL;
+	return i;
+}
+
+/* md_sieve_fields_get when NAME is no fixed one kept: by its name, else
+ * its values found. */
+static __attribute__((noinline)) int
+get(struct md_sieve_fields *c, const struct md_header *h, struct md_decoder *d,
+    const char *name, int fixed, const struct md_sieve_field **f)
+{
+	size_t i = find(c, name, d != NULL);
+
+	if (i == c->used && (i = miss(c, h, d, name, fixed)) == SIZE_MAX)
+		return -1;
+	c->key[i] = c->e[i].key;
+	c->dec[i] = (unsigned char)c->e[i].decoded;
+	*f = &c->e[i];
+	return 0;
 }
 
 int
@@ -196,33 +283,14 @@ md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
     struct md_decoder *d, const char *name, int fixed,
     const struct md_sieve_field **f)
 {
-	struct md_sieve_field *e;
-	size_t i = find(c, name, d != NULL, fixed);
-
-	if (i == c->used) {
-		int keep = strlen(name) < sizeof(e->name);
-
-		if (!keep)
-			i = MD_SIEVE_FIELDS - 1; /* no real field: not kept */
-		else if (c->used < MD_SIEVE_FIELDS)
-			i = c->used++;
-		else
-			i = c->next++ % MD_SIEVE_FIELDS;
-		e = &c->e[i];
-		e->name[0] = '\0';
-		e->key = NULL;
-		e->n = 0;
-		if (fill(e, h, d, name, c->lower) < 0) {
-			e->n = 0;
-			return -1;
-		}
-		if (keep) {
-			strlcpy(e->name, name, sizeof(e->name));
-			e->key = fixed ? name : NULL;
-		}
-		e->decoded = d != NULL;
-	}
-	c->last = i;
-	*f = &c->e[i];
-	return 0;
+	/* A FIXED name is found by its address: a script's own string, the
+	 * same for every rule on that field. The addresses side by side,
+	 * apart from the entries, for a short walk. */
+	if (fixed)
+		for (size_t i = 0; i < c->used; i++)
+			if (c->key[i] == name && c->dec[i] == (d != NULL)) {
+				*f = &c->e[i];
+				return 0;
+			}
+	return get(c, h, d, name, fixed, f);
 }

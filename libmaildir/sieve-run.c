@@ -170,31 +170,15 @@ copy_part(const char *s, size_t n, char *out, size_t size)
 	return out;
 }
 
-/* Can the local part S (N bytes) stand unquoted: a dot-atom? */
-static int
-dot_atom(const char *s, size_t n)
-{
-	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		        (s[i] >= 'A' && s[i] <= 'Z') ||
-		        (s[i] >= '0' && s[i] <= '9') ||
-		        (s[i] != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", s[i])) ||
-		        (s[i] == '.' && s[i + 1] != '.')))
-			return 0;
-	return 1;
-}
-
 /* :all, the address as written in a header: a local part (LOCAL bytes)
- * that is no dot-atom quoted again, as Pigeonhole gives it; ADDR itself
- * when it stays as it is. */
+ * that is no dot-atom (DOT) quoted again, as Pigeonhole gives it; ADDR
+ * itself when it stays as it is. */
 static const char *
-all_part(const char *addr, size_t local, char *out, size_t size)
+all_part(const char *addr, size_t local, int dot, char *out, size_t size)
 {
 	size_t n = 0;
 
-	if (dot_atom(addr, local) || size < 3)
+	if (dot || size < 3)
 		return addr;
 	out[n++] = '"';
 	for (size_t i = 0; i < local && n + 3 < size; i++) {
@@ -207,18 +191,19 @@ all_part(const char *addr, size_t local, char *out, size_t size)
 	return out;
 }
 
-/* The address part PART of ADDR ("local@domain", shorter than SIZE):
- * in ADDR where it ends there, else made in OUT; NULL when it has none
- * (a detail without a separator). */
+/* The address part PART of ADDR ("local@domain", shorter than SIZE; read
+ * as AI says): in ADDR where it ends there, else made in OUT; NULL when
+ * it has none (a detail without a separator). */
 static const char *
-addr_part(const char *addr, int part, char *out, size_t size)
+addr_part(const char *addr, const struct md_sieve_addr *ai, int part, char *out,
+    size_t size)
 {
-	const char *at = strrchr(addr, '@'), *plus;
-	size_t local = at ? (size_t)(at - addr) : strlen(addr);
+	size_t local = ai->local;
+	const char *plus;
 
 	switch (part) {
 	case MD_PART_DOMAIN:
-		return at ? at + 1 : NULL;
+		return ai->at ? addr + local + 1 : NULL;
 	case MD_PART_LOCAL:
 		return copy_part(addr, local, out, size);
 	case MD_PART_USER:
@@ -231,7 +216,7 @@ addr_part(const char *addr, int part, char *out, size_t size)
 		return copy_part(
 		    plus + 1, local - (size_t)(plus + 1 - addr), out, size);
 	default:
-		return all_part(addr, local, out, size);
+		return all_part(addr, local, ai->dot, out, size);
 	}
 }
 
@@ -272,11 +257,12 @@ visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
     const char *value, const struct md_sieve_addrs *a, size_t *count)
 {
 	char buf[1024];
-	const char *addr = a->buf, *part;
+	const char *part;
 	int rc;
 
-	for (size_t i = 0; i < a->n; i++, addr += strlen(addr) + 1)
-		if ((part = addr_part(addr, sp->part, buf, sizeof(buf))) &&
+	for (size_t i = 0; i < a->n; i++)
+		if ((part = addr_part(a->buf + a->i[i].off, &a->i[i], sp->part,
+		         buf, sizeof(buf))) &&
 		    (rc = visit_match(rn, sp, part, NULL, count)) != 0)
 			return rc;
 	if (a->n > 0 || *value == '\0')
@@ -432,11 +418,13 @@ test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
 
 			if (md_sieve_addrs(v, &a) < 0) {
 				free(a.buf);
+				free(a.i);
 				return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0,
 				    0, "out of memory");
 			}
 			rc = visit_addrs(rn, sp, v, &a, &count);
 			free(a.buf);
+			free(a.i);
 		}
 		if (rc != 0)
 			return rc;

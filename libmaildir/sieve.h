@@ -541,11 +541,23 @@ int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 
 #define MD_SIEVE_FIELDS 8 /* field names whose values a run keeps */
 
+/* One of them, read once for all the tests that look at its parts: its
+ * place in BUF, its length, that of its local part (before its last '@',
+ * else all of it), and whether that has an '@' after it and is a
+ * dot-atom (RFC 5322 3.2.3: no quotes needed for :all). */
+struct md_sieve_addr {
+	size_t off, len, local;
+	unsigned char at, dot;
+};
+
 /* The addresses of one value (md_addr_next's, those that are none left
- * out): N strings one after the other in BUF. */
+ * out): N strings one after the other in BUF, each also in I (room for
+ * ICAP). */
 struct md_sieve_addrs {
 	char *buf;
 	size_t cap, n;
+	struct md_sieve_addr *i;
+	size_t icap;
 };
 
 struct md_sieve_field {
@@ -569,7 +581,9 @@ struct md_sieve_field {
  * memory, md_sieve_fields_free frees it. */
 struct md_sieve_fields {
 	struct md_sieve_field e[MD_SIEVE_FIELDS];
-	size_t used, next, last;
+	size_t used, next;
+	const char *key[MD_SIEVE_FIELDS];   /* each entry's KEY ... */
+	unsigned char dec[MD_SIEVE_FIELDS]; /* ... and DECODED, together */
 	int lower; /* decoded values made small too (LV) */
 };
 
@@ -582,8 +596,8 @@ struct md_sieve_fields {
 int md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
     struct md_decoder *d, const char *name, int fixed,
     const struct md_sieve_field **f);
-/* The addresses of VALUE into A (zeroed at first, its buffer reused,
- * the caller frees A->buf). -1/ENOMEM. */
+/* The addresses of VALUE into A (zeroed at first, its buffers reused,
+ * the caller frees A->buf and A->i). -1/ENOMEM. */
 int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);
 /* Forget the values kept (another message comes), not the memory. */
 void md_sieve_fields_reset(struct md_sieve_fields *c);

@@ -69,6 +69,15 @@ addresses(void **state)
 	a = f->a[0].buf;
 	assert_string_equal(a, "a@example.org");
 	assert_string_equal(a + strlen(a) + 1, "b c@example.net");
+	/* each read once for its parts: where, how long, the local part,
+	 * and whether :all must quote it */
+	assert_int_equal(f->a[0].i[0].off, 0);
+	assert_int_equal(f->a[0].i[0].len, 13);
+	assert_int_equal(f->a[0].i[0].local, 1);
+	assert_true(f->a[0].i[0].at && f->a[0].i[0].dot);
+	assert_string_equal(a + f->a[0].i[1].off, "b c@example.net");
+	assert_int_equal(f->a[0].i[1].local, 3);
+	assert_true(f->a[0].i[1].at && !f->a[0].i[1].dot);
 	f = get("to", 0);
 	assert_int_equal(f->a[0].n, 0);
 	f = get("from", 0);
