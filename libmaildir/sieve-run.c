@@ -904,8 +904,8 @@ test(struct runner *rn, const struct md_sieve_node *t)
 	}
 }
 
-static int run_block(
-    struct runner *rn, const struct md_sieve_node *v, size_t n);
+static int run_block(struct runner *rn, const struct md_sieve_node *v, size_t n,
+    const struct md_sieve_keep *k);
 
 /* vacation (RFC 5230): once a run, its strings expanded, the rest of
  * it sieve-send.c's. */
@@ -994,7 +994,7 @@ run_include(struct runner *rn, const struct md_sieve_node *c)
 	rn->file = path;
 	rn->variables = (inc->caps & MD_CAP_VARIABLES) != 0;
 	if (rc == 0)
-		rc = run_block(rn, inc->cmds, inc->ncmds);
+		rc = run_block(rn, inc->cmds, inc->ncmds, NULL);
 	rn->returned = 0;
 	if (rc == 0 && md_sieve_globals_copy(inc, &rn->vars, &rn->globals) < 0)
 		rc = -2;
@@ -1116,25 +1116,220 @@ failed(struct runner *rn, const struct md_sieve_node *c)
 	return -1;
 }
 
-/* if, elsif, else: the first whose test holds runs its block. */
+/* ---- the rules md_sieve_keep holds ---- */
+
+/* A command of the script run first, as run_block reads it: its id, and
+ * when it is an if or elsif whose test is a plain header or address
+ * test (no :index, :count, :value or :regex, no variables in the script,
+ * a comparator of those two), that test: its NAMES (the script's own
+ * strings, that find the values kept by their address) and KEYS (copied),
+ * read here instead of in the nodes. */
+struct md_sieve_rule {
+	const struct md_sieve_node *c;
+	unsigned char id, plain, address, match, cmp, part;
+	size_t names, nnames, keys, nkeys; /* from these of K's */
+};
+
+/* Is the test T one a rule can hold? */
 static int
-run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
+plain_test(const struct md_sieve_node *t)
+{
+	const struct md_sieve_spec *sp = &t->spec;
+
+	return (sp->id == MD_SV_HEADER || sp->id == MD_SV_ADDRESS) &&
+	       sp->index == 0 &&
+	       (sp->match == MD_MATCH_IS || sp->match == MD_MATCH_CONTAINS ||
+	           sp->match == MD_MATCH_MATCHES) &&
+	       (sp->comparator == MD_CMP_CASEMAP ||
+	           sp->comparator == MD_CMP_OCTET);
+}
+
+/* The test of C, when a rule can hold it; else NULL. */
+static const struct md_sieve_node *
+plain(const struct md_sieve_node *c)
+{
+	if (c->spec.id != MD_SV_IF && c->spec.id != MD_SV_ELSIF)
+		return NULL;
+	return plain_test(&c->tests[0]) ? &c->tests[0] : NULL;
+}
+
+void
+md_sieve_keep_free(struct md_sieve_keep *k)
+{
+	md_sieve_fields_free(&k->fields);
+	free(k->rules);
+	free(k->keys);
+	free(k->names);
+	free(k->text);
+	k->script = NULL;
+	k->rules = NULL;
+	k->keys = k->names = NULL;
+	k->text = NULL;
+	k->nrules = 0;
+}
+
+/* K's rules for S: made once (their keys counted, then copied). None for
+ * a script with variables, whose strings change from run to run.
+ * -1/ENOMEM. */
+static int
+make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
+{
+	size_t nnames = 0, nkeys = 0, len = 0, at = 0, used = 0, nat = 0;
+
+	free(k->rules);
+	free(k->keys);
+	free(k->names);
+	free(k->text);
+	k->rules = NULL;
+	k->keys = k->names = NULL;
+	k->text = NULL;
+	k->nrules = 0;
+	k->script = s;
+	if (s->caps & MD_CAP_VARIABLES)
+		return 0;
+	for (size_t i = 0; i < s->ncmds; i++) {
+		const struct md_sieve_node *t = plain(&s->cmds[i]);
+
+		for (size_t j = 0; t && j < t->spec.pos[1]->n; j++) {
+			nkeys++;
+			len += t->spec.pos[1]->len[j] + 1;
+		}
+		nnames += t ? t->spec.pos[0]->n : 0;
+	}
+	k->rules = calloc(s->ncmds ? s->ncmds : 1, sizeof(*k->rules));
+	k->keys = calloc(nkeys ? nkeys : 1, sizeof(*k->keys));
+	k->names = calloc(nnames ? nnames : 1, sizeof(*k->names));
+	k->text = malloc(len ? len : 1);
+	if (k->rules == NULL || k->keys == NULL || k->names == NULL ||
+	    k->text == NULL) {
+		md_sieve_keep_free(k);
+		return -1;
+	}
+	for (size_t i = 0; i < s->ncmds; i++) {
+		struct md_sieve_rule *r = &k->rules[i];
+		const struct md_sieve_node *t = plain(&s->cmds[i]);
+		const struct md_sieve_arg *keys;
+
+		r->c = &s->cmds[i];
+		r->id = r->c->spec.id;
+		if (t == NULL)
+			continue;
+		keys = t->spec.pos[1];
+		r->plain = 1;
+		r->address = t->spec.id == MD_SV_ADDRESS;
+		r->match = t->spec.match;
+		r->cmp = t->spec.comparator;
+		r->part = t->spec.part;
+		r->names = nat;
+		r->nnames = t->spec.pos[0]->n;
+		for (size_t j = 0; j < r->nnames; j++)
+			k->names[nat++] = t->spec.pos[0]->s[j];
+		r->keys = at;
+		r->nkeys = keys->n;
+		for (size_t j = 0; j < keys->n; j++) {
+			k->keys[at++] = k->text + used;
+			memcpy(k->text + used, keys->s[j], keys->len[j] + 1);
+			used += keys->len[j] + 1;
+		}
+	}
+	k->nrules = s->ncmds;
+	return 0;
+}
+
+/* V (LV made small, or NULL) against the keys of R, as match() does
+ * without variables. */
+static int
+rule_match(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
+    const char *v, const char *lv)
+{
+	for (size_t i = 0; i < r->nkeys; i++) {
+		const char *key = k->keys[r->keys + i];
+		int rc;
+
+		switch (r->match) {
+		case MD_MATCH_IS:
+			rc = md_sieve_order(v, key, r->cmp) == 0;
+			break;
+		case MD_MATCH_CONTAINS:
+			rc = lv ? md_sieve_contains_low(v, lv, key, r->cmp)
+			        : md_sieve_contains(v, key, r->cmp);
+			break;
+		default: /* MD_MATCH_MATCHES */
+			rc = lv ? md_sieve_glob_low(key, v, lv, r->cmp)
+			        : md_sieve_glob(key, v, r->cmp);
+		}
+		if (rc)
+			return 1;
+	}
+	return 0;
+}
+
+/* The test of R, as test_header does it. */
+static int
+rule_test(struct runner *rn, const struct md_sieve_keep *k,
+    const struct md_sieve_rule *r)
+{
+	const struct md_sieve_field *f;
+	char buf[1024];
+	const char *part;
+
+	for (size_t i = 0; i < r->nnames; i++) {
+		if (md_sieve_fields_get(rn->fields, rn->m->h,
+		        r->address ? NULL : rn->m->d, k->names[r->names + i], 1,
+		        &f) < 0)
+			return md_sieve_errf(
+			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+		for (size_t j = 0; j < f->n; j++) {
+			const struct md_sieve_addrs *a =
+			    r->address ? &f->a[j] : NULL;
+
+			if (a == NULL) {
+				if (rule_match(k, r, f->v[j], f->lv[j]))
+					return 1;
+				continue;
+			}
+			for (size_t x = 0; x < a->n; x++)
+				if ((part = addr_part(a->buf + a->i[x].off,
+				         &a->i[x], r->part, buf,
+				         sizeof(buf))) &&
+				    rule_match(k, r, part, NULL))
+					return 1;
+			/* a value with no address: compared whole by :all */
+			if (a->n == 0 && *f->v[j] != '\0' &&
+			    r->part == MD_PART_ALL &&
+			    rule_match(k, r, f->v[j], NULL))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* if, elsif, else: the first whose test holds runs its block. The
+ * commands V, N of them, or K's rules when K is not NULL. */
+static int
+run_block(struct runner *rn, const struct md_sieve_node *v, size_t n,
+    const struct md_sieve_keep *k)
 {
 	int taken = 0, rc;
 
+	if (k != NULL)
+		n = k->nrules;
 	for (size_t i = 0; i < n && !rn->stopped && !rn->returned; i++) {
-		const struct md_sieve_node *c = &v[i];
+		const struct md_sieve_rule *r = k ? &k->rules[i] : NULL;
+		const struct md_sieve_node *c = r ? r->c : &v[i];
+		int id = r ? r->id : c->spec.id;
 
 		if (in_time(rn, c) < 0)
 			return -1;
-		switch (c->spec.id) {
+		switch (id) {
 		case MD_SV_IF:
 			taken = 0;
 			/* FALLTHROUGH */
 		case MD_SV_ELSIF:
 			if (taken)
 				continue;
-			rc = test(rn, &c->tests[0]);
+			rc = r && r->plain ? rule_test(rn, k, r)
+			                   : test(rn, &c->tests[0]);
 			if (rn->vars.narena > 0)
 				md_sieve_vars_reset(&rn->vars);
 			if (rc < 0)
@@ -1143,10 +1338,10 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 				continue;
 			/* FALLTHROUGH */
 		case MD_SV_ELSE:
-			if (c->spec.id == MD_SV_ELSE && taken)
+			if (id == MD_SV_ELSE && taken)
 				continue;
 			taken = 1;
-			if (run_block(rn, c->block, c->nblock) < 0)
+			if (run_block(rn, c->block, c->nblock, NULL) < 0)
 				return -1;
 			continue;
 		default:
@@ -1164,10 +1359,13 @@ int
 md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
     struct md_sieve_result *r, struct md_sieve_err *e)
 {
-	struct runner *rn = calloc(1, sizeof(*rn));
+	struct md_sieve_keep *k = m->keep;
+	struct runner *rn;
 	int rc;
 
-	if (rn == NULL)
+	if (k != NULL && k->script != s && make_rules(k, s) < 0)
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	if ((rn = calloc(1, sizeof(*rn))) == NULL)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	rn->m = m;
 	rn->r = r;
@@ -1178,15 +1376,15 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->size = m->size;
 	rn->now = m->now ? m->now : (int64_t)time(NULL);
 	rn->top = rn->script = s;
-	if ((rn->fields = m->fields) == NULL &&
+	if ((rn->fields = k ? &k->fields : NULL) == NULL &&
 	    (rn->fields = rn->own = calloc(1, sizeof(*rn->own))) == NULL) {
 		free(rn);
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	}
 	md_sieve_fields_reset(rn->fields);
 	/* values made small pay where many messages share the keys' */
-	rn->fields->lower = m->fields != NULL;
-	rc = run_block(rn, s->cmds, s->ncmds);
+	rn->fields->lower = k != NULL;
+	rc = run_block(rn, s->cmds, s->ncmds, k && k->rules ? k : NULL);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);
 		if (rc == 0 && r->a[r->n - 1].kind == MD_ACT_KEEP &&

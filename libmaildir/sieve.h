@@ -519,10 +519,10 @@ struct md_sieve_msg {
 	/* The moment of currentdate and of the records, seconds since the
 	 * epoch; 0: the clock's (time(2)) when the run begins. */
 	int64_t now;
-	/* Header values kept from message to message by a caller that runs
-	 * a script over many (md_sieve_fields_free at the end), reset at
-	 * each run; NULL: the run's own. */
-	struct md_sieve_fields *fields;
+	/* What a caller that runs one script over many messages keeps from
+	 * run to run (zeroed at first, md_sieve_keep_free at the end); NULL:
+	 * nothing kept. */
+	struct md_sieve_keep *keep;
 };
 
 void md_sieve_result_free(struct md_sieve_result *r);
@@ -602,6 +602,28 @@ int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);
 /* Forget the values kept (another message comes), not the memory. */
 void md_sieve_fields_reset(struct md_sieve_fields *c);
 void md_sieve_fields_free(struct md_sieve_fields *c);
+
+/* ---- sieve-run.c again: what md_sieve_run keeps (struct md_sieve_msg) ---- */
+
+struct md_sieve_rule; /* sieve-run.c's */
+
+/* Kept by md_sieve_run for the next message: the header values' memory
+ * (reset at each run), and the rules of SCRIPT (for as long as it lives;
+ * another script made them again) in the order they run, each rule that
+ * is a plain header or address test with the strings it compares, side
+ * by side: a run over many messages reads them as one block instead of
+ * from node to node through the script. */
+struct md_sieve_keep {
+	struct md_sieve_fields fields;
+	const struct md_sieve_script *script;
+	struct md_sieve_rule *rules; /* NULL: none made (variables) */
+	size_t nrules;
+	const char **keys;  /* the rules' keys, copied into TEXT */
+	const char **names; /* and the names they test */
+	char *text;
+};
+
+void md_sieve_keep_free(struct md_sieve_keep *k);
 
 /* ---- sieve-body.c: what body tests (RFC 5173) see of a message ---- */
 
