@@ -98,11 +98,13 @@ md_sieve_fields_reset(struct md_sieve_fields *c)
 		c->key[i] = NULL;
 	}
 	c->used = c->next = 0;
+	c->indexed = 0;
 }
 
 void
 md_sieve_fields_free(struct md_sieve_fields *c)
 {
+	free(c->chain);
 	for (size_t i = 0; i < MD_SIEVE_FIELDS; i++) {
 		struct md_sieve_field *e = &c->e[i];
 
@@ -160,19 +162,49 @@ room(struct md_sieve_field *e, size_t k, size_t used)
 	return 0;
 }
 
+/* A field name's bucket: its first letter in either case (others share). */
+#define BUCKET(c) (((unsigned char)(c) | 0x20) & (MD_SIEVE_BUCKETS - 1))
+
+/* H's fields by the first letter of their names, once a message: a miss
+ * looks at those of its own letter, not at all. -1/ENOMEM. */
+static int
+index_names(struct md_sieve_fields *c, const struct md_header *h)
+{
+	if (h->nf > c->chaincap) {
+		uint32_t *ch = reallocarray(c->chain, h->nf, sizeof(*ch));
+
+		if (ch == NULL)
+			return -1;
+		c->chain = ch;
+		c->chaincap = h->nf;
+	}
+	memset(c->head, 0, sizeof(c->head));
+	for (size_t i = h->nf; i-- > 0;) { /* each before those after */
+		uint32_t *b = &c->head[BUCKET(h->buf[h->f[i].name])];
+
+		c->chain[i] = *b;
+		*b = (uint32_t)(i + 1);
+	}
+	c->indexed = 1;
+	return 0;
+}
+
 /* The values of NAME into E: as md_header_field gives them, decoded by
  * md_decode_text (and made small too with LOWER) when D is not NULL,
  * else with their addresses; each cut to MD_SIEVE_VALUE. One pass over
  * the fields (md_header_field looks from the first for each). Its own
  * function: only a miss pays for RAW. */
 static __attribute__((noinline)) int
-fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
-    const char *name, int lower)
+fill(struct md_sieve_fields *c, struct md_sieve_field *e,
+    const struct md_header *h, struct md_decoder *d, const char *name)
 {
 	char raw[MD_SIEVE_VALUE];
 	size_t len = strlen(name), k = 0, used = 0, n;
 
-	for (size_t i = 0; i < h->nf; i++) {
+	/* only the fields whose names begin as NAME does, in order */
+	for (uint32_t at = c->head[BUCKET(name[0])]; at != 0;
+	     at = c->chain[at - 1]) {
+		size_t i = at - 1;
 		const char *fn = h->buf + h->f[i].name;
 
 		/* letters differ in case by bit 5 alone: a cheap first test */
@@ -195,11 +227,11 @@ fill(struct md_sieve_field *e, const struct md_header *h, struct md_decoder *d,
 	}
 	/* the text has its place now: the values' pointers into it; a
 	 * header test's made small once for all its rules */
-	if (d != NULL && lower)
+	if (d != NULL && c->lower)
 		md_sieve_lower(e->low, e->text, used);
 	for (size_t j = 0; j < k; j++) {
 		e->v[j] = e->text + e->off[j];
-		e->lv[j] = d != NULL && lower ? e->low + e->off[j] : NULL;
+		e->lv[j] = d != NULL && c->lower ? e->low + e->off[j] : NULL;
 	}
 	e->n = k;
 	e->a = d == NULL ? e->abuf : NULL;
@@ -250,7 +282,8 @@ miss(struct md_sieve_fields *c, const struct md_header *h, struct md_decoder *d,
 	e->name[0] = '\0';
 	e->key = c->key[i] = NULL;
 	e->n = 0;
-	if (fill(e, h, d, name, c->lower) < 0) {
+	if ((!c->indexed && index_names(c, h) < 0) ||
+	    fill(c, e, h, d, name) < 0) {
 		e->n = 0;
 		return SIZE_MAX;
 	}

@@ -1359,13 +1359,13 @@ int
 md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
     struct md_sieve_result *r, struct md_sieve_err *e)
 {
+	/* on the stack: a calloc(3) of it had malloc put its small free
+	 * chunks together again at each message */
+	struct runner run = { 0 }, *rn = &run;
 	struct md_sieve_keep *k = m->keep;
-	struct runner *rn;
 	int rc;
 
 	if (k != NULL && k->script != s && make_rules(k, s) < 0)
-		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
-	if ((rn = calloc(1, sizeof(*rn))) == NULL)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	rn->m = m;
 	rn->r = r;
@@ -1377,10 +1377,8 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->now = m->now ? m->now : (int64_t)time(NULL);
 	rn->top = rn->script = s;
 	if ((rn->fields = k ? &k->fields : NULL) == NULL &&
-	    (rn->fields = rn->own = calloc(1, sizeof(*rn->own))) == NULL) {
-		free(rn);
+	    (rn->fields = rn->own = calloc(1, sizeof(*rn->own))) == NULL)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
-	}
 	md_sieve_fields_reset(rn->fields);
 	/* values made small pay where many messages share the keys' */
 	rn->fields->lower = k != NULL;
@@ -1398,7 +1396,6 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	free(rn->own);
 	md_sieve_vars_free(&rn->vars);
 	md_sieve_vars_free(&rn->globals);
-	free(rn);
 	return rc;
 }
 

@@ -539,7 +539,8 @@ int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 
 /* ---- sieve-fields.c: header values, found and decoded once a run ---- */
 
-#define MD_SIEVE_FIELDS 8 /* field names whose values a run keeps */
+#define MD_SIEVE_FIELDS 8   /* field names whose values a run keeps */
+#define MD_SIEVE_BUCKETS 32 /* a power of two: first letters of names */
 
 /* One of them, read once for all the tests that look at its parts: its
  * place in BUF, its length, that of its local part (before its last '@',
@@ -585,6 +586,12 @@ struct md_sieve_fields {
 	const char *key[MD_SIEVE_FIELDS];   /* each entry's KEY ... */
 	unsigned char dec[MD_SIEVE_FIELDS]; /* ... and DECODED, together */
 	int lower; /* decoded values made small too (LV) */
+	/* The message's fields by the first letter of their names: from
+	 * HEAD (1 + a field's index, 0: none) each to the next (CHAIN), made
+	 * at the first miss after a reset (INDEXED). */
+	int indexed;
+	uint32_t head[MD_SIEVE_BUCKETS], *chain;
+	size_t chaincap;
 };
 
 /* The values of the field NAME (any case) of H, each as md_header_field

@@ -151,7 +151,8 @@ next_message(void **state)
 	static const char other[] = "Received: Three\n"
 	                            "CC: x@example.com\n"
 	                            "Received: =?utf-8?q?f=C3=BCnf?=\n"
-	                            "received: six\n\nbody\n";
+	                            "received: six\n"
+	                            "`x: tick\n@x: at\n\nbody\n";
 	const struct md_sieve_field *f;
 	struct md_header h2;
 
@@ -179,6 +180,10 @@ next_message(void **state)
 	assert_int_equal(
 	    md_sieve_fields_get(&c, &h2, &dec, "subject", 0, &f), 0);
 	assert_int_equal(f->n, 0);
+	/* names whose first bytes differ in bit 5 alone, not as letters do */
+	assert_int_equal(md_sieve_fields_get(&c, &h2, &dec, "@X", 0, &f), 0);
+	assert_int_equal(f->n, 1);
+	assert_string_equal(f->v[0], "at");
 	md_header_free(&h2);
 }
 
