@@ -95,6 +95,7 @@ md_sieve_fields_reset(struct md_sieve_fields *c)
 		c->e[i].name[0] = '\0';
 		c->e[i].key = NULL;
 		c->e[i].n = 0;
+		c->e[i].gen++;
 		c->key[i] = NULL;
 	}
 	c->used = c->next = 0;
@@ -282,6 +283,7 @@ miss(struct md_sieve_fields *c, const struct md_header *h, struct md_decoder *d,
 	e->name[0] = '\0';
 	e->key = c->key[i] = NULL;
 	e->n = 0;
+	e->gen++;
 	if ((!c->indexed && index_names(c, h) < 0) ||
 	    fill(c, e, h, d, name) < 0) {
 		e->n = 0;

@@ -1160,12 +1160,33 @@ md_sieve_keep_free(struct md_sieve_keep *k)
 	free(k->rules);
 	free(k->keys);
 	free(k->names);
+	free(k->slot);
+	free(k->slots);
 	free(k->text);
 	k->script = NULL;
 	k->rules = NULL;
 	k->keys = k->names = NULL;
+	k->slot = NULL;
+	k->slots = NULL;
 	k->text = NULL;
 	k->nrules = 0;
+}
+
+/* The name NAME of a rule, tested raw (ADDRESS) or decoded, as K's
+ * name AT: its slot that of the same name before it, tested the same
+ * way, or its own. (K's names before AT have theirs.) */
+static void
+add_name(struct md_sieve_keep *k, size_t at, const char *name, int address)
+{
+	size_t i = 0;
+
+	for (; i < at; i++)
+		if (strcasecmp(k->names[i], name) == 0 &&
+		    (k->slot[i] & 1) == (size_t)address)
+			break;
+	k->names[at] = name;
+	/* the slot's number times two, its kind in the low bit */
+	k->slot[at] = i < at ? k->slot[i] : 2 * at + (size_t)address;
 }
 
 /* K's rules for S: made once (their keys counted, then copied). None for
@@ -1179,9 +1200,13 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 	free(k->rules);
 	free(k->keys);
 	free(k->names);
+	free(k->slot);
+	free(k->slots);
 	free(k->text);
 	k->rules = NULL;
 	k->keys = k->names = NULL;
+	k->slot = NULL;
+	k->slots = NULL;
 	k->text = NULL;
 	k->nrules = 0;
 	k->script = s;
@@ -1199,9 +1224,11 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 	k->rules = calloc(s->ncmds ? s->ncmds : 1, sizeof(*k->rules));
 	k->keys = calloc(nkeys ? nkeys : 1, sizeof(*k->keys));
 	k->names = calloc(nnames ? nnames : 1, sizeof(*k->names));
+	k->slot = calloc(nnames ? nnames : 1, sizeof(*k->slot));
+	k->slots = calloc(nnames ? nnames : 1, sizeof(*k->slots));
 	k->text = malloc(len ? len : 1);
 	if (k->rules == NULL || k->keys == NULL || k->names == NULL ||
-	    k->text == NULL) {
+	    k->slot == NULL || k->slots == NULL || k->text == NULL) {
 		md_sieve_keep_free(k);
 		return -1;
 	}
@@ -1223,7 +1250,7 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 		r->names = nat;
 		r->nnames = t->spec.pos[0]->n;
 		for (size_t j = 0; j < r->nnames; j++)
-			k->names[nat++] = t->spec.pos[0]->s[j];
+			add_name(k, nat++, t->spec.pos[0]->s[j], r->address);
 		r->keys = at;
 		r->nkeys = keys->n;
 		for (size_t j = 0; j < keys->n; j++) {
@@ -1274,11 +1301,20 @@ rule_test(struct runner *rn, const struct md_sieve_keep *k,
 	const char *part;
 
 	for (size_t i = 0; i < r->nnames; i++) {
-		if (md_sieve_fields_get(rn->fields, rn->m->h,
-		        r->address ? NULL : rn->m->d, k->names[r->names + i], 1,
-		        &f) < 0)
+		struct md_sieve_slot *sl = &k->slots[k->slot[r->names + i] / 2];
+
+		/* where that name's values were, while they still are */
+		if (sl->gen != 0 && rn->fields->e[sl->e].gen == sl->gen)
+			f = &rn->fields->e[sl->e];
+		else if (md_sieve_fields_get(rn->fields, rn->m->h,
+		             r->address ? NULL : rn->m->d,
+		             k->names[r->names + i], 1, &f) < 0)
 			return md_sieve_errf(
 			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
+		else {
+			sl->e = (size_t)(f - rn->fields->e);
+			sl->gen = f->gen;
+		}
 		for (size_t j = 0; j < f->n; j++) {
 			const struct md_sieve_addrs *a =
 			    r->address ? &f->a[j] : NULL;

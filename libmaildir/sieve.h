@@ -569,6 +569,7 @@ struct md_sieve_field {
 	char **lv;       /* decoded ones: each through md_sieve_lower */
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
+	uint64_t gen; /* one more each time what it holds changes */
 	/* The memory, kept for the next field: the values one after the
 	 * other (and made small in LOW, decoded), their offsets while TEXT
 	 * may move, room for VCAP values and ACAP addresses (ABUF, A when
@@ -614,6 +615,13 @@ void md_sieve_fields_free(struct md_sieve_fields *c);
 
 struct md_sieve_rule; /* sieve-run.c's */
 
+/* Where the values of one name a rule tests were last: the entry E of
+ * struct md_sieve_fields, still its own while its GEN is (0: none). */
+struct md_sieve_slot {
+	size_t e;
+	uint64_t gen;
+};
+
 /* Kept by md_sieve_run for the next message: the header values' memory
  * (reset at each run), and the rules of SCRIPT (for as long as it lives;
  * another script made them again) in the order they run, each rule that
@@ -626,7 +634,9 @@ struct md_sieve_keep {
 	struct md_sieve_rule *rules; /* NULL: none made (variables) */
 	size_t nrules;
 	const char **keys;  /* the rules' keys, copied into TEXT */
-	const char **names; /* and the names they test */
+	const char **names; /* and the names they test, */
+	size_t *slot;       /* each one's among SLOTS: one a name (any case) */
+	struct md_sieve_slot *slots;
 	char *text;
 };
 
