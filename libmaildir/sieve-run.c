@@ -1291,14 +1291,32 @@ rule_match(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
 	return 0;
 }
 
+/* The addresses of the value V (its addresses A) by R's part against
+ * R's keys, as visit_addrs does. Apart from rule_test: only an address
+ * rule pays for BUF. */
+static __attribute__((noinline)) int
+rule_addrs(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
+    const char *v, const struct md_sieve_addrs *a)
+{
+	char buf[1024];
+	const char *part;
+
+	for (size_t x = 0; x < a->n; x++)
+		if ((part = addr_part(a->buf + a->i[x].off, &a->i[x], r->part,
+		         buf, sizeof(buf))) &&
+		    rule_match(k, r, part, NULL))
+			return 1;
+	/* a value with no address: compared whole by :all */
+	return a->n == 0 && *v != '\0' && r->part == MD_PART_ALL &&
+	       rule_match(k, r, v, NULL);
+}
+
 /* The test of R, as test_header does it. */
 static int
 rule_test(struct runner *rn, const struct md_sieve_keep *k,
     const struct md_sieve_rule *r)
 {
 	const struct md_sieve_field *f;
-	char buf[1024];
-	const char *part;
 
 	for (size_t i = 0; i < r->nnames; i++) {
 		struct md_sieve_slot *sl = &k->slots[k->slot[r->names + i] / 2];
@@ -1315,27 +1333,10 @@ rule_test(struct runner *rn, const struct md_sieve_keep *k,
 			sl->e = (size_t)(f - rn->fields->e);
 			sl->gen = f->gen;
 		}
-		for (size_t j = 0; j < f->n; j++) {
-			const struct md_sieve_addrs *a =
-			    r->address ? &f->a[j] : NULL;
-
-			if (a == NULL) {
-				if (rule_match(k, r, f->v[j], f->lv[j]))
-					return 1;
-				continue;
-			}
-			for (size_t x = 0; x < a->n; x++)
-				if ((part = addr_part(a->buf + a->i[x].off,
-				         &a->i[x], r->part, buf,
-				         sizeof(buf))) &&
-				    rule_match(k, r, part, NULL))
-					return 1;
-			/* a value with no address: compared whole by :all */
-			if (a->n == 0 && *f->v[j] != '\0' &&
-			    r->part == MD_PART_ALL &&
-			    rule_match(k, r, f->v[j], NULL))
+		for (size_t j = 0; j < f->n; j++)
+			if (r->address ? rule_addrs(k, r, f->v[j], &f->a[j])
+			               : rule_match(k, r, f->v[j], f->lv[j]))
 				return 1;
-		}
 	}
 	return 0;
 }
