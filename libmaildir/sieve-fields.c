@@ -116,6 +116,7 @@ md_sieve_fields_free(struct md_sieve_fields *c)
 		free(e->abuf);
 		free(e->v);
 		free(e->lv);
+		free(e->bytes);
 		free(e->off);
 		free(e->text);
 		free(e->low);
@@ -132,6 +133,7 @@ room(struct md_sieve_field *e, size_t k, size_t used)
 		size_t cap = e->vcap ? 2 * e->vcap : 4;
 		size_t *off = reallocarray(e->off, cap, sizeof(*off));
 		struct md_sieve_addrs *a;
+		uint64_t(*b)[2];
 		char **v;
 
 		if (off == NULL)
@@ -143,6 +145,9 @@ room(struct md_sieve_field *e, size_t k, size_t used)
 		if ((v = reallocarray(e->lv, cap, sizeof(*v))) == NULL)
 			return -1;
 		e->lv = v;
+		if ((b = reallocarray(e->bytes, cap, sizeof(*b))) == NULL)
+			return -1;
+		e->bytes = b;
 		if ((a = reallocarray(e->abuf, cap, sizeof(*a))) == NULL)
 			return -1;
 		memset(a + e->acap, 0, (cap - e->acap) * sizeof(*a));
@@ -233,6 +238,10 @@ fill(struct md_sieve_fields *c, struct md_sieve_field *e,
 	for (size_t j = 0; j < k; j++) {
 		e->v[j] = e->text + e->off[j];
 		e->lv[j] = d != NULL && c->lower ? e->low + e->off[j] : NULL;
+		if (e->lv[j] != NULL) /* its bytes, for the keys' */
+			md_sieve_bytes(e->lv[j],
+			    (j + 1 < k ? e->off[j + 1] : used) - e->off[j] - 1,
+			    e->bytes[j]);
 	}
 	e->n = k;
 	e->a = d == NULL ? e->abuf : NULL;

@@ -139,6 +139,18 @@ md_sieve_lower(char *out, const char *v, size_t n)
 		out[i] = (char)lower(v[i]);
 }
 
+void
+md_sieve_bytes(const char *s, size_t n, uint64_t m[2])
+{
+	m[0] = m[1] = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 128)
+			m[c >> 6] |= (uint64_t)1 << (c & 63);
+	}
+}
+
 /* contains() under i;ascii-casemap, LV made small already: only the key
  * is made small, a byte at a time as it is compared. */
 static int

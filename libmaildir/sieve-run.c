@@ -1159,10 +1159,12 @@ md_sieve_keep_free(struct md_sieve_keep *k)
 	md_sieve_fields_free(&k->fields);
 	free(k->rules);
 	free(k->keys);
+	free(k->kbytes);
 	free(k->names);
 	free(k->slot);
 	free(k->slots);
 	free(k->text);
+	k->kbytes = NULL;
 	k->script = NULL;
 	k->rules = NULL;
 	k->keys = k->names = NULL;
@@ -1189,6 +1191,30 @@ add_name(struct md_sieve_keep *k, size_t at, const char *name, int address)
 	k->slot[at] = i < at ? k->slot[i] : 2 * at + (size_t)address;
 }
 
+/* The bytes (md_sieve_bytes) made small that a value made small must
+ * have for R to hold with the key KEY of N bytes: those of the key for
+ * :is and :contains, of its text for a :matches "*text*"; none (M zero,
+ * which rules out nothing) for the other comparator and patterns. */
+static void
+key_bytes(
+    const struct md_sieve_rule *r, const char *key, size_t n, uint64_t m[2])
+{
+	char low[256];
+
+	m[0] = m[1] = 0;
+	if (r->cmp != MD_CMP_CASEMAP || n >= sizeof(low))
+		return;
+	if (r->match == MD_MATCH_MATCHES) {
+		if (n < 2 || key[0] != '*' || key[n - 1] != '*' ||
+		    strcspn(key + 1, "*?\\") != n - 2)
+			return;
+		key++;
+		n -= 2;
+	}
+	md_sieve_lower(low, key, n);
+	md_sieve_bytes(low, n, m);
+}
+
 /* K's rules for S: made once (their keys counted, then copied). None for
  * a script with variables, whose strings change from run to run.
  * -1/ENOMEM. */
@@ -1199,10 +1225,12 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 
 	free(k->rules);
 	free(k->keys);
+	free(k->kbytes);
 	free(k->names);
 	free(k->slot);
 	free(k->slots);
 	free(k->text);
+	k->kbytes = NULL;
 	k->rules = NULL;
 	k->keys = k->names = NULL;
 	k->slot = NULL;
@@ -1223,12 +1251,14 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 	}
 	k->rules = calloc(s->ncmds ? s->ncmds : 1, sizeof(*k->rules));
 	k->keys = calloc(nkeys ? nkeys : 1, sizeof(*k->keys));
+	k->kbytes = calloc(nkeys ? nkeys : 1, sizeof(*k->kbytes));
 	k->names = calloc(nnames ? nnames : 1, sizeof(*k->names));
 	k->slot = calloc(nnames ? nnames : 1, sizeof(*k->slot));
 	k->slots = calloc(nnames ? nnames : 1, sizeof(*k->slots));
 	k->text = malloc(len ? len : 1);
-	if (k->rules == NULL || k->keys == NULL || k->names == NULL ||
-	    k->slot == NULL || k->slots == NULL || k->text == NULL) {
+	if (k->rules == NULL || k->keys == NULL || k->kbytes == NULL ||
+	    k->names == NULL || k->slot == NULL || k->slots == NULL ||
+	    k->text == NULL) {
 		md_sieve_keep_free(k);
 		return -1;
 	}
@@ -1254,6 +1284,7 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 		r->keys = at;
 		r->nkeys = keys->n;
 		for (size_t j = 0; j < keys->n; j++) {
+			key_bytes(r, keys->s[j], keys->len[j], k->kbytes[at]);
 			k->keys[at++] = k->text + used;
 			memcpy(k->text + used, keys->s[j], keys->len[j] + 1);
 			used += keys->len[j] + 1;
@@ -1263,16 +1294,20 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 	return 0;
 }
 
-/* V (LV made small, or NULL) against the keys of R, as match() does
- * without variables. */
+/* V (LV made small, or NULL; VB the bytes of LV) against the keys of
+ * R, as match() does without variables. */
 static int
 rule_match(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
-    const char *v, const char *lv)
+    const char *v, const char *lv, const uint64_t *vb)
 {
 	for (size_t i = 0; i < r->nkeys; i++) {
 		const char *key = k->keys[r->keys + i];
+		const uint64_t *kb = k->kbytes[r->keys + i];
 		int rc;
 
+		/* a byte of the key that the value has not: no match */
+		if (vb != NULL && ((kb[0] & ~vb[0]) | (kb[1] & ~vb[1])) != 0)
+			continue;
 		switch (r->match) {
 		case MD_MATCH_IS:
 			rc = md_sieve_order(v, key, r->cmp) == 0;
@@ -1304,11 +1339,11 @@ rule_addrs(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
 	for (size_t x = 0; x < a->n; x++)
 		if ((part = addr_part(a->buf + a->i[x].off, &a->i[x], r->part,
 		         buf, sizeof(buf))) &&
-		    rule_match(k, r, part, NULL))
+		    rule_match(k, r, part, NULL, NULL))
 			return 1;
 	/* a value with no address: compared whole by :all */
 	return a->n == 0 && *v != '\0' && r->part == MD_PART_ALL &&
-	       rule_match(k, r, v, NULL);
+	       rule_match(k, r, v, NULL, NULL);
 }
 
 /* The test of R, as test_header does it. */
@@ -1335,7 +1370,8 @@ rule_test(struct runner *rn, const struct md_sieve_keep *k,
 		}
 		for (size_t j = 0; j < f->n; j++)
 			if (r->address ? rule_addrs(k, r, f->v[j], &f->a[j])
-			               : rule_match(k, r, f->v[j], f->lv[j]))
+			               : rule_match(k, r, f->v[j], f->lv[j],
+			                     f->lv[j] ? f->bytes[j] : NULL))
 				return 1;
 	}
 	return 0;

@@ -357,6 +357,10 @@ int md_sieve_glob(const char *pat, const char *v, int cmp);
 /* The N bytes at V into OUT, ASCII capitals made small (NULs and 8-bit
  * bytes as they are). */
 void md_sieve_lower(char *out, const char *v, size_t n);
+/* The ASCII bytes of the N at S as bits of M, byte B as bit B % 64 of
+ * M[B / 64]: a text whose bits some of a key's are not in holds no copy
+ * of the key. */
+void md_sieve_bytes(const char *s, size_t n, uint64_t m[2]);
 /* md_sieve_contains and md_sieve_glob, the same answers, given also LV:
  * V through md_sieve_lower (a value tested by many rules is made small
  * once). */
@@ -562,11 +566,12 @@ struct md_sieve_addrs {
 };
 
 struct md_sieve_field {
-	char name[64];   /* "" when unused */
-	const char *key; /* NAME as last asked for, when fixed */
-	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
-	char **v;        /* N values, in TEXT */
-	char **lv;       /* decoded ones: each through md_sieve_lower */
+	char name[64];        /* "" when unused */
+	const char *key;      /* NAME as last asked for, when fixed */
+	int decoded;          /* RFC 2047 decoded (header), or raw (address) */
+	char **v;             /* N values, in TEXT */
+	char **lv;            /* decoded ones: each through md_sieve_lower, */
+	uint64_t (*bytes)[2]; /* and the ASCII bytes in it (md_sieve_bytes) */
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
 	uint64_t gen; /* one more each time what it holds changes */
@@ -633,9 +638,10 @@ struct md_sieve_keep {
 	const struct md_sieve_script *script;
 	struct md_sieve_rule *rules; /* NULL: none made (variables) */
 	size_t nrules;
-	const char **keys;  /* the rules' keys, copied into TEXT */
-	const char **names; /* and the names they test, */
-	size_t *slot;       /* each one's among SLOTS: one a name (any case) */
+	const char **keys;     /* the rules' keys, copied into TEXT, */
+	uint64_t (*kbytes)[2]; /* their bytes made small, or none */
+	const char **names;    /* and the names they test, */
+	size_t *slot; /* each one's among SLOTS: one a name (any case) */
 	struct md_sieve_slot *slots;
 	char *text;
 };

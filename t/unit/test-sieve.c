@@ -571,7 +571,8 @@ captures(void **state)
 }
 
 /* The fast ways with a value made small (md_sieve_lower) give what the
- * plain ones give: :contains and :matches under both comparators, over
+ * plain ones give, and a value that holds a key has its bytes
+ * (md_sieve_bytes): :contains and :matches under both comparators, over
  * random strings of letters in both cases, the bytes beside 'A'..'Z'
  * and 'a'..'z', 8-bit bytes and wildcards. */
 static void
@@ -610,6 +611,17 @@ low_matches(void **state)
 		}
 		v[nv] = key[nk] = '\0';
 		md_sieve_lower(lv, v, nv + 1);
+		/* a value that holds the key has all its bytes made small */
+		if (md_sieve_contains(v, key, MD_CMP_CASEMAP)) {
+			uint64_t kb[2], vb[2];
+			char lk[8];
+
+			md_sieve_lower(lk, key, nk);
+			md_sieve_bytes(lk, nk, kb);
+			md_sieve_bytes(lv, nv, vb);
+			assert_int_equal(
+			    (kb[0] & ~vb[0]) | (kb[1] & ~vb[1]), 0);
+		}
 		for (int k = 0; k < 2; k++) {
 			int cmp = k ? MD_CMP_OCTET : MD_CMP_CASEMAP;
 
