@@ -57,6 +57,13 @@ addr_info(struct md_sieve_addrs *a, size_t off)
 	ai->at = at != NULL;
 	ai->local = at ? (size_t)(at - s) : ai->len;
 	ai->dot = (unsigned char)dot_atom(s, ai->local);
+	if (ai->len < 1024) { /* as md_addr_next gives them */
+		char low[1024];
+
+		md_sieve_lower(low, s, ai->len);
+		md_sieve_bytes(low, ai->len, ai->bytes);
+	} else /* all: nothing ruled out */
+		ai->bytes[0] = ai->bytes[1] = ~(uint64_t)0;
 	return 0;
 }
 

@@ -1336,10 +1336,13 @@ rule_addrs(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
 	char buf[1024];
 	const char *part;
 
+	/* every part is of the address's bytes, but :all quoting it */
 	for (size_t x = 0; x < a->n; x++)
 		if ((part = addr_part(a->buf + a->i[x].off, &a->i[x], r->part,
 		         buf, sizeof(buf))) &&
-		    rule_match(k, r, part, NULL, NULL))
+		    rule_match(k, r, part, NULL,
+		        r->part != MD_PART_ALL || a->i[x].dot ? a->i[x].bytes
+		                                              : NULL))
 			return 1;
 	/* a value with no address: compared whole by :all */
 	return a->n == 0 && *v != '\0' && r->part == MD_PART_ALL &&

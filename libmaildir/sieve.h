@@ -548,11 +548,12 @@ int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 
 /* One of them, read once for all the tests that look at its parts: its
  * place in BUF, its length, that of its local part (before its last '@',
- * else all of it), and whether that has an '@' after it and is a
- * dot-atom (RFC 5322 3.2.3: no quotes needed for :all). */
+ * else all of it), whether that has an '@' after it and is a dot-atom
+ * (RFC 5322 3.2.3: no quotes needed for :all), and its bytes. */
 struct md_sieve_addr {
 	size_t off, len, local;
 	unsigned char at, dot;
+	uint64_t bytes[2]; /* md_sieve_bytes of it made small */
 };
 
 /* The addresses of one value (md_addr_next's, those that are none left
