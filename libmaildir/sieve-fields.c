@@ -203,8 +203,8 @@ index_names(struct md_sieve_fields *c, const struct md_header *h)
 }
 
 /* The values of NAME into E: as md_header_field gives them, decoded by
- * md_decode_text (and made small too with LOWER) when D is not NULL,
- * else with their addresses; each cut to MD_SIEVE_VALUE. One pass over
+ * md_decode_text when D is not NULL, else with their addresses; each
+ * cut to MD_SIEVE_VALUE. One pass over
  * the fields (md_header_field looks from the first for each). Its own
  * function: only a miss pays for RAW. */
 static __attribute__((noinline)) int
@@ -238,24 +238,34 @@ fill(struct md_sieve_fields *c, struct md_sieve_field *e,
 		used += n + 1;
 		k++;
 	}
-	/* the text has its place now: the values' pointers into it; a
-	 * header test's made small once for all its rules */
-	if (d != NULL && c->lower)
-		md_sieve_lower(e->low, e->text, used);
+	/* the text has its place now: the values' pointers into it */
 	for (size_t j = 0; j < k; j++) {
 		e->v[j] = e->text + e->off[j];
-		e->lv[j] = d != NULL && c->lower ? e->low + e->off[j] : NULL;
-		if (e->lv[j] != NULL) /* its bytes, for the keys' */
-			md_sieve_bytes(e->lv[j],
-			    (j + 1 < k ? e->off[j + 1] : used) - e->off[j] - 1,
-			    e->bytes[j]);
+		e->lv[j] = NULL; /* md_sieve_field_lower's */
 	}
+	e->used = used;
+	e->lowered = 0;
 	e->n = k;
 	e->a = d == NULL ? e->abuf : NULL;
 	for (size_t j = 0; d == NULL && j < k; j++) /* addresses, once */
 		if (md_sieve_addrs(e->v[j], &e->abuf[j]) < 0)
 			return -1;
 	return 0;
+}
+
+void
+md_sieve_field_lower(struct md_sieve_field *e)
+{
+	if (e->lowered || !e->decoded)
+		return;
+	md_sieve_lower(e->low, e->text, e->used);
+	for (size_t j = 0; j < e->n; j++) {
+		e->lv[j] = e->low + e->off[j];
+		md_sieve_bytes(e->lv[j],
+		    (j + 1 < e->n ? e->off[j + 1] : e->used) - e->off[j] - 1,
+		    e->bytes[j]);
+	}
+	e->lowered = 1;
 }
 
 /* Is E the field NAME? */

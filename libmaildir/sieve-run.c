@@ -1360,17 +1360,18 @@ rule_test(struct runner *rn, const struct md_sieve_keep *k,
 		struct md_sieve_slot *sl = &k->slots[k->slot[r->names + i] / 2];
 
 		/* where that name's values were, while they still are */
-		if (sl->gen != 0 && rn->fields->e[sl->e].gen == sl->gen)
-			f = &rn->fields->e[sl->e];
-		else if (md_sieve_fields_get(rn->fields, rn->m->h,
-		             r->address ? NULL : rn->m->d,
-		             k->names[r->names + i], 1, &f) < 0)
-			return md_sieve_errf(
-			    rn->e, MD_SIEVE_SYSTEM, 0, 0, "out of memory");
-		else {
+		if (sl->gen == 0 || rn->fields->e[sl->e].gen != sl->gen) {
+			if (md_sieve_fields_get(rn->fields, rn->m->h,
+			        r->address ? NULL : rn->m->d,
+			        k->names[r->names + i], 1, &f) < 0)
+				return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0,
+				    0, "out of memory");
 			sl->e = (size_t)(f - rn->fields->e);
 			sl->gen = f->gen;
+			/* values made small for the many keys to come */
+			md_sieve_field_lower(&rn->fields->e[sl->e]);
 		}
+		f = &rn->fields->e[sl->e];
 		for (size_t j = 0; j < f->n; j++)
 			if (r->address ? rule_addrs(k, r, f->v[j], &f->a[j])
 			               : rule_match(k, r, f->v[j], f->lv[j],
@@ -1456,8 +1457,6 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	    (rn->fields = rn->own = calloc(1, sizeof(*rn->own))) == NULL)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	md_sieve_fields_reset(rn->fields);
-	/* values made small pay where many messages share the keys' */
-	rn->fields->lower = k != NULL;
 	rc = run_block(rn, s->cmds, s->ncmds, k && k->rules ? k : NULL);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);

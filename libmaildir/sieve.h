@@ -567,11 +567,11 @@ struct md_sieve_addrs {
 };
 
 struct md_sieve_field {
-	char name[64];        /* "" when unused */
-	const char *key;      /* NAME as last asked for, when fixed */
-	int decoded;          /* RFC 2047 decoded (header), or raw (address) */
-	char **v;             /* N values, in TEXT */
-	char **lv;            /* decoded ones: each through md_sieve_lower, */
+	char name[64];   /* "" when unused */
+	const char *key; /* NAME as last asked for, when fixed */
+	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
+	char **v;        /* N values, in TEXT */
+	char **lv;       /* decoded ones through md_sieve_lower (else NULL), */
 	uint64_t (*bytes)[2]; /* and the ASCII bytes in it (md_sieve_bytes) */
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
@@ -581,7 +581,8 @@ struct md_sieve_field {
 	 * may move, room for VCAP values and ACAP addresses (ABUF, A when
 	 * raw). */
 	char *text, *low;
-	size_t textcap, *off, vcap, acap;
+	size_t used, textcap, *off, vcap, acap;
+	int lowered; /* LV and BYTES made */
 	struct md_sieve_addrs *abuf;
 };
 
@@ -592,7 +593,6 @@ struct md_sieve_fields {
 	size_t used, next;
 	const char *key[MD_SIEVE_FIELDS];   /* each entry's KEY ... */
 	unsigned char dec[MD_SIEVE_FIELDS]; /* ... and DECODED, together */
-	int lower; /* decoded values made small too (LV) */
 	/* The message's fields by the first letter of their names: from
 	 * HEAD (1 + a field's index, 0: none) each to the next (CHAIN), made
 	 * at the first miss after a reset (INDEXED). */
@@ -613,6 +613,9 @@ int md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
 /* The addresses of VALUE into A (zeroed at first, its buffers reused,
  * the caller frees A->buf and A->i). -1/ENOMEM. */
 int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);
+/* E's decoded values made small (LV) with their bytes (BYTES), once:
+ * for the rules that compare many keys with them. */
+void md_sieve_field_lower(struct md_sieve_field *e);
 /* Forget the values kept (another message comes), not the memory. */
 void md_sieve_fields_reset(struct md_sieve_fields *c);
 void md_sieve_fields_free(struct md_sieve_fields *c);
