@@ -1296,7 +1296,7 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 
 /* V (LV made small, or NULL; VB the bytes of LV) against the keys of
  * R, as match() does without variables. */
-static int
+static inline __attribute__((always_inline)) int
 rule_match(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
     const char *v, const char *lv, const uint64_t *vb)
 {
