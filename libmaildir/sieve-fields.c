@@ -131,10 +131,10 @@ md_sieve_fields_free(struct md_sieve_fields *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Room in E for one more value (its offset, its addresses) and
- * MD_SIEVE_VALUE more bytes of text after the USED ones. -1/ENOMEM. */
+/* Room in E for one more value (its offset, its addresses) and NEED
+ * more bytes of text after the USED ones. -1/ENOMEM. */
 static int
-room(struct md_sieve_field *e, size_t k, size_t used)
+room(struct md_sieve_field *e, size_t k, size_t used, size_t need)
 {
 	if (k == e->vcap) {
 		size_t cap = e->vcap ? 2 * e->vcap : 4;
@@ -161,16 +161,18 @@ room(struct md_sieve_field *e, size_t k, size_t used)
 		e->abuf = a;
 		e->vcap = e->acap = cap;
 	}
-	if (e->textcap - used < MD_SIEVE_VALUE) {
-		char *t = realloc(e->text, used + MD_SIEVE_VALUE);
+	if (e->textcap - used < need) {
+		/* twice as much, for few reallocs over many messages */
+		size_t cap = 2 * (used + need) > 256 ? 2 * (used + need) : 256;
+		char *t = realloc(e->text, cap);
 
 		if (t == NULL)
 			return -1;
 		e->text = t;
-		if ((t = realloc(e->low, used + MD_SIEVE_VALUE)) == NULL)
+		if ((t = realloc(e->low, cap)) == NULL)
 			return -1;
 		e->low = t;
-		e->textcap = used + MD_SIEVE_VALUE;
+		e->textcap = cap;
 	}
 	return 0;
 }
@@ -211,7 +213,7 @@ static __attribute__((noinline)) int
 fill(struct md_sieve_fields *c, struct md_sieve_field *e,
     const struct md_header *h, struct md_decoder *d, const char *name)
 {
-	char raw[MD_SIEVE_VALUE];
+	char raw[MD_SIEVE_VALUE], text[MD_SIEVE_VALUE];
 	size_t len = strlen(name), k = 0, used = 0, n;
 
 	/* only the fields whose names begin as NAME does, in order */
@@ -225,16 +227,13 @@ fill(struct md_sieve_fields *c, struct md_sieve_field *e,
 		    ((fn[0] ^ name[0]) & ~0x20) != 0 ||
 		    strncasecmp(fn, name, len) != 0)
 			continue;
-		if (room(e, k, used) < 0)
+		n = md_header_value(h, i, raw, MD_SIEVE_VALUE);
+		if (d != NULL)
+			n = md_decode_text(d, raw, n, text, MD_SIEVE_VALUE);
+		if (room(e, k, used, n + 1) < 0)
 			return -1;
 		e->off[k] = used;
-		if (d != NULL) {
-			n = md_header_value(h, i, raw, MD_SIEVE_VALUE);
-			n = md_decode_text(
-			    d, raw, n, e->text + used, MD_SIEVE_VALUE);
-		} else
-			n = md_header_value(
-			    h, i, e->text + used, MD_SIEVE_VALUE);
+		memcpy(e->text + used, d != NULL ? text : raw, n + 1);
 		used += n + 1;
 		k++;
 	}
