@@ -1153,10 +1153,10 @@ plain(const struct md_sieve_node *c)
 	return plain_test(&c->tests[0]) ? &c->tests[0] : NULL;
 }
 
-void
-md_sieve_keep_free(struct md_sieve_keep *k)
+/* K's rules freed: none, made for no script. */
+static void
+forget_rules(struct md_sieve_keep *k)
 {
-	md_sieve_fields_free(&k->fields);
 	free(k->rules);
 	free(k->keys);
 	free(k->kbytes);
@@ -1172,6 +1172,13 @@ md_sieve_keep_free(struct md_sieve_keep *k)
 	k->slots = NULL;
 	k->text = NULL;
 	k->nrules = 0;
+}
+
+void
+md_sieve_keep_free(struct md_sieve_keep *k)
+{
+	md_sieve_fields_free(&k->fields);
+	forget_rules(k);
 }
 
 /* The name NAME of a rule, tested raw (ADDRESS) or decoded, as K's
@@ -1223,20 +1230,7 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 {
 	size_t nnames = 0, nkeys = 0, len = 0, at = 0, used = 0, nat = 0;
 
-	free(k->rules);
-	free(k->keys);
-	free(k->kbytes);
-	free(k->names);
-	free(k->slot);
-	free(k->slots);
-	free(k->text);
-	k->kbytes = NULL;
-	k->rules = NULL;
-	k->keys = k->names = NULL;
-	k->slot = NULL;
-	k->slots = NULL;
-	k->text = NULL;
-	k->nrules = 0;
+	forget_rules(k);
 	k->script = s;
 	if (s->caps & MD_CAP_VARIABLES)
 		return 0;
@@ -1259,7 +1253,7 @@ make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
 	if (k->rules == NULL || k->keys == NULL || k->kbytes == NULL ||
 	    k->names == NULL || k->slot == NULL || k->slots == NULL ||
 	    k->text == NULL) {
-		md_sieve_keep_free(k);
+		forget_rules(k);
 		return -1;
 	}
 	for (size_t i = 0; i < s->ncmds; i++) {
