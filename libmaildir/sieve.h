@@ -632,11 +632,12 @@ struct md_sieve_slot {
 };
 
 /* Kept by md_sieve_run for the next message: the header values' memory
- * (reset at each run), and the rules of SCRIPT (for as long as it lives;
- * another script made them again) in the order they run, each rule that
- * is a plain header or address test with the strings it compares, side
- * by side: a run over many messages reads them as one block instead of
- * from node to node through the script. */
+ * (reset at each run), and the rules of SCRIPT in the order they run,
+ * each rule that is a plain header or address test with the strings it
+ * compares, side by side: a run over many messages reads them as one
+ * block instead of from node to node through the script. Another script
+ * has them made again; one freed is known by its address no more, so a
+ * caller that frees SCRIPT frees K (md_sieve_keep_free) too. */
 struct md_sieve_keep {
 	struct md_sieve_fields fields;
 	const struct md_sieve_script *script;
