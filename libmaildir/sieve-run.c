@@ -1330,14 +1330,25 @@ rule_addrs(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
 	char buf[1024];
 	const char *part;
 
-	/* every part is of the address's bytes, but :all quoting it */
-	for (size_t x = 0; x < a->n; x++)
+	for (size_t x = 0; x < a->n; x++) {
+		/* every part is of the address's bytes, but :all quoting
+		 * it: no part to make when every key has a byte it has not */
+		const uint64_t *vb = r->part != MD_PART_ALL || a->i[x].dot
+		                         ? a->i[x].bytes
+		                         : NULL;
+		size_t i = 0;
+
+		while (vb != NULL && i < r->nkeys &&
+		       ((k->kbytes[r->keys + i][0] & ~vb[0]) |
+		           (k->kbytes[r->keys + i][1] & ~vb[1])) != 0)
+			i++;
+		if (i == r->nkeys)
+			continue;
 		if ((part = addr_part(a->buf + a->i[x].off, &a->i[x], r->part,
 		         buf, sizeof(buf))) &&
-		    rule_match(k, r, part, NULL,
-		        r->part != MD_PART_ALL || a->i[x].dot ? a->i[x].bytes
-		                                              : NULL))
+		    rule_match(k, r, part, NULL, vb))
 			return 1;
+	}
 	/* a value with no address: compared whole by :all */
 	return a->n == 0 && *v != '\0' && r->part == MD_PART_ALL &&
 	       rule_match(k, r, v, NULL, NULL);
