@@ -163,7 +163,12 @@ try(const char *path, const char *from, const char *to)
 	struct md_sieve_err e;
 	struct md_header h;
 	struct md_decoder d;
-	struct md_sieve_msg m = { .h = &h, .d = &d, .from = from, .to = to };
+	/* kept as -e keeps it, though for one message: what is tested
+	 * against sieve-test is the way -e runs */
+	struct md_sieve_keep keep = { 0 };
+	struct md_sieve_msg m = {
+		.h = &h, .d = &d, .from = from, .to = to, .keep = &keep
+	};
 	char *msg;
 	size_t len;
 	int rc = 0;
@@ -194,6 +199,7 @@ try(const char *path, const char *from, const char *to)
 	if (rc == 0)
 		md_sieve_free(&s);
 	md_sieve_result_free(&r);
+	md_sieve_keep_free(&keep);
 	md_header_free(&h);
 	md_decoder_free(&d);
 	free(msg);
@@ -212,6 +218,7 @@ struct refile {
 	struct md_quota_ledger quota;
 	struct md_header h;
 	struct md_decoder d;
+	struct md_sieve_keep keep; /* kept from message to message */
 };
 
 /* What the script does with the message at PATH of the maildir ROOT,
@@ -228,7 +235,8 @@ decide(struct refile *rf, const char *root, int dirfd, const char *path,
 		.d = &rf->d,
 		.root = root,
 		.path = path,
-		.size = MD_SIEVE_SIZE_FSTAT };
+		.size = MD_SIEVE_SIZE_FSTAT,
+		.keep = &rf->keep };
 	struct md_sieve_err e;
 	int rc;
 
@@ -415,8 +423,15 @@ refile_maildir(struct refile *rf, const char *dir)
 		plen = plen < sizeof(path) ? plen : sizeof(path) - 1;
 		while ((de = readdir(d)) != NULL)
 			if (de->d_name[0] != '.') {
-				strlcpy(path + plen, de->d_name,
-				    sizeof(path) - plen);
+				/* its length known: strlcpy(3) went a byte
+				 * at a time */
+				size_t nl = strlen(de->d_name);
+
+				nl = nl < sizeof(path) - plen
+				         ? nl
+				         : sizeof(path) - plen - 1;
+				memcpy(path + plen, de->d_name, nl);
+				path[plen + nl] = '\0';
 				add_name(&names, &n, path);
 			}
 		closedir(d);
@@ -512,6 +527,7 @@ refile(const char *script, int dry, int eol, int argc, char **argv)
 	md_quota_ledger_free(&rf.quota);
 	md_header_free(&rf.h);
 	md_decoder_free(&rf.d);
+	md_sieve_keep_free(&rf.keep);
 	md_sieve_free(&rf.s);
 	if (fflush(stdout) != 0)
 		err(1, "stdout");

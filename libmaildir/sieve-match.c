@@ -10,6 +10,13 @@
 
 #include "internal.h"
 
+/* C as a small letter when it is an ASCII capital. */
+static unsigned char
+lower(char c)
+{
+	return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
 static int
 fold(int c, int cmp)
 {
@@ -104,7 +111,71 @@ contains(const char *v, const char *key, size_t n, int cmp)
 int
 md_sieve_contains(const char *v, const char *key, int cmp)
 {
+	/* byte for byte (only i;ascii-casemap folds): strstr(3) is that */
+	if (cmp != MD_CMP_CASEMAP)
+		return strstr(v, key) != NULL;
 	return contains(v, key, strlen(key), cmp);
+}
+
+void
+md_sieve_lower(char *out, const char *v, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	size_t i = 0;
+
+	/* eight at a time: a byte's high bit tells "ASCII, 'A' to 'Z'",
+	 * and a capital gains 0x20 (bit 5) */
+	for (; n - i >= 8; i += 8) {
+		uint64_t x, seven, ge_a, gt_z;
+
+		memcpy(&x, v + i, 8);
+		seven = x & ~high;
+		ge_a = seven + (0x80 - 'A') * ones;
+		gt_z = seven + (0x7f - 'Z') * ones;
+		x |= ((ge_a ^ gt_z) & ~x & high) >> 2;
+		memcpy(out + i, &x, 8);
+	}
+	for (; i < n; i++)
+		out[i] = (char)lower(v[i]);
+}
+
+void
+md_sieve_bytes(const char *s, size_t n, uint64_t m[2])
+{
+	m[0] = m[1] = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 128)
+			m[c >> 6] |= (uint64_t)1 << (c & 63);
+	}
+}
+
+/* contains() under i;ascii-casemap, LV made small already: only the key
+ * is made small, a byte at a time as it is compared. */
+static int
+contains_low(const char *lv, const char *key, size_t n)
+{
+	if (n == 0)
+		return 1;
+	for (const char *p = strchr(lv, lower(key[0])); p != NULL;
+	     p = strchr(p + 1, lower(key[0]))) {
+		size_t i = 1;
+
+		while (i < n && (unsigned char)p[i] == lower(key[i]))
+			i++;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+int
+md_sieve_contains_low(const char *v, const char *lv, const char *key, int cmp)
+{
+	if (cmp == MD_CMP_CASEMAP)
+		return contains_low(lv, key, strlen(key));
+	return md_sieve_contains(v, key, cmp);
 }
 
 /* One character of V: a whole UTF-8 sequence where there is one. (No
@@ -149,6 +220,18 @@ starred(const char *pat, const char *v, int cmp)
 	if (n < 2 || pat[n - 1] != '*' || strcspn(pat + 1, "*?\\") != n - 2)
 		return -1;
 	return contains(v, pat + 1, n - 2, cmp);
+}
+
+int
+md_sieve_glob_low(const char *pat, const char *v, const char *lv, int cmp)
+{
+	size_t n;
+
+	/* "*text*", as starred() reads it */
+	if (cmp == MD_CMP_CASEMAP && pat[0] == '*' && (n = strlen(pat)) >= 2 &&
+	    pat[n - 1] == '*' && strcspn(pat + 1, "*?\\") == n - 2)
+		return contains_low(lv, pat + 1, n - 2);
+	return md_sieve_glob(pat, v, cmp);
 }
 
 int

@@ -36,9 +36,10 @@ struct runner {
 	unsigned char ran[MD_SIEVE_INCLUDES];
 	struct md_sieve_body body; /* read at the first body test */
 	int keep_matches;          /* a body test leaves ${1}... as they were */
-	struct md_sieve_fields fields; /* header values, once a run */
-	unsigned ticks;                /* tests and commands run */
-	uint64_t size;                 /* the message's, once known */
+	/* header values, once a run: the caller's, else OWN */
+	struct md_sieve_fields *fields, *own;
+	unsigned ticks; /* tests and commands run */
+	uint64_t size;  /* the message's, once known */
 };
 
 /* S with its variables expanded (RFC 5229); NULL, with E, on failure. */
@@ -62,14 +63,17 @@ set_matches(struct runner *rn, const char *v, const size_t (*cap)[2], size_t n)
 	return 1;
 }
 
+/* LV: V made small (md_sieve_lower), or NULL. */
 static int
-glob_match(struct runner *rn, const char *v, const char *key, int cmp)
+glob_match(
+    struct runner *rn, const char *v, const char *lv, const char *key, int cmp)
 {
 	size_t cap[MD_SIEVE_MATCHVARS][2], n;
 	int rc;
 
 	/* The table of the captures only once the walk says it matches. */
-	if (!md_sieve_glob(key, v, cmp))
+	if (!(lv ? md_sieve_glob_low(key, v, lv, cmp)
+	         : md_sieve_glob(key, v, cmp)))
 		return 0;
 	if (!rn->variables || rn->keep_matches)
 		return 1;
@@ -109,10 +113,11 @@ regex_match(struct runner *rn, const char *v, const char *key, int cmp)
 	return set_matches(rn, v, (const size_t(*)[2])cap, n);
 }
 
-/* Does V match KEY by SP's match type and comparator? -1 on error. */
+/* Does V match KEY by SP's match type and comparator? -1 on error. LV:
+ * V made small (md_sieve_lower) when a field's value, else NULL. */
 static int
 match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
-    const char *key)
+    const char *lv, const char *key)
 {
 	if ((key = xs(rn, key)) == NULL)
 		return -1;
@@ -120,9 +125,10 @@ match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
 	case MD_MATCH_IS:
 		return md_sieve_order(v, key, sp->comparator) == 0;
 	case MD_MATCH_CONTAINS:
-		return md_sieve_contains(v, key, sp->comparator);
+		return lv ? md_sieve_contains_low(v, lv, key, sp->comparator)
+		          : md_sieve_contains(v, key, sp->comparator);
 	case MD_MATCH_MATCHES:
-		return glob_match(rn, v, key, sp->comparator);
+		return glob_match(rn, v, lv, key, sp->comparator);
 	case MD_MATCH_REGEX:
 		return regex_match(rn, v, key, sp->comparator);
 	default:
@@ -131,18 +137,26 @@ match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
 	}
 }
 
-/* V against any of SP's keys (its last positional argument). */
+/* V (LV made small, or NULL) against any of SP's keys (its last
+ * positional argument). */
 static int
-match_keys(struct runner *rn, const struct md_sieve_spec *sp,
-    const struct md_sieve_arg *keys, const char *v)
+match_lv(struct runner *rn, const struct md_sieve_spec *sp,
+    const struct md_sieve_arg *keys, const char *v, const char *lv)
 {
 	for (size_t i = 0; i < keys->n; i++) {
-		int rc = match(rn, sp, v, keys->s[i]);
+		int rc = match(rn, sp, v, lv, keys->s[i]);
 
 		if (rc != 0)
 			return rc;
 	}
 	return 0;
+}
+
+static int
+match_keys(struct runner *rn, const struct md_sieve_spec *sp,
+    const struct md_sieve_arg *keys, const char *v)
+{
+	return match_lv(rn, sp, keys, v, NULL);
 }
 
 /* ---- the values a test looks at ---- */
@@ -156,31 +170,15 @@ copy_part(const char *s, size_t n, char *out, size_t size)
 	return out;
 }
 
-/* Can the local part S (N bytes) stand unquoted: a dot-atom? */
-static int
-dot_atom(const char *s, size_t n)
-{
-	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		        (s[i] >= 'A' && s[i] <= 'Z') ||
-		        (s[i] >= '0' && s[i] <= '9') ||
-		        (s[i] != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", s[i])) ||
-		        (s[i] == '.' && s[i + 1] != '.')))
-			return 0;
-	return 1;
-}
-
 /* :all, the address as written in a header: a local part (LOCAL bytes)
- * that is no dot-atom quoted again, as Pigeonhole gives it; ADDR itself
- * when it stays as it is. */
+ * that is no dot-atom (DOT) quoted again, as Pigeonhole gives it; ADDR
+ * itself when it stays as it is. */
 static const char *
-all_part(const char *addr, size_t local, char *out, size_t size)
+all_part(const char *addr, size_t local, int dot, char *out, size_t size)
 {
 	size_t n = 0;
 
-	if (dot_atom(addr, local) || size < 3)
+	if (dot || size < 3)
 		return addr;
 	out[n++] = '"';
 	for (size_t i = 0; i < local && n + 3 < size; i++) {
@@ -193,18 +191,19 @@ all_part(const char *addr, size_t local, char *out, size_t size)
 	return out;
 }
 
-/* The address part PART of ADDR ("local@domain", shorter than SIZE):
- * in ADDR where it ends there, else made in OUT; NULL when it has none
- * (a detail without a separator). */
+/* The address part PART of ADDR ("local@domain", shorter than SIZE; read
+ * as AI says): in ADDR where it ends there, else made in OUT; NULL when
+ * it has none (a detail without a separator). */
 static const char *
-addr_part(const char *addr, int part, char *out, size_t size)
+addr_part(const char *addr, const struct md_sieve_addr *ai, int part, char *out,
+    size_t size)
 {
-	const char *at = strrchr(addr, '@'), *plus;
-	size_t local = at ? (size_t)(at - addr) : strlen(addr);
+	size_t local = ai->local;
+	const char *plus;
 
 	switch (part) {
 	case MD_PART_DOMAIN:
-		return at ? at + 1 : NULL;
+		return ai->at ? addr + local + 1 : NULL;
 	case MD_PART_LOCAL:
 		return copy_part(addr, local, out, size);
 	case MD_PART_USER:
@@ -217,7 +216,7 @@ addr_part(const char *addr, int part, char *out, size_t size)
 		return copy_part(
 		    plus + 1, local - (size_t)(plus + 1 - addr), out, size);
 	default:
-		return all_part(addr, local, out, size);
+		return all_part(addr, local, ai->dot, out, size);
 	}
 }
 
@@ -227,13 +226,13 @@ typedef int (*visit_fn)(
 
 static int
 visit_match(struct runner *rn, const struct md_sieve_spec *sp, const char *v,
-    size_t *count)
+    const char *lv, size_t *count)
 {
 	if (sp->match == MD_MATCH_COUNT) {
 		(*count)++;
 		return 0;
 	}
-	return match_keys(rn, sp, sp->pos[1], v);
+	return match_lv(rn, sp, sp->pos[1], v, lv);
 }
 
 /* RFC 5231's :count: the number of values seen (visit_match counted
@@ -258,19 +257,20 @@ visit_addrs(struct runner *rn, const struct md_sieve_spec *sp,
     const char *value, const struct md_sieve_addrs *a, size_t *count)
 {
 	char buf[1024];
-	const char *addr = a->buf, *part;
+	const char *part;
 	int rc;
 
-	for (size_t i = 0; i < a->n; i++, addr += strlen(addr) + 1)
-		if ((part = addr_part(addr, sp->part, buf, sizeof(buf))) &&
-		    (rc = visit_match(rn, sp, part, count)) != 0)
+	for (size_t i = 0; i < a->n; i++)
+		if ((part = addr_part(a->buf + a->i[i].off, &a->i[i], sp->part,
+		         buf, sizeof(buf))) &&
+		    (rc = visit_match(rn, sp, part, NULL, count)) != 0)
 			return rc;
 	if (a->n > 0 || *value == '\0')
 		return 0;
 	if (sp->match == MD_MATCH_COUNT)
 		(*count)++;
 	else if (sp->part == MD_PART_ALL)
-		return visit_match(rn, sp, value, count);
+		return visit_match(rn, sp, value, NULL, count);
 	return 0;
 }
 
@@ -318,7 +318,7 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 
 		if (name == NULL)
 			return -1;
-		if (md_sieve_fields_get(&rn->fields, rn->m->h,
+		if (md_sieve_fields_get(rn->fields, rn->m->h,
 		        address ? NULL : rn->m->d, name, name == names->s[i],
 		        &f) < 0)
 			return md_sieve_errf(
@@ -328,7 +328,8 @@ test_header(struct runner *rn, const struct md_sieve_spec *sp, int address)
 				continue;
 			rc = address ? visit_addrs(
 			                   rn, sp, f->v[k], &f->a[k], &count)
-			             : visit_match(rn, sp, f->v[k], &count);
+			             : visit_match(
+			                   rn, sp, f->v[k], f->lv[k], &count);
 			if (rc != 0)
 				return rc;
 		}
@@ -410,18 +411,20 @@ test_envelope(struct runner *rn, const struct md_sieve_spec *sp)
 			continue;
 		if (*v == '\0') /* the null sender: "" for :all alone */
 			rc = sp->part == MD_PART_ALL
-			         ? visit_match(rn, sp, "", &count)
+			         ? visit_match(rn, sp, "", NULL, &count)
 			         : 0;
 		else {
 			struct md_sieve_addrs a = { 0 };
 
 			if (md_sieve_addrs(v, &a) < 0) {
 				free(a.buf);
+				free(a.i);
 				return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0,
 				    0, "out of memory");
 			}
 			rc = visit_addrs(rn, sp, v, &a, &count);
 			free(a.buf);
+			free(a.i);
 		}
 		if (rc != 0)
 			return rc;
@@ -901,8 +904,8 @@ test(struct runner *rn, const struct md_sieve_node *t)
 	}
 }
 
-static int run_block(
-    struct runner *rn, const struct md_sieve_node *v, size_t n);
+static int run_block(struct runner *rn, const struct md_sieve_node *v, size_t n,
+    const struct md_sieve_keep *k);
 
 /* vacation (RFC 5230): once a run, its strings expanded, the rest of
  * it sieve-send.c's. */
@@ -991,7 +994,7 @@ run_include(struct runner *rn, const struct md_sieve_node *c)
 	rn->file = path;
 	rn->variables = (inc->caps & MD_CAP_VARIABLES) != 0;
 	if (rc == 0)
-		rc = run_block(rn, inc->cmds, inc->ncmds);
+		rc = run_block(rn, inc->cmds, inc->ncmds, NULL);
 	rn->returned = 0;
 	if (rc == 0 && md_sieve_globals_copy(inc, &rn->vars, &rn->globals) < 0)
 		rc = -2;
@@ -1113,25 +1116,302 @@ failed(struct runner *rn, const struct md_sieve_node *c)
 	return -1;
 }
 
-/* if, elsif, else: the first whose test holds runs its block. */
+/* ---- the rules md_sieve_keep holds ---- */
+
+/* A command of the script run first, as run_block reads it: its id, and
+ * when it is an if or elsif whose test is a plain header or address
+ * test (no :index, :count, :value or :regex, no variables in the script,
+ * a comparator of those two), that test: its NAMES (the script's own
+ * strings, that find the values kept by their address) and KEYS (copied),
+ * read here instead of in the nodes. */
+struct md_sieve_rule {
+	const struct md_sieve_node *c;
+	unsigned char id, plain, address, match, cmp, part;
+	size_t names, nnames, keys, nkeys; /* from these of K's */
+};
+
+/* Is the test T one a rule can hold? */
 static int
-run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
+plain_test(const struct md_sieve_node *t)
+{
+	const struct md_sieve_spec *sp = &t->spec;
+
+	return (sp->id == MD_SV_HEADER || sp->id == MD_SV_ADDRESS) &&
+	       sp->index == 0 &&
+	       (sp->match == MD_MATCH_IS || sp->match == MD_MATCH_CONTAINS ||
+	           sp->match == MD_MATCH_MATCHES) &&
+	       (sp->comparator == MD_CMP_CASEMAP ||
+	           sp->comparator == MD_CMP_OCTET);
+}
+
+/* The test of C, when a rule can hold it; else NULL. */
+static const struct md_sieve_node *
+plain(const struct md_sieve_node *c)
+{
+	if (c->spec.id != MD_SV_IF && c->spec.id != MD_SV_ELSIF)
+		return NULL;
+	return plain_test(&c->tests[0]) ? &c->tests[0] : NULL;
+}
+
+/* K's rules freed: none, made for no script. */
+static void
+forget_rules(struct md_sieve_keep *k)
+{
+	free(k->rules);
+	free(k->keys);
+	free(k->kbytes);
+	free(k->names);
+	free(k->slot);
+	free(k->slots);
+	free(k->text);
+	k->kbytes = NULL;
+	k->script = NULL;
+	k->rules = NULL;
+	k->keys = k->names = NULL;
+	k->slot = NULL;
+	k->slots = NULL;
+	k->text = NULL;
+	k->nrules = 0;
+}
+
+void
+md_sieve_keep_free(struct md_sieve_keep *k)
+{
+	md_sieve_fields_free(&k->fields);
+	forget_rules(k);
+}
+
+/* The name NAME of a rule, tested raw (ADDRESS) or decoded, as K's
+ * name AT: its slot that of the same name before it, tested the same
+ * way, or its own. (K's names before AT have theirs.) */
+static void
+add_name(struct md_sieve_keep *k, size_t at, const char *name, int address)
+{
+	size_t i = 0;
+
+	for (; i < at; i++)
+		if (strcasecmp(k->names[i], name) == 0 &&
+		    (k->slot[i] & 1) == (size_t)address)
+			break;
+	k->names[at] = name;
+	/* the slot's number times two, its kind in the low bit */
+	k->slot[at] = i < at ? k->slot[i] : 2 * at + (size_t)address;
+}
+
+/* The bytes (md_sieve_bytes) made small that a value made small must
+ * have for R to hold with the key KEY of N bytes: those of the key for
+ * :is and :contains, of its text for a :matches "*text*"; none (M zero,
+ * which rules out nothing) for the other comparator and patterns. */
+static void
+key_bytes(
+    const struct md_sieve_rule *r, const char *key, size_t n, uint64_t m[2])
+{
+	char low[256];
+
+	m[0] = m[1] = 0;
+	if (r->cmp != MD_CMP_CASEMAP || n >= sizeof(low))
+		return;
+	if (r->match == MD_MATCH_MATCHES) {
+		if (n < 2 || key[0] != '*' || key[n - 1] != '*' ||
+		    strcspn(key + 1, "*?\\") != n - 2)
+			return;
+		key++;
+		n -= 2;
+	}
+	md_sieve_lower(low, key, n);
+	md_sieve_bytes(low, n, m);
+}
+
+/* K's rules for S: made once (their keys counted, then copied). None for
+ * a script with variables, whose strings change from run to run.
+ * -1/ENOMEM. */
+static int
+make_rules(struct md_sieve_keep *k, const struct md_sieve_script *s)
+{
+	size_t nnames = 0, nkeys = 0, len = 0, at = 0, used = 0, nat = 0;
+
+	forget_rules(k);
+	k->script = s;
+	if (s->caps & MD_CAP_VARIABLES)
+		return 0;
+	for (size_t i = 0; i < s->ncmds; i++) {
+		const struct md_sieve_node *t = plain(&s->cmds[i]);
+
+		for (size_t j = 0; t && j < t->spec.pos[1]->n; j++) {
+			nkeys++;
+			len += t->spec.pos[1]->len[j] + 1;
+		}
+		nnames += t ? t->spec.pos[0]->n : 0;
+	}
+	k->rules = calloc(s->ncmds ? s->ncmds : 1, sizeof(*k->rules));
+	k->keys = calloc(nkeys ? nkeys : 1, sizeof(*k->keys));
+	k->kbytes = calloc(nkeys ? nkeys : 1, sizeof(*k->kbytes));
+	k->names = calloc(nnames ? nnames : 1, sizeof(*k->names));
+	k->slot = calloc(nnames ? nnames : 1, sizeof(*k->slot));
+	k->slots = calloc(nnames ? nnames : 1, sizeof(*k->slots));
+	k->text = malloc(len ? len : 1);
+	if (k->rules == NULL || k->keys == NULL || k->kbytes == NULL ||
+	    k->names == NULL || k->slot == NULL || k->slots == NULL ||
+	    k->text == NULL) {
+		forget_rules(k);
+		return -1;
+	}
+	for (size_t i = 0; i < s->ncmds; i++) {
+		struct md_sieve_rule *r = &k->rules[i];
+		const struct md_sieve_node *t = plain(&s->cmds[i]);
+		const struct md_sieve_arg *keys;
+
+		r->c = &s->cmds[i];
+		r->id = r->c->spec.id;
+		if (t == NULL)
+			continue;
+		keys = t->spec.pos[1];
+		r->plain = 1;
+		r->address = t->spec.id == MD_SV_ADDRESS;
+		r->match = t->spec.match;
+		r->cmp = t->spec.comparator;
+		r->part = t->spec.part;
+		r->names = nat;
+		r->nnames = t->spec.pos[0]->n;
+		for (size_t j = 0; j < r->nnames; j++)
+			add_name(k, nat++, t->spec.pos[0]->s[j], r->address);
+		r->keys = at;
+		r->nkeys = keys->n;
+		for (size_t j = 0; j < keys->n; j++) {
+			key_bytes(r, keys->s[j], keys->len[j], k->kbytes[at]);
+			k->keys[at++] = k->text + used;
+			memcpy(k->text + used, keys->s[j], keys->len[j] + 1);
+			used += keys->len[j] + 1;
+		}
+	}
+	k->nrules = s->ncmds;
+	return 0;
+}
+
+/* V (LV made small, or NULL; VB the bytes of LV) against the keys of
+ * R, as match() does without variables. */
+static inline __attribute__((always_inline)) int
+rule_match(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
+    const char *v, const char *lv, const uint64_t *vb)
+{
+	for (size_t i = 0; i < r->nkeys; i++) {
+		const char *key = k->keys[r->keys + i];
+		const uint64_t *kb = k->kbytes[r->keys + i];
+		int rc;
+
+		/* a byte of the key that the value has not: no match */
+		if (vb != NULL && ((kb[0] & ~vb[0]) | (kb[1] & ~vb[1])) != 0)
+			continue;
+		switch (r->match) {
+		case MD_MATCH_IS:
+			rc = md_sieve_order(v, key, r->cmp) == 0;
+			break;
+		case MD_MATCH_CONTAINS:
+			rc = lv ? md_sieve_contains_low(v, lv, key, r->cmp)
+			        : md_sieve_contains(v, key, r->cmp);
+			break;
+		default: /* MD_MATCH_MATCHES */
+			rc = lv ? md_sieve_glob_low(key, v, lv, r->cmp)
+			        : md_sieve_glob(key, v, r->cmp);
+		}
+		if (rc)
+			return 1;
+	}
+	return 0;
+}
+
+/* The addresses of the value V (its addresses A) by R's part against
+ * R's keys, as visit_addrs does. Apart from rule_test: only an address
+ * rule pays for BUF. */
+static __attribute__((noinline)) int
+rule_addrs(const struct md_sieve_keep *k, const struct md_sieve_rule *r,
+    const char *v, const struct md_sieve_addrs *a)
+{
+	char buf[1024];
+	const char *part;
+
+	for (size_t x = 0; x < a->n; x++) {
+		/* every part is of the address's bytes, but :all quoting
+		 * it: no part to make when every key has a byte it has not */
+		const uint64_t *vb = r->part != MD_PART_ALL || a->i[x].dot
+		                         ? a->i[x].bytes
+		                         : NULL;
+		size_t i = 0;
+
+		while (vb != NULL && i < r->nkeys &&
+		       ((k->kbytes[r->keys + i][0] & ~vb[0]) |
+		           (k->kbytes[r->keys + i][1] & ~vb[1])) != 0)
+			i++;
+		if (i == r->nkeys)
+			continue;
+		if ((part = addr_part(a->buf + a->i[x].off, &a->i[x], r->part,
+		         buf, sizeof(buf))) &&
+		    rule_match(k, r, part, NULL, vb))
+			return 1;
+	}
+	/* a value with no address: compared whole by :all */
+	return a->n == 0 && *v != '\0' && r->part == MD_PART_ALL &&
+	       rule_match(k, r, v, NULL, NULL);
+}
+
+/* The test of R, as test_header does it. */
+static int
+rule_test(struct runner *rn, const struct md_sieve_keep *k,
+    const struct md_sieve_rule *r)
+{
+	const struct md_sieve_field *f;
+
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct md_sieve_slot *sl = &k->slots[k->slot[r->names + i] / 2];
+
+		/* where that name's values were, while they still are */
+		if (sl->gen == 0 || rn->fields->e[sl->e].gen != sl->gen) {
+			if (md_sieve_fields_get(rn->fields, rn->m->h,
+			        r->address ? NULL : rn->m->d,
+			        k->names[r->names + i], 1, &f) < 0)
+				return md_sieve_errf(rn->e, MD_SIEVE_SYSTEM, 0,
+				    0, "out of memory");
+			sl->e = (size_t)(f - rn->fields->e);
+			sl->gen = f->gen;
+			/* values made small for the many keys to come */
+			md_sieve_field_lower(&rn->fields->e[sl->e]);
+		}
+		f = &rn->fields->e[sl->e];
+		for (size_t j = 0; j < f->n; j++)
+			if (r->address ? rule_addrs(k, r, f->v[j], &f->a[j])
+			               : rule_match(k, r, f->v[j], f->lv[j],
+			                     f->lv[j] ? f->bytes[j] : NULL))
+				return 1;
+	}
+	return 0;
+}
+
+/* if, elsif, else: the first whose test holds runs its block. The
+ * commands V, N of them, or K's rules when K is not NULL. */
+static int
+run_block(struct runner *rn, const struct md_sieve_node *v, size_t n,
+    const struct md_sieve_keep *k)
 {
 	int taken = 0, rc;
 
+	if (k != NULL)
+		n = k->nrules;
 	for (size_t i = 0; i < n && !rn->stopped && !rn->returned; i++) {
-		const struct md_sieve_node *c = &v[i];
+		const struct md_sieve_rule *r = k ? &k->rules[i] : NULL;
+		const struct md_sieve_node *c = r ? r->c : &v[i];
+		int id = r ? r->id : c->spec.id;
 
 		if (in_time(rn, c) < 0)
 			return -1;
-		switch (c->spec.id) {
+		switch (id) {
 		case MD_SV_IF:
 			taken = 0;
 			/* FALLTHROUGH */
 		case MD_SV_ELSIF:
 			if (taken)
 				continue;
-			rc = test(rn, &c->tests[0]);
+			rc = r && r->plain ? rule_test(rn, k, r)
+			                   : test(rn, &c->tests[0]);
 			if (rn->vars.narena > 0)
 				md_sieve_vars_reset(&rn->vars);
 			if (rc < 0)
@@ -1140,10 +1420,10 @@ run_block(struct runner *rn, const struct md_sieve_node *v, size_t n)
 				continue;
 			/* FALLTHROUGH */
 		case MD_SV_ELSE:
-			if (c->spec.id == MD_SV_ELSE && taken)
+			if (id == MD_SV_ELSE && taken)
 				continue;
 			taken = 1;
-			if (run_block(rn, c->block, c->nblock) < 0)
+			if (run_block(rn, c->block, c->nblock, NULL) < 0)
 				return -1;
 			continue;
 		default:
@@ -1161,10 +1441,13 @@ int
 md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
     struct md_sieve_result *r, struct md_sieve_err *e)
 {
-	struct runner *rn = calloc(1, sizeof(*rn));
+	/* on the stack: a calloc(3) of it had malloc put its small free
+	 * chunks together again at each message */
+	struct runner run = { 0 }, *rn = &run;
+	struct md_sieve_keep *k = m->keep;
 	int rc;
 
-	if (rn == NULL)
+	if (k != NULL && k->script != s && make_rules(k, s) < 0)
 		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
 	rn->m = m;
 	rn->r = r;
@@ -1175,7 +1458,11 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	rn->size = m->size;
 	rn->now = m->now ? m->now : (int64_t)time(NULL);
 	rn->top = rn->script = s;
-	rc = run_block(rn, s->cmds, s->ncmds);
+	if ((rn->fields = k ? &k->fields : NULL) == NULL &&
+	    (rn->fields = rn->own = calloc(1, sizeof(*rn->own))) == NULL)
+		return md_sieve_errf(e, MD_SIEVE_SYSTEM, 0, 0, "no memory");
+	md_sieve_fields_reset(rn->fields);
+	rc = run_block(rn, s->cmds, s->ncmds, k && k->rules ? k : NULL);
 	if (rc == 0 && rn->keep) {
 		rc = add_action(rn, MD_ACT_KEEP, NULL, rn->flags, 0);
 		if (rc == 0 && r->a[r->n - 1].kind == MD_ACT_KEEP &&
@@ -1184,10 +1471,11 @@ md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 	}
 	free(rn->flags);
 	md_sieve_body_free(&rn->body);
-	md_sieve_fields_free(&rn->fields);
+	if (rn->own != NULL)
+		md_sieve_fields_free(rn->own);
+	free(rn->own);
 	md_sieve_vars_free(&rn->vars);
 	md_sieve_vars_free(&rn->globals);
-	free(rn);
 	return rc;
 }
 

@@ -359,6 +359,19 @@ int md_sieve_contains(const char *v, const char *key, int cmp);
 /* :matches: does V match PAT ('*' any run, '?' one UTF-8 character, '\'
  * quotes the next)? */
 int md_sieve_glob(const char *pat, const char *v, int cmp);
+/* The N bytes at V into OUT, ASCII capitals made small (NULs and 8-bit
+ * bytes as they are). */
+void md_sieve_lower(char *out, const char *v, size_t n);
+/* The ASCII bytes of the N at S as bits of M, byte B as bit B % 64 of
+ * M[B / 64]: a text whose bits some of a key's are not in holds no copy
+ * of the key. */
+void md_sieve_bytes(const char *s, size_t n, uint64_t m[2]);
+/* md_sieve_contains and md_sieve_glob, the same answers, given also LV:
+ * V through md_sieve_lower (a value tested by many rules is made small
+ * once). */
+int md_sieve_contains_low(
+    const char *v, const char *lv, const char *key, int cmp);
+int md_sieve_glob_low(const char *pat, const char *v, const char *lv, int cmp);
 /* md_sieve_glob, and when it matches (1) the match variables: CAP[0] all
  * of V, then each wildcard's [start, end) in V, each taking as little as
  * will do (RFC 5229 3.2), up to NCAP, their number in *N. 0 when it does
@@ -518,6 +531,10 @@ struct md_sieve_msg {
 	/* The moment of currentdate and of the records, seconds since the
 	 * epoch; 0: the clock's (time(2)) when the run begins. */
 	int64_t now;
+	/* What a caller that runs one script over many messages keeps from
+	 * run to run (zeroed at first, md_sieve_keep_free at the end); NULL:
+	 * nothing kept. */
+	struct md_sieve_keep *keep;
 };
 
 void md_sieve_result_free(struct md_sieve_result *r);
@@ -534,27 +551,62 @@ int md_sieve_run(const struct md_sieve_script *s, const struct md_sieve_msg *m,
 
 /* ---- sieve-fields.c: header values, found and decoded once a run ---- */
 
-#define MD_SIEVE_FIELDS 8 /* field names whose values a run keeps */
+#define MD_SIEVE_FIELDS 8   /* field names whose values a run keeps */
+#define MD_SIEVE_BUCKETS 32 /* a power of two: first letters of names */
+
+/* One of them, read once for all the tests that look at its parts: its
+ * place in BUF, its length, that of its local part (before its last '@',
+ * else all of it), whether that has an '@' after it and is a dot-atom
+ * (RFC 5322 3.2.3: no quotes needed for :all), and its bytes. */
+struct md_sieve_addr {
+	size_t off, len, local;
+	unsigned char at, dot;
+	uint64_t bytes[2]; /* md_sieve_bytes of it made small */
+};
 
 /* The addresses of one value (md_addr_next's, those that are none left
- * out): N strings one after the other in BUF. */
+ * out): N strings one after the other in BUF, each also in I (room for
+ * ICAP). */
 struct md_sieve_addrs {
 	char *buf;
 	size_t cap, n;
+	struct md_sieve_addr *i;
+	size_t icap;
 };
 
 struct md_sieve_field {
 	char name[64];   /* "" when unused */
 	const char *key; /* NAME as last asked for, when fixed */
 	int decoded;     /* RFC 2047 decoded (header), or raw (address) */
-	char **v;
+	char **v;        /* N values, in TEXT */
+	char **lv;       /* decoded ones through md_sieve_lower (else NULL), */
+	uint64_t (*bytes)[2]; /* and the ASCII bytes in it (md_sieve_bytes) */
 	struct md_sieve_addrs *a; /* raw ones: each value's addresses */
 	size_t n;
+	uint64_t gen; /* one more each time what it holds changes */
+	/* The memory, kept for the next field: the values one after the
+	 * other (and made small in LOW, decoded), their offsets while TEXT
+	 * may move, room for VCAP values and ACAP addresses (ABUF, A when
+	 * raw). */
+	char *text, *low;
+	size_t used, textcap, *off, vcap, acap;
+	int lowered; /* LV and BYTES made */
+	struct md_sieve_addrs *abuf;
 };
 
+/* Zeroed at first; md_sieve_fields_reset between messages keeps its
+ * memory, md_sieve_fields_free frees it. */
 struct md_sieve_fields {
 	struct md_sieve_field e[MD_SIEVE_FIELDS];
-	size_t used, next, last;
+	size_t used, next;
+	const char *key[MD_SIEVE_FIELDS];   /* each entry's KEY ... */
+	unsigned char dec[MD_SIEVE_FIELDS]; /* ... and DECODED, together */
+	/* The message's fields by the first letter of their names: from
+	 * HEAD (1 + a field's index, 0: none) each to the next (CHAIN), made
+	 * at the first miss after a reset (INDEXED). */
+	int indexed;
+	uint32_t head[MD_SIEVE_BUCKETS], *chain;
+	size_t chaincap;
 };
 
 /* The values of the field NAME (any case) of H, each as md_header_field
@@ -566,10 +618,48 @@ struct md_sieve_fields {
 int md_sieve_fields_get(struct md_sieve_fields *c, const struct md_header *h,
     struct md_decoder *d, const char *name, int fixed,
     const struct md_sieve_field **f);
-/* The addresses of VALUE into A (zeroed at first, its buffer reused,
- * the caller frees A->buf). -1/ENOMEM. */
+/* The addresses of VALUE into A (zeroed at first, its buffers reused,
+ * the caller frees A->buf and A->i). -1/ENOMEM. */
 int md_sieve_addrs(const char *value, struct md_sieve_addrs *a);
+/* E's decoded values made small (LV) with their bytes (BYTES), once:
+ * for the rules that compare many keys with them. */
+void md_sieve_field_lower(struct md_sieve_field *e);
+/* Forget the values kept (another message comes), not the memory. */
+void md_sieve_fields_reset(struct md_sieve_fields *c);
 void md_sieve_fields_free(struct md_sieve_fields *c);
+
+/* ---- sieve-run.c again: what md_sieve_run keeps (struct md_sieve_msg) ---- */
+
+struct md_sieve_rule; /* sieve-run.c's */
+
+/* Where the values of one name a rule tests were last: the entry E of
+ * struct md_sieve_fields, still its own while its GEN is (0: none). */
+struct md_sieve_slot {
+	size_t e;
+	uint64_t gen;
+};
+
+/* Kept by md_sieve_run for the next message: the header values' memory
+ * (reset at each run), and the rules of SCRIPT in the order they run,
+ * each rule that is a plain header or address test with the strings it
+ * compares, side by side: a run over many messages reads them as one
+ * block instead of from node to node through the script. Another script
+ * has them made again; one freed is known by its address no more, so a
+ * caller that frees SCRIPT frees K (md_sieve_keep_free) too. */
+struct md_sieve_keep {
+	struct md_sieve_fields fields;
+	const struct md_sieve_script *script;
+	struct md_sieve_rule *rules; /* NULL: none made (variables) */
+	size_t nrules;
+	const char **keys;     /* the rules' keys, copied into TEXT, */
+	uint64_t (*kbytes)[2]; /* their bytes made small, or none */
+	const char **names;    /* and the names they test, */
+	size_t *slot; /* each one's among SLOTS: one a name (any case) */
+	struct md_sieve_slot *slots;
+	char *text;
+};
+
+void md_sieve_keep_free(struct md_sieve_keep *k);
 
 /* ---- sieve-body.c: what body tests (RFC 5173) see of a message ---- */
 

@@ -2,7 +2,8 @@
  * md_decode_text give them, raw with their addresses for address tests,
  * the same whatever the name's case, whatever was asked before (more
  * names than the run keeps), and for names too long to keep; a script's
- * own name found again by its address. */
+ * own name found again by its address; kept memory reused for another
+ * message after md_sieve_fields_reset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,6 +69,15 @@ addresses(void **state)
 	a = f->a[0].buf;
 	assert_string_equal(a, "a@example.org");
 	assert_string_equal(a + strlen(a) + 1, "b c@example.net");
+	/* each read once for its parts: where, how long, the local part,
+	 * and whether :all must quote it */
+	assert_int_equal(f->a[0].i[0].off, 0);
+	assert_int_equal(f->a[0].i[0].len, 13);
+	assert_int_equal(f->a[0].i[0].local, 1);
+	assert_true(f->a[0].i[0].at && f->a[0].i[0].dot);
+	assert_string_equal(a + f->a[0].i[1].off, "b c@example.net");
+	assert_int_equal(f->a[0].i[1].local, 3);
+	assert_true(f->a[0].i[1].at && !f->a[0].i[1].dot);
 	f = get("to", 0);
 	assert_int_equal(f->a[0].n, 0);
 	f = get("from", 0);
@@ -131,6 +141,54 @@ fixed_names(void **state)
 	assert_string_equal(f->v[0], "one");
 }
 
+/* After a reset, another message's values (and made small, asked for),
+ * by a fixed name as by any:
+ * nothing of the first is seen again, though its memory is reused. */
+static void
+next_message(void **state)
+{
+	static const char fixed[] = "Received", cc[] = "cc";
+	static const char other[] = "Received: Three\n"
+	                            "CC: x@example.com\n"
+	                            "Received: =?utf-8?q?f=C3=BCnf?=\n"
+	                            "received: six\n"
+	                            "`x: tick\n@x: at\n\nbody\n";
+	const struct md_sieve_field *f;
+	struct md_header h2;
+
+	(void)state;
+	assert_int_equal(md_sieve_fields_get(&c, &h, &dec, fixed, 1, &f), 0);
+	assert_int_equal(f->n, 2);
+	assert_int_equal(md_sieve_fields_get(&c, &h, NULL, cc, 1, &f), 0);
+	assert_int_equal(f->a[0].n, 2);
+	md_header_init(&h2);
+	assert_int_equal(md_header_parse(&h2, other, strlen(other)), 0);
+	md_sieve_fields_reset(&c);
+	assert_int_equal(md_sieve_fields_get(&c, &h2, &dec, fixed, 1, &f), 0);
+	assert_int_equal(f->n, 3);
+	assert_null(f->lv[0]); /* made small when asked, once */
+	md_sieve_field_lower(&c.e[f - c.e]);
+	md_sieve_field_lower(&c.e[f - c.e]);
+	assert_string_equal(f->v[0], "Three");
+	assert_string_equal(f->lv[0], "three");
+	assert_string_equal(f->lv[2], "six");
+	assert_string_equal(f->v[1], "f\xc3\xbcnf");
+	assert_string_equal(f->v[2], "six");
+	assert_null(f->a);
+	assert_int_equal(md_sieve_fields_get(&c, &h2, NULL, cc, 1, &f), 0);
+	assert_int_equal(f->n, 1);
+	assert_int_equal(f->a[0].n, 1);
+	assert_string_equal(f->a[0].buf, "x@example.com");
+	assert_int_equal(
+	    md_sieve_fields_get(&c, &h2, &dec, "subject", 0, &f), 0);
+	assert_int_equal(f->n, 0);
+	/* names whose first bytes differ in bit 5 alone, not as letters do */
+	assert_int_equal(md_sieve_fields_get(&c, &h2, &dec, "@X", 0, &f), 0);
+	assert_int_equal(f->n, 1);
+	assert_string_equal(f->v[0], "at");
+	md_header_free(&h2);
+}
+
 static int
 setup(void **state)
 {
@@ -158,6 +216,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(values, setup, teardown),
 		cmocka_unit_test_setup_teardown(addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(many_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(next_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(fixed_names, setup, teardown),
 	};
 

@@ -266,32 +266,52 @@ encoded(void **state)
 
 static struct md_decoder dec;
 
+/* One run of S over M into OUT: its actions, or its error. */
+static void
+once(const struct md_sieve_script *s, const struct md_sieve_msg *m, char *out,
+    size_t size)
+{
+	struct md_sieve_result r = { 0 };
+	struct md_sieve_err e;
+
+	out[0] = '\0';
+	if (md_sieve_run(s, m, &r, &e) != 0) /* what R holds: no result */
+		snprintf(out, size, "error %u: %s", e.line, e.msg);
+	else
+		sieve_show(&r, 1, out, size);
+	md_sieve_result_free(&r);
+}
+
 /* SRC over the message MSG, envelope FROM and TO: its actions as one
- * line, "keep fileinto:A discard ..." (an implicit keep as keep*). */
+ * line, "keep fileinto:A discard ..." (an implicit keep as keep*). Each
+ * is run with a struct md_sieve_keep too, twice (its rules and values
+ * made, then used again), as md-sieve -e runs one over many messages:
+ * that must change nothing. */
 static const char *
 run(const char *src, const char *msg, const char *from, const char *to)
 {
 	static char out[1024];
+	char kept[1024];
+	struct md_sieve_keep keep = { 0 };
 	struct md_sieve_script s;
-	struct md_sieve_result r = { 0 };
 	struct md_sieve_err e;
 	struct md_header h;
 	struct md_sieve_msg m = {
 		.h = &h, .d = &dec, .size = strlen(msg), .from = from, .to = to
 	};
-	int failed;
 
 	md_header_init(&h);
 	assert_int_equal(md_header_parse(&h, msg, strlen(msg)), 0);
 	if (md_sieve_compile(&s, src, strlen(src), &e) != 0)
 		fail_msg("%s: %u:%u: %s", src, e.line, e.col, e.msg);
-	out[0] = '\0';
-	failed = md_sieve_run(&s, &m, &r, &e) != 0;
-	if (failed) /* what R holds then is no result */
-		snprintf(out, sizeof(out), "error %u: %s", e.line, e.msg);
-	if (!failed)
-		sieve_show(&r, 1, out, sizeof(out));
-	md_sieve_result_free(&r);
+	once(&s, &m, out, sizeof(out));
+	m.keep = &keep;
+	for (int i = 0; i < 2; i++) {
+		once(&s, &m, kept, sizeof(kept));
+		if (strcmp(kept, out) != 0)
+			fail_msg("%s: kept: %s, not %s", src, kept, out);
+	}
+	md_sieve_keep_free(&keep);
 	md_sieve_free(&s);
 	md_header_free(&h);
 	return out;
@@ -550,6 +570,161 @@ captures(void **state)
 	}
 }
 
+/* The fast ways with a value made small (md_sieve_lower) give what the
+ * plain ones give, and a value that holds a key has its bytes
+ * (md_sieve_bytes): :contains and :matches under both comparators, over
+ * random strings of letters in both cases, the bytes beside 'A'..'Z'
+ * and 'a'..'z', 8-bit bytes and wildcards. */
+static void
+low_matches(void **state)
+{
+	static const char abc[] = "aAbBzZ@[`{\xc3\xa9 *?\\";
+	static const char *const pats[] = { "*%s*", "%s*", "*%s", "%s",
+		"*a?%s*", "*\\**" };
+	unsigned seed = 1;
+	char all[256], low[256];
+
+	(void)state;
+	for (int c = 0; c < 256; c++) /* every byte, at every offset */
+		all[c] = (char)(c == 0 ? 1 : c);
+	for (size_t at = 0; at < 16; at++) {
+		md_sieve_lower(low, all + at, sizeof(all) - at);
+		for (size_t i = 0; i < sizeof(all) - at; i++) {
+			char c = all[at + i];
+
+			assert_int_equal(
+			    low[i], c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+	}
+	for (int round = 0; round < 20000; round++) {
+		char v[40], lv[40], key[8], pat[32];
+		size_t nv, nk;
+
+		seed = seed * 1103515245 + 12345;
+		nv = (seed >> 16) % 30;
+		seed = seed * 1103515245 + 12345;
+		nk = (seed >> 16) % 5;
+		for (size_t i = 0; i < nv + nk; i++) {
+			seed = seed * 1103515245 + 12345;
+			(i < nv ? v : key)[i < nv ? i : i - nv] =
+			    abc[(seed >> 16) % (sizeof(abc) - 1)];
+		}
+		v[nv] = key[nk] = '\0';
+		md_sieve_lower(lv, v, nv + 1);
+		/* a value that holds the key has all its bytes made small */
+		if (md_sieve_contains(v, key, MD_CMP_CASEMAP)) {
+			uint64_t kb[2], vb[2];
+			char lk[8];
+
+			md_sieve_lower(lk, key, nk);
+			md_sieve_bytes(lk, nk, kb);
+			md_sieve_bytes(lv, nv, vb);
+			assert_int_equal(
+			    (kb[0] & ~vb[0]) | (kb[1] & ~vb[1]), 0);
+		}
+		for (int k = 0; k < 2; k++) {
+			int cmp = k ? MD_CMP_OCTET : MD_CMP_CASEMAP;
+
+			if (md_sieve_contains_low(v, lv, key, cmp) !=
+			    md_sieve_contains(v, key, cmp))
+				fail_msg(":contains \"%s\" in \"%s\", %d", key,
+				    v, cmp);
+			for (size_t p = 0; p < sizeof(pats) / sizeof(*pats);
+			     p++) {
+				snprintf(pat, sizeof(pat), pats[p], key);
+				if (md_sieve_glob_low(pat, v, lv, cmp) !=
+				    md_sieve_glob(pat, v, cmp))
+					fail_msg(":matches \"%s\" \"%s\", %d",
+					    pat, v, cmp);
+			}
+		}
+	}
+}
+
+/* One struct md_sieve_keep over messages one after another, in both
+ * orders, gives what a run without one gives each: names in any case,
+ * repeated, folded and encoded fields, :index and :count (run as ever),
+ * address parts, a group with no address, elsif and else, stop. */
+static void
+kept_runs(void **state)
+{
+	static const char src[] =
+	    "require [\"fileinto\", \"index\", \"subaddress\", \"relational\", "
+	    "\"comparator-i;ascii-numeric\"];\n"
+	    "if header :contains \"list-id\" \"dev\" { fileinto \"r1\"; }\n"
+	    "if header :contains \"List-ID\" \"DEV\" { fileinto \"r2\"; }\n"
+	    "if header :is \"received\" \"b\" { fileinto \"r3\"; }\n"
+	    "if header :index 2 :is \"received\" \"b\" { fileinto \"r4\"; }\n"
+	    "if header :matches \"subject\" \"*caf?*\" { fileinto \"r5\"; }\n"
+	    "if header :matches \"subject\" \"*CAF\xc3\x89*\" { fileinto "
+	    "\"r6\"; }\n"
+	    "if header :contains :comparator \"i;octet\" \"subject\" \"Caf\" { "
+	    "fileinto \"r7\"; }\n"
+	    "if address :domain :is [\"from\", \"sender\"] \"example.com\" { "
+	    "fileinto \"r8\"; }\n"
+	    "if address :localpart :is \"to\" \"a\" { fileinto \"r9\"; }\n"
+	    "if address :user :is \"to\" \"bob\" { fileinto \"r10\"; }\n"
+	    "elsif address :detail :is \"to\" \"lists\" { fileinto \"r11\"; }\n"
+	    "else { fileinto \"r12\"; }\n"
+	    "if address :all :is \"cc\" \"\\\"b c\\\"@example.net\" { fileinto "
+	    "\"r13\"; }\n"
+	    "if address :all :contains \"to\" \"undisclosed\" { fileinto "
+	    "\"r14\"; }\n"
+	    "if header :contains \"x-folded\" \"one two\" { fileinto \"r15\"; "
+	    "}\n"
+	    "elsif header :contains \"x-none\" \"\" { fileinto \"r16\"; }\n"
+	    "if header :count \"ge\" :comparator \"i;ascii-numeric\" "
+	    "\"received\" \"2\" { fileinto \"r17\"; }\n"
+	    "if header :contains [\"subject\", \"x-folded\"] [\"zzz\", "
+	    "\"TWO\"] { fileinto \"r18\"; stop; }\n"
+	    "if header :is \"x-empty\" \"\" { fileinto \"r19\"; }\n";
+	static const char *const msgs[] = {
+		"List-Id: Dev people <dev.example.org>\n"
+		"Received: a\nRECEIVED: b\nreceived: c\n"
+		"Subject: =?utf-8?q?Caf=C3=A9?= news\n"
+		"From: Ann <ann@Example.COM>\n"
+		"To: \"A\" <a@x.org>, bob+lists@y.org\n"
+		"Cc: \"b c\"@example.net\n"
+		"X-Folded: one\n two\n"
+		"X-Empty:\n\nbody\n",
+		"Subject: plain cafe\n"
+		"Sender: s@example.com\n"
+		"To: undisclosed-recipients:;\n"
+		"Received: b\n\nbody\n",
+		"LIST-ID: <other.example.org>\n"
+		"Subject: =?iso-8859-1?q?CAF=C9?= zzz\n"
+		"To: carol+lists@z.org\n"
+		"Received: x\nReceived: b\n\nbody\n",
+	};
+	size_t n = sizeof(msgs) / sizeof(msgs[0]);
+	struct md_sieve_keep keep = { 0 };
+	struct md_sieve_script s;
+	struct md_sieve_err e;
+
+	(void)state;
+	if (md_sieve_compile(&s, src, strlen(src), &e) != 0)
+		fail_msg("%u:%u: %s", e.line, e.col, e.msg);
+	for (size_t round = 0; round < 2 * n; round++) {
+		const char *msg = msgs[round < n ? round : 2 * n - 1 - round];
+		struct md_header h;
+		struct md_sieve_msg m = { .h = &h, .d = &dec };
+		char out[1024], kept[1024];
+
+		md_header_init(&h);
+		assert_int_equal(md_header_parse(&h, msg, strlen(msg)), 0);
+		m.size = strlen(msg);
+		once(&s, &m, out, sizeof(out));
+		m.keep = &keep;
+		once(&s, &m, kept, sizeof(kept));
+		if (strcmp(kept, out) != 0)
+			fail_msg(
+			    "message %zu: kept: %s, not %s", round, kept, out);
+		md_header_free(&h);
+	}
+	md_sieve_keep_free(&keep);
+	md_sieve_free(&s);
+}
+
 static void
 variables(void **state)
 {
@@ -709,6 +884,8 @@ main(void)
 		cmocka_unit_test(deadline),
 		cmocka_unit_test(tests),
 		cmocka_unit_test(captures),
+		cmocka_unit_test(low_matches),
+		cmocka_unit_test(kept_runs),
 		cmocka_unit_test(variables),
 		cmocka_unit_test(folder_names),
 		cmocka_unit_test(addresses),
