@@ -119,22 +119,109 @@ control8(const char *s)
 	return ((((x - ONES * 0x20) & ~x) | ((d - ONES) & ~d)) & HIGHS) != 0;
 }
 
+/* What a byte is to a UTF-8 reader: 0 ASCII; 1, 2, 3 a continuation
+ * byte 80-8F, 90-9F, A0-BF; 4 never in UTF-8 (C0, C1, F5-FF); 5 the lead
+ * of two bytes (C2-DF); 6 E0; 7 E1-EC, EE, EF; 8 ED; 9 F0; 10 F1-F3;
+ * 11 F4. */
+/* clang-format off */
+static const unsigned char u8class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 80 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, /* C0 */
+	5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+	6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 7, /* E0 */
+	9, 10, 10, 10, 11, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+/* Where a UTF-8 reader is: 0 between characters; 1, 2, 3 continuation
+ * bytes (80-BF) to come; after E0 one of A0-BF, then one; after ED one
+ * of 80-9F, then one; after F0 one of 90-BF, then two; after F4 one of
+ * 80-8F, then two; 8 in no character (overlong, surrogate, above
+ * U+10FFFF, cut or stray). By state and byte class. */
+enum { U8_OK, U8_1, U8_2, U8_3, U8_E0, U8_ED, U8_F0, U8_F4, U8_BAD };
+static const unsigned char u8next[U8_BAD][12] = {
+	[U8_OK] = { U8_OK, U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_1, U8_E0, U8_2,
+	            U8_ED, U8_F0, U8_3, U8_F4 },
+	[U8_1] = { U8_BAD, U8_OK, U8_OK, U8_OK, U8_BAD, U8_BAD, U8_BAD,
+	           U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_2] = { U8_BAD, U8_1, U8_1, U8_1, U8_BAD, U8_BAD, U8_BAD, U8_BAD,
+	           U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_3] = { U8_BAD, U8_2, U8_2, U8_2, U8_BAD, U8_BAD, U8_BAD, U8_BAD,
+	           U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_E0] = { U8_BAD, U8_BAD, U8_BAD, U8_1, U8_BAD, U8_BAD, U8_BAD,
+	            U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_ED] = { U8_BAD, U8_1, U8_1, U8_BAD, U8_BAD, U8_BAD, U8_BAD,
+	            U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_F0] = { U8_BAD, U8_BAD, U8_2, U8_2, U8_BAD, U8_BAD, U8_BAD,
+	            U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_F4] = { U8_BAD, U8_2, U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD,
+	            U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+};
+/* clang-format on */
+
+/* Are the two bytes at S continuation bytes (80-BF)? */
+static inline int
+cont2(const unsigned char *s)
+{
+	return ((s[0] ^ 0x80) | (s[1] ^ 0x80)) < 0x40;
+}
+
+/* md_utf8_valid: eight bytes at a time while they are ASCII; the
+ * characters most text is in, two bytes (C2-DF) and three bytes (E1-EC,
+ * EE, EF, no overlong form or surrogate among them), tested at once;
+ * the others a byte at a time through the states above. */
 static int
 valid_utf8(const char *s, size_t n)
 {
-	for (size_t i = 0, l; i < n; i += l) {
-		if (n - i >= 8 && ascii8(s + i)) {
-			l = 8;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = u[i], st;
+
+		if (c < 0x80) {
+			if (n - i >= 8 && ascii8(s + i))
+				i += 8;
+			else
+				i++;
 			continue;
 		}
-		if ((unsigned char)s[i] < 0x80) { /* most header text */
-			l = 1;
+		if (c - 0xc2 < 0x1e && n - i >= 2 && (u[i + 1] ^ 0x80) < 0x40) {
+			i += 2;
 			continue;
 		}
-		if ((l = utf8_len((const unsigned char *)s + i, n - i)) == 0)
-			return 0;
+		if (c - 0xe1 < 0x0f && c != 0xed && n - i >= 3 &&
+		    cont2(u + i + 1)) {
+			i += 3;
+			continue;
+		}
+		for (st = U8_OK;;) {
+			if (i == n)
+				return 0; /* cut short */
+			st = u8next[st][u8class[u[i++]]];
+			if (st == U8_OK)
+				break;
+			if (st == U8_BAD)
+				return 0;
+		}
 	}
 	return 1;
+}
+
+int
+md_utf8_valid(const char *s, size_t n)
+{
+	return valid_utf8(s, n);
 }
 
 /* The descriptor from CHARSET to UTF-8, opened once; -1 if unknown. */
@@ -312,6 +399,23 @@ is_latin1(const char *cs)
 static void
 latin1(struct out *o, const char *s, size_t n)
 {
+	/* Room for two bytes each, as there mostly is: no test a byte. */
+	if (!o->full && o->n + 2 * n < o->size) {
+		char *q = o->p + o->n;
+
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c < 0x80)
+				*q++ = (char)c;
+			else {
+				*q++ = (char)(0xc0 | c >> 6);
+				*q++ = (char)(0x80 | (c & 0x3f));
+			}
+		}
+		o->n = (size_t)(q - o->p);
+		return;
+	}
 	for (size_t i = 0; i < n && !o->full; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char u[2] = { (char)(0xc0 | c >> 6),
@@ -611,12 +715,32 @@ words_after(struct md_decoder *d, struct out *o, struct md_decode_run *r,
 	}
 }
 
+/* Might one of the 8 bytes at S be no printable ASCII (below 0x20,
+ * 0x7f or above) or a '='? No when none is (a borrow or carry may flag
+ * a byte past a true one, never a byte alone). */
+static int
+unplain8(const char *s)
+{
+	uint64_t x, eq;
+
+	memcpy(&x, s, 8);
+	eq = x ^ (ONES * '=');
+	return ((((x - ONES * 0x20) & ~x) | (x + ONES) | x |
+	            ((eq - ONES) & ~eq)) &
+	           HIGHS) != 0;
+}
+
 /* Are the N bytes at S printable ASCII without a '=' (no encoded word
- * can begin)? */
+ * can begin)? Eight at a time: most values are. */
 static int
 plain_ascii(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8)
+		if (unplain8(s + i))
+			break;
+	for (; i < n; i++)
 		if ((unsigned char)s[i] - 0x20u >= 0x5fu || s[i] == '=')
 			return 0;
 	return 1;
