@@ -466,16 +466,18 @@ some_line(char *out, unsigned *seed)
 {
 	static const char *const start[] = { "Subject:", "X-Long-Name:", "To :",
 		" ", "\t", "  \t", "From: ", "A:", "Received:", " ", "\t",
-		"B:", "C :", "Subject:", "\t",
+		"B:", "C :", "X-A-Very-Long-Field-Name-Indeed:",
+		"X-0123456789abcdef \t:",
 		/* rarer, each ends the header or is odd */
-		"From ", "no field", "\r", "", ":", "\xc3\xa9:" };
+		"From ", "no field", "\r", "", ":",
+		"\xc3\xa9:", "X-Sixteen-Bytes-\x7f:" };
 	static const char *const end[] = { "\n", "\r\n", "\r\r\n", "\n", "\n" };
 	size_t n = 0, fill;
 
 	*seed = *seed * 1103515245u + 12345u;
 	n += (size_t)sprintf(out, "%s",
 	    start[(*seed >> 16) % 64 < 60 ? (*seed >> 16) % 15
-	                                  : 15 + (*seed >> 22) % 6]);
+	                                  : 15 + (*seed >> 22) % 7]);
 	*seed = *seed * 1103515245u + 12345u;
 	fill = (*seed >> 16) % 90;
 	for (size_t i = 0; i < fill; i++)
