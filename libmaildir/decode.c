@@ -434,6 +434,7 @@ static enum cs_kind
 resolve(struct md_decoder *d, const char *charset, iconv_t *cd)
 {
 	const char *cs;
+	size_t n;
 
 	if (d->last_kind == 0 || strcmp(d->last, charset) != 0) {
 		d->last_cd = (iconv_t)-1;
@@ -448,7 +449,10 @@ resolve(struct md_decoder *d, const char *charset, iconv_t *cd)
 			d->last_kind = CS_UNKNOWN;
 		else
 			d->last_kind = CS_ICONV;
-		strlcpy(d->last, charset, sizeof(d->last));
+		if ((n = strlen(charset)) < sizeof(d->last))
+			memcpy(d->last, charset, n + 1);
+		else
+			strlcpy(d->last, charset, sizeof(d->last));
 	}
 	*cd = d->last_cd;
 	return (enum cs_kind)d->last_kind;
@@ -488,20 +492,32 @@ md_hexval(int c)
 	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
+/* Each hex digit's value plus one (either case), 0 for any other byte:
+ * Q words of non-Latin text are mostly "=XX". */
+/* clang-format off */
+static const unsigned char hex_1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+/* clang-format on */
+
 static size_t
 decode_q(const char *s, size_t n, char *out, size_t size)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t k = 0;
 
 	for (size_t i = 0; i < n && k < size; i++) {
-		int hi, lo;
+		unsigned hi, lo;
 
 		if (s[i] == '_')
 			out[k++] = ' ';
 		else if (s[i] == '=' && i + 2 < n &&
-		         (hi = md_hexval((unsigned char)s[i + 1])) >= 0 &&
-		         (lo = md_hexval((unsigned char)s[i + 2])) >= 0) {
-			out[k++] = (char)(hi << 4 | lo);
+		         (hi = hex_1[u[i + 1]]) != 0 &&
+		         (lo = hex_1[u[i + 2]]) != 0) {
+			out[k++] = (char)((hi - 1) << 4 | (lo - 1));
 			i += 2;
 		} else
 			out[k++] = s[i];

@@ -409,9 +409,11 @@ breaks16(const char *p)
 #endif
 
 /* The first line end, CR or NUL in [P, E), or E: most values have
- * none, or a few line ends; found sixteen bytes at a time, not a byte. */
+ * none, or a few line ends; found sixteen bytes at a time, not a byte,
+ * the last ones too where the bytes up to LIM (the header's end) make
+ * sixteen. */
 static const char *
-find_break(const char *p, const char *e)
+find_break(const char *p, const char *e, const char *lim)
 {
 #ifdef __SSE2__
 	for (; e - p >= 16; p += 16) {
@@ -420,6 +422,13 @@ find_break(const char *p, const char *e)
 		if (m != 0)
 			return p + __builtin_ctz(m);
 	}
+	if (p < e && lim - p >= 16) {
+		unsigned m = breaks16(p) & ((1u << (e - p)) - 1);
+
+		return m != 0 ? p + __builtin_ctz(m) : e;
+	}
+#else
+	(void)lim;
 #endif
 	for (; p < e; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\0')
@@ -451,7 +460,7 @@ unfold(const struct md_header *h, size_t i, char *out, size_t size)
 			continue;
 		}
 		/* the bytes up to the next line end, CR or NUL, at once */
-		k = (size_t)(find_break(p, e) - p);
+		k = (size_t)(find_break(p, e, h->buf + h->len) - p);
 		if (k > size - 1 - n)
 			k = size - 1 - n;
 		memcpy(out + n, p, k);

@@ -404,6 +404,47 @@ latin1_room(void **state)
 	}
 }
 
+/* Q words' hex digits are read from a table: every pair of printable
+ * bytes after a '=' gives what md_hexval reading them says (a byte when
+ * both are hex digits of either case, else the three as they are). */
+static void
+q_hex(void **state)
+{
+	(void)state;
+	for (int c = 0x21; c < 0x7f; c++)
+		for (int e = 0x21; e < 0x7f; e++) {
+			char in[32], want[16];
+			int hi = md_hexval(c), lo = md_hexval(e);
+			size_t n = 0;
+
+			if (c == '?' || e == '?')
+				continue;
+			snprintf(in, sizeof(in), "=?UTF-8?Q?a=%c%c?=", c, e);
+			want[n++] = 'a';
+			if (hi >= 0 && lo >= 0) {
+				unsigned char b = (unsigned char)(hi << 4 | lo);
+
+				/* a lone byte: ASCII, else U+FFFD */
+				if (b >= 0x80)
+					n += (size_t)sprintf(
+					    want + n, "\xef\xbf\xbd");
+				else if (b == '\t' || b == '\r' || b == '\n' ||
+				         b == '\0')
+					want[n++] = ' ';
+				else
+					want[n++] = b < 0x20 || b == 0x7f
+					                ? '?'
+					                : (char)b;
+			} else {
+				want[n++] = '=';
+				want[n++] = c == '_' ? ' ' : (char)c;
+				want[n++] = e == '_' ? ' ' : (char)e;
+			}
+			want[n] = '\0';
+			assert_string_equal(dcd(in), want);
+		}
+}
+
 static int
 setup(void **state)
 {
@@ -438,6 +479,7 @@ main(void)
 		cmocka_unit_test(utf8_valid),
 		cmocka_unit_test(plain_fast),
 		cmocka_unit_test(latin1_room),
+		cmocka_unit_test(q_hex),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
