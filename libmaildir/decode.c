@@ -564,12 +564,13 @@ decode_b(const char *s, size_t n, char *out, size_t size)
 	 * fit; then (a '=', a bad byte, the end) a digit at a time, from
 	 * the same state: none left over after four. */
 	for (; n - i >= 4 && size - k >= 3; i += 4, k += 3) {
-		unsigned a = b64_1[u[i]], b = b64_1[u[i + 1]],
-		         c = b64_1[u[i + 2]], d = b64_1[u[i + 3]], v;
+		/* a digit's value, or all bits set for a byte that is none */
+		unsigned a = b64_1[u[i]] - 1u, b = b64_1[u[i + 1]] - 1u,
+		         c = b64_1[u[i + 2]] - 1u, d = b64_1[u[i + 3]] - 1u, v;
 
-		if (a == 0 || b == 0 || c == 0 || d == 0)
+		if ((a | b | c | d) & 0x40)
 			break;
-		v = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
+		v = a << 18 | b << 12 | c << 6 | d;
 		out[k] = (char)(v >> 16);
 		out[k + 1] = (char)(v >> 8 & 0xff);
 		out[k + 2] = (char)(v & 0xff);
@@ -659,10 +660,14 @@ word(const char *s, size_t n, char *charset, char *enc, const char **text,
 	q2 = q1 + 3;
 	if ((end = word_end(q2, s + n)) == NULL)
 		return 0;
-	for (size_t i = 0; i < cslen; i++)
+	star = NULL;
+	for (size_t i = 0; i < cslen; i++) {
 		if (isspace((unsigned char)s[2 + i]))
 			return 0;
-	if ((star = memchr(s + 2, '*', cslen)) != NULL)
+		if (s[2 + i] == '*' && star == NULL)
+			star = s + 2 + i;
+	}
+	if (star != NULL)
 		cslen = (size_t)(star - s - 2); /* RFC 2231 language */
 	if (cslen >= MD_CHARSET_MAX)
 		cslen = MD_CHARSET_MAX - 1; /* iconv knows no such name */
