@@ -767,6 +767,21 @@ plain_ascii(const char *s, size_t n)
 	return 1;
 }
 
+/* The control bytes of the N at S made ' ' (line breaks, tab, NUL) or
+ * '?'. */
+static void
+no_controls(char *s, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+
+		if (c == '\0' || c == '\r' || c == '\n' || c == '\t')
+			s[k] = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			s[k] = '?';
+	}
+}
+
 size_t
 md_decode_text(
     struct md_decoder *d, const char *in, size_t len, char *out, size_t size)
@@ -823,18 +838,9 @@ md_decode_text(
 	out[o.n] = '\0';
 	/* No control byte reaches a terminal: line breaks and NUL are
 	 * spaces, the others '?'. Byte for byte, so UTF-8 stays valid. */
-	for (size_t k = 0; k < o.n; k++) {
-		unsigned char c = (unsigned char)out[k];
-
-		if (o.n - k >= 8 && !control8(out + k)) {
-			k += 7; /* none in these eight */
-			continue;
-		}
-		if (c == '\0' || c == '\r' || c == '\n' || c == '\t')
-			out[k] = ' ';
-		else if (c < 0x20 || c == 0x7f)
-			out[k] = '?';
-	}
+	for (size_t k = 0; k < o.n; k += 8) /* eight at a time: mostly none */
+		if (o.n - k < 8 || control8(out + k))
+			no_controls(out + k, o.n - k < 8 ? o.n - k : 8);
 	return o.n;
 }
 
