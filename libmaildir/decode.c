@@ -462,11 +462,14 @@ static void
 flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 {
 	iconv_t cd;
+	enum cs_kind kind = (enum cs_kind)r->open; /* what add_word found */
 
 	if (!r->open)
 		return;
 	r->open = 0;
-	switch (resolve(d, r->charset, &cd)) {
+	/* Only iconv's charsets are resolved again, for the descriptor
+	 * (the others' kind is the name's alone) */
+	switch (kind == CS_ICONV ? resolve(d, r->charset, &cd) : kind) {
 	case CS_UTF8:
 		utf8(o, r->buf, r->len);
 		break;
@@ -684,29 +687,41 @@ static int
 add_word(struct md_decoder *d, struct out *o, struct md_decode_run *r,
     const char *charset, char enc, const char *text, size_t len)
 {
-	char buf[MD_DECODE_RUN];
+	char buf[MD_DECODE_RUN], *to;
+	enum cs_kind kind;
+	size_t room;
 	iconv_t cd;
 	long k;
 
 	/* A charset iconv does not know: the word is shown as it is. So is
 	 * bad base64 (decode_b says so as it decodes). */
-	if (resolve(d, charset, &cd) == CS_UNKNOWN)
+	if ((kind = resolve(d, charset, &cd)) == CS_UNKNOWN)
 		return 0;
+	/* The run of another charset is written first; if this word does
+	 * not decode, the caller writes it before anything else all the
+	 * same. */
+	if (r->open && strcasecmp(r->charset, charset) != 0)
+		flush(d, o, r);
+	/* Straight into the run where it has room for the most a word
+	 * gives (as many bytes as its text), else through BUF. */
+	to = r->len + len <= sizeof(r->buf) ? r->buf + r->len : buf;
+	room = to == buf ? sizeof(buf) : sizeof(r->buf) - r->len;
 	if (enc == 'B')
-		k = decode_b(text, len, buf, sizeof(buf));
+		k = decode_b(text, len, to, room);
 	else
-		k = (long)decode_q(text, len, buf, sizeof(buf));
+		k = (long)decode_q(text, len, to, room);
 	if (k < 0)
 		return 0;
-	if (r->open && (strcasecmp(r->charset, charset) != 0 ||
-	                   r->len + (size_t)k > sizeof(r->buf)))
-		flush(d, o, r);
+	if (to == buf) {
+		if (r->open && r->len + (size_t)k > sizeof(r->buf))
+			flush(d, o, r);
+		memcpy(r->buf + r->len, buf, (size_t)k);
+	}
 	if (!r->open) {
 		/* word() cut it to fit: a copy, not libbsd's byte loop */
 		memcpy(r->charset, charset, strlen(charset) + 1);
-		r->open = 1;
+		r->open = (int)kind; /* for flush(), not resolved again */
 	}
-	memcpy(r->buf + r->len, buf, (size_t)k);
 	r->len += (size_t)k;
 	return 1;
 }

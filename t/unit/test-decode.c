@@ -445,6 +445,37 @@ q_hex(void **state)
 		}
 }
 
+/* Runs of adjacent words: a word in another charset ends the run (also
+ * when it does not decode: then it is shown as it is, after the run),
+ * iconv's charsets among them, and runs longer than a run holds. */
+static void
+runs(void **state)
+{
+	static char in[8192], want[8192], out[8192];
+	size_t n = 0, w = 0;
+
+	(void)state;
+	assert_string_equal(
+	    dcd("=?UTF-8?Q?a?= =?ISO-8859-1?Q?=E9?="), "a\xc3\xa9");
+	assert_string_equal(dcd("=?ISO-8859-2?Q?=B1?= =?UTF-8?Q?=C3=A9?= "
+	                        "=?ISO-8859-2?Q?=B1?="),
+	    "\xc4\x85\xc3\xa9\xc4\x85");
+	assert_string_equal(dcd("=?UTF-8?Q?a?= =?ISO-8859-1?B?!!!!?="),
+	    "a =?ISO-8859-1?B?!!!!?=");
+	assert_string_equal(dcd("=?ISO-8859-2?Q?=B1?= =?UTF-8?B?!!!!?= x"),
+	    "\xc4\x85 =?UTF-8?B?!!!!?= x");
+	assert_string_equal(dcd("=?UTF-8?Q?a?= =?NO-SUCH-CHARSET?Q?b?="),
+	    "a =?NO-SUCH-CHARSET?Q?b?=");
+	/* 150 words of 40 bytes in one charset: more than a run holds */
+	for (int i = 0; i < 150; i++) {
+		n += (size_t)sprintf(
+		    in + n, "%s=?UTF-8?Q?%040d?=", i ? " " : "", i);
+		w += (size_t)sprintf(want + w, "%040d", i);
+	}
+	assert_int_equal(md_decode_text(&dec, in, n, out, sizeof(out)), w);
+	assert_string_equal(out, want);
+}
+
 static int
 setup(void **state)
 {
@@ -480,6 +511,7 @@ main(void)
 		cmocka_unit_test(plain_fast),
 		cmocka_unit_test(latin1_room),
 		cmocka_unit_test(q_hex),
+		cmocka_unit_test(runs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
