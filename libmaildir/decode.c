@@ -485,16 +485,6 @@ flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 	r->len = 0;
 }
 
-int
-md_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* Each hex digit's value plus one (either case), 0 for any other byte:
  * Q words of non-Latin text are mostly "=XX". */
 /* clang-format off */
@@ -505,6 +495,12 @@ static const unsigned char hex_1[256] = {
 	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 };
 /* clang-format on */
+
+int
+md_hexval(int c)
+{
+	return c >= 0 && c < 256 ? hex_1[c] - 1 : -1;
+}
 
 static size_t
 decode_q(const char *s, size_t n, char *out, size_t size)

@@ -281,8 +281,8 @@ parse(struct md_header *h, const char *buf, size_t len, struct wanted *w)
 			w->done = 1; /* the last one found is whole */
 			break;
 		}
-		/* A line that starts with a line end is blank ("\n",
-		 * "\r\n") or none of the lines below ("\r\r\n"): the end. */
+		/* A line that starts with CR or LF is the blank line ("\n",
+		 * "\r\n") or no field at all ("\r\r\n"): the header ends. */
 		if (*p == '\n' || *p == '\r')
 			break;
 		/* The line and the lines that continue it, at once. */

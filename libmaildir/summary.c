@@ -77,6 +77,23 @@ set(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, size_t n)
 	s->s[k].n = n;
 }
 
+/* The summary fields that are one header field each, decoded or read
+ * as message IDs (the name is read from From: apart). */
+static const struct {
+	enum md_sfield k;
+	enum hf h;
+	int ids;
+} one[] = {
+	{ MD_S_FROM, H_FROM, 0 },
+	{ MD_S_TO, H_TO, 0 },
+	{ MD_S_CC, H_CC, 0 },
+	{ MD_S_SUBJECT, H_SUBJECT, 0 },
+	{ MD_S_LISTID, H_LISTID, 0 },
+	{ MD_S_MSGID, H_MSGID, 1 },
+	{ MD_S_IRT, H_IRT, 1 },
+	{ MD_S_REFS, H_REFS, 1 },
+};
+
 /* The summary fields Z fills, bits 1 << MD_S_x. */
 static unsigned
 wanted_fields(const struct md_summarizer *z)
@@ -138,33 +155,22 @@ fill(struct md_summarizer *z, const long *f, struct md_summary *s)
 	unsigned want = wanted_fields(z);
 	time_t t;
 
-	/* A field not wanted is left empty, unread: tested once here, as
-	 * a listing wants two or three of the nine. */
-	for (int k = 0; k < MD_S_N; k++)
-		if (!(want & 1u << k))
-			set(z, s, (enum md_sfield)k, 0);
+	/* A field not wanted is left empty, unread: tested here, not in
+	 * each field's function, as a listing wants two or three of nine. */
 	if (want & 1u << MD_S_NAME) {
 		raw_field(z, f[H_FROM]);
 		set(z, s, MD_S_NAME,
 		    md_from_name(&z->d, z->raw, z->text[MD_S_NAME],
 		        sizeof(z->text[MD_S_NAME])));
-	}
-	if (want & 1u << MD_S_FROM)
-		decoded(z, s, MD_S_FROM, f[H_FROM]);
-	if (want & 1u << MD_S_TO)
-		decoded(z, s, MD_S_TO, f[H_TO]);
-	if (want & 1u << MD_S_CC)
-		decoded(z, s, MD_S_CC, f[H_CC]);
-	if (want & 1u << MD_S_SUBJECT)
-		decoded(z, s, MD_S_SUBJECT, f[H_SUBJECT]);
-	if (want & 1u << MD_S_LISTID)
-		decoded(z, s, MD_S_LISTID, f[H_LISTID]);
-	if (want & 1u << MD_S_MSGID)
-		ids(z, s, MD_S_MSGID, f[H_MSGID]);
-	if (want & 1u << MD_S_IRT)
-		ids(z, s, MD_S_IRT, f[H_IRT]);
-	if (want & 1u << MD_S_REFS)
-		ids(z, s, MD_S_REFS, f[H_REFS]);
+	} else
+		set(z, s, MD_S_NAME, 0);
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		if (!(want & 1u << one[i].k))
+			set(z, s, one[i].k, 0);
+		else if (one[i].ids)
+			ids(z, s, one[i].k, f[one[i].h]);
+		else
+			decoded(z, s, one[i].k, f[one[i].h]);
 	s->date = s->mtime;
 	if (raw_field(z, f[H_DATE]) > 0 && md_date_parse(z->raw, &t) == 0) {
 		s->date = (int64_t)t;
