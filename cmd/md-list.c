@@ -163,9 +163,14 @@ static void
 message(struct run *r, struct dir *d, const char *path, size_t pathlen,
     const char *name, int dirfd, const char *read, unsigned char type)
 {
-	struct md_listed m = { .path = path, .pathlen = pathlen, .name = name };
+	struct md_listed m; /* not zeroed: md_listing_fill sets the rest */
 	struct md_err e;
-	int rc = md_listing_fill(
+	int rc;
+
+	m.path = path;
+	m.pathlen = pathlen;
+	m.name = name;
+	rc = md_listing_fill(
 	    &r->l, &d->src, &d->pick.kw, dirfd, read, type, &m, &e);
 
 	if (rc == -1 && errno == ENOMEM)

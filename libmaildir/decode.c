@@ -119,22 +119,109 @@ control8(const char *s)
 	return ((((x - ONES * 0x20) & ~x) | ((d - ONES) & ~d)) & HIGHS) != 0;
 }
 
+/* What a byte is to a UTF-8 reader: 0 ASCII; 1, 2, 3 a continuation
+ * byte 80-8F, 90-9F, A0-BF; 4 never in UTF-8 (C0, C1, F5-FF); 5 the lead
+ * of two bytes (C2-DF); 6 E0; 7 E1-EC, EE, EF; 8 ED; 9 F0; 10 F1-F3;
+ * 11 F4. */
+/* clang-format off */
+static const unsigned char u8class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 80 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, /* C0 */
+	5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+	6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 7, /* E0 */
+	9, 10, 10, 10, 11, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+/* Where a UTF-8 reader is: 0 between characters; 1, 2, 3 continuation
+ * bytes (80-BF) to come; after E0 one of A0-BF, then one; after ED one
+ * of 80-9F, then one; after F0 one of 90-BF, then two; after F4 one of
+ * 80-8F, then two; 8 in no character (overlong, surrogate, above
+ * U+10FFFF, cut or stray). By state and byte class. */
+enum { U8_OK, U8_1, U8_2, U8_3, U8_E0, U8_ED, U8_F0, U8_F4, U8_BAD };
+static const unsigned char u8next[U8_BAD][12] = {
+	[U8_OK] = { U8_OK, U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_1, U8_E0, U8_2,
+	            U8_ED, U8_F0, U8_3, U8_F4 },
+	[U8_1] = { U8_BAD, U8_OK, U8_OK, U8_OK, U8_BAD, U8_BAD, U8_BAD,
+	           U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_2] = { U8_BAD, U8_1, U8_1, U8_1, U8_BAD, U8_BAD, U8_BAD, U8_BAD,
+	           U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_3] = { U8_BAD, U8_2, U8_2, U8_2, U8_BAD, U8_BAD, U8_BAD, U8_BAD,
+	           U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_E0] = { U8_BAD, U8_BAD, U8_BAD, U8_1, U8_BAD, U8_BAD, U8_BAD,
+	            U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_ED] = { U8_BAD, U8_1, U8_1, U8_BAD, U8_BAD, U8_BAD, U8_BAD,
+	            U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_F0] = { U8_BAD, U8_BAD, U8_2, U8_2, U8_BAD, U8_BAD, U8_BAD,
+	            U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+	[U8_F4] = { U8_BAD, U8_2, U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD,
+	            U8_BAD, U8_BAD, U8_BAD, U8_BAD, U8_BAD },
+};
+/* clang-format on */
+
+/* Are the two bytes at S continuation bytes (80-BF)? */
+static inline int
+cont2(const unsigned char *s)
+{
+	return ((s[0] ^ 0x80) | (s[1] ^ 0x80)) < 0x40;
+}
+
+/* md_utf8_valid: eight bytes at a time while they are ASCII; the
+ * characters most text is in, two bytes (C2-DF) and three bytes (E1-EC,
+ * EE, EF, no overlong form or surrogate among them), tested at once;
+ * the others a byte at a time through the states above. */
 static int
 valid_utf8(const char *s, size_t n)
 {
-	for (size_t i = 0, l; i < n; i += l) {
-		if (n - i >= 8 && ascii8(s + i)) {
-			l = 8;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = u[i], st;
+
+		if (c < 0x80) {
+			if (n - i >= 8 && ascii8(s + i))
+				i += 8;
+			else
+				i++;
 			continue;
 		}
-		if ((unsigned char)s[i] < 0x80) { /* most header text */
-			l = 1;
+		if (c - 0xc2 < 0x1e && n - i >= 2 && (u[i + 1] ^ 0x80) < 0x40) {
+			i += 2;
 			continue;
 		}
-		if ((l = utf8_len((const unsigned char *)s + i, n - i)) == 0)
-			return 0;
+		if (c - 0xe1 < 0x0f && c != 0xed && n - i >= 3 &&
+		    cont2(u + i + 1)) {
+			i += 3;
+			continue;
+		}
+		for (st = U8_OK;;) {
+			if (i == n)
+				return 0; /* cut short */
+			st = u8next[st][u8class[u[i++]]];
+			if (st == U8_OK)
+				break;
+			if (st == U8_BAD)
+				return 0;
+		}
 	}
 	return 1;
+}
+
+int
+md_utf8_valid(const char *s, size_t n)
+{
+	return valid_utf8(s, n);
 }
 
 /* The descriptor from CHARSET to UTF-8, opened once; -1 if unknown. */
@@ -312,6 +399,23 @@ is_latin1(const char *cs)
 static void
 latin1(struct out *o, const char *s, size_t n)
 {
+	/* Room for two bytes each, as there mostly is: no test a byte. */
+	if (!o->full && o->n + 2 * n < o->size) {
+		char *q = o->p + o->n;
+
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c < 0x80)
+				*q++ = (char)c;
+			else {
+				*q++ = (char)(0xc0 | c >> 6);
+				*q++ = (char)(0x80 | (c & 0x3f));
+			}
+		}
+		o->n = (size_t)(q - o->p);
+		return;
+	}
 	for (size_t i = 0; i < n && !o->full; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char u[2] = { (char)(0xc0 | c >> 6),
@@ -330,6 +434,7 @@ static enum cs_kind
 resolve(struct md_decoder *d, const char *charset, iconv_t *cd)
 {
 	const char *cs;
+	size_t n;
 
 	if (d->last_kind == 0 || strcmp(d->last, charset) != 0) {
 		d->last_cd = (iconv_t)-1;
@@ -344,7 +449,10 @@ resolve(struct md_decoder *d, const char *charset, iconv_t *cd)
 			d->last_kind = CS_UNKNOWN;
 		else
 			d->last_kind = CS_ICONV;
-		strlcpy(d->last, charset, sizeof(d->last));
+		if ((n = strlen(charset)) < sizeof(d->last))
+			memcpy(d->last, charset, n + 1);
+		else
+			strlcpy(d->last, charset, sizeof(d->last));
 	}
 	*cd = d->last_cd;
 	return (enum cs_kind)d->last_kind;
@@ -354,11 +462,14 @@ static void
 flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 {
 	iconv_t cd;
+	enum cs_kind kind = (enum cs_kind)r->open; /* what add_word found */
 
 	if (!r->open)
 		return;
 	r->open = 0;
-	switch (resolve(d, r->charset, &cd)) {
+	/* Only iconv's charsets are resolved again, for the descriptor
+	 * (the others' kind is the name's alone) */
+	switch (kind == CS_ICONV ? resolve(d, r->charset, &cd) : kind) {
 	case CS_UTF8:
 		utf8(o, r->buf, r->len);
 		break;
@@ -374,30 +485,38 @@ flush(struct md_decoder *d, struct out *o, struct md_decode_run *r)
 	r->len = 0;
 }
 
+/* Each hex digit's value plus one (either case), 0 for any other byte:
+ * Q words of non-Latin text are mostly "=XX". */
+/* clang-format off */
+static const unsigned char hex_1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+/* clang-format on */
+
 int
 md_hexval(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= 0 && c < 256 ? hex_1[c] - 1 : -1;
 }
 
 static size_t
 decode_q(const char *s, size_t n, char *out, size_t size)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t k = 0;
 
 	for (size_t i = 0; i < n && k < size; i++) {
-		int hi, lo;
+		unsigned hi, lo;
 
 		if (s[i] == '_')
 			out[k++] = ' ';
 		else if (s[i] == '=' && i + 2 < n &&
-		         (hi = md_hexval((unsigned char)s[i + 1])) >= 0 &&
-		         (lo = md_hexval((unsigned char)s[i + 2])) >= 0) {
-			out[k++] = (char)(hi << 4 | lo);
+		         (hi = hex_1[u[i + 1]]) != 0 &&
+		         (lo = hex_1[u[i + 2]]) != 0) {
+			out[k++] = (char)((hi - 1) << 4 | (lo - 1));
 			i += 2;
 		} else
 			out[k++] = s[i];
@@ -444,12 +563,13 @@ decode_b(const char *s, size_t n, char *out, size_t size)
 	 * fit; then (a '=', a bad byte, the end) a digit at a time, from
 	 * the same state: none left over after four. */
 	for (; n - i >= 4 && size - k >= 3; i += 4, k += 3) {
-		unsigned a = b64_1[u[i]], b = b64_1[u[i + 1]],
-		         c = b64_1[u[i + 2]], d = b64_1[u[i + 3]], v;
+		/* a digit's value, or all bits set for a byte that is none */
+		unsigned a = b64_1[u[i]] - 1u, b = b64_1[u[i + 1]] - 1u,
+		         c = b64_1[u[i + 2]] - 1u, d = b64_1[u[i + 3]] - 1u, v;
 
-		if (a == 0 || b == 0 || c == 0 || d == 0)
+		if ((a | b | c | d) & 0x40)
 			break;
-		v = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
+		v = a << 18 | b << 12 | c << 6 | d;
 		out[k] = (char)(v >> 16);
 		out[k + 1] = (char)(v >> 8 & 0xff);
 		out[k + 2] = (char)(v & 0xff);
@@ -539,10 +659,14 @@ word(const char *s, size_t n, char *charset, char *enc, const char **text,
 	q2 = q1 + 3;
 	if ((end = word_end(q2, s + n)) == NULL)
 		return 0;
-	for (size_t i = 0; i < cslen; i++)
+	star = NULL;
+	for (size_t i = 0; i < cslen; i++) {
 		if (isspace((unsigned char)s[2 + i]))
 			return 0;
-	if ((star = memchr(s + 2, '*', cslen)) != NULL)
+		if (s[2 + i] == '*' && star == NULL)
+			star = s + 2 + i;
+	}
+	if (star != NULL)
 		cslen = (size_t)(star - s - 2); /* RFC 2231 language */
 	if (cslen >= MD_CHARSET_MAX)
 		cslen = MD_CHARSET_MAX - 1; /* iconv knows no such name */
@@ -559,29 +683,41 @@ static int
 add_word(struct md_decoder *d, struct out *o, struct md_decode_run *r,
     const char *charset, char enc, const char *text, size_t len)
 {
-	char buf[MD_DECODE_RUN];
+	char buf[MD_DECODE_RUN], *to;
+	enum cs_kind kind;
+	size_t room;
 	iconv_t cd;
 	long k;
 
 	/* A charset iconv does not know: the word is shown as it is. So is
 	 * bad base64 (decode_b says so as it decodes). */
-	if (resolve(d, charset, &cd) == CS_UNKNOWN)
+	if ((kind = resolve(d, charset, &cd)) == CS_UNKNOWN)
 		return 0;
+	/* The run of another charset is written first; if this word does
+	 * not decode, the caller writes it before anything else all the
+	 * same. */
+	if (r->open && strcasecmp(r->charset, charset) != 0)
+		flush(d, o, r);
+	/* Straight into the run where it has room for the most a word
+	 * gives (as many bytes as its text), else through BUF. */
+	to = r->len + len <= sizeof(r->buf) ? r->buf + r->len : buf;
+	room = to == buf ? sizeof(buf) : sizeof(r->buf) - r->len;
 	if (enc == 'B')
-		k = decode_b(text, len, buf, sizeof(buf));
+		k = decode_b(text, len, to, room);
 	else
-		k = (long)decode_q(text, len, buf, sizeof(buf));
+		k = (long)decode_q(text, len, to, room);
 	if (k < 0)
 		return 0;
-	if (r->open && (strcasecmp(r->charset, charset) != 0 ||
-	                   r->len + (size_t)k > sizeof(r->buf)))
-		flush(d, o, r);
+	if (to == buf) {
+		if (r->open && r->len + (size_t)k > sizeof(r->buf))
+			flush(d, o, r);
+		memcpy(r->buf + r->len, buf, (size_t)k);
+	}
 	if (!r->open) {
 		/* word() cut it to fit: a copy, not libbsd's byte loop */
 		memcpy(r->charset, charset, strlen(charset) + 1);
-		r->open = 1;
+		r->open = (int)kind; /* for flush(), not resolved again */
 	}
-	memcpy(r->buf + r->len, buf, (size_t)k);
 	r->len += (size_t)k;
 	return 1;
 }
@@ -611,15 +747,50 @@ words_after(struct md_decoder *d, struct out *o, struct md_decode_run *r,
 	}
 }
 
+/* Might one of the 8 bytes at S be no printable ASCII (below 0x20,
+ * 0x7f or above) or a '='? No when none is (a borrow or carry may flag
+ * a byte past a true one, never a byte alone). */
+static int
+unplain8(const char *s)
+{
+	uint64_t x, eq;
+
+	memcpy(&x, s, 8);
+	eq = x ^ (ONES * '=');
+	return ((((x - ONES * 0x20) & ~x) | (x + ONES) | x |
+	            ((eq - ONES) & ~eq)) &
+	           HIGHS) != 0;
+}
+
 /* Are the N bytes at S printable ASCII without a '=' (no encoded word
- * can begin)? */
+ * can begin)? Eight at a time: most values are. */
 static int
 plain_ascii(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8)
+		if (unplain8(s + i))
+			break;
+	for (; i < n; i++)
 		if ((unsigned char)s[i] - 0x20u >= 0x5fu || s[i] == '=')
 			return 0;
 	return 1;
+}
+
+/* The control bytes of the N at S made ' ' (line breaks, tab, NUL) or
+ * '?'. */
+static void
+no_controls(char *s, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+
+		if (c == '\0' || c == '\r' || c == '\n' || c == '\t')
+			s[k] = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			s[k] = '?';
+	}
 }
 
 size_t
@@ -678,18 +849,9 @@ md_decode_text(
 	out[o.n] = '\0';
 	/* No control byte reaches a terminal: line breaks and NUL are
 	 * spaces, the others '?'. Byte for byte, so UTF-8 stays valid. */
-	for (size_t k = 0; k < o.n; k++) {
-		unsigned char c = (unsigned char)out[k];
-
-		if (o.n - k >= 8 && !control8(out + k)) {
-			k += 7; /* none in these eight */
-			continue;
-		}
-		if (c == '\0' || c == '\r' || c == '\n' || c == '\t')
-			out[k] = ' ';
-		else if (c < 0x20 || c == 0x7f)
-			out[k] = '?';
-	}
+	for (size_t k = 0; k < o.n; k += 8) /* eight at a time: mostly none */
+		if (o.n - k < 8 || control8(out + k))
+			no_controls(out + k, o.n - k < 8 ? o.n - k : 8);
 	return o.n;
 }
 

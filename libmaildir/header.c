@@ -47,14 +47,6 @@ line_end(const char *p, const char *end)
 	return nl ? nl + 1 : end;
 }
 
-/* Is [P, E) an empty line: "\n", "\r\n" (or nothing at all)? */
-static int
-is_blank(const char *p, const char *e)
-{
-	return e - p == 0 || (e - p == 1 && p[0] == '\n') ||
-	       (e - p == 2 && p[0] == '\r' && p[1] == '\n');
-}
-
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
@@ -72,12 +64,26 @@ not_name(uint64_t x)
 }
 
 /* The length of the run of field name bytes (printable ASCII but the
- * colon) at P, before E: eight at a time while eight are there. */
+ * colon) at P, before E: sixteen or eight at a time while as many are
+ * there (most names are shorter than sixteen). */
 static size_t
 name_run(const char *p, const char *e)
 {
 	size_t n = 0;
 
+#ifdef __SSE2__
+	for (; e - (p + n) >= 16; n += 16) {
+		/* below 33 as signed bytes: also the 8-bit ones */
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + n));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(33), x),
+		        _mm_cmpeq_epi8(x, _mm_set1_epi8(127))),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+
+		if (m != 0)
+			return n + (size_t)__builtin_ctz(m);
+	}
+#endif
 	if (BYTE_ORDER == LITTLE_ENDIAN) {
 		for (; e - (p + n) >= 8; n += 8) {
 			uint64_t x, m;
@@ -132,38 +138,67 @@ is_from_line(const char *p, const char *e)
 	return e - p >= 5 && memcmp(p, "From ", 5) == 0;
 }
 
-/* The line at P: its '\n' (*NL, NULL when it has none before END), its
- * end after that (*E) and where its text stops (*STOP), before the '\n'
- * and the '\r's in front of it. */
-/* The first '\n' in [P, END), or NULL: 16 bytes at a time inline, as a
- * header's lines are short and there are dozens of them, each a
- * memchr(3) call otherwise. */
-static inline const char *
-find_nl(const char *p, const char *end)
+/* Does the '\n' at Q (before END) end a field, not being followed by a
+ * line that continues it (one starting with SP or HTAB)? */
+static inline int
+ends_field(const char *q, const char *end)
 {
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
-
-	for (; end - p >= 16; p += 16) {
-		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), nl));
-
-		if (m != 0)
-			return p + __builtin_ctz(m);
-	}
-#endif
-	return memchr(p, '\n', (size_t)(end - p));
+	return end - q == 1 || !is_wsp(q[1]);
 }
 
-static void
-line_at(const char *p, const char *end, const char **nl, const char **e,
-    const char **stop)
+#ifdef __SSE2__
+/* The '\n' bits of the 16 bytes at P. */
+static inline uint64_t
+nl16(const char *p)
 {
-	*nl = find_nl(p, end);
-	*e = *nl ? *nl + 1 : end;
-	*stop = *nl ? *nl : end;
-	while (*stop > p && (*stop)[-1] == '\r')
-		(*stop)--;
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)p), _mm_set1_epi8('\n')));
+}
+#endif
+
+/* The first of the '\n's whose bits are in M, for the bytes at P, that
+ * ends a field (before END); NULL when none does. */
+static inline const char *
+first_end(uint64_t m, const char *p, const char *end)
+{
+	for (; m != 0; m &= m - 1) {
+		const char *q = p + __builtin_ctzll(m);
+
+		if (ends_field(q, end))
+			return q;
+	}
+	return NULL;
+}
+
+/* The '\n' that ends the field whose first line is at P: the first one
+ * not followed by SP or HTAB, the lines that continue it joined; NULL
+ * when it has none before END. The line ends of 64 bytes are found at
+ * once, as a header's lines are about as long: folded Received: and
+ * DKIM-Signature: fields make most of them. */
+static inline const char *
+field_nl(const char *p, const char *end)
+{
+	const char *q;
+
+#ifdef __SSE2__
+	for (; end - p >= 64; p += 64) {
+		uint64_t m = nl16(p) | nl16(p + 16) << 16 | nl16(p + 32) << 32 |
+		             nl16(p + 48) << 48;
+
+		if (m != 0 && (q = first_end(m, p, end)) != NULL)
+			return q;
+	}
+	for (; end - p >= 16; p += 16) {
+		uint64_t m = nl16(p);
+
+		if (m != 0 && (q = first_end(m, p, end)) != NULL)
+			return q;
+	}
+#endif
+	for (; p < end; p++)
+		if (*p == '\n' && ends_field(p, end))
+			return p;
+	return NULL;
 }
 
 /* C as a lower-case ASCII letter when it is an upper-case one. */
@@ -246,16 +281,17 @@ parse(struct md_header *h, const char *buf, size_t len, struct wanted *w)
 			w->done = 1; /* the last one found is whole */
 			break;
 		}
-		line_at(p, end, &nl, &e, &stop);
-		if (stop == p && is_blank(p, e))
+		/* A line that starts with CR or LF is the blank line ("\n",
+		 * "\r\n") or no field at all ("\r\r\n"): the header ends. */
+		if (*p == '\n' || *p == '\r')
 			break;
-		if (is_wsp(*p)) { /* a continuation line */
-			/* and the ones after it, in a tighter loop: folded
-			 * Received: fields make most lines of a header */
-			while (nl != NULL && end - nl > 1 && is_wsp(nl[1])) {
-				p = nl + 1;
-				line_at(p, end, &nl, &e, &stop);
-			}
+		/* The line and the lines that continue it, at once. */
+		nl = field_nl(p, end);
+		e = nl ? nl + 1 : end;
+		stop = nl ? nl : end;
+		while (stop > p && stop[-1] == '\r')
+			stop--;
+		if (is_wsp(*p)) { /* continuing the field before, if any */
 			if (cur != NULL)
 				cur->valuelen =
 				    (size_t)(stop - buf) - cur->value;
@@ -373,9 +409,11 @@ breaks16(const char *p)
 #endif
 
 /* The first line end, CR or NUL in [P, E), or E: most values have
- * none, or a few line ends; found sixteen bytes at a time, not a byte. */
+ * none, or a few line ends; found sixteen bytes at a time, not a byte,
+ * the last ones too where the bytes up to LIM (the header's end) make
+ * sixteen. */
 static const char *
-find_break(const char *p, const char *e)
+find_break(const char *p, const char *e, const char *lim)
 {
 #ifdef __SSE2__
 	for (; e - p >= 16; p += 16) {
@@ -384,6 +422,13 @@ find_break(const char *p, const char *e)
 		if (m != 0)
 			return p + __builtin_ctz(m);
 	}
+	if (p < e && lim - p >= 16) {
+		unsigned m = breaks16(p) & ((1u << (e - p)) - 1);
+
+		return m != 0 ? p + __builtin_ctz(m) : e;
+	}
+#else
+	(void)lim;
 #endif
 	for (; p < e; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\0')
@@ -415,7 +460,7 @@ unfold(const struct md_header *h, size_t i, char *out, size_t size)
 			continue;
 		}
 		/* the bytes up to the next line end, CR or NUL, at once */
-		k = (size_t)(find_break(p, e) - p);
+		k = (size_t)(find_break(p, e, h->buf + h->len) - p);
 		if (k > size - 1 - n)
 			k = size - 1 - n;
 		memcpy(out + n, p, k);

@@ -86,6 +86,9 @@ size_t md_decode_text(
 /* The length of the valid UTF-8 character (no overlong form, surrogate
  * or code point above U+10FFFF) at S, N > 0 bytes left; 0 if none. */
 size_t md_utf8_len(const unsigned char *s, size_t n);
+/* Are the N bytes at S whole valid UTF-8 characters, as md_utf8_len
+ * reads them one after another? */
+int md_utf8_valid(const char *s, size_t n);
 /* The LEN bytes of a MIME part's text at IN, in CHARSET (NULL or "": none
  * declared), into OUT as UTF-8, NUL-terminated, cut at a character to fit
  * SIZE (3 * LEN + 1 always does): converted by iconv, or taken as UTF-8

@@ -77,24 +77,35 @@ set(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, size_t n)
 	s->s[k].n = n;
 }
 
-/* Is field K wanted? One not wanted is left empty, unread. */
-static int
-wanted(struct md_summarizer *z, struct md_summary *s, enum md_sfield k)
+/* The summary fields that are one header field each, decoded or read
+ * as message IDs (the name is read from From: apart). */
+static const struct {
+	enum md_sfield k;
+	enum hf h;
+	int ids;
+} one[] = {
+	{ MD_S_FROM, H_FROM, 0 },
+	{ MD_S_TO, H_TO, 0 },
+	{ MD_S_CC, H_CC, 0 },
+	{ MD_S_SUBJECT, H_SUBJECT, 0 },
+	{ MD_S_LISTID, H_LISTID, 0 },
+	{ MD_S_MSGID, H_MSGID, 1 },
+	{ MD_S_IRT, H_IRT, 1 },
+	{ MD_S_REFS, H_REFS, 1 },
+};
+
+/* The summary fields Z fills, bits 1 << MD_S_x. */
+static unsigned
+wanted_fields(const struct md_summarizer *z)
 {
-	if (z->want == 0 || (z->want & (1u << k)))
-		return 1;
-	set(z, s, k, 0);
-	return 0;
+	return z->want == 0 ? ~0u : z->want;
 }
 
 static void
 decoded(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, long f)
 {
-	size_t n;
+	size_t n = raw_field(z, f);
 
-	if (!wanted(z, s, k))
-		return;
-	n = raw_field(z, f);
 	set(z, s, k,
 	    md_decode_text(&z->d, z->raw, n, z->text[k], sizeof(z->text[k])));
 }
@@ -102,8 +113,6 @@ decoded(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, long f)
 static void
 ids(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, long f)
 {
-	if (!wanted(z, s, k))
-		return;
 	raw_field(z, f);
 	md_msgids(z->raw, z->text[k], sizeof(z->text[k]));
 	set(z, s, k, strlen(z->text[k]));
@@ -115,10 +124,11 @@ ids(struct md_summarizer *z, struct md_summary *s, enum md_sfield k, long f)
 static size_t
 wanted_names(const struct md_summarizer *z, const char **name, size_t *map)
 {
+	unsigned want = wanted_fields(z);
 	size_t k = 0;
 
 	for (size_t i = 0; i < H_N; i++)
-		if (z->want == 0 || (z->want & hf_for[i])) {
+		if (want & hf_for[i]) {
 			map[k] = i;
 			name[k++] = hf_name[i];
 		}
@@ -142,22 +152,25 @@ spread(long *f, const long *at, const size_t *map, size_t k)
 static int
 fill(struct md_summarizer *z, const long *f, struct md_summary *s)
 {
+	unsigned want = wanted_fields(z);
 	time_t t;
 
-	if (wanted(z, s, MD_S_NAME)) {
+	/* A field not wanted is left empty, unread: tested here, not in
+	 * each field's function, as a listing wants two or three of nine. */
+	if (want & 1u << MD_S_NAME) {
 		raw_field(z, f[H_FROM]);
 		set(z, s, MD_S_NAME,
 		    md_from_name(&z->d, z->raw, z->text[MD_S_NAME],
 		        sizeof(z->text[MD_S_NAME])));
-	}
-	decoded(z, s, MD_S_FROM, f[H_FROM]);
-	decoded(z, s, MD_S_TO, f[H_TO]);
-	decoded(z, s, MD_S_CC, f[H_CC]);
-	decoded(z, s, MD_S_SUBJECT, f[H_SUBJECT]);
-	decoded(z, s, MD_S_LISTID, f[H_LISTID]);
-	ids(z, s, MD_S_MSGID, f[H_MSGID]);
-	ids(z, s, MD_S_IRT, f[H_IRT]);
-	ids(z, s, MD_S_REFS, f[H_REFS]);
+	} else
+		set(z, s, MD_S_NAME, 0);
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		if (!(want & 1u << one[i].k))
+			set(z, s, one[i].k, 0);
+		else if (one[i].ids)
+			ids(z, s, one[i].k, f[one[i].h]);
+		else
+			decoded(z, s, one[i].k, f[one[i].h]);
 	s->date = s->mtime;
 	if (raw_field(z, f[H_DATE]) > 0 && md_date_parse(z->raw, &t) == 0) {
 		s->date = (int64_t)t;

@@ -292,6 +292,190 @@ latin1_direct(void **state)
 	md_decoder_free(&d);
 }
 
+/* md_utf8_valid says what md_utf8_len reading one character after
+ * another says, for every string of up to four of the bytes where
+ * UTF-8's ranges begin and end, alone and after and before ASCII runs
+ * (read eight bytes at a time) of every length. */
+static int
+valid_by_len(const char *s, size_t n)
+{
+	for (size_t i = 0, l; i < n; i += l)
+		if ((l = md_utf8_len((const unsigned char *)s + i, n - i)) == 0)
+			return 0;
+	return 1;
+}
+
+static void
+utf8_valid(void **state)
+{
+	static const unsigned char edge[] = { 0x00, 0x41, 0x7f, 0x80, 0x8f,
+		0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1,
+		0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff };
+	const size_t ne = sizeof(edge);
+	char b[32];
+
+	(void)state;
+	for (size_t len = 1; len <= 4; len++) {
+		size_t total = 1;
+
+		for (size_t k = 0; k < len; k++)
+			total *= ne;
+		for (size_t v = 0; v < total; v++) {
+			size_t pre = len == 4 ? 0 : v % 10, post = v / 7 % 10;
+
+			memset(b, 'a', sizeof(b));
+			for (size_t k = 0, x = v; k < len; k++, x /= ne)
+				b[pre + k] = (char)edge[x % ne];
+			assert_int_equal(md_utf8_valid(b, pre + len),
+			    valid_by_len(b, pre + len));
+			assert_int_equal(md_utf8_valid(b, pre + len + post),
+			    valid_by_len(b, pre + len + post));
+		}
+	}
+	/* the longest of each, and each cut short */
+	assert_true(md_utf8_valid("\xf4\x8f\xbf\xbf", 4));
+	assert_false(md_utf8_valid("\xf4\x8f\xbf", 3));
+	assert_true(md_utf8_valid("\xef\xbf\xbf\xc2\x80", 5));
+	assert_false(md_utf8_valid("\xef\xbf\xbf\xc2", 4));
+	assert_true(md_utf8_valid("", 0));
+}
+
+/* Printable ASCII without a '=' is given back as it is, checked eight
+ * bytes at a time: a byte that is not so at each place gives what the
+ * byte-at-a-time decoding gives (which a '=' at the end forces). */
+static void
+plain_fast(void **state)
+{
+	static const char odd[] = { '\0', '\t', '\n', 0x1f, 0x7f, '=', '?',
+		(char)0x80, (char)0xc3, (char)0xff, ' ', '~' };
+	char in[40], in2[41], a[256], b[256];
+
+	(void)state;
+	for (size_t len = 1; len <= 24; len++)
+		for (size_t at = 0; at < len; at++)
+			for (size_t k = 0; k < sizeof(odd); k++) {
+				size_t na, nb;
+
+				memset(in, 'x', len);
+				in[at] = odd[k];
+				memcpy(in2, in, len);
+				in2[len] = '=';
+				na =
+				    md_decode_text(&dec, in, len, a, sizeof(a));
+				nb = md_decode_text(
+				    &dec, in2, len + 1, b, sizeof(b));
+				assert_int_equal(nb, na + 1);
+				assert_memory_equal(a, b, na);
+				assert_int_equal(b[na], '=');
+			}
+}
+
+/* ISO-8859-1 with room for two bytes a character (all at once), or
+ * less: the same whole characters, as many as fit. */
+static void
+latin1_room(void **state)
+{
+	char in[40], full[128], out[128];
+
+	(void)state;
+	for (size_t len = 1; len <= sizeof(in); len++) {
+		size_t n;
+
+		for (size_t i = 0; i < len; i++)
+			in[i] = (char)(i % 3 ? 'a' + i : 0xa0 + i);
+		n = md_decode_charset(
+		    &dec, "latin1", in, len, full, sizeof(full));
+		for (size_t size = 1; size <= 2 * len + 2; size++) {
+			size_t want = 0, got;
+
+			/* the characters that fit before the NUL */
+			for (size_t i = 0, l; i < n; i += l) {
+				l = (unsigned char)full[i] < 0x80 ? 1 : 2;
+				if (i + l >= size)
+					break;
+				want = i + l;
+			}
+			got = md_decode_charset(
+			    &dec, "latin1", in, len, out, size);
+			assert_int_equal(got, want);
+			assert_memory_equal(out, full, got);
+			assert_int_equal(out[got], '\0');
+		}
+	}
+}
+
+/* Q words' hex digits are read from a table: every pair of printable
+ * bytes after a '=' gives what md_hexval reading them says (a byte when
+ * both are hex digits of either case, else the three as they are). */
+static void
+q_hex(void **state)
+{
+	(void)state;
+	for (int c = 0x21; c < 0x7f; c++)
+		for (int e = 0x21; e < 0x7f; e++) {
+			char in[32], want[16];
+			int hi = md_hexval(c), lo = md_hexval(e);
+			size_t n = 0;
+
+			if (c == '?' || e == '?')
+				continue;
+			snprintf(in, sizeof(in), "=?UTF-8?Q?a=%c%c?=", c, e);
+			want[n++] = 'a';
+			if (hi >= 0 && lo >= 0) {
+				unsigned char b = (unsigned char)(hi << 4 | lo);
+
+				/* a lone byte: ASCII, else U+FFFD */
+				if (b >= 0x80)
+					n += (size_t)sprintf(
+					    want + n, "\xef\xbf\xbd");
+				else if (b == '\t' || b == '\r' || b == '\n' ||
+				         b == '\0')
+					want[n++] = ' ';
+				else
+					want[n++] = b < 0x20 || b == 0x7f
+					                ? '?'
+					                : (char)b;
+			} else {
+				want[n++] = '=';
+				want[n++] = c == '_' ? ' ' : (char)c;
+				want[n++] = e == '_' ? ' ' : (char)e;
+			}
+			want[n] = '\0';
+			assert_string_equal(dcd(in), want);
+		}
+}
+
+/* Runs of adjacent words: a word in another charset ends the run (also
+ * when it does not decode: then it is shown as it is, after the run),
+ * iconv's charsets among them, and runs longer than a run holds. */
+static void
+runs(void **state)
+{
+	static char in[8192], want[8192], out[8192];
+	size_t n = 0, w = 0;
+
+	(void)state;
+	assert_string_equal(
+	    dcd("=?UTF-8?Q?a?= =?ISO-8859-1?Q?=E9?="), "a\xc3\xa9");
+	assert_string_equal(dcd("=?ISO-8859-2?Q?=B1?= =?UTF-8?Q?=C3=A9?= "
+	                        "=?ISO-8859-2?Q?=B1?="),
+	    "\xc4\x85\xc3\xa9\xc4\x85");
+	assert_string_equal(dcd("=?UTF-8?Q?a?= =?ISO-8859-1?B?!!!!?="),
+	    "a =?ISO-8859-1?B?!!!!?=");
+	assert_string_equal(dcd("=?ISO-8859-2?Q?=B1?= =?UTF-8?B?!!!!?= x"),
+	    "\xc4\x85 =?UTF-8?B?!!!!?= x");
+	assert_string_equal(dcd("=?UTF-8?Q?a?= =?NO-SUCH-CHARSET?Q?b?="),
+	    "a =?NO-SUCH-CHARSET?Q?b?=");
+	/* 150 words of 40 bytes in one charset: more than a run holds */
+	for (int i = 0; i < 150; i++) {
+		n += (size_t)sprintf(
+		    in + n, "%s=?UTF-8?Q?%040d?=", i ? " " : "", i);
+		w += (size_t)sprintf(want + w, "%040d", i);
+	}
+	assert_int_equal(md_decode_text(&dec, in, n, out, sizeof(out)), w);
+	assert_string_equal(out, want);
+}
+
 static int
 setup(void **state)
 {
@@ -323,6 +507,11 @@ main(void)
 		cmocka_unit_test(cutting),
 		cmocka_unit_test(latin1_direct),
 		cmocka_unit_test(descriptors_reused),
+		cmocka_unit_test(utf8_valid),
+		cmocka_unit_test(plain_fast),
+		cmocka_unit_test(latin1_room),
+		cmocka_unit_test(q_hex),
+		cmocka_unit_test(runs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

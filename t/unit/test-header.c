@@ -398,6 +398,163 @@ read_find(void **state)
 	md_header_free(&h);
 }
 
+/* ---- the parser beside a plain one ---- */
+
+/* The fields of a header as the rules say, a line at a time and a byte
+ * at a time (header.c finds line ends and field ends 64 bytes at a
+ * time): NAME/NAMELEN/VALUE/VALUELEN of each into F (up to CAP), their
+ * number into *NF; the header's length. */
+struct ref_field {
+	size_t name, namelen, value, valuelen;
+};
+
+static size_t
+ref_parse(
+    const char *b, size_t len, struct ref_field *f, size_t cap, size_t *nf)
+{
+	size_t p = 0, n = 0;
+	long cur = -1;
+
+	if (len >= 5 && memcmp(b, "From ", 5) == 0) {
+		while (p < len && b[p] != '\n')
+			p++;
+		p += p < len;
+	}
+	while (p < len) {
+		size_t e = p, stop, k, c;
+
+		while (e < len && b[e] != '\n')
+			e++;
+		stop = e;
+		e += e < len; /* past the '\n' */
+		while (stop > p && b[stop - 1] == '\r')
+			stop--;
+		if ((e - p == 1 && b[p] == '\n') ||
+		    (e - p == 2 && b[p] == '\r' && b[p + 1] == '\n'))
+			break; /* the blank line */
+		if (b[p] == ' ' || b[p] == '\t') {
+			if (cur >= 0)
+				f[cur].valuelen = stop - f[cur].value;
+			p = e;
+			continue;
+		}
+		for (k = p; k < e && (unsigned char)b[k] > 32 &&
+		            (unsigned char)b[k] < 127 && b[k] != ':';
+		     k++)
+			;
+		for (c = k; c < e && (b[c] == ' ' || b[c] == '\t'); c++)
+			;
+		if (k > p && c < e && b[c] == ':') {
+			assert_true(n < cap);
+			f[n] =
+			    (struct ref_field){ p, k - p, c + 1, stop - c - 1 };
+			cur = (long)n++;
+		} else if (e - p >= 5 && memcmp(b + p, "From ", 5) == 0)
+			cur = -1;
+		else
+			break;
+		p = e;
+	}
+	*nf = n;
+	return p;
+}
+
+/* The value of field F as the rules say, cut to SIZE (above 0) with the
+ * NUL: line ends and CRs dropped, NULs made spaces, outer WSP (and NULs
+ * in front) trimmed; its length. */
+static size_t
+ref_unfold(const char *b, const struct ref_field *f, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (size_t i = f->value; i < f->value + f->valuelen && n + 1 < size;
+	     i++) {
+		if (b[i] == '\r' || b[i] == '\n' ||
+		    (n == 0 && (b[i] == ' ' || b[i] == '\t' || b[i] == '\0')))
+			continue;
+		out[n++] = b[i] == '\0' ? ' ' : b[i];
+	}
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
+		n--;
+	out[n] = '\0';
+	return n;
+}
+
+/* A line of a made-up header: fields, folds, CRLF, blank lines, a From_
+ * line, NUL, 8-bit and lines that are no field, of all lengths. */
+static size_t
+some_line(char *out, unsigned *seed)
+{
+	static const char *const start[] = { "Subject:", "X-Long-Name:", "To :",
+		" ", "\t", "  \t", "From: ", "A:", "Received:", " ", "\t",
+		"B:", "C :", "X-A-Very-Long-Field-Name-Indeed:",
+		"X-0123456789abcdef \t:",
+		/* rarer, each ends the header or is odd */
+		"From ", "no field", "\r", "", ":",
+		"\xc3\xa9:", "X-Sixteen-Bytes-\x7f:" };
+	static const char *const end[] = { "\n", "\r\n", "\r\r\n", "\n", "\n" };
+	size_t n = 0, fill;
+
+	*seed = *seed * 1103515245u + 12345u;
+	n += (size_t)sprintf(out, "%s",
+	    start[(*seed >> 16) % 64 < 60 ? (*seed >> 16) % 15
+	                                  : 15 + (*seed >> 22) % 7]);
+	*seed = *seed * 1103515245u + 12345u;
+	fill = (*seed >> 16) % 90;
+	for (size_t i = 0; i < fill; i++)
+		out[n++] = " a=?\t\0\xe9:b\r"[(i * 7 + *seed) % 11];
+	*seed = *seed * 1103515245u + 12345u;
+	n += (size_t)sprintf(out + n, "%s", end[(*seed >> 16) % 5]);
+	return n;
+}
+
+/* md_header_parse gives what the plain parser gives, whatever the
+ * lines' lengths and so where the line ends fall in the blocks of 16
+ * and 64 bytes header.c looks at, and wherever the bytes end. */
+static void
+same_as_plain(void **state)
+{
+	static char buf[8192];
+	static struct ref_field rf[512];
+	struct md_header h;
+	unsigned seed = 1;
+
+	(void)state;
+	md_header_init(&h);
+	for (int round = 0; round < 1500; round++) {
+		size_t len = 0, nf, hl;
+		int lines = 1 + round % 40;
+
+		for (int i = 0; i < lines && len < sizeof(buf) - 200; i++)
+			len += some_line(buf + len, &seed);
+		/* every cut of the last bytes: a file ending mid-line */
+		for (size_t cut = len > 70 ? len - 70 : 0; cut <= len; cut++) {
+			hl = ref_parse(buf, cut, rf, 512, &nf);
+			assert_int_equal(md_header_parse(&h, buf, cut), 0);
+			assert_int_equal(h.len, hl);
+			assert_int_equal(h.nf, nf);
+			for (size_t i = 0; i < nf; i++) {
+				assert_int_equal(h.f[i].name, rf[i].name);
+				assert_int_equal(h.f[i].namelen, rf[i].namelen);
+				assert_int_equal(h.f[i].value, rf[i].value);
+				assert_int_equal(
+				    h.f[i].valuelen, rf[i].valuelen);
+				/* unfolded, whole and cut short */
+				for (size_t size = 1; size < 200; size += 66) {
+					char a[200], b[200];
+					size_t n =
+					    ref_unfold(buf, &rf[i], a, size);
+
+					assert_int_equal(
+					    md_header_value(&h, i, b, size), n);
+					assert_memory_equal(a, b, n + 1);
+				}
+			}
+		}
+	}
+	md_header_free(&h);
+}
+
 int
 main(void)
 {
@@ -411,6 +568,7 @@ main(void)
 		cmocka_unit_test(reading),
 		cmocka_unit_test(find_and_value),
 		cmocka_unit_test(read_find),
+		cmocka_unit_test(same_as_plain),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
