@@ -173,6 +173,16 @@ put_node(struct wr *b, const struct md_sieve_node *x)
 	           : 0;
 }
 
+/* V's words at W; where they end. An empty V has no array to copy
+ * from (a script without arguments, or without commands). */
+static uint32_t *
+put_part(uint32_t *w, const struct vec *v)
+{
+	if (v->n > 0)
+		memcpy(w, v->w, v->n * 4);
+	return w + v->n;
+}
+
 /* The header, the text and B's parts, one after the other, in *OUT. */
 static int
 join(struct wr *b, const struct md_sieve_script *s, const char *text,
@@ -201,17 +211,13 @@ join(struct wr *b, const struct md_sieve_script *s, const char *text,
 	memcpy(w, text, len);
 	((char *)w)[len] = '\0';
 	w += tw;
-	memcpy(w, b->nodes.w, b->nodes.n * 4);
-	w += b->nodes.n;
-	memcpy(w, b->args.w, b->args.n * 4);
-	w += b->args.n;
-	memcpy(w, b->strs.w, b->strs.n * 4);
-	w += b->strs.n;
-	if (b->bytes.n > 0) {
+	if (b->bytes.n > 0)
 		memset((char *)b->bytes.w + b->nbytes, 0,
 		    b->bytes.n * 4 - b->nbytes);
-		memcpy(w, b->bytes.w, b->bytes.n * 4);
-	}
+	w = put_part(w, &b->nodes);
+	w = put_part(w, &b->args);
+	w = put_part(w, &b->strs);
+	(void)put_part(w, &b->bytes);
 	return 0;
 }
 
@@ -312,6 +318,8 @@ get_arg(struct rd *r, const uint32_t *w, struct md_sieve_arg *a)
 	return 0;
 }
 
+static int zero_after(const char *p, size_t len, size_t end);
+
 /* Does the header H promise what the NWORDS words of a record of TEXT
  * (LEN bytes) hold, exactly? */
 static int
@@ -329,7 +337,21 @@ fits(const uint32_t *w, const uint32_t *h, const char *text, size_t len,
 	need =
 	    HEAD_WORDS + words_of(len + 1) + (uint64_t)h[H_NODES] * NODE_WORDS +
 	    (uint64_t)h[H_ARGS] * ARG_WORDS + h[H_STRS] + words_of(h[H_BYTES]);
-	return need == nwords && memcmp(w + HEAD_WORDS, text, len) == 0;
+	return need == nwords && memcmp(w + HEAD_WORDS, text, len) == 0 &&
+	       zero_after(
+	           (const char *)(w + HEAD_WORDS), len, words_of(len + 1) * 4);
+}
+
+/* Are the bytes at P from LEN to END zero, as the writer leaves them
+ * (a record with anything else there is none it wrote, and would not
+ * encode back to itself)? */
+static int
+zero_after(const char *p, size_t len, size_t end)
+{
+	for (size_t i = len; i < end; i++)
+		if (p[i] != '\0')
+			return 0;
+	return 1;
 }
 
 /*
@@ -355,6 +377,7 @@ get_nodes(struct rd *r, const uint32_t *h, const uint32_t *nw,
 		if (i >= next || flags > 3 || (nb > 0 && !(flags & 2)) ||
 		    na > nargs - arg || r->str >= r->nstrs ||
 		    get_str(r, &x->name, &len) < 0 || len == 0 ||
+		    memchr(x->name, '\0', len) != NULL ||
 		    kids > nnodes - next ||
 		    (kids > 0 && depth[i] + 1 > MD_SIEVE_DEPTH))
 			return -1;
@@ -376,7 +399,8 @@ get_nodes(struct rd *r, const uint32_t *h, const uint32_t *nw,
 			depth[next++] = (unsigned char)(depth[i] + 1);
 	}
 	return next == nnodes && arg == nargs && r->str == r->nstrs &&
-	               r->at == r->nbytes
+	               r->at == r->nbytes &&
+	               zero_after(r->bytes, r->nbytes, words_of(r->nbytes) * 4)
 	           ? 0
 	           : -1;
 }
