@@ -230,7 +230,8 @@ is "$n" 4 "Dovecot made its files in the maildir"
 au sh -c "printf 'require \"duplicate\"; if duplicate { keep; } discard;\n' >'$T/u/alice/dup.sieve'"
 printf 'Message-ID: <d1@example.org>\nSubject: d1\n\nbody\n' |
     au "$TB/md-deliver" --sieve "$T/u/alice/dup.sieve" "$M"
-is "$?:$(ls "$M/mdkit-sieve" 2>/dev/null | wc -l)" "0:1" \
+# (one record: the script's kept parse, c-*, is not one)
+is "$?:$(ls "$M/mdkit-sieve" 2>/dev/null | grep -vc '^c-')" "0:1" \
     "md-deliver --sieve keeps duplicate's record in mdkit-sieve/"
 imap alice <<EOC
 LIST "" "*"
