@@ -12,13 +12,8 @@ M=$T/M
 S=$T/s.sieve
 D=$(cd "$(dirname "$0")/data/sieve" && pwd)
 
-fill() {
-	rm -rf "$M"
-	mkmd "$M"
-	for m in m1 m2 m3 m4; do
-		"$MD" "$M" <"$D/$m.eml" || exit 1
-	done
-}
+# the four messages of the corpus, delivered into a fresh $M
+fill() { fill_md "$D"/m1.eml "$D"/m2.eml "$D"/m3.eml "$D"/m4.eml; }
 
 cat >"$S" <<'SIEVE'
 require ["fileinto", "imap4flags"];

@@ -273,6 +273,16 @@ mkmd() {
 	done
 }
 
+# fill_md FILE...: $M made anew, each FILE delivered into it by
+# md-deliver (the test ends when one is not).
+fill_md() {
+	rm -rf "$M"
+	mkmd "$M"
+	for _f; do
+		"$MD" "$M" <"$_f" || exit 1
+	done
+}
+
 # msg DIR REL...: a message DIR/REL each ("Subject: REL", an empty line,
 # "body"), with an mtime of 2001-09-09 (@1000000000).
 msg() {

@@ -56,9 +56,20 @@ compiles() {
 	as_user sievec "$@" "$T/o/c.sieve" "$T/o/c.svbin" >/dev/null 2>&1
 }
 
-# known SCRIPT MESSAGE: a test defines it, after sourcing this file, to
-# print why Pigeonhole is wrong on that pair (a TODO test then).
-known() { return 1; }
+# known SCRIPT MESSAGE: why Pigeonhole 2.3.19 is wrong on that pair of
+# the corpora (t/data/sieve*), printed; a TODO test then. The one list
+# of its faults the oracle tests share (md-sieve.1, CAVEATS, says each).
+known() {
+	case $(basename "$1" .sieve):$(basename "$2" .eml) in
+	43-matches-qmark-space:m[1-4])
+		echo 'a key "?TEXT*" matches any value: TEXT is not compared' ;;
+	33-variables-nongreedy:m4)
+		echo "'?' takes part of a 4-byte UTF-8 character, and the fileinto naming it fails" ;;
+	03-index:d[12])
+		echo "its date test ignores :index, reading the first field" ;;
+	*) return 1 ;;
+	esac
+}
 
 # oracle_agree SCRIPTS MESSAGES: each script over each message gives the
 # same actions under md-sieve -t as under sieve-test; one test a pair.
