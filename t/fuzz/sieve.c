@@ -15,7 +15,9 @@
  *  - a run either fails as a runtime or limit error, or gives at least
  *    one action (something cancelled the implicit keep, or it is there)
  *    and at most MD_SIEVE_ACTIONS + 1, no folder stored in twice, no
- *    address redirected to twice.
+ *    address redirected to twice;
+ *  - the same run kept from run to run (md_sieve_msg.keep, as md-sieve
+ *    runs over many messages), twice, gives the same verdict and actions.
  */
 #include "fuzz.h"
 
@@ -78,6 +80,48 @@ check_record(const char *src, size_t len, int rc, const struct md_sieve_err *e)
 	free(w);
 }
 
+/* Do A and B ask for the same actions? */
+static int
+same_result(const struct md_sieve_result *a, const struct md_sieve_result *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct md_sieve_action *x = &a->a[i], *y = &b->a[i];
+
+		if (x->kind != y->kind || x->implicit != y->implicit ||
+		    (x->arg == NULL) != (y->arg == NULL) ||
+		    (x->arg != NULL && strcmp(x->arg, y->arg) != 0) ||
+		    (x->flags == NULL) != (y->flags == NULL) ||
+		    (x->flags != NULL && strcmp(x->flags, y->flags) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* The run of S over M kept from run to run (md-sieve's -e and -t way:
+ * md_sieve_msg.keep), twice: each as the plain run gave (RC, R, E). */
+static void
+check_kept(const struct md_sieve_script *s, struct md_sieve_msg *m, int rc,
+    const struct md_sieve_result *r, const struct md_sieve_err *e)
+{
+	struct md_sieve_keep keep = { 0 };
+	struct md_sieve_err ke;
+
+	m->keep = &keep;
+	for (int round = 0; round < 2; round++) {
+		struct md_sieve_result kr = { 0 };
+		int krc = md_sieve_run(s, m, &kr, &ke);
+
+		FUZZ_CHECK(krc == rc);
+		FUZZ_CHECK(rc != 0 || same_result(r, &kr));
+		FUZZ_CHECK(rc == 0 || ke.kind == e->kind);
+		md_sieve_result_free(&kr);
+	}
+	md_sieve_keep_free(&keep);
+	m->keep = NULL;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -120,11 +164,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	md_sieve_free(&again);
 	md_header_init(&h);
 	if (md_header_parse(&h, msg, mlen) == 0) {
-		if (md_sieve_run(&s, &m, &r, &e) == 0)
+		if ((rc = md_sieve_run(&s, &m, &r, &e)) == 0)
 			check_result(&r);
 		else
 			FUZZ_CHECK(e.kind == MD_SIEVE_RUNTIME ||
 			           e.kind == MD_SIEVE_LIMIT);
+		check_kept(&s, &m, rc, &r, &e);
 		md_sieve_result_free(&r);
 	}
 	md_header_free(&h);
